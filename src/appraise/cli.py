@@ -1,0 +1,35 @@
+"""The `appraise` command line. Commands parse input, call the functional core, render output."""
+
+from __future__ import annotations
+
+import typer
+
+from appraise import __version__
+
+app = typer.Typer(
+    name="appraise",
+    help="Performance appraisal (绩效考核) for customer-service teams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"appraise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Performance appraisal (绩效考核) for customer-service teams."""
+
+
+# Command groups register themselves here, one line each, so each module owns its commands.
+# --- command registration (keep one line per module) ---
+# --- end of command registration ---
