@@ -1,0 +1,978 @@
+"""Reading the scoring input files: the CSV and Excel tables that small shops already keep.
+
+The loader checks shape and types only (it does not know the scheme) and turns every cell into an
+exact value: numbers become ``Decimal`` from their text, never through binary floating point, so
+that ``0.1 + 0.2`` is ``0.3`` when the scores are added up. Every problem in every file is
+collected and raised at once, so a manager fixes a folder in one pass; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from appraise.inputs.names import normalize_name
+from appraise.inputs.records import (
+    Agent,
+    HistoryEntry,
+    Incident,
+    Inputs,
+    MetricValue,
+    Rating,
+    Source,
+)
+from appraise.periods import Period
+from appraise.problems import Problem, ProblemsError
+
+TABLE_NAMES: tuple[str, ...] = ("agents", "metric_values", "ratings", "incidents", "history")
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+
+# Columns that identify the row in a wide metric_values / ratings table; every other column is a
+# metric or indicator.
+ID_COLUMNS: tuple[str, ...] = ("agent_id", "name", "team", "period", "rater_role", "rater_id")
+
+_EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_DURATION = re.compile(r"^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$")
+_DATE = re.compile(
+    r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_CHINESE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_SLASHED_PERIOD = re.compile(r"^\d{4}/\d{1,2}(?:/\d{1,2})?$")
+# Quoted text, [colour]/[locale] sections and escaped characters in an Excel number format.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+T = TypeVar("T")
+
+
+class _BadCell(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A cell as read, before conversion.
+
+    XLSX cells carry what their number format tells: a percentage format stores 85% as 0.85, and
+    a date shown without a day (``mmm-yy``) is how Excel keeps a month that was typed ``2026-10``.
+    """
+
+    value: object
+    percent: bool = False
+    shows_day: bool = True
+    excel_error: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+_EMPTY = _Cell(None)
+
+
+@dataclass(slots=True)
+class _Sheet:
+    label: str
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list[_Cell]]]
+
+    def column_has_data(self, index: int) -> bool:
+        return any(index < len(cells) and not cells[index].empty for _, cells in self.rows)
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Where the known columns are, and the others (wide-form metrics, extras) in sheet order."""
+
+    known: dict[str, int] = field(default_factory=dict)
+    other: list[tuple[int, str]] = field(default_factory=list)
+
+
+# --- converting one cell ---------------------------------------------------------------------
+
+
+def _float_decimal(value: float) -> Decimal:
+    # Excel keeps 15 significant digits; a formula such as =0.1+0.2 is stored as
+    # 0.30000000000000004 but shown, and meant, as 0.3.
+    return _plain(Decimal(format(value, ".15g")))
+
+
+def _plain(number: Decimal) -> Decimal:
+    """Write 1E+2 as 100, so that reports never show exponents."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return number.quantize(Decimal(1))
+    return number
+
+
+def _fold(text: str) -> str:
+    """Full-width digits and signs to ASCII, and the typographic minus to a hyphen."""
+    return unicodedata.normalize("NFKC", text).strip().replace("−", "-")
+
+
+def _as_text(cell: _Cell) -> str:
+    value = cell.value
+    if cell.excel_error:
+        raise _BadCell("bad_value", f"the cell holds the Excel error {value}")
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(_float_decimal(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_id(cell: _Cell) -> str:
+    # Ids are compared between files, so a full-width "１００１" typed in one must match "1001".
+    return unicodedata.normalize("NFKC", _as_text(cell)).strip()
+
+
+def _seconds(value: time | timedelta) -> Decimal:
+    if isinstance(value, timedelta):
+        whole = value.days * 86400 + value.seconds
+        return _plain(Decimal(whole) + Decimal(value.microseconds).scaleb(-6))
+    whole = value.hour * 3600 + value.minute * 60 + value.second
+    return _plain(Decimal(whole) + Decimal(value.microsecond).scaleb(-6))
+
+
+def _as_number(cell: _Cell, *, percent_ok: bool = True, duration_ok: bool = False) -> Decimal:
+    value = cell.value
+    if cell.excel_error:
+        raise _BadCell("bad_value", f"the cell holds the Excel error {value}")
+    if isinstance(value, bool):
+        raise _BadCell("bad_number", f"{_as_text(cell)} is not a number")
+    if isinstance(value, int | float):
+        number = Decimal(value) if isinstance(value, int) else _float_decimal(value)
+        if cell.percent:
+            if not percent_ok:
+                raise _BadCell("bad_number", "a percentage is not allowed here")
+            # The cell shows 85% and stores 0.85; a percent sign means percent units.
+            number = _plain(number.scaleb(2))
+        return number
+    if isinstance(value, time | timedelta):
+        if not duration_ok:
+            raise _BadCell("bad_number", f"the time {_as_text(cell)} is not a number")
+        return _seconds(value)
+    if isinstance(value, date):
+        raise _BadCell("bad_number", f"the date {_as_text(cell)} is not a number")
+    text = _fold(str(value))
+    if text in _EXCEL_ERRORS:
+        raise _BadCell("bad_value", f"the cell holds the Excel error {text}")
+    percent = text.endswith("%")
+    if percent:
+        if not percent_ok:
+            raise _BadCell("bad_number", f"{text!r}: a percentage is not allowed here")
+        text = text[:-1].rstrip()
+    if _NUMBER.match(text) or _GROUPED_NUMBER.match(text):
+        return _plain(Decimal(text.replace(",", "")))
+    duration = _DURATION.match(text)
+    if duration and duration_ok and not percent:
+        hours, minutes, seconds = duration.groups()
+        return _plain(Decimal(hours) * 3600 + Decimal(minutes) * 60 + Decimal(seconds))
+    raise _BadCell("bad_number", f"{str(value).strip()!r} is not a number")
+
+
+def _as_value(cell: _Cell) -> Decimal | str:
+    """A metric or rating value: a number when it reads as one, else a level name."""
+    if isinstance(cell.value, bool):
+        raise _BadCell("bad_value", f"{_as_text(cell)}: write a number or a level name")
+    if isinstance(cell.value, date):
+        raise _BadCell("bad_value", f"the date {_as_text(cell)} is not a number or a level name")
+    try:
+        return _as_number(cell, duration_ok=True)
+    except _BadCell as exc:
+        if exc.code != "bad_number" or not isinstance(cell.value, str):
+            raise
+        if cell.value.strip().endswith(("%", "％")):
+            raise
+        return cell.value.strip()
+
+
+def _as_count(cell: _Cell) -> Decimal:
+    number = _as_number(cell, percent_ok=False)
+    if number <= 0:
+        raise _BadCell("bad_count", f"count must be more than 0, not {number}")
+    return number
+
+
+def _as_money_or_points(cell: _Cell) -> Decimal:
+    if isinstance(cell.value, str):
+        text = _fold(cell.value)
+        # A money column is often written "¥100" or "100元"; the sign says nothing more.
+        stripped = text.removeprefix("¥").removeprefix("$").removesuffix("元").strip()
+        if stripped != text:
+            return _as_number(_Cell(stripped), percent_ok=False)
+    return _as_number(cell, percent_ok=False)
+
+
+def _as_rank(cell: _Cell) -> int:
+    number = _as_number(cell, percent_ok=False)
+    if number != number.to_integral_value() or number < 1:
+        raise _BadCell("bad_rank", f"rank must be a whole number from 1, not {number}")
+    return int(number)
+
+
+def _as_date(cell: _Cell) -> date:
+    value = cell.value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise _BadCell(
+            "bad_date", f"{_as_text(cell)} is not a date; write 2026-10-05 or format it as a date"
+        )
+    text = _fold(value)
+    match = _DATE.match(text)
+    chinese = _CHINESE_DATE.match(text)
+    parts: tuple[str, ...] | None = None
+    if match:
+        parts = (match.group(1), match.group(3), match.group(4))
+    elif chinese:
+        parts = chinese.groups()
+    if parts is None:
+        raise _BadCell("bad_date", f"{value.strip()!r} is not a date; write 2026-10-05")
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError as exc:
+        raise _BadCell("bad_date", f"{value.strip()!r} is not a real date: {exc}") from None
+
+
+def _as_period(cell: _Cell) -> str:
+    value = cell.value
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        # Excel turns a typed "2026-10" into the date 2026-10-01 shown as "Oct-26": a date shown
+        # without its day stands for the month.
+        return str(Period.containing(day, "day" if cell.shows_day else "month"))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, str):
+        text = _fold(value)
+        if _SLASHED_PERIOD.match(text):
+            text = text.replace("/", "-")
+    else:
+        raise _BadCell("bad_period", f"{_as_text(cell)} is not a period")
+    try:
+        return str(Period.parse(text))
+    except ValueError as exc:
+        raise _BadCell("bad_period", str(exc)) from None
+
+
+# --- reading files into sheets ---------------------------------------------------------------
+
+
+def _sheet(label: str, rows: Iterable[tuple[int, list[_Cell]]]) -> _Sheet | None:
+    """The first non-empty row is the header; empty rows are skipped but keep their numbers."""
+    header_row = 0
+    headers: list[str] = []
+    data: list[tuple[int, list[_Cell]]] = []
+    for number, cells in rows:
+        if all(c.empty for c in cells):
+            continue
+        if not header_row:
+            header_row = number
+            headers = [_as_text(c) if not c.excel_error else str(c.value) for c in cells]
+            continue
+        data.append((number, cells))
+    if not header_row:
+        return None
+    return _Sheet(label, header_row, headers, data)
+
+
+def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                "error",
+                "bad_encoding",
+                f"the file is not UTF-8 (first bad byte on line {line}); in Excel use "
+                "Save As > CSV UTF-8",
+                file=label,
+            )
+        )
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        problems.append(Problem("error", "bad_file", f"not a readable CSV file: {exc}", file=label))
+        return None
+    # Row numbers count records, as a spreadsheet shows them: a quoted cell holding a line break
+    # is still one row.
+    return _sheet(label, ((n, [_Cell(v) for v in r]) for n, r in enumerate(records, start=1)))
+
+
+def _excel_cell(cell: Any) -> _Cell:
+    value = cell.value
+    if value is None:
+        return _EMPTY
+    if getattr(cell, "data_type", None) == "e":
+        return _Cell(value, excel_error=True)
+    fmt = _FORMAT_LITERALS.sub("", str(getattr(cell, "number_format", "General") or "General"))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _Cell(value, percent="%" in fmt)
+    if isinstance(value, datetime | date):
+        return _Cell(value, shows_day="d" in fmt.lower())
+    return _Cell(value)
+
+
+def _read_worksheet(worksheet: Any, label: str) -> _Sheet | None:
+    # Some programs write a wrong sheet size, which would cut rows off in read-only mode.
+    worksheet.reset_dimensions()
+    rows: Iterator[tuple[int, list[_Cell]]] = (
+        (number, [_excel_cell(c) for c in row])
+        for number, row in enumerate(worksheet.iter_rows(), start=1)
+    )
+    return _sheet(label, rows)
+
+
+def _open_workbook(path: Path, label: str, problems: list[Problem]) -> Any | None:
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        problems.append(
+            Problem("error", "bad_file", f"not a readable .xlsx workbook: {exc}", file=label)
+        )
+        return None
+
+
+def _table_name(name: str) -> str | None:
+    key = name.strip().casefold()
+    return key if key in TABLE_NAMES else None
+
+
+def _read_folder(folder: Path, problems: list[Problem]) -> dict[str, _Sheet]:
+    sheets: dict[str, _Sheet] = {}
+    seen: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        table = _table_name(path.stem)
+        suffix = path.suffix.lower()
+        if suffix not in TABLE_SUFFIXES:
+            if table:
+                problems.append(
+                    Problem(
+                        "warning",
+                        "unknown_file",
+                        f"{path.name} is not read: save the {table} table as .csv or .xlsx",
+                        file=path.name,
+                    )
+                )
+            continue
+        if table is None:
+            problems.append(
+                Problem(
+                    "warning",
+                    "unknown_file",
+                    f"{path.name} is not one of the input tables ({', '.join(TABLE_NAMES)}) "
+                    "and is not read",
+                    file=path.name,
+                )
+            )
+            continue
+        if table in seen:
+            problems.append(
+                Problem(
+                    "error",
+                    "duplicate_table",
+                    f"the {table} table is given twice, as {seen[table]} and {path.name}; keep one",
+                    file=path.name,
+                )
+            )
+            continue
+        seen[table] = path.name
+        sheet = (
+            _read_csv(path, path.name, problems)
+            if suffix == ".csv"
+            else _read_table_workbook(path, table, problems)
+        )
+        if sheet is not None:
+            sheets[table] = sheet
+    return sheets
+
+
+def _read_table_workbook(path: Path, table: str, problems: list[Problem]) -> _Sheet | None:
+    """``agents.xlsx``: the sheet named ``agents`` if there is one, else the first sheet."""
+    workbook = _open_workbook(path, path.name, problems)
+    if workbook is None:
+        return None
+    try:
+        worksheets = list(workbook.worksheets)
+        if not worksheets:
+            return None
+        chosen = next((ws for ws in worksheets if _table_name(ws.title) == table), worksheets[0])
+        label = path.name if len(worksheets) == 1 else f"{path.name}[{chosen.title}]"
+        return _read_worksheet(chosen, label)
+    finally:
+        workbook.close()
+
+
+def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Sheet]:
+    sheets: dict[str, _Sheet] = {}
+    workbook = _open_workbook(path, path.name, problems)
+    if workbook is None:
+        return sheets
+    seen: dict[str, str] = {}
+    try:
+        for worksheet in workbook.worksheets:
+            label = f"{path.name}[{worksheet.title}]"
+            table = _table_name(worksheet.title)
+            if table is None:
+                problems.append(
+                    Problem(
+                        "warning",
+                        "unknown_sheet",
+                        f"the sheet {worksheet.title!r} is not one of the input tables "
+                        f"({', '.join(TABLE_NAMES)}) and is not read",
+                        file=label,
+                    )
+                )
+                continue
+            if table in seen:
+                problems.append(
+                    Problem(
+                        "error",
+                        "duplicate_table",
+                        f"the {table} table is given twice, as sheets {seen[table]!r} and "
+                        f"{worksheet.title!r}; keep one",
+                        file=label,
+                    )
+                )
+                continue
+            seen[table] = worksheet.title
+            sheet = _read_worksheet(worksheet, label)
+            if sheet is not None:
+                sheets[table] = sheet
+    finally:
+        workbook.close()
+    return sheets
+
+
+# --- columns and rows ------------------------------------------------------------------------
+
+
+def _columns(sheet: _Sheet, known: Iterable[str], problems: list[Problem]) -> _Columns:
+    known_set = set(known)
+    columns = _Columns()
+    seen: dict[str, str] = {}
+    for index, header in enumerate(sheet.headers):
+        letter = get_column_letter(index + 1)
+        if not header:
+            if sheet.column_has_data(index):
+                problems.append(
+                    Problem(
+                        "error",
+                        "unnamed_column",
+                        f"column {letter} holds data but has no header",
+                        file=sheet.label,
+                        row=sheet.header_row,
+                        field=f"column {letter}",
+                    )
+                )
+            continue
+        key = header.casefold()
+        name = key if key in known_set else normalize_name(header)
+        if name in seen:
+            problems.append(
+                Problem(
+                    "error",
+                    "duplicate_column",
+                    f"the column {header!r} (column {letter}) repeats the column {seen[name]!r}",
+                    file=sheet.label,
+                    row=sheet.header_row,
+                    field=header,
+                )
+            )
+            continue
+        seen[name] = header
+        if key in known_set:
+            columns.known[key] = index
+        else:
+            columns.other.append((index, header))
+    return columns
+
+
+def _require(
+    sheet: _Sheet, columns: _Columns, required: Sequence[str], problems: list[Problem]
+) -> bool:
+    missing = [name for name in required if name not in columns.known]
+    for name in missing:
+        found = ", ".join(h for h in sheet.headers if h) or "none"
+        problems.append(
+            Problem(
+                "error",
+                "missing_column",
+                f"the required column {name!r} is missing (columns found: {found})",
+                file=sheet.label,
+                row=sheet.header_row,
+                field=name,
+            )
+        )
+    return not missing
+
+
+def _warn_unknown(sheet: _Sheet, columns: _Columns, problems: list[Problem]) -> None:
+    for _, header in columns.other:
+        problems.append(
+            Problem(
+                "warning",
+                "unknown_column",
+                f"the column {header!r} is not used and is ignored",
+                file=sheet.label,
+                row=sheet.header_row,
+                field=header,
+            )
+        )
+
+
+class _Row:
+    """One data row; conversion problems are recorded with the row and column they came from."""
+
+    def __init__(
+        self,
+        sheet: _Sheet,
+        columns: _Columns,
+        number: int,
+        cells: list[_Cell],
+        problems: list[Problem],
+    ) -> None:
+        self.sheet = sheet
+        self.columns = columns
+        self.number = number
+        self.cells = cells
+        self.problems = problems
+        self.ok = True
+
+    def at(self, index: int) -> _Cell:
+        return self.cells[index] if index < len(self.cells) else _EMPTY
+
+    def cell(self, name: str) -> _Cell:
+        index = self.columns.known.get(name)
+        return _EMPTY if index is None else self.at(index)
+
+    def source(self, field: str | None = None) -> Source:
+        return Source(self.sheet.label, self.number, field)
+
+    def error(self, field: str, code: str, message: str) -> None:
+        self.problems.append(
+            Problem("error", code, message, file=self.sheet.label, row=self.number, field=field)
+        )
+        self.ok = False
+
+    def convert(
+        self, cell: _Cell, field: str, convert: Callable[[_Cell], T], *, required: bool = False
+    ) -> T | None:
+        if cell.empty:
+            if required:
+                self.error(field, "missing_value", f"{field} is empty")
+            return None
+        try:
+            return convert(cell)
+        except _BadCell as exc:
+            self.error(field, exc.code, exc.message)
+            return None
+
+    def get(self, name: str, convert: Callable[[_Cell], T], *, required: bool = False) -> T | None:
+        return self.convert(self.cell(name), name, convert, required=required)
+
+    def agent_or_center(self) -> str | None:
+        """An empty agent_id means the whole center, unless the row names an agent."""
+        agent_id = self.get("agent_id", _as_id)
+        if agent_id is None and not self.cell("name").empty:
+            self.error(
+                "agent_id",
+                "missing_value",
+                "agent_id is empty but the row names an agent; an empty agent_id means a "
+                "value for the whole center",
+            )
+        return agent_id
+
+    def period(self) -> str | None:
+        return self.get("period", _as_period)
+
+
+def _rows(sheet: _Sheet, columns: _Columns, problems: list[Problem]) -> Iterator[_Row]:
+    for number, cells in sheet.rows:
+        yield _Row(sheet, columns, number, cells, problems)
+
+
+# --- the five tables -------------------------------------------------------------------------
+
+_AGENT_COLUMNS = ("agent_id", "name", "team", "position", "supervisor_id", "hired_on")
+
+
+def _agents(sheet: _Sheet, problems: list[Problem]) -> list[Agent]:
+    columns = _columns(sheet, _AGENT_COLUMNS, problems)
+    if not _require(sheet, columns, ("agent_id", "name"), problems):
+        return []
+    agents: list[Agent] = []
+    first_row: dict[str, int] = {}
+    for row in _rows(sheet, columns, problems):
+        agent_id = row.get("agent_id", _as_id, required=True)
+        name = row.get("name", _as_text, required=True)
+        team = row.get("team", _as_text)
+        position = row.get("position", _as_text)
+        supervisor_id = row.get("supervisor_id", _as_id)
+        hired_on = row.get("hired_on", _as_date)
+        extra: dict[str, str] = {}
+        for index, header in columns.other:
+            text = row.convert(row.at(index), header, _as_text)
+            if text:
+                extra[header] = text
+        if agent_id is not None:
+            if agent_id in first_row:
+                row.error(
+                    "agent_id",
+                    "duplicate_agent",
+                    f"agent_id {agent_id!r} appears on rows {first_row[agent_id]} and {row.number}",
+                )
+            else:
+                first_row[agent_id] = row.number
+        if row.ok and agent_id is not None and name is not None:
+            agents.append(Agent(agent_id, name, team, position, supervisor_id, hired_on, extra))
+    return agents
+
+
+def _wide_columns(
+    sheet: _Sheet, table: str, name_column: str, problems: list[Problem]
+) -> _Columns | None:
+    """Columns of a wide table, or None when the table is a long table missing its name column."""
+    columns = _columns(sheet, (*ID_COLUMNS, name_column, "value"), problems)
+    if "value" in columns.known or not columns.other:
+        # A value column without a metric column is a long table with a column missing, not a
+        # metric called "value".
+        problems.append(
+            Problem(
+                "error",
+                "missing_column",
+                f"the required column {name_column!r} is missing: a long {table} table needs "
+                f"{name_column} and value columns, a wide one a column per {name_column}",
+                file=sheet.label,
+                row=sheet.header_row,
+                field=name_column,
+            )
+        )
+        return None
+    return columns
+
+
+def _metric_values(sheet: _Sheet, problems: list[Problem]) -> list[MetricValue]:
+    headers = {h.casefold() for h in sheet.headers}
+    values: list[MetricValue] = []
+    if "metric" in headers:
+        known = ("agent_id", "period", "metric", "value", "name", "team")
+        columns = _columns(sheet, known, problems)
+        _warn_unknown(sheet, columns, problems)
+        if not _require(sheet, columns, ("agent_id", "metric", "value"), problems):
+            return []
+        for row in _rows(sheet, columns, problems):
+            agent_id = row.agent_or_center()
+            period = row.period()
+            metric = row.get("metric", _as_text, required=True)
+            value = row.get("value", _as_value)
+            if row.ok and metric is not None and value is not None:
+                values.append(MetricValue(agent_id, period, metric, value, row.source()))
+        return values
+    wide = _wide_columns(sheet, "metric_values", "metric", problems)
+    if wide is None or not _require(sheet, wide, ("agent_id",), problems):
+        return []
+    for name in ("rater_role", "rater_id"):
+        if name in wide.known:
+            problems.append(
+                Problem(
+                    "warning",
+                    "unknown_column",
+                    f"the column {name!r} means nothing in metric_values and is ignored",
+                    file=sheet.label,
+                    row=sheet.header_row,
+                    field=name,
+                )
+            )
+    for row in _rows(sheet, wide, problems):
+        agent_id = row.agent_or_center()
+        period = row.period()
+        row_values: list[MetricValue] = []
+        for index, header in wide.other:
+            value = row.convert(row.at(index), header, _as_value)
+            if value is not None:
+                row_values.append(MetricValue(agent_id, period, header, value, row.source(header)))
+        if row.ok:
+            values.extend(row_values)
+    return values
+
+
+def _ratings(sheet: _Sheet, problems: list[Problem]) -> list[Rating]:
+    headers = {h.casefold() for h in sheet.headers}
+    ratings: list[Rating] = []
+    if "indicator" in headers:
+        known = ("agent_id", "period", "indicator", "rater_role", "rater_id", "value")
+        columns = _columns(sheet, (*known, "name", "team"), problems)
+        _warn_unknown(sheet, columns, problems)
+        if not _require(sheet, columns, ("agent_id", "indicator", "value"), problems):
+            return []
+        for row in _rows(sheet, columns, problems):
+            agent_id = row.get("agent_id", _as_id, required=True)
+            period = row.period()
+            indicator = row.get("indicator", _as_text, required=True)
+            role = row.get("rater_role", _as_text)
+            rater_id = row.get("rater_id", _as_id)
+            value = row.get("value", _as_value)
+            if row.ok and agent_id is not None and indicator is not None and value is not None:
+                ratings.append(
+                    Rating(agent_id, period, indicator, role, rater_id, value, row.source())
+                )
+        return ratings
+    wide = _wide_columns(sheet, "ratings", "indicator", problems)
+    if wide is None or not _require(sheet, wide, ("agent_id",), problems):
+        return []
+    for row in _rows(sheet, wide, problems):
+        agent_id = row.get("agent_id", _as_id, required=True)
+        period = row.period()
+        role = row.get("rater_role", _as_text)
+        rater_id = row.get("rater_id", _as_id)
+        row_ratings: list[Rating] = []
+        for index, header in wide.other:
+            value = row.convert(row.at(index), header, _as_value)
+            if value is not None and agent_id is not None:
+                row_ratings.append(
+                    Rating(agent_id, period, header, role, rater_id, value, row.source(header))
+                )
+        if row.ok:
+            ratings.extend(row_ratings)
+    return ratings
+
+
+def _incidents(sheet: _Sheet, problems: list[Problem]) -> list[Incident]:
+    known = ("agent_id", "date", "kind", "count", "points", "amount", "note")
+    columns = _columns(sheet, known, problems)
+    _warn_unknown(sheet, columns, problems)
+    if not _require(sheet, columns, ("agent_id", "date", "kind"), problems):
+        return []
+    incidents: list[Incident] = []
+    for row in _rows(sheet, columns, problems):
+        agent_id = row.get("agent_id", _as_id, required=True)
+        day = row.get("date", _as_date, required=True)
+        kind = row.get("kind", _as_text, required=True)
+        count = row.get("count", _as_count)
+        points = row.get("points", _as_money_or_points)
+        amount = row.get("amount", _as_money_or_points)
+        note = row.get("note", _as_text) or ""
+        if row.ok and agent_id is not None and day is not None and kind is not None:
+            incidents.append(
+                Incident(
+                    agent_id,
+                    day,
+                    kind,
+                    Decimal(1) if count is None else count,
+                    points,
+                    amount,
+                    note,
+                    row.source(),
+                )
+            )
+    return incidents
+
+
+def _history(sheet: _Sheet, problems: list[Problem]) -> list[HistoryEntry]:
+    known = ("agent_id", "period", "total", "grade", "rank")
+    columns = _columns(sheet, known, problems)
+    _warn_unknown(sheet, columns, problems)
+    if not _require(sheet, columns, ("agent_id", "period"), problems):
+        return []
+    history: list[HistoryEntry] = []
+    first_row: dict[tuple[str, str], int] = {}
+    for row in _rows(sheet, columns, problems):
+        agent_id = row.get("agent_id", _as_id, required=True)
+        period = row.get("period", _as_period, required=True)
+        total = row.get("total", _as_number)
+        grade = row.get("grade", _as_text)
+        rank = row.get("rank", _as_rank)
+        if agent_id is None or period is None:
+            continue
+        key = (agent_id, period)
+        if key in first_row:
+            row.error(
+                "period",
+                "duplicate_history",
+                f"agent {agent_id!r} has period {period} on rows {first_row[key]} and {row.number}",
+            )
+        else:
+            first_row[key] = row.number
+        if row.ok:
+            history.append(HistoryEntry(agent_id, period, total, grade, rank, row.source()))
+    return history
+
+
+# --- checks across rows and files ------------------------------------------------------------
+
+
+def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> None:
+    """The same metric twice for one agent and period: picking either would be a guess."""
+    first: dict[tuple[str | None, str | None, str], MetricValue] = {}
+    for value in values:
+        key = (value.agent_id, value.period, normalize_name(value.metric))
+        earlier = first.setdefault(key, value)
+        if earlier is value:
+            continue
+        who = f"agent {value.agent_id!r}" if value.agent_id else "the whole center"
+        when = f" in period {value.period}" if value.period else ""
+        problems.append(
+            Problem(
+                "error",
+                "duplicate_value",
+                f"{value.metric!r} for {who}{when} is also given at "
+                f"{earlier.source.file} row {earlier.source.row}",
+                file=value.source.file,
+                row=value.source.row,
+                field=value.source.field or "metric",
+            )
+        )
+
+
+def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
+    """One named rater rating the same indicator twice. Without a rater_id, several anonymous
+    raters of one role are legitimate (the scheme decides how to combine them)."""
+    first: dict[tuple[str, str | None, str, str, str], Rating] = {}
+    for rating in ratings:
+        if not rating.rater_id:
+            continue
+        key = (
+            rating.agent_id,
+            rating.period,
+            normalize_name(rating.indicator),
+            normalize_name(rating.rater_role or ""),
+            rating.rater_id,
+        )
+        earlier = first.setdefault(key, rating)
+        if earlier is rating:
+            continue
+        problems.append(
+            Problem(
+                "error",
+                "duplicate_rating",
+                f"rater {rating.rater_id!r} rates {rating.indicator!r} of agent "
+                f"{rating.agent_id!r} again (also at {earlier.source.file} row "
+                f"{earlier.source.row})",
+                file=rating.source.file,
+                row=rating.source.row,
+                field=rating.source.field or "indicator",
+            )
+        )
+
+
+def _unknown_agents(
+    known: set[str], records: Iterable[tuple[str | None, Source]], problems: list[Problem]
+) -> None:
+    """Warn once per file and agent: data for someone not on the agents list is usually a typo
+    in an id, but may be an agent who has left."""
+    warned: set[tuple[str, str]] = set()
+    for agent_id, source in records:
+        if agent_id is None or agent_id in known or (source.file, agent_id) in warned:
+            continue
+        warned.add((source.file, agent_id))
+        problems.append(
+            Problem(
+                "warning",
+                "unknown_agent",
+                f"agent_id {agent_id!r} is not in the agents table",
+                file=source.file,
+                row=source.row,
+                field="agent_id",
+            )
+        )
+
+
+def load_inputs(path: Path) -> Inputs:
+    """Read a folder of input tables, or one workbook whose sheets are the tables.
+
+    A folder holds any of ``agents``, ``metric_values``, ``ratings``, ``incidents`` and
+    ``history`` as ``.csv`` or ``.xlsx``; other ``.csv`` / ``.xlsx`` files are reported as
+    warnings, anything else is ignored. Raises :class:`ProblemsError` with every problem in every
+    file (warnings included) when any of them is an error.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    if path.is_dir():
+        sheets = _read_folder(path, problems)
+    elif path.is_file() and path.suffix.lower() == ".xlsx":
+        sheets = _read_workbook(path, problems)
+    else:
+        sheets = {}
+        reason = (
+            "does not exist" if not path.exists() else "is neither a folder nor an .xlsx workbook"
+        )
+        problems.append(Problem("error", "bad_inputs", f"{path} {reason}", file=str(path)))
+    if not sheets and not any(p.level == "error" for p in problems):
+        problems.append(
+            Problem(
+                "error",
+                "no_inputs",
+                f"no input tables found; expected any of {', '.join(TABLE_NAMES)} as .csv or .xlsx",
+                file=str(path),
+            )
+        )
+
+    agents = _agents(sheets["agents"], problems) if "agents" in sheets else []
+    metric_values = (
+        _metric_values(sheets["metric_values"], problems) if "metric_values" in sheets else []
+    )
+    ratings = _ratings(sheets["ratings"], problems) if "ratings" in sheets else []
+    incidents = _incidents(sheets["incidents"], problems) if "incidents" in sheets else []
+    history = _history(sheets["history"], problems) if "history" in sheets else []
+    _duplicate_values(metric_values, problems)
+    _duplicate_ratings(ratings, problems)
+    if "agents" in sheets:
+        known = {a.agent_id for a in agents}
+        records: list[tuple[str | None, Source]] = [
+            *((v.agent_id, v.source) for v in metric_values),
+            *((r.agent_id, r.source) for r in ratings),
+            *((i.agent_id, i.source) for i in incidents),
+            *((h.agent_id, h.source) for h in history),
+        ]
+        _unknown_agents(known, records, problems)
+
+    if any(p.level == "error" for p in problems):
+        raise ProblemsError(problems)
+    return Inputs(
+        agents=agents,
+        metric_values=metric_values,
+        ratings=ratings,
+        incidents=incidents,
+        history=history,
+        warnings=problems,
+        files=[sheets[name].label for name in TABLE_NAMES if name in sheets],
+    )
