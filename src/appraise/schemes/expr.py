@@ -1,0 +1,275 @@
+"""A small, safe arithmetic language for formulas and conditions in schemes.
+
+Expressions are parsed with Python's own grammar (``ast.parse(mode="eval")``) and then walked
+by this module: only numbers, strings, names, ``+ - * / // %``, comparisons (chains too),
+``and or not``, ``x if cond else y`` and a fixed set of functions are accepted. Nothing is ever
+passed to ``eval``. Numbers are exact ``Decimal``.
+
+A name that has no value (missing data) is ``None``; arithmetic on ``None`` gives ``None`` and a
+comparison with ``None`` is false, so ``csat >= 90`` is false for an agent with no surveys.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import (
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+)
+
+Value = Decimal | str | bool | None
+
+
+class ExprError(ValueError):
+    """An expression that cannot be parsed, or a name or function it may not use."""
+
+
+def _round(x: Decimal, n: Decimal = Decimal(0)) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-int(n)), rounding=ROUND_HALF_UP)
+
+
+def _clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
+    return max(lo, min(hi, x))
+
+
+_NUMERIC_FUNCS: dict[str, tuple[Callable[..., Decimal], int, int]] = {
+    # name: (function, fewest arguments, most arguments)
+    "min": (lambda *a: min(a), 1, 99),
+    "max": (lambda *a: max(a), 1, 99),
+    "abs": (lambda x: abs(x), 1, 1),
+    "round": (_round, 1, 2),
+    "floor": (lambda x: x.to_integral_value(rounding=ROUND_FLOOR), 1, 1),
+    "ceil": (lambda x: x.to_integral_value(rounding=ROUND_CEILING), 1, 1),
+    "clamp": (_clamp, 3, 3),
+}
+FUNCTIONS = frozenset([*_NUMERIC_FUNCS, "coalesce", "exists"])
+
+_ALLOWED = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.And,
+    ast.Or,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Tuple,
+    ast.List,
+)
+
+
+_OPERATORS = (
+    ("≥", ">="),
+    ("≤", "<="),
+    ("＞", ">"),
+    ("＜", "<"),
+    ("＝", "=="),
+    ("×", "*"),
+    ("÷", "/"),
+)
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed expression with the names it reads."""
+
+    text: str
+    tree: ast.Expression = field(repr=False, compare=False)
+    names: frozenset[str]
+
+    @classmethod
+    def parse(cls, text: str) -> Expr:
+        source = str(text).strip()
+        # Managers write the full-width operators of Chinese input methods; accept them.
+        for a, b in (
+            ("≥", ">="),
+            ("≤", "<="),
+            ("＞", ">"),
+            ("＜", "<"),
+            ("＝", "=="),
+            ("×", "*"),
+            ("÷", "/"),
+        ):
+            source = source.replace(a, b)
+        try:
+            tree = ast.parse(source, mode="eval")
+        except SyntaxError as exc:
+            raise ExprError(f"formula {text!r} is not valid: {exc.msg}") from None
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if not isinstance(node, _ALLOWED):
+                raise ExprError(
+                    f"formula {text!r} uses {type(node).__name__}, which formulas may not use"
+                )
+            if isinstance(node, ast.Call):
+                if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                    raise ExprError(
+                        f"formula {text!r} calls an unknown function; known: "
+                        + ", ".join(sorted(FUNCTIONS))
+                    )
+                if node.keywords:
+                    raise ExprError(f"formula {text!r}: functions take no keyword arguments")
+            elif isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
+                raise ExprError(f"formula {text!r}: constant {node.value!r} is not allowed")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                names.discard(node.func.id)
+        return cls(str(text), tree, frozenset(names))
+
+    def evaluate(self, env: Mapping[str, Value]) -> Value:
+        try:
+            return _eval(self.tree.body, env)
+        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+            return None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _num(v: Value) -> Decimal | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return Decimal(int(v))
+    if isinstance(v, Decimal):
+        return v
+    raise ExprError(f"{v!r} is text where a number is needed")
+
+
+def _eval(node: ast.expr, env: Mapping[str, Value]) -> Value:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if isinstance(node.value, float):
+            return Decimal(repr(node.value))
+        if isinstance(node.value, int):
+            return Decimal(node.value)
+        raise ExprError(f"constant {node.value!r} is not allowed")
+    if isinstance(node, ast.Name):
+        if node.id in ("True", "False"):
+            return node.id == "True"
+        if node.id not in env:
+            raise ExprError(f"unknown name {node.id!r}")
+        return env[node.id]
+    if isinstance(node, ast.UnaryOp):
+        if isinstance(node.op, ast.Not):
+            return not _truth(_eval(node.operand, env))
+        x = _num(_eval(node.operand, env))
+        if x is None:
+            return None
+        return -x if isinstance(node.op, ast.USub) else x
+    if isinstance(node, ast.BinOp):
+        a = _num(_eval(node.left, env))
+        b = _num(_eval(node.right, env))
+        if a is None or b is None:
+            return None
+        bop = node.op
+        if isinstance(bop, ast.Add):
+            return a + b
+        if isinstance(bop, ast.Sub):
+            return a - b
+        if isinstance(bop, ast.Mult):
+            return a * b
+        if b == 0:
+            return None
+        if isinstance(bop, ast.Div):
+            return a / b
+        if isinstance(bop, ast.FloorDiv):
+            return (a / b).to_integral_value(rounding=ROUND_FLOOR)
+        return a - b * (a / b).to_integral_value(rounding=ROUND_FLOOR)
+    if isinstance(node, ast.BoolOp):
+        if isinstance(node.op, ast.And):
+            return all(_truth(_eval(v, env)) for v in node.values)
+        return any(_truth(_eval(v, env)) for v in node.values)
+    if isinstance(node, ast.Compare):
+        left = _eval(node.left, env)
+        for op, comp in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(comp, ast.Tuple | ast.List):
+                members = [_eval(e, env) for e in comp.elts]
+                if (left in members) != isinstance(op, ast.In):
+                    return False
+                continue
+            right = _eval(comp, env)
+            if not _compare(op, left, right):
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body if _truth(_eval(node.test, env)) else node.orelse, env)
+    if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        args = [_eval(a, env) for a in node.args]
+        if name == "exists":
+            return all(a is not None for a in args)
+        if name == "coalesce":
+            return next((a for a in args if a is not None), None)
+        func, lo, hi = _NUMERIC_FUNCS[name]
+        if not lo <= len(args) <= hi:
+            raise ExprError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}")
+        nums = [_num(a) for a in args]
+        if any(n is None for n in nums):
+            return None
+        return func(*nums)
+    if isinstance(node, ast.Tuple | ast.List):
+        raise ExprError("a list is only allowed after 'in'")
+    raise ExprError(f"{type(node).__name__} is not allowed")
+
+
+def _truth(v: Value) -> bool:
+    if v is None:
+        return False
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, Decimal):
+        return v != 0
+    return v != ""
+
+
+def _compare(op: ast.cmpop, a: Value, b: Value) -> bool:
+    if isinstance(op, ast.In | ast.NotIn):
+        raise ExprError("use 'in' with a literal list: grade in ['优秀', '称职']")
+    if a is None or b is None:
+        return False
+    if isinstance(op, ast.Eq):
+        return a == b
+    if isinstance(op, ast.NotEq):
+        return a != b
+    x, y = _num(a), _num(b)
+    assert x is not None and y is not None
+    if isinstance(op, ast.Lt):
+        return x < y
+    if isinstance(op, ast.LtE):
+        return x <= y
+    if isinstance(op, ast.Gt):
+        return x > y
+    return x >= y

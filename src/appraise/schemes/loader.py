@@ -1,0 +1,111 @@
+"""Load a scheme file: YAML -> pydantic model -> validation rules, every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from appraise.problems import Problem, ProblemsError
+from appraise.schemes.model import Scheme
+from appraise.schemes.validate import Checked, check
+from appraise.schemes.yamlload import LineMap, load_yaml
+
+
+@dataclass
+class LoadedScheme:
+    scheme: Scheme
+    file: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def known_metrics() -> frozenset[str]:
+    """Metric ids of the catalog (appraise.metrics.catalog)."""
+    from appraise.metrics.catalog import METRICS
+
+    return frozenset(METRICS)
+
+
+def _has(container: Any, part: int | str) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
+
+
+def _loc_path(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
+    """Turn a pydantic error location into a path of the YAML document.
+
+    Pydantic puts the tag of a discriminated union (``bands``) and model names into the
+    location; they are not keys of the document, so they are skipped.
+    """
+    path: list[str | int] = []
+    cur = raw
+    for part in loc:
+        if _has(cur, part):
+            cur = cur[part]
+            path.append(part)
+    return tuple(path)
+
+
+def _message(err: Any) -> str:
+    loc = ".".join(str(x) for x in err["loc"] if not str(x).endswith("Rule"))
+    msg = str(err["msg"])
+    if err["type"] == "extra_forbidden":
+        return f"unknown field {err['loc'][-1]!r} (check the spelling; see docs/scheme-format.md)"
+    if err["type"] == "missing":
+        return f"missing field {err['loc'][-1]!r} at {loc}"
+    if err["type"] == "union_tag_invalid":
+        return f"{loc}: {msg}"
+    return f"{loc}: {msg.removeprefix('Value error, ')}"
+
+
+def parse_scheme(text: str, file: str) -> LoadedScheme:
+    """Parse scheme text; raise :class:`ProblemsError` with every problem if it has errors."""
+    try:
+        raw, lines = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ProblemsError(
+            [Problem("error", "yaml_syntax", f"not valid YAML: {reason}", file, line)]
+        ) from None
+    if not isinstance(raw, dict):
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "not_a_scheme",
+                    "a scheme file is a YAML mapping (id:, name:, ...)",
+                    file,
+                    1,
+                )
+            ]
+        )
+    try:
+        scheme = Scheme.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem("error", "invalid", _message(err), file, lines.line(_loc_path(raw, err["loc"])))
+            for err in exc.errors()
+        ]
+        raise ProblemsError(sorted(problems, key=lambda p: p.line or 0)) from None
+    problems = check(Checked(scheme, lines, file, known_metrics()))
+    if any(p.level == "error" for p in problems):
+        raise ProblemsError(problems)
+    return LoadedScheme(scheme, file, problems)
+
+
+def load_scheme(path: Path | str) -> LoadedScheme:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
+    return parse_scheme(text, str(p))
+
+
+__all__ = ["LineMap", "LoadedScheme", "load_scheme", "parse_scheme"]

@@ -1,0 +1,577 @@
+"""Validation rules that need the whole scheme. One function per rule, listed in ``RULES``.
+
+Each rule gets a :class:`Checked` scheme (the model plus the line of every value) and returns
+problems. Errors stop the scheme from being used; warnings are shown and the scheme still scores
+(the seeds' weights that sum to 90% are a warning, and the total is their plain sum).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from appraise.inputs.names import normalize_name
+from appraise.problems import Level, Problem
+from appraise.schemes.model import (
+    BandsRule,
+    BonusRule,
+    DeductionRule,
+    FormulaRule,
+    HoursProration,
+    Indicator,
+    LevelsRule,
+    PointsRange,
+    RankRule,
+    RatedRule,
+    Scheme,
+    TargetRule,
+    ThresholdRule,
+    Tiers,
+)
+from appraise.schemes.ranges import Range, gaps
+from appraise.schemes.yamlload import LineMap, Path_
+
+# Names a consequence condition may read besides constants.
+CONSEQUENCE_NAMES = frozenset({"total", "grade", "rank", "count", "level"})
+ELIGIBILITY_NAMES = frozenset(
+    {"tenure_months", "tenure_days", "hired_in_period", "hired_day", "position", "team"}
+)
+RESULT_NAMES = frozenset({"total", "grade", "rank", "count", "level", "points"})
+
+
+@dataclass
+class Checked:
+    scheme: Scheme
+    lines: LineMap
+    file: str
+    known_metrics: frozenset[str]
+
+    def problem(self, level: Level, code: str, message: str, path: Path_) -> Problem:
+        return Problem(level, code, message, self.file, self.lines.line(path))
+
+
+def walk(nodes: list[Indicator], path: Path_) -> Iterator[tuple[Indicator, Path_]]:
+    """Every indicator of a tree with its path, parents before children."""
+    for i, node in enumerate(nodes):
+        p = (*path, i)
+        yield node, p
+        yield from walk(node.children, (*p, "children"))
+
+
+def all_indicators(scheme: Scheme) -> Iterator[tuple[Indicator, Path_]]:
+    yield from walk(list(scheme.indicators), ("indicators",))
+    yield from walk(list(scheme.adjustments), ("adjustments",))
+
+
+def weight_points(node: Indicator, full_score: Decimal | None) -> Decimal | None:
+    """The weight in points: ``10%`` of a 100-point scheme is 10; None when not declared."""
+    if node.weight is None:
+        return None
+    if isinstance(node.weight, str):
+        pct = Decimal(node.weight[:-1])
+        return pct * (full_score if full_score is not None else Decimal(100)) / 100
+    return node.weight
+
+
+def _unique_ids(c: Checked) -> list[Problem]:
+    seen: dict[str, Path_] = {}
+    out = []
+    for node, path in all_indicators(c.scheme):
+        if node.id in seen:
+            out.append(
+                c.problem(
+                    "error",
+                    "duplicate_id",
+                    f'indicator id "{node.id}" is used twice (first at line '
+                    f"{c.lines.line(seen[node.id])})",
+                    (*path, "id"),
+                )
+            )
+        else:
+            seen[node.id] = path
+    return out
+
+
+def _rule_or_children(c: Checked) -> list[Problem]:
+    out = []
+    for node, path in all_indicators(c.scheme):
+        if node.children and node.rule is not None:
+            out.append(
+                c.problem(
+                    "error",
+                    "rule_and_children",
+                    f'indicator "{node.id}" has both children and a rule; a category scores by its '
+                    "children",
+                    path,
+                )
+            )
+        if not node.children and node.rule is None:
+            out.append(c.problem("error", "no_rule", f'indicator "{node.id}" has no rule', path))
+    return out
+
+
+def _fmt(d: Decimal) -> str:
+    text = format(d.normalize(), "f")
+    return text
+
+
+def _weights(c: Checked) -> list[Problem]:
+    s = c.scheme
+    out: list[Problem] = []
+    unit = "%" if s.full_score == 100 else " points"
+
+    def check(children: list[Indicator], expected: Decimal | None, where: str, path: Path_) -> None:
+        declared = [weight_points(ch, s.full_score) for ch in children if ch.counts]
+        if expected is None or not declared or any(w is None for w in declared):
+            return
+        total = sum((w for w in declared if w is not None), Decimal(0))
+        if total != expected:
+            mode = (
+                "the total is their plain sum, as declared by `total: sum`"
+                if s.total == "sum"
+                else "they are scaled to it (`total: normalized`)"
+            )
+            out.append(
+                c.problem(
+                    "warning",
+                    "weights_sum",
+                    f"the weights of {where} add up to {_fmt(total)}{unit}, not "
+                    f"{_fmt(expected)}{unit}; {mode}",
+                    path,
+                )
+            )
+
+    check(list(s.indicators), s.full_score, "the top-level indicators", ("indicators",))
+    for node, path in walk(list(s.indicators), ("indicators",)):
+        if node.children:
+            check(node.children, weight_points(node, s.full_score), f'"{node.id}"', path)
+    for node, path in all_indicators(s):
+        if isinstance(node.weight, str) and s.full_score is None:
+            out.append(
+                c.problem(
+                    "error",
+                    "percent_without_full_score",
+                    f'indicator "{node.id}" has a percentage weight but the scheme has no '
+                    "full_score; write its weight in points",
+                    (*path, "weight"),
+                )
+            )
+    return out
+
+
+def _bands(c: Checked) -> list[Problem]:
+    out: list[Problem] = []
+    for node, path in all_indicators(c.scheme):
+        rule = node.rule
+        if not isinstance(rule, BandsRule):
+            continue
+        ranges = [b.range for b in rule.bands]
+        out += _overlaps(c, ranges, (*path, "rule", "bands"), f'bands of "{node.id}"')
+        missing = gaps(ranges)
+        if missing and rule.otherwise is None:
+            out.append(
+                c.problem(
+                    "warning",
+                    "band_gap",
+                    f'bands of "{node.id}" leave out {", ".join(missing)}; a value there has no '
+                    "score (add `otherwise:` or close the gap)",
+                    (*path, "rule", "bands"),
+                )
+            )
+    return out
+
+
+def _overlaps(c: Checked, ranges: list[Range], path: Path_, what: str) -> list[Problem]:
+    out = []
+    for i, a in enumerate(ranges):
+        for j in range(i + 1, len(ranges)):
+            if a.overlaps(ranges[j]):
+                out.append(
+                    c.problem(
+                        "error",
+                        "ranges_overlap",
+                        f"{what}: {a} and {ranges[j]} overlap, so a value could fall in both",
+                        (*path, j),
+                    )
+                )
+    return out
+
+
+def _level_names(c: Checked) -> list[Problem]:
+    out = []
+    for node, path in all_indicators(c.scheme):
+        if not isinstance(node.rule, LevelsRule):
+            continue
+        seen: set[str] = set()
+        for i, level in enumerate(node.rule.levels):
+            for name in [level.name, *level.aliases]:
+                key = normalize_name(name)
+                if key in seen:
+                    out.append(
+                        c.problem(
+                            "error",
+                            "duplicate_level",
+                            f'level name "{name}" of "{node.id}" is used twice',
+                            (*path, "rule", "levels", i),
+                        )
+                    )
+                seen.add(key)
+    return out
+
+
+def _metric_names(c: Checked) -> list[Problem]:
+    """Metrics named by rules and formulas must be in the catalog or declared by the scheme."""
+    s = c.scheme
+    ids = {node.id for node, _ in all_indicators(s)}
+    known = c.known_metrics | {m.id for m in s.metrics} | set(s.constants)
+    out = []
+
+    def need(name: str, node: Indicator, path: Path_) -> None:
+        if name not in known and name not in ids:
+            out.append(
+                c.problem(
+                    "error",
+                    "unknown_metric",
+                    f'indicator "{node.id}" uses unknown metric "{name}" (not in the metric '
+                    "catalog nor in the scheme's `metrics:`)",
+                    path,
+                )
+            )
+
+    for node, path in all_indicators(s):
+        rule = node.rule
+        rp = (*path, "rule")
+        if isinstance(rule, BandsRule | TargetRule | ThresholdRule) and rule.metric:
+            need(rule.metric, node, (*rp, "metric"))
+        if isinstance(rule, RankRule):
+            if rule.metric:
+                need(rule.metric, node, (*rp, "metric"))
+            if rule.eligible is not None:
+                for name in rule.eligible.names:
+                    need(name, node, (*rp, "eligible"))
+        if isinstance(rule, FormulaRule):
+            for name in rule.expr.names:
+                need(name, node, (*rp, "expr"))
+    return out
+
+
+def _rule_shapes(c: Checked) -> list[Problem]:
+    out = []
+    ids = {node.id for node, _ in all_indicators(c.scheme)}
+    for node, path in all_indicators(c.scheme):
+        rule, rp = node.rule, (*path, "rule")
+        if isinstance(rule, RankRule):
+            if (rule.metric is None) == (rule.of is None):
+                out.append(
+                    c.problem(
+                        "error",
+                        "rank_input",
+                        f'rank rule of "{node.id}" needs exactly one of `metric` or `of`',
+                        rp,
+                    )
+                )
+            if rule.of is not None and rule.of not in ids:
+                out.append(
+                    c.problem(
+                        "error",
+                        "unknown_indicator",
+                        f'rank rule of "{node.id}" ranks unknown indicator "{rule.of}"',
+                        (*rp, "of"),
+                    )
+                )
+        if isinstance(rule, TargetRule) and rule.method == "steps" and rule.target is None:
+            out.append(
+                c.problem(
+                    "error",
+                    "target_missing",
+                    f'target rule of "{node.id}" with method steps needs a `target`',
+                    rp,
+                )
+            )
+        if isinstance(rule, RatedRule) and rule.min >= rule.max:
+            out.append(c.problem("error", "rated_range", f'"{node.id}": min must be below max', rp))
+        if isinstance(rule, DeductionRule | BonusRule):
+            for i, k in enumerate(rule.kinds):
+                if isinstance(k.points, PointsRange) and k.points.min > k.points.max:
+                    out.append(
+                        c.problem(
+                            "error",
+                            "points_range",
+                            f'"{node.id}": points range of "{k.kind}" has min above max',
+                            (*rp, "kinds", i),
+                        )
+                    )
+        if node.raters is not None:
+            roles = {r.id for r in c.scheme.raters.roles} if c.scheme.raters else set()
+            for i, role in enumerate(node.raters):
+                if role not in roles:
+                    out.append(
+                        c.problem(
+                            "error",
+                            "unknown_rater",
+                            f'indicator "{node.id}" names rater role "{role}", which the '
+                            "scheme's `raters` does not declare",
+                            (*path, "raters", i),
+                        )
+                    )
+    return out
+
+
+def _formula_cycles(c: Checked) -> list[Problem]:
+    deps: dict[str, set[str]] = {}
+    paths: dict[str, Path_] = {}
+    ids = {node.id for node, _ in all_indicators(c.scheme)}
+    for node, path in all_indicators(c.scheme):
+        paths[node.id] = path
+        d: set[str] = set()
+        if isinstance(node.rule, FormulaRule):
+            d = set(node.rule.expr.names) & ids
+        elif isinstance(node.rule, RankRule) and node.rule.of:
+            d = {node.rule.of}
+        d |= {ch.id for ch in node.children}
+        deps[node.id] = d
+    out = []
+    state: dict[str, int] = {}
+
+    def visit(n: str, stack: list[str]) -> None:
+        state[n] = 1
+        for m in sorted(deps.get(n, ())):
+            if state.get(m) == 1:
+                cycle = [*stack[stack.index(m) :], m] if m in stack else [n, m]
+                out.append(
+                    c.problem(
+                        "error",
+                        "formula_cycle",
+                        f"indicators depend on each other in a circle: {' -> '.join(cycle)}",
+                        paths[m],
+                    )
+                )
+            elif state.get(m) is None:
+                visit(m, [*stack, m])
+        state[n] = 2
+
+    for n in deps:
+        if n not in state:
+            visit(n, [n])
+    return out
+
+
+def _raters(c: Checked) -> list[Problem]:
+    r = c.scheme.raters
+    if r is None:
+        return []
+    out = []
+    total = sum((role.weight for role in r.roles), Decimal(0))
+    if total != 100:
+        out.append(
+            c.problem(
+                "warning",
+                "rater_weights",
+                f"rater weights add up to {_fmt(total)}%, not 100%; each indicator divides by "
+                "the weights of the roles that rated it",
+                ("raters", "roles"),
+            )
+        )
+    ids = [role.id for role in r.roles]
+    for i, role in enumerate(ids):
+        if role in ids[:i]:
+            out.append(
+                c.problem(
+                    "error",
+                    "duplicate_rater",
+                    f'rater role "{role}" is declared twice',
+                    ("raters", "roles", i),
+                )
+            )
+    return out
+
+
+def _grades(c: Checked) -> list[Problem]:
+    s = c.scheme
+    out: list[Problem] = []
+    names = [g.name for g in s.grades]
+    for i, g in enumerate(s.grades):
+        if (g.range is None) == (g.when is None):
+            out.append(
+                c.problem(
+                    "error",
+                    "grade_condition",
+                    f'grade "{g.name}" needs exactly one of `range` or `when`',
+                    ("grades", i),
+                )
+            )
+        if g.name in names[:i]:
+            out.append(
+                c.problem(
+                    "error", "duplicate_grade", f'grade "{g.name}" is declared twice', ("grades", i)
+                )
+            )
+        if g.when is not None:
+            out += _names_allowed(
+                c, g.when.names, ("grades", i, "when"), f'grade "{g.name}"', RESULT_NAMES
+            )
+    ranges = [g.range for g in s.grades if g.range is not None]
+    if ranges and len(ranges) == len(s.grades):
+        out += _overlaps(c, ranges, ("grades",), "grades")
+        missing = gaps(ranges)
+        if missing:
+            out.append(
+                c.problem(
+                    "warning",
+                    "grade_gap",
+                    f"grades leave out totals {', '.join(missing)}; such an agent gets no grade",
+                    ("grades",),
+                )
+            )
+    if s.distribution is not None:
+        shares = Decimal(0)
+        for i, q in enumerate(s.distribution.quotas):
+            if q.grade not in names:
+                out.append(
+                    c.problem(
+                        "error",
+                        "unknown_grade",
+                        f'quota names grade "{q.grade}", which is not declared',
+                        ("distribution", "quotas", i),
+                    )
+                )
+            if (q.max is None) == (q.share is None):
+                out.append(
+                    c.problem(
+                        "error",
+                        "quota_shape",
+                        f'quota for "{q.grade}" needs exactly one of `max` or `share`',
+                        ("distribution", "quotas", i),
+                    )
+                )
+            shares += q.share if q.share is not None else Decimal(0)
+        if shares > 100:
+            out.append(
+                c.problem(
+                    "error",
+                    "quota_sum",
+                    f"quota shares add up to {_fmt(shares)}%, more than 100%",
+                    ("distribution", "quotas"),
+                )
+            )
+    if s.levels is not None:
+        out += _overlaps(c, [r.range for r in s.levels.rungs], ("levels", "rungs"), "levels")
+    return out
+
+
+def _names_allowed(
+    c: Checked, names: frozenset[str], path: Path_, what: str, allowed: frozenset[str]
+) -> list[Problem]:
+    s = c.scheme
+    known = allowed | set(s.constants) | c.known_metrics | {m.id for m in s.metrics}
+    known |= {node.id for node, _ in all_indicators(s)}
+    return [
+        c.problem("error", "unknown_name", f'{what} uses unknown name "{n}"', path)
+        for n in sorted(names - known)
+    ]
+
+
+def _conditions(c: Checked) -> list[Problem]:
+    s = c.scheme
+    out: list[Problem] = []
+    for i, q in enumerate(s.consequences):
+        out += _names_allowed(
+            c, q.when.names, ("consequences", i, "when"), f'consequence "{q.id}"', CONSEQUENCE_NAMES
+        )
+    comps = {p.id for p in s.pay.components} if s.pay else set()
+    for i, e in enumerate(s.eligibility):
+        out += _names_allowed(
+            c,
+            e.when.names,
+            ("eligibility", i, "when"),
+            f'eligibility rule "{e.id}"',
+            ELIGIBILITY_NAMES,
+        )
+        for j, pid in enumerate(e.pay):
+            if pid not in comps:
+                out.append(
+                    c.problem(
+                        "error",
+                        "unknown_pay",
+                        f'eligibility rule "{e.id}" names unknown pay component "{pid}"',
+                        ("eligibility", i, "pay", j),
+                    )
+                )
+    return out
+
+
+def _pay(c: Checked) -> list[Problem]:
+    s = c.scheme
+    if s.pay is None:
+        return []
+    out: list[Problem] = []
+    ids = [p.id for p in s.pay.components]
+    grade_names = {g.name for g in s.grades}
+    level_names: set[str] = set()
+    if s.levels is not None:
+        level_names = {r.name for r in s.levels.rungs}
+        if s.levels.default is not None:
+            level_names.add(s.levels.default)
+    for i, comp in enumerate(s.pay.components):
+        path = ("pay", "components", i)
+        if comp.id in ids[:i]:
+            out.append(
+                c.problem(
+                    "error", "duplicate_pay", f'pay component "{comp.id}" is declared twice', path
+                )
+            )
+        if isinstance(comp, Tiers):
+            names = grade_names if comp.by == "grade" else level_names
+            for name in comp.amounts:
+                if name not in names:
+                    out.append(
+                        c.problem(
+                            "error",
+                            "unknown_tier",
+                            f'pay "{comp.id}" has an amount for {comp.by} "{name}", which '
+                            f"the scheme does not declare",
+                            (*path, "amounts", name),
+                        )
+                    )
+        if isinstance(comp, HoursProration) and comp.applies_to not in ids[:i]:
+            out.append(
+                c.problem(
+                    "error",
+                    "unknown_pay",
+                    f'pay "{comp.id}" applies to "{comp.applies_to}", which is not a pay '
+                    "component declared before it",
+                    (*path, "applies_to"),
+                )
+            )
+        if comp.when is not None:
+            out += _names_allowed(
+                c,
+                comp.when.names,
+                (*path, "when"),
+                f'pay "{comp.id}"',
+                RESULT_NAMES | ELIGIBILITY_NAMES,
+            )
+    return out
+
+
+RULES: list[Callable[[Checked], list[Problem]]] = [
+    _unique_ids,
+    _rule_or_children,
+    _weights,
+    _bands,
+    _level_names,
+    _metric_names,
+    _rule_shapes,
+    _formula_cycles,
+    _raters,
+    _grades,
+    _conditions,
+    _pay,
+]
+
+
+def check(c: Checked) -> list[Problem]:
+    """Run every rule; problems sorted by line."""
+    problems = [p for rule in RULES for p in rule(c)]
+    return sorted(problems, key=lambda p: (p.line or 0, p.level != "error"))

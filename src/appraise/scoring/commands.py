@@ -1,0 +1,158 @@
+"""`appraise validate` and `appraise score`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from appraise.periods import Period
+from appraise.problems import Problem, ProblemsError
+from appraise.scoring.results import ScoreRun
+
+
+class Format(StrEnum):
+    json = "json"
+    table = "table"
+    xlsx = "xlsx"
+
+
+def print_problems(problems: list[Problem], console: Console) -> None:
+    for p in problems:
+        style = "red" if p.level == "error" else "yellow"
+        console.print(str(p), style=style, highlight=False, markup=False, soft_wrap=True, end="\n")
+
+
+def _fail(exc: ProblemsError) -> typer.Exit:
+    print_problems(exc.problems, Console(stderr=True))
+    n = len(exc.errors)
+    Console(stderr=True).print(f"[red]{n} error{'s' if n != 1 else ''}[/red]")
+    return typer.Exit(1)
+
+
+def validate(
+    schemes: list[Path] = typer.Argument(..., help="Scheme files (YAML) to check."),
+) -> None:
+    """Check scheme files; print every problem with file:line. Exit 1 on any error."""
+    from appraise.schemes.loader import load_scheme
+
+    console = Console()
+    failed = False
+    for path in schemes:
+        try:
+            loaded = load_scheme(path)
+        except ProblemsError as exc:
+            print_problems(exc.problems, console)
+            failed = True
+            continue
+        print_problems(loaded.warnings, console)
+        n = len(loaded.warnings)
+        console.print(
+            f"[green]{path}: ok[/green] ({loaded.scheme.id}, {n} warning{'s' if n != 1 else ''})",
+            highlight=False,
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def score(
+    scheme: Path = typer.Argument(..., help="The scheme file (YAML)."),
+    period: str = typer.Option(..., "--period", "-p", help="2026-10, 2026-Q4, 2026, 2026-W41 ..."),
+    inputs: Path | None = typer.Option(
+        None, "--inputs", "-i", help="Folder (or .xlsx workbook) of agents, metric_values, ..."
+    ),
+    data: Path | None = typer.Option(
+        None, "--data", "-d", help="Raw events (a folder of canonical files or a .duckdb store)."
+    ),
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (needed for xlsx)."),
+) -> None:
+    """Score a period: totals, grades, ranks, pay and the explanation of every number."""
+    try:
+        run = score_files(scheme, period, inputs, data)
+    except ProblemsError as exc:
+        raise _fail(exc) from None
+    except ValueError as exc:  # a bad --period
+        Console(stderr=True).print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if fmt is Format.json:
+        from appraise.scoring.output import to_json
+
+        text = to_json(run)
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+    elif fmt is Format.xlsx:
+        from appraise.scoring.output import write_xlsx
+
+        if out is None:
+            Console(stderr=True).print("[red]--format xlsx needs --out FILE.xlsx[/red]")
+            raise typer.Exit(2)
+        write_xlsx(run, out)
+        Console(stderr=True).print(f"wrote {out}")
+    else:
+        render_table(run, Console())
+
+
+def score_files(
+    scheme_path: Path, period: str, inputs_path: Path | None, data_path: Path | None
+) -> ScoreRun:
+    """Load everything, compute the metrics the scheme needs, and score."""
+    from appraise.inputs import load_inputs
+    from appraise.inputs.records import Inputs
+    from appraise.schemes.loader import load_scheme
+    from appraise.scoring.engine import score_period
+    from appraise.scoring.needs import needed_metrics
+
+    p = Period.parse(period)
+    loaded = load_scheme(scheme_path)
+    inputs = load_inputs(inputs_path) if inputs_path else Inputs([], [], [], [], [], [], [])
+    if data_path is None and inputs_path is not None and (inputs_path / "events").is_dir():
+        data_path = inputs_path / "events"
+    computed = None
+    if data_path is not None:
+        from appraise.metrics.engine import compute_metrics
+        from appraise.metrics.store import open_data
+
+        conn = open_data(data_path)
+        try:
+            wanted = sorted(needed_metrics(loaded.scheme))
+            computed = compute_metrics(conn, p, wanted) if wanted else {}
+        finally:
+            conn.close()
+    run = score_period(loaded.scheme, inputs, p, computed)
+    run.warnings[:0] = loaded.warnings
+    return run
+
+
+def render_table(run: ScoreRun, console: Console) -> None:
+    for w in run.warnings:
+        console.print(
+            f"[yellow]warning: {w.where + ': ' if w.where else ''}{w.message}[/yellow]",
+            highlight=False,
+        )
+    table = Table(title=f"{run.scheme_name} · {run.period}")
+    for col in ("agent", "name", "total", "grade", "rank", "level", "pay", "flags"):
+        table.add_column(col)
+    for r in sorted(run.results, key=lambda r: (r.rank is None, r.rank or 0, r.agent_id)):
+        table.add_row(
+            r.agent_id,
+            r.name,
+            "-" if r.total is None else str(r.total.normalize()),
+            r.grade or "-",
+            str(r.rank or "-"),
+            r.level or "-",
+            "-" if r.pay_total is None else f"{r.pay_total:.2f}",
+            ", ".join(r.flags) or ("; ".join(r.notes) if not r.eligible else ""),
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(score)

@@ -1,0 +1,177 @@
+"""Turn the raw input records into what each agent's scoring reads.
+
+Names are matched the way managers write them (:func:`normalize_name`): an indicator by its id,
+its name or an alias; a metric by its id or the name the scheme declares. Rows for other periods
+are left out; rows with no period apply to the period scored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from appraise.inputs.names import normalize_name
+from appraise.inputs.records import Agent, HistoryEntry, Incident, Inputs, Rating, Source
+from appraise.periods import Period
+from appraise.problems import Problem
+from appraise.schemes.model import BonusRule, DeductionRule, KindPoints, Scheme
+from appraise.schemes.validate import all_indicators
+
+InputValue = Decimal | str
+
+
+@dataclass(frozen=True)
+class Sourced:
+    value: InputValue
+    source: Source | None  # None: computed from events by the metric engine
+
+
+@dataclass
+class AgentData:
+    agent: Agent
+    metrics: dict[str, Sourced] = field(default_factory=dict)
+    direct: dict[str, Sourced] = field(default_factory=dict)
+    ratings: dict[str, list[Rating]] = field(default_factory=lambda: defaultdict(list))
+    incidents: list[Incident] = field(default_factory=list)
+    history: dict[str, HistoryEntry] = field(default_factory=dict)
+
+
+def where(source: Source | None) -> str:
+    if source is None:
+        return "computed from events"
+    text = f"{source.file} row {source.row}"
+    return f"{text} ({source.field})" if source.field else text
+
+
+@dataclass
+class Context:
+    period: Period
+    agents: dict[str, AgentData]
+    # History of every agent, for consequences over earlier periods: period -> agent -> entry.
+    history_by_period: dict[str, dict[str, HistoryEntry]]
+    kinds: dict[str, KindPoints]
+    problems: list[Problem]
+
+
+def build_context(
+    scheme: Scheme,
+    inputs: Inputs,
+    period: Period,
+    computed: Mapping[str, Mapping[str, float | Decimal | None]] | None = None,
+) -> Context:
+    problems: list[Problem] = list(inputs.warnings)
+    indicator_names: dict[str, str] = {}
+    for node, _ in all_indicators(scheme):
+        for name in [node.id, node.name, *node.aliases]:
+            indicator_names.setdefault(normalize_name(name), node.id)
+    metric_names: dict[str, str] = {normalize_name(m.id): m.id for m in scheme.metrics}
+    for m in scheme.metrics:
+        metric_names.setdefault(normalize_name(m.name), m.id)
+    kinds: dict[str, KindPoints] = {}
+    for node, _ in all_indicators(scheme):
+        if isinstance(node.rule, DeductionRule | BonusRule):
+            for k in node.rule.kinds:
+                for name in [k.kind, k.name or k.kind, *k.aliases]:
+                    kinds.setdefault(normalize_name(name), k)
+    wanted = str(period)
+
+    def in_period(p: str | None) -> bool:
+        return p is None or p == wanted
+
+    agents: dict[str, AgentData] = {a.agent_id: AgentData(a) for a in inputs.agents}
+    known_from_file = bool(inputs.agents)
+
+    def agent(agent_id: str, source: Source) -> AgentData:
+        if agent_id not in agents:
+            if known_from_file:
+                problems.append(
+                    Problem(
+                        "warning",
+                        "unknown_agent",
+                        f'agent "{agent_id}" is not in the agents file; scored anyway',
+                        source.file,
+                        row=source.row,
+                        field="agent_id",
+                    )
+                )
+            agents[agent_id] = AgentData(Agent(agent_id, agent_id, None, None, None, None, {}))
+        return agents[agent_id]
+
+    unknown: dict[str, Source] = {}
+    center: dict[str, Sourced] = {}
+    center_direct: dict[str, Sourced] = {}
+    for mv in inputs.metric_values:
+        if not in_period(mv.period):
+            continue
+        key = normalize_name(mv.metric)
+        ind = indicator_names.get(key)
+        metric = metric_names.get(key) or (mv.metric if ind is None else None)
+        sourced = Sourced(mv.value, mv.source)
+        if mv.agent_id is None:
+            (center_direct if ind else center)[ind or metric or mv.metric] = sourced
+            continue
+        data = agent(mv.agent_id, mv.source)
+        if ind is not None:
+            data.direct[ind] = sourced
+        else:
+            data.metrics[metric or mv.metric] = sourced
+    for r in inputs.ratings:
+        if not in_period(r.period):
+            continue
+        ind = indicator_names.get(normalize_name(r.indicator))
+        if ind is None:
+            unknown.setdefault(r.indicator, r.source)
+            continue
+        agent(r.agent_id, r.source).ratings[ind].append(r)
+    for name, src in unknown.items():
+        problems.append(
+            Problem(
+                "warning",
+                "unknown_indicator",
+                f'"{name}" is not an indicator of scheme {scheme.id}; its ratings are ignored',
+                src.file,
+                row=src.row,
+                field=src.field or "indicator",
+            )
+        )
+    unknown_kinds: dict[str, Source] = {}
+    for inc in inputs.incidents:
+        if not period.contains(inc.date):
+            continue
+        if normalize_name(inc.kind) not in kinds:
+            unknown_kinds.setdefault(inc.kind, inc.source)
+        agent(inc.agent_id, inc.source).incidents.append(inc)
+    for name, src in unknown_kinds.items():
+        problems.append(
+            Problem(
+                "warning",
+                "unknown_incident_kind",
+                f'incident kind "{name}" is not used by scheme {scheme.id}; it counts for nothing',
+                src.file,
+                row=src.row,
+                field="kind",
+            )
+        )
+    history_by_period: dict[str, dict[str, HistoryEntry]] = defaultdict(dict)
+    for h in inputs.history:
+        history_by_period[h.period][h.agent_id] = h
+        if h.agent_id in agents:
+            agents[h.agent_id].history[h.period] = h
+    if computed:
+        for agent_id, values in computed.items():
+            if agent_id not in agents:
+                if known_from_file:
+                    continue  # events of people who are not appraised (supervisors, leavers)
+                agents[agent_id] = AgentData(Agent(agent_id, agent_id, None, None, None, None, {}))
+            for metric, v in values.items():
+                if v is not None and metric not in agents[agent_id].metrics:
+                    num = v if isinstance(v, Decimal) else Decimal(repr(float(v)))
+                    agents[agent_id].metrics[metric] = Sourced(num, None)
+    for data in agents.values():
+        for name, sourced in center.items():
+            data.metrics.setdefault(name, sourced)
+        for name, sourced in center_direct.items():
+            data.direct.setdefault(name, sourced)
+    return Context(period, agents, dict(history_by_period), kinds, problems)

@@ -1,0 +1,334 @@
+"""Score one period: the orchestration of rules, totals, ranks, grades, levels, pay and flags.
+
+The order is fixed and each step reads only what earlier steps produced:
+
+1. eligibility (who is appraised), 2. indicators, leaves in dependency order (rank rules need
+every agent's value, formulas other indicators), 3. categories and the total, adjustments,
+4. rank, 5. grades and the forced distribution, 6. levels, 7. consequences over history,
+8. pay. Each result carries an explanation of every number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from appraise.inputs.records import Inputs
+from appraise.periods import Period
+from appraise.problems import Problem, ProblemsError
+from appraise.schemes.model import (
+    BandsRule,
+    BonusRule,
+    DeductionRule,
+    FormulaRule,
+    Indicator,
+    LevelsRule,
+    RankRule,
+    RatedRule,
+    Scheme,
+    TargetRule,
+    ThresholdRule,
+)
+from appraise.schemes.validate import all_indicators, weight_points
+from appraise.scoring import rules
+from appraise.scoring.context import AgentData, Context, build_context
+from appraise.scoring.grading import apply_distribution, assign_grades, assign_levels, rank_agents
+from appraise.scoring.history import apply_consequences
+from appraise.scoring.pay import compute_pay
+from appraise.scoring.ranking import rank_points
+from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
+from appraise.scoring.text import T, fmt
+from appraise.scoring.variables import agent_env, eligibility_env
+
+
+def quantize(x: Decimal, step: Decimal) -> Decimal:
+    """Round half up to a multiple of ``step`` (0.01, 0.5, 1 ...)."""
+    return (x / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def score_period(
+    scheme: Scheme,
+    inputs: Inputs,
+    period: Period | str,
+    computed: Mapping[str, Mapping[str, float | Decimal | None]] | None = None,
+) -> ScoreRun:
+    """Score every agent for ``period``.
+
+    ``computed`` holds metric values computed from events (agent -> metric -> value); values in
+    ``inputs.metric_values`` take precedence. Raises :class:`ProblemsError` listing every input
+    value the scheme cannot use (file, row, field); nothing is half-scored.
+    """
+    p = period if isinstance(period, Period) else Period.parse(period)
+    ctx = build_context(scheme, inputs, p, computed)
+    lang = scheme.language
+    t = T[lang]
+    results: dict[str, AgentResult] = {}
+    for agent_id, data in sorted(ctx.agents.items()):
+        a = data.agent
+        results[agent_id] = AgentResult(agent_id, a.name, a.team, eligible=True)
+    # 1. eligibility
+    blocked_pay: dict[str, dict[str, str]] = defaultdict(dict)
+    for agent_id, data in ctx.agents.items():
+        env = eligibility_env(scheme, data, p)
+        for rule in scheme.eligibility:
+            if rule.when.evaluate(env) is True:
+                if rule.effect == "not_appraised":
+                    results[agent_id].eligible = False
+                    results[agent_id].notes.append(rule.name)
+                else:
+                    for comp in rule.pay:
+                        blocked_pay[agent_id][comp] = rule.name
+    appraised = [a for a, r in results.items() if r.eligible]
+    # 2. leaves
+    scores: dict[str, dict[str, Decimal | None]] = {a: {} for a in appraised}
+    leaf_results: dict[str, dict[str, IndicatorResult]] = {a: {} for a in appraised}
+    money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
+    failed: dict[str, list[str]] = defaultdict(list)
+    for node in _leaf_order(scheme):
+        outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
+        for agent_id, out in outcomes.items():
+            ctx.problems.extend(out.problems)
+            money[agent_id].extend(out.money)
+            score = out.score
+            explain = out.explain
+            if score is None and not out.problems:
+                if (node.missing or scheme.missing) == "fail":
+                    failed[agent_id].append(node.name)
+                else:
+                    score = Decimal(0)
+                    explain += t["missing_zero"]
+                    ctx.problems.append(
+                        Problem(
+                            "warning",
+                            "missing_value",
+                            f'agent {agent_id}: no value for "{node.name}"; scored 0',
+                        )
+                    )
+            scores[agent_id][node.id] = score
+            leaf_results[agent_id][node.id] = IndicatorResult(
+                node.id, node.name, None, out.value, score, None, explain, counts=node.counts
+            )
+    errors = [pr for pr in ctx.problems if pr.level == "error"]
+    if errors:
+        raise ProblemsError(errors)
+    # 3. tree, total and adjustments
+    for agent_id in appraised:
+        r = results[agent_id]
+        if failed[agent_id]:
+            r.eligible = False
+            r.notes.append(
+                f"缺少数据:{'、'.join(failed[agent_id])}"
+                if lang == "zh"
+                else f"missing data: {', '.join(failed[agent_id])}"
+            )
+            continue
+        total = Decimal(0)
+        top_weights = Decimal(0)
+        for node in scheme.indicators:
+            w, wp = _tree(node, scheme, leaf_results[agent_id], r.indicators, 0, None, lang)
+            if node.counts:
+                total += w
+                top_weights += wp or Decimal(0)
+        if scheme.total == "normalized" and scheme.full_score and top_weights:
+            total = total * scheme.full_score / top_weights
+        for adj in scheme.adjustments:
+            sink: list[IndicatorResult] = []
+            w, wp = _tree(adj, scheme, leaf_results[agent_id], sink, 0, None, lang)
+            capped = min(w, wp) if wp is not None else w
+            signed = capped if adj.direction == "add" else -capped
+            top = sink[0]
+            top.weighted = signed
+            key = "adjust_add" if adj.direction == "add" else "adjust_sub"
+            top.explain += ";" + t[key].format(x=fmt(capped))
+            r.adjustments.extend(sink)
+            total += signed
+        r.exact_total = total
+        r.total = quantize(total, scheme.score_step)
+    ranked = [a for a in appraised if results[a].eligible]
+    # 4.-6. rank, grades, levels
+    rank_agents(scheme, [results[a] for a in ranked], scores)
+    assign_grades(scheme, [results[a] for a in ranked], ctx, scores)
+    ctx.problems.extend(apply_distribution(scheme, [results[a] for a in ranked]))
+    assign_levels(scheme, [results[a] for a in ranked], ctx, p)
+    # 7. consequences; 8. pay
+    counts = _group_counts(scheme, [results[a] for a in ranked])
+    for agent_id in ranked:
+        apply_consequences(scheme, results[agent_id], ctx, p, counts[agent_id])
+    compute_pay(scheme, results, ctx, scores, money, blocked_pay, counts)
+    for r in results.values():
+        for g in scheme.grades:
+            if g.requires_basis and r.grade == g.name and "requires_basis" not in r.flags:
+                r.flags.append("requires_basis")
+    warnings = [pr for pr in ctx.problems if pr.level == "warning"]
+    return ScoreRun(
+        scheme.id,
+        scheme.name,
+        str(p),
+        warnings,
+        list(results.values()),
+        scheme.pay.currency if scheme.pay else "CNY",
+    )
+
+
+def _group_counts(scheme: Scheme, ranked: list[AgentResult]) -> dict[str, int]:
+    by_team: dict[str | None, int] = defaultdict(int)
+    for r in ranked:
+        by_team[r.team] += 1
+    if scheme.ranking.group == "team":
+        return {r.agent_id: by_team[r.team] for r in ranked}
+    return {r.agent_id: len(ranked) for r in ranked}
+
+
+def _leaf_order(scheme: Scheme) -> list[Indicator]:
+    """Leaves so that every rank-of and formula input comes before its reader."""
+    leaves = {n.id: n for n, _ in all_indicators(scheme) if n.is_leaf}
+    order: list[Indicator] = []
+    done: set[str] = set()
+
+    def visit(n: Indicator) -> None:
+        if n.id in done:
+            return
+        done.add(n.id)
+        deps: set[str] = set()
+        if isinstance(n.rule, FormulaRule):
+            deps = set(n.rule.expr.names)
+        elif isinstance(n.rule, RankRule) and n.rule.of:
+            deps = {n.rule.of}
+        for d in sorted(deps):
+            if d in leaves:
+                visit(leaves[d])
+        order.append(n)
+
+    for n in leaves.values():
+        visit(n)
+    return order
+
+
+def _evaluate(
+    node: Indicator,
+    scheme: Scheme,
+    ctx: Context,
+    appraised: list[str],
+    scores: dict[str, dict[str, Decimal | None]],
+    lang: str,
+) -> dict[str, rules.Outcome]:
+    rule = node.rule
+    data: dict[str, AgentData] = {a: ctx.agents[a] for a in appraised}
+    if isinstance(rule, RankRule):
+        return rank_points(node, rule, scheme, data, scores, lang)
+    out: dict[str, rules.Outcome] = {}
+    for agent_id, d in data.items():
+        if isinstance(rule, RatedRule | LevelsRule):
+            out[agent_id] = rules.rated(node, rule, d, scheme.raters, lang)
+        elif isinstance(rule, BandsRule):
+            out[agent_id] = rules.bands(node, rule, d, lang)
+        elif isinstance(rule, ThresholdRule):
+            out[agent_id] = rules.threshold(node, rule, d, lang)
+        elif isinstance(rule, TargetRule):
+            out[agent_id] = rules.target(node, rule, d, lang)
+        elif isinstance(rule, DeductionRule | BonusRule):
+            out[agent_id] = rules.incidents(node, rule, d, lang)
+        elif isinstance(rule, FormulaRule):
+            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], lang)
+    return out
+
+
+def _formula(
+    node: Indicator,
+    rule: FormulaRule,
+    scheme: Scheme,
+    data: AgentData,
+    scores: dict[str, Decimal | None],
+    lang: str,
+) -> rules.Outcome:
+    t = T[lang]
+    direct = data.direct.get(node.id)
+    if direct is not None and isinstance(direct.value, Decimal):
+        return rules.Outcome(
+            direct.value,
+            direct.value,
+            t["given"].format(
+                v=fmt(direct.value), s=fmt(direct.value), src=rules.where(direct.source)
+            ),
+        )
+    env = agent_env(scheme, data, scores)
+    value = rule.expr.evaluate(env)
+    if not isinstance(value, Decimal | bool) or value is None:
+        return rules.Outcome(None, None, t["formula_missing"].format(e=rule.expr))
+    num = Decimal(int(value)) if isinstance(value, bool) else value
+    if rule.max is not None:
+        num = min(num, rule.max)
+    if rule.min is not None:
+        num = max(num, rule.min)
+    shown = ", ".join(
+        f"{n}={fmt(v) if isinstance(v, Decimal) else v}"
+        for n in sorted(rule.expr.names)
+        if (v := env.get(n)) is not None
+    )
+    text = t["formula"].format(e=rule.expr, s=fmt(num))
+    return rules.Outcome(num, num, f"{text}({shown})" if shown else text)
+
+
+def _tree(
+    node: Indicator,
+    scheme: Scheme,
+    leaves: dict[str, IndicatorResult],
+    sink: list[IndicatorResult],
+    depth: int,
+    parent: str | None,
+    lang: str,
+) -> tuple[Decimal, Decimal | None]:
+    """Append the node's result (and its subtree's) to ``sink``; return (weighted, weight)."""
+    t = T[lang]
+    wp = weight_points(node, scheme.full_score)
+    if node.is_leaf:
+        res = leaves[node.id]
+        assert node.rule is not None
+        full = node.rule.full if hasattr(node.rule, "full") else None
+        score = res.score if res.score is not None else Decimal(0)
+        if wp is None or not full:
+            weighted = score
+            shown_w = wp
+            if node.counts:
+                res.explain += ";" + t["weighted_points"].format(s=fmt(weighted))
+        else:
+            weighted = score * wp / full
+            shown_w = wp
+            res.explain += ";" + t["weighted"].format(
+                s=fmt(score), f=fmt(full), w=_show_weight(node), x=fmt(weighted)
+            )
+        res.weight = shown_w
+        res.weighted = weighted if node.counts else Decimal(0)
+        res.depth = depth
+        res.parent = parent
+        sink.append(res)
+        return (weighted if node.counts else Decimal(0)), (wp if wp is not None else full)
+    me = IndicatorResult(node.id, node.name, wp, None, None, None, "", depth, node.counts, parent)
+    sink.append(me)
+    raw = Decimal(0)
+    child_w = Decimal(0)
+    for ch in node.children:
+        w, cw = _tree(ch, scheme, leaves, sink, depth + 1, node.id, lang)
+        if ch.counts:
+            raw += w
+            child_w += cw or Decimal(0)
+    weight = wp if wp is not None else child_w
+    weighted = raw
+    if scheme.total == "normalized" and child_w and weight != child_w:
+        weighted = raw * weight / child_w
+        me.explain = t["category_norm"].format(
+            raw=fmt(raw), w=fmt(weight), sw=fmt(child_w), x=fmt(weighted)
+        )
+    pct = weighted / weight * 100 if weight else None
+    if not me.explain:
+        me.explain = t["category"].format(x=fmt(weighted), w=fmt(weight), p=fmt(pct, 2))
+    me.weight = weight
+    me.score = pct
+    me.value = None
+    me.weighted = weighted if node.counts else Decimal(0)
+    return (weighted if node.counts else Decimal(0)), weight
+
+
+def _show_weight(node: Indicator) -> str:
+    return node.weight if isinstance(node.weight, str) else fmt(node.weight)

@@ -1,0 +1,211 @@
+"""Ranks by total, grades by thresholds or conditions, forced distribution, and levels."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from appraise.periods import Period
+from appraise.problems import Problem
+from appraise.schemes.expr import Value
+from appraise.schemes.model import Quota, Scheme
+from appraise.scoring.context import Context
+from appraise.scoring.results import AgentResult
+from appraise.scoring.variables import agent_env
+
+
+def _groups(scheme_group: str, results: list[AgentResult]) -> list[list[AgentResult]]:
+    if scheme_group != "team":
+        return [results] if results else []
+    by: dict[str | None, list[AgentResult]] = defaultdict(list)
+    for r in results:
+        by[r.team].append(r)
+    return list(by.values())
+
+
+def rank_agents(
+    scheme: Scheme, results: list[AgentResult], scores: dict[str, dict[str, Decimal | None]]
+) -> None:
+    """Rank 1 is the highest total. ``shared``: 1, 2, 2, 4; ``dense``: 1, 2, 2, 3."""
+    breakers = scheme.ranking.tie_breakers
+
+    def key(r: AgentResult) -> tuple[Decimal, ...]:
+        assert r.total is not None
+        s = scores.get(r.agent_id, {})
+        return (r.total, *((s.get(b) or Decimal(0)) for b in breakers))
+
+    for group in _groups(scheme.ranking.group, results):
+        ordered = sorted(group, key=lambda r: (tuple(-x for x in key(r)), r.agent_id))
+        prev: tuple[Decimal, ...] | None = None
+        rank = 0
+        distinct = 0
+        for i, r in enumerate(ordered):
+            k = key(r)
+            if k != prev:
+                distinct += 1
+                rank = i + 1 if scheme.ranking.ties == "shared" else distinct
+                prev = k
+            r.rank = rank
+
+
+def result_env(
+    scheme: Scheme,
+    r: AgentResult,
+    ctx: Context,
+    scores: dict[str, dict[str, Decimal | None]],
+    count: int,
+) -> dict[str, Value]:
+    env = agent_env(scheme, ctx.agents[r.agent_id], scores.get(r.agent_id))
+    env.update(
+        total=r.total,
+        rank=Decimal(r.rank) if r.rank else None,
+        count=Decimal(count),
+        grade=r.grade,
+        level=r.level,
+        points=r.total,
+    )
+    return env
+
+
+def assign_grades(
+    scheme: Scheme,
+    results: list[AgentResult],
+    ctx: Context,
+    scores: dict[str, dict[str, Decimal | None]],
+) -> None:
+    count = len(results)
+    for r in results:
+        assert r.total is not None
+        env: dict[str, Value] | None = None
+        for g in scheme.grades:
+            if g.range is not None:
+                hit = g.range.contains(r.total)
+            else:
+                assert g.when is not None
+                env = env or result_env(scheme, r, ctx, scores, count)
+                hit = g.when.evaluate(env) is True
+            if hit:
+                r.grade = g.name
+                break
+
+
+def _count(share: Decimal, n: int, rounding: str) -> int:
+    exact = share * n / 100
+    mode = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "round": ROUND_HALF_UP}[rounding]
+    return int(exact.to_integral_value(rounding=mode))
+
+
+def apply_distribution(scheme: Scheme, results: list[AgentResult]) -> list[Problem]:
+    """Enforce the quotas by rank; returns warnings where ties made a quota overflow."""
+    d = scheme.distribution
+    if d is None:
+        return []
+    names = [g.name for g in scheme.grades]
+    problems: list[Problem] = []
+    for group in _groups(d.group, results):
+        n = len(group)
+        ordered = sorted(group, key=lambda r: (r.rank or 0, r.agent_id))
+        if d.mode == "forced":
+            problems += _forced(d.quotas, names, ordered, n, d.rounding, d.ties)
+            continue
+        for q in d.quotas:
+            if q.max is None:
+                continue
+            allowed = _count(q.max, n, d.rounding)
+            holders = [r for r in ordered if r.grade == q.grade]
+            if len(holders) <= allowed:
+                continue
+            keep = holders[:allowed]
+            cut_rank = holders[allowed].rank
+            if d.ties == "include" and keep and keep[-1].rank == cut_rank:
+                keep = [r for r in holders if (r.rank or 0) <= (cut_rank or 0)]
+                problems.append(
+                    Problem(
+                        "warning",
+                        "quota_exceeded_by_tie",
+                        f'{len(keep)} agents keep grade "{q.grade}" (quota {allowed} of {n}) '
+                        f"because they tie at rank {cut_rank}",
+                    )
+                )
+            elif d.ties == "exclude":
+                keep = [r for r in keep if r.rank != cut_rank]
+            idx = names.index(q.grade)
+            lower = names[idx + 1] if idx + 1 < len(names) else q.grade
+            for r in holders:
+                if r not in keep:
+                    r.notes.append(f"{q.grade} → {lower}(名额 {allowed}/{n})")
+                    r.grade = lower
+    return problems
+
+
+def _forced(
+    quotas: list[Quota],
+    names: list[str],
+    ordered: list[AgentResult],
+    n: int,
+    rounding: str,
+    ties: str,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    shares = {q.grade: q.share for q in quotas if q.share is not None}
+    pos = 0
+    grade_order = [g for g in names if g in shares] + [g for g in names if g not in shares][:1]
+    for gi, grade in enumerate(grade_order):
+        last = gi == len(grade_order) - 1
+        take = n - pos if last else _count(shares[grade], n, rounding)
+        end = min(n, pos + take)
+        if not last and 0 < end < n and ordered[end - 1].rank == ordered[end].rank:
+            tie_rank = ordered[end].rank
+            if ties == "include":
+                while end < n and ordered[end].rank == tie_rank:
+                    end += 1
+                problems.append(
+                    Problem(
+                        "warning",
+                        "quota_exceeded_by_tie",
+                        f'grade "{grade}" takes {end - pos} agents (quota {take} '
+                        f"of {n}) because they tie at rank {tie_rank}",
+                    )
+                )
+            else:
+                while end > pos and ordered[end - 1].rank == tie_rank:
+                    end -= 1
+        for r in ordered[pos:end]:
+            r.grade = grade
+        pos = end
+    return problems
+
+
+def assign_levels(scheme: Scheme, results: list[AgentResult], ctx: Context, period: Period) -> None:
+    lv = scheme.levels
+    if lv is None:
+        return
+    for r in results:
+        assert r.total is not None
+        hist = ctx.agents[r.agent_id].history
+        if lv.basis == "cumulative":
+            value = r.total + sum(
+                (
+                    h.total
+                    for p, h in hist.items()
+                    if h.total is not None
+                    and Period.parse(p).kind == period.kind
+                    and Period.parse(p) < period
+                ),
+                Decimal(0),
+            )
+        else:
+            value = r.total
+        r.level = lv.default
+        for rung in lv.rungs:
+            if not rung.range.contains(value):
+                continue
+            ok = True
+            for k in range(1, rung.periods):
+                h = hist.get(str(period.shift(-k)))
+                if h is None or h.total is None or not rung.range.contains(h.total):
+                    ok = False
+                    break
+            if ok:
+                r.level = rung.name
+                break

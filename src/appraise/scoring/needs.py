@@ -1,0 +1,49 @@
+"""Which catalog metrics a scheme reads, so `appraise score --data` computes only those."""
+
+from __future__ import annotations
+
+from appraise.schemes.model import (
+    BandsRule,
+    FormulaRule,
+    HoursProration,
+    PayFormula,
+    Pool,
+    RankRule,
+    RatedBonus,
+    SalaryChange,
+    Scheme,
+    TargetRule,
+    ThresholdRule,
+)
+from appraise.schemes.validate import all_indicators
+
+
+def needed_metrics(scheme: Scheme) -> set[str]:
+    from appraise.metrics.catalog import METRICS
+
+    names: set[str] = set()
+    for node, _ in all_indicators(scheme):
+        rule = node.rule
+        if isinstance(rule, BandsRule | TargetRule | ThresholdRule | RankRule) and rule.metric:
+            names.add(rule.metric)
+        if isinstance(rule, RankRule) and rule.eligible is not None:
+            names |= rule.eligible.names
+        if isinstance(rule, FormulaRule):
+            names |= rule.expr.names
+    for e in scheme.eligibility:
+        names |= e.when.names
+    for g in scheme.grades:
+        if g.when is not None:
+            names |= g.when.names
+    for comp in scheme.pay.components if scheme.pay else []:
+        if isinstance(comp, HoursProration):
+            names.add(comp.hours_metric)
+        elif isinstance(comp, Pool):
+            names.add(comp.metric)
+        elif isinstance(comp, PayFormula):
+            names |= comp.expr.names
+        elif isinstance(comp, RatedBonus) and isinstance(comp.amount, str):
+            names.add(comp.amount)
+        elif isinstance(comp, SalaryChange) and isinstance(comp.base, str):
+            names.add(comp.base)
+    return names & set(METRICS)

@@ -1,0 +1,151 @@
+"""Render a :class:`ScoreRun` as JSON (the documented format), a Rich table, or an Excel book."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
+
+
+def num(d: Decimal | None) -> int | float | None:
+    """A JSON number for an exact decimal: an int when whole, else the shortest float that
+    prints the same digits (totals and money have at most a few decimals, which floats keep)."""
+    if d is None:
+        return None
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def _indicator(ir: IndicatorResult, step: Decimal) -> dict[str, Any]:
+    def q(x: Decimal | None) -> int | float | None:
+        return None if x is None else num(x.quantize(step))
+
+    value: Any = ir.value if isinstance(ir.value, str) or ir.value is None else q(ir.value)
+    return {
+        "id": ir.id,
+        "name": ir.name,
+        "weight": num(ir.weight),
+        "value": value,
+        "score": q(ir.score),
+        "weighted": q(ir.weighted),
+        "explain": ir.explain,
+        "depth": ir.depth,
+        "parent": ir.parent,
+    }
+
+
+def result_dict(r: AgentResult, step: Decimal = Decimal("0.0001")) -> dict[str, Any]:
+    pay: dict[str, Any] = {line.id: num(line.amount) for line in r.pay}
+    pay["total"] = num(r.pay_total)
+    return {
+        "agent_id": r.agent_id,
+        "name": r.name,
+        "team": r.team,
+        "eligible": r.eligible,
+        "total": num(r.total),
+        "grade": r.grade,
+        "rank": r.rank,
+        "level": r.level,
+        "pay": pay,
+        "pay_explain": {line.id: f"{line.name}: {line.explain}" for line in r.pay},
+        "flags": list(r.flags),
+        "consequences": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "due_days": c.due_days,
+                "pay": num(c.pay),
+                "explain": c.explain,
+            }
+            for c in r.consequences
+        ],
+        "notes": list(r.notes),
+        "indicators": [_indicator(i, step) for i in r.indicators],
+        "adjustments": [_indicator(i, step) for i in r.adjustments],
+    }
+
+
+def run_dict(run: ScoreRun) -> dict[str, Any]:
+    return {
+        "scheme": run.scheme_id,
+        "period": run.period,
+        "warnings": [
+            {"code": w.code, "message": w.message, "where": w.where} for w in run.warnings
+        ],
+        "results": [result_dict(r) for r in run.results],
+    }
+
+
+def to_json(run: ScoreRun) -> str:
+    return json.dumps(run_dict(run), ensure_ascii=False, indent=2)
+
+
+def write_xlsx(run: ScoreRun, path: Path) -> None:
+    """One sheet of totals (for payroll), one of every indicator, one of warnings."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    pay_ids: list[str] = []
+    for r in run.results:
+        for line in r.pay:
+            if line.id not in pay_ids:
+                pay_ids.append(line.id)
+    ws.append(
+        [
+            "agent_id",
+            "name",
+            "team",
+            "eligible",
+            "total",
+            "grade",
+            "rank",
+            "level",
+            *pay_ids,
+            "pay_total",
+            "flags",
+        ]
+    )
+    for r in run.results:
+        amounts = {line.id: line.amount for line in r.pay}
+        ws.append(
+            [
+                r.agent_id,
+                r.name,
+                r.team,
+                r.eligible,
+                r.total,
+                r.grade,
+                r.rank,
+                r.level,
+                *(amounts.get(p) for p in pay_ids),
+                r.pay_total,
+                ", ".join(r.flags),
+            ]
+        )
+    wi = wb.create_sheet("indicators")
+    wi.append(["agent_id", "indicator", "name", "weight", "value", "score", "weighted", "explain"])
+    for r in run.results:
+        for i in [*r.indicators, *r.adjustments]:
+            wi.append(
+                [
+                    r.agent_id,
+                    i.id,
+                    "  " * i.depth + i.name,
+                    i.weight,
+                    i.value,
+                    i.score,
+                    i.weighted,
+                    i.explain,
+                ]
+            )
+    ww = wb.create_sheet("warnings")
+    ww.append(["code", "where", "message"])
+    for w in run.warnings:
+        ww.append([w.code, w.where, w.message])
+    wb.save(path)

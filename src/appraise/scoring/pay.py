@@ -1,0 +1,191 @@
+"""Pay: every component computed exactly in Decimal and rounded once, half up, at ``pay.step``.
+
+Components are computed in the order the scheme lists them, so a later one (hours pro-rating, a
+formula) can read an earlier one by its id. Money from incidents (扣除当月奖金100元) and from
+consequences (第一名奖励100元) is added as its own lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from appraise.schemes.expr import Value
+from appraise.schemes.model import (
+    HoursProration,
+    PayComponent,
+    PayFormula,
+    Pool,
+    RankLadder,
+    RatedBonus,
+    SalaryChange,
+    Scheme,
+    Tiers,
+)
+from appraise.scoring.context import Context
+from appraise.scoring.grading import result_env
+from appraise.scoring.results import AgentResult, PayLine
+from appraise.scoring.text import fmt
+
+
+def _round(x: Decimal, step: Decimal) -> Decimal:
+    return ((x / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step).quantize(step)
+
+
+def _amount_of(spec: Decimal | str, env: Mapping[str, Value]) -> Decimal | None:
+    if isinstance(spec, Decimal):
+        return spec
+    v = env.get(spec)
+    return v if isinstance(v, Decimal) else None
+
+
+def compute_pay(
+    scheme: Scheme,
+    results: dict[str, AgentResult],
+    ctx: Context,
+    scores: dict[str, dict[str, Decimal | None]],
+    money: dict[str, list[tuple[str, Decimal, str]]],
+    blocked: dict[str, dict[str, str]],
+    counts: dict[str, int],
+) -> None:
+    zh = scheme.language == "zh"
+    step = scheme.pay.step if scheme.pay else Decimal("0.01")
+    comps = list(scheme.pay.components) if scheme.pay else []
+    paid = [r for r in results.values() if r.eligible and r.total is not None]
+    pools = _pools(comps, paid, ctx)
+    for r in paid:
+        env = result_env(scheme, r, ctx, scores, counts[r.agent_id])
+        exact: dict[str, Decimal] = {}
+        for comp in comps:
+            amount, text = _component(comp, scheme, r, env, exact, pools, zh)
+            reason = blocked.get(r.agent_id, {}).get(comp.id)
+            if reason is not None:
+                amount, text = Decimal(0), (f"{reason}:不发放" if zh else f"{reason}: not paid")
+            elif comp.when is not None and comp.when.evaluate(env) is not True:
+                amount, text = (
+                    Decimal(0),
+                    (f"不满足条件 {comp.when}" if zh else f"condition {comp.when} not met"),
+                )
+            exact[comp.id] = amount
+            env[comp.id] = amount
+            r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), text))
+        items = money.get(r.agent_id, [])
+        if items:
+            total = sum((a for _, a, _ in items), Decimal(0))
+            r.pay.append(
+                PayLine(
+                    "incidents",
+                    "奖惩金额" if zh else "incident amounts",
+                    _round(total, step),
+                    "; ".join(t for _, _, t in items),
+                )
+            )
+        for c in r.consequences:
+            if c.pay is not None:
+                r.pay.append(PayLine(c.id, c.name, _round(c.pay, step), c.explain))
+
+
+def _pools(
+    comps: list[PayComponent], paid: list[AgentResult], ctx: Context
+) -> dict[tuple[str, str | None], tuple[Decimal, int]]:
+    """Per pool component and group: (sum of the metric, head count)."""
+    out: dict[tuple[str, str | None], tuple[Decimal, int]] = {}
+    for comp in comps:
+        if not isinstance(comp, Pool):
+            continue
+        sums: dict[str | None, Decimal] = defaultdict(Decimal)
+        heads: dict[str | None, int] = defaultdict(int)
+        for r in paid:
+            key = r.team if comp.group == "team" else None
+            m = ctx.agents[r.agent_id].metrics.get(comp.metric)
+            if m is not None and isinstance(m.value, Decimal):
+                sums[key] += m.value
+            heads[key] += 1
+        for key, n in heads.items():
+            out[(comp.id, key)] = (sums[key], n)
+    return out
+
+
+def _component(
+    comp: PayComponent,
+    scheme: Scheme,
+    r: AgentResult,
+    env: Mapping[str, Value],
+    exact: dict[str, Decimal],
+    pools: dict[tuple[str, str | None], tuple[Decimal, int]],
+    zh: bool,
+) -> tuple[Decimal, str]:
+    assert r.total is not None
+    if isinstance(comp, RatedBonus):
+        base = _amount_of(comp.amount, env)
+        full = scheme.full_score or Decimal(100)
+        if base is None:
+            return Decimal(0), ("无额定金额" if zh else "no rated amount")
+        amount = base * r.total / full
+        return amount, f"{fmt(base)} × {fmt(r.total)} / {fmt(full)} = {fmt(amount, 2)}"
+    if isinstance(comp, RankLadder):
+        if (
+            comp.fallback_range is not None
+            and comp.fallback is not None
+            and comp.fallback_range.contains(r.total)
+        ):
+            return comp.fallback, (
+                f"总分 {fmt(r.total)} 在 {comp.fallback_range} → {fmt(comp.fallback)}"
+                if zh
+                else f"total {fmt(r.total)} in {comp.fallback_range} -> {fmt(comp.fallback)}"
+            )
+        rank = r.rank or 0
+        if rank <= len(comp.amounts):
+            amount = comp.amounts[rank - 1]
+        elif comp.step is not None:
+            amount = max(comp.minimum, comp.amounts[-1] + comp.step * (rank - len(comp.amounts)))
+        else:
+            amount = comp.minimum
+        return amount, (f"第 {rank} 名 → {fmt(amount)}" if zh else f"rank {rank} -> {fmt(amount)}")
+    if isinstance(comp, Tiers):
+        key = r.grade if comp.by == "grade" else r.level
+        amount = comp.amounts.get(key or "", Decimal(0))
+        return amount, f"{key or '-'} → {fmt(amount)}"
+    if isinstance(comp, SalaryChange):
+        base = _amount_of(comp.base, env)
+        if base is None:
+            return Decimal(0), ("无基本工资数据" if zh else "no base salary")
+        for band in comp.bands:
+            if band.range.contains(r.total):
+                amount = base * band.percent / 100
+                return (
+                    amount,
+                    f"{fmt(base)} × {fmt(band.percent)}% ({band.range}) = {fmt(amount, 2)}",
+                )
+        return Decimal(0), ("总分不在任何区间" if zh else "total in no band")
+    if isinstance(comp, HoursProration):
+        hours = env.get(comp.hours_metric)
+        if not isinstance(hours, Decimal):
+            return Decimal(0), ("无工时数据" if zh else "no hours")
+        short = max(Decimal(0), comp.required - hours)
+        blocks = short / comp.per_hours
+        if comp.rounding == "floor":
+            blocks = blocks.to_integral_value(rounding=ROUND_FLOOR)
+        elif comp.rounding == "ceil":
+            blocks = blocks.to_integral_value(rounding=ROUND_CEILING)
+        deduction = min(
+            blocks * comp.amount, max(exact.get(comp.applies_to, Decimal(0)), Decimal(0))
+        )
+        text = (
+            f"工时 {fmt(hours)},差 {fmt(short)} 小时,每 {fmt(comp.per_hours)} 小时扣 "
+            f"{fmt(comp.amount)} → -{fmt(deduction)}"
+            if zh
+            else f"{fmt(hours)} hours, {fmt(short)} short, {fmt(comp.amount)} per "
+            f"{fmt(comp.per_hours)} -> -{fmt(deduction)}"
+        )
+        return -deduction, text
+    if isinstance(comp, Pool):
+        total, heads = pools[(comp.id, r.team if comp.group == "team" else None)]
+        amount = total * comp.rate / 100 / heads
+        return amount, f"{fmt(total)} × {fmt(comp.rate)}% ÷ {heads} = {fmt(amount, 2)}"
+    assert isinstance(comp, PayFormula)
+    value = comp.expr.evaluate(env)
+    if not isinstance(value, Decimal):
+        return Decimal(0), f"{comp.expr}: " + ("缺少数据" if zh else "data missing")
+    return value, f"{comp.expr} = {fmt(value, 2)}"

@@ -1,0 +1,83 @@
+"""Rank points among peers (3/2/1; 5/4/2/1; 10/5/2), with a declared tie rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from appraise.schemes.model import Indicator, RankRule, Scheme
+from appraise.scoring.context import AgentData
+from appraise.scoring.rules import Outcome, metric_input
+from appraise.scoring.text import T, fmt
+from appraise.scoring.variables import agent_env
+
+
+def _value(
+    node: Indicator, rule: RankRule, data: AgentData, scores: dict[str, Decimal | None]
+) -> Decimal | None:
+    if rule.of is not None:
+        return scores.get(rule.of)
+    src, _ = metric_input(node, rule.metric, data)
+    if src is None or not isinstance(src.value, Decimal):
+        return None
+    return src.value
+
+
+def rank_points(
+    node: Indicator,
+    rule: RankRule,
+    scheme: Scheme,
+    agents: dict[str, AgentData],
+    scores: dict[str, dict[str, Decimal | None]],
+    lang: str,
+) -> dict[str, Outcome]:
+    t = T[lang]
+    out: dict[str, Outcome] = {}
+    groups: dict[str | None, list[tuple[Decimal, str]]] = defaultdict(list)
+    for agent_id, data in agents.items():
+        value = _value(node, rule, data, scores[agent_id])
+        if value is None or (rule.require_positive and value <= 0):
+            out[agent_id] = Outcome(
+                value,
+                rule.others if value is not None else Decimal(0),
+                t["rank_novalue"].format(s=fmt(rule.others if value is not None else Decimal(0))),
+            )
+            continue
+        if (
+            rule.eligible is not None
+            and rule.eligible.evaluate(agent_env(scheme, data, scores[agent_id])) is not True
+        ):
+            out[agent_id] = Outcome(
+                value, Decimal(0), t["rank_ineligible"].format(c=rule.eligible, s="0")
+            )
+            continue
+        key = data.agent.team if rule.group == "team" else None
+        groups[key].append((value, agent_id))
+    sign = -1 if rule.order == "desc" else 1
+    for members in groups.values():
+        members.sort(key=lambda x: (sign * x[0], x[1]))
+        n = len(members)
+        i = 0
+        while i < n:
+            j = i
+            while j + 1 < n and members[j + 1][0] == members[i][0]:
+                j += 1
+            places = range(i + 1, j + 2)  # 1-based places the tie spans
+            pts = [rule.points[p - 1] if p <= len(rule.points) else rule.others for p in places]
+            tied = j > i
+            if not tied or rule.ties == "share":
+                score = pts[0]
+            elif rule.ties == "average":
+                score = sum(pts, Decimal(0)) / len(pts)
+            else:
+                score = rule.others
+            for value, agent_id in members[i : j + 1]:
+                if i + 1 > len(rule.points):
+                    text = t["rank_others"].format(v=fmt(value), k=len(rule.points), s=fmt(score))
+                else:
+                    text = t["rank_tie" if tied else "rank"].format(
+                        v=fmt(value), r=i + 1, n=n, s=fmt(score)
+                    )
+                out[agent_id] = Outcome(value, score, text)
+            i = j + 1
+    return out

@@ -1,0 +1,82 @@
+"""What scoring produces: one :class:`AgentResult` per agent, with every number explained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from appraise.problems import Problem
+
+
+@dataclass
+class IndicatorResult:
+    """One indicator or category of one agent.
+
+    ``value`` is the input (a metric value, a combined rating, a level name, an incident count);
+    ``score`` is the rule's points on its own scale (for a category: the percentage of its weight
+    achieved); ``weighted`` is what it adds to the total.
+    """
+
+    id: str
+    name: str
+    weight: Decimal | None
+    value: Decimal | str | None
+    score: Decimal | None
+    weighted: Decimal | None
+    explain: str
+    depth: int = 0
+    counts: bool = True
+    parent: str | None = None
+
+
+@dataclass
+class Consequence:
+    id: str
+    name: str
+    due_days: int | None
+    pay: Decimal | None
+    explain: str
+
+
+@dataclass
+class PayLine:
+    id: str
+    name: str
+    amount: Decimal
+    explain: str
+
+
+@dataclass
+class AgentResult:
+    agent_id: str
+    name: str
+    team: str | None
+    eligible: bool
+    total: Decimal | None = None
+    grade: str | None = None
+    rank: int | None = None
+    level: str | None = None
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    adjustments: list[IndicatorResult] = field(default_factory=list)
+    pay: list[PayLine] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    consequences: list[Consequence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # Exact total before rounding to the scheme's score step.
+    exact_total: Decimal | None = None
+
+    @property
+    def pay_total(self) -> Decimal | None:
+        if not self.pay:
+            return None
+        return sum((line.amount for line in self.pay), Decimal(0))
+
+
+@dataclass
+class ScoreRun:
+    scheme_id: str
+    scheme_name: str
+    period: str
+    warnings: list[Problem]
+    results: list[AgentResult]
+    currency: str = "CNY"

@@ -1,0 +1,408 @@
+"""One evaluator per rule type: an agent's input -> points on the rule's scale, explained.
+
+Evaluators are pure: they read the agent's data and return an :class:`Outcome`. A value the
+rule cannot use (a level name it does not know, a rating above the maximum) is a
+:class:`~appraise.problems.Problem` naming the file, row and field it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from appraise.inputs.names import normalize_name
+from appraise.inputs.records import Incident, Rating
+from appraise.problems import Problem
+from appraise.schemes.model import (
+    BandsRule,
+    BonusRule,
+    DeductionRule,
+    Indicator,
+    KindPoints,
+    LevelsRule,
+    PointsRange,
+    RatedRule,
+    Raters,
+    TargetRule,
+    ThresholdRule,
+)
+from appraise.scoring.context import AgentData, Sourced, where
+
+__all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "threshold", "where"]
+from appraise.scoring.text import T, fmt
+
+
+@dataclass
+class Outcome:
+    value: Decimal | str | None
+    score: Decimal | None
+    explain: str
+    problems: list[Problem] = field(default_factory=list)
+    # Money from incidents: (kind name, amount, explanation).
+    money: list[tuple[str, Decimal, str]] = field(default_factory=list)
+
+
+def _bad(src: Sourced | Rating, message: str) -> Problem:
+    source = src.source
+    if source is None:
+        return Problem("error", "bad_value", message)
+    return Problem(
+        "error", "bad_value", message, source.file, row=source.row, field=source.field or "value"
+    )
+
+
+# ----------------------------------------------------------------------------------- ratings
+
+
+def level_score(rule: LevelsRule, text: str) -> Decimal | None:
+    key = normalize_name(text)
+    for level in rule.levels:
+        if key in {normalize_name(n) for n in [level.name, *level.aliases]}:
+            return level.score
+    return None
+
+
+def _rating_score(
+    node: Indicator, rule: RatedRule | LevelsRule, value: Decimal | str, src: Sourced | Rating
+) -> tuple[Decimal | None, Problem | None]:
+    if isinstance(rule, LevelsRule):
+        names = "/".join(level.name for level in rule.levels)
+        if isinstance(value, Decimal):
+            return None, _bad(src, f'"{node.name}" takes a level ({names}), not the number {value}')
+        score = level_score(rule, value)
+        if score is None:
+            return None, _bad(src, f'"{value}" is not a level of "{node.name}" ({names})')
+        return score, None
+    if not isinstance(value, Decimal):
+        return None, _bad(src, f'"{node.name}" takes a number, not "{value}"')
+    if not rule.min <= value <= rule.max:
+        return None, _bad(
+            src, f'"{node.name}" is rated {fmt(rule.min)}..{fmt(rule.max)}; {fmt(value)} is outside'
+        )
+    return value, None
+
+
+def rated(
+    node: Indicator,
+    rule: RatedRule | LevelsRule,
+    data: AgentData,
+    raters: Raters | None,
+    lang: str,
+) -> Outcome:
+    """A value given directly, or the ratings of the roles that rate this indicator."""
+    t = T[lang]
+    direct = data.direct.get(node.id)
+    if direct is not None:
+        score, problem = _rating_score(node, rule, direct.value, direct)
+        if problem:
+            return Outcome(direct.value, None, "", [problem])
+        assert score is not None
+        shown = direct.value if isinstance(direct.value, str) else fmt(direct.value)
+        return Outcome(
+            direct.value, score, t["given"].format(v=shown, s=fmt(score), src=where(direct.source))
+        )
+    rows = data.ratings.get(node.id, [])
+    if not rows:
+        return Outcome(None, None, t["no_rating"])
+    problems: list[Problem] = []
+    by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
+    for r in rows:
+        score, problem = _rating_score(node, rule, r.value, r)
+        if problem:
+            problems.append(problem)
+            continue
+        assert score is not None
+        role = r.rater_role or ""
+        by_role.setdefault(role, []).append((score, r))
+    if problems:
+        return Outcome(None, None, "", problems)
+    if raters is None or (len(raters.roles) == 1 and set(by_role) <= {"", raters.roles[0].id}):
+        scores = [s for items in by_role.values() for s, _ in items]
+        avg = sum(scores, Decimal(0)) / len(scores)
+        value: Decimal | str = rows[0].value if len(rows) == 1 else avg
+        text = (
+            t["rated_one"].format(v=_show(rows[0].value), s=fmt(avg))
+            if len(rows) == 1
+            else t["rated_avg"].format(n=len(scores), s=fmt(avg))
+        )
+        return Outcome(value, avg, text)
+    roles = [r for r in raters.roles if node.raters is None or r.id in node.raters]
+    parts: list[str] = []
+    num = Decimal(0)
+    den = Decimal(0)
+    den_all = Decimal(0)
+    missing: list[str] = []
+    for rr in roles:
+        den_all += rr.weight
+        items = by_role.get(rr.id)
+        if not items:
+            missing.append(rr.name)
+            continue
+        avg = sum((s for s, _ in items), Decimal(0)) / len(items)
+        num += avg * rr.weight
+        den += rr.weight
+        shown = _show(items[0][1].value) if len(items) == 1 else fmt(avg)
+        parts.append(t["role_part"].format(role=rr.name, v=shown, w=fmt(rr.weight)))
+    for role_id, items in by_role.items():
+        if role_id not in {r.id for r in roles}:
+            r0 = items[0][1]
+            problems.append(
+                Problem(
+                    "warning",
+                    "unknown_rater_role",
+                    f'rater role "{role_id or "(empty)"}" does not rate "{node.name}"; ignored',
+                    r0.source.file,
+                    row=r0.source.row,
+                    field="rater_role",
+                )
+            )
+    if den == 0:
+        return Outcome(None, None, t["no_rating"], problems)
+    if missing and raters.missing == "fail":
+        return Outcome(
+            None, None, t["missing_role_fail"].format(roles="、".join(missing)), problems
+        )
+    divisor = den_all if missing and raters.missing == "zero" else den
+    score = num / divisor
+    text = " + ".join(parts)
+    if missing:
+        key = "missing_role_zero" if raters.missing == "zero" else "missing_role_renorm"
+        text += t[key].format(roles="、".join(missing), d=fmt(divisor))
+    text += t["rated_combined"].format(s=fmt(score))
+    return Outcome(score, score, text, problems)
+
+
+def _show(v: Decimal | str) -> str:
+    return v if isinstance(v, str) else fmt(v)
+
+
+# ----------------------------------------------------------------------------------- metrics
+
+
+def metric_input(
+    node: Indicator, metric: str | None, data: AgentData
+) -> tuple[Sourced | None, str]:
+    """The value a metric rule reads: given directly for the indicator, or the metric."""
+    direct = data.direct.get(node.id)
+    if direct is not None:
+        return direct, where(direct.source)
+    if metric is None:
+        return None, ""
+    m = data.metrics.get(metric)
+    return m, where(m.source) if m is not None else ""
+
+
+def _numeric(node: Indicator, src: Sourced) -> tuple[Decimal | None, Problem | None]:
+    if isinstance(src.value, Decimal):
+        return src.value, None
+    return None, _bad(src, f'"{node.name}" needs a number, not "{src.value}"')
+
+
+def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outcome:
+    t = T[lang]
+    src, origin = metric_input(node, rule.metric, data)
+    if src is None:
+        return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
+    value, problem = _numeric(node, src)
+    if problem:
+        return Outcome(src.value, None, "", [problem])
+    assert value is not None
+    for band in rule.bands:
+        if band.range.contains(value):
+            return Outcome(
+                value,
+                band.score,
+                t["band"].format(v=fmt(value), r=band.range, s=fmt(band.score), src=origin),
+            )
+    if rule.otherwise is not None:
+        return Outcome(
+            value,
+            rule.otherwise,
+            t["band_otherwise"].format(v=fmt(value), s=fmt(rule.otherwise), src=origin),
+        )
+    return Outcome(value, None, "", [_bad(src, f'{fmt(value)} is in no band of "{node.name}"')])
+
+
+def threshold(node: Indicator, rule: ThresholdRule, data: AgentData, lang: str) -> Outcome:
+    t = T[lang]
+    src, origin = metric_input(node, rule.metric, data)
+    if src is None:
+        return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
+    value, problem = _numeric(node, src)
+    if problem:
+        return Outcome(src.value, None, "", [problem])
+    assert value is not None
+    hit = rule.range.contains(value)
+    score = rule.score if hit else rule.otherwise
+    key = "threshold_hit" if hit else "threshold_miss"
+    return Outcome(
+        value, score, t[key].format(v=fmt(value), r=rule.range, s=fmt(score), src=origin)
+    )
+
+
+def _round(x: Decimal, how: str) -> Decimal:
+    if how == "floor":
+        return x.to_integral_value(rounding=ROUND_FLOOR)
+    if how == "ceil":
+        return x.to_integral_value(rounding=ROUND_CEILING)
+    return x
+
+
+def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Outcome:
+    t = T[lang]
+    src, origin = metric_input(node, rule.metric, data)
+    if src is None:
+        return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
+    value, problem = _numeric(node, src)
+    if problem:
+        return Outcome(src.value, None, "", [problem])
+    assert value is not None
+    goal = rule.target
+    if goal is None and rule.metric is not None:
+        tgt = data.metrics.get(f"{rule.metric}_target")
+        goal = tgt.value if tgt is not None and isinstance(tgt.value, Decimal) else None
+    if goal is None or goal <= 0:
+        return Outcome(value, None, t["no_target"].format(m=rule.metric or node.id))
+    if rule.method == "proportion":
+        cap = rule.full * rule.cap / 100
+        raw = rule.full * value / goal
+        score = max(rule.min, min(raw, cap))
+        text = t["proportion"].format(v=fmt(value), g=fmt(goal), f=fmt(rule.full), s=fmt(score))
+        if raw > cap:
+            text += t["capped"].format(c=fmt(cap))
+        return Outcome(value, score, text + origin_suffix(origin, lang))
+    if rule.zero_below is not None and value < rule.zero_below:
+        return Outcome(
+            value, Decimal(0), t["zero_below"].format(v=fmt(value), z=fmt(rule.zero_below))
+        )
+    if value >= goal:
+        return Outcome(
+            value, rule.full, t["target_met"].format(v=fmt(value), g=fmt(goal), s=fmt(rule.full))
+        )
+    short = goal - value
+    steps = _round(short / rule.step, rule.rounding)
+    score = max(rule.min, rule.full - steps * rule.step_points)
+    return Outcome(
+        value,
+        score,
+        t["steps"].format(
+            v=fmt(value),
+            g=fmt(goal),
+            short=fmt(short),
+            n=fmt(steps),
+            step=fmt(rule.step),
+            p=fmt(rule.step_points),
+            f=fmt(rule.full),
+            s=fmt(score),
+        ),
+    )
+
+
+def origin_suffix(origin: str, lang: str) -> str:
+    return f"({origin})" if origin and lang == "zh" else (f" ({origin})" if origin else "")
+
+
+# --------------------------------------------------------------------------------- incidents
+
+
+def match_kind(kinds: list[KindPoints], inc: Incident) -> KindPoints | None:
+    key = normalize_name(inc.kind)
+    for k in kinds:
+        if key in {normalize_name(n) for n in [k.kind, k.name or k.kind, *k.aliases]}:
+            return k
+    return None
+
+
+def incidents(
+    node: Indicator, rule: DeductionRule | BonusRule, data: AgentData, lang: str
+) -> Outcome:
+    """Points per incident: deducted from ``base`` (deduction) or added (bonus)."""
+    t = T[lang]
+    problems: list[Problem] = []
+    per_kind: dict[str, Decimal] = {}
+    counts: dict[str, Decimal] = {}
+    money: list[tuple[str, Decimal, str]] = []
+    for inc in data.incidents:
+        k = match_kind(list(rule.kinds), inc)
+        if k is None:
+            continue
+        if isinstance(k.points, PointsRange):
+            if inc.points is None:
+                problems.append(
+                    Problem(
+                        "error",
+                        "points_required",
+                        f'incident kind "{k.name or k.kind}" is graded by severity; give points '
+                        "between "
+                        f"{fmt(k.points.min)} and {fmt(k.points.max)}",
+                        inc.source.file,
+                        row=inc.source.row,
+                        field="points",
+                    )
+                )
+                continue
+            if not k.points.min <= inc.points <= k.points.max:
+                problems.append(
+                    Problem(
+                        "error",
+                        "points_range",
+                        f'incident kind "{k.name or k.kind}" takes {fmt(k.points.min)}..'
+                        f"{fmt(k.points.max)} points, not {fmt(inc.points)}",
+                        inc.source.file,
+                        row=inc.source.row,
+                        field="points",
+                    )
+                )
+                continue
+            each = inc.points
+        else:
+            each = k.points
+        label = k.name or k.kind
+        per_kind[label] = per_kind.get(label, Decimal(0)) + inc.count * each * k.multiplier
+        counts[label] = counts.get(label, Decimal(0)) + inc.count
+        amount = (
+            inc.amount
+            if inc.amount is not None
+            else (k.amount * inc.count if k.amount is not None else None)
+        )
+        if amount is not None and amount != 0:
+            sign = Decimal(-1) if isinstance(rule, DeductionRule) else Decimal(1)
+            money.append(
+                (
+                    label,
+                    sign * amount,
+                    t["incident_money"].format(k=label, d=inc.date.isoformat(), a=fmt(amount)),
+                )
+            )
+    if problems:
+        return Outcome(None, None, "", problems)
+    parts = []
+    total = Decimal(0)
+    for k in rule.kinds:
+        label = k.name or k.kind
+        if label not in per_kind:
+            continue
+        pts = per_kind[label]
+        if k.cap is not None and pts > k.cap:
+            pts = k.cap
+        total += pts
+        mult = f"×{fmt(k.multiplier)}" if k.multiplier != 1 else ""
+        parts.append(t["kind_part"].format(k=label, n=fmt(counts[label]), p=fmt(pts), m=mult))
+    n = sum(counts.values(), Decimal(0))
+    if isinstance(rule, DeductionRule):
+        raw = rule.base - total
+        score = raw if rule.floor is None else max(rule.floor, raw)
+        if not parts:
+            return Outcome(n, score, t["no_incidents_deduct"].format(b=fmt(rule.base)), [], money)
+        text = t["deducted"].format(b=fmt(rule.base), parts="; ".join(parts), s=fmt(score))
+        if rule.floor is not None and raw < rule.floor:
+            text += t["floored"].format(f=fmt(rule.floor))
+        return Outcome(n, score, text, [], money)
+    raw = rule.base + total
+    score = raw if rule.cap is None else min(raw, rule.cap)
+    if not parts:
+        return Outcome(n, score, t["no_incidents_bonus"].format(b=fmt(rule.base)), [], money)
+    text = t["added"].format(b=fmt(rule.base), parts="; ".join(parts), s=fmt(score))
+    if rule.cap is not None and raw > rule.cap:
+        text += t["capped"].format(c=fmt(rule.cap))
+    return Outcome(n, score, text, [], money)

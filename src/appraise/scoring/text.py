@@ -1,0 +1,108 @@
+"""Explanation sentences, in the scheme's language (Chinese first, English second)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def fmt(d: Decimal | None, places: int = 4) -> str:
+    """A number as people write it: no exponent, no trailing zeros, at most ``places`` decimals."""
+    if d is None:
+        return "-"
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(q, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+ZH: dict[str, str] = {
+    "given": "直接给定 {v}({src})→ {s} 分",
+    "no_rating": "无评分",
+    "no_value": "无数据({m})",
+    "rated_one": "评分 {v} → {s} 分",
+    "rated_avg": "{n} 个评分平均 {s} 分",
+    "role_part": "{role} {v}×{w}%",
+    "missing_role_renorm": ";缺少 {roles} 的评分,按已有权重 {d}% 折算",
+    "missing_role_zero": ";缺少 {roles} 的评分,按 0 分计(除以 {d}%)",
+    "missing_role_fail": "缺少 {roles} 的评分",
+    "rated_combined": " = {s} 分",
+    "band": "{v} 落在 {r} 区间 → {s} 分",
+    "band_otherwise": "{v} 不在任何区间 → {s} 分",
+    "threshold_hit": "{v} 满足 {r} → {s} 分",
+    "threshold_miss": "{v} 不满足 {r} → {s} 分",
+    "no_target": "无目标值({m})",
+    "proportion": "完成 {v} / 目标 {g} × {f} = {s} 分",
+    "capped": ",封顶 {c}",
+    "zero_below": "{v} 低于 {z},此项 0 分",
+    "target_met": "{v} 达到目标 {g} → 满分 {s}",
+    "steps": "{v} 比目标 {g} 少 {short},每少 {step} 扣 {p} 分,扣 {n} 次 → {f} - {n}×{p} = {s} 分",
+    "incident_money": "{k}({d})金额 {a} 元",
+    "kind_part": "{k} {n} 次 {p} 分{m}",
+    "no_incidents_deduct": "无扣分记录,得基础分 {b}",
+    "no_incidents_bonus": "无加分记录,{b} 分",
+    "deducted": "基础分 {b},扣分:{parts} → {s} 分",
+    "added": "{b} 分,加分:{parts} → {s} 分",
+    "floored": ",最低 {f} 分",
+    "weighted": "{s} 分 ÷ 满分 {f} × 权重 {w} = {x}",
+    "weighted_points": "{s} 分",
+    "category": "小计 {x}(权重 {w},得分率 {p}%)",
+    "category_norm": "小计 {raw} × {w} ÷ {sw} = {x}",
+    "missing_zero": ";按 0 分计",
+    "rank": "{v},第 {r} 名(共 {n} 人)→ {s} 分",
+    "rank_tie": "{v},并列第 {r} 名(共 {n} 人)→ {s} 分",
+    "rank_others": "{v},未进入前 {k} 名 → {s} 分",
+    "rank_ineligible": "不符合排名条件({c})→ {s} 分",
+    "rank_novalue": "无可排名的数值 → {s} 分",
+    "formula": "{e} = {s}",
+    "formula_missing": "{e}:缺少数据",
+    "adjust_add": "加分 {x}",
+    "adjust_sub": "减分 {x}",
+}
+
+EN: dict[str, str] = {
+    "given": "given directly as {v} ({src}) -> {s} points",
+    "no_rating": "no rating",
+    "no_value": "no data ({m})",
+    "rated_one": "rated {v} -> {s} points",
+    "rated_avg": "average of {n} ratings: {s} points",
+    "role_part": "{role} {v}×{w}%",
+    "missing_role_renorm": "; no rating from {roles}, the others weighed over {d}%",
+    "missing_role_zero": "; no rating from {roles}, counted as 0 (divided by {d}%)",
+    "missing_role_fail": "no rating from {roles}",
+    "rated_combined": " = {s} points",
+    "band": "{v} is in {r} -> {s} points",
+    "band_otherwise": "{v} is in no band -> {s} points",
+    "threshold_hit": "{v} meets {r} -> {s} points",
+    "threshold_miss": "{v} does not meet {r} -> {s} points",
+    "no_target": "no target ({m})",
+    "proportion": "{v} of target {g} × {f} = {s} points",
+    "capped": ", capped at {c}",
+    "zero_below": "{v} is below {z}: 0 points",
+    "target_met": "{v} meets the target {g} -> full {s}",
+    "steps": "{v} is {short} short of {g}; {p} off per {step} short, {n} times -> {f} - {n}×{p} = "
+    "{s} points",
+    "incident_money": "{k} ({d}) amount {a}",
+    "kind_part": "{k} {n}× {p} points{m}",
+    "no_incidents_deduct": "no deductions: base {b}",
+    "no_incidents_bonus": "no bonus items: {b} points",
+    "deducted": "base {b}, deducted: {parts} -> {s} points",
+    "added": "{b} points, added: {parts} -> {s} points",
+    "floored": ", not below {f}",
+    "weighted": "{s} of {f} × weight {w} = {x}",
+    "weighted_points": "{s} points",
+    "category": "subtotal {x} (weight {w}, {p}% achieved)",
+    "category_norm": "subtotal {raw} × {w} ÷ {sw} = {x}",
+    "missing_zero": "; counted as 0",
+    "rank": "{v}, place {r} of {n} -> {s} points",
+    "rank_tie": "{v}, tied for place {r} of {n} -> {s} points",
+    "rank_others": "{v}, not in the first {k} -> {s} points",
+    "rank_ineligible": "not eligible to rank ({c}) -> {s} points",
+    "rank_novalue": "nothing to rank by -> {s} points",
+    "formula": "{e} = {s}",
+    "formula_missing": "{e}: data missing",
+    "adjust_add": "adds {x}",
+    "adjust_sub": "subtracts {x}",
+}
+
+T: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}

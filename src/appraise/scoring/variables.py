@@ -1,0 +1,49 @@
+"""The names formulas and conditions can read, for one agent."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from appraise.periods import Period
+from appraise.schemes.expr import Value
+from appraise.schemes.model import Scheme
+from appraise.scoring.context import AgentData
+
+
+def agent_env(
+    scheme: Scheme, data: AgentData, scores: dict[str, Decimal | None] | None = None
+) -> dict[str, Value]:
+    """Constants, every metric (None when missing) and the indicator scores computed so far."""
+    env: dict[str, Value] = dict(scheme.constants)
+    for m in scheme.metrics:
+        env[m.id] = None
+    for name, v in data.metrics.items():
+        env[name] = v.value
+    if scores:
+        env.update(scores)
+    return env
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (a month counts once the same day is reached)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def eligibility_env(scheme: Scheme, data: AgentData, period: Period) -> dict[str, Value]:
+    """Metrics plus tenure: ``tenure_months`` counts whole months up to the period's end."""
+    env = agent_env(scheme, data)
+    a = data.agent
+    hired = a.hired_on
+    # The period's last day is end - 1; someone hired on 10-01 has one whole month on 10-31's
+    # end, i.e. at the exclusive end 11-01.
+    env["tenure_months"] = Decimal(whole_months(hired, period.end)) if hired else None
+    env["tenure_days"] = Decimal((period.end - hired).days) if hired else None
+    env["hired_in_period"] = bool(hired and period.contains(hired))
+    env["hired_day"] = Decimal(hired.day) if hired else None
+    env["position"] = a.position
+    env["team"] = a.team
+    return env
