@@ -32,4 +32,10 @@ def main(
 
 # Command groups register themselves here, one line each, so each module owns its commands.
 # --- command registration (keep one line per module) ---
+from appraise.metrics.generate_commands import register as _reg_generate  # noqa: E402
+
+_reg_generate(app)
+from appraise.scoring.commands import register as _reg_scoring  # noqa: E402
+
+_reg_scoring(app)
 # --- end of command registration ---
