@@ -101,6 +101,11 @@ def _where(problems: list[Problem]) -> list[Where]:
             ("error", "unnamed_column", "metric_values.csv", 1, "column D"),
         ),
         (
+            "incidents.csv",
+            "agent_id,date,kind\nA1,2026-10-05,complaint,迟到\n",
+            ("error", "unnamed_column", "incidents.csv", 1, "column D"),
+        ),
+        (
             "metric_values.csv",
             "agent_id,客户满意度,客户满意度 \nA1,90,91\n",
             ("error", "duplicate_column", "metric_values.csv", 1, "客户满意度"),

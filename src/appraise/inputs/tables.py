@@ -164,6 +164,11 @@ def _seconds(value: time | timedelta) -> Decimal:
 
 def _as_number(cell: _Cell, *, percent_ok: bool = True, duration_ok: bool = False) -> Decimal:
     value = cell.value
+    if isinstance(value, str):
+        # Most cells are plain ASCII numbers; they need no folding (and no exponent can appear).
+        plain = value.strip()
+        if _NUMBER.match(plain):
+            return Decimal(plain)
     if cell.excel_error:
         raise _BadCell("bad_value", f"the cell holds the Excel error {value}")
     if isinstance(value, bool):
@@ -265,8 +270,14 @@ def _as_date(cell: _Cell) -> date:
         raise _BadCell("bad_date", f"{value.strip()!r} is not a real date: {exc}") from None
 
 
+_PERIODS: dict[str, str] = {}
+
+
 def _as_period(cell: _Cell) -> str:
     value = cell.value
+    if isinstance(value, str) and value in _PERIODS:
+        # A table repeats the same few periods on every row.
+        return _PERIODS[value]
     if isinstance(value, datetime | date):
         day = value.date() if isinstance(value, datetime) else value
         # Excel turns a typed "2026-10" into the date 2026-10-01 shown as "Oct-26": a date shown
@@ -283,9 +294,12 @@ def _as_period(cell: _Cell) -> str:
     else:
         raise _BadCell("bad_period", f"{_as_text(cell)} is not a period")
     try:
-        return str(Period.parse(text))
+        period = str(Period.parse(text))
     except ValueError as exc:
         raise _BadCell("bad_period", str(exc)) from None
+    if isinstance(value, str) and len(_PERIODS) < 10_000:
+        _PERIODS[value] = period
+    return period
 
 
 # --- reading files into sheets ---------------------------------------------------------------
@@ -306,6 +320,9 @@ def _sheet(label: str, rows: Iterable[tuple[int, list[_Cell]]]) -> _Sheet | None
         data.append((number, cells))
     if not header_row:
         return None
+    # Cells to the right of the last header still count: they are data in an unnamed column.
+    width = max((len(cells) for _, cells in data), default=0)
+    headers.extend([""] * (width - len(headers)))
     return _Sheet(label, header_row, headers, data)
 
 
@@ -843,8 +860,12 @@ def _history(sheet: _Sheet, problems: list[Problem]) -> list[HistoryEntry]:
 def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> None:
     """The same metric twice for one agent and period: picking either would be a guess."""
     first: dict[tuple[str | None, str | None, str], MetricValue] = {}
+    names: dict[str, str] = {}
     for value in values:
-        key = (value.agent_id, value.period, normalize_name(value.metric))
+        name = names.get(value.metric)
+        if name is None:
+            name = names[value.metric] = normalize_name(value.metric)
+        key = (value.agent_id, value.period, name)
         earlier = first.setdefault(key, value)
         if earlier is value:
             continue
