@@ -12,7 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
 
 from appraise.periods import PeriodKind
 from appraise.schemes.expr import Expr, ExprError
@@ -50,13 +58,13 @@ RangeText = Annotated[
     Range,
     BeforeValidator(_range),
     PlainSerializer(str, return_type=str),
-    Field(json_schema_extra={"type": "string", "examples": ["<= 30", "(30, 40]", ">= 90"]}),
+    WithJsonSchema({"type": "string", "examples": ["<= 30", "(30, 40]", ">= 90"]}),
 ]
 ExprText = Annotated[
     Expr,
     BeforeValidator(_expr),
     PlainSerializer(str, return_type=str),
-    Field(json_schema_extra={"type": "string", "examples": ["total < 70", "rank == 1"]}),
+    WithJsonSchema({"type": "string", "examples": ["total < 70", "rank == 1"]}),
 ]
 Id = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 
