@@ -190,7 +190,6 @@ def test_every_problem_in_every_file_is_reported_in_one_run(
         ("error", "bad_date", "incidents.csv", 2, "date"),
         ("error", "bad_count", "incidents.csv", 2, "count"),
         ("error", "missing_column", "history.csv", 1, "period"),
-        ("warning", "unknown_agent", "ratings.csv", 2, "agent_id"),
     ]
 
 
@@ -219,19 +218,6 @@ def test_unknown_columns_of_a_long_table_are_a_warning_not_an_error(
     assert _where(loaded.warnings) == [
         ("warning", "unknown_column", "incidents.csv", 1, "客户"),
     ]
-
-
-def test_data_for_an_agent_not_on_the_list_is_a_warning_once_per_file(
-    inputs_dir: Path, write: WriteTable
-) -> None:
-    write("agents.csv", "agent_id,name\nA1,张三\n")
-    write("metric_values.csv", "agent_id,csat,aht\nA1,90,300\nA9,80,310\n,85,305\n")
-    loaded = load_inputs(inputs_dir)
-    # A9's two values give one warning; the center-wide row (no agent_id) gives none.
-    assert _where(loaded.warnings) == [
-        ("warning", "unknown_agent", "metric_values.csv", 3, "agent_id"),
-    ]
-    assert len(loaded.metric_values) == 6
 
 
 def test_a_table_given_twice_is_an_error(inputs_dir: Path, write: WriteTable) -> None:

@@ -915,28 +915,6 @@ def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
         )
 
 
-def _unknown_agents(
-    known: set[str], records: Iterable[tuple[str | None, Source]], problems: list[Problem]
-) -> None:
-    """Warn once per file and agent: data for someone not on the agents list is usually a typo
-    in an id, but may be an agent who has left."""
-    warned: set[tuple[str, str]] = set()
-    for agent_id, source in records:
-        if agent_id is None or agent_id in known or (source.file, agent_id) in warned:
-            continue
-        warned.add((source.file, agent_id))
-        problems.append(
-            Problem(
-                "warning",
-                "unknown_agent",
-                f"agent_id {agent_id!r} is not in the agents table",
-                file=source.file,
-                row=source.row,
-                field="agent_id",
-            )
-        )
-
-
 def load_inputs(path: Path) -> Inputs:
     """Read a folder of input tables, or one workbook whose sheets are the tables.
 
@@ -976,16 +954,6 @@ def load_inputs(path: Path) -> Inputs:
     history = _history(sheets["history"], problems) if "history" in sheets else []
     _duplicate_values(metric_values, problems)
     _duplicate_ratings(ratings, problems)
-    if "agents" in sheets:
-        known = {a.agent_id for a in agents}
-        records: list[tuple[str | None, Source]] = [
-            *((v.agent_id, v.source) for v in metric_values),
-            *((r.agent_id, r.source) for r in ratings),
-            *((i.agent_id, i.source) for i in incidents),
-            *((h.agent_id, h.source) for h in history),
-        ]
-        _unknown_agents(known, records, problems)
-
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     return Inputs(
