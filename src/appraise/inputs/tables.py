@@ -227,13 +227,17 @@ def _as_count(cell: _Cell) -> Decimal:
     return number
 
 
-def _as_money_or_points(cell: _Cell) -> Decimal:
+def _as_money(cell: _Cell) -> Decimal:
     if isinstance(cell.value, str):
         text = _fold(cell.value)
         # A money column is often written "¥100" or "100元"; the sign says nothing more.
         stripped = text.removeprefix("¥").removeprefix("$").removesuffix("元").strip()
         if stripped != text:
             return _as_number(_Cell(stripped), percent_ok=False)
+    return _as_number(cell, percent_ok=False)
+
+
+def _as_points(cell: _Cell) -> Decimal:
     return _as_number(cell, percent_ok=False)
 
 
@@ -805,8 +809,8 @@ def _incidents(sheet: _Sheet, problems: list[Problem]) -> list[Incident]:
         day = row.get("date", _as_date, required=True)
         kind = row.get("kind", _as_text, required=True)
         count = row.get("count", _as_count)
-        points = row.get("points", _as_money_or_points)
-        amount = row.get("amount", _as_money_or_points)
+        points = row.get("points", _as_points)
+        amount = row.get("amount", _as_money)
         note = row.get("note", _as_text) or ""
         if row.ok and agent_id is not None and day is not None and kind is not None:
             incidents.append(
