@@ -119,28 +119,34 @@ def _fmt(d: Decimal) -> str:
 def _weights(c: Checked) -> list[Problem]:
     s = c.scheme
     out: list[Problem] = []
-    unit = "%" if s.full_score == 100 else " points"
+    full = s.full_score if s.full_score is not None else Decimal(100)
 
     def check(children: list[Indicator], expected: Decimal | None, where: str, path: Path_) -> None:
-        declared = [weight_points(ch, s.full_score) for ch in children if ch.counts]
+        counted = [ch for ch in children if ch.counts]
+        declared = [weight_points(ch, s.full_score) for ch in counted]
         if expected is None or not declared or any(w is None for w in declared):
             return
         total = sum((w for w in declared if w is not None), Decimal(0))
-        if total != expected:
-            mode = (
-                "the total is their plain sum, as declared by `total: sum`"
-                if s.total == "sum"
-                else "they are scaled to it (`total: normalized`)"
+        if total == expected:
+            return
+        # Say it the way the scheme writes it: percentages or points.
+        if any(isinstance(ch.weight, str) for ch in counted):
+            got, want = f"{_fmt(total * 100 / full)}%", f"{_fmt(expected * 100 / full)}%"
+        else:
+            got, want = f"{_fmt(total)} points", f"{_fmt(expected)} points"
+        mode = (
+            "the total is their plain sum, as declared by `total: sum`"
+            if s.total == "sum"
+            else "they are scaled to it (`total: normalized`)"
+        )
+        out.append(
+            c.problem(
+                "warning",
+                "weights_sum",
+                f"the weights of {where} add up to {got}, not {want}; {mode}",
+                path,
             )
-            out.append(
-                c.problem(
-                    "warning",
-                    "weights_sum",
-                    f"the weights of {where} add up to {_fmt(total)}{unit}, not "
-                    f"{_fmt(expected)}{unit}; {mode}",
-                    path,
-                )
-            )
+        )
 
     check(list(s.indicators), s.full_score, "the top-level indicators", ("indicators",))
     for node, path in walk(list(s.indicators), ("indicators",)):

@@ -102,7 +102,10 @@ def build_context(
     unknown: dict[str, Source] = {}
     center: dict[str, Sourced] = {}
     center_direct: dict[str, Sourced] = {}
+    # Everyone named in the files is an agent, even with rows only for other periods.
     for mv in inputs.metric_values:
+        if mv.agent_id is not None:
+            agent(mv.agent_id, mv.source)
         if not in_period(mv.period):
             continue
         key = normalize_name(mv.metric)
@@ -118,6 +121,7 @@ def build_context(
         else:
             data.metrics[metric or mv.metric] = sourced
     for r in inputs.ratings:
+        agent(r.agent_id, r.source)
         if not in_period(r.period):
             continue
         ind = indicator_names.get(normalize_name(r.indicator))
@@ -138,11 +142,12 @@ def build_context(
         )
     unknown_kinds: dict[str, Source] = {}
     for inc in inputs.incidents:
+        data = agent(inc.agent_id, inc.source)
         if not period.contains(inc.date):
             continue
         if normalize_name(inc.kind) not in kinds:
             unknown_kinds.setdefault(inc.kind, inc.source)
-        agent(inc.agent_id, inc.source).incidents.append(inc)
+        data.incidents.append(inc)
     for name, src in unknown_kinds.items():
         problems.append(
             Problem(

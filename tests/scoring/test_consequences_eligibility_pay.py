@@ -1,0 +1,189 @@
+"""Consecutive-period rules, eligibility and pay, to the cent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .helpers import D, by_id, run
+
+BODY = """
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+consequences:
+  - {id: transfer_or_dismissal, name: 调岗或辞退, when: "total < 70", periods: 3}
+  - {id: promotion_priority, name: 优先晋升, when: "total >= 90", periods: 3, over: quarter}
+  - {id: rectification_plan, name: 整改计划, when: "rank > count - 2", due_days: 7}
+  - {id: first_place, name: 月度第一, when: "rank == 1", pay: 100}
+  - {id: last_place, name: 末位扣提成, when: "rank == count", pay: -100}
+"""
+
+RATINGS = """
+agent_id,period,indicator,rater_role,rater_id,value
+a,2026-10,work,,m,95
+b,2026-10,work,,m,69
+c,2026-10,work,,m,69.99
+d,2026-10,work,,m,80
+"""
+
+HISTORY = """
+agent_id,period,total,grade,rank
+b,2026-08,65,,
+b,2026-09,68,,
+c,2026-09,60,,
+a,2026-Q1,90,,
+a,2026-Q2,92,,
+a,2026-Q3,95,,
+d,2026-Q2,95,,
+d,2026-Q3,95,,
+"""
+
+
+def test_three_months_below_70_flags_transfer(tmp_path: Path) -> None:
+    out = by_id(run(tmp_path, BODY, ratings=RATINGS, history=HISTORY))
+    # b: 65, 68, 69 -> flagged. c: 69.99 now and 60 in September but no August -> not flagged.
+    assert "transfer_or_dismissal" in out["b"].flags
+    assert "transfer_or_dismissal" not in out["c"].flags
+
+
+def test_three_quarters_at_or_above_90_from_history(tmp_path: Path) -> None:
+    out = by_id(run(tmp_path, BODY, ratings=RATINGS, history=HISTORY))
+    # In 2026-10 the history has no 2026-Q4, so the quarters read are Q3, Q2, Q1.
+    assert "promotion_priority" in out["a"].flags  # 95, 92, 90
+    assert "promotion_priority" not in out["d"].flags  # no Q1
+
+
+def test_last_two_get_a_rectification_plan_and_first_and_last_get_money(tmp_path: Path) -> None:
+    out = by_id(run(tmp_path, BODY, ratings=RATINGS, history=HISTORY))
+    # Ranks: a 95 (1), d 80 (2), c 69.99 (3), b 69 (4); count 4, so ranks 3 and 4 are the last two.
+    assert "rectification_plan" in out["b"].flags and "rectification_plan" in out["c"].flags
+    assert "rectification_plan" not in out["d"].flags
+    fired = {c.id: c.due_days for c in out["c"].consequences}
+    assert fired["rectification_plan"] == 7
+    assert {p.id: p.amount for p in out["a"].pay} == {"first_place": D("100.00")}
+    assert {p.id: p.amount for p in out["b"].pay} == {"last_place": D("-100.00")}
+
+
+PAY = """
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+grades:
+  - {name: 优秀, range: ">= 90"}
+  - {name: 良好, range: "[80, 90)"}
+  - {name: 一般, range: "< 80"}
+eligibility:
+  - {id: new_hire, name: 在岗不满2个月, when: "tenure_months < 2", effect: not_appraised}
+  - {id: late_hire, name: 10号后入职无质量奖, when: "hired_in_period and hired_day > 10",
+     effect: no_pay, pay: [quality]}
+  - {id: low_hours, name: 低于100工时无质量奖, when: "worked_hours < 100", effect: no_pay, pay: [quality]}
+metrics:
+  - {id: rated_amount, name: 额定绩效金额}
+  - {id: base_salary, name: 基本工资}
+  - {id: sales, name: 销售额}
+  - {id: worked_hours, name: 工时}
+pay:
+  components:
+    - {id: performance, name: 实际绩效金额, type: rated_bonus, amount: rated_amount}
+    - {id: quality, name: 服务质量奖金, type: tiers, by: grade, amounts: {优秀: 300, 良好: 200, 一般: 100}}
+    - {id: hours, name: 工时扣款, type: hours_proration, required: 176, per_hours: 8, amount: 10,
+       applies_to: quality}
+    - {id: raise, name: 调薪, type: salary_change, base: base_salary,
+       bands: [{range: ">= 90", percent: 10}, {range: "[70, 90)", percent: 0}, {range: "< 70", percent: -5}]}
+    - {id: pool, name: 公共业绩提成, type: pool, metric: sales, rate: 0.5%}
+    - {id: ladder, name: 排序奖金, type: rank_ladder, amounts: [1000, 800, 600], step: -200,
+       minimum: 300, fallback_range: "< 50", fallback: 300}
+"""
+
+PAY_AGENTS = """
+agent_id,name,team,position,supervisor_id,hired_on
+a,张三,一组,客服,s1,2024-03-01
+b,李四,一组,客服,s1,2026-09-02
+c,王五,一组,客服,s1,2026-08-20
+d,赵六,一组,客服,s1,2026-08-31
+"""
+
+PAY_METRICS = """
+agent_id,period,metric,value
+,2026-10,rated_amount,1000
+a,2026-10,worked_hours,150
+b,2026-10,worked_hours,180
+c,2026-10,worked_hours,99
+d,2026-10,worked_hours,176
+a,2026-10,base_salary,4000
+b,2026-10,base_salary,3500
+c,2026-10,base_salary,3000
+d,2026-10,base_salary,3000
+a,2026-10,sales,10000
+b,2026-10,sales,20000
+c,2026-10,sales,0
+d,2026-10,sales,30001
+"""
+
+PAY_RATINGS = """
+agent_id,period,indicator,rater_role,rater_id,value
+a,2026-10,work,,m,86.666
+b,2026-10,work,,m,95
+c,2026-10,work,,m,91
+d,2026-10,work,,m,60
+"""
+
+
+def test_pay_components_to_the_cent(tmp_path: Path) -> None:
+    out = by_id(
+        run(tmp_path, PAY, agents=PAY_AGENTS, metric_values=PAY_METRICS, ratings=PAY_RATINGS)
+    )
+    # b was hired 2026-09-02: 09-02 to 10-31 is one month and 30 days (< 2): not appraised.
+    # (Hired on 09-01 would be exactly two months by the end of October, and appraised.)
+    assert out["b"].eligible is False and out["b"].total is None and out["b"].pay == []
+    # c was hired 2026-08-20: 08-20 -> 10-20 is two whole months by 11-01: appraised.
+    assert out["c"].eligible is True
+    a = {p.id: p.amount for p in out["a"].pay}
+    # a: total 86.666 rounds to 86.67; rated bonus 1000 × 86.67 ÷ 100 = 866.70
+    assert out["a"].total == D("86.67") and a["performance"] == D("866.70")
+    # 良好 quality 200; 150 hours is 26 short of 176: three whole blocks of 8 -> -30
+    assert a["quality"] == D("200.00") and a["hours"] == D("-30.00")
+    # 86.67 is in [70, 90): no raise
+    assert a["raise"] == D("0.00")
+    # pool over appraised a, c, d: (10000 + 0 + 30001) × 0.5% ÷ 3 = 200.005 ÷ 3 = 66.668333 -> 66.67
+    assert a["pool"] == D("66.67")
+    # ranks: c 91 (1), a 86.67 (2), d 60 (3) -> 1000, 800, 600
+    assert a["ladder"] == D("800.00")
+    c = {p.id: p.amount for p in out["c"].pay}
+    # c: 99 hours < 100: no quality bonus, and nothing left to pro-rate
+    assert c["quality"] == D("0.00") and c["hours"] == D("0.00")
+    assert c["raise"] == D("300.00")  # 3000 × 10%
+    assert c["ladder"] == D("1000.00")
+    d = {p.id: p.amount for p in out["d"].pay}
+    assert d["raise"] == D("-150.00")  # 3000 × -5%
+    assert d["quality"] == D("100.00") and d["hours"] == D("0.00")  # 176 hours: nothing short
+    # pay total is the sum of the rounded lines: 600 + 100 + 0 - 150 + 66.67 + 600 = 1216.67
+    assert out["d"].pay_total == D("1216.67")
+
+
+def test_rank_ladder_continues_by_step_to_the_minimum_and_falls_back_below_50(
+    tmp_path: Path,
+) -> None:
+    body = """
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+pay:
+  components:
+    - {id: ladder, name: 排序奖金, type: rank_ladder, amounts: [1000, 800, 600], step: -200,
+       minimum: 300, fallback_range: "< 50", fallback: 300}
+"""
+    values = {"a": 99, "b": 98, "c": 97, "d": 96, "e": 95, "f": 60, "g": 49}
+    ratings = "agent_id,period,indicator,rater_role,rater_id,value\n" + "".join(
+        f"{k},2026-10,work,,m,{v}\n" for k, v in values.items()
+    )
+    out = by_id(run(tmp_path, body, ratings=ratings))
+    ladder = {k: {p.id: p.amount for p in r.pay}["ladder"] for k, r in out.items()}
+    # 1000, 800, 600, then 400 (600 - 200), then 200 would be below the 300 minimum -> 300;
+    # f (rank 6) 300; g's total 49 is below 50 -> the fallback 300.
+    assert ladder == {
+        "a": D(1000),
+        "b": D(800),
+        "c": D(600),
+        "d": D(400),
+        "e": D(300),
+        "f": D(300),
+        "g": D(300),
+    }

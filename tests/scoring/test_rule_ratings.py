@@ -1,0 +1,150 @@
+"""Rated values, named levels and rater roles with weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appraise.problems import ProblemsError
+
+from .helpers import D, by_id, ind, run
+
+ROLES = """
+raters:
+  roles:
+    - {id: self, name: 自评, weight: 30%}
+    - {id: supervisor, name: 直属主管, weight: 50%}
+    - {id: peer, name: 跨部门, weight: 20%}
+  missing: MISSING
+indicators:
+  - {id: work, name: 工作表现, weight: 100%, rule: {type: rated, max: 100}}
+"""
+
+RATINGS = """
+agent_id,period,indicator,rater_role,rater_id,value
+a,2026-10,work,self,a,80
+a,2026-10,work,supervisor,s1,90
+b,2026-10,work,self,b,80
+b,2026-10,work,supervisor,s1,90
+b,2026-10,work,peer,p1,70
+b,2026-10,work,peer,p2,90
+"""
+
+
+def test_missing_rater_renormalizes_over_the_roles_present(tmp_path: Path) -> None:
+    out = by_id(run(tmp_path, ROLES.replace("MISSING", "renormalize"), ratings=RATINGS))
+    # a has no peer: (80×30 + 90×50) ÷ (30 + 50) = 6900 ÷ 80 = 86.25
+    assert out["a"].total == D("86.25")
+    # b's two peers average 80: (80×30 + 90×50 + 80×20) ÷ 100 = 8500 ÷ 100 = 85
+    assert out["b"].total == D(85)
+    assert "跨部门" in out["a"].indicators[0].explain
+
+
+def test_missing_rater_counts_zero_when_declared(tmp_path: Path) -> None:
+    out = by_id(run(tmp_path, ROLES.replace("MISSING", "zero"), ratings=RATINGS))
+    # a: (80×30 + 90×50 + 0×20) ÷ 100 = 69
+    assert out["a"].total == D(69)
+
+
+def test_missing_rater_fails_the_indicator_when_declared(tmp_path: Path) -> None:
+    run_ = run(tmp_path, ROLES.replace("MISSING", "fail"), ratings=RATINGS)
+    out = by_id(run_)
+    # With the scheme's default `missing: zero`, the failed indicator scores 0 with a warning.
+    assert out["a"].total == 0
+    assert any(w.code == "missing_value" and "a" in w.message for w in run_.warnings)
+    assert out["b"].total == D(85)
+
+
+LEVELS = """
+full_score: 20
+indicators:
+  - id: monitor
+    name: 成交过程监控
+    weight: 20
+    rule:
+      type: levels
+      levels: [{name: 较好完成, score: 18}, {name: 基本完成, score: 12}, {name: 有未完成, score: 6}]
+"""
+
+
+def test_levels_score_by_name_ignoring_spaces_and_width(tmp_path: Path) -> None:
+    out = by_id(
+        run(
+            tmp_path,
+            LEVELS,
+            ratings="""
+        agent_id,period,indicator,rater_role,rater_id,value
+        a,2026-10,成交过程监控,,m,较好完成
+        b,2026-10,成交过程监控,,m,基本 完成
+        """,
+        )
+    )
+    # 18 of a full 18 at weight 20 adds 20; 12 of 18 adds 12 × 20 ÷ 18 = 13.33
+    assert ind(out["a"], "monitor") == 18
+    assert out["a"].total == 20
+    assert out["b"].total == D("13.33")
+
+
+def test_unknown_level_is_an_error_naming_file_row_and_field(tmp_path: Path) -> None:
+    with pytest.raises(ProblemsError) as err:
+        run(
+            tmp_path,
+            LEVELS,
+            ratings="""
+            agent_id,period,indicator,rater_role,rater_id,value
+            a,2026-10,成交过程监控,,m,较好完成
+            b,2026-10,成交过程监控,,m,很好
+            c,2026-10,成交过程监控,,m,7
+            """,
+        )
+    problems = err.value.problems
+    assert [(p.file, p.row, p.field) for p in problems] == [
+        ("ratings.csv", 3, "value"),
+        ("ratings.csv", 4, "value"),
+    ]
+    assert '"很好" is not a level' in problems[0].message
+
+
+def test_rating_above_max_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ProblemsError) as err:
+        run(
+            tmp_path,
+            ROLES.replace("MISSING", "renormalize"),
+            ratings="""
+            agent_id,period,indicator,rater_role,rater_id,value
+            a,2026-10,work,self,a,101
+            """,
+        )
+    assert "0..100; 101 is outside" in err.value.problems[0].message
+
+
+def test_value_given_directly_in_metric_values_wins(tmp_path: Path) -> None:
+    out = by_id(
+        run(
+            tmp_path,
+            LEVELS,
+            metric_values="""
+        agent_id,period,metric,value
+        a,2026-10,成交过程监控,有未完成
+        """,
+        )
+    )
+    # 6 of 18 at weight 20: 6.666... shown rounded to 6.67
+    assert out["a"].total == D("6.67")
+    assert "直接给定" in out["a"].indicators[0].explain
+
+
+def test_ratings_of_other_periods_are_ignored(tmp_path: Path) -> None:
+    out = by_id(
+        run(
+            tmp_path,
+            LEVELS,
+            ratings="""
+        agent_id,period,indicator,rater_role,rater_id,value
+        a,2026-09,成交过程监控,,m,有未完成
+        a,2026-10,成交过程监控,,m,较好完成
+        """,
+        )
+    )
+    assert out["a"].total == 20
