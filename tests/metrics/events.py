@@ -21,9 +21,9 @@ UTC_CONFIG = CenterConfig(timezone="UTC")
 _FMT = "%Y-%m-%d %H:%M:%S"
 
 
-def new_db() -> duckdb.DuckDBPyConnection:
-    """Every canonical table, empty, in memory, with the session in UTC like the real store."""
-    conn = duckdb.connect()
+def new_db(path: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """Every canonical table, empty, with the session in UTC like the real store."""
+    conn = duckdb.connect(path)
     conn.execute("SET TimeZone = 'UTC'")
     for table in TABLES.values():
         cols = ", ".join(f"{c.name} {DUCKDB_TYPES[c.type]}" for c in table.columns)
