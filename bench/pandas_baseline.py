@@ -82,6 +82,12 @@ def _id(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def _mean_seconds(groups: pd.core.groupby.SeriesGroupBy) -> pd.Series:
+    """Exact microsecond sums divided once, as the engine does."""
+    totals = groups.agg(["sum", "count"])
+    return totals["sum"].astype(np.float64) / totals["count"] / 1e6
+
+
 def compute(frames: dict[str, pd.DataFrame], start_us: int, end_us: int) -> Values:
     """The four metrics from DataFrames with the canonical columns, for ``[start_us, end_us)``."""
     conv = frames["conversations"]
@@ -98,14 +104,16 @@ def compute(frames: dict[str, pd.DataFrame], start_us: int, end_us: int) -> Valu
     # Messages: customers and agents only, numbered by how many agent messages precede them.
     msg = frames["messages"]
     msg = msg[msg["sender"].isin(["customer", "agent"])]
-    codes, uniques = pd.factorize(msg["conversation_id"].astype("string"))
+    codes, uniques = pd.factorize(msg["conversation_id"])
+    # Agents as small integer codes (-1: none): 30 million Python strings would not fit.
+    agent_codes, agent_names = pd.factorize(_id(msg["agent_id"]))
     m = pd.DataFrame(
         {
             "conv": codes,
             "t": _us(msg["sent_at"]).to_numpy(),
             "seq": msg["seq"].fillna(0).to_numpy(dtype=np.int64),
             "is_agent": (msg["sender"] == "agent").to_numpy(),
-            "agent": _id(msg["agent_id"]).to_numpy(),
+            "agent": agent_codes,
         }
     )
     m = m.sort_values(["conv", "t", "seq", "is_agent"], kind="stable")
@@ -125,12 +133,17 @@ def compute(frames: dict[str, pd.DataFrame], start_us: int, end_us: int) -> Valu
     conv["conv"] = pd.Index(uniques).get_indexer(conv["conversation_id"])
     owned = conv[conv["owner"].notna()]
     fr = owned.merge(first_response, left_on="conv", right_index=True, how="inner")
-    fr_mean = fr.groupby("owner")["fr"].mean() / 1e6
+    fr_mean = _mean_seconds(fr.groupby("owner")["fr"])
 
+    # Credited to the replying agent, or to the owner when the message names no agent.
     rep = answered.merge(conv[["conv", "owner"]], on="conv", how="inner")
-    rep["who"] = rep["agent"].where(rep["agent"].notna(), rep["owner"])
-    rep = rep[rep["who"].notna()]
-    reply_mean = rep.groupby("who")["gap"].mean() / 1e6
+    named = rep[rep["agent"] >= 0]
+    by_agent = named.groupby("agent")["gap"].agg(["sum", "count"])
+    by_agent.index = pd.Index(np.asarray(agent_names, dtype=object)[by_agent.index.to_numpy()])
+    unnamed = rep[(rep["agent"] < 0) & rep["owner"].notna()]
+    by_owner = unnamed.groupby("owner")["gap"].agg(["sum", "count"])
+    totals = pd.concat([by_agent, by_owner]).groupby(level=0).sum()
+    reply_mean = totals["sum"].astype(np.float64) / totals["count"] / 1e6
 
     # CSAT: surveys submitted in the period, 4-5 of 5.
     sv = frames["surveys"]
