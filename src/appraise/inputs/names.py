@@ -8,6 +8,7 @@ must not, so the folding below is deliberately small and fixed.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Punctuation that NFKC leaves alone but that people use interchangeably with an ASCII mark when
@@ -47,6 +48,7 @@ _FOLD = str.maketrans(
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
     """The key under which two spellings of a name compare equal.
 

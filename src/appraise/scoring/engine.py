@@ -10,8 +10,10 @@ every agent's value, formulas other indicators), 3. categories and the total, ad
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from appraise.inputs.records import Inputs
@@ -42,6 +44,9 @@ from appraise.scoring.text import T, fmt
 from appraise.scoring.variables import agent_env, eligibility_env
 
 
+_ZERO = Decimal(0)
+
+
 def quantize(x: Decimal, step: Decimal) -> Decimal:
     """Round half up to a multiple of ``step`` (0.01, 0.5, 1 ...)."""
     return (x / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
@@ -60,6 +65,23 @@ def score_period(
     value the scheme cannot use (file, row, field); nothing is half-scored.
     """
     p = period if isinstance(period, Period) else Period.parse(period)
+    # Scoring builds hundreds of thousands of small acyclic objects; the cyclic garbage
+    # collector would walk all of them again and again (a quarter of the run time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _score(scheme, inputs, p, computed)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _score(
+    scheme: Scheme,
+    inputs: Inputs,
+    p: Period,
+    computed: Mapping[str, Mapping[str, float | Decimal | None]] | None,
+) -> ScoreRun:
     ctx = build_context(scheme, inputs, p, computed)
     lang = scheme.language
     t = T[lang]
@@ -113,6 +135,7 @@ def score_period(
     if errors:
         raise ProblemsError(errors)
     # 3. tree, total and adjustments
+    weights = _node_info(scheme)
     for agent_id in appraised:
         r = results[agent_id]
         if failed[agent_id]:
@@ -126,7 +149,9 @@ def score_period(
         total = Decimal(0)
         top_weights = Decimal(0)
         for node in scheme.indicators:
-            w, wp = _tree(node, scheme, leaf_results[agent_id], r.indicators, 0, None, lang)
+            w, wp = _tree(
+                node, scheme, leaf_results[agent_id], r.indicators, 0, None, lang, weights
+            )
             if node.counts:
                 total += w
                 top_weights += wp or Decimal(0)
@@ -134,7 +159,7 @@ def score_period(
             total = total * scheme.full_score / top_weights
         for adj in scheme.adjustments:
             sink: list[IndicatorResult] = []
-            w, wp = _tree(adj, scheme, leaf_results[agent_id], sink, 0, None, lang)
+            w, wp = _tree(adj, scheme, leaf_results[agent_id], sink, 0, None, lang, weights)
             capped = min(w, wp) if wp is not None else w
             signed = capped if adj.direction == "add" else -capped
             top = sink[0]
@@ -218,10 +243,11 @@ def _evaluate(
     if isinstance(rule, RankRule):
         return rank_points(node, rule, scheme, data, scores, lang)
     out: dict[str, rules.Outcome] = {}
+    if isinstance(rule, RatedRule | LevelsRule):
+        plan = rules.plan_raters(node, rule, scheme.raters)
+        return {a: rules.rated(node, rule, d, plan, lang) for a, d in data.items()}
     for agent_id, d in data.items():
-        if isinstance(rule, RatedRule | LevelsRule):
-            out[agent_id] = rules.rated(node, rule, d, scheme.raters, lang)
-        elif isinstance(rule, BandsRule):
+        if isinstance(rule, BandsRule):
             out[agent_id] = rules.bands(node, rule, d, lang)
         elif isinstance(rule, ThresholdRule):
             out[agent_id] = rules.threshold(node, rule, d, lang)
@@ -278,38 +304,35 @@ def _tree(
     depth: int,
     parent: str | None,
     lang: str,
+    weights: dict[str, NodeInfo],
 ) -> tuple[Decimal, Decimal | None]:
     """Append the node's result (and its subtree's) to ``sink``; return (weighted, weight)."""
     t = T[lang]
-    wp = weight_points(node, scheme.full_score)
+    info = weights[node.id]
+    wp = info.weight
     if node.is_leaf:
         res = leaves[node.id]
-        assert node.rule is not None
-        full = node.rule.full if hasattr(node.rule, "full") else None
-        score = res.score if res.score is not None else Decimal(0)
+        full = info.full
+        score = res.score if res.score is not None else _ZERO
         if wp is None or not full:
             weighted = score
-            shown_w = wp
             if node.counts:
                 res.explain += ";" + t["weighted_points"].format(s=fmt(weighted))
         else:
             weighted = score * wp / full
-            shown_w = wp
-            res.explain += ";" + t["weighted"].format(
-                s=fmt(score), f=fmt(full), w=_show_weight(node), x=fmt(weighted)
-            )
-        res.weight = shown_w
-        res.weighted = weighted if node.counts else Decimal(0)
+            res.explain += f";{fmt(score)}{info.weighted_middle}{fmt(weighted)}"
+        res.weight = wp
+        res.weighted = weighted if node.counts else _ZERO
         res.depth = depth
         res.parent = parent
         sink.append(res)
-        return (weighted if node.counts else Decimal(0)), (wp if wp is not None else full)
+        return (weighted if node.counts else _ZERO), (wp if wp is not None else full)
     me = IndicatorResult(node.id, node.name, wp, None, None, None, "", depth, node.counts, parent)
     sink.append(me)
     raw = Decimal(0)
     child_w = Decimal(0)
     for ch in node.children:
-        w, cw = _tree(ch, scheme, leaves, sink, depth + 1, node.id, lang)
+        w, cw = _tree(ch, scheme, leaves, sink, depth + 1, node.id, lang, weights)
         if ch.counts:
             raw += w
             child_w += cw or Decimal(0)
@@ -330,5 +353,23 @@ def _tree(
     return (weighted if node.counts else Decimal(0)), weight
 
 
-def _show_weight(node: Indicator) -> str:
-    return node.weight if isinstance(node.weight, str) else fmt(node.weight)
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """Per-indicator constants of the tree arithmetic, worked out once per run."""
+
+    weight: Decimal | None
+    full: Decimal | None
+    # The explanation "95 分 ÷ 满分 100 × 权重 10% = 9.5" between the score and the result.
+    weighted_middle: str
+
+
+def _node_info(scheme: Scheme) -> dict[str, NodeInfo]:
+    out: dict[str, NodeInfo] = {}
+    template = T[scheme.language]["weighted"]
+    for n, _ in all_indicators(scheme):
+        full = n.rule.full if n.rule is not None and hasattr(n.rule, "full") else None
+        wtext = n.weight if isinstance(n.weight, str) else fmt(n.weight)
+        # The template reads "{s}<middle>{x}"; cut it around the two per-agent numbers.
+        middle = template.format(s="\0", f=fmt(full), w=wtext, x="\0").split("\0")[1]
+        out[n.id] = NodeInfo(weight_points(n, scheme.full_score), full, middle)
+    return out

@@ -8,7 +8,7 @@ from decimal import Decimal
 from appraise.problems import Problem
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorResult:
     """One indicator or category of one agent.
 

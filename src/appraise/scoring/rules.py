@@ -62,17 +62,67 @@ def level_score(rule: LevelsRule, text: str) -> Decimal | None:
     return None
 
 
-def _rating_score(
-    node: Indicator, rule: RatedRule | LevelsRule, value: Decimal | str, src: Sourced | Rating
-) -> tuple[Decimal | None, Problem | None]:
+@dataclass(frozen=True)
+class RaterPlan:
+    """What one rated indicator needs to combine ratings, worked out once for all agents."""
+
+    single: bool
+    # (role id, role name, weight, weight as text)
+    roles: tuple[tuple[str, str, Decimal, str], ...]
+    role_ids: frozenset[str]
+    den_all: Decimal
+    missing: str
+    # normalised level name -> score (levels rules)
+    levels: dict[str, Decimal] | None
+    level_names: str
+
+
+def plan_raters(node: Indicator, rule: RatedRule | LevelsRule, raters: Raters | None) -> RaterPlan:
+    levels = None
+    names = ""
     if isinstance(rule, LevelsRule):
+        levels = {
+            normalize_name(n): level.score
+            for level in rule.levels
+            for n in [level.name, *level.aliases]
+        }
         names = "/".join(level.name for level in rule.levels)
+    if raters is None:
+        return RaterPlan(True, (), frozenset(), Decimal(0), "renormalize", levels, names)
+    roles = tuple(
+        (r.id, r.name, r.weight, fmt(r.weight))
+        for r in raters.roles
+        if node.raters is None or r.id in node.raters
+    )
+    single = len(raters.roles) == 1
+    return RaterPlan(
+        single,
+        roles,
+        frozenset(r[0] for r in roles),
+        sum((r[2] for r in roles), Decimal(0)),
+        raters.missing,
+        levels,
+        names,
+    )
+
+
+def _rating_score(
+    node: Indicator,
+    rule: RatedRule | LevelsRule,
+    plan: RaterPlan,
+    value: Decimal | str,
+    src: Sourced | Rating,
+) -> tuple[Decimal | None, Problem | None]:
+    if plan.levels is not None:
         if isinstance(value, Decimal):
-            return None, _bad(src, f'"{node.name}" takes a level ({names}), not the number {value}')
-        score = level_score(rule, value)
+            return None, _bad(
+                src, f'"{node.name}" takes a level ({plan.level_names}), not the number {value}'
+            )
+        score = plan.levels.get(normalize_name(value))
         if score is None:
-            return None, _bad(src, f'"{value}" is not a level of "{node.name}" ({names})')
+            return None, _bad(src, f'"{value}" is not a level of "{node.name}" ({plan.level_names})')
         return score, None
+    assert isinstance(rule, RatedRule)
     if not isinstance(value, Decimal):
         return None, _bad(src, f'"{node.name}" takes a number, not "{value}"')
     if not rule.min <= value <= rule.max:
@@ -86,14 +136,14 @@ def rated(
     node: Indicator,
     rule: RatedRule | LevelsRule,
     data: AgentData,
-    raters: Raters | None,
+    plan: RaterPlan,
     lang: str,
 ) -> Outcome:
     """A value given directly, or the ratings of the roles that rate this indicator."""
     t = T[lang]
     direct = data.direct.get(node.id)
     if direct is not None:
-        score, problem = _rating_score(node, rule, direct.value, direct)
+        score, problem = _rating_score(node, rule, plan, direct.value, direct)
         if problem:
             return Outcome(direct.value, None, "", [problem])
         assert score is not None
@@ -101,50 +151,52 @@ def rated(
         return Outcome(
             direct.value, score, t["given"].format(v=shown, s=fmt(score), src=where(direct.source))
         )
-    rows = data.ratings.get(node.id, [])
+    rows = data.ratings.get(node.id)
     if not rows:
         return Outcome(None, None, t["no_rating"])
     problems: list[Problem] = []
     by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
     for r in rows:
-        score, problem = _rating_score(node, rule, r.value, r)
+        score, problem = _rating_score(node, rule, plan, r.value, r)
         if problem:
             problems.append(problem)
             continue
         assert score is not None
         role = r.rater_role or ""
-        by_role.setdefault(role, []).append((score, r))
+        if role in by_role:
+            by_role[role].append((score, r))
+        else:
+            by_role[role] = [(score, r)]
     if problems:
         return Outcome(None, None, "", problems)
-    if raters is None or (len(raters.roles) == 1 and set(by_role) <= {"", raters.roles[0].id}):
+    if plan.single and (not plan.roles or by_role.keys() <= {"", plan.roles[0][0]}):
+        if len(rows) == 1:
+            avg = next(iter(by_role.values()))[0][0]
+            return Outcome(rows[0].value, avg,
+                           t["rated_one"].format(v=_show(rows[0].value), s=fmt(avg)))
         scores = [s for items in by_role.values() for s, _ in items]
         avg = sum(scores, Decimal(0)) / len(scores)
-        value: Decimal | str = rows[0].value if len(rows) == 1 else avg
-        text = (
-            t["rated_one"].format(v=_show(rows[0].value), s=fmt(avg))
-            if len(rows) == 1
-            else t["rated_avg"].format(n=len(scores), s=fmt(avg))
-        )
-        return Outcome(value, avg, text)
-    roles = [r for r in raters.roles if node.raters is None or r.id in node.raters]
+        return Outcome(avg, avg, t["rated_avg"].format(n=len(scores), s=fmt(avg)))
     parts: list[str] = []
     num = Decimal(0)
     den = Decimal(0)
-    den_all = Decimal(0)
     missing: list[str] = []
-    for rr in roles:
-        den_all += rr.weight
-        items = by_role.get(rr.id)
+    for role_id, role_name, weight, weight_text in plan.roles:
+        items = by_role.get(role_id)
         if not items:
-            missing.append(rr.name)
+            missing.append(role_name)
             continue
-        avg = sum((s for s, _ in items), Decimal(0)) / len(items)
-        num += avg * rr.weight
-        den += rr.weight
-        shown = _show(items[0][1].value) if len(items) == 1 else fmt(avg)
-        parts.append(t["role_part"].format(role=rr.name, v=shown, w=fmt(rr.weight)))
+        if len(items) == 1:
+            avg = items[0][0]
+            shown = _show(items[0][1].value)
+        else:
+            avg = sum((s for s, _ in items), Decimal(0)) / len(items)
+            shown = fmt(avg)
+        num += avg * weight
+        den += weight
+        parts.append(f"{role_name} {shown}×{weight_text}%")
     for role_id, items in by_role.items():
-        if role_id not in {r.id for r in roles}:
+        if role_id not in plan.role_ids:
             r0 = items[0][1]
             problems.append(
                 Problem(
@@ -158,15 +210,15 @@ def rated(
             )
     if den == 0:
         return Outcome(None, None, t["no_rating"], problems)
-    if missing and raters.missing == "fail":
+    if missing and plan.missing == "fail":
         return Outcome(
             None, None, t["missing_role_fail"].format(roles="、".join(missing)), problems
         )
-    divisor = den_all if missing and raters.missing == "zero" else den
+    divisor = plan.den_all if missing and plan.missing == "zero" else den
     score = num / divisor
     text = " + ".join(parts)
     if missing:
-        key = "missing_role_zero" if raters.missing == "zero" else "missing_role_renorm"
+        key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
         text += t[key].format(roles="、".join(missing), d=fmt(divisor))
     text += t["rated_combined"].format(s=fmt(score))
     return Outcome(score, score, text, problems)

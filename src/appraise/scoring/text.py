@@ -5,12 +5,20 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 
+_STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
+
+
 def fmt(d: Decimal | None, places: int = 4) -> str:
     """A number as people write it: no exponent, no trailing zeros, at most ``places`` decimals."""
     if d is None:
         return "-"
-    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = format(q, "f")
+    exp = d.as_tuple().exponent
+    if isinstance(exp, int):
+        if exp < -places:
+            d = d.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
+        elif exp > 0:
+            d = d.quantize(_STEPS[0])
+    text = str(d)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text

@@ -1,0 +1,147 @@
+"""Benchmark: score N agents on a seed scheme (default s002-department, 10,000 agents).
+
+Inputs are generated for whatever the scheme reads: a rating from every rater role for rated and
+levels indicators, a value for every metric, a few incidents for incident rules, so the benchmark
+follows the scheme as it changes. Prints the time to build the inputs, to load them from CSV
+(the path a real run takes) and to score, and peak memory. Target: scoring under 2 s on one core.
+
+    python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from appraise.inputs import load_inputs
+from appraise.inputs.records import Agent, Incident, Inputs, MetricValue, Rating, Source
+from appraise.schemes.loader import load_scheme
+from appraise.schemes.model import (
+    BandsRule,
+    BonusRule,
+    DeductionRule,
+    LevelsRule,
+    RankRule,
+    RatedRule,
+    Scheme,
+    TargetRule,
+    ThresholdRule,
+)
+from appraise.schemes.validate import all_indicators
+from appraise.scoring import score_period
+from appraise.scoring.needs import needed_metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_inputs(scheme: Scheme, n: int, period: str, seed: int) -> Inputs:
+    rng = random.Random(seed)
+    src = Source("bench", 2)
+    agents = [
+        Agent(f"A{i:05d}", f"客服{i}", f"T{i % 20:02d}", "客服", f"S{i % 20:02d}",
+              date(2024, 1, 1), {})
+        for i in range(n)
+    ]
+    metrics: set[str] = set(needed_metrics(scheme)) | {m.id for m in scheme.metrics}
+    ratings: list[Rating] = []
+    incidents: list[Incident] = []
+    roles = [r.id for r in scheme.raters.roles] if scheme.raters else [""]
+    for node, _ in all_indicators(scheme):
+        rule = node.rule
+        if isinstance(rule, BandsRule | TargetRule | ThresholdRule | RankRule) and rule.metric:
+            metrics.add(rule.metric)
+        if isinstance(rule, RatedRule | LevelsRule):
+            node_roles = node.raters or roles
+            for a in agents:
+                for role in node_roles:
+                    if isinstance(rule, LevelsRule):
+                        value: Decimal | str = rng.choice(rule.levels).name
+                    else:
+                        lo, hi = int(rule.min), int(rule.max)
+                        value = Decimal(rng.randint(lo * 10 + (hi - lo) * 5, hi * 10)) / 10
+                    ratings.append(Rating(a.agent_id, period, node.id, role or None, "r",
+                                          value, src))
+        if isinstance(rule, DeductionRule | BonusRule):
+            fixed = [k for k in rule.kinds if not hasattr(k.points, "min")]
+            for a in agents:
+                if fixed and rng.random() < 0.3:
+                    k = rng.choice(fixed)
+                    incidents.append(Incident(a.agent_id, date(2026, 10, rng.randint(1, 28)),
+                                              k.kind, Decimal(1), None, None, "", src))
+    values = [
+        MetricValue(a.agent_id, period, m, Decimal(rng.randint(0, 10000)) / 100, src)
+        for a in agents
+        for m in sorted(metrics)
+    ]
+    return Inputs(agents, values, ratings, incidents, [], [], [])
+
+
+def write_csv(inputs: Inputs, folder: Path) -> None:
+    with (folder / "agents.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent_id", "name", "team", "position", "supervisor_id", "hired_on"])
+        for a in inputs.agents:
+            w.writerow([a.agent_id, a.name, a.team, a.position, a.supervisor_id, a.hired_on])
+    with (folder / "metric_values.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent_id", "period", "metric", "value"])
+        for m in inputs.metric_values:
+            w.writerow([m.agent_id, m.period, m.metric, m.value])
+    with (folder / "ratings.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent_id", "period", "indicator", "rater_role", "rater_id", "value"])
+        for r in inputs.ratings:
+            w.writerow([r.agent_id, r.period, r.indicator, r.rater_role or "", r.rater_id,
+                        r.value])
+    with (folder / "incidents.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent_id", "date", "kind", "count", "points", "amount", "note"])
+        for i in inputs.incidents:
+            w.writerow([i.agent_id, i.date, i.kind, i.count, "", "", ""])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scheme", default="s002-department")
+    parser.add_argument("--agents", type=int, default=10_000)
+    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    scheme = load_scheme(ROOT / "schemes" / "seeds" / f"{args.scheme}.yaml").scheme
+    t0 = time.perf_counter()
+    inputs = make_inputs(scheme, args.agents, args.period, args.seed)
+    t_build = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        write_csv(inputs, Path(tmp))
+        t0 = time.perf_counter()
+        loaded = load_inputs(Path(tmp))
+        t_load = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    run = score_period(scheme, loaded, args.period)
+    t_score, c_score = time.perf_counter() - t0, time.process_time() - c0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = len(loaded.metric_values) + len(loaded.ratings) + len(loaded.incidents)
+    print(f"scheme {args.scheme}: {args.agents} agents, {rows} input values")
+    print(f"  build inputs   {t_build:6.2f} s")
+    print(f"  load CSV       {t_load:6.2f} s")
+    print(f"  score          {t_score:6.2f} s wall, {c_score:.2f} s CPU "
+          f"({args.agents / t_score:,.0f} agents/s; target < 2 s)")
+    print(f"  peak memory    {peak_mb:6.0f} MB")
+    print(f"  results        {len(run.results)} agents, {len(run.warnings)} warnings")
+    print(
+        f"score_s={t_score:.3f} score_cpu_s={c_score:.3f} load_s={t_load:.3f} "
+        f"agents={args.agents} peak_mb={peak_mb:.0f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
