@@ -43,7 +43,6 @@ from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
 from appraise.scoring.text import T, fmt
 from appraise.scoring.variables import agent_env, eligibility_env
 
-
 _ZERO = Decimal(0)
 
 

@@ -120,7 +120,9 @@ def _rating_score(
             )
         score = plan.levels.get(normalize_name(value))
         if score is None:
-            return None, _bad(src, f'"{value}" is not a level of "{node.name}" ({plan.level_names})')
+            return None, _bad(
+                src, f'"{value}" is not a level of "{node.name}" ({plan.level_names})'
+            )
         return score, None
     assert isinstance(rule, RatedRule)
     if not isinstance(value, Decimal):
@@ -172,8 +174,9 @@ def rated(
     if plan.single and (not plan.roles or by_role.keys() <= {"", plan.roles[0][0]}):
         if len(rows) == 1:
             avg = next(iter(by_role.values()))[0][0]
-            return Outcome(rows[0].value, avg,
-                           t["rated_one"].format(v=_show(rows[0].value), s=fmt(avg)))
+            return Outcome(
+                rows[0].value, avg, t["rated_one"].format(v=_show(rows[0].value), s=fmt(avg))
+            )
         scores = [s for items in by_role.values() for s, _ in items]
         avg = sum(scores, Decimal(0)) / len(scores)
         return Outcome(avg, avg, t["rated_avg"].format(n=len(scores), s=fmt(avg)))

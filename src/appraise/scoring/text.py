@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
 
