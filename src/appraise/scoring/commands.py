@@ -156,3 +156,34 @@ def render_table(run: ScoreRun, console: Console) -> None:
 def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(score)
+
+
+def render_scorecard(run: ScoreRun, agent_id: str, console: Console) -> None:
+    """One agent's scorecard: every indicator with its weight, value, points and explanation."""
+    from rich.tree import Tree
+
+    from appraise.scoring.text import fmt
+
+    r = next((x for x in run.results if x.agent_id == agent_id), None)
+    if r is None:
+        console.print(f"[red]no agent {agent_id} in the results[/red]")
+        return
+    head = f"{r.name} ({r.agent_id}) · {run.scheme_name} · {run.period}"
+    if not r.eligible:
+        console.print(f"{head}: 不参加考核 / not appraised ({'; '.join(r.notes)})")
+        return
+    root = Tree(
+        f"[bold]{head}[/bold]\n总分 {fmt(r.total)}  等级 {r.grade or '-'}  排名 {r.rank or '-'}"
+        + (f"  级别 {r.level}" if r.level else "")
+    )
+    nodes: dict[str | None, Tree] = {None: root}
+    for i in [*r.indicators, *r.adjustments]:
+        weight = f"[{fmt(i.weight)}]" if i.weight is not None else ""
+        label = f"{i.name} {weight} → [cyan]{fmt(i.weighted)}[/cyan]  [dim]{i.explain}[/dim]"
+        nodes[i.id] = nodes.get(i.parent, root).add(label)
+    for line in r.pay:
+        root.add(f"💰 {line.name}: [green]{line.amount}[/green]  [dim]{line.explain}[/dim]")
+    for c in r.consequences:
+        due = f"(限 {c.due_days} 天)" if c.due_days else ""
+        root.add(f"⚑ {c.name}{due}  [dim]{c.explain}[/dim]")
+    console.print(root)

@@ -174,10 +174,10 @@ def _component(
         )
         text = (
             f"工时 {fmt(hours)},差 {fmt(short)} 小时,每 {fmt(comp.per_hours)} 小时扣 "
-            f"{fmt(comp.amount)} → -{fmt(deduction)}"
+            f"{fmt(comp.amount)} → {fmt(-deduction)}"
             if zh
             else f"{fmt(hours)} hours, {fmt(short)} short, {fmt(comp.amount)} per "
-            f"{fmt(comp.per_hours)} -> -{fmt(deduction)}"
+            f"{fmt(comp.per_hours)} -> {fmt(-deduction)}"
         )
         return -deduction, text
     if isinstance(comp, Pool):

@@ -1,0 +1,80 @@
+"""`appraise score`: JSON, table and Excel output, and errors with a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from appraise.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEME = str(ROOT / "schemes" / "seeds" / "s000-specialist.yaml")
+INPUTS = str(ROOT / "schemes" / "seeds" / "examples" / "s000-specialist")
+
+
+def test_json_output_has_the_documented_shape() -> None:
+    result = CliRunner().invoke(
+        app, ["score", SCHEME, "--inputs", INPUTS, "--period", "2026-10", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert set(out) == {"scheme", "period", "warnings", "results"}
+    (agent,) = out["results"]
+    assert {
+        "agent_id",
+        "eligible",
+        "total",
+        "grade",
+        "rank",
+        "level",
+        "pay",
+        "flags",
+        "indicators",
+        "adjustments",
+    } <= set(agent)
+    assert agent["total"] == 77.5 and isinstance(agent["total"], float)
+    assert {"id", "name", "weight", "value", "score", "weighted", "explain"} <= set(
+        agent["indicators"][0]
+    )
+    assert out["warnings"][0]["code"] == "weights_sum"
+
+
+def test_table_output_lists_each_agent() -> None:
+    result = CliRunner().invoke(app, ["score", SCHEME, "-i", INPUTS, "-p", "2026-10"])
+    assert result.exit_code == 0
+    assert "A001" in result.output and "77.5" in result.output and "合格" in result.output
+
+
+def test_xlsx_output_for_payroll(tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(
+        app, ["score", SCHEME, "-i", INPUTS, "-p", "2026-10", "-f", "xlsx", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    rows = list(wb["results"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("agent_id", "name", "team", "eligible", "total", "grade")
+    assert rows[1][0] == "A001" and float(rows[1][4]) == 77.5
+    assert len(list(wb["indicators"].iter_rows())) == 1 + 14  # header + 4 categories + 10 leaves
+
+
+def test_bad_input_exits_1_and_names_file_row_and_field(tmp_path: Path) -> None:
+    (tmp_path / "ratings.csv").write_text(
+        "agent_id,period,indicator,rater_role,rater_id,value\n"
+        "A001,2026-10,1.业务熟练度,,S01,180\n"
+        "A001,2026-10,2.沟通能力,,S01,abc\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["score", SCHEME, "-i", str(tmp_path), "-p", "2026-10"])
+    assert result.exit_code == 1
+    assert "ratings.csv:row 2:value" in result.output
+    assert "ratings.csv:row 3:value" in result.output
+
+
+def test_bad_period_exits_2() -> None:
+    result = CliRunner().invoke(app, ["score", SCHEME, "-i", INPUTS, "-p", "October"])
+    assert result.exit_code == 2
+    assert "is not one of" in result.output
