@@ -46,8 +46,15 @@ def make_inputs(scheme: Scheme, n: int, period: str, seed: int) -> Inputs:
     rng = random.Random(seed)
     src = Source("bench", 2)
     agents = [
-        Agent(f"A{i:05d}", f"客服{i}", f"T{i % 20:02d}", "客服", f"S{i % 20:02d}",
-              date(2024, 1, 1), {})
+        Agent(
+            f"A{i:05d}",
+            f"客服{i}",
+            f"T{i % 20:02d}",
+            "客服",
+            f"S{i % 20:02d}",
+            date(2024, 1, 1),
+            {},
+        )
         for i in range(n)
     ]
     metrics: set[str] = set(needed_metrics(scheme)) | {m.id for m in scheme.metrics}
@@ -67,15 +74,26 @@ def make_inputs(scheme: Scheme, n: int, period: str, seed: int) -> Inputs:
                     else:
                         lo, hi = int(rule.min), int(rule.max)
                         value = Decimal(rng.randint(lo * 10 + (hi - lo) * 5, hi * 10)) / 10
-                    ratings.append(Rating(a.agent_id, period, node.id, role or None, "r",
-                                          value, src))
+                    ratings.append(
+                        Rating(a.agent_id, period, node.id, role or None, "r", value, src)
+                    )
         if isinstance(rule, DeductionRule | BonusRule):
             fixed = [k for k in rule.kinds if not hasattr(k.points, "min")]
             for a in agents:
                 if fixed and rng.random() < 0.3:
                     k = rng.choice(fixed)
-                    incidents.append(Incident(a.agent_id, date(2026, 10, rng.randint(1, 28)),
-                                              k.kind, Decimal(1), None, None, "", src))
+                    incidents.append(
+                        Incident(
+                            a.agent_id,
+                            date(2026, 10, rng.randint(1, 28)),
+                            k.kind,
+                            Decimal(1),
+                            None,
+                            None,
+                            "",
+                            src,
+                        )
+                    )
     values = [
         MetricValue(a.agent_id, period, m, Decimal(rng.randint(0, 10000)) / 100, src)
         for a in agents
@@ -99,8 +117,7 @@ def write_csv(inputs: Inputs, folder: Path) -> None:
         w = csv.writer(f)
         w.writerow(["agent_id", "period", "indicator", "rater_role", "rater_id", "value"])
         for r in inputs.ratings:
-            w.writerow([r.agent_id, r.period, r.indicator, r.rater_role or "", r.rater_id,
-                        r.value])
+            w.writerow([r.agent_id, r.period, r.indicator, r.rater_role or "", r.rater_id, r.value])
     with (folder / "incidents.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["agent_id", "date", "kind", "count", "points", "amount", "note"])
@@ -132,8 +149,10 @@ def main() -> int:
     print(f"scheme {args.scheme}: {args.agents} agents, {rows} input values")
     print(f"  build inputs   {t_build:6.2f} s")
     print(f"  load CSV       {t_load:6.2f} s")
-    print(f"  score          {t_score:6.2f} s wall, {c_score:.2f} s CPU "
-          f"({args.agents / t_score:,.0f} agents/s; target < 2 s)")
+    print(
+        f"  score          {t_score:6.2f} s wall, {c_score:.2f} s CPU "
+        f"({args.agents / t_score:,.0f} agents/s; target < 2 s)"
+    )
     print(f"  peak memory    {peak_mb:6.0f} MB")
     print(f"  results        {len(run.results)} agents, {len(run.warnings)} warnings")
     print(
