@@ -178,3 +178,15 @@ def test_load_scheme_reports_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ProblemsError) as err:
         load_scheme(tmp_path / "nope.yaml")
     assert err.value.problems[0].code == "unreadable"
+
+
+def test_a_metric_named_like_an_indicator_is_an_error() -> None:
+    found = problems_of("""
+        id: clash
+        name: 冲突
+        full_score: null
+        metrics: [{id: worked_hours, name: 服务时长}]
+        indicators:
+          - {id: service_hours, name: 服务时长, rule: {type: formula, expr: "floor(worked_hours / 8)"}}
+        """)
+    assert (4, "error", "name_clash") in found

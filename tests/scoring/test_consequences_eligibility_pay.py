@@ -187,3 +187,31 @@ pay:
         "f": D(300),
         "g": D(300),
     }
+
+
+def test_pay_condition_may_read_tenure(tmp_path: Path) -> None:
+    body = """
+full_score: null
+metrics: [{id: x, name: x}]
+indicators: [{id: a, name: a, rule: {type: formula, expr: "x", max: 100}}]
+pay: {components: [{id: bonus, name: 奖金, type: formula, expr: "100", when: "hired_day <= 10"}]}
+"""
+    out = by_id(
+        run(
+            tmp_path,
+            body,
+            agents="""
+        agent_id,name,team,position,supervisor_id,hired_on
+        a1,甲,,,,2026-10-05
+        a2,乙,,,,2026-10-11
+        """,
+            metric_values="""
+        agent_id,period,metric,value
+        a1,2026-10,x,50
+        a2,2026-10,x,50
+        """,
+        )
+    )
+    # hired on the 5th (<= 10): 100; hired on the 11th: the condition fails, 0.
+    assert {p.id: p.amount for p in out["a1"].pay} == {"bonus": D("100.00")}
+    assert {p.id: p.amount for p in out["a2"].pay} == {"bonus": D("0.00")}

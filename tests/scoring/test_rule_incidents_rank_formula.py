@@ -114,7 +114,7 @@ indicators:
     rule: {type: formula, expr: "max(orders, hotel) + (1 if orders > 0 and hotel > 0 and orders == hotel else 0)"}
 metrics:
   - {id: bookings, name: 订餐成功量}
-  - {id: hotel_bookings, name: 协议饭店预订成功量}
+  - {id: hotel_bookings, name: 协议饭店预订量}
   - {id: success_rate, name: 订餐成功率}
 """
 

@@ -262,6 +262,32 @@ def _metric_names(c: Checked) -> list[Problem]:
     return out
 
 
+def _name_clashes(c: Checked) -> list[Problem]:
+    """A declared metric named like an indicator would make the files ambiguous: a column of
+    that name feeds the indicator directly, never the metric."""
+    s = c.scheme
+    taken: dict[str, str] = {}
+    for node, _ in all_indicators(s):
+        for name in [node.id, node.name, *node.aliases]:
+            taken.setdefault(normalize_name(name), node.id)
+    out = []
+    for i, m in enumerate(s.metrics):
+        for name in (m.id, m.name):
+            ind = taken.get(normalize_name(name))
+            if ind is not None:
+                out.append(
+                    c.problem(
+                        "error",
+                        "name_clash",
+                        f'metric "{m.id}" is called "{name}", like indicator "{ind}"; a column '
+                        "of that name in the files would be ambiguous: rename one of them",
+                        ("metrics", i),
+                    )
+                )
+                break
+    return out
+
+
 def _rule_shapes(c: Checked) -> list[Problem]:
     out = []
     ids = {node.id for node, _ in all_indicators(c.scheme)}
@@ -568,6 +594,7 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _bands,
     _level_names,
     _metric_names,
+    _name_clashes,
     _rule_shapes,
     _formula_cycles,
     _raters,

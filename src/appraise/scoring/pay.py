@@ -27,6 +27,7 @@ from appraise.scoring.context import Context
 from appraise.scoring.grading import result_env
 from appraise.scoring.results import AgentResult, PayLine
 from appraise.scoring.text import fmt
+from appraise.scoring.variables import eligibility_env
 
 
 def _round(x: Decimal, step: Decimal) -> Decimal:
@@ -55,7 +56,9 @@ def compute_pay(
     paid = [r for r in results.values() if r.eligible and r.total is not None]
     pools = _pools(comps, paid, ctx)
     for r in paid:
-        env = result_env(scheme, r, ctx, scores, counts[r.agent_id])
+        # Pay conditions may read the result (total, grade, rank ...) and tenure alike.
+        env = eligibility_env(scheme, ctx.agents[r.agent_id], ctx.period)
+        env.update(result_env(scheme, r, ctx, scores, counts[r.agent_id]))
         exact: dict[str, Decimal] = {}
         for comp in comps:
             amount, text = _component(comp, scheme, r, env, exact, pools, zh)

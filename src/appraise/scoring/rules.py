@@ -7,7 +7,8 @@ rule cannot use (a level name it does not know, a rating above the maximum) is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from appraise.inputs.names import normalize_name
@@ -32,14 +33,15 @@ __all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "
 from appraise.scoring.text import T, fmt
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     value: Decimal | str | None
     score: Decimal | None
     explain: str
-    problems: list[Problem] = field(default_factory=list)
+    # Sequences, not lists: almost every outcome has none, and an empty tuple costs nothing.
+    problems: Sequence[Problem] = ()
     # Money from incidents: (kind name, amount, explanation).
-    money: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    money: Sequence[tuple[str, Decimal, str]] = ()
 
 
 def _bad(src: Sourced | Rating, message: str) -> Problem:
