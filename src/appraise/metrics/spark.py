@@ -1,0 +1,158 @@
+"""The same metric plan on Spark, for centers that outgrow one machine.
+
+Nothing is defined twice: the catalog's DuckDB SQL is transpiled with sqlglot, and the business
+calendar is the same minute table, built by :mod:`appraise.metrics.calendar` and handed to Spark
+as a DataFrame. Only what sqlglot gets silently wrong is patched here (see
+docs/metrics.md, "Engines"):
+
+* ``quantile_cont(x, q)`` becomes ``PERCENTILE(x, q)``, Spark's exact interpolating percentile
+  (sqlglot writes ``PERCENTILE_CONT(x, q)``, which Spark rejects);
+* epoch microseconds for the calendar bounds use ``unix_micros`` (``epoch_us`` is not translated).
+
+Averages never divide decimals in SQL, divisions go through ``NULLIF`` (Spark 4 raises on a zero
+divisor), and durations are exact integer microseconds, so both engines produce the same doubles.
+pyspark is imported lazily: it is a development dependency, not needed for DuckDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from appraise.metrics.config import CenterConfig
+from appraise.metrics.derive import (
+    CALENDAR_TABLE,
+    calendar_arrow,
+    conversation_facts_sql,
+    reply_facts_sql,
+)
+from appraise.metrics.engine import MetricValues, build_plan, rows_to_values
+from appraise.metrics.schema import TABLES
+from appraise.periods import Period
+from appraise.problems import Problem, ProblemsError
+
+SPARK_TYPES = {
+    "string": "STRING",
+    "timestamp": "TIMESTAMP",
+    "bool": "BOOLEAN",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "money": "DECIMAL(18,2)",
+    "date": "DATE",
+}
+
+_SPARK_BOUNDS_SQL = """
+SELECT unix_micros(min(lo)) AS lo, unix_micros(max(hi)) AS hi FROM (
+    SELECT min(started_at) AS lo, max(coalesce(ended_at, started_at)) AS hi FROM conversations
+    UNION ALL
+    SELECT min(sent_at) AS lo, max(sent_at) AS hi FROM messages
+) AS b
+"""
+
+
+def _percentile(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.PercentileCont):
+        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+    return node
+
+
+def to_spark_sql(duckdb_sql: str) -> str:
+    """One statement of the catalog's DuckDB SQL as Spark SQL."""
+    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+    return str(tree.transform(_percentile).sql(dialect="spark"))
+
+
+def _table_schema(name: str) -> str:
+    return ", ".join(f"{c.name} {SPARK_TYPES[c.type]}" for c in TABLES[name].columns)
+
+
+def _register_tables(spark: Any, tables: Mapping[str, Any] | Path | str) -> None:
+    """Every canonical table as a temporary view; the ones not given are empty."""
+    frames: dict[str, Any] = {}
+    if isinstance(tables, (str, Path)):
+        folder = Path(tables)
+        if not folder.is_dir():
+            raise ProblemsError(
+                [Problem("error", "data_missing", "no such folder of Parquet files", str(folder))]
+            )
+        for name in TABLES:
+            for candidate in (folder / f"{name}.parquet", folder / name):
+                if candidate.exists():
+                    frames[name] = spark.read.parquet(str(candidate))
+                    break
+    else:
+        unknown = sorted(set(tables) - set(TABLES))
+        if unknown:
+            raise ProblemsError(
+                Problem("error", "unknown_table", f"{t!r} is not a canonical table", field=t)
+                for t in unknown
+            )
+        frames = dict(tables)
+    for name in TABLES:
+        frame = frames.get(name)
+        if frame is None:
+            frame = spark.createDataFrame([], _table_schema(name))
+        frame.createOrReplaceTempView(name)
+
+
+def _derive_facts(spark: Any, config: CenterConfig) -> list[Any]:
+    """The conversation facts as cached views; returns the cached frames to release later."""
+    with_calendar = config.calendar is not None
+    cached: list[Any] = []
+    if with_calendar:
+        row = spark.sql(_SPARK_BOUNDS_SQL).collect()[0]
+        cal = calendar_arrow(config, row["lo"], row["hi"])
+        frame = spark.createDataFrame(cal)
+        frame = frame.selectExpr(
+            "CAST(minute_start AS TIMESTAMP) AS minute_start", "is_open", "cum_us"
+        ).cache()
+        frame.createOrReplaceTempView(CALENDAR_TABLE)
+        cached.append(frame)
+    for name, sql in (
+        ("reply_facts", reply_facts_sql(with_calendar)),
+        ("conversation_facts", conversation_facts_sql(with_calendar)),
+    ):
+        frame = spark.sql(to_spark_sql(sql)).cache()
+        frame.createOrReplaceTempView(name)
+        cached.append(frame)
+    return cached
+
+
+def compute_metrics_spark(
+    spark: Any,
+    tables: Mapping[str, Any] | Path | str,
+    period: Period,
+    metric_ids: Sequence[str] | None = None,
+    *,
+    config: CenterConfig | None = None,
+    agents: Sequence[str] | None = None,
+) -> MetricValues:
+    """Same result as :func:`appraise.metrics.engine.compute_metrics`, computed by Spark.
+
+    ``tables`` maps canonical table names to DataFrames, or names a folder holding
+    ``<table>.parquet`` files (or ``<table>/`` folders of parts). Timestamps are instants; the
+    session time zone does not change the result.
+    """
+    config = config or CenterConfig()
+    plan = build_plan(period, metric_ids, config, agents)
+    if plan.agents == ():
+        return {}
+    _register_tables(spark, tables)
+    cached: list[Any] = []
+    try:
+        if plan.needs_facts:
+            cached.extend(_derive_facts(spark, config))
+        relation = {name: f"_appraise_src_{name}" for name, _ in plan.sources}
+        for name, sql in plan.sources:
+            frame = spark.sql(to_spark_sql(sql)).cache()
+            frame.createOrReplaceTempView(relation[name])
+            cached.append(frame)
+        rows = spark.sql(to_spark_sql(plan.final_sql(relation))).collect()
+    finally:
+        for frame in cached:
+            frame.unpersist()
+    return rows_to_values(plan, [tuple(r) for r in rows])
