@@ -17,8 +17,7 @@ import pytest
 
 from appraise.metrics.engine import compute_metrics
 from appraise.metrics.generate import generate_center
-from appraise.metrics.schema import TABLES
-from appraise.metrics.store import open_store
+from appraise.metrics.schema import DUCKDB_TYPES, TABLES
 from appraise.periods import Period
 
 OCTOBER = Period.parse("2026-10")
@@ -180,8 +179,11 @@ def test_baseline_on_hand_made_events_gives_the_hand_worked_values() -> None:
 
 
 def test_engine_gives_the_same_hand_worked_values() -> None:
-    conn = open_store(None)
+    conn = duckdb.connect()
+    conn.execute("SET TimeZone = 'UTC'")
     for name, frame in _frames().items():
+        cols = ", ".join(f"{c.name} {DUCKDB_TYPES[c.type]}" for c in TABLES[name].columns)
+        conn.execute(f"CREATE TABLE {name} ({cols})")
         rows = pa.Table.from_pandas(frame, preserve_index=False)  # noqa: F841 - read by DuckDB
         conn.execute(f"INSERT INTO {name} SELECT * FROM rows")
     got = compute_metrics(conn, OCTOBER, list(baseline.METRICS), agents=["A1", "A2"])
