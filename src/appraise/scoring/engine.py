@@ -134,7 +134,9 @@ def _score(
     if errors:
         raise ProblemsError(errors)
     # 3. tree, total and adjustments
-    weights = _node_info(scheme)
+    infos = _node_info(scheme)
+    main_plan = TreePlan(list(scheme.indicators), scheme, infos, lang)
+    adjustment_plans = [TreePlan([adj], scheme, infos, lang) for adj in scheme.adjustments]
     for agent_id in appraised:
         r = results[agent_id]
         if failed[agent_id]:
@@ -147,18 +149,15 @@ def _score(
             continue
         total = Decimal(0)
         top_weights = Decimal(0)
-        for node in scheme.indicators:
-            w, wp = _tree(
-                node, scheme, leaf_results[agent_id], r.indicators, 0, None, lang, weights
-            )
+        r.indicators, tops = main_plan.run(leaf_results[agent_id])
+        for node, (w, wp) in zip(scheme.indicators, tops, strict=True):
             if node.counts:
                 total += w
                 top_weights += wp or Decimal(0)
         if scheme.total == "normalized" and scheme.full_score and top_weights:
             total = total * scheme.full_score / top_weights
-        for adj in scheme.adjustments:
-            sink: list[IndicatorResult] = []
-            w, wp = _tree(adj, scheme, leaf_results[agent_id], sink, 0, None, lang, weights)
+        for adj, plan in zip(scheme.adjustments, adjustment_plans, strict=True):
+            sink, ((w, wp),) = plan.run(leaf_results[agent_id])
             capped = min(w, wp) if wp is not None else w
             signed = capped if adj.direction == "add" else -capped
             top = sink[0]
@@ -295,61 +294,113 @@ def _formula(
     return rules.Outcome(num, num, f"{text}({shown})" if shown else text)
 
 
-def _tree(
-    node: Indicator,
-    scheme: Scheme,
-    leaves: dict[str, IndicatorResult],
-    sink: list[IndicatorResult],
-    depth: int,
-    parent: str | None,
-    lang: str,
-    weights: dict[str, NodeInfo],
-) -> tuple[Decimal, Decimal | None]:
-    """Append the node's result (and its subtree's) to ``sink``; return (weighted, weight)."""
-    t = T[lang]
-    info = weights[node.id]
-    wp = info.weight
-    if node.is_leaf:
-        res = leaves[node.id]
-        full = info.full
-        score = res.score if res.score is not None else _ZERO
-        if wp is None or not full:
-            weighted = score
-            if node.counts:
-                res.explain += ";" + t["weighted_points"].format(s=fmt(weighted))
-        else:
-            weighted = score * wp / full
-            res.explain += f";{fmt(score)}{info.weighted_middle}{fmt(weighted)}"
-        res.weight = wp
-        res.weighted = weighted if node.counts else _ZERO
-        res.depth = depth
-        res.parent = parent
-        sink.append(res)
-        return (weighted if node.counts else _ZERO), (wp if wp is not None else full)
-    me = IndicatorResult(node.id, node.name, wp, None, None, None, "", depth, node.counts, parent)
-    sink.append(me)
-    raw = Decimal(0)
-    child_w = Decimal(0)
-    for ch in node.children:
-        w, cw = _tree(ch, scheme, leaves, sink, depth + 1, node.id, lang, weights)
-        if ch.counts:
-            raw += w
-            child_w += cw or Decimal(0)
-    weight = wp if wp is not None else child_w
-    weighted = raw
-    if scheme.total == "normalized" and child_w and weight != child_w:
-        weighted = raw * weight / child_w
-        me.explain = t["category_norm"].format(
-            raw=fmt(raw), w=fmt(weight), sw=fmt(child_w), x=fmt(weighted)
-        )
-    pct = weighted / weight * 100 if weight else None
-    if not me.explain:
-        me.explain = t["category"].format(x=fmt(weighted), w=fmt(weight), p=fmt(pct, 2))
-    me.weight = weight
-    me.score = pct
-    me.value = None
-    me.weighted = weighted if node.counts else Decimal(0)
-    return (weighted if node.counts else Decimal(0)), weight
+@dataclass(slots=True)
+class _Step:
+    node: Indicator
+    info: NodeInfo
+    depth: int
+    parent: int  # index of the parent step, -1 for a root
+    parent_id: str | None
+
+
+class TreePlan:
+    """The arithmetic of an indicator tree, laid out once and run for every agent.
+
+    Steps are in pre-order (the order of the output). Leaves are computed in one pass and add
+    to their parent; categories are finished in reverse pre-order, which reaches every child
+    before its parent. A leaf adds score ÷ full × weight (or its score, with no weight); a
+    category adds the sum of its children, scaled to its weight under ``total: normalized``.
+    """
+
+    def __init__(
+        self, roots: list[Indicator], scheme: Scheme, infos: dict[str, NodeInfo], lang: str
+    ) -> None:
+        self.t = T[lang]
+        self.normalized = scheme.total == "normalized"
+        self.steps: list[_Step] = []
+        self.roots: list[int] = []
+
+        def add(node: Indicator, depth: int, parent: int, parent_id: str | None) -> None:
+            index = len(self.steps)
+            self.steps.append(_Step(node, infos[node.id], depth, parent, parent_id))
+            if parent < 0:
+                self.roots.append(index)
+            for ch in node.children:
+                add(ch, depth + 1, index, node.id)
+
+        for root in roots:
+            add(root, 0, -1, None)
+
+    def run(
+        self, leaves: dict[str, IndicatorResult]
+    ) -> tuple[list[IndicatorResult], list[tuple[Decimal, Decimal | None]]]:
+        t = self.t
+        steps = self.steps
+        n = len(steps)
+        out: list[IndicatorResult] = []
+        raw = [_ZERO] * n
+        child_w = [_ZERO] * n
+        ret: list[tuple[Decimal, Decimal | None]] = [(_ZERO, None)] * n
+        for i, st in enumerate(steps):
+            node, info = st.node, st.info
+            if node.children:
+                out.append(
+                    IndicatorResult(
+                        node.id,
+                        node.name,
+                        info.weight,
+                        None,
+                        None,
+                        None,
+                        "",
+                        st.depth,
+                        node.counts,
+                        st.parent_id,
+                    )
+                )
+                continue
+            res = leaves[node.id]
+            wp, full = info.weight, info.full
+            score = res.score if res.score is not None else _ZERO
+            if wp is None or not full:
+                weighted = score
+                if node.counts:
+                    res.explain += ";" + t["weighted_points"].format(s=fmt(weighted))
+            else:
+                weighted = score * wp / full
+                res.explain += f";{fmt(score)}{info.weighted_middle}{fmt(weighted)}"
+            res.weight = wp
+            res.weighted = weighted if node.counts else _ZERO
+            res.depth = st.depth
+            res.parent = st.parent_id
+            out.append(res)
+            ret[i] = (res.weighted, wp if wp is not None else full)
+            if st.parent >= 0 and node.counts:
+                raw[st.parent] += weighted
+                child_w[st.parent] += ret[i][1] or _ZERO
+        for i in range(n - 1, -1, -1):
+            st = steps[i]
+            if not st.node.children:
+                continue
+            me = out[i]
+            weight = st.info.weight if st.info.weight is not None else child_w[i]
+            weighted = raw[i]
+            if self.normalized and child_w[i] and weight != child_w[i]:
+                weighted = raw[i] * weight / child_w[i]
+                me.explain = t["category_norm"].format(
+                    raw=fmt(raw[i]), w=fmt(weight), sw=fmt(child_w[i]), x=fmt(weighted)
+                )
+            pct = weighted / weight * 100 if weight else None
+            if not me.explain:
+                me.explain = t["category"].format(x=fmt(weighted), w=fmt(weight), p=fmt(pct, 2))
+            me.weight = weight
+            me.score = pct
+            me.weighted = weighted if st.node.counts else _ZERO
+            ret[i] = (me.weighted, weight)
+            if st.parent >= 0 and st.node.counts:
+                raw[st.parent] += weighted
+                child_w[st.parent] += weight
+        return out, [ret[i] for i in self.roots]
 
 
 @dataclass(frozen=True, slots=True)
