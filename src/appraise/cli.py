@@ -38,4 +38,7 @@ _reg_generate(app)
 from appraise.scoring.commands import register as _reg_scoring  # noqa: E402
 
 _reg_scoring(app)
+from appraise.metrics.commands import register as _reg_metrics  # noqa: E402
+
+_reg_metrics(app)
 # --- end of command registration ---
