@@ -41,4 +41,7 @@ _reg_scoring(app)
 from appraise.metrics.commands import register as _reg_metrics  # noqa: E402
 
 _reg_metrics(app)
+from appraise.metrics.import_commands import register as _reg_import  # noqa: E402
+
+_reg_import(app)
 # --- end of command registration ---

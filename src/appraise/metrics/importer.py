@@ -307,9 +307,12 @@ def _read_csv(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1)) + "}"
     quoting = f", quote={_lit(quote)}, escape={_lit(quote)}"
     rej = f"{name}_rej"
+    first_row = 2 if tmap.header else 1
     try:
         conn.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT * FROM read_csv({_lit(str(path))}, "
+            # A streaming row_number() keeps file order: row numbers as the user counts them.
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () + {first_row - 1} AS _row, "
+            f"* FROM read_csv({_lit(str(path))}, "
             f"columns={columns}, header={str(tmap.header).lower()}, delim={_lit(delimiter)}"
             f"{quoting}, encoding={_lit(duck_encoding)}, auto_detect=false, "
             f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan')"
@@ -337,7 +340,7 @@ def _read_csv(
             )
         return None
     cols = [(header[i], f"c{i + 1}", "VARCHAR") for i in range(n)]
-    return _Raw(name, cols, f"(rowid + {2 if tmap.header else 1})")
+    return _Raw(name, cols, "_row")
 
 
 def _header_name(header: list[str | None], column: str | None) -> str | None:
@@ -428,13 +431,14 @@ def _read_jsonl(
         # Every value as text, so that the checks below treat JSON like CSV.
         spec = "{" + ", ".join(f"{_lit(k)}: 'VARCHAR'" for k in keys) + "}"
         conn.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT * FROM read_json({path}, "
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, "
+            f"* FROM read_json({path}, "
             f"format='newline_delimited', columns={spec})"
         )
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
         return None
-    return _Raw(name, [(k, _ident(k), "VARCHAR") for k in keys], "(rowid + 1)")
+    return _Raw(name, [(k, _ident(k), "VARCHAR") for k in keys], "_row")
 
 
 def _read_parquet(
@@ -732,9 +736,9 @@ def _stage(
     staged = _Staged(src, name, int(read))
     if bad:
         _report_bad_values(conn, staged, int(bad), problems)
-        return staged
-    seq_given = table.name != "messages" or "seq" in resolved
-    if seq_given:
+    # Without a seq column the numbering makes message keys unique; checking would cost a
+    # 30-million-row aggregate for nothing.
+    if table.name != "messages" or "seq" in resolved:
         _check_duplicates(conn, staged, problems)
     return staged
 
@@ -793,7 +797,8 @@ def _check_duplicates(
     cols = ", ".join(_ident(k) for k in key)
     shown = ", ".join(f"CAST({_ident(k)} AS VARCHAR)" for k in key)
     dups = conn.execute(
-        f"SELECT list(_row ORDER BY _row), [{shown}] FROM {staged.stage} GROUP BY {cols} "
+        f"SELECT list(_row ORDER BY _row), [{shown}] FROM {staged.stage} "
+        f"WHERE {' AND '.join(f'{_ident(k)} IS NOT NULL' for k in key)} GROUP BY {cols} "
         f"HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_PROBLEMS_PER_FILE}"
     ).fetchall()
     if not dups:

@@ -1,0 +1,75 @@
+"""`appraise import DIR`: load a folder of exports into the event store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from appraise.metrics.config import CenterConfig
+from appraise.metrics.importer import ImportReport, import_folder
+from appraise.metrics.mapping import ColumnMapping
+from appraise.metrics.store import DEFAULT_STORE, open_store
+from appraise.problems import ProblemsError
+
+
+def render_report(report: ImportReport, console: Console) -> None:
+    """Rows per table, so a user sees at once whether a re-import changed anything.
+
+    The file column appears only when a mapping read a table from a differently named file,
+    and ``superseded`` only when a mapping kept the last of several rows per key: an 80-column
+    terminal shows the rest without truncation.
+    """
+    rows = list(report.tables.values())
+    show_file = any(Path(c.file).stem != c.table for c in rows)
+    show_superseded = any(c.superseded for c in rows)
+    names = ["table", *(["file"] if show_file else []), "read", "inserted", "updated"]
+    names += ["unchanged", *(["superseded"] if show_superseded else [])]
+    table = RichTable(title="appraise import")
+    for name in names:
+        table.add_column(name, justify="left" if name in ("table", "file") else "right")
+    for c in rows:
+        cells = [c.table, *([Path(c.file).name] if show_file else []), str(c.read)]
+        cells += [str(c.inserted), str(c.updated), str(c.unchanged)]
+        table.add_row(*cells, *([str(c.superseded)] if show_superseded else []))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``import`` command to the CLI."""
+
+    @app.command("import")
+    def import_command(
+        folder: Path = typer.Argument(..., help="Folder of canonical files (csv, xlsx, ...)."),
+        store: Path = typer.Option(DEFAULT_STORE, "--store", help="Event store (DuckDB file)."),
+        mapping: Path | None = typer.Option(
+            None, "--mapping", help="Column mapping (YAML); default: DIR/mapping.yaml if any."
+        ),
+        config: Path | None = typer.Option(
+            None, "--config", help="Center configuration; default: DIR/center.yaml if any."
+        ),
+    ) -> None:
+        """Import a folder of exports into the event store, all or nothing."""
+        out = Console()
+        err = Console(stderr=True)
+        try:
+            cfg = CenterConfig.load(config) if config else CenterConfig.for_folder(folder)
+            if mapping is None and (folder / "mapping.yaml").is_file():
+                mapping = folder / "mapping.yaml"
+            cmap = ColumnMapping.load(mapping) if mapping else None
+            conn = open_store(store)
+            try:
+                report = import_folder(conn, folder, config=cfg, mapping=cmap)
+            finally:
+                conn.close()
+        except ProblemsError as exc:
+            for problem in exc.problems:
+                err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+            err.print(f"nothing imported: {len(exc.errors)} error(s)", markup=False)
+            raise typer.Exit(1) from exc
+        for warning in report.warnings:
+            err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
+        render_report(report, out)
+        out.print(f"store: {store}", markup=False, highlight=False)

@@ -1,0 +1,463 @@
+"""`import_folder`: formats, checks, time zones, transactions and idempotency."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from appraise.cli import app
+from appraise.metrics.config import CenterConfig
+from appraise.metrics.importer import import_folder
+from appraise.metrics.schema import TABLES
+from appraise.metrics.store import open_store
+from appraise.problems import ProblemsError
+
+SHANGHAI = CenterConfig()
+
+CONVERSATIONS = [
+    ["conversation_id", "channel", "agent_id", "started_at", "ended_at", "resolved"],
+    ["c1", "chat", "a1", "2026-10-05 09:00:00", "2026-10-05 09:30:00", "true"],
+    ["c2", "chat", "a2", "2026-10-05 10:00:00", "", "false"],
+]
+
+
+def _write_csv(path: Path, rows: list[list[str]], sep: str = ",") -> Path:
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _folder(tmp_path: Path, name: str = "data") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return conn.execute(sql).fetchall()
+
+
+def _snapshot(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every stored row of every table, timestamps as UTC text (TIMESTAMPTZ needs pytz)."""
+    snap = {}
+    for table in TABLES.values():
+        cols = ", ".join(
+            f"strftime({c.name}, '%Y-%m-%d %H:%M:%S')" if c.type == "timestamp" else c.name
+            for c in table.columns
+        )
+        snap[table.name] = _rows(conn, f"SELECT {cols} FROM {table.name} ORDER BY ALL")
+    return snap
+
+
+def _conversations(conn: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    return _rows(
+        conn,
+        "SELECT conversation_id, channel, agent_id, strftime(started_at, '%Y-%m-%d %H:%M'), "
+        "strftime(ended_at, '%Y-%m-%d %H:%M'), resolved FROM conversations ORDER BY 1",
+    )
+
+
+# Shanghai is UTC+8 all year: 09:00 local is 01:00 UTC, 09:30 is 01:30, 10:00 is 02:00.
+EXPECTED_CONVERSATIONS = [
+    ("c1", "chat", "a1", "2026-10-05 01:00", "2026-10-05 01:30", True),
+    ("c2", "chat", "a2", "2026-10-05 02:00", None, False),
+]
+
+
+def test_csv_loads_and_naive_times_are_read_in_the_center_time_zone(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    conn = open_store()
+    report = import_folder(conn, folder, config=SHANGHAI)
+    assert report.tables["conversations"].inserted == 2
+    assert _conversations(conn) == EXPECTED_CONVERSATIONS
+
+
+def test_xlsx_written_by_openpyxl_loads_with_typed_cells(tmp_path: Path) -> None:
+    import datetime as dt
+
+    folder = _folder(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(CONVERSATIONS[0])
+    sheet.append(
+        ["c1", "chat", "a1", dt.datetime(2026, 10, 5, 9), dt.datetime(2026, 10, 5, 9, 30), True]
+    )
+    sheet.append(["c2", "chat", "a2", dt.datetime(2026, 10, 5, 10), None, False])
+    book.save(folder / "conversations.xlsx")
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    assert _conversations(conn) == EXPECTED_CONVERSATIONS
+
+
+def test_jsonl_loads_with_json_booleans_and_nulls(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    header = CONVERSATIONS[0]
+    records = [
+        dict(
+            zip(
+                header,
+                ["c1", "chat", "a1", "2026-10-05 09:00:00", "2026-10-05 09:30:00"],
+                strict=False,
+            )
+        )
+        | {"resolved": True},
+        dict(zip(header, ["c2", "chat", "a2", "2026-10-05 10:00:00"], strict=False))
+        | {"ended_at": None, "resolved": False},
+    ]
+    (folder / "conversations.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8"
+    )
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    assert _conversations(conn) == EXPECTED_CONVERSATIONS
+
+
+def test_parquet_naive_timestamps_are_local_and_aware_ones_keep_their_instant(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    folder = _folder(tmp_path)
+    table = pa.table(
+        {
+            "conversation_id": ["c1", "c2"],
+            "channel": ["chat", "chat"],
+            "agent_id": ["a1", "a2"],
+            # naive: Shanghai local time
+            "started_at": pa.array([dt.datetime(2026, 10, 5, 9), dt.datetime(2026, 10, 5, 10)]),
+            # aware: already UTC, 01:30 UTC is the 09:30 Shanghai of the other formats
+            "ended_at": pa.array(
+                [dt.datetime(2026, 10, 5, 1, 30), None], type=pa.timestamp("us", tz="UTC")
+            ),
+            "resolved": [True, False],
+        }
+    )
+    pq.write_table(table, folder / "conversations.parquet")
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    assert _conversations(conn) == EXPECTED_CONVERSATIONS
+
+
+def test_offset_in_the_text_keeps_the_instant_and_another_zone_is_honoured(
+    tmp_path: Path,
+) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "surveys.csv",
+        [
+            ["survey_id", "submitted_at"],
+            ["s1", "2026-10-05 09:00"],  # naive, New York in October is UTC-4: 13:00 UTC
+            ["s2", "2026-10-05T09:00:00+08:00"],  # offset given: 01:00 UTC whatever the zone
+            ["s3", "2026-10-05T09:00:00Z"],
+        ],
+    )
+    conn = open_store()
+    import_folder(conn, folder, config=CenterConfig(timezone="America/New_York"))
+    assert _rows(
+        conn, "SELECT survey_id, strftime(submitted_at, '%H:%M') FROM surveys ORDER BY 1"
+    ) == [
+        ("s1", "13:00"),
+        ("s2", "01:00"),
+        ("s3", "09:00"),
+    ]
+    # The session is UTC again after the import.
+    assert _rows(conn, "SELECT current_setting('TimeZone')") == [("UTC",)]
+
+
+def test_booleans_accept_words_digits_and_chinese(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    words = ["true", "FALSE", "1", "0", "yes", "no", "是", "否"]
+    _write_csv(
+        folder / "orders.csv",
+        [["order_id", "created_at", "amount", "paid"]]
+        + [[f"o{i}", "2026-10-05", "1", w] for i, w in enumerate(words)],
+    )
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    paid = [r[0] for r in _rows(conn, "SELECT paid FROM orders ORDER BY order_id")]
+    assert paid == [True, False, True, False, True, False, True, False]
+
+
+def test_money_is_exact_and_accepts_currency_sign_and_thousands(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "orders.csv",
+        [
+            ["order_id", "created_at", "amount"],
+            ["o1", "2026-10-05", '"¥1,234.50"'],
+            ["o2", "2026-10-05", "0.10"],
+            ["o3", "2026-10-05", "-7"],
+        ],
+    )
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    amounts = [r[0] for r in _rows(conn, "SELECT amount FROM orders ORDER BY order_id")]
+    assert amounts == [Decimal("1234.50"), Decimal("0.10"), Decimal("-7.00")]
+
+
+def test_every_bad_value_is_reported_with_file_row_and_column(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "surveys.csv",
+        [
+            ["survey_id", "submitted_at", "csat", "nps"],
+            ["s1", "2026-10-05 09:00", "5", "10"],
+            ["s2", "yesterday", "6", "3.5"],
+            ["s3", "", "4", "11"],
+        ],
+    )
+    _write_csv(
+        folder / "orders.csv",
+        [["order_id", "created_at", "amount", "paid"], ["o1", "2026-10-05", "12.345", "maybe"]],
+    )
+    _write_csv(
+        folder / "messages.csv",
+        [["conversation_id", "sent_at", "sender"], ["c1", "2026-10-05 09:00", "robot"]],
+    )
+    conn = open_store()
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(conn, folder, config=SHANGHAI)
+    where = sorted((Path(p.file or "").name, p.row, p.field, p.code) for p in caught.value.errors)
+    assert where == [
+        ("messages.csv", 2, "sender", "bad_value"),
+        ("orders.csv", 2, "amount", "bad_value"),
+        ("orders.csv", 2, "paid", "bad_value"),
+        ("surveys.csv", 3, "csat", "out_of_range"),
+        ("surveys.csv", 3, "nps", "bad_value"),
+        ("surveys.csv", 3, "submitted_at", "bad_value"),
+        ("surveys.csv", 4, "nps", "out_of_range"),
+        ("surveys.csv", 4, "submitted_at", "value_missing"),
+    ]
+    text = str(caught.value)
+    assert "surveys.csv:row 3:submitted_at: 'yesterday' is not a time" in text
+    assert "'robot' is not one of customer | agent | bot | system" in text
+
+
+def test_a_failed_import_leaves_the_store_exactly_as_it_was(tmp_path: Path) -> None:
+    good = _folder(tmp_path, "good")
+    _write_csv(good / "conversations.csv", CONVERSATIONS)
+    conn = open_store(tmp_path / "store.duckdb")
+    import_folder(conn, good, config=SHANGHAI)
+    before = _snapshot(conn)
+
+    bad = _folder(tmp_path, "bad")
+    # A clean new table, a correction of a stored row, and one bad file: nothing may land.
+    _write_csv(
+        bad / "surveys.csv",
+        [["survey_id", "submitted_at", "csat"], ["s1", "2026-10-05 09:00", "5"]],
+    )
+    _write_csv(
+        bad / "conversations.csv",
+        [*CONVERSATIONS[:2], ["c2", "chat", "a9", "2026-10-05 10:00", "", "no"]],
+    )
+    _write_csv(bad / "orders.csv", [["order_id", "created_at", "amount"], ["o1", "never", "1"]])
+    with pytest.raises(ProblemsError):
+        import_folder(conn, bad, config=SHANGHAI)
+    assert _snapshot(conn) == before
+    assert before["conversations"] and not before["surveys"]
+    # No staging tables are left behind either.
+    assert _rows(conn, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_imp%'") == [
+        (0,)
+    ]
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    _write_csv(
+        folder / "messages.csv",
+        [
+            ["conversation_id", "sent_at", "sender", "text"],
+            ["c1", "2026-10-05 09:00", "customer", "hi"],
+            ["c1", "2026-10-05 09:00", "customer", "hi"],  # the same text twice is two messages
+            ["c1", "2026-10-05 09:01", "agent", "hello"],
+        ],
+    )
+    conn = open_store()
+    first = import_folder(conn, folder, config=SHANGHAI)
+    before = _snapshot(conn)
+    second = import_folder(conn, folder, config=SHANGHAI)
+    assert _snapshot(conn) == before
+    assert (first.tables["messages"].inserted, second.tables["messages"].unchanged) == (3, 3)
+    assert (second.tables["conversations"].inserted, second.tables["conversations"].updated) == (
+        0,
+        0,
+    )
+    assert second.tables["conversations"].unchanged == 2
+
+
+def test_a_row_with_a_stored_key_and_new_content_replaces_it(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    corrected = [
+        *CONVERSATIONS[:2],
+        ["c2", "chat", "a2", "2026-10-05 10:00:00", "", "true"],
+        ["c3", "chat", "a1", "2026-10-06 08:00", "", ""],
+    ]
+    _write_csv(folder / "conversations.csv", corrected)
+    report = import_folder(conn, folder, config=SHANGHAI).tables["conversations"]
+    assert (report.read, report.inserted, report.updated, report.unchanged) == (3, 1, 1, 1)
+    assert _rows(conn, "SELECT conversation_id, resolved FROM conversations ORDER BY 1") == [
+        ("c1", True),
+        ("c2", True),
+        ("c3", None),
+    ]
+
+
+def test_messages_without_seq_are_numbered_in_file_order_and_stored_by_conversation_and_time(
+    tmp_path: Path,
+) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "messages.csv",
+        [
+            ["conversation_id", "sent_at", "sender", "text"],
+            ["c2", "2026-10-05 09:05", "customer", "second conversation"],
+            ["c1", "2026-10-05 09:01", "agent", "reply"],
+            ["c1", "2026-10-05 09:00", "customer", "question"],
+            ["c1", "2026-10-05 09:01", "Agent", "reply again"],
+        ],
+    )
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    # seq counts rows of each conversation in file order: c1 rows are file rows 3, 4, 5.
+    # Stored order (rowid) is conversation, time, seq.
+    assert _rows(
+        conn, "SELECT conversation_id, seq, sender, text FROM messages ORDER BY rowid"
+    ) == [
+        ("c1", 2, "customer", "question"),
+        ("c1", 1, "agent", "reply"),
+        ("c1", 3, "agent", "reply again"),
+        ("c2", 1, "customer", "second conversation"),
+    ]
+
+
+def test_duplicate_keys_in_one_file_are_errors_naming_both_rows(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "surveys.csv",
+        [
+            ["survey_id", "submitted_at"],
+            ["s1", "2026-10-05"],
+            ["s2", "2026-10-05"],
+            ["s1", "2026-10-06"],
+        ],
+    )
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    (problem,) = caught.value.errors
+    assert (problem.code, problem.row, problem.field) == ("duplicate_key", 4, "survey_id")
+    assert "first in row 2" in problem.message
+
+
+def test_missing_required_column_names_the_file_and_column(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(folder / "orders.csv", [["order_id", "created_at"], ["o1", "2026-10-05"]])
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    (problem,) = caught.value.errors
+    assert (Path(problem.file or "").name, problem.field, problem.code) == (
+        "orders.csv",
+        "amount",
+        "column_missing",
+    )
+
+
+def test_unknown_files_and_columns_are_warnings_not_silence(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "conversations.csv", [[*CONVERSATIONS[0], "mood"], [*CONVERSATIONS[1], "ok"]]
+    )
+    _write_csv(folder / "agents.csv", [["agent_id"], ["a1"]])
+    report = import_folder(open_store(), folder, config=SHANGHAI)
+    warnings = sorted((Path(w.file or "").name, w.code) for w in report.warnings)
+    assert warnings == [("agents.csv", "file_ignored"), ("conversations.csv", "columns_ignored")]
+    assert "mood" in next(w.message for w in report.warnings if w.code == "columns_ignored")
+
+
+def test_two_files_for_one_table_are_an_error(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    _write_csv(folder / "conversations.tsv", CONVERSATIONS, sep="\t")
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    assert {p.code for p in caught.value.errors} == {"table_twice"}
+    assert len(caught.value.errors) == 2
+
+
+def test_a_csv_row_with_too_many_fields_is_reported_by_row(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(
+        folder / "conversations.csv",
+        [*CONVERSATIONS, ["c3", "chat", "a1", "2026-10-05", "", "no", "extra"]],
+    )
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    (problem,) = caught.value.errors
+    # header is row 1, c1 row 2, c2 row 3, c3 row 4
+    assert (problem.code, problem.row) == ("bad_row", 4)
+
+
+def test_jsonl_rows_are_counted_by_line(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    lines = [
+        {"survey_id": "s1", "submitted_at": "2026-10-05 09:00", "csat": 5},
+        {"survey_id": "s2", "submitted_at": "2026-10-05 09:00", "csat": 0},
+    ]
+    (folder / "surveys.jsonl").write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    (problem,) = caught.value.errors
+    assert (problem.row, problem.field, problem.code) == (2, "csat", "out_of_range")
+
+
+def test_parquet_rows_are_counted_from_one_and_typed_bad_values_are_caught(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    pq.write_table(
+        pa.table(
+            {
+                "survey_id": ["s1", "s2", "s3"],
+                "submitted_at": ["2026-10-05 09:00", "2026-10-05 09:00", "not a time"],
+                "csat": pa.array([5, 9, 4], type=pa.int32()),
+            }
+        ),
+        folder / "surveys.parquet",
+    )
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    assert sorted((p.row, p.field) for p in caught.value.errors) == [
+        (2, "csat"),
+        (3, "submitted_at"),
+    ]
+
+
+def test_cli_imports_prints_counts_and_exits_1_listing_every_problem(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    store = tmp_path / "events.duckdb"
+    runner = CliRunner()
+    ok = runner.invoke(app, ["import", str(folder), "--store", str(store)])
+    assert ok.exit_code == 0, ok.output
+    assert "conversations" in ok.output and "inserted" in ok.output
+
+    _write_csv(
+        folder / "orders.csv", [["order_id", "created_at", "amount"], ["o1", "2026-13-01", "x"]]
+    )
+    bad = runner.invoke(app, ["import", str(folder), "--store", str(store)])
+    assert bad.exit_code == 1
+    assert "orders.csv:row 2:created_at:" in bad.output
+    assert "orders.csv:row 2:amount:" in bad.output
+    conn = open_store(store, read_only=True)
+    assert _rows(conn, "SELECT count(*) FROM orders") == [(0,)]
+    assert _rows(conn, "SELECT count(*) FROM conversations") == [(2,)]
