@@ -22,7 +22,8 @@ def out() -> dict[str, Any]:
 
 
 def _agent(out: dict[str, Any], agent_id: str) -> dict[str, Any]:
-    (agent,) = [r for r in out["results"] if r["agent_id"] == agent_id]
+    matches: list[dict[str, Any]] = [r for r in out["results"] if r["agent_id"] == agent_id]
+    (agent,) = matches
     return agent
 
 
