@@ -215,3 +215,38 @@ pay: {components: [{id: bonus, name: 奖金, type: formula, expr: "100", when: "
     # hired on the 5th (<= 10): 100; hired on the 11th: the condition fails, 0.
     assert {p.id: p.amount for p in out["a1"].pay} == {"bonus": D("100.00")}
     assert {p.id: p.amount for p in out["a2"].pay} == {"bonus": D("0.00")}
+
+
+def test_consequence_may_read_a_metric_of_the_current_period(tmp_path: Path) -> None:
+    body = """
+metrics: [{id: review_improvement, name: 中差评提升幅度}]
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+consequences:
+  - {id: review_team_bonus, name: 中差评部门奖金500元, when: "review_improvement > 0.13"}
+  - {id: steady, name: 连续改善, when: "review_improvement > 0.13", periods: 2}
+"""
+    out = by_id(
+        run(
+            tmp_path,
+            body,
+            ratings="""
+        agent_id,period,indicator,rater_role,rater_id,value
+        a,2026-10,work,,m,80
+        b,2026-10,work,,m,80
+        """,
+            metric_values="""
+        agent_id,period,metric,value
+        a,2026-10,中差评提升幅度,0.15%
+        b,2026-10,中差评提升幅度,0.13%
+        """,
+            history="""
+        agent_id,period,total,grade,rank
+        a,2026-09,80,,1
+        """,
+        )
+    )
+    # a improved 0.15 > 0.13: flagged; b's 0.13 is not above 0.13.
+    assert "review_team_bonus" in out["a"].flags and out["b"].flags == []
+    # The history has no metrics, so a rule over two periods cannot hold on a metric.
+    assert "steady" not in out["a"].flags

@@ -148,3 +148,19 @@ def test_ratings_of_other_periods_are_ignored(tmp_path: Path) -> None:
         )
     )
     assert out["a"].total == 20
+
+
+def test_levels_with_a_full_score_above_the_best_level(tmp_path: Path) -> None:
+    body = LEVELS.replace("      type: levels\n", "      type: levels\n      full: 20\n")
+    out = by_id(
+        run(
+            tmp_path,
+            body,
+            ratings="""
+        agent_id,period,indicator,rater_role,rater_id,value
+        a,2026-10,成交过程监控,,m,较好完成
+        """,
+        )
+    )
+    # 较好完成 is 18 of a printed 20: 18 ÷ 20 × 20 = 18, not scaled up to 20.
+    assert out["a"].total == 18

@@ -33,8 +33,8 @@ def test_best_levels_give_the_printed_18_and_13_so_the_top_is_94(out: dict[str, 
     m01 = _agent(out, "M01")
     w = _weighted(m01)
     assert (w["deal_monitoring"], w["quality_research"], w["complaint_efficiency"]) == (18, 13, 13)
-    # Helper level indicators add nothing by themselves.
-    assert w["deal_monitoring_level"] == 0
+    # The levels rules declare the printed points as their full score, so 18 is not scaled to 20.
+    assert {i["id"]: i["score"] for i in m01["indicators"]}["deal_monitoring"] == 18
     # 18 + 13 + 13 + 10 (50 of 50) + 4×10 = 94.
     assert m01["total"] == 94
     # Center-wide 额定绩效金额 1000 × 94 ÷ 100 = 940.

@@ -148,3 +148,13 @@ def test_center_wide_improvement_applies_to_agents_without_their_own(
         r["agent_id"] for r in out["results"] if _weighted(r)["review_improvement_points"] == 20
     }
     assert gained == {"F01"}
+
+
+def test_department_review_bonus_is_a_flag_not_agent_pay() -> None:
+    out = run_example("s001-aftersales")
+    flags = {r["agent_id"]: r["flags"] for r in out["results"]}
+    # F01 improved 0.15%: at least 0.01 above the 0.13% average -> the department's ¥500 flag.
+    # F02's 0.13% is not above; F03-F06 fall back to the center's 0.10%.
+    assert flags["F01"] == ["review_team_bonus"]
+    assert all(flags[a] == [] for a in ("F02", "F03", "F04", "F05", "F06"))
+    assert "review_team_bonus" not in {k for r in out["results"] for k in r["pay"]}

@@ -109,10 +109,9 @@ class LevelsRule(Node):
 
     type: Literal["levels"]
     levels: list[Level] = Field(min_length=1)
-
-    @property
-    def full(self) -> Decimal:
-        return max(level.score for level in self.levels)
+    # The item's full score when it is above the best level (20分: 较好完成 18 counts 18 of 20);
+    # omitted, the best level's score.
+    full: Num | None = None
 
 
 class Band(Node):
@@ -259,6 +258,14 @@ class FormulaRule(Node):
     @property
     def full(self) -> Decimal:
         return self.max if self.max is not None else Decimal(100)
+
+
+def full_score_of(rule: object) -> Decimal | None:
+    """A rule's full score: what a score is divided by before the weight multiplies it."""
+    if isinstance(rule, LevelsRule):
+        return rule.full if rule.full is not None else max(lv.score for lv in rule.levels)
+    full = getattr(rule, "full", None)
+    return full if isinstance(full, Decimal) else None
 
 
 Rule = Annotated[

@@ -31,12 +31,13 @@ from appraise.schemes.model import (
     Scheme,
     TargetRule,
     ThresholdRule,
+    full_score_of,
 )
 from appraise.schemes.validate import all_indicators, weight_points
 from appraise.scoring import rules
 from appraise.scoring.context import AgentData, Context, build_context
 from appraise.scoring.grading import apply_distribution, assign_grades, assign_levels, rank_agents
-from appraise.scoring.history import apply_consequences
+from appraise.scoring.history import apply_consequences, plan_consequences
 from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
@@ -176,8 +177,11 @@ def _score(
     assign_levels(scheme, [results[a] for a in ranked], ctx, p)
     # 7. consequences; 8. pay
     counts = _group_counts(scheme, [results[a] for a in ranked])
+    plans = plan_consequences(scheme, p)
     for agent_id in ranked:
-        apply_consequences(scheme, results[agent_id], ctx, p, counts[agent_id])
+        apply_consequences(
+            scheme, plans, results[agent_id], ctx, p, counts[agent_id], scores[agent_id]
+        )
     compute_pay(scheme, results, ctx, scores, money, blocked_pay, counts)
     for r in results.values():
         for g in scheme.grades:
@@ -417,7 +421,7 @@ def _node_info(scheme: Scheme) -> dict[str, NodeInfo]:
     out: dict[str, NodeInfo] = {}
     template = T[scheme.language]["weighted"]
     for n, _ in all_indicators(scheme):
-        full = n.rule.full if n.rule is not None and hasattr(n.rule, "full") else None
+        full = full_score_of(n.rule)
         wtext = n.weight if isinstance(n.weight, str) else fmt(n.weight)
         # The template reads "{s}<middle>{x}"; cut it around the two per-agent numbers.
         middle = template.format(s="\0", f=fmt(full), w=wtext, x="\0").split("\0")[1]

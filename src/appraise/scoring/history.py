@@ -3,10 +3,14 @@
 ``periods: 3`` means the condition holds in this period and the two before it. When the rule
 counts another kind of period (``over: quarter`` in a monthly scheme), only the history is read:
 the latest quarter is the one containing this period if the history has it, else the one before.
+
+The current period's condition may read metrics and indicator scores too; an earlier period
+only has what the history file keeps (total, grade, rank, count), and anything else is null.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from appraise.periods import Period
@@ -15,56 +19,102 @@ from appraise.schemes.model import Consequence, Scheme
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
+from appraise.scoring.variables import agent_env
 
 
-def _history_env(ctx: Context, agent_id: str, period: Period) -> dict[str, Value] | None:
-    entries = ctx.history_by_period.get(str(period), {})
-    h = entries.get(agent_id)
-    if h is None:
+@dataclass(frozen=True)
+class _Plan:
+    """The periods a rule reads, worked out once per run (latest first; None: the current
+    result). ``fallback`` is used when an agent's history lacks the latest period of another
+    kind."""
+
+    rule: Consequence
+    periods: tuple[str | None, ...]
+    fallback: tuple[str, ...]
+
+
+def plan_consequences(scheme: Scheme, period: Period) -> list[_Plan]:
+    plans = []
+    for rule in scheme.consequences:
+        kind = rule.over or scheme.period
+        if kind == period.kind:
+            periods = (None, *(str(period.shift(-k)) for k in range(1, rule.periods)))
+            plans.append(_Plan(rule, periods, ()))
+            continue
+        latest = Period.containing(period.start, kind)
+        plans.append(
+            _Plan(
+                rule,
+                tuple(str(latest.shift(-k)) for k in range(rule.periods)),
+                tuple(str(latest.shift(-k - 1)) for k in range(rule.periods)),
+            )
+        )
+    return plans
+
+
+def _history_env(
+    ctx: Context, agent_id: str, period: str, names: frozenset[str]
+) -> dict[str, Value] | None:
+    entries = ctx.history_by_period.get(period)
+    if not entries or agent_id not in entries:
         return None
+    h = entries[agent_id]
     count = sum(1 for e in entries.values() if e.rank is not None)
-    return {
-        "total": h.total,
-        "grade": h.grade,
-        "rank": Decimal(h.rank) if h.rank is not None else None,
-        "count": Decimal(count) if count else None,
-        "level": None,
-    }
-
-
-def _periods(
-    rule: Consequence, scheme: Scheme, ctx: Context, agent_id: str, period: Period
-) -> list[Period | None]:
-    """The periods to check, latest first; None stands for the current result."""
-    kind = rule.over or scheme.period
-    if kind == period.kind:
-        return [None, *(period.shift(-k) for k in range(1, rule.periods))]
-    latest = Period.containing(period.start, kind)
-    if agent_id not in ctx.history_by_period.get(str(latest), {}):
-        latest = latest.previous()
-    return [latest.shift(-k) for k in range(rule.periods)]
+    env: dict[str, Value] = dict.fromkeys(names)
+    env.update(
+        total=h.total,
+        grade=h.grade,
+        rank=Decimal(h.rank) if h.rank is not None else None,
+        count=Decimal(count) if count else None,
+        level=None,
+    )
+    return env
 
 
 def apply_consequences(
-    scheme: Scheme, r: AgentResult, ctx: Context, period: Period, count: int
+    scheme: Scheme,
+    plans: list[_Plan],
+    r: AgentResult,
+    ctx: Context,
+    period: Period,
+    count: int,
+    scores: dict[str, Decimal | None],
 ) -> None:
-    current: dict[str, Value] = {
-        "total": r.total,
-        "grade": r.grade,
-        "rank": Decimal(r.rank) if r.rank is not None else None,
-        "count": Decimal(count),
-        "level": r.level,
-    }
-    for rule in scheme.consequences:
-        env_base = dict(scheme.constants)
+    current: dict[str, Value] | None = None
+    for plan in plans:
+        rule = plan.rule
+        periods: tuple[str | None, ...] = plan.periods
+        latest = plan.periods[0]
+        if (
+            plan.fallback
+            and latest is not None
+            and r.agent_id not in ctx.history_by_period.get(latest, {})
+        ):
+            periods = plan.fallback
         seen: list[str] = []
         holds = True
-        for p in _periods(rule, scheme, ctx, r.agent_id, period):
-            env = current if p is None else _history_env(ctx, r.agent_id, p)
-            if env is None or rule.when.evaluate({**env_base, **env}) is not True:
+        for p in periods:
+            if p is None:
+                if current is None:
+                    current = agent_env(scheme, ctx.agents[r.agent_id], scores)
+                    current.update(
+                        total=r.total,
+                        grade=r.grade,
+                        rank=Decimal(r.rank) if r.rank is not None else None,
+                        count=Decimal(count),
+                        level=r.level,
+                    )
+                env = current
+            else:
+                found = _history_env(ctx, r.agent_id, p, rule.when.names)
+                if found is None:
+                    holds = False
+                    break
+                env = {**scheme.constants, **found}
+            if rule.when.evaluate(env) is not True:
                 holds = False
                 break
-            seen.append(str(period) if p is None else str(p))
+            seen.append(str(period) if p is None else p)
         if not holds:
             continue
         r.flags.append(rule.id)

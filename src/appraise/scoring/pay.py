@@ -24,7 +24,6 @@ from appraise.schemes.model import (
     Tiers,
 )
 from appraise.scoring.context import Context
-from appraise.scoring.grading import result_env
 from appraise.scoring.results import AgentResult, PayLine
 from appraise.scoring.text import fmt
 from appraise.scoring.variables import eligibility_env
@@ -58,7 +57,15 @@ def compute_pay(
     for r in paid:
         # Pay conditions may read the result (total, grade, rank ...) and tenure alike.
         env = eligibility_env(scheme, ctx.agents[r.agent_id], ctx.period)
-        env.update(result_env(scheme, r, ctx, scores, counts[r.agent_id]))
+        env.update(scores.get(r.agent_id, {}))
+        env.update(
+            total=r.total,
+            rank=Decimal(r.rank) if r.rank else None,
+            count=Decimal(counts[r.agent_id]),
+            grade=r.grade,
+            level=r.level,
+            points=r.total,
+        )
         exact: dict[str, Decimal] = {}
         for comp in comps:
             amount, text = _component(comp, scheme, r, env, exact, pools, zh)

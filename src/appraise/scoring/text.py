@@ -11,14 +11,14 @@ def fmt(d: Decimal | None, places: int = 4) -> str:
     """A number as people write it: no exponent, no trailing zeros, at most ``places`` decimals."""
     if d is None:
         return "-"
-    exp = d.as_tuple().exponent
-    if isinstance(exp, int):
-        if exp < -places:
-            d = d.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
-        elif exp > 0:
-            d = d.quantize(_STEPS[0])
     text = str(d)
-    if "." in text:
+    dot = text.find(".")
+    # str() of a Decimal uses an exponent only for very large or small numbers; those, and
+    # numbers with more decimals than shown, are rounded first (half up).
+    if "E" in text or (dot >= 0 and len(text) - dot - 1 > places):
+        text = format(d.quantize(_STEPS[places], rounding=ROUND_HALF_UP), "f")
+        dot = text.find(".")
+    if dot >= 0:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
 
