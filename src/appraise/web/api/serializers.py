@@ -1,0 +1,104 @@
+"""Request bodies, validated at the edge before any service is called."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from appraise.web.org.roles import ROLES
+
+
+class UserCreateIn(serializers.Serializer[None]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(required=False, allow_blank=False, write_only=True)
+    first_name = serializers.CharField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), default=list)
+
+
+class RolesIn(serializers.Serializer[None]):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES))
+
+
+class TeamIn(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=100)
+    supervisors = serializers.ListField(child=serializers.CharField(), default=list)
+    indirect_supervisor = serializers.CharField(required=False, allow_null=True, default=None)
+
+
+class AgentIn(serializers.Serializer[None]):
+    agent_id = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=100)
+    team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    username = serializers.CharField(required=False, allow_null=True, default=None)
+    position = serializers.CharField(required=False, allow_blank=True, default="")
+    hired_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SchemeTextIn(serializers.Serializer[None]):
+    text = serializers.CharField(trim_whitespace=False)
+    file = serializers.CharField(required=False, default="scheme.yaml", max_length=200)
+
+
+class CycleIn(serializers.Serializer[None]):
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    scheme_version = serializers.IntegerField()
+    period = serializers.CharField(max_length=20)
+    teams = serializers.ListField(child=serializers.IntegerField(), default=list)
+    agents = serializers.ListField(child=serializers.CharField(), default=list)
+
+
+class ImportIn(serializers.Serializer[None]):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    compute = serializers.BooleanField(default=True)
+
+
+class ConfirmTeamIn(serializers.Serializer[None]):
+    team = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CalibrateIn(serializers.Serializer[None]):
+    agent_id = serializers.CharField()
+    grade = serializers.CharField()
+    note = serializers.CharField()
+
+
+class AppealWindowIn(serializers.Serializer[None]):
+    days = serializers.IntegerField(default=7, min_value=1, max_value=90)
+
+
+class RescoreIn(serializers.Serializer[None]):
+    reason = serializers.CharField(max_length=200)
+
+
+class RatingIn(serializers.Serializer[None]):
+    agent_id = serializers.CharField()
+    indicator = serializers.CharField()
+    role = serializers.CharField()
+    value = serializers.CharField(max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppealIn(serializers.Serializer[None]):
+    cycle = serializers.IntegerField()
+    reasons = serializers.CharField()
+
+
+class DecisionIn(serializers.Serializer[None]):
+    decision = serializers.ChoiceField(choices=["uphold", "reject"])
+    note = serializers.CharField()
+
+
+class NoteIn(serializers.Serializer[None]):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InterviewIn(serializers.Serializer[None]):
+    cycle = serializers.IntegerField()
+    agent_id = serializers.CharField()
+    content = serializers.CharField()
+    plan = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignIn(serializers.Serializer[None]):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

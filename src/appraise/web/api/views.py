@@ -1,0 +1,517 @@
+"""REST endpoints: parse the request, call one selector or service, render the result.
+
+Objects the caller may not see are looked up through selectors first (404); the service then
+decides whether the caller may act (403). No business rule lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from appraise.web.api import render
+from appraise.web.api import serializers as s
+from appraise.web.appeals import selectors as appeal_sel
+from appraise.web.appeals import services as appeal_svc
+from appraise.web.audit.selectors import audit_list
+from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.cycles import services as cycle_svc
+from appraise.web.errors import Invalid, NotFound
+from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.evaluations.services import rating_set
+from appraise.web.interviews import selectors as iv_sel
+from appraise.web.interviews import services as iv_svc
+from appraise.web.org import selectors as org_sel
+from appraise.web.org import services as org_svc
+from appraise.web.org.models import Agent
+from appraise.web.permissions import agent_of, signed_in
+from appraise.web.schemes import selectors as scheme_sel
+from appraise.web.schemes.services import scheme_check, scheme_version_create
+from appraise.web.tasks.selectors import task_get
+
+OBJ = OpenApiTypes.OBJECT
+
+
+def _valid(serializer_class: type[serializers.Serializer[None]], request: Request) -> Any:
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data
+
+
+def _users(names: list[str]) -> list[User]:
+    found = {u.username: u for u in User.objects.filter(username__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise Invalid(f"no user {', '.join(missing)}")
+    return [found[n] for n in names]
+
+
+def _agent(user: Any, agent_id: str) -> Agent:
+    return org_sel.agent_get(user=user, agent_id=agent_id)
+
+
+def _int(value: str | None, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Invalid(f"{name} must be a number") from None
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def me(request: Request) -> Response:
+    a = agent_of(request.user)
+    user = signed_in(request.user)
+    assert user is not None  # the API lets only signed-in users through
+    return Response(
+        {
+            **render.user_json(user),
+            "agent": render.agent_json(a) if a else None,
+            "teams": [t.id for t in org_sel.team_list(user=request.user)],
+        }
+    )
+
+
+@extend_schema(request=s.UserCreateIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def users(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.UserCreateIn, request)
+        u = org_svc.user_create(
+            by=request.user,
+            username=d["username"],
+            password=d.get("password"),
+            roles_=d["roles"],
+            first_name=d["first_name"],
+            email=d["email"],
+        )
+        return Response(render.user_json(u), status=status.HTTP_201_CREATED)
+    return Response([render.user_json(u) for u in org_sel.user_list(user=request.user)])
+
+
+@extend_schema(request=s.RolesIn, responses=OBJ)
+@api_view(["POST"])
+def user_roles(request: Request, pk: int) -> Response:
+    target = org_sel.user_get(user=request.user, pk=pk)
+    d = _valid(s.RolesIn, request)
+    return Response(
+        render.user_json(org_svc.user_set_roles(by=request.user, user=target, roles_=d["roles"]))
+    )
+
+
+@extend_schema(request=None, responses=OBJ)
+@api_view(["POST", "DELETE"])
+def user_token(request: Request, pk: int) -> Response:
+    target = org_sel.user_get(user=request.user, pk=pk)
+    if request.method == "DELETE":
+        org_svc.token_revoke(by=request.user, user=target)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    token = org_svc.token_create(by=request.user, user=target)
+    return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=s.TeamIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def teams(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.TeamIn, request)
+        indirect = _users([d["indirect_supervisor"]])[0] if d["indirect_supervisor"] else None
+        t = org_svc.team_create(
+            by=request.user,
+            name=d["name"],
+            supervisors=_users(d["supervisors"]),
+            indirect_supervisor=indirect,
+        )
+        return Response(render.team_json(t), status=status.HTTP_201_CREATED)
+    return Response([render.team_json(t) for t in org_sel.team_list(user=request.user)])
+
+
+@extend_schema(request=s.AgentIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def agents(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.AgentIn, request)
+        team = org_sel.team_get(user=request.user, pk=d["team"]) if d["team"] else None
+        user = _users([d["username"]])[0] if d["username"] else None
+        a = org_svc.agent_create(
+            by=request.user,
+            agent_id=d["agent_id"],
+            name=d["name"],
+            team=team,
+            user=user,
+            position=d["position"],
+            hired_on=d["hired_on"],
+        )
+        return Response(render.agent_json(a), status=status.HTTP_201_CREATED)
+    return Response([render.agent_json(a) for a in org_sel.agent_list(user=request.user)])
+
+
+# --- schemes ------------------------------------------------------------------------------
+
+
+@extend_schema(request=s.SchemeTextIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def schemes(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.SchemeTextIn, request)
+        v = scheme_version_create(by=request.user, text=d["text"], file=d["file"])
+        return Response(render.scheme_version_json(v), status=status.HTTP_201_CREATED)
+    scheme_id = request.query_params.get("scheme_id") or None
+    qs = scheme_sel.scheme_version_list(user=request.user, scheme_id=scheme_id)
+    return Response([render.scheme_version_json(v) for v in qs])
+
+
+@extend_schema(request=s.SchemeTextIn, responses=OBJ)
+@api_view(["POST"])
+def scheme_validate(request: Request) -> Response:
+    """Every error and warning of a scheme text, for live validation; changes nothing."""
+    d = _valid(s.SchemeTextIn, request)
+    check = scheme_check(text=d["text"], file=d["file"])
+    return Response(
+        {
+            "ok": check.ok,
+            "scheme_id": check.scheme.id if check.scheme else None,
+            "problems": [p.as_dict() for p in check.problems],
+        }
+    )
+
+
+@extend_schema(operation_id="scheme_detail", responses=OBJ)
+@api_view(["GET"])
+def scheme_detail(request: Request, pk: int) -> Response:
+    v = scheme_sel.scheme_version_get(user=request.user, pk=pk)
+    return Response(render.scheme_version_json(v, text=True))
+
+
+# --- cycles -------------------------------------------------------------------------------
+
+
+@extend_schema(request=s.CycleIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def cycles(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.CycleIn, request)
+        version = scheme_sel.scheme_version_get(user=request.user, pk=d["scheme_version"])
+        team_list = [org_sel.team_get(user=request.user, pk=pk) for pk in d["teams"]]
+        agent_list = [_agent(request.user, a) for a in d["agents"]]
+        c = cycle_svc.cycle_create(
+            by=request.user,
+            name=d["name"],
+            scheme_version=version,
+            period=d["period"],
+            teams=team_list,
+            agents=agent_list,
+        )
+        return Response(render.cycle_json(c), status=status.HTTP_201_CREATED)
+    return Response([render.cycle_json(c) for c in cycle_sel.cycle_list(user=request.user)])
+
+
+@extend_schema(operation_id="cycle_detail", responses=OBJ)
+@api_view(["GET"])
+def cycle_detail(request: Request, pk: int) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    out = render.cycle_json(c)
+    out["teams"] = [t.name for t in cycle_svc.cycle_teams(c)]
+    out["confirmed_teams"] = sorted(c.confirmations.values_list("team__name", flat=True))
+    out["files"] = [
+        {"name": f.name, "size": f.size, "sha256": f.sha256} for f in c.files.all().defer("content")
+    ]
+    return Response(out)
+
+
+@extend_schema(request=s.ImportIn, responses=OBJ)
+@api_view(["POST"])
+@parser_classes([MultiPartParser, FormParser])
+def cycle_import(request: Request, pk: int) -> Response:
+    """Upload input tables (or events/NAME files); they are checked and scored as a task."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    ser = s.ImportIn(data={"files": request.FILES.getlist("files"), **_form(request)})
+    ser.is_valid(raise_exception=True)
+    files = {f.name: f.read() for f in ser.validated_data["files"]}
+    task = cycle_svc.cycle_import_start(
+        cycle=c, by=request.user, files=files, compute=ser.validated_data["compute"]
+    )
+    return Response(render.task_json(task), status=status.HTTP_202_ACCEPTED)
+
+
+def _form(request: Request) -> dict[str, Any]:
+    data = request.data
+    if not isinstance(data, Mapping):
+        return {}
+    return {k: v for k, v in data.items() if k != "files"}
+
+
+@extend_schema(request=None, responses=OBJ)
+@api_view(["POST"])
+def cycle_compute(request: Request, pk: int) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    task = cycle_svc.cycle_compute_start(cycle=c, by=request.user)
+    return Response(render.task_json(task), status=status.HTTP_202_ACCEPTED)
+
+
+def _plain(fn: Callable[..., Any]) -> Callable[[Request, Any], Any]:
+    return lambda request, c: fn(cycle=c, by=request.user)
+
+
+def _confirm(request: Request, c: Any) -> Any:
+    d = _valid(s.ConfirmTeamIn, request)
+    team = org_sel.team_get(user=request.user, pk=d["team"])
+    cycle_svc.cycle_confirm_team(cycle=c, team=team, by=request.user, note=d["note"])
+    return c
+
+
+def _calibrate(request: Request, c: Any) -> Any:
+    d = _valid(s.CalibrateIn, request)
+    agent = _agent(request.user, d["agent_id"])
+    cycle_svc.cycle_calibrate(
+        cycle=c, by=request.user, agent=agent, grade=d["grade"], note=d["note"]
+    )
+    return c
+
+
+def _appeal_window(request: Request, c: Any) -> Any:
+    d = _valid(s.AppealWindowIn, request)
+    return cycle_svc.cycle_open_appeal_window(cycle=c, by=request.user, days=d["days"])
+
+
+def _rescore(request: Request, c: Any) -> Any:
+    d = _valid(s.RescoreIn, request)
+    cycle_svc.cycle_rescore(cycle=c, by=request.user, reason=d["reason"])
+    return c
+
+
+TRANSITIONS: dict[str, Callable[[Request, Any], Any]] = {
+    "open-self-assessment": _plain(cycle_svc.cycle_open_self_assessment),
+    "open-supervisor-rating": _plain(cycle_svc.cycle_open_supervisor_rating),
+    "open-indirect-audit": _plain(cycle_svc.cycle_open_indirect_audit),
+    "confirm-team": _confirm,
+    "open-calibration": _plain(cycle_svc.cycle_open_calibration),
+    "calibrate": _calibrate,
+    "publish": _plain(cycle_svc.cycle_publish),
+    "open-interviews": _plain(cycle_svc.cycle_open_interviews),
+    "open-appeal-window": _appeal_window,
+    "close": _plain(cycle_svc.cycle_close),
+    "rescore": _rescore,
+}
+
+
+@extend_schema(request=OBJ, responses=OBJ)
+@api_view(["POST"])
+def cycle_transition(request: Request, pk: int, action: str) -> Response:
+    """One state transition (or step) of a cycle; the body depends on the step (docs/web.md)."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise NotFound(f"no cycle action {action}")
+    step(request, c)
+    c.refresh_from_db()
+    return Response(render.cycle_json(c))
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def cycle_distribution(request: Request, pk: int) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    from appraise.web.permissions import require_hr
+
+    require_hr(request.user, "see the grade distribution")
+    return Response(cycle_sel.cycle_distribution(cycle=c))
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def cycle_results(request: Request, pk: int) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    rows = eval_sel.result_list_cycle(user=request.user, cycle=c)
+    return Response([render.result_json(r) for r in rows])
+
+
+@extend_schema(operation_id="cycle_result", responses=OBJ)
+@api_view(["GET"])
+def cycle_result(request: Request, pk: int, agent_id: str) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    r = eval_sel.result_get(user=request.user, cycle=c, agent_id=agent_id)
+    return Response(render.result_json(r, full=True))
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def cycle_result_history(request: Request, pk: int, agent_id: str) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    rows = eval_sel.result_history(user=request.user, cycle=c, agent_id=agent_id)
+    return Response([render.result_json(r, full=True) for r in rows])
+
+
+@extend_schema(request=s.RatingIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def cycle_ratings(request: Request, pk: int) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        d = _valid(s.RatingIn, request)
+        r = rating_set(
+            cycle=c,
+            agent=_agent(request.user, d["agent_id"]),
+            indicator=d["indicator"],
+            role=d["role"],
+            value=d["value"],
+            by=request.user,
+            note=d["note"],
+        )
+        return Response(render.rating_json(r), status=status.HTTP_201_CREATED)
+    agent_id = request.query_params.get("agent_id")
+    agent = _agent(request.user, agent_id) if agent_id else None
+    rows = eval_sel.rating_list(user=request.user, cycle=c, agent=agent)
+    return Response([render.rating_json(r) for r in rows])
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def cycle_gaps(request: Request, pk: int) -> Response:
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    return Response(
+        [render.gap_json(g) for g in iv_sel.gap_flag_list(user=request.user, cycle_id=c.pk)]
+    )
+
+
+@extend_schema(request=None, responses=OBJ)
+@api_view(["POST"])
+def gap_reassess(request: Request, pk: int) -> Response:
+    flag = iv_sel.gap_flag_get(user=request.user, pk=pk)
+    return Response(render.gap_json(iv_svc.gap_request_reassessment(flag=flag, by=request.user)))
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def results_mine(request: Request) -> Response:
+    return Response([render.result_json(r) for r in eval_sel.result_list_mine(user=request.user)])
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def results_team(request: Request) -> Response:
+    cycle_id = _int(request.query_params.get("cycle"), "cycle")
+    c = cycle_sel.cycle_get(user=request.user, pk=cycle_id) if cycle_id else None
+    rows = eval_sel.result_list_team(user=request.user, cycle=c)
+    return Response([render.result_json(r) for r in rows])
+
+
+# --- appeals ------------------------------------------------------------------------------
+
+
+@extend_schema(request=s.AppealIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def appeals(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.AppealIn, request)
+        c = cycle_sel.cycle_get(user=request.user, pk=d["cycle"])
+        a = appeal_svc.appeal_file(cycle=c, by=request.user, reasons=d["reasons"])
+        return Response(render.appeal_json(a), status=status.HTTP_201_CREATED)
+    cycle_id = _int(request.query_params.get("cycle"), "cycle")
+    rows = appeal_sel.appeal_list(user=request.user, cycle_id=cycle_id)
+    return Response([render.appeal_json(a) for a in rows])
+
+
+@extend_schema(operation_id="appeal_detail", responses=OBJ)
+@api_view(["GET"])
+def appeal_detail(request: Request, pk: int) -> Response:
+    return Response(render.appeal_json(appeal_sel.appeal_get(user=request.user, pk=pk)))
+
+
+@extend_schema(request=s.DecisionIn, responses=OBJ)
+@api_view(["POST"])
+def appeal_decide(request: Request, pk: int) -> Response:
+    a = appeal_sel.appeal_get(user=request.user, pk=pk)
+    d = _valid(s.DecisionIn, request)
+    a = appeal_svc.appeal_decide(appeal=a, by=request.user, decision=d["decision"], note=d["note"])
+    return Response(render.appeal_json(a))
+
+
+@extend_schema(request=s.NoteIn, responses=OBJ)
+@api_view(["POST"])
+def appeal_escalate(request: Request, pk: int) -> Response:
+    a = appeal_sel.appeal_get(user=request.user, pk=pk)
+    d = _valid(s.NoteIn, request)
+    return Response(
+        render.appeal_json(appeal_svc.appeal_escalate(appeal=a, by=request.user, note=d["note"]))
+    )
+
+
+@extend_schema(request=None, responses=OBJ)
+@api_view(["POST"])
+def appeal_rescore(request: Request, pk: int) -> Response:
+    a = appeal_sel.appeal_get(user=request.user, pk=pk)
+    return Response(render.appeal_json(appeal_svc.appeal_rescore(appeal=a, by=request.user)))
+
+
+# --- interviews ---------------------------------------------------------------------------
+
+
+@extend_schema(request=s.InterviewIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def interviews(request: Request) -> Response:
+    if request.method == "POST":
+        d = _valid(s.InterviewIn, request)
+        c = cycle_sel.cycle_get(user=request.user, pk=d["cycle"])
+        rec = iv_svc.interview_write(
+            cycle=c,
+            agent=_agent(request.user, d["agent_id"]),
+            by=request.user,
+            content=d["content"],
+            plan=d["plan"],
+        )
+        return Response(render.interview_json(rec), status=status.HTTP_201_CREATED)
+    cycle_id = _int(request.query_params.get("cycle"), "cycle")
+    rows = iv_sel.interview_list(user=request.user, cycle_id=cycle_id)
+    return Response([render.interview_json(i) for i in rows])
+
+
+@extend_schema(operation_id="interview_detail", responses=OBJ)
+@api_view(["GET"])
+def interview_detail(request: Request, pk: int) -> Response:
+    return Response(render.interview_json(iv_sel.interview_get(user=request.user, pk=pk)))
+
+
+@extend_schema(request=s.SignIn, responses=OBJ)
+@api_view(["POST"])
+def interview_sign(request: Request, pk: int) -> Response:
+    rec = iv_sel.interview_get(user=request.user, pk=pk)
+    d = _valid(s.SignIn, request)
+    rec = iv_svc.interview_sign(record=rec, by=request.user, comment=d["comment"])
+    return Response(render.interview_json(rec))
+
+
+# --- tasks and audit ----------------------------------------------------------------------
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def task_detail(request: Request, pk: int) -> Response:
+    return Response(render.task_json(task_get(user=request.user, pk=pk)))
+
+
+@extend_schema(responses=OBJ)
+@api_view(["GET"])
+def audit(request: Request) -> Response:
+    cycle_id = _int(request.query_params.get("cycle"), "cycle")
+    limit = _int(request.query_params.get("limit"), "limit") or 500
+    rows = audit_list(
+        user=request.user, cycle_id=cycle_id, action=request.query_params.get("action")
+    )[: min(limit, 5000)]
+    return Response([render.audit_json(e) for e in rows])

@@ -1,0 +1,1 @@
+"""Appeals against a published result: to the supervisor first, then to HR."""

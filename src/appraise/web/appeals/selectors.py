@@ -1,0 +1,32 @@
+"""Appeals the person may see: their own, their teams', or all for HR."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from appraise.web.appeals.models import Appeal
+from appraise.web.errors import NotFound
+from appraise.web.permissions import User, agent_of, is_hr, led_teams
+
+
+def appeal_list(*, user: User, cycle_id: int | None = None) -> QuerySet[Appeal]:
+    qs = Appeal.objects.select_related("agent", "cycle", "result", "new_result")
+    if cycle_id is not None:
+        qs = qs.filter(cycle_id=cycle_id)
+    if not user.is_authenticated:
+        return qs.none()
+    if is_hr(user):
+        return qs
+    team_ids = list(led_teams(user).values_list("id", flat=True))
+    me = agent_of(user)
+    cond = Q(agent__team_id__in=team_ids)
+    if me is not None:
+        cond |= Q(agent=me)
+    return qs.filter(cond)
+
+
+def appeal_get(*, user: User, pk: int) -> Appeal:
+    found = appeal_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no appeal {pk}")
+    return found

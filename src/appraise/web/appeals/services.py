@@ -1,0 +1,163 @@
+"""Appeals: filed by the agent in the appeal window, answered by the supervisor, escalated to
+HR; an upheld appeal is closed by HR re-scoring after correcting the input."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from appraise.web.appeals.models import OPEN_STATES, Appeal, AppealState
+from appraise.web.audit.services import audit_record
+from appraise.web.cycles.models import Cycle, State
+from appraise.web.cycles.services import cycle_rescore
+from appraise.web.errors import Conflict, Invalid
+from appraise.web.evaluations.models import Result
+from appraise.web.permissions import (
+    User,
+    agent_of,
+    is_direct_supervisor,
+    is_hr,
+    is_self,
+    require,
+    signed_in,
+)
+
+DECISIONS = ("uphold", "reject")
+
+
+def _snapshot(appeal: Appeal) -> dict[str, str]:
+    return {"state": appeal.state}
+
+
+@transaction.atomic
+def appeal_file(*, cycle: Cycle, by: User, reasons: str) -> Appeal:
+    me = agent_of(by)
+    require(me is not None, "only an appraised agent may appeal")
+    assert me is not None
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state != State.APPEAL_WINDOW or (
+        cycle.appeal_deadline is not None and timezone.now() > cycle.appeal_deadline
+    ):
+        raise Conflict("the appeal window of this cycle is not open", code="window_closed")
+    if not reasons.strip():
+        raise Invalid("an appeal needs the facts it rests on")
+    result = Result.objects.filter(
+        cycle=cycle, agent=me, is_current=True, published_at__isnull=False
+    ).first()
+    if result is None:
+        raise Invalid("you have no published result in this cycle")
+    if Appeal.objects.filter(cycle=cycle, agent=me, state__in=OPEN_STATES).exists():
+        raise Conflict("you already have an open appeal in this cycle", code="appeal_open")
+    appeal = Appeal.objects.create(
+        cycle=cycle, agent=me, result=result, reasons=reasons.strip(), filed_by=signed_in(by)
+    )
+    audit_record(
+        by=by,
+        action="appeal.file",
+        obj=appeal,
+        after={"state": appeal.state, "result_version": result.version},
+        cycle_id=cycle.pk,
+        note=appeal.reasons,
+    )
+    return appeal
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_for_update().select_related("agent", "cycle").get(pk=appeal.pk)
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, by: User, decision: str, note: str) -> Appeal:
+    """The supervisor's decision on an appeal with them, or HR's on an escalated one (final)."""
+    if decision not in DECISIONS:
+        raise Invalid(f"a decision is one of {', '.join(DECISIONS)}")
+    if not note.strip():
+        raise Invalid("a decision needs a note saying why")
+    appeal = _locked(appeal)
+    before = _snapshot(appeal)
+    outcome = AppealState.UPHELD if decision == "uphold" else AppealState.REJECTED
+    now = timezone.now()
+    if appeal.state == AppealState.WITH_SUPERVISOR:
+        require(
+            is_direct_supervisor(by, appeal.agent),
+            "only the agent's direct supervisor answers the appeal first",
+        )
+        appeal.supervisor_decision = decision
+        appeal.supervisor_note = note
+        appeal.supervisor_by = signed_in(by)
+        appeal.supervisor_at = now
+    elif appeal.state == AppealState.WITH_HR:
+        require(is_hr(by), "only HR decides an escalated appeal")
+        appeal.hr_decision = decision
+        appeal.hr_note = note
+        appeal.hr_by = signed_in(by)
+        appeal.hr_at = now
+    else:
+        raise Conflict(f"the appeal is {appeal.state}; there is nothing to decide")
+    appeal.state = outcome
+    appeal.save()
+    audit_record(
+        by=by,
+        action=f"appeal.{decision}",
+        obj=appeal,
+        before=before,
+        after=_snapshot(appeal),
+        cycle_id=appeal.cycle_id,
+        note=note,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_escalate(*, appeal: Appeal, by: User, note: str = "") -> Appeal:
+    """To HR: by the supervisor instead of deciding, or by the agent after a rejection."""
+    appeal = _locked(appeal)
+    before = _snapshot(appeal)
+    if appeal.state == AppealState.WITH_SUPERVISOR:
+        require(
+            is_direct_supervisor(by, appeal.agent) or is_self(by, appeal.agent),
+            "only the agent or their direct supervisor may escalate this appeal",
+        )
+    elif appeal.state == AppealState.REJECTED and not appeal.hr_decision:
+        require(is_self(by, appeal.agent), "only the agent may escalate a rejected appeal")
+    else:
+        raise Conflict(f"the appeal is {appeal.state} and cannot go to HR")
+    appeal.state = AppealState.WITH_HR
+    appeal.escalated_at = timezone.now()
+    appeal.save()
+    audit_record(
+        by=by,
+        action="appeal.escalate",
+        obj=appeal,
+        before=before,
+        after=_snapshot(appeal),
+        cycle_id=appeal.cycle_id,
+        note=note,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_rescore(*, appeal: Appeal, by: User) -> Appeal:
+    """HR re-scores the cycle after correcting the inputs of an upheld appeal.
+
+    The agent's earlier result stays as an earlier version; the appeal points at the new one.
+    """
+    require(is_hr(by), "only HR re-scores after an appeal")
+    appeal = _locked(appeal)
+    if appeal.state != AppealState.UPHELD:
+        raise Conflict(f"the appeal is {appeal.state}, not upheld")
+    before = _snapshot(appeal)
+    cycle_rescore(cycle=appeal.cycle, by=by, reason=f"appeal {appeal.pk}")
+    appeal.new_result = Result.objects.get(cycle=appeal.cycle, agent=appeal.agent, is_current=True)
+    appeal.state = AppealState.RESCORED
+    appeal.save()
+    audit_record(
+        by=by,
+        action="appeal.rescore",
+        obj=appeal,
+        before=before,
+        after={**_snapshot(appeal), "result_version": appeal.new_result.version},
+        cycle_id=appeal.cycle_id,
+    )
+    return appeal

@@ -1,0 +1,1 @@
+"""Who changed what, when, with the state before and after."""

@@ -1,0 +1,341 @@
+"""A cycle's inputs (uploaded files + ratings entered in the app + earlier published results)
+turned into :class:`appraise.inputs.Inputs` and scored by the engine.
+
+Nothing here writes to the database: :mod:`appraise.web.cycles.services` stores what it returns.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+
+from appraise.inputs import Agent as InputAgent
+from appraise.inputs import HistoryEntry, Inputs, Rating, Source, load_inputs, normalize_name
+from appraise.periods import Period
+from appraise.problems import Problem, ProblemsError
+from appraise.schemes.model import Scheme
+from appraise.schemes.validate import all_indicators
+from appraise.scoring.engine import score_period
+from appraise.scoring.needs import needed_metrics
+from appraise.scoring.results import ScoreRun
+from appraise.web.cycles.models import Cycle
+from appraise.web.schemes.services import scheme_of
+
+Progress = Callable[[int, str], None]
+
+SELF = "self"
+EVENTS = "events"
+TABLE_SUFFIXES = (".csv", ".xlsx")
+# The Source.file of ratings entered in the app, so that an explanation names where they came from.
+APP_SOURCE = "app"
+
+
+def _quiet(_: int, __: str) -> None:
+    return None
+
+
+def check_file_name(name: str) -> str:
+    """A stored file name: ``ratings.csv``, ``book.xlsx`` or ``events/chats.csv``; nothing else.
+
+    File names come from uploads, and the files are written into a temporary folder by name.
+    """
+    p = PurePosixPath(name.replace("\\", "/"))
+    parts = p.parts
+    bad = (
+        not parts
+        or any(part in ("", ".", "..") or part.startswith("~$") for part in parts)
+        or len(parts) > 2
+        or (len(parts) == 2 and parts[0] != EVENTS)
+        or (len(parts) == 1 and p.suffix.lower() not in TABLE_SUFFIXES)
+    )
+    if bad:
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "bad_file_name",
+                    f'"{name}": upload input tables as NAME.csv or NAME.xlsx, and raw events '
+                    "as events/NAME",
+                    name,
+                )
+            ]
+        )
+    return "/".join(parts)
+
+
+def supervisor_role(scheme: Scheme) -> str:
+    """The rater role a direct supervisor's rating counts as."""
+    if scheme.raters is None:
+        return "supervisor"
+    ids = [r.id for r in scheme.raters.roles]
+    if "supervisor" in ids:
+        return "supervisor"
+    others = [i for i in ids if i != SELF]
+    return others[0] if others else "supervisor"
+
+
+def rater_roles(scheme: Scheme) -> list[str]:
+    """Roles a rating may be entered for: the scheme's, and always ``self`` (for the gap check)."""
+    ids = [r.id for r in scheme.raters.roles] if scheme.raters else [supervisor_role(scheme)]
+    return ids if SELF in ids else [SELF, *ids]
+
+
+def rated_indicators(scheme: Scheme) -> dict[str, str]:
+    """Indicator id -> name of every leaf whose value comes from ratings."""
+    return {
+        node.id: node.name
+        for node, _ in all_indicators(scheme)
+        if node.rule is not None and node.rule.type in ("rated", "levels")
+    }
+
+
+@dataclass(frozen=True)
+class AppRating:
+    agent_id: str
+    indicator: str
+    role: str
+    value: str
+    rater: str
+    pk: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    agent_id: str
+    self_total: Decimal | None
+    self_grade: str | None
+    supervisor_total: Decimal | None
+    supervisor_grade: str | None
+    grades_apart: int
+
+
+@dataclass
+class CycleScore:
+    run: ScoreRun
+    warnings: list[Problem]
+    gaps: dict[str, Gap] = field(default_factory=dict)
+
+
+def rating_value(text: str) -> Decimal | str:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return text.strip()
+    return value if value.is_finite() else text.strip()
+
+
+def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
+    """Score a cycle from what is stored now. Raises ProblemsError naming every bad input."""
+    from appraise.web.evaluations.models import Rating as RatingRow
+    from appraise.web.evaluations.models import Result
+
+    scheme = scheme_of(cycle.scheme_version)
+    period = Period.parse(cycle.period)
+    agents = list(cycle.agents.select_related("team").order_by("agent_id"))
+    files = {f.name: bytes(f.content) for f in cycle.files.all()}
+    progress(5, "reading input files")
+    inputs, computed = read_files(scheme, period, files, progress)
+    app = [
+        AppRating(
+            r.agent.agent_id,
+            r.indicator,
+            r.role,
+            r.value,
+            r.rater.username if r.rater else "",
+            r.pk,
+        )
+        for r in RatingRow.objects.filter(cycle=cycle).select_related("agent", "rater")
+    ]
+    earlier = [
+        HistoryEntry(
+            r.agent.agent_id,
+            r.cycle.period,
+            r.total,
+            r.grade or None,
+            r.rank,
+            Source(f"{APP_SOURCE}:results", r.pk),
+        )
+        for r in Result.objects.filter(
+            is_current=True,
+            published_at__isnull=False,
+            cycle__scheme_version__scheme_id=scheme.id,
+            agent__in=agents,
+        )
+        .exclude(cycle__period=cycle.period)
+        .select_related("agent", "cycle")
+    ]
+    org = [
+        InputAgent(
+            a.agent_id,
+            a.name,
+            a.team.name if a.team else None,
+            a.position or None,
+            None,
+            a.hired_on,
+        )
+        for a in agents
+    ]
+    merged, all_ratings, warnings = merge_inputs(scheme, inputs, org, app, earlier)
+    progress(70, "scoring")
+    run = score_period(scheme, merged, period, computed)
+    progress(85, "comparing self and supervisor ratings")
+    gaps = grade_gaps(scheme, replace(merged, ratings=all_ratings), period, computed)
+    scheme_warnings = [
+        Problem("warning", w["code"], w["message"], w["where"] or None)
+        for w in cycle.scheme_version.warnings
+    ]
+    return CycleScore(run, [*scheme_warnings, *warnings, *run.warnings], gaps)
+
+
+def read_files(
+    scheme: Scheme, period: Period, files: dict[str, bytes], progress: Progress = _quiet
+) -> tuple[Inputs, dict[str, dict[str, float | Decimal | None]] | None]:
+    """Input tables and the metrics computed from raw events, from the stored files."""
+    tables = {n: c for n, c in files.items() if "/" not in n}
+    events = {n.split("/", 1)[1]: c for n, c in files.items() if n.startswith(EVENTS + "/")}
+    with tempfile.TemporaryDirectory(prefix="appraise-cycle-") as tmp:
+        root = Path(tmp)
+        inputs = Inputs([], [], [], [], [], [], [])
+        if tables:
+            folder = root / "inputs"
+            folder.mkdir()
+            for name, content in tables.items():
+                (folder / name).write_bytes(content)
+            inputs = load_inputs(folder)
+        computed: dict[str, dict[str, float | Decimal | None]] | None = None
+        if events:
+            from appraise.metrics.engine import compute_metrics
+            from appraise.metrics.store import open_data
+
+            progress(20, "importing raw events")
+            folder = root / EVENTS
+            folder.mkdir()
+            for name, content in events.items():
+                (folder / name).write_bytes(content)
+            conn = open_data(folder)
+            try:
+                wanted = sorted(needed_metrics(scheme))
+                progress(45, f"computing {len(wanted)} metrics")
+                raw = compute_metrics(conn, period, wanted) if wanted else {}
+                computed = {a: dict(v) for a, v in raw.items()}
+            finally:
+                conn.close()
+    return inputs, computed
+
+
+def merge_inputs(
+    scheme: Scheme,
+    inputs: Inputs,
+    org: list[InputAgent],
+    app: Iterable[AppRating],
+    earlier: list[HistoryEntry],
+) -> tuple[Inputs, list[Rating], list[Problem]]:
+    """The engine's inputs: the organisation's agents, file ratings overridden by app ratings.
+
+    Returns the inputs the engine scores, every rating including self ratings (for the grade
+    gap, also when the scheme has no self rater), and warnings about dropped rows.
+    """
+    warnings: list[Problem] = []
+    in_cycle = {a.agent_id for a in org}
+    extra = {a.agent_id: a.extra for a in inputs.agents}
+    for a in inputs.agents:
+        if a.agent_id not in in_cycle:
+            warnings.append(
+                Problem(
+                    "warning",
+                    "agent_not_in_cycle",
+                    f"agent {a.agent_id} in the agents table is not one of the cycle's agents; "
+                    "not scored",
+                )
+            )
+    agents = [replace(a, extra=extra.get(a.agent_id, {})) for a in org]
+    key_of: dict[str, str] = {}
+    for node, _ in all_indicators(scheme):
+        key_of[normalize_name(node.id)] = node.id
+        key_of[normalize_name(node.name)] = node.id
+    app_list = list(app)
+    overridden = {(r.agent_id, r.indicator, r.role) for r in app_list}
+    ratings: list[Rating] = []
+    for r in inputs.ratings:
+        ind = key_of.get(normalize_name(r.indicator), r.indicator)
+        if (r.agent_id, ind, r.rater_role or supervisor_role(scheme)) in overridden:
+            continue
+        ratings.append(r)
+    for entered in app_list:
+        ratings.append(
+            Rating(
+                entered.agent_id,
+                None,
+                entered.indicator,
+                entered.role,
+                entered.rater or None,
+                rating_value(entered.value),
+                Source(APP_SOURCE, entered.pk, entered.indicator),
+            )
+        )
+    has_self = scheme.raters is not None and any(x.id == SELF for x in scheme.raters.roles)
+    engine_ratings = ratings if has_self else [r for r in ratings if r.rater_role != SELF]
+    given = {(h.agent_id, h.period) for h in inputs.history}
+    history = [*inputs.history, *(h for h in earlier if (h.agent_id, h.period) not in given)]
+    merged = replace(inputs, agents=agents, ratings=engine_ratings, history=history)
+    return merged, ratings, warnings
+
+
+def _view(inputs: Inputs, scheme: Scheme, keep: Callable[[str | None], bool]) -> Inputs:
+    """Ratings as one rater saw them: per indicator, that rater's ratings when they gave any,
+    the others' otherwise; all counted as one anonymous rater."""
+    groups: dict[tuple[str, str], list[Rating]] = {}
+    for r in inputs.ratings:
+        groups.setdefault((r.agent_id, normalize_name(r.indicator)), []).append(r)
+    out: list[Rating] = []
+    for rows in groups.values():
+        mine = [r for r in rows if keep(r.rater_role)]
+        out.extend(replace(r, rater_role=None, rater_id=None) for r in (mine or rows))
+    return replace(inputs, ratings=out)
+
+
+def grade_gaps(
+    scheme: Scheme,
+    inputs: Inputs,
+    period: Period,
+    computed: dict[str, dict[str, float | Decimal | None]] | None,
+) -> dict[str, Gap]:
+    """Agents whose self-assessed and supervisor-rated results are a grade or more apart.
+
+    Each side is scored by the engine as if its rater were the only one, without the forced
+    distribution (which would move grades for reasons that have nothing to do with the gap).
+    """
+    if not scheme.grades:
+        return {}
+    rated_self = {r.agent_id for r in inputs.ratings if r.rater_role == SELF}
+    rated_other = {r.agent_id for r in inputs.ratings if r.rater_role != SELF}
+    both = rated_self & rated_other
+    if not both:
+        return {}
+    plain = scheme.model_copy(update={"raters": None, "distribution": None})
+    try:
+        own = score_period(
+            plain, _view(inputs, scheme, lambda role: role == SELF), period, computed
+        )
+        boss = score_period(
+            plain, _view(inputs, scheme, lambda role: role != SELF), period, computed
+        )
+    except ProblemsError:
+        return {}
+    order = {g.name: i for i, g in enumerate(scheme.grades)}
+    theirs = {r.agent_id: r for r in boss.results}
+    gaps: dict[str, Gap] = {}
+    for mine in own.results:
+        other = theirs.get(mine.agent_id)
+        if mine.agent_id not in both or other is None:
+            continue
+        if mine.grade not in order or other.grade not in order:
+            continue
+        apart = abs(order[mine.grade] - order[other.grade])
+        gaps[mine.agent_id] = Gap(
+            mine.agent_id, mine.total, mine.grade, other.total, other.grade, apart
+        )
+    return gaps

@@ -1,0 +1,567 @@
+"""Every change to a cycle: one function per state transition, each atomic and audited.
+
+The pages, the REST API and the CLI call these and nothing else. Each checks the state and the
+actor's permission before it changes anything, and writes its audit entry in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from appraise.periods import Period
+from appraise.problems import Problem, ProblemsError
+from appraise.scoring.output import result_dict
+from appraise.scoring.results import AgentResult
+from appraise.web.audit.services import audit_record
+from appraise.web.cycles.models import (
+    STATE_ORDER,
+    Cycle,
+    CycleFile,
+    GradeOverride,
+    State,
+    TeamConfirmation,
+)
+from appraise.web.cycles.scoring import CycleScore, Progress, check_file_name, score_cycle
+from appraise.web.errors import Conflict, Invalid
+from appraise.web.org.models import Agent, Team
+from appraise.web.permissions import (
+    User,
+    is_hr,
+    is_indirect_supervisor,
+    require,
+    require_hr,
+    signed_in,
+)
+from appraise.web.schemes.models import SchemeVersion
+from appraise.web.schemes.services import scheme_of
+
+# States in which results are drafts: computing replaces them in place.
+BEFORE_PUBLICATION = (
+    State.DATA_IMPORTED,
+    State.SELF_ASSESSMENT,
+    State.SUPERVISOR_RATING,
+    State.INDIRECT_AUDIT,
+    State.CALIBRATION,
+)
+# States in which published results are re-scored into new versions (after an upheld appeal).
+AFTER_PUBLICATION = (State.PUBLISHED, State.INTERVIEWS, State.APPEAL_WINDOW)
+
+
+def _quiet(_: int, __: str) -> None:
+    return None
+
+
+def _locked(cycle: Cycle) -> Cycle:
+    """The cycle re-read under a row lock, so two transitions cannot both pass the state check."""
+    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+def _require_state(cycle: Cycle, allowed: Iterable[str], doing: str) -> None:
+    allowed = list(allowed)
+    if cycle.state not in allowed:
+        raise Conflict(
+            f"cannot {doing}: the cycle is {cycle.state}, not {' or '.join(allowed)}",
+        )
+
+
+def _move(cycle: Cycle, by: User, to: State, action: str, **extra: Any) -> Cycle:
+    before = cycle.state
+    cycle.state = to
+    for k, v in extra.items():
+        setattr(cycle, k, v)
+    cycle.save()
+    audit_record(
+        by=by,
+        action=action,
+        obj=cycle,
+        before={"state": before},
+        after={"state": cycle.state},
+        cycle_id=cycle.pk,
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    by: User,
+    name: str,
+    scheme_version: SchemeVersion,
+    period: str,
+    teams: Iterable[Team] = (),
+    agents: Iterable[Agent] = (),
+) -> Cycle:
+    """A draft cycle; its agents are the teams' agents now plus the ones named."""
+    require_hr(by, "create cycles")
+    scheme = scheme_of(scheme_version)
+    try:
+        p = Period.parse(period)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    if p.kind != scheme.period:
+        raise Invalid(f"the scheme {scheme.id} is scored per {scheme.period}; {p} is a {p.kind}")
+    team_list = list(teams)
+    pinned = {a.pk: a for a in agents}
+    for a in Agent.objects.filter(team__in=team_list):
+        pinned[a.pk] = a
+    if not pinned:
+        raise Invalid("a cycle needs at least one agent (name teams or agents)")
+    cycle = Cycle.objects.create(
+        name=name.strip() or f"{scheme.name} {p}",
+        scheme_version=scheme_version,
+        period=str(p),
+        created_by=signed_in(by),
+    )
+    cycle.teams.set(team_list)
+    cycle.agents.set(list(pinned.values()))
+    audit_record(
+        by=by,
+        action="cycle.create",
+        obj=cycle,
+        after={
+            "scheme": str(scheme_version),
+            "period": cycle.period,
+            "teams": sorted(t.name for t in team_list),
+            "agents": sorted(a.agent_id for a in pinned.values()),
+        },
+        cycle_id=cycle.pk,
+    )
+    return cycle
+
+
+def _file_list(cycle: Cycle) -> list[dict[str, Any]]:
+    return [
+        {"name": n, "sha256": h, "size": s}
+        for n, h, s in cycle.files.order_by("name").values_list("name", "sha256", "size")
+    ]
+
+
+@transaction.atomic
+def cycle_import_data(*, cycle: Cycle, by: User, files: Mapping[str, bytes]) -> Cycle:
+    """Store input files (replacing files of the same name) and check that they can be read.
+
+    Input tables are read at once, so a bad cell is reported now with its file, row and
+    column; nothing is stored when any file has an error. Raw events are read by the
+    computation.
+    """
+    require_hr(by, "import data")
+    cycle = _locked(cycle)
+    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), "import data")
+    names = {check_file_name(n): content for n, content in files.items()}
+    before = _file_list(cycle)
+    stored = {f.name: bytes(f.content) for f in cycle.files.all()}
+    stored.update(names)
+    from appraise.web.cycles.scoring import read_files
+
+    tables = {n: c for n, c in stored.items() if "/" not in n}
+    if tables:
+        read_files(scheme_of(cycle.scheme_version), Period.parse(cycle.period), tables)
+    for name, content in names.items():
+        CycleFile.objects.update_or_create(
+            cycle=cycle,
+            name=name,
+            defaults={
+                "content": content,
+                "size": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "uploaded_by": signed_in(by),
+            },
+        )
+    before_state = cycle.state
+    cycle.state = State.DATA_IMPORTED
+    cycle.inputs_changed_at = timezone.now()
+    cycle.save()
+    audit_record(
+        by=by,
+        action="cycle.import_data",
+        obj=cycle,
+        before={"state": before_state, "files": before},
+        after={"state": cycle.state, "files": _file_list(cycle)},
+        cycle_id=cycle.pk,
+    )
+    return cycle
+
+
+def _summary(rows: Iterable[Any]) -> dict[str, Any]:
+    return {
+        r.agent.agent_id: {
+            "total": None if r.total is None else str(r.total.normalize()),
+            "grade": r.grade or None,
+            "rank": r.rank,
+            "version": r.version,
+        }
+        for r in rows
+    }
+
+
+def _fields(r: AgentResult, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "data": data,
+        "eligible": r.eligible,
+        "total": r.total,
+        "grade": r.grade or "",
+        "computed_grade": r.grade or "",
+        "rank": r.rank,
+        "level": r.level or "",
+        "pay_total": r.pay_total,
+        "flags": list(r.flags),
+    }
+
+
+def _apply_override(fields: dict[str, Any], override: GradeOverride | None) -> dict[str, Any]:
+    if override is None:
+        return fields
+    data = dict(fields["data"])
+    data["grade"] = override.grade
+    data["calibration"] = {"grade": override.grade, "note": override.note}
+    return {**fields, "data": data, "grade": override.grade}
+
+
+def _store_gaps(cycle: Cycle, outcome: CycleScore) -> None:
+    from appraise.web.interviews.models import GapFlag, GapStatus
+
+    agents = {a.agent_id: a for a in cycle.agents.all()}
+    flagged = {a: g for a, g in outcome.gaps.items() if g.grades_apart >= 1}
+    for flag in GapFlag.objects.filter(cycle=cycle).select_related("agent"):
+        if flag.agent.agent_id not in flagged and flag.status != GapStatus.CLEARED:
+            flag.status = GapStatus.CLEARED
+            flag.save(update_fields=["status", "updated_at"])
+    for agent_id, gap in flagged.items():
+        flag, _ = GapFlag.objects.get_or_create(
+            cycle=cycle,
+            agent=agents[agent_id],
+            defaults={"grades_apart": gap.grades_apart},
+        )
+        flag.self_total = gap.self_total
+        flag.self_grade = gap.self_grade or ""
+        flag.supervisor_total = gap.supervisor_total
+        flag.supervisor_grade = gap.supervisor_grade or ""
+        flag.grades_apart = gap.grades_apart
+        if flag.status == GapStatus.CLEARED:
+            flag.status = GapStatus.OPEN
+        flag.save()
+
+
+def _score_or_fail(cycle: Cycle, progress: Progress) -> CycleScore:
+    try:
+        return score_cycle(cycle, progress)
+    except ValueError as exc:  # a period or scheme the engine rejects as a whole
+        raise ProblemsError([Problem("error", "bad_cycle", str(exc))]) from None
+
+
+@transaction.atomic
+def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cycle:
+    """Compute metrics and scores; before publication the results are replaced in place.
+
+    Each computation writes one audit entry with every agent's total and grade before and after.
+    """
+    require_hr(by, "compute results")
+    cycle = _locked(cycle)
+    _require_state(cycle, BEFORE_PUBLICATION, "compute (after publication, re-score instead)")
+    from appraise.web.evaluations.models import Result
+
+    outcome = _score_or_fail(cycle, progress)
+    progress(90, "saving results")
+    agents = {a.agent_id: a for a in cycle.agents.all()}
+    overrides = {o.agent_id: o for o in GradeOverride.objects.filter(cycle=cycle)}
+    current = Result.objects.filter(cycle=cycle, is_current=True).select_related("agent")
+    before = _summary(current)
+    by_agent = {r.agent.agent_id: r for r in current}
+    for r in outcome.run.results:
+        agent = agents.get(r.agent_id)
+        if agent is None:
+            continue
+        fields = _apply_override(_fields(r, result_dict(r)), overrides.get(agent.pk))
+        row = by_agent.pop(r.agent_id, None)
+        if row is None:
+            Result.objects.create(
+                cycle=cycle, agent=agent, created_by=_user(by), reason="compute", **fields
+            )
+        else:
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.created_by = _user(by)
+            row.save()
+    Result.objects.filter(pk__in=[r.pk for r in by_agent.values()]).delete()
+    _store_gaps(cycle, outcome)
+    cycle.computed_at = timezone.now()
+    cycle.warnings = [p.as_dict() for p in outcome.warnings]
+    cycle.save(update_fields=["computed_at", "warnings"])
+    after = _summary(Result.objects.filter(cycle=cycle, is_current=True).select_related("agent"))
+    audit_record(
+        by=by, action="cycle.compute", obj=cycle, before=before, after=after, cycle_id=cycle.pk
+    )
+    progress(100, "done")
+    return cycle
+
+
+def _user(by: User) -> Any:
+    return signed_in(by)
+
+
+@transaction.atomic
+def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _quiet) -> list[Any]:
+    """Score a published cycle again; every agent whose result changed gets a new version.
+
+    The earlier version is kept (no longer current); the new one is published at once. Ranks
+    may move for agents other than the one whose input changed, so every agent is compared.
+    Returns the new versions.
+    """
+    require_hr(by, "re-score a published cycle")
+    cycle = _locked(cycle)
+    _require_state(cycle, AFTER_PUBLICATION, "re-score")
+    from appraise.web.evaluations.models import Result
+
+    outcome = _score_or_fail(cycle, progress)
+    overrides = {o.agent_id: o for o in GradeOverride.objects.filter(cycle=cycle)}
+    current = {
+        r.agent.agent_id: r
+        for r in Result.objects.filter(cycle=cycle, is_current=True).select_related("agent")
+    }
+    agents = {a.agent_id: a for a in cycle.agents.all()}
+    now = timezone.now()
+    created: list[Any] = []
+    for r in outcome.run.results:
+        agent = agents.get(r.agent_id)
+        if agent is None:
+            continue
+        fields = _apply_override(_fields(r, result_dict(r)), overrides.get(agent.pk))
+        old = current.get(r.agent_id)
+        if old is not None and old.data == fields["data"] and old.grade == fields["grade"]:
+            continue
+        if old is not None:
+            old.is_current = False
+            old.save(update_fields=["is_current"])
+        new = Result.objects.create(
+            cycle=cycle,
+            agent=agent,
+            version=(old.version + 1) if old else 1,
+            is_current=True,
+            published_at=now,
+            created_by=_user(by),
+            reason=reason[:200],
+            **fields,
+        )
+        audit_record(
+            by=by,
+            action="result.rescore",
+            obj=new,
+            before=_summary([old])[agent.agent_id] if old else None,
+            after=_summary([new])[agent.agent_id],
+            cycle_id=cycle.pk,
+            note=reason,
+        )
+        created.append(new)
+    cycle.computed_at = now
+    cycle.warnings = [p.as_dict() for p in outcome.warnings]
+    cycle.save(update_fields=["computed_at", "warnings"])
+    return created
+
+
+def _require_fresh(cycle: Cycle, doing: str) -> None:
+    if cycle.results_stale:
+        raise Conflict(
+            f"cannot {doing}: inputs changed since the last computation; compute first",
+            code="results_stale",
+        )
+
+
+@transaction.atomic
+def cycle_open_self_assessment(*, cycle: Cycle, by: User) -> Cycle:
+    require_hr(by, "open self-assessment")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.DATA_IMPORTED], "open self-assessment")
+    if cycle.computed_at is None:
+        raise Conflict(
+            "cannot open self-assessment: compute the results first", code="not_computed"
+        )
+    return _move(cycle, by, State.SELF_ASSESSMENT, "cycle.open_self_assessment")
+
+
+@transaction.atomic
+def cycle_open_supervisor_rating(*, cycle: Cycle, by: User) -> Cycle:
+    require_hr(by, "open supervisor rating")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.SELF_ASSESSMENT], "open supervisor rating")
+    return _move(cycle, by, State.SUPERVISOR_RATING, "cycle.open_supervisor_rating")
+
+
+@transaction.atomic
+def cycle_open_indirect_audit(*, cycle: Cycle, by: User) -> Cycle:
+    require_hr(by, "open the indirect supervisors' audit")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.SUPERVISOR_RATING], "open the audit")
+    _require_fresh(cycle, "open the audit")
+    return _move(cycle, by, State.INDIRECT_AUDIT, "cycle.open_indirect_audit")
+
+
+def cycle_teams(cycle: Cycle) -> list[Team]:
+    """The teams of the cycle's agents: each needs its indirect supervisor's confirmation."""
+    return list(Team.objects.filter(agents__cycles=cycle).distinct().order_by("name"))
+
+
+@transaction.atomic
+def cycle_confirm_team(*, cycle: Cycle, team: Team, by: User, note: str = "") -> TeamConfirmation:
+    """The indirect supervisor (or HR) confirms one team's results (间接上级审核)."""
+    require(
+        is_hr(by) or is_indirect_supervisor(by, team),
+        "only the team's indirect supervisor or HR may confirm its results",
+    )
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.INDIRECT_AUDIT], "confirm a team")
+    if team not in cycle_teams(cycle):
+        raise Invalid(f"team {team.name} has no agent in this cycle")
+    confirmation, _ = TeamConfirmation.objects.update_or_create(
+        cycle=cycle, team=team, defaults={"confirmed_by": _user(by), "note": note}
+    )
+    audit_record(
+        by=by,
+        action="cycle.confirm_team",
+        obj=cycle,
+        after={"team": team.name, "note": note},
+        cycle_id=cycle.pk,
+    )
+    return confirmation
+
+
+@transaction.atomic
+def cycle_open_calibration(*, cycle: Cycle, by: User) -> Cycle:
+    require_hr(by, "open calibration")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.INDIRECT_AUDIT], "open calibration")
+    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
+    missing = [t.name for t in cycle_teams(cycle) if t.pk not in confirmed]
+    if missing:
+        raise Conflict(
+            f"cannot open calibration: not yet confirmed by their indirect supervisor: "
+            f"{', '.join(missing)}",
+            code="not_confirmed",
+        )
+    return _move(cycle, by, State.CALIBRATION, "cycle.open_calibration")
+
+
+@transaction.atomic
+def cycle_calibrate(*, cycle: Cycle, by: User, agent: Agent, grade: str, note: str) -> Any:
+    """HR sets an agent's grade against the distribution quotas, with the reason."""
+    require_hr(by, "calibrate grades")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.CALIBRATION], "calibrate")
+    from appraise.web.evaluations.models import Result
+
+    names = [g.name for g in scheme_of(cycle.scheme_version).grades]
+    if grade not in names:
+        raise Invalid(f'"{grade}" is not a grade of the scheme ({", ".join(names)})')
+    if not note.strip():
+        raise Invalid("a calibration needs a reason")
+    result = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
+    if result is None:
+        raise Invalid(f"agent {agent.agent_id} has no result in this cycle")
+    before = {"grade": result.grade}
+    GradeOverride.objects.update_or_create(
+        cycle=cycle, agent=agent, defaults={"grade": grade, "note": note, "set_by": _user(by)}
+    )
+    data = dict(result.data)
+    data["grade"] = grade
+    data["calibration"] = {"grade": grade, "note": note}
+    result.data = data
+    result.grade = grade
+    result.save(update_fields=["data", "grade"])
+    audit_record(
+        by=by,
+        action="result.calibrate",
+        obj=result,
+        before=before,
+        after={"grade": grade},
+        cycle_id=cycle.pk,
+        note=note,
+    )
+    return result
+
+
+@transaction.atomic
+def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
+    """Results become visible to the agents and never change in place again."""
+    require_hr(by, "publish results")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.CALIBRATION], "publish")
+    _require_fresh(cycle, "publish")
+    from appraise.web.evaluations.models import Result
+
+    now = timezone.now()
+    Result.objects.filter(cycle=cycle, is_current=True).update(published_at=now)
+    return _move(cycle, by, State.PUBLISHED, "cycle.publish", published_at=now)
+
+
+@transaction.atomic
+def cycle_open_interviews(*, cycle: Cycle, by: User) -> Cycle:
+    require_hr(by, "open interviews")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.PUBLISHED], "open interviews")
+    return _move(cycle, by, State.INTERVIEWS, "cycle.open_interviews")
+
+
+@transaction.atomic
+def cycle_open_appeal_window(*, cycle: Cycle, by: User, days: int = 7) -> Cycle:
+    require_hr(by, "open the appeal window")
+    if not 1 <= days <= 90:
+        raise Invalid("the appeal window is 1 to 90 days")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.INTERVIEWS], "open the appeal window")
+    deadline = timezone.now() + timedelta(days=days)
+    return _move(
+        cycle, by, State.APPEAL_WINDOW, "cycle.open_appeal_window", appeal_deadline=deadline
+    )
+
+
+@transaction.atomic
+def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
+    require_hr(by, "close cycles")
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.APPEAL_WINDOW], "close")
+    from appraise.web.appeals.models import OPEN_STATES, Appeal
+
+    open_appeals = Appeal.objects.filter(cycle=cycle, state__in=OPEN_STATES).count()
+    if open_appeals:
+        raise Conflict(
+            f"cannot close: {open_appeals} appeal(s) are still open", code="open_appeals"
+        )
+    return _move(cycle, by, State.CLOSED, "cycle.close", closed_at=timezone.now())
+
+
+def state_index(state: str) -> int:
+    return STATE_ORDER.index(state)
+
+
+def mark_inputs_changed(cycle: Cycle) -> None:
+    Cycle.objects.filter(pk=cycle.pk).update(inputs_changed_at=timezone.now())
+    cycle.refresh_from_db(fields=["inputs_changed_at"])
+
+
+def cycle_import_start(
+    *, cycle: Cycle, by: User, files: Mapping[str, bytes], compute: bool = True
+) -> Any:
+    """Check who and when, then import (and compute) as a background task; returns the Task."""
+    from appraise.web.tasks.services import task_enqueue
+
+    require_hr(by, "import data")
+    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), "import data")
+    names = {check_file_name(n): c for n, c in files.items()}
+    return task_enqueue(
+        kind="cycle_import", by=by, cycle=cycle, params={"compute": compute}, files=names
+    )
+
+
+def cycle_compute_start(*, cycle: Cycle, by: User) -> Any:
+    """Check who and when, then compute as a background task; returns the Task."""
+    from appraise.web.tasks.services import task_enqueue
+
+    require_hr(by, "compute results")
+    _require_state(cycle, BEFORE_PUBLICATION, "compute (after publication, re-score instead)")
+    return task_enqueue(kind="cycle_compute", by=by, cycle=cycle)

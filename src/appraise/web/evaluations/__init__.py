@@ -1,0 +1,1 @@
+"""Ratings entered in the app, and the results of scoring a cycle (versioned once published)."""

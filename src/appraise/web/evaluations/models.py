@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from appraise.web.cycles.models import Cycle
+from appraise.web.org.models import Agent
+
+
+class Rating(models.Model):
+    """A rating entered in the app for one indicator of one agent by one rater role.
+
+    ``role`` is a rater role id of the scheme (``supervisor``), or ``self``. ``value`` is kept
+    as written (a number or a level name); the scheme engine reads it exactly as a file cell.
+    One row per role: a later entry replaces the value, and the audit log keeps the earlier one.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="ratings")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="ratings")
+    indicator = models.CharField(max_length=100)
+    role = models.CharField(max_length=50)
+    value = models.CharField(max_length=100)
+    note = models.TextField(blank=True)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agent__agent_id", "indicator", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "agent", "indicator", "role"], name="rating_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent.agent_id} {self.indicator} {self.role}={self.value}"
+
+
+class Result(models.Model):
+    """One version of one agent's result in one cycle.
+
+    ``data`` is the engine's ``result_dict`` (every indicator with its explanation); the columns
+    beside it are copies for queries. Before publication the current version is replaced in
+    place by each computation; once published it is never changed: a re-score adds version
+    n + 1 and the earlier version stays, no longer current.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="results")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="results")
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField()
+    eligible = models.BooleanField(default=True)
+    total = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    grade = models.CharField(max_length=100, blank=True)
+    computed_grade = models.CharField(max_length=100, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    level = models.CharField(max_length=100, blank=True)
+    pay_total = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "rank", "agent__agent_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "agent", "version"], name="result_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "agent"],
+                condition=models.Q(is_current=True),
+                name="result_one_current",
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "is_current", "grade"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.agent.agent_id} v{self.version}"

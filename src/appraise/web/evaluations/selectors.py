@@ -1,0 +1,101 @@
+"""Reads of ratings and results, scoped by permissions.
+
+An agent sees their own results only once published; supervisors see their teams' results as
+they are computed; HR sees everything.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from appraise.web.cycles.models import Cycle
+from appraise.web.errors import NotFound
+from appraise.web.evaluations.models import Rating, Result
+from appraise.web.org.models import Agent
+from appraise.web.permissions import User, agent_of, can_see_agent, is_hr, led_teams
+
+
+def _visible(user: User, qs: QuerySet[Result]) -> QuerySet[Result]:
+    if not user.is_authenticated:
+        return qs.none()
+    if is_hr(user):
+        return qs
+    from django.db.models import Q
+
+    team_ids = list(led_teams(user).values_list("id", flat=True))
+    me = agent_of(user)
+    cond = Q(agent__team_id__in=team_ids)
+    if me is not None:
+        cond |= Q(agent=me, published_at__isnull=False)
+    return qs.filter(cond)
+
+
+def result_list_mine(*, user: User) -> QuerySet[Result]:
+    """The person's own published results, newest period first (the trend chart reads these)."""
+    me = agent_of(user)
+    if me is None:
+        return Result.objects.none()
+    return (
+        Result.objects.filter(agent=me, is_current=True, published_at__isnull=False)
+        .select_related("cycle", "agent", "agent__team")
+        .order_by("-cycle__period", "cycle__name")
+    )
+
+
+def result_list_team(*, user: User, cycle: Cycle | None = None) -> QuerySet[Result]:
+    """Current results of the teams the person leads (all teams for HR)."""
+    if is_hr(user):
+        qs = Result.objects.filter(is_current=True)
+    else:
+        teams = led_teams(user)
+        qs = Result.objects.filter(is_current=True, agent__team__in=teams)
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    return qs.select_related("cycle", "agent", "agent__team").order_by(
+        "cycle", "rank", "agent__agent_id"
+    )
+
+
+def result_list_cycle(*, user: User, cycle: Cycle) -> QuerySet[Result]:
+    """Current results of one cycle that the person may see."""
+    qs = Result.objects.filter(cycle=cycle, is_current=True)
+    return (
+        _visible(user, qs)
+        .select_related("agent", "agent__team")
+        .order_by("rank", "agent__agent_id")
+    )
+
+
+def result_get(*, user: User, cycle: Cycle, agent_id: str) -> Result:
+    found = result_list_cycle(user=user, cycle=cycle).filter(agent__agent_id=agent_id).first()
+    if found is None:
+        raise NotFound(f"no result for {agent_id} in this cycle")
+    return found
+
+
+def result_history(*, user: User, cycle: Cycle, agent_id: str) -> QuerySet[Result]:
+    """Every version of one agent's result in a cycle, newest first (earlier ones kept)."""
+    qs = Result.objects.filter(cycle=cycle, agent__agent_id=agent_id)
+    found = _visible(user, qs).select_related("agent").order_by("-version")
+    if not found.exists():
+        raise NotFound(f"no result for {agent_id} in this cycle")
+    return found
+
+
+def rating_list(*, user: User, cycle: Cycle, agent: Agent | None = None) -> QuerySet[Rating]:
+    """Ratings the person may see: their own agent's, their teams', or all for HR."""
+    qs = Rating.objects.filter(cycle=cycle).select_related("agent", "rater")
+    if agent is not None:
+        if not can_see_agent(user, agent):
+            raise NotFound(f"no agent {agent.agent_id}")
+        qs = qs.filter(agent=agent)
+    if is_hr(user):
+        return qs
+    from django.db.models import Q
+
+    team_ids = list(led_teams(user).values_list("id", flat=True))
+    me = agent_of(user)
+    cond = Q(agent__team_id__in=team_ids)
+    if me is not None:
+        cond |= Q(agent=me)
+    return qs.filter(cond)

@@ -1,0 +1,132 @@
+"""Entering ratings: self-assessment by the agent, ratings by the direct supervisor, and
+HR's correction of an input after an upheld appeal."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from appraise.schemes.model import LevelsRule, RatedRule
+from appraise.schemes.validate import all_indicators
+from appraise.web.audit.services import audit_record
+from appraise.web.cycles.models import Cycle, State
+from appraise.web.cycles.scoring import SELF, rater_roles
+from appraise.web.cycles.services import AFTER_PUBLICATION, BEFORE_PUBLICATION, mark_inputs_changed
+from appraise.web.errors import Conflict, Invalid, NotFound
+from appraise.web.evaluations.models import Rating
+from appraise.web.org.models import Agent
+from appraise.web.permissions import (
+    User,
+    can_see_agent,
+    is_direct_supervisor,
+    is_hr,
+    is_self,
+    require,
+    signed_in,
+)
+from appraise.web.schemes.services import scheme_of
+
+
+def _check_value(cycle: Cycle, indicator: str, value: str) -> str:
+    scheme = scheme_of(cycle.scheme_version)
+    node = next((n for n, _ in all_indicators(scheme) if n.id == indicator), None)
+    if node is None or not isinstance(node.rule, RatedRule | LevelsRule):
+        raise Invalid(f'"{indicator}" is not a rated indicator of {scheme.id}')
+    text = value.strip()
+    if isinstance(node.rule, LevelsRule):
+        names = [lv.name for lv in node.rule.levels]
+        if text not in names and not any(text in lv.aliases for lv in node.rule.levels):
+            raise Invalid(f'"{node.name}" takes one of {"/".join(names)}, not "{text}"')
+        return text
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise Invalid(f'"{node.name}" takes a number, not "{text}"') from None
+    if not number.is_finite() or not node.rule.min <= number <= node.rule.max:
+        raise Invalid(f'"{node.name}" is rated {node.rule.min}..{node.rule.max}; {text} is outside')
+    return text
+
+
+def _appeal_allows(cycle: Cycle, agent: Agent) -> bool:
+    from appraise.web.appeals.models import Appeal, AppealState
+
+    return Appeal.objects.filter(cycle=cycle, agent=agent, state=AppealState.UPHELD).exists()
+
+
+def _reassessing(cycle: Cycle, agent: Agent) -> bool:
+    from appraise.web.interviews.models import GapFlag, GapStatus
+
+    return GapFlag.objects.filter(cycle=cycle, agent=agent, status=GapStatus.REASSESS).exists()
+
+
+@transaction.atomic
+def rating_set(
+    *,
+    cycle: Cycle,
+    agent: Agent,
+    indicator: str,
+    role: str,
+    value: str,
+    by: User,
+    note: str = "",
+) -> Rating:
+    """Enter or change one rating.
+
+    - ``self``: the agent, during self-assessment, or later when the supervisor asked for a
+      re-assessment because of a grade gap;
+    - any other rater role of the scheme: the agent's direct supervisor, during supervisor
+      rating (or HR on their behalf);
+    - after publication: HR only, and only for an agent with an upheld appeal; re-score next.
+    """
+    if not can_see_agent(by, agent) or not cycle.agents.filter(pk=agent.pk).exists():
+        raise NotFound(f"no agent {agent.agent_id} in this cycle")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    roles = rater_roles(scheme_of(cycle.scheme_version))
+    if role not in roles:
+        raise Invalid(f'"{role}" is not a rater role of this scheme ({", ".join(roles)})')
+    if cycle.state in AFTER_PUBLICATION:
+        require(is_hr(by), "after publication only HR may change an input")
+        if not _appeal_allows(cycle, agent):
+            raise Conflict(
+                "published inputs change only after an upheld appeal", code="no_upheld_appeal"
+            )
+    elif role == SELF:
+        require(is_self(by, agent), "only the agent enters their self-assessment")
+        if cycle.state != State.SELF_ASSESSMENT and not (
+            cycle.state == State.SUPERVISOR_RATING and _reassessing(cycle, agent)
+        ):
+            raise Conflict(f"self-assessment is not open (the cycle is {cycle.state})")
+    else:
+        require(
+            is_direct_supervisor(by, agent) or is_hr(by),
+            "only the agent's direct supervisor or HR enters this rating",
+        )
+        if cycle.state != State.SUPERVISOR_RATING:
+            raise Conflict(f"supervisor rating is not open (the cycle is {cycle.state})")
+    if cycle.state not in (*BEFORE_PUBLICATION, *AFTER_PUBLICATION):
+        raise Conflict(f"ratings cannot change in state {cycle.state}")
+    text = _check_value(cycle, indicator, value)
+    rating = Rating.objects.filter(cycle=cycle, agent=agent, indicator=indicator, role=role).first()
+    before = None if rating is None else {"value": rating.value, "rater": _name(rating)}
+    if rating is None:
+        rating = Rating(cycle=cycle, agent=agent, indicator=indicator, role=role)
+    rating.value = text
+    rating.note = note
+    rating.rater = signed_in(by)
+    rating.save()
+    mark_inputs_changed(cycle)
+    audit_record(
+        by=by,
+        action="rating.set",
+        obj=rating,
+        before=before,
+        after={"value": text, "rater": _name(rating)},
+        cycle_id=cycle.pk,
+        note=note,
+    )
+    return rating
+
+
+def _name(rating: Rating) -> str | None:
+    return rating.rater.username if rating.rater else None

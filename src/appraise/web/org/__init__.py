@@ -1,0 +1,1 @@
+"""Teams, agents and the four roles (agent, supervisor, HR, admin)."""

@@ -1,0 +1,1 @@
+"""Scheme versions: the YAML text of a scheme, validated by the engine, never edited in place."""

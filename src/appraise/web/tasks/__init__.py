@@ -1,0 +1,1 @@
+"""Background tasks (imports, computation) with status and progress; no broker needed."""

@@ -1,0 +1,24 @@
+"""Tasks are seen by the person who started them and by HR."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from appraise.web.errors import NotFound
+from appraise.web.permissions import User, is_hr
+from appraise.web.tasks.models import Task
+
+
+def task_list(*, user: User) -> QuerySet[Task]:
+    if not user.is_authenticated:
+        return Task.objects.none()
+    if is_hr(user):
+        return Task.objects.all()
+    return Task.objects.filter(created_by_id=user.pk)
+
+
+def task_get(*, user: User, pk: int) -> Task:
+    found = task_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no task {pk}")
+    return found
