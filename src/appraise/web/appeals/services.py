@@ -9,7 +9,7 @@ from django.utils import timezone
 from appraise.web.appeals.models import OPEN_STATES, Appeal, AppealState
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.services import cycle_rescore
+from appraise.web.cycles.services import cycle_rescore, lock_cycle
 from appraise.web.errors import Conflict, Invalid
 from appraise.web.evaluations.models import Result
 from appraise.web.permissions import (
@@ -34,7 +34,7 @@ def appeal_file(*, cycle: Cycle, by: User, reasons: str) -> Appeal:
     me = agent_of(by)
     require(me is not None, "only an appraised agent may appeal")
     assert me is not None
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    lock_cycle(cycle)
     if cycle.state != State.APPEAL_WINDOW or (
         cycle.appeal_deadline is not None and timezone.now() > cycle.appeal_deadline
     ):

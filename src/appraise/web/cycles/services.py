@@ -58,9 +58,18 @@ def _quiet(_: int, __: str) -> None:
     return None
 
 
-def _locked(cycle: Cycle) -> Cycle:
-    """The cycle re-read under a row lock, so two transitions cannot both pass the state check."""
-    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+def lock_cycle(cycle: Cycle) -> Cycle:
+    """Lock the cycle's row and re-read it into the caller's object.
+
+    Two transitions then cannot both pass the state check, and the caller's object shows the
+    state the service leaves it in.
+    """
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk").first()
+    cycle.refresh_from_db()
+    return cycle
+
+
+_locked = lock_cycle
 
 
 def _require_state(cycle: Cycle, allowed: Iterable[str], doing: str) -> None:

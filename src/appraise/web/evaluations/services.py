@@ -12,7 +12,12 @@ from appraise.schemes.validate import all_indicators
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.cycles.scoring import SELF, rater_roles
-from appraise.web.cycles.services import AFTER_PUBLICATION, BEFORE_PUBLICATION, mark_inputs_changed
+from appraise.web.cycles.services import (
+    AFTER_PUBLICATION,
+    BEFORE_PUBLICATION,
+    lock_cycle,
+    mark_inputs_changed,
+)
 from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.evaluations.models import Rating
 from appraise.web.org.models import Agent
@@ -81,7 +86,7 @@ def rating_set(
     """
     if not can_see_agent(by, agent) or not cycle.agents.filter(pk=agent.pk).exists():
         raise NotFound(f"no agent {agent.agent_id} in this cycle")
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    lock_cycle(cycle)
     roles = rater_roles(scheme_of(cycle.scheme_version))
     if role not in roles:
         raise Invalid(f'"{role}" is not a rater role of this scheme ({", ".join(roles)})')

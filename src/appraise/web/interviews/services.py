@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import STATE_ORDER, Cycle, State
+from appraise.web.cycles.services import lock_cycle
 from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.interviews.models import GapFlag, GapStatus, InterviewRecord
 from appraise.web.org.models import Agent
@@ -31,6 +32,7 @@ def interview_write(
     if not can_see_agent(by, agent) or not cycle.agents.filter(pk=agent.pk).exists():
         raise NotFound(f"no agent {agent.agent_id} in this cycle")
     require(is_direct_supervisor(by, agent), "only the direct supervisor writes the interview")
+    lock_cycle(cycle)
     if not _FIRST <= STATE_ORDER.index(cycle.state) <= _LAST:
         raise Conflict(f"interviews are not held while the cycle is {cycle.state}")
     if not content.strip():
