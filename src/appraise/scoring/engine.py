@@ -110,8 +110,10 @@ def _score(
     for node in _leaf_order(scheme):
         outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
         for agent_id, out in outcomes.items():
-            ctx.problems.extend(out.problems)
-            money[agent_id].extend(out.money)
+            if out.problems:
+                ctx.problems.extend(out.problems)
+            if out.money:
+                money[agent_id].extend(out.money)
             score = out.score
             explain = out.explain
             if score is None and not out.problems:
@@ -396,7 +398,8 @@ class TreePlan:
                 )
             pct = weighted / weight * 100 if weight else None
             if not me.explain:
-                me.explain = t["category"].format(x=fmt(weighted), w=fmt(weight), p=fmt(pct, 2))
+                w_text = st.info.weight_text if st.info.weight is not None else fmt(weight)
+                me.explain = t["category"].format(x=fmt(weighted), w=w_text, p=fmt(pct, 2))
             me.weight = weight
             me.score = pct
             me.weighted = weighted if st.node.counts else _ZERO
@@ -415,6 +418,8 @@ class NodeInfo:
     full: Decimal | None
     # The explanation "95 分 ÷ 满分 100 × 权重 10% = 9.5" between the score and the result.
     weighted_middle: str
+    # The weight in points, as text.
+    weight_text: str
 
 
 def _node_info(scheme: Scheme) -> dict[str, NodeInfo]:
@@ -425,5 +430,6 @@ def _node_info(scheme: Scheme) -> dict[str, NodeInfo]:
         wtext = n.weight if isinstance(n.weight, str) else fmt(n.weight)
         # The template reads "{s}<middle>{x}"; cut it around the two per-agent numbers.
         middle = template.format(s="\0", f=fmt(full), w=wtext, x="\0").split("\0")[1]
-        out[n.id] = NodeInfo(weight_points(n, scheme.full_score), full, middle)
+        points = weight_points(n, scheme.full_score)
+        out[n.id] = NodeInfo(points, full, middle, fmt(points))
     return out

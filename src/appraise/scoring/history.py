@@ -21,6 +21,8 @@ from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
 from appraise.scoring.variables import agent_env
 
+_RESULT = frozenset({"total", "grade", "rank", "count", "level"})
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -96,7 +98,12 @@ def apply_consequences(
         for p in periods:
             if p is None:
                 if current is None:
-                    current = agent_env(scheme, ctx.agents[r.agent_id], scores)
+                    # Most conditions read only the result; metrics are copied in when needed.
+                    current = (
+                        agent_env(scheme, ctx.agents[r.agent_id], scores)
+                        if any(q.rule.when.names - _RESULT for q in plans)
+                        else dict(scheme.constants)
+                    )
                     current.update(
                         total=r.total,
                         grade=r.grade,

@@ -17,7 +17,7 @@ def _value(
 ) -> Decimal | None:
     if rule.of is not None:
         return scores.get(rule.of)
-    src, _ = metric_input(node, rule.metric, data)
+    src = metric_input(node, rule.metric, data)
     if src is None or not isinstance(src.value, Decimal):
         return None
     return src.value

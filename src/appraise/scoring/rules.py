@@ -236,17 +236,12 @@ def _show(v: Decimal | str) -> str:
 # ----------------------------------------------------------------------------------- metrics
 
 
-def metric_input(
-    node: Indicator, metric: str | None, data: AgentData
-) -> tuple[Sourced | None, str]:
+def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Sourced | None:
     """The value a metric rule reads: given directly for the indicator, or the metric."""
     direct = data.direct.get(node.id)
     if direct is not None:
-        return direct, where(direct.source)
-    if metric is None:
-        return None, ""
-    m = data.metrics.get(metric)
-    return m, where(m.source) if m is not None else ""
+        return direct
+    return data.metrics.get(metric) if metric is not None else None
 
 
 def _numeric(node: Indicator, src: Sourced) -> tuple[Decimal | None, Problem | None]:
@@ -257,7 +252,7 @@ def _numeric(node: Indicator, src: Sourced) -> tuple[Decimal | None, Problem | N
 
 def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outcome:
     t = T[lang]
-    src, origin = metric_input(node, rule.metric, data)
+    src = metric_input(node, rule.metric, data)
     if src is None:
         return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
     value, problem = _numeric(node, src)
@@ -269,20 +264,20 @@ def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outco
             return Outcome(
                 value,
                 band.score,
-                t["band"].format(v=fmt(value), r=band.range, s=fmt(band.score), src=origin),
+                t["band"].format(v=fmt(value), r=band.range, s=fmt(band.score)),
             )
     if rule.otherwise is not None:
         return Outcome(
             value,
             rule.otherwise,
-            t["band_otherwise"].format(v=fmt(value), s=fmt(rule.otherwise), src=origin),
+            t["band_otherwise"].format(v=fmt(value), s=fmt(rule.otherwise)),
         )
     return Outcome(value, None, "", [_bad(src, f'{fmt(value)} is in no band of "{node.name}"')])
 
 
 def threshold(node: Indicator, rule: ThresholdRule, data: AgentData, lang: str) -> Outcome:
     t = T[lang]
-    src, origin = metric_input(node, rule.metric, data)
+    src = metric_input(node, rule.metric, data)
     if src is None:
         return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
     value, problem = _numeric(node, src)
@@ -292,9 +287,7 @@ def threshold(node: Indicator, rule: ThresholdRule, data: AgentData, lang: str) 
     hit = rule.range.contains(value)
     score = rule.score if hit else rule.otherwise
     key = "threshold_hit" if hit else "threshold_miss"
-    return Outcome(
-        value, score, t[key].format(v=fmt(value), r=rule.range, s=fmt(score), src=origin)
-    )
+    return Outcome(value, score, t[key].format(v=fmt(value), r=rule.range, s=fmt(score)))
 
 
 def _round(x: Decimal, how: str) -> Decimal:
@@ -307,7 +300,7 @@ def _round(x: Decimal, how: str) -> Decimal:
 
 def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Outcome:
     t = T[lang]
-    src, origin = metric_input(node, rule.metric, data)
+    src = metric_input(node, rule.metric, data)
     if src is None:
         return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
     value, problem = _numeric(node, src)
@@ -327,7 +320,7 @@ def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Out
         text = t["proportion"].format(v=fmt(value), g=fmt(goal), f=fmt(rule.full), s=fmt(score))
         if raw > cap:
             text += t["capped"].format(c=fmt(cap))
-        return Outcome(value, score, text + origin_suffix(origin, lang))
+        return Outcome(value, score, text)
     if rule.zero_below is not None and value < rule.zero_below:
         return Outcome(
             value, Decimal(0), t["zero_below"].format(v=fmt(value), z=fmt(rule.zero_below))
@@ -353,10 +346,6 @@ def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Out
             s=fmt(score),
         ),
     )
-
-
-def origin_suffix(origin: str, lang: str) -> str:
-    return f"({origin})" if origin and lang == "zh" else (f" ({origin})" if origin else "")
 
 
 # --------------------------------------------------------------------------------- incidents
