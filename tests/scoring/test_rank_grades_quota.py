@@ -227,3 +227,35 @@ def test_agent_with_no_data_scores_zero_with_a_warning(tmp_path: Path) -> None:
     out = by_id(run_)
     assert out["b"].total == D(0) and out["b"].grade == "不合格" and out["b"].rank == 2
     assert any(w.code == "missing_value" and "agent b" in w.message for w in run_.warnings)
+
+
+def test_month_to_date_and_month_end_for_daily_points(tmp_path: Path) -> None:
+    body = """
+period: day
+full_score: null
+indicators:
+  - {id: today, name: 当日积分, rule: {type: rated, max: 100}}
+  - id: month_bonus
+    name: 月底累计积分奖励
+    rule: {type: formula, expr: "(5 if coalesce(month_to_date, 0) + today >= 20 else 0) if month_end else 0"}
+"""
+    ratings = """
+        agent_id,period,indicator,rater_role,rater_id,value
+        a,2026-10-31,today,,sys,4
+        b,2026-10-31,today,,sys,4
+        a,2026-10-30,today,,sys,4
+        """
+    history = """
+        agent_id,period,total,grade,rank
+        a,2026-10-29,10,,
+        a,2026-10-30,6,,
+        a,2026-09-30,50,,
+        b,2026-10-30,3,,
+        """
+    out = by_id(run(tmp_path, body, "2026-10-31", ratings=ratings, history=history))
+    # 10-31 closes the month. a: 10 + 6 earlier this month (not September's 50) + 4 = 20 >= 20
+    # -> 4 + 5 = 9. b: 3 + 4 = 7 -> no bonus, 4.
+    assert out["a"].total == 9 and out["b"].total == 4
+    out = by_id(run(tmp_path, body, "2026-10-30", ratings=ratings, history=history))
+    # 10-30 does not close the month: no bonus for anyone.
+    assert out["a"].total == 4

@@ -38,6 +38,11 @@ ELIGIBILITY_NAMES = frozenset(
     {"tenure_months", "tenure_days", "hired_in_period", "hired_day", "position", "team"}
 )
 RESULT_NAMES = frozenset({"total", "grade", "rank", "count", "level", "points"})
+# Read from the history and the calendar: month_to_date, cumulative, month_end ...
+_LONGER = ("week", "month", "quarter", "year")
+BUILTIN_NAMES = frozenset(
+    [f"{k}_to_date" for k in _LONGER] + [f"{k}_end" for k in _LONGER] + ["cumulative"]
+)
 
 
 @dataclass
@@ -230,7 +235,7 @@ def _metric_names(c: Checked) -> list[Problem]:
     """Metrics named by rules and formulas must be in the catalog or declared by the scheme."""
     s = c.scheme
     ids = {node.id for node, _ in all_indicators(s)}
-    known = c.known_metrics | {m.id for m in s.metrics} | set(s.constants)
+    known = c.known_metrics | {m.id for m in s.metrics} | set(s.constants) | BUILTIN_NAMES
     out = []
 
     def need(name: str, node: Indicator, path: Path_) -> None:
@@ -497,6 +502,7 @@ def _names_allowed(
 ) -> list[Problem]:
     s = c.scheme
     known = allowed | set(s.constants) | c.known_metrics | {m.id for m in s.metrics}
+    known |= BUILTIN_NAMES
     known |= {node.id for node, _ in all_indicators(s)}
     return [
         c.problem("error", "unknown_name", f'{what} uses unknown name "{n}"', path)

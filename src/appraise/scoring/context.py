@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from appraise.inputs.names import normalize_name
 from appraise.inputs.records import Agent, HistoryEntry, Incident, Inputs, Rating, Source
-from appraise.periods import Period
+from appraise.periods import Period, PeriodKind
 from appraise.problems import Problem
 from appraise.schemes.model import BonusRule, DeductionRule, KindPoints, Scheme
 from appraise.schemes.validate import all_indicators
@@ -36,6 +36,8 @@ class AgentData:
     ratings: dict[str, list[Rating]] = field(default_factory=lambda: defaultdict(list))
     incidents: list[Incident] = field(default_factory=list)
     history: dict[str, HistoryEntry] = field(default_factory=dict)
+    # Names read from the history and the calendar (month_to_date, month_end ...).
+    builtins: dict[str, Decimal | bool | None] = field(default_factory=dict)
 
 
 def where(source: Source | None) -> str:
@@ -179,4 +181,39 @@ def build_context(
             data.metrics.setdefault(name, sourced)
         for name, sourced in center_direct.items():
             data.direct.setdefault(name, sourced)
+    flags = calendar_flags(period)
+    for data in agents.values():
+        data.builtins = {**flags, **to_date(period, data.history)}
     return Context(period, agents, dict(history_by_period), kinds, problems)
+
+
+_LONGER: tuple[PeriodKind, ...] = ("week", "month", "quarter", "year")  # see BUILTIN_NAMES
+
+
+def calendar_flags(period: Period) -> dict[str, Decimal | bool | None]:
+    """``month_end`` and the like: whether this period is the last of its week, month ...
+
+    A daily points scheme awards its weekly and monthly lists on the day that closes them.
+    """
+    return {f"{k}_end": Period.containing(period.start, k).end == period.end for k in _LONGER}
+
+
+def to_date(period: Period, history: dict[str, HistoryEntry]) -> dict[str, Decimal | bool | None]:
+    """Sums of the history's totals for earlier periods of the same kind: within this week,
+    month, quarter and year (``month_to_date``), and over all time (``cumulative``); null
+    where the history has none."""
+    earlier: list[tuple[Period, Decimal]] = []
+    for text, h in history.items():
+        try:
+            p = Period.parse(text)
+        except ValueError:
+            continue
+        if p.kind == period.kind and p < period and h.total is not None:
+            earlier.append((p, h.total))
+    out: dict[str, Decimal | bool | None] = {}
+    for k in _LONGER:
+        enclosing = Period.containing(period.start, k)
+        values = [t for p, t in earlier if enclosing.contains(p)]
+        out[f"{k}_to_date"] = sum(values, Decimal(0)) if values else None
+    out["cumulative"] = sum((t for _, t in earlier), Decimal(0)) if earlier else None
+    return out

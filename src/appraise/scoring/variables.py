@@ -16,6 +16,7 @@ def agent_env(
 ) -> dict[str, Value]:
     """Constants, every metric (None when missing) and the indicator scores computed so far."""
     env: dict[str, Value] = dict(scheme.constants)
+    env.update(data.builtins)
     for m in scheme.metrics:
         env[m.id] = None
     for name, v in data.metrics.items():
