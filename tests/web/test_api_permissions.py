@@ -85,6 +85,7 @@ class Case:
 # Placeholders in a body for the world's objects.
 CYCLE = "<cycle>"
 TEAM = "<team>"
+SCHEME = "<scheme>"
 
 
 def c(w: World) -> str:
@@ -126,7 +127,7 @@ CASES = [
         lambda w: "/api/cycles/",
         "sup1",
         403,
-        {"scheme_version": 1, "period": "2026-12"},
+        {"scheme_version": SCHEME, "period": "2026-12"},
     ),
     Case("cycle-detail", "GET", lambda w: f"{t1(w)}/", "b1", 404),
     Case("cycle-detail", "GET", lambda w: f"{t1(w)}/", "sup2", 404),
@@ -259,7 +260,11 @@ def test_the_wrong_person_is_refused(case: Case, world: World, api: Any) -> None
     client = api(getattr(world.people, case.who))
     url = case.url(world)
     body = {
-        k: {CYCLE: world.cycle.pk, TEAM: world.people.team1.pk}.get(v, v)
+        k: {
+            CYCLE: world.cycle.pk,
+            TEAM: world.people.team1.pk,
+            SCHEME: world.cycle.scheme_version_id,
+        }.get(v, v)
         if isinstance(v, str)
         else v
         for k, v in (case.body or {}).items()
