@@ -1,0 +1,29 @@
+"""The cycle command calls the same services, with the same checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from appraise.web.cycles.models import Cycle
+
+from .conftest import PAPER, People, ratings_csv
+
+
+def test_hr_imports_and_computes_from_the_shell(
+    people: People, cycle: Cycle, tmp_path: Path
+) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(ratings_csv(PAPER))
+    call_command("cycle", str(cycle.pk), "import", str(path), "--as", "hr")
+    call_command("cycle", str(cycle.pk), "compute", "--as", "hr")
+    cycle.refresh_from_db()
+    assert cycle.state == "data_imported"
+    assert cycle.results.filter(is_current=True).count() == 3
+
+
+def test_a_supervisor_cannot_publish_from_the_shell_either(people: People, cycle: Cycle) -> None:
+    with pytest.raises(CommandError, match="only HR may publish"):
+        call_command("cycle", str(cycle.pk), "publish", "--as", "sup1")
