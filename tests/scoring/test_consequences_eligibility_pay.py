@@ -250,3 +250,76 @@ consequences:
     assert "review_team_bonus" in out["a"].flags and out["b"].flags == []
     # The history has no metrics, so a rule over two periods cannot hold on a metric.
     assert "steady" not in out["a"].flags
+
+
+def test_last_place_catches_agents_tied_for_last(tmp_path: Path) -> None:
+    body = """
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+consequences:
+  - {id: last_place, name: 末位扣提成, when: "rank == last_rank", pay: -100}
+"""
+    ratings = "agent_id,period,indicator,rater_role,rater_id,value\n" + "".join(
+        f"{a},2026-10,work,,m,{v}\n" for a, v in zip("abcde", [90, 80, 70, 60, 60], strict=True)
+    )
+    out = by_id(run(tmp_path, body, ratings=ratings))
+    # Ranks 1, 2, 3, 4, 4 of 5: both 60s share the last rank (4), so both are last.
+    assert [out[k].rank for k in "abcde"] == [1, 2, 3, 4, 4]
+    assert "last_place" in out["d"].flags and "last_place" in out["e"].flags
+    assert "last_place" not in out["c"].flags
+
+
+def test_pool_over_a_center_wide_value_counts_it_once(tmp_path: Path) -> None:
+    body = """
+metrics: [{id: public_sales, name: 公共总销售业绩}]
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+pay:
+  components:
+    - {id: public_commission, name: 公共业绩提成, type: pool, metric: public_sales, rate: 0.5%}
+"""
+    ratings = "agent_id,period,indicator,rater_role,rater_id,value\n" + "".join(
+        f"{a},2026-10,work,,m,80\n" for a in "abcde"
+    )
+    out = by_id(
+        run(
+            tmp_path,
+            body,
+            ratings=ratings,
+            metric_values="""
+        agent_id,period,metric,value
+        ,2026-10,public_sales,80000
+        """,
+        )
+    )
+    # One shop-wide 80000 × 0.5% ÷ 5 agents = 80 each (not 5 × 80000).
+    assert all(
+        {p.id: p.amount for p in r.pay}["public_commission"] == D("80.00") for r in out.values()
+    )
+
+
+def test_formula_over_a_catalog_metric_an_agent_lacks_is_missing_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    body = """
+indicators:
+  - {id: sat, name: 客户满意度, weight: 60, rule: {type: formula, expr: "csat", min: 0, max: 100}}
+  - {id: post, name: 岗位, weight: 40, rule: {type: formula, expr: "100 if position == '信息岗' else 50", max: 100}}
+"""
+    run_ = run(
+        tmp_path,
+        body,
+        agents="""
+        agent_id,name,team,position,supervisor_id,hired_on
+        a,甲,,信息岗,,
+        b,乙,,支持岗,,
+        """,
+        metric_values="""
+        agent_id,period,metric,value
+        a,2026-10,csat,90
+        """,
+    )
+    out = by_id(run_)
+    # a: 90 × 60/100 + 100 × 40/100 = 54 + 40 = 94; b has no csat: 0 (warning) + 50 × 0.4 = 20.
+    assert out["a"].total == 94 and out["b"].total == 20
+    assert any(w.code == "missing_value" and "agent b" in w.message for w in run_.warnings)

@@ -5,8 +5,9 @@ by this module: only numbers, strings, names, ``+ - * / // %``, comparisons (cha
 ``and or not``, ``x if cond else y`` and a fixed set of functions are accepted. Nothing is ever
 passed to ``eval``. Numbers are exact ``Decimal``.
 
-A name that has no value (missing data) is ``None``; arithmetic on ``None`` gives ``None`` and a
-comparison with ``None`` is false, so ``csat >= 90`` is false for an agent with no surveys.
+A name that has no value (missing data, or not in the environment at all) is ``None``;
+arithmetic on ``None`` gives ``None`` and a comparison with ``None`` is false, so
+``csat >= 90`` is false for an agent with no surveys.
 """
 
 from __future__ import annotations
@@ -177,9 +178,9 @@ def _eval(node: ast.expr, env: Mapping[str, Value]) -> Value:
     if isinstance(node, ast.Name):
         if node.id in ("True", "False"):
             return node.id == "True"
-        if node.id not in env:
-            raise ExprError(f"unknown name {node.id!r}")
-        return env[node.id]
+        # validate has already rejected names a scheme may not use; a name with no value here
+        # is missing data (an agent with no surveys has no csat), which is null.
+        return env.get(node.id)
     if isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.Not):
             return not _truth(_eval(node.operand, env))

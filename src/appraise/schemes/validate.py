@@ -33,11 +33,13 @@ from appraise.schemes.ranges import Range, gaps
 from appraise.schemes.yamlload import LineMap, Path_
 
 # Names a consequence condition may read besides constants.
-CONSEQUENCE_NAMES = frozenset({"total", "grade", "rank", "count", "level"})
+CONSEQUENCE_NAMES = frozenset({"total", "grade", "rank", "count", "last_rank", "level"})
 ELIGIBILITY_NAMES = frozenset(
     {"tenure_months", "tenure_days", "hired_in_period", "hired_day", "position", "team"}
 )
-RESULT_NAMES = frozenset({"total", "grade", "rank", "count", "level", "points"})
+RESULT_NAMES = frozenset({"total", "grade", "rank", "count", "last_rank", "level", "points"})
+# An agent's own attributes, readable by every formula and condition.
+AGENT_NAMES = frozenset({"position", "team"})
 # Read from the history and the calendar: month_to_date, cumulative, month_end ...
 _LONGER = ("week", "month", "quarter", "year")
 BUILTIN_NAMES = frozenset(
@@ -236,6 +238,7 @@ def _metric_names(c: Checked) -> list[Problem]:
     s = c.scheme
     ids = {node.id for node, _ in all_indicators(s)}
     known = c.known_metrics | {m.id for m in s.metrics} | set(s.constants) | BUILTIN_NAMES
+    known |= AGENT_NAMES
     out = []
 
     def need(name: str, node: Indicator, path: Path_) -> None:
@@ -502,7 +505,7 @@ def _names_allowed(
 ) -> list[Problem]:
     s = c.scheme
     known = allowed | set(s.constants) | c.known_metrics | {m.id for m in s.metrics}
-    known |= BUILTIN_NAMES
+    known |= BUILTIN_NAMES | AGENT_NAMES
     known |= {node.id for node, _ in all_indicators(s)}
     return [
         c.problem("error", "unknown_name", f'{what} uses unknown name "{n}"', path)

@@ -55,6 +55,10 @@ class Context:
     history_by_period: dict[str, dict[str, HistoryEntry]]
     kinds: dict[str, KindPoints]
     problems: list[Problem]
+    # Values given for the whole center (metric_values rows with no agent_id), by metric.
+    center: dict[str, Sourced] = field(default_factory=dict)
+    # The worst rank in each agent's ranking group, once ranks are known (末位 with ties).
+    last_rank: dict[str, int] = field(default_factory=dict)
 
 
 def build_context(
@@ -184,7 +188,7 @@ def build_context(
     flags = calendar_flags(period)
     for data in agents.values():
         data.builtins = {**flags, **to_date(period, data.history)}
-    return Context(period, agents, dict(history_by_period), kinds, problems)
+    return Context(period, agents, dict(history_by_period), kinds, problems, center)
 
 
 _LONGER: tuple[PeriodKind, ...] = ("week", "month", "quarter", "year")  # see BUILTIN_NAMES

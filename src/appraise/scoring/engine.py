@@ -174,6 +174,7 @@ def _score(
     ranked = [a for a in appraised if results[a].eligible]
     # 4.-6. rank, grades, levels
     rank_agents(scheme, [results[a] for a in ranked], scores)
+    ctx.last_rank.update(_last_ranks(scheme, [results[a] for a in ranked]))
     assign_grades(scheme, [results[a] for a in ranked], ctx, scores)
     ctx.problems.extend(apply_distribution(scheme, [results[a] for a in ranked]))
     assign_levels(scheme, [results[a] for a in ranked], ctx, p)
@@ -198,6 +199,14 @@ def _score(
         list(results.values()),
         scheme.pay.currency if scheme.pay else "CNY",
     )
+
+
+def _last_ranks(scheme: Scheme, ranked: list[AgentResult]) -> dict[str, int]:
+    worst: dict[str | None, int] = defaultdict(int)
+    key = (lambda r: r.team) if scheme.ranking.group == "team" else (lambda r: None)
+    for r in ranked:
+        worst[key(r)] = max(worst[key(r)], r.rank or 0)
+    return {r.agent_id: worst[key(r)] for r in ranked}
 
 
 def _group_counts(scheme: Scheme, ranked: list[AgentResult]) -> dict[str, int]:

@@ -48,6 +48,10 @@ def rank_agents(
             r.rank = rank
 
 
+def _dec(n: int | None) -> Decimal | None:
+    return Decimal(n) if n else None
+
+
 def result_env(
     scheme: Scheme,
     r: AgentResult,
@@ -60,6 +64,7 @@ def result_env(
         total=r.total,
         rank=Decimal(r.rank) if r.rank else None,
         count=Decimal(count),
+        last_rank=_dec(ctx.last_rank.get(r.agent_id)),
         grade=r.grade,
         level=r.level,
         points=r.total,

@@ -21,7 +21,7 @@ from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
 from appraise.scoring.variables import agent_env
 
-_RESULT = frozenset({"total", "grade", "rank", "count", "level"})
+_RESULT = frozenset({"total", "grade", "rank", "count", "last_rank", "level"})
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,14 @@ def _history_env(
         return None
     h = entries[agent_id]
     count = sum(1 for e in entries.values() if e.rank is not None)
+    last = max((e.rank for e in entries.values() if e.rank is not None), default=None)
     env: dict[str, Value] = dict.fromkeys(names)
     env.update(
         total=h.total,
         grade=h.grade,
         rank=Decimal(h.rank) if h.rank is not None else None,
         count=Decimal(count) if count else None,
+        last_rank=Decimal(last) if last is not None else None,
         level=None,
     )
     return env
@@ -109,6 +111,9 @@ def apply_consequences(
                         grade=r.grade,
                         rank=Decimal(r.rank) if r.rank is not None else None,
                         count=Decimal(count),
+                        last_rank=Decimal(ctx.last_rank[r.agent_id])
+                        if r.agent_id in ctx.last_rank
+                        else None,
                         level=r.level,
                     )
                 env = current

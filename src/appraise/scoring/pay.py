@@ -62,6 +62,7 @@ def compute_pay(
             total=r.total,
             rank=Decimal(r.rank) if r.rank else None,
             count=Decimal(counts[r.agent_id]),
+            last_rank=Decimal(ctx.last_rank[r.agent_id]) if r.agent_id in ctx.last_rank else None,
             grade=r.grade,
             level=r.level,
             points=r.total,
@@ -106,12 +107,21 @@ def _pools(
             continue
         sums: dict[str | None, Decimal] = defaultdict(Decimal)
         heads: dict[str | None, int] = defaultdict(int)
+        center = ctx.center.get(comp.metric)
+        shared: set[str | None] = set()
         for r in paid:
             key = r.team if comp.group == "team" else None
             m = ctx.agents[r.agent_id].metrics.get(comp.metric)
-            if m is not None and isinstance(m.value, Decimal):
-                sums[key] += m.value
             heads[key] += 1
+            if m is None or not isinstance(m.value, Decimal):
+                continue
+            # A value given once for the whole center (公共总销售业绩) is in every agent's
+            # metrics; it enters the pool once, not once per agent.
+            if m is center:
+                if key in shared:
+                    continue
+                shared.add(key)
+            sums[key] += m.value
         for key, n in heads.items():
             out[(comp.id, key)] = (sums[key], n)
     return out

@@ -17,6 +17,8 @@ def agent_env(
     """Constants, every metric (None when missing) and the indicator scores computed so far."""
     env: dict[str, Value] = dict(scheme.constants)
     env.update(data.builtins)
+    env["position"] = data.agent.position
+    env["team"] = data.agent.team
     for m in scheme.metrics:
         env[m.id] = None
     for name, v in data.metrics.items():
