@@ -137,3 +137,17 @@ def test_lists_show_each_person_only_their_part(
     assert ids(people.a1, results) == ["A001"]
     assert ids(people.a1, "/api/results/mine/") == ["A001"]
     assert api(people.outsider).get("/api/cycles/").json() == []
+
+
+def test_a_file_that_is_no_input_table_is_named_without_the_servers_folders(
+    people: People, cycle: Cycle, api: Any
+) -> None:
+    upload = SimpleUploadedFile("r.csv", ratings_csv(PAPER))
+    response = api(people.hr).post(
+        f"/api/cycles/{cycle.pk}/import/", {"files": [upload]}, format="multipart"
+    )
+    task = api(people.hr).get(f"/api/tasks/{response.json()['id']}/").json()
+    assert [(p["code"], p["where"]) for p in task["problems"]] == [
+        ("unknown_file", "r.csv"),
+        ("no_inputs", ""),
+    ]

@@ -204,7 +204,12 @@ def read_files(
             folder.mkdir()
             for name, content in tables.items():
                 (folder / name).write_bytes(content)
-            inputs = load_inputs(folder)
+            try:
+                inputs = load_inputs(folder)
+            except ProblemsError as exc:
+                # The temporary folder means nothing to the person who uploaded the files.
+                raise ProblemsError(_relative(exc.problems, folder)) from None
+            inputs = replace(inputs, warnings=_relative(inputs.warnings, folder))
         computed: dict[str, dict[str, float | Decimal | None]] | None = None
         if events:
             from appraise.metrics.engine import compute_metrics
@@ -224,6 +229,16 @@ def read_files(
             finally:
                 conn.close()
     return inputs, computed
+
+
+def _relative(problems: list[Problem], folder: Path) -> list[Problem]:
+    root = str(folder)
+    return [
+        replace(p, file=None if p.file == root else p.file.removeprefix(root + "/"))
+        if p.file is not None and p.file.startswith(root)
+        else p
+        for p in problems
+    ]
 
 
 def merge_inputs(
