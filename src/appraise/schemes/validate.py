@@ -71,6 +71,24 @@ def all_indicators(scheme: Scheme) -> Iterator[tuple[Indicator, Path_]]:
     yield from walk(list(scheme.adjustments), ("adjustments",))
 
 
+def expression_names(scheme: Scheme) -> frozenset[str]:
+    """Every name that some formula or condition of the scheme reads."""
+    exprs = [
+        *(n.rule.expr for n, _ in all_indicators(scheme) if isinstance(n.rule, FormulaRule)),
+        *(
+            n.rule.eligible
+            for n, _ in all_indicators(scheme)
+            if isinstance(n.rule, RankRule) and n.rule.eligible is not None
+        ),
+        *(e.when for e in scheme.eligibility),
+        *(g.when for g in scheme.grades if g.when is not None),
+        *(c.when for c in scheme.consequences),
+        *(p.when for p in (scheme.pay.components if scheme.pay else []) if p.when is not None),
+        *(p.expr for p in (scheme.pay.components if scheme.pay else []) if hasattr(p, "expr")),
+    ]
+    return frozenset(name for e in exprs for name in e.names)
+
+
 def weight_points(node: Indicator, full_score: Decimal | None) -> Decimal | None:
     """The weight in points: ``10%`` of a 100-point scheme is 10; None when not declared."""
     if node.weight is None:

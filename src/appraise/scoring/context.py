@@ -17,7 +17,7 @@ from appraise.inputs.records import Agent, HistoryEntry, Incident, Inputs, Ratin
 from appraise.periods import Period, PeriodKind
 from appraise.problems import Problem
 from appraise.schemes.model import BonusRule, DeductionRule, KindPoints, Scheme
-from appraise.schemes.validate import all_indicators
+from appraise.schemes.validate import BUILTIN_NAMES, all_indicators, expression_names
 
 InputValue = Decimal | str
 
@@ -185,13 +185,20 @@ def build_context(
             data.metrics.setdefault(name, sourced)
         for name, sourced in center_direct.items():
             data.direct.setdefault(name, sourced)
-    flags = calendar_flags(period)
-    for data in agents.values():
-        data.builtins = {**flags, **to_date(period, data.history)}
+    if _reads_builtins(scheme):
+        flags = calendar_flags(period)
+        for data in agents.values():
+            data.builtins = {**flags, **to_date(period, data.history)}
     return Context(period, agents, dict(history_by_period), kinds, problems, center)
 
 
 _LONGER: tuple[PeriodKind, ...] = ("week", "month", "quarter", "year")  # see BUILTIN_NAMES
+
+
+def _reads_builtins(scheme: Scheme) -> bool:
+    """Whether any formula or condition reads month_to_date and the like (most do not, and
+    working them out for 10,000 agents is not free)."""
+    return bool(expression_names(scheme) & BUILTIN_NAMES)
 
 
 def calendar_flags(period: Period) -> dict[str, Decimal | bool | None]:
