@@ -244,21 +244,25 @@ def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Source
     return data.metrics.get(metric) if metric is not None else None
 
 
-def _numeric(node: Indicator, src: Sourced) -> tuple[Decimal | None, Problem | None]:
-    if isinstance(src.value, Decimal):
-        return src.value, None
-    return None, _bad(src, f'"{node.name}" needs a number, not "{src.value}"')
+def _number_for(
+    node: Indicator, metric: str | None, data: AgentData, lang: str
+) -> tuple[Sourced | None, Decimal | None, Outcome | None]:
+    """The number a metric rule reads, or the outcome to return when there is none."""
+    src = metric_input(node, metric, data)
+    if src is None:
+        return None, None, Outcome(None, None, T[lang]["no_value"].format(m=metric or node.id))
+    if not isinstance(src.value, Decimal):
+        problem = _bad(src, f'"{node.name}" needs a number, not "{src.value}"')
+        return src, None, Outcome(src.value, None, "", [problem])
+    return src, src.value, None
 
 
 def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outcome:
     t = T[lang]
-    src = metric_input(node, rule.metric, data)
-    if src is None:
-        return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
-    value, problem = _numeric(node, src)
-    if problem:
-        return Outcome(src.value, None, "", [problem])
-    assert value is not None
+    src, value, failed = _number_for(node, rule.metric, data, lang)
+    if failed is not None:
+        return failed
+    assert src is not None and value is not None
     for band in rule.bands:
         if band.range.contains(value):
             return Outcome(
@@ -277,13 +281,10 @@ def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outco
 
 def threshold(node: Indicator, rule: ThresholdRule, data: AgentData, lang: str) -> Outcome:
     t = T[lang]
-    src = metric_input(node, rule.metric, data)
-    if src is None:
-        return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
-    value, problem = _numeric(node, src)
-    if problem:
-        return Outcome(src.value, None, "", [problem])
-    assert value is not None
+    src, value, failed = _number_for(node, rule.metric, data, lang)
+    if failed is not None:
+        return failed
+    assert src is not None and value is not None
     hit = rule.range.contains(value)
     score = rule.score if hit else rule.otherwise
     key = "threshold_hit" if hit else "threshold_miss"
@@ -300,13 +301,10 @@ def _round(x: Decimal, how: str) -> Decimal:
 
 def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Outcome:
     t = T[lang]
-    src = metric_input(node, rule.metric, data)
-    if src is None:
-        return Outcome(None, None, t["no_value"].format(m=rule.metric or node.id))
-    value, problem = _numeric(node, src)
-    if problem:
-        return Outcome(src.value, None, "", [problem])
-    assert value is not None
+    src, value, failed = _number_for(node, rule.metric, data, lang)
+    if failed is not None:
+        return failed
+    assert src is not None and value is not None
     goal = rule.target
     if goal is None and rule.metric is not None:
         tgt = data.metrics.get(f"{rule.metric}_target")
