@@ -20,53 +20,76 @@ derived with and are derived again when it, or the data, changes.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from appraise.metrics.calendar import minute_table
+from appraise.metrics.calendar import MICROS_PER_MINUTE, MinuteTable, minute_table
 from appraise.metrics.config import CenterConfig
 
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 CALENDAR_TABLE = "cal_minutes"
 META_TABLE = "conversation_facts_meta"
 
 
-def bus_us_expr(a: str, b: str, cal_a: str | None, cal_b: str | None) -> str:
+def _diff_us(a: str, b: str, native: bool) -> str:
+    # DuckDB computes date_diff on TIMESTAMPTZ through ICU calendars (~350 ns a row); the
+    # instants are integers underneath, so native DuckDB SQL subtracts them. Spark gets the
+    # portable form (sqlglot does not translate epoch_us).
+    if native:
+        return f"(epoch_us({b}) - epoch_us({a}))"
+    return f"date_diff('microsecond', {a}, {b})"
+
+
+def bus_us_expr(
+    a: str, b: str, cal_a: str | None, cal_b: str | None, *, native: bool = False
+) -> str:
     """Exact business microseconds from ``a`` to ``b``.
 
     With no calendar it is the plain difference. With one, ``cal_a``/``cal_b`` are aliases of
     ``cal_minutes`` rows joined on the minutes of ``a`` and ``b``; business time before an instant
     is the minute's running total plus, in an open minute, the time since the minute began.
+    ``native``: DuckDB-only SQL, same integers (see :func:`_diff_us`).
     """
     if cal_a is None or cal_b is None:
-        return f"date_diff('microsecond', {a}, {b})"
+        return _diff_us(a, b, native)
 
     def before(t: str, cal: str) -> str:
-        return (
-            f"({cal}.cum_us + CASE WHEN {cal}.is_open "
-            f"THEN date_diff('microsecond', {cal}.minute_start, {t}) ELSE 0 END)"
+        since = (
+            f"(epoch_us({t}) - {cal}.minute_us)"
+            if native
+            else _diff_us(f"{cal}.minute_start", t, False)
         )
+        return f"({cal}.cum_us + CASE WHEN {cal}.is_open THEN {since} ELSE 0 END)"
 
     return f"({before(b, cal_b)} - {before(a, cal_a)})"
 
 
-def cal_join(alias: str, t: str) -> str:
+def cal_join(alias: str, t: str, *, native: bool = False) -> str:
+    """Join the calendar minute holding instant ``t``; native DuckDB SQL joins on integers."""
+    if native:
+        us = f"epoch_us({t})"
+        minute = (
+            f"({us} - (({us} % {MICROS_PER_MINUTE}) + {MICROS_PER_MINUTE}) % {MICROS_PER_MINUTE})"
+        )
+        return f"LEFT JOIN {CALENDAR_TABLE} AS {alias} ON {alias}.minute_us = {minute}"
     return (
         f"LEFT JOIN {CALENDAR_TABLE} AS {alias} ON {alias}.minute_start = date_trunc('minute', {t})"
     )
 
 
-def reply_facts_sql(with_calendar: bool) -> str:
-    """One row per conversation and replying agent (NULL agent: unanswered run, or no agent_id)."""
-    if with_calendar:
-        bus = bus_us_expr("r.run_start", "r.reply_at", "ca", "cb")
-        joins = cal_join("ca", "r.run_start") + "\n" + cal_join("cb", "r.reply_at")
-    else:
-        bus = bus_us_expr("r.run_start", "r.reply_at", None, None)
-        joins = ""
-    return f"""
+def runs_sql() -> str:
+    """One row per run: its conversation, first customer message, reply, replying agent, size.
+
+    The window form, for Spark (and as the definition the DuckDB pass is checked against): each
+    message is numbered by how many agent messages precede it in its conversation, so run ``k``
+    is the customer messages numbered ``k`` plus the agent message numbered ``k``.
+    """
+    return """
 WITH m AS (
     SELECT conversation_id, sent_at, coalesce(seq, 0) AS seq, sender = 'agent' AS is_agent,
         nullif(agent_id, '') AS agent_id
@@ -80,45 +103,73 @@ k AS (
             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
         ), 0) AS k
     FROM m
-),
-runs AS (
-    SELECT conversation_id,
-        min(sent_at) FILTER (WHERE NOT is_agent) AS run_start,
-        min(sent_at) FILTER (WHERE is_agent) AS reply_at,
-        min(agent_id) FILTER (WHERE is_agent) AS reply_agent,
-        count(*) AS n
-    FROM k
-    GROUP BY conversation_id, k
 )
+SELECT conversation_id,
+    min(sent_at) FILTER (WHERE NOT is_agent) AS run_start,
+    min(sent_at) FILTER (WHERE is_agent) AS reply_at,
+    min(agent_id) FILTER (WHERE is_agent) AS reply_agent,
+    count(*) AS n
+FROM k
+GROUP BY conversation_id, k
+"""
+
+
+def reply_facts_sql(with_calendar: bool) -> str:
+    """From ``message_runs``: one row per conversation and replying agent.
+
+    A NULL agent stands for an unanswered last run or agent messages without an agent id; the
+    metrics credit it to the conversation's owner.
+    """
+    if with_calendar:
+        bus = bus_us_expr("r.run_start", "r.reply_at", "ca", "cb")
+        joins = cal_join("ca", "r.run_start") + "\n" + cal_join("cb", "r.reply_at")
+    else:
+        bus = bus_us_expr("r.run_start", "r.reply_at", None, None)
+        joins = ""
+    return f"""
 SELECT r.conversation_id,
     r.reply_agent AS agent_id,
-    sum(r.n) AS n_messages,
-    min(r.run_start) AS first_customer_at,
-    min(r.reply_at) FILTER (WHERE r.run_start IS NOT NULL) AS first_reply_at,
     count(*) FILTER (WHERE r.run_start IS NOT NULL AND r.reply_at IS NOT NULL) AS runs,
     sum({bus}) FILTER (WHERE r.run_start IS NOT NULL AND r.reply_at IS NOT NULL) AS reply_us
-FROM runs AS r
+FROM message_runs AS r
 {joins}
 GROUP BY r.conversation_id, r.reply_agent
 """
 
 
-def conversation_facts_sql(with_calendar: bool) -> str:
-    """One row per conversation: who owns it, who ended with it, and its exact durations."""
+def conversation_messages_sql() -> str:
+    """From ``message_runs``: one row per conversation with customer or agent messages."""
+    return """
+SELECT conversation_id,
+    sum(n) AS n_messages,
+    min(run_start) AS first_customer_at,
+    min(reply_at) FILTER (WHERE run_start IS NOT NULL) AS first_reply_at
+FROM message_runs
+GROUP BY conversation_id
+"""
+
+
+def conversation_facts_sql(with_calendar: bool, *, native: bool = False) -> str:
+    """One row per conversation: who owns it, who ended with it, and its exact durations.
+
+    Reads ``conversation_messages`` (message counts, first customer message, first reply).
+    ``native``: DuckDB-only SQL with the same results (see :func:`_diff_us`).
+    """
+    n = native
     if with_calendar:
-        first = bus_us_expr("r.first_customer_at", "r.first_reply_at", "c1", "c2")
-        resolution = bus_us_expr("c.started_at", "c.ended_at", "c3", "c4")
+        first = bus_us_expr("r.first_customer_at", "r.first_reply_at", "c1", "c2", native=n)
+        resolution = bus_us_expr("c.started_at", "c.ended_at", "c3", "c4", native=n)
         joins = "\n".join(
             [
-                cal_join("c1", "r.first_customer_at"),
-                cal_join("c2", "r.first_reply_at"),
-                cal_join("c3", "c.started_at"),
-                cal_join("c4", "c.ended_at"),
+                cal_join("c1", "r.first_customer_at", native=n),
+                cal_join("c2", "r.first_reply_at", native=n),
+                cal_join("c3", "c.started_at", native=n),
+                cal_join("c4", "c.ended_at", native=n),
             ]
         )
     else:
-        first = bus_us_expr("r.first_customer_at", "r.first_reply_at", None, None)
-        resolution = bus_us_expr("c.started_at", "c.ended_at", None, None)
+        first = bus_us_expr("r.first_customer_at", "r.first_reply_at", None, None, native=n)
+        resolution = bus_us_expr("c.started_at", "c.ended_at", None, None, native=n)
         joins = ""
     return f"""
 SELECT c.conversation_id,
@@ -135,14 +186,7 @@ SELECT c.conversation_id,
     CASE WHEN coalesce(c.resolved, false) AND c.ended_at >= c.started_at
         THEN {resolution} END AS resolution_us
 FROM conversations AS c
-LEFT JOIN (
-    SELECT conversation_id,
-        sum(n_messages) AS n_messages,
-        min(first_customer_at) AS first_customer_at,
-        min(first_reply_at) AS first_reply_at
-    FROM reply_facts
-    GROUP BY conversation_id
-) AS r ON r.conversation_id = c.conversation_id
+LEFT JOIN conversation_messages AS r ON r.conversation_id = c.conversation_id
 {joins}
 """
 
@@ -157,12 +201,261 @@ SELECT epoch_us(min(lo)), epoch_us(max(hi)) FROM (
 """
 
 
-def calendar_arrow(config: CenterConfig, lo_us: int | None, hi_us: int | None) -> pa.Table:
+def calendar_minutes(config: CenterConfig, lo_us: int | None, hi_us: int | None) -> MinuteTable:
     """The minute table between the earliest and latest instant (epoch microseconds) looked up."""
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     lo = epoch + timedelta(microseconds=lo_us or 0)
     hi = epoch + timedelta(microseconds=hi_us or 0)
-    return minute_table(config, lo, max(lo, hi)).to_arrow()
+    return minute_table(config, lo, max(lo, hi))
+
+
+def calendar_arrow(config: CenterConfig, lo_us: int | None, hi_us: int | None) -> pa.Table:
+    """:func:`calendar_minutes` as the table both engines join."""
+    return calendar_minutes(config, lo_us, hi_us).to_arrow()
+
+
+# --- the ordered pass (DuckDB) -----------------------------------------------------------------
+
+# Customer and agent messages as the pass reads them. With no ORDER BY the rows come in storage
+# order, which the importer makes (conversation_id, sent_at, seq, customer before agent); the
+# pass checks every adjacent pair and asks DuckDB to sort only when the check fails.
+_PASS_SQL = """
+SELECT conversation_id, epoch_us(sent_at) AS t, coalesce(seq, 0) AS seq,
+    sender = 'agent' AS is_agent, nullif(agent_id, '') AS agent_id
+FROM messages
+WHERE sender IN ('customer', 'agent') AND conversation_id IS NOT NULL AND sent_at IS NOT NULL
+"""
+_PASS_ORDER = " ORDER BY conversation_id, t, seq, is_agent"
+# Rows handed to numpy at a time: big enough that per-block overhead vanishes, small enough that
+# a month of messages never sits in memory at once.
+PASS_BLOCK_ROWS = 2_000_000
+_NONE = np.iinfo(np.int64).max
+_TS = pa.timestamp("us", tz="UTC")
+
+REPLY_PARTS_SCHEMA = pa.schema(
+    [
+        ("conversation_id", pa.string()),
+        ("agent_id", pa.string()),
+        ("runs", pa.int64()),
+        ("reply_us", pa.int64()),
+    ]
+)
+CONVERSATION_MESSAGES_SCHEMA = pa.schema(
+    [
+        ("conversation_id", pa.string()),
+        ("n_messages", pa.int64()),
+        ("first_customer_at", _TS),
+        ("first_reply_at", _TS),
+    ]
+)
+
+
+class _OutOfOrder(Exception):
+    """The messages are not in storage order; the pass is run again on sorted rows."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    """Business microseconds before an instant, B(t), from the minute table: the same integer
+    arithmetic as :func:`bus_us_expr`, so both forms give the same bits."""
+
+    minutes: MinuteTable | None
+
+    def before(self, t: np.ndarray) -> np.ndarray:
+        if self.minutes is None:
+            return t
+        minute = t // MICROS_PER_MINUTE
+        i = minute - self.minutes.first_minute
+        inside = np.where(self.minutes.is_open[i], t - minute * MICROS_PER_MINUTE, 0)
+        return np.asarray(self.minutes.cum_us[i] + inside, dtype=np.int64)
+
+
+def _array(column: pa.ChunkedArray) -> pa.Array:
+    # combine_chunks copies even a single chunk
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _strings(column: pa.ChunkedArray) -> pa.Array:
+    array = _array(column)
+    return array.cast(pa.string()) if array.type != pa.string() else array
+
+
+def _block(table: pa.Table, previous_id: str | None, clock: _Clock) -> tuple[pa.Table, pa.Table]:
+    """Reply parts and per-conversation message facts of whole conversations in stream order.
+
+    Raises :class:`_OutOfOrder` when a conversation is not contiguous or its messages are not
+    ordered by (sent_at, seq, customer before agent).
+    """
+    n = table.num_rows
+    conv = _strings(table.column("conversation_id"))
+    t = table.column("t").to_numpy()
+    seq = table.column("seq").to_numpy()
+    is_agent = table.column("is_agent").to_numpy(zero_copy_only=False)
+    agents = _array(table.column("agent_id")).dictionary_encode()
+    code = np.where(
+        is_agent, agents.indices.fill_null(-1).to_numpy(zero_copy_only=False), -1
+    ).astype(np.int64)
+
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        first[1:] = pc.not_equal(conv.slice(1), conv.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(first)
+    ids = conv.take(pa.array(starts))
+    # Order: conversations strictly ascending (so each is contiguous), and inside each one
+    # (sent_at, seq, is_agent) never decreasing.
+    if previous_id is not None and not ids[0].as_py() > previous_id:
+        raise _OutOfOrder
+    if len(ids) > 1 and pc.any(pc.less_equal(ids.slice(1), ids.slice(0, len(ids) - 1))).as_py():
+        raise _OutOfOrder
+    same = ~first[1:]
+    t0, t1, s0, s1, a0, a1 = t[:-1], t[1:], seq[:-1], seq[1:], is_agent[:-1], is_agent[1:]
+    back = (t1 < t0) | ((t1 == t0) & ((s1 < s0) | ((s1 == s0) & a0 & ~a1)))
+    if np.any(same & back):
+        raise _OutOfOrder
+
+    # The previous message of the same conversation: an agent's, or a customer's.
+    after_agent = np.zeros(n, dtype=bool)
+    after_agent[1:] = same & a0
+    after_customer = np.zeros(n, dtype=bool)
+    after_customer[1:] = same & ~a0
+    reply = is_agent & after_customer
+    run_start = ~is_agent & ~after_customer
+    previous_code = np.full(n, -2, dtype=np.int64)
+    previous_code[1:] = code[:-1]
+    # Rows that decide which (conversation, agent) rows exist: an agent message that does not
+    # follow the same agent's message, and a conversation's last message when it is a
+    # customer's (its unanswered run belongs to nobody, i.e. to the owner).
+    last = np.zeros(n, dtype=bool)
+    last[starts[1:] - 1] = True
+    last[-1] = True
+    trailing = last & ~is_agent
+    kept = np.flatnonzero((is_agent & (~after_agent | (code != previous_code))) | trailing)
+
+    # Each reply answers the run begun by the latest run start before it.
+    run_at = np.where(run_start, np.arange(n), 0)
+    np.maximum.accumulate(run_at, out=run_at)
+    replies = np.flatnonzero(reply)
+    gap = np.zeros(n, dtype=np.int64)
+    gap[replies] = clock.before(t[replies]) - clock.before(t[run_at[replies]])
+
+    # One row per (conversation, agent): kept rows sorted by that key (stable, so stream order
+    # within a key), then summed per key.
+    conv_index = np.cumsum(first) - 1
+    key = conv_index[kept] * (len(agents.dictionary) + 1) + code[kept] + 1
+    order = np.argsort(key, kind="stable")
+    rows = kept[order]
+    key = key[order]
+    key_change = np.ones(len(rows), dtype=bool)
+    key_change[1:] = key[1:] != key[:-1]
+    segment = np.flatnonzero(key_change)
+    runs = np.add.reduceat(reply[rows].astype(np.int64), segment) if len(rows) else rows
+    reply_us = np.add.reduceat(gap[rows], segment) if len(rows) else rows
+    seg_code = code[rows[segment]]
+    parts = pa.table(
+        {
+            "conversation_id": ids.take(pa.array(conv_index[rows[segment]])),
+            "agent_id": agents.dictionary.cast(pa.string()).take(
+                pa.array(seg_code, mask=seg_code < 0)
+            ),
+            "runs": pa.array(runs, pa.int64()),
+            "reply_us": pa.array(reply_us, pa.int64(), mask=runs == 0),
+        },
+        schema=REPLY_PARTS_SCHEMA,
+    )
+
+    n_messages = np.diff(np.append(starts, n))
+    first_customer = np.minimum.reduceat(np.where(is_agent, _NONE, t), starts)
+    first_reply = np.minimum.reduceat(np.where(reply, t, _NONE), starts)
+    messages = pa.table(
+        {
+            "conversation_id": ids,
+            "n_messages": pa.array(n_messages, pa.int64()),
+            "first_customer_at": pa.array(
+                first_customer, pa.int64(), mask=first_customer == _NONE
+            ).cast(_TS),
+            "first_reply_at": pa.array(first_reply, pa.int64(), mask=first_reply == _NONE).cast(
+                _TS
+            ),
+        },
+        schema=CONVERSATION_MESSAGES_SCHEMA,
+    )
+    return parts, messages
+
+
+def ordered_pass(
+    conn: Any, clock: _Clock, *, block_rows: int = PASS_BLOCK_ROWS, sort: bool = False
+) -> tuple[pa.Table, pa.Table]:
+    """Reply facts and conversation message facts from one pass over the ordered messages.
+
+    Each batch DuckDB hands over is processed in place, less the conversation it ends in, which
+    is carried into the next batch (so a conversation is never split). When the order check
+    fails the pass starts again on rows DuckDB sorts (``sort=True`` does so from the start).
+    """
+    # The relation API refuses to start while an execute() result is open; finish it unread.
+    conn.complete()
+    reader = conn.sql(_PASS_SQL + (_PASS_ORDER if sort else "")).to_arrow_reader(block_rows)
+    parts: list[pa.Table] = []
+    messages: list[pa.Table] = []
+    previous_id: str | None = None
+
+    def flush(table: pa.Table) -> None:
+        nonlocal previous_id
+        if table.num_rows == 0:
+            return
+        p, m = _block(table, previous_id, clock)
+        parts.append(p)
+        messages.append(m)
+        previous_id = m.column("conversation_id")[-1].as_py()
+
+    carry: pa.Table | None = None
+    try:
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            table = pa.Table.from_batches([batch])
+            conv = _strings(table.column("conversation_id"))
+            if carry is not None:
+                head = _run_length(conv, carry.column("conversation_id")[0], from_end=False)
+                if head == table.num_rows:
+                    carry = pa.concat_tables([carry, table])
+                    continue
+                flush(pa.concat_tables([carry, table.slice(0, head)]).combine_chunks())
+                table, conv = table.slice(head), conv.slice(head)
+            cut = table.num_rows - _run_length(conv, conv[-1], from_end=True)
+            flush(table.slice(0, cut))
+            carry = table.slice(cut)
+        if carry is not None:
+            flush(carry.combine_chunks())
+    except _OutOfOrder:
+        if sort:
+            raise AssertionError("sorted messages failed the order check") from None
+        reader.close()
+        return ordered_pass(conn, clock, block_rows=block_rows, sort=True)
+    return (
+        pa.concat_tables(parts) if parts else REPLY_PARTS_SCHEMA.empty_table(),
+        pa.concat_tables(messages) if messages else CONVERSATION_MESSAGES_SCHEMA.empty_table(),
+    )
+
+
+def _run_length(conv: pa.Array, value: pa.Scalar, *, from_end: bool) -> int:
+    """How many rows at the start (or end) of ``conv`` equal ``value``.
+
+    Looks at a growing window only: a conversation is a few dozen rows, a batch millions.
+    """
+    n = len(conv)
+    window = 256
+    while True:
+        w = min(window, n)
+        part = conv.slice(n - w, w) if from_end else conv.slice(0, w)
+        equal = pc.equal(part, value).to_numpy(zero_copy_only=False)
+        if from_end:
+            equal = equal[::-1]
+        differs = np.flatnonzero(~equal)
+        if len(differs):
+            return int(differs[0])
+        if w == n:
+            return n
+        window *= 8
 
 
 def fingerprint(config: CenterConfig, counts: tuple[int, int]) -> str:
@@ -223,13 +516,25 @@ def derive_facts(
     kind = "TEMP TABLE" if temporary else "TABLE"
     with_calendar = config.calendar is not None
     counts = _duck_counts(conn)
+    minutes = None
     if with_calendar:
-        lo, hi = conn.execute(CALENDAR_BOUNDS_SQL).fetchone()
-        cal = calendar_arrow(config, lo, hi)  # noqa: F841 - read by DuckDB's replacement scan
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
+        ((lo, hi),) = conn.execute(CALENDAR_BOUNDS_SQL).fetchall()
+        minutes = calendar_minutes(config, lo, hi)
+        cal = minutes.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan
+        conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS "
+            "SELECT *, epoch_us(minute_start) AS minute_us FROM cal"
+        )
+    parts, messages = ordered_pass(conn, _Clock(minutes))
     _drop_facts(conn, temporary)
-    conn.execute(f"CREATE {kind} reply_facts AS {reply_facts_sql(with_calendar)}")
-    conn.execute(f"CREATE {kind} conversation_facts AS {conversation_facts_sql(with_calendar)}")
+    conn.register("_appraise_reply_parts", parts)
+    conn.register("conversation_messages", messages)
+    try:
+        conn.execute(f"CREATE {kind} reply_facts AS SELECT * FROM _appraise_reply_parts")
+        conn.execute(f"CREATE {kind} conversation_facts AS {conversation_facts_sql(with_calendar)}")
+    finally:
+        conn.unregister("_appraise_reply_parts")
+        conn.unregister("conversation_messages")
     conn.execute(f"CREATE {kind} {META_TABLE} (key VARCHAR, value VARCHAR)")
     conn.execute(
         f"INSERT INTO {META_TABLE} VALUES ('fingerprint', ?)", [fingerprint(config, counts)]

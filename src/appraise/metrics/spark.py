@@ -28,7 +28,9 @@ from appraise.metrics.derive import (
     CALENDAR_TABLE,
     calendar_arrow,
     conversation_facts_sql,
+    conversation_messages_sql,
     reply_facts_sql,
+    runs_sql,
 )
 from appraise.metrics.engine import MetricValues, build_plan, rows_to_values
 from appraise.metrics.schema import TABLES
@@ -100,7 +102,13 @@ def _register_tables(spark: Any, tables: Mapping[str, Any] | Path | str) -> None
 
 
 def _derive_facts(spark: Any, config: CenterConfig) -> list[Any]:
-    """The conversation facts as cached views; returns the cached frames to release later."""
+    """The conversation facts as checkpointed views; returns the frames to release later.
+
+    Each is materialised once, eagerly (``localCheckpoint``): the metric queries then read
+    stored rows instead of re-planning the calendar and the message window in every query,
+    which multiplied Spark jobs and shipped the minute table inside each task until the
+    driver ran out of heap.
+    """
     with_calendar = config.calendar is not None
     cached: list[Any] = []
     if with_calendar:
@@ -109,14 +117,16 @@ def _derive_facts(spark: Any, config: CenterConfig) -> list[Any]:
         frame = spark.createDataFrame(cal)
         frame = frame.selectExpr(
             "CAST(minute_start AS TIMESTAMP) AS minute_start", "is_open", "cum_us"
-        ).cache()
+        ).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(CALENDAR_TABLE)
         cached.append(frame)
     for name, sql in (
+        ("message_runs", runs_sql()),
         ("reply_facts", reply_facts_sql(with_calendar)),
+        ("conversation_messages", conversation_messages_sql()),
         ("conversation_facts", conversation_facts_sql(with_calendar)),
     ):
-        frame = spark.sql(to_spark_sql(sql)).cache()
+        frame = spark.sql(to_spark_sql(sql)).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         cached.append(frame)
     return cached

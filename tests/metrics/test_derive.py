@@ -1,0 +1,170 @@
+"""The ordered pass that builds the facts gives exactly what the window definition gives.
+
+The pass reads messages in storage order and cuts them into blocks of whole conversations; the
+window SQL (``runs_sql``, what Spark runs) sorts them. Both run here on the same random chats,
+stored in order and shuffled, with tiny blocks so that conversations straddle block edges, with
+and without a calendar. Hand-worked cases are in test_catalog_chat.py and
+test_catalog_calendar.py; these checks cover the shapes nobody writes by hand.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import time
+from typing import Any
+
+import duckdb
+import pytest
+from events import add, at, new_db
+
+from appraise.metrics.config import Calendar, CenterConfig, Interval
+from appraise.metrics.derive import (
+    CALENDAR_BOUNDS_SQL,
+    CALENDAR_TABLE,
+    _Clock,
+    calendar_minutes,
+    conversation_facts_sql,
+    conversation_messages_sql,
+    derive_facts,
+    ordered_pass,
+    reply_facts_sql,
+    runs_sql,
+)
+
+CALENDAR = CenterConfig(
+    timezone="Asia/Shanghai",
+    calendar=Calendar(
+        hours={d: [Interval(start=time(9), end=time(18))] for d in ("mon", "tue", "wed", "fri")},
+        holidays=["2026-10-01"],
+        workdays=["2026-10-10"],
+    ),
+)
+CONFIGS = [CenterConfig(timezone="UTC"), CALENDAR]
+
+
+def _messages(seed: int) -> list[dict[str, Any]]:
+    """Chats with ties, bots, greetings, agents taking over, unanswered ends, missing ids."""
+    rng = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    for c in range(40):
+        start = (
+            f"2026-10-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00"
+        )
+        offset = 0.0
+        for seq in range(rng.randint(0, 12)):
+            offset += rng.choice([0, 0, 0.5, 7, 400, 20_000])
+            sender = rng.choice(["customer", "customer", "agent", "agent", "bot", "system"])
+            agent = rng.choice(["a1", "a1", "a2", "", None]) if sender == "agent" else None
+            rows.append(
+                {
+                    "conversation_id": f"c{c:02d}",
+                    "sent_at": at(start, offset),
+                    "sender": sender,
+                    "agent_id": agent,
+                    # equal seq with equal times: customer before agent decides
+                    "seq": rng.choice([seq, seq, 0]),
+                }
+            )
+    return rows
+
+
+def _store(rows: list[dict[str, Any]], shuffle: bool) -> duckdb.DuckDBPyConnection:
+    conn = new_db()
+    if shuffle:
+        rows = rows[:]
+        random.Random(99).shuffle(rows)
+        add(conn, "messages", *rows)
+    else:
+        add(conn, "messages", *rows)
+        conn.execute(
+            "CREATE OR REPLACE TABLE messages AS SELECT * FROM messages "
+            "ORDER BY conversation_id, sent_at, seq, sender = 'agent'"
+        )
+    for c in sorted({r["conversation_id"] for r in rows}):
+        add(conn, "conversations", {"conversation_id": c, "agent_id": "a1",
+                                    "started_at": "2026-10-01 00:00:00"})  # fmt: skip
+    return conn
+
+
+def _window_facts(conn: duckdb.DuckDBPyConnection, config: CenterConfig) -> tuple[Any, Any]:
+    """The facts as the window definition computes them, on DuckDB."""
+    with_calendar = config.calendar is not None
+    if with_calendar:
+        ((lo, hi),) = conn.execute(CALENDAR_BOUNDS_SQL).fetchall()
+        cal = calendar_minutes(config, lo, hi).to_arrow()  # noqa: F841 - replacement scan
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE message_runs AS {runs_sql()}")
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE conversation_messages AS {conversation_messages_sql()}"
+    )
+    replies = conn.execute(
+        "SELECT conversation_id, agent_id, runs, reply_us FROM "
+        f"({reply_facts_sql(with_calendar)}) ORDER BY ALL"
+    ).fetchall()
+    convs = conn.execute(
+        f"SELECT * EXCLUDE (started_at) FROM ({conversation_facts_sql(with_calendar)}) ORDER BY ALL"
+    ).fetchall()
+    conn.execute("DROP TABLE message_runs")
+    conn.execute("DROP TABLE conversation_messages")
+    return replies, convs
+
+
+def _derived(conn: duckdb.DuckDBPyConnection, config: CenterConfig) -> tuple[Any, Any]:
+    derive_facts(conn, config)
+    replies = conn.execute(
+        "SELECT conversation_id, agent_id, runs, reply_us FROM reply_facts ORDER BY ALL"
+    ).fetchall()
+    convs = conn.execute(
+        "SELECT * EXCLUDE (started_at) FROM conversation_facts ORDER BY ALL"
+    ).fetchall()
+    return replies, convs
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=["all-hours", "calendar"])
+@pytest.mark.parametrize("shuffle", [False, True], ids=["stored-in-order", "shuffled"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ordered_pass_equals_the_window_definition(
+    config: CenterConfig, shuffle: bool, seed: int
+) -> None:
+    conn = _store(_messages(seed), shuffle)
+    expected = _window_facts(conn, config)
+    assert expected[0], "the data has replies"
+    assert _derived(conn, config) == expected
+
+
+@pytest.mark.parametrize("block_rows", [1, 3, 10])
+def test_conversations_straddling_blocks_are_joined_before_they_are_counted(
+    block_rows: int,
+) -> None:
+    conn = _store(_messages(4), shuffle=False)
+    whole_parts, whole_messages = ordered_pass(conn, _Clock(None), block_rows=10_000)
+    parts, messages = ordered_pass(conn, _Clock(None), block_rows=block_rows)
+    # same conversations, each counted once, with the same message counts and replies
+    assert messages.sort_by("conversation_id").to_pylist() == (
+        whole_messages.sort_by("conversation_id").to_pylist()
+    )
+    key = [("conversation_id", "ascending"), ("agent_id", "ascending")]
+    assert parts.sort_by(key).to_pylist() == whole_parts.sort_by(key).to_pylist()
+
+
+def test_a_reply_at_the_same_instant_and_seq_answers_the_customer() -> None:
+    # customer and agent share sent_at and seq, stored agent first: the order check notices,
+    # the pass sorts, and the agent's message answers the customer's in 0 s
+    conn = new_db()
+    add(conn, "conversations", {"conversation_id": "c", "agent_id": "a1",
+                                "started_at": "2026-10-05 10:00:00"})  # fmt: skip
+    add(
+        conn,
+        "messages",
+        {"conversation_id": "c", "sent_at": "2026-10-05 10:00:05", "sender": "agent",
+         "agent_id": "a1", "seq": 1},
+        {"conversation_id": "c", "sent_at": "2026-10-05 10:00:05", "sender": "customer",
+         "seq": 1},
+    )  # fmt: skip
+    derive_facts(conn, CenterConfig(timezone="UTC"))
+    assert conn.execute("SELECT agent_id, runs, reply_us FROM reply_facts").fetchall() == [
+        ("a1", 1, 0)
+    ]
+    assert conn.execute(
+        "SELECT n_messages, has_customer, first_response_us FROM conversation_facts"
+    ).fetchall() == [(2, True, 0)]
