@@ -32,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from appraise.metrics.config import CenterConfig
+from appraise.metrics.derive import derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, FileFormat, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
 from appraise.problems import Problem, ProblemsError
@@ -86,6 +87,17 @@ ORDER: dict[str, tuple[str, ...]] = {
     "qa_reviews": ("reviewed_at", "review_id"),
     "targets": ("period", "agent_id", "metric"),
 }
+
+
+def _order_sql(table: str) -> str:
+    """ORDER BY list of a table's storage order. Messages put a customer's message before an
+    agent's at the same instant and seq, the order the facts read them in."""
+    cols = [_ident(c) for c in ORDER[table]]
+    if table == "messages":
+        cols.append("\"sender\" = 'agent'")
+    return ", ".join(cols)
+
+
 # Value problems listed per file; past this a file gets one summary problem with the total, so a
 # 30-million-row file with a wrong time format does not produce 30 million Python objects.
 MAX_PROBLEMS_PER_FILE = 10_000
@@ -129,9 +141,13 @@ class _Source:
 
 @dataclass(slots=True)
 class _Staged:
+    """A checked file: ``stage`` is a FROM item, the checked query itself when the table was
+    empty (inserted straight from the file), else the temporary table ``name``."""
+
     source: _Source
     stage: str
     read: int
+    name: str
     superseded: int = 0
 
 
@@ -716,31 +732,49 @@ def _stage(
                 f"{q} > {hi}" if hi is not None else "",
             ]
             checks.append(_check(col.name, "range", " OR ".join(b for b in bounds if b), v))
-        if table.name == "messages" and col.name == "seq":
-            # Same file, same numbers: file order within each conversation.
-            numbered = "row_number() OVER (PARTITION BY conversation_id ORDER BY _row)"
-            outer.append(f"COALESCE({q}, {numbered}) AS {q}")
-        else:
-            outer.append(q)
+        outer.append(q)
     err = f"NULLIF(concat_ws(chr(30), {', '.join(checks)}), '')" if checks else "NULL"
-    sql = (
-        f"CREATE TEMP TABLE {name} AS SELECT {', '.join(outer)}, CAST({err} AS VARCHAR) AS _err "
-        f"FROM (SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {raw.relation}))"
-    )
+    source = f"(SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {raw.relation}))"
+    typed = f"(SELECT {', '.join(outer)}, CAST({err} AS VARCHAR) AS _err FROM {source})"
+    messages = table.name == "messages"
+    # One scan converts and checks every value (and counts messages without a seq) without
+    # keeping the rows: a month of messages is not copied before it is known to be clean.
+    unnumbered = "count(*) FILTER (WHERE seq IS NULL)" if messages else "0"
     try:
-        conn.execute(sql)
+        ((read, bad, missing_seq),) = conn.execute(
+            f"SELECT count(*), count(_err), {unnumbered} FROM {typed}"
+        ).fetchall()
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
         return None
-    read, bad = conn.execute(f"SELECT count(*), count(_err) FROM {name}").fetchone() or (0, 0)
-    staged = _Staged(src, name, int(read))
+    if messages and missing_seq:
+        # Same file, same numbers: file order within each conversation. Only when some rows
+        # lack a seq, as numbering sorts the whole file.
+        numbered = "row_number() OVER (PARTITION BY conversation_id ORDER BY _row)"
+        cols = ", ".join(
+            f"COALESCE(seq, {numbered}) AS seq" if o == _ident("seq") else o for o in outer
+        )
+        typed = f"(SELECT {cols}, _err FROM {typed})"
+    staged = _Staged(src, typed, int(read), name=name)
+    if not _is_empty(conn, table.name):
+        # Rows are matched against stored ones by key: that join wants its own copy.
+        try:
+            conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {typed}")
+        except duckdb.Error as exc:
+            problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
+            return None
+        staged.stage = name
     if bad:
         _report_bad_values(conn, staged, int(bad), problems)
     # Without a seq column the numbering makes message keys unique; checking would cost a
     # 30-million-row aggregate for nothing.
-    if table.name != "messages" or "seq" in resolved:
+    if not messages or "seq" in resolved:
         _check_duplicates(conn, staged, problems)
     return staged
+
+
+def _is_empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return not conn.execute(f"SELECT count(*) FROM {_ident(table)}").fetchall()[0][0]
 
 
 def _check(column: str, kind: str, predicate: str, value: str) -> str:
@@ -805,9 +839,10 @@ def _check_duplicates(
         return
     if src.mapping.on_duplicate == "last":
         conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE {staged.stage} AS SELECT * FROM {staged.stage} "
+            f"CREATE OR REPLACE TEMP TABLE {staged.name} AS SELECT * FROM {staged.stage} "
             f"QUALIFY row_number() OVER (PARTITION BY {cols} ORDER BY _row DESC) = 1"
         )
+        staged.stage = staged.name
         (left,) = conn.execute(f"SELECT count(*) FROM {staged.stage}").fetchone() or (0,)
         staged.superseded = staged.read - int(left)
         return
@@ -833,8 +868,9 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
     cols = ", ".join(_ident(c) for c in table.column_names)
-    order = ", ".join(_ident(c) for c in ORDER[table.name])
+    order = _order_sql(table.name)
     stage = staged.stage
+    cls = f"{staged.name}_cls"
     kept = staged.read - staged.superseded
     (existing,) = conn.execute(f"SELECT count(*) FROM {target}").fetchone() or (0,)
     if not existing:
@@ -849,26 +885,24 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
         if c not in table.key
     )
     conn.execute(
-        f"CREATE TEMP TABLE {stage}_cls AS SELECT s._row, CASE WHEN t._hit IS NULL THEN 'new' "
+        f"CREATE TEMP TABLE {cls} AS SELECT s._row, CASE WHEN t._hit IS NULL THEN 'new' "
         f"WHEN {same or 'true'} THEN 'same' ELSE 'changed' END AS status "
         f"FROM {stage} s LEFT JOIN (SELECT *, true AS _hit FROM {target}) t ON {on}"
     )
-    counts = dict(
-        conn.execute(f"SELECT status, count(*) FROM {stage}_cls GROUP BY status").fetchall()
-    )
+    counts = dict(conn.execute(f"SELECT status, count(*) FROM {cls} GROUP BY status").fetchall())
     if counts.get("changed"):
         keys = ", ".join(_ident(k) for k in table.key)
         match = " AND ".join(f"{target}.{_ident(k)} = c.{_ident(k)}" for k in table.key)
         conn.execute(
-            f"DELETE FROM {target} USING (SELECT {keys} FROM {stage} JOIN {stage}_cls "
+            f"DELETE FROM {target} USING (SELECT {keys} FROM {stage} JOIN {cls} "
             f"USING (_row) WHERE status = 'changed') c WHERE {match}"
         )
     if counts.get("changed") or counts.get("new"):
         conn.execute(
-            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} JOIN {stage}_cls "
+            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} JOIN {cls} "
             f"USING (_row) WHERE status <> 'same' ORDER BY {order}"
         )
-    conn.execute(f"DROP TABLE {stage}_cls")
+    conn.execute(f"DROP TABLE {cls}")
     return TableCounts(
         table.name,
         str(staged.source.path),
@@ -950,12 +984,23 @@ def import_folder(
                 result = _stage(conn, src, raw, f"{name}_stage", problems)
                 if result is not None:
                     staged.append(result)
-        if any(p.level == "error" for p in problems):
-            raise ProblemsError(problems)
-        counts = {st.source.table.name: _merge(conn, st) for st in staged}
+            if any(p.level == "error" for p in problems):
+                raise ProblemsError(problems)
+            # Still in the center's zone: a file inserted straight from its checked query
+            # reads its naive times now.
+            counts = {st.source.table.name: _merge(conn, st) for st in staged}
         for src in sources:
             for suffix in ("raw", "stage"):
                 conn.execute(f"DROP TABLE IF EXISTS _imp_{src.table.name}_{suffix}")
+        changed = any(
+            c.inserted or c.updated
+            for c in counts.values()
+            if c.table in ("conversations", "messages")
+        )
+        if changed or not facts_current(conn, config):
+            # Per-conversation facts are part of the import, in its transaction: metrics never
+            # sort messages, and a store never holds facts of other data.
+            derive_facts(conn, config, temporary=False)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
