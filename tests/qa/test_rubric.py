@@ -5,40 +5,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from qa_rubrics import GSM
 
 from appraise.problems import ProblemsError
 from appraise.qa.rubric import ReviewInput, Rubric, score_review, select_rubric
 from appraise.schemes.loader import load_scheme, parse_scheme
 
 ROOT = Path(__file__).resolve().parents[2]
-
-GSM = """
-id: qa-gsm
-name: GSM综合座席质检表
-period: month
-full_score: 100
-total: sum
-missing: fail
-indicators:
-  - id: greeting
-    name: 开场白
-    weight: 10
-    rule: {type: levels, levels: [{name: 规范, score: 10}, {name: 不规范, score: 0}]}
-  - {id: listening, name: 倾听理解, weight: 30, rule: {type: rated, max: 30}}
-  - {id: expression, name: 表达能力, weight: 30, rule: {type: rated, max: 15}}
-  - id: transfer
-    name: 转接规范
-    weight: 20
-    rule: {type: levels, levels: [{name: 规范, score: 20}, {name: 不规范, score: 0}]}
-  - id: closing
-    name: 结束语
-    weight: 10
-    rule: {type: levels, levels: [{name: 完整, score: 2}, {name: 简短, score: 1}, {name: 无, score: 0}]}
-  - id: no_leak
-    name: 未泄露客户信息
-    counts: false
-    rule: {type: levels, levels: [{name: 是, score: 1}, {name: 否, score: 0}]}
-"""
 
 
 def gsm(**kw: object) -> Rubric:

@@ -35,7 +35,11 @@ def month() -> list[Contact]:
 
 def test_allocation_is_proportional_when_it_divides_evenly() -> None:
     # 15 of 30: 20 -> 10, 6 -> 3, 4 -> 2
-    sizes = {("chat", "resolved"): 20, ("chat", "not_resolved"): 6, ("phone", "transferred"): 4}
+    sizes: dict[tuple[str, ...], int] = {
+        ("chat", "resolved"): 20,
+        ("chat", "not_resolved"): 6,
+        ("phone", "transferred"): 4,
+    }
     assert allocate(sizes, 15) == {
         ("chat", "resolved"): 10,
         ("chat", "not_resolved"): 3,
