@@ -44,4 +44,7 @@ _reg_metrics(app)
 from appraise.metrics.import_commands import register as _reg_import  # noqa: E402
 
 _reg_import(app)
+from appraise.qa.commands import register as _reg_qa  # noqa: E402
+
+_reg_qa(app)
 # --- end of command registration ---
