@@ -169,3 +169,14 @@ def test_agent_metrics_from_findings() -> None:
     assert m["A002"]["qa_opening_rate"] == 100.0
     assert m["A002"]["qa_closing_rate"] == 0.0
     assert m["A002"]["qa_hangup_first_count"] == 1.0
+
+
+def test_default_phrases_catch_who_does_not_know_but_not_unclear_screens() -> None:
+    phrases = CFG.forbidden.phrases
+    # an agent speaking for the team or as 小妹 still says 我不知道
+    assert [p for p, _ in forbidden_occurrences("这个我们也不清楚哦", phrases)] == ["也不清楚"]
+    assert [p for p, _ in forbidden_occurrences("小妹这边不知道呢", phrases)] == ["这边不知道"]
+    # "看不清楚" is about a screen, and a polite limit is not 忌语
+    assert forbidden_occurrences("屏幕太亮会看不清楚的", phrases) == []
+    assert forbidden_occurrences("很抱歉，没办法通过手机号查询订单", phrases) == []
+    assert forbidden_occurrences("暂时不知道您的问题是否已解决，可随时联系我", phrases) == []

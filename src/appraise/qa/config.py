@@ -88,14 +88,24 @@ class RubricRef(_Model):
 
 DEFAULT_OPENING = ["您好…请问有什么可以帮您", "您好…很高兴为您服务"]
 DEFAULT_CLOSING = ["感谢您的来电", "祝您生活愉快", "再见"]
+# 服务忌语. 不知道 / 不清楚 alone would flag "屏幕太亮会看不清楚" and the chat template "暂时不知道
+# 您的问题是否解决", so the phrases name who does not know (我, 我们, 这边, 也 ...). 没办法 alone
+# flagged polite explanations of a real limit ("很抱歉，没办法通过号码查询订单") in the JDDC
+# sample, so only 我也没办法 (giving up on the customer) is listed. See docs/qa.md.
 DEFAULT_FORBIDDEN = [
     "我不知道",
     "我不清楚",
+    "我们不知道",
+    "我们不清楚",
+    "也不知道",
+    "也不清楚",
+    "这边不知道",
+    "这边不清楚",
+    "具体不清楚",
     "不归我管",
     "不关我的事",
     "你自己看",
     "你自己查",
-    "没办法",
     "我也没办法",
     "听不懂吗",
     "你怎么这么笨",
