@@ -917,6 +917,36 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
 # --- the import -------------------------------------------------------------------------------
 
 
+# DuckDB's memory budget while importing into a store file. Sorting a month of messages into
+# storage order and checking their keys then spills to the store's temporary folder instead of
+# taking ~6 GB (measured: 5.6 GB without, 2.1 GB with, ~25% slower). An in-memory store keeps
+# the default: its data cannot go anywhere else.
+IMPORT_MEMORY_LIMIT = 2 * 2**30
+_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def _bytes(setting: str) -> float:
+    number, _, unit = setting.strip().partition(" ")
+    return float(number) * _UNITS.get(unit.upper() or "B", 1)
+
+
+@contextmanager
+def _import_memory(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    ((path, limit),) = conn.execute(
+        "SELECT path, current_setting('memory_limit') FROM duckdb_databases() "
+        "WHERE database_name = current_database()"
+    ).fetchall()
+    if path is None or _bytes(str(limit)) <= IMPORT_MEMORY_LIMIT:
+        yield
+        return
+    conn.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}B'")
+    try:
+        yield
+    finally:
+        conn.execute(f"SET memory_limit = {_lit(str(limit))}")
+
+
 @contextmanager
 def _session_time_zone(conn: duckdb.DuckDBPyConnection, zone: str) -> Iterator[None]:
     """Read naive times in the center's zone; the store's sessions are UTC otherwise."""
@@ -969,6 +999,16 @@ def import_folder(
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     sources = _find_sources(folder, mapping, problems)
+    with _import_memory(conn):
+        return _import(conn, sources, problems, config)
+
+
+def _import(
+    conn: duckdb.DuckDBPyConnection,
+    sources: list[_Source],
+    problems: list[Problem],
+    config: CenterConfig,
+) -> ImportReport:
     conn.execute("BEGIN TRANSACTION")
     try:
         staged: list[_Staged] = []
