@@ -1,0 +1,1 @@
+"""The demo company (``python -m appraise.web load_demo``), built through the services."""
