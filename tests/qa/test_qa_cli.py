@@ -222,3 +222,39 @@ def test_sample_command_assigns_reviewers(tmp_path: Path) -> None:
     assert [r["agent_id"] for r in rows] == ["A001", "A002"]
     assert all(r["reviewer_id"] != r["agent_id"] for r in rows)
     assert sorted(r["reviewer_id"] for r in rows) == ["A001", "Q2"]
+
+
+def test_rubric_config_names_unknown_items_by_line(tmp_path: Path) -> None:
+    from appraise.problems import ProblemsError
+    from appraise.qa.io import load_rubrics
+
+    (tmp_path / "gsm.yaml").write_text(GSM, encoding="utf-8")
+    cfg = tmp_path / "qa.yaml"
+    cfg.write_text(
+        "rubrics:\n  - scheme: gsm.yaml\n    fatal:\n      - no_leak\n      - no_fraud\n",
+        encoding="utf-8",
+    )
+    try:
+        load_rubrics(cfg)
+    except ProblemsError as exc:
+        assert [str(p) for p in exc.problems] == [
+            f"{cfg}:5: 'no_fraud' is not an item of rubric qa-gsm (error)"
+        ]
+    else:
+        raise AssertionError("no_fraud is not an item")
+
+
+def test_a_bad_rating_in_the_reviews_file_names_its_row(tmp_path: Path) -> None:
+    cfg, reviews = write_reviews(tmp_path)
+    text = reviews.read_text(encoding="utf-8").replace(
+        "r2,C1,A001,Q2,2026-10-20,internal,表达能力,12",
+        "r2,C1,A001,Q2,2026-10-20,internal,表达能力,20",
+    )
+    reviews.write_text(text, encoding="utf-8")
+    res = runner.invoke(
+        app,
+        ["qa", "figures", "--config", str(cfg), "--reviews", str(reviews), "--period", "2026-10"],
+    )
+    assert res.exit_code == 1
+    # r2 starts on row 8 (header, then r1's six rows)
+    assert f"{reviews}:row 8:表达能力: review r2:" in res.output and "20 is outside" in res.output
