@@ -1,21 +1,24 @@
 """Benchmark: the whole metric catalog on a synthetic month, against pandas and the read floor.
 
-    python bench/metrics.py [--agents 1000] [--days 30] [--seed 1] [--keep DIR] [--with-import]
+    python bench/metrics.py [--agents 1000] [--days 30] [--seed 1] [--keep DIR] [--repeat 3]
 
 Generates the center as Parquet (into a temporary folder, or ``--keep DIR``, reused when its
-manifest matches), then measures, each in a fresh child process so that no measurement inherits
-another's caches or memory:
+manifest matches), then measures, each in a fresh child process (peak RSS per child, from
+``os.wait4``), so that no measurement inherits another's caches or memory:
 
-* ``floor``: reading just the columns the catalog uses into Arrow (pyarrow, all cores);
-* ``catalog``: every metric of the catalog for the month with the DuckDB engine, on views over
-  the Parquet files (the per-conversation facts are derived inside the run and timed with it);
-* ``engine4``: the engine on only the four metrics the pandas baseline computes;
-* ``pandas``: bench/pandas_baseline.py, those four metrics in plain pandas;
-* ``import`` (with ``--with-import``): `open_data(folder)`, the store import with validation.
+* ``import``: ``appraise import`` of the folder into a new store file, checks and the
+  per-conversation facts (derive) included; once, as it is a one-time cost per month of data;
+* ``floor``: reading just the columns the catalog uses from the Parquet files into Arrow;
+* ``catalog``: every metric of the catalog for the month with the DuckDB engine on that store
+  (opening it read-only included; the facts were built by the import and are reused);
+* ``engine4``: the engine, on the store, on only the four metrics the pandas baseline computes;
+* ``pandas``: bench/pandas_baseline.py, those four metrics in plain pandas from the Parquet files
+  (it sorts the messages itself each time: it has no import step).
 
-Each prints wall seconds, input rows per second and the child's peak RSS (``os.wait4``). The
-engine's and pandas' values for the four metrics are compared. The last line is machine-readable:
-``catalog_s=X pandas_s=Y floor_s=Z peak_mb=M`` (``peak_mb`` of the catalog run).
+Each but the import runs ``--repeat`` times; the figures are medians. The engine's and pandas'
+values for the four metrics are compared. The last two lines are machine-readable:
+``import_s=X import_peak_mb=M`` and ``catalog_s=X pandas_s=Y floor_s=Z peak_mb=M`` (``peak_mb``
+of the catalog run).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,7 +56,7 @@ def needed_columns() -> dict[str, list[str]]:
     from appraise.metrics.catalog import SOURCES
     from appraise.metrics.schema import TABLES
 
-    facts_sql = derive.reply_facts_sql(False) + derive.conversation_facts_sql(False)
+    facts_sql = derive.runs_sql() + derive.conversation_facts_sql(False)
     needed: dict[str, list[str]] = {}
     for name, table in TABLES.items():
         sqls = [s.sql for s in SOURCES.values() if name in s.tables]
@@ -80,39 +84,29 @@ def _child_floor(folder: Path, period: str) -> dict[str, Any]:
     return {"seconds": seconds, "rows": rows, "columns": needed}
 
 
-def _views(folder: Path) -> Any:
-    import duckdb
-
-    from appraise.metrics.schema import TABLES
-
-    conn = duckdb.connect()
-    conn.execute("SET TimeZone = 'UTC'")
-    for name in TABLES:
-        path = str(folder / f"{name}.parquet").replace("'", "''")
-        conn.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
-    return conn
-
-
-def _child_engine(folder: Path, period: str, metric_ids: list[str] | None) -> dict[str, Any]:
+def _child_engine(store: Path, period: str, metric_ids: list[str] | None) -> dict[str, Any]:
     from appraise.metrics.catalog import METRICS
     from appraise.metrics.config import CenterConfig
-    from appraise.metrics.derive import ensure_facts
+    from appraise.metrics.derive import facts_current
     from appraise.metrics.engine import compute_metrics
+    from appraise.metrics.store import open_store
     from appraise.periods import Period
 
     ids = metric_ids or list(METRICS)
-    tables = sorted({t for m in ids for t in METRICS[m].tables})
-    rows = _table_rows(folder, tables)
     began = time.perf_counter()
-    conn = _views(folder)
-    ensure_facts(conn, CenterConfig())
-    facts_s = time.perf_counter() - began
-    values = compute_metrics(conn, Period.parse(period), ids)
+    conn = open_store(store, read_only=True)
+    reused = facts_current(conn, CenterConfig())
+    values = compute_metrics(conn, Period.parse(period), ids, config=CenterConfig())
     seconds = time.perf_counter() - began
+    tables = sorted({t for m in ids for t in METRICS[m].tables})
+    (rows,) = conn.execute(
+        "SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in tables)
+    ).fetchall()[0]
+    conn.close()
     return {
         "seconds": seconds,
-        "facts_s": facts_s,
-        "rows": rows,
+        "facts_reused": reused,
+        "rows": int(rows),
         "metrics": len(ids),
         "agents": len(values),
         "values": {a: {m: v.get(m) for m in _FOUR} for a, v in values.items()},
@@ -131,32 +125,44 @@ def _child_pandas(folder: Path, period: str) -> dict[str, Any]:
     return {"seconds": seconds, "rows": rows, "agents": len(values), "values": values}
 
 
-def _child_import(folder: Path, period: str) -> dict[str, Any]:
+def _child_import(folder: Path, store: Path) -> dict[str, Any]:
+    from appraise.metrics import importer
+    from appraise.metrics.config import CenterConfig
     from appraise.metrics.schema import TABLES
-    from appraise.metrics.store import open_data
+    from appraise.metrics.store import open_store
 
-    rows = _table_rows(folder, list(TABLES))
+    rows = _table_rows(folder, [t for t in TABLES if (folder / f"{t}.parquet").is_file()])
+    derive_s: list[float] = []
+    derive = importer.derive_facts
+
+    def timed_derive(*args: Any, **kwargs: Any) -> None:
+        began = time.perf_counter()
+        derive(*args, **kwargs)
+        derive_s.append(time.perf_counter() - began)
+
+    importer.derive_facts = timed_derive  # type: ignore[assignment]
     began = time.perf_counter()
-    conn = open_data(folder)
-    seconds = time.perf_counter() - began
+    conn = open_store(store)
+    importer.import_folder(conn, folder, config=CenterConfig())
     conn.close()
-    return {"seconds": seconds, "rows": rows}
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "rows": rows, "derive_s": sum(derive_s)}
 
 
 _FOUR = ("first_response_time_mean", "reply_time_mean", "csat", "conversion_rate")
 
 
-def run_child(kind: str, folder: Path, period: str, result: Path) -> None:
+def run_child(kind: str, folder: Path, store: Path, period: str, result: Path) -> None:
     if kind == "floor":
         out = _child_floor(folder, period)
     elif kind == "catalog":
-        out = _child_engine(folder, period, None)
+        out = _child_engine(store, period, None)
     elif kind == "engine4":
-        out = _child_engine(folder, period, list(_FOUR))
+        out = _child_engine(store, period, list(_FOUR))
     elif kind == "pandas":
         out = _child_pandas(folder, period)
     elif kind == "import":
-        out = _child_import(folder, period)
+        out = _child_import(folder, store)
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
     result.write_text(json.dumps(out), encoding="utf-8")
@@ -165,7 +171,9 @@ def run_child(kind: str, folder: Path, period: str, result: Path) -> None:
 # --- the parent -------------------------------------------------------------------------------
 
 
-def measure(kind: str, folder: Path, period: str, scratch: Path) -> dict[str, Any]:
+def measure_once(
+    kind: str, folder: Path, store: Path, period: str, scratch: Path
+) -> dict[str, Any]:
     """Run one measurement in a fresh process; add its peak RSS in MB."""
     result = scratch / f"{kind}.json"
     cmd = [
@@ -175,6 +183,8 @@ def measure(kind: str, folder: Path, period: str, scratch: Path) -> dict[str, An
         kind,
         "--data",
         str(folder),
+        "--store",
+        str(store),
         "--period",
         period,
         "--result",
@@ -187,6 +197,19 @@ def measure(kind: str, folder: Path, period: str, scratch: Path) -> dict[str, An
         raise SystemExit(f"measurement {kind} failed with exit code {proc.returncode}")
     out: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
     out["peak_mb"] = usage.ru_maxrss / 1024  # Linux reports kilobytes
+    return out
+
+
+def measure(
+    kind: str, folder: Path, store: Path, period: str, scratch: Path, repeat: int
+) -> dict[str, Any]:
+    """Median wall time and median peak over ``repeat`` fresh processes (the machine is shared:
+    one run can be slowed by a neighbour, the median of several rarely is)."""
+    runs = [measure_once(kind, folder, store, period, scratch) for _ in range(repeat)]
+    out = dict(runs[0])
+    out["seconds"] = statistics.median(r["seconds"] for r in runs)
+    out["peak_mb"] = statistics.median(r["peak_mb"] for r in runs)
+    out["all_seconds"] = [r["seconds"] for r in runs]
     return out
 
 
@@ -218,9 +241,11 @@ def compare(
 
 def _line(label: str, m: dict[str, Any]) -> str:
     rate = m["rows"] / m["seconds"] if m["seconds"] else float("inf")
+    runs = m.get("all_seconds", [m["seconds"]])
+    spread = f"  runs {'/'.join(f'{x:.2f}' for x in runs)}" if len(runs) > 1 else ""
     return (
-        f"{label:<34} {m['seconds']:8.2f} s  {rate / 1e6:8.1f} M rows/s  "
-        f"{m['peak_mb']:8,.0f} MB peak  ({m['rows']:,} input rows)"
+        f"{label:<40} {m['seconds']:8.2f} s  {rate / 1e6:8.1f} M rows/s  "
+        f"{m['peak_mb']:8,.0f} MB peak  ({m['rows']:,} input rows){spread}"
     )
 
 
@@ -233,14 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", default="2026-10-01")
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
-    parser.add_argument("--with-import", action="store_true", help="also time open_data(folder)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--period", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        run_child(args.child, args.data, args.period, args.result)
+        run_child(args.child, args.data, args.store, args.period, args.result)
         return 0
 
     from appraise.metrics.generate import generate_center, manifest_matches
@@ -265,28 +291,40 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
         print(f"data: {size / 2**20:,.0f} MiB of Parquet; period {period}; {os.cpu_count()} CPUs")
 
-        floor = measure("floor", folder, period, scratch)
-        catalog = measure("catalog", folder, period, scratch)
-        engine4 = measure("engine4", folder, period, scratch)
-        pandas = measure("pandas", folder, period, scratch)
+        store = scratch / "store.duckdb"
+        r = args.repeat
+        imported = measure("import", folder, store, period, scratch, 1)
+        floor = measure("floor", folder, store, period, scratch, r)
+        catalog = measure("catalog", folder, store, period, scratch, r)
+        engine4 = measure("engine4", folder, store, period, scratch, r)
+        pandas = measure("pandas", folder, store, period, scratch, r)
         print()
+        print(f"medians of {r} runs, each in a fresh process; peak = the process's peak RSS")
+        print(
+            _line("import into a store file (once)", imported)
+            + f"  of which facts (derive) {imported['derive_s']:.2f} s"
+        )
         print(_line("floor (needed columns into Arrow)", floor))
         print(
             _line(f"catalog, DuckDB ({catalog['metrics']} metrics)", catalog)
-            + f"  facts {catalog['facts_s']:.2f} s, {catalog['agents']} agents"
+            + f"  {catalog['agents']} agents"
         )
-        print(
-            _line("4 chat metrics, DuckDB engine", engine4) + f"  facts {engine4['facts_s']:.2f} s"
-        )
+        print(_line("4 chat metrics, DuckDB engine", engine4))
         print(_line("4 chat metrics, pandas", pandas))
-        if args.with_import:
-            imported = measure("import", folder, period, scratch)
-            print(_line("import into a store (open_data)", imported))
         print()
-        print(f"pandas / catalog:          {pandas['seconds'] / catalog['seconds']:.2f}x")
-        print(f"pandas / engine (same 4):  {pandas['seconds'] / engine4['seconds']:.2f}x")
-        print(f"catalog / floor:           {catalog['seconds'] / floor['seconds']:.2f}x")
-        print(f"agreement engine vs pandas: {compare(engine4['values'], pandas['values'])}")
+        facts = "reused from the import" if catalog["facts_reused"] else "DERIVED IN THE RUN"
+        print(
+            "catalog = all metrics for the month on the imported store; the per-conversation "
+            f"facts were {facts}."
+        )
+        print("pandas reads the Parquet files and sorts the messages itself (no import step).")
+        print(f"pandas / catalog:            {pandas['seconds'] / catalog['seconds']:.2f}x")
+        print(f"pandas / engine (same 4):    {pandas['seconds'] / engine4['seconds']:.2f}x")
+        once = imported["seconds"] + catalog["seconds"]
+        print(f"pandas / (import + catalog): {pandas['seconds'] / once:.2f}x")
+        print(f"catalog / floor:             {catalog['seconds'] / floor['seconds']:.2f}x")
+        print(f"agreement engine vs pandas:  {compare(engine4['values'], pandas['values'])}")
+        print(f"import_s={imported['seconds']:.2f} import_peak_mb={imported['peak_mb']:.0f}")
         print(
             f"catalog_s={catalog['seconds']:.2f} pandas_s={pandas['seconds']:.2f} "
             f"floor_s={floor['seconds']:.2f} peak_mb={catalog['peak_mb']:.0f}"
