@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench install examples clean
+.PHONY: demo seeds-demo chromium test lint fmt bench install examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,34 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The web application with the demo company (SQLite in ./var), served until Ctrl-C.
+# Running it again keeps the database: load_demo only adds what is missing.
 demo: $(STAMP)
+	$(BIN)/python -m appraise.web migrate --noinput -v 0
+	$(BIN)/python -m appraise.web load_demo
+	@echo ""
+	@echo "serving the demo at http://127.0.0.1:8000/ (sign in with a login above; Ctrl-C stops)"
+	$(BIN)/python -m appraise.web runserver 127.0.0.1:8000 --noreload
+
+# Every seed scheme's worked example scored in the terminal (no web server).
+seeds-demo: $(STAMP)
 	$(BIN)/python -m appraise.demo
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "no /usr/bin/chromium and no apt-get: install chromium for the browser tests"; \
+	  elif [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	  else \
+	    echo "no /usr/bin/chromium: run as root: apt-get install --no-install-recommends chromium"; \
+	  fi; \
+	fi
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -36,6 +60,7 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/dashboard.py
 
 # Re-write schemes/seeds/examples/*/expected.json from the engine (review the diff!).
 examples: $(STAMP)
