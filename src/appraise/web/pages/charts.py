@@ -1,0 +1,213 @@
+"""Numbers for the charts, computed from stored results (no Django, no database).
+
+Every function takes the engine's ``result_dict`` shapes (``Result.data``) or plain rows and
+returns ECharts options as JSON-ready dicts; the page puts them in a ``json_script`` and
+``static/appraise/app.js`` hands them to ECharts. Percentages are of an indicator's weight, so
+that indicators of different weights can sit on one colour scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+# Colours of the stylesheet (static/appraise/app.css), so the charts match the pages.
+ACCENT = "#2f6fed"
+MUTED = "#9aa4b2"
+WARN = "#d9822b"
+
+
+def leaves(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The leaf indicators of one result, in scheme order (the ones a person is scored on)."""
+    indicators: list[dict[str, Any]] = list(data.get("indicators") or [])
+    parents = {i["parent"] for i in indicators if i.get("parent")}
+    return [i for i in indicators if i["id"] not in parents]
+
+
+def achieved(indicator: Mapping[str, Any]) -> float | None:
+    """Share of the weight an indicator earned, in percent (None when it has no weight).
+
+    A points scheme (no weights) has no share; its indicators are shown by their points.
+    """
+    weight, weighted = indicator.get("weight"), indicator.get("weighted")
+    if weight in (None, 0) or weighted is None:
+        return None
+    return round(float(Decimal(str(weighted)) / Decimal(str(weight)) * 100), 1)
+
+
+def team_averages(datas: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """Mean achieved percentage of each leaf indicator over a team's results."""
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for data in datas:
+        for leaf in leaves(data):
+            pct = achieved(leaf)
+            if pct is None:
+                continue
+            sums[leaf["id"]] = sums.get(leaf["id"], 0.0) + pct
+            counts[leaf["id"]] = counts.get(leaf["id"], 0) + 1
+    return {k: round(sums[k] / counts[k], 1) for k in sums}
+
+
+def weak_indicators(
+    data: Mapping[str, Any], averages: Mapping[str, float], limit: int = 5
+) -> list[dict[str, Any]]:
+    """The person's leaf indicators below the team's average, furthest below first."""
+    out = []
+    for leaf in leaves(data):
+        mine, avg = achieved(leaf), averages.get(leaf["id"])
+        if mine is None or avg is None or mine >= avg:
+            continue
+        out.append(
+            {
+                "id": leaf["id"],
+                "name": leaf["name"],
+                "mine": mine,
+                "team": avg,
+                "gap": round(avg - mine, 1),
+                "explain": leaf.get("explain", ""),
+            }
+        )
+    out.sort(key=lambda x: (-x["gap"], x["id"]))
+    return out[:limit]
+
+
+def trend_option(points: Sequence[tuple[str, float | None]], title: str) -> dict[str, Any]:
+    """A line of totals over periods, oldest first (the last twelve)."""
+    shown = list(points)[-12:]
+    return {
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": [p for p, _ in shown]},
+        "yAxis": {"type": "value", "scale": True},
+        "series": [
+            {
+                "type": "line",
+                "data": [v for _, v in shown],
+                "smooth": True,
+                "symbolSize": 8,
+                "itemStyle": {"color": ACCENT},
+                "areaStyle": {"opacity": 0.08},
+                "connectNulls": True,
+            }
+        ],
+    }
+
+
+def distribution_option(rows: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
+    """Head count per grade, with the quota's head count beside it where the scheme caps one."""
+    grades = [r["grade"] for r in rows]
+    counts = [r["count"] for r in rows]
+    caps = [quota_count(r) for r in rows]
+    series: list[dict[str, Any]] = [
+        {
+            "name": title,
+            "type": "bar",
+            "data": counts,
+            "itemStyle": {"color": ACCENT},
+            "label": {"show": True, "position": "top"},
+        }
+    ]
+    if any(c is not None for c in caps):
+        series.append(
+            {
+                "name": "quota",
+                "type": "line",
+                "data": caps,
+                "step": "middle",
+                "lineStyle": {"type": "dashed", "color": WARN},
+                "itemStyle": {"color": WARN},
+            }
+        )
+    return {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 36, "right": 16, "top": 24, "bottom": 30},
+        "xAxis": {"type": "category", "data": grades},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": series,
+    }
+
+
+def quota_count(row: Mapping[str, Any]) -> float | None:
+    """The most agents a grade may hold: its ``max_share`` (or fixed ``share``) of everyone."""
+    share = row.get("max_share")
+    if share is None:
+        share = row.get("share")
+    if share is None:
+        return None
+    return round(float(share) * int(row["of"]), 2)
+
+
+def over_quota(row: Mapping[str, Any]) -> bool:
+    cap = quota_count(row)
+    return cap is not None and row.get("max_share") is not None and row["count"] > cap
+
+
+def histogram_option(totals: Sequence[float], title: str, width: int = 10) -> dict[str, Any]:
+    """Totals counted in bands of ``width`` points (0-9, 10-19, ...), the score distribution."""
+    if not totals:
+        return distribution_option([], title)
+    low = int(min(totals) // width) * width
+    high = int(max(totals) // width) * width
+    bands = list(range(low, high + width, width))
+    counts = [0] * len(bands)
+    for t in totals:
+        counts[int((t - low) // width)] += 1
+    rows = [
+        {"grade": f"{b}-{b + width - 1}", "count": c, "of": len(totals)}
+        for b, c in zip(bands, counts, strict=True)
+    ]
+    return distribution_option(rows, title)
+
+
+def heatmap_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Agents (rows) by leaf indicators (columns), coloured by the share of weight achieved.
+
+    ``results`` are dicts with ``label`` (the agent) and ``data`` (the engine's result_dict);
+    the columns are the first result's leaves, the order of the scheme.
+    """
+    if not results:
+        return {}
+    columns = leaves(results[0]["data"])
+    col_index = {c["id"]: i for i, c in enumerate(columns)}
+    cells: list[list[Any]] = []
+    for y, r in enumerate(results):
+        for leaf in leaves(r["data"]):
+            x = col_index.get(leaf["id"])
+            pct = achieved(leaf)
+            if x is not None and pct is not None:
+                cells.append([x, y, pct])
+    return {
+        "tooltip": {"position": "top"},
+        "grid": {"left": 110, "right": 20, "top": 10, "bottom": 110},
+        "xAxis": {
+            "type": "category",
+            "data": [c["name"] for c in columns],
+            "axisLabel": {"rotate": 40, "interval": 0, "fontSize": 11},
+            "splitArea": {"show": True},
+        },
+        "yAxis": {
+            "type": "category",
+            "data": [r["label"] for r in results],
+            "inverse": True,
+            "splitArea": {"show": True},
+        },
+        "visualMap": {
+            "min": 0,
+            "max": 100,
+            "calculable": True,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "inRange": {"color": ["#f4d6d2", "#fbf3d5", "#d6ecdb", "#3f9b5f"]},
+        },
+        "series": [
+            {
+                "type": "heatmap",
+                "data": cells,
+                "label": {"show": len(results) <= 40, "fontSize": 10},
+            }
+        ],
+    }

@@ -1,0 +1,206 @@
+"""The agent's pages: my scorecard (and anyone's, for their supervisor and HR), the
+self-assessment, signing the interview record and filing an appeal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraise.web.appeals import selectors as appeal_sel
+from appraise.web.appeals import services as appeal_svc
+from appraise.web.appeals.models import OPEN_STATES
+from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.cycles.models import Cycle, State
+from appraise.web.cycles.scoring import SELF, rated_indicators
+from appraise.web.errors import NotFound
+from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.evaluations.models import Result
+from appraise.web.evaluations.services import rating_set
+from appraise.web.interviews import selectors as iv_sel
+from appraise.web.interviews import services as iv_svc
+from appraise.web.interviews.models import GapFlag, GapStatus
+from appraise.web.org import selectors as org_sel
+from appraise.web.org.models import Agent
+from appraise.web.pages import charts
+from appraise.web.pages.common import back, guarded, page
+from appraise.web.permissions import User, agent_of, is_hr
+from appraise.web.schemes.services import scheme_of
+
+
+def _me(user: User) -> Agent:
+    me = agent_of(user)
+    if me is None:
+        raise NotFound("you are not appraised, so you have no scorecard")
+    return me
+
+
+def _default_cycle(user: User, me: Agent) -> Cycle | None:
+    """The cycle that needs the agent now (self-assessment, appeal window), else the newest."""
+    mine = list(cycle_sel.cycle_list(user=user).filter(agents=me).order_by("-period", "-id"))
+    for c in mine:
+        if c.state in (State.SELF_ASSESSMENT, State.APPEAL_WINDOW):
+            return c
+    return mine[0] if mine else None
+
+
+def team_average_data(cycle: Cycle, agent: Agent) -> list[dict[str, Any]]:
+    """The results the team average is taken over: the agent's team, published, current.
+
+    Only the average is shown to the agent, never another person's result.
+    """
+    if agent.team_id is None:
+        return []
+    return list(
+        Result.objects.filter(
+            cycle=cycle, is_current=True, published_at__isnull=False, agent__team_id=agent.team_id
+        ).values_list("data", flat=True)
+    )
+
+
+def trend(results: list[Result]) -> list[tuple[str, float | None]]:
+    """Totals by period, oldest first; two cycles of one period are shown one after the other."""
+    rows = sorted(results, key=lambda r: (r.cycle.period, r.cycle.pk))
+    return [(r.cycle.period, None if r.total is None else float(r.total)) for r in rows]
+
+
+def scorecard_context(
+    user: User, cycle: Cycle, agent: Agent, result: Result | None
+) -> dict[str, Any]:
+    """What the scorecard template shows for one agent in one cycle."""
+    ctx: dict[str, Any] = {"cycle": cycle, "agent": agent, "result": result}
+    if result is not None:
+        data = result.data
+        indicators = list(data.get("indicators") or [])
+        parents = {i.get("parent") for i in indicators}
+        ctx["indicators"] = [{**i, "is_category": i["id"] in parents} for i in indicators]
+        ctx["adjustments"] = list(data.get("adjustments") or [])
+        ctx["pay_lines"] = [
+            {"id": k, "amount": v, "explain": data.get("pay_explain", {}).get(k, "")}
+            for k, v in (data.get("pay") or {}).items()
+            if k != "total"
+        ]
+        ctx["consequences"] = data.get("consequences") or []
+        ctx["notes"] = data.get("notes") or []
+        ctx["calibration"] = data.get("calibration")
+        averages = charts.team_averages(team_average_data(cycle, agent))
+        ctx["weak"] = charts.weak_indicators(data, averages)
+        ctx["history"] = list(
+            eval_sel.result_history(user=user, cycle=cycle, agent_id=agent.agent_id)
+        )
+    return ctx
+
+
+@guarded
+def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse:
+    me = _me(request.user)
+    cycle = (
+        cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+        if cycle_id is not None
+        else _default_cycle(request.user, me)
+    )
+    if cycle is not None and not cycle.agents.filter(pk=me.pk).exists():
+        raise NotFound(f"you are not appraised in cycle {cycle.pk}")
+    published = list(eval_sel.result_list_mine(user=request.user))
+    ctx: dict[str, Any] = {
+        "me": me,
+        "cycles": cycle_sel.cycle_list(user=request.user).filter(agents=me),
+        "trend_chart": charts.trend_option(trend(published), _("My totals by period")),
+        "self_view": True,
+    }
+    if cycle is None:
+        return page(request, "pages/scorecard.html", ctx)
+    result = next((r for r in published if r.cycle_id == cycle.pk), None)
+    ctx.update(scorecard_context(request.user, cycle, me, result))
+    scheme = scheme_of(cycle.scheme_version)
+    reassess = GapFlag.objects.filter(cycle=cycle, agent=me, status=GapStatus.REASSESS).exists()
+    if cycle.state == State.SELF_ASSESSMENT or (
+        cycle.state == State.SUPERVISOR_RATING and reassess
+    ):
+        given = {
+            r.indicator: r.value
+            for r in eval_sel.rating_list(user=request.user, cycle=cycle, agent=me)
+            if r.role == SELF
+        }
+        ctx["self_form"] = [
+            {"id": i, "name": name, "value": given.get(i, "")}
+            for i, name in rated_indicators(scheme).items()
+        ]
+    ctx["interviews"] = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=me)
+    appeals = list(appeal_sel.appeal_list(user=request.user, cycle_id=cycle.pk).filter(agent=me))
+    ctx["appeals"] = appeals
+    ctx["can_appeal"] = (
+        result is not None
+        and cycle.state == State.APPEAL_WINDOW
+        and (cycle.appeal_deadline is None or timezone.now() <= cycle.appeal_deadline)
+        and not any(a.state in OPEN_STATES for a in appeals)
+    )
+    return page(request, "pages/scorecard.html", ctx)
+
+
+@guarded
+def agent_scorecard(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
+    """One agent's result as their supervisor or HR sees it (as computed, before publication)."""
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    result = eval_sel.result_get(user=request.user, cycle=cycle, agent_id=agent_id)
+    agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
+    others = [
+        r
+        for r in Result.objects.filter(agent=agent, is_current=True)
+        .exclude(total=None)
+        .select_related("cycle")
+        if r.published_at is not None or is_hr(request.user)
+    ]
+    ctx = scorecard_context(request.user, cycle, agent, result)
+    ctx["trend_chart"] = charts.trend_option(trend(others), _("Totals by period"))
+    ctx["self_view"] = False
+    return page(request, "pages/scorecard.html", ctx)
+
+
+@guarded
+@require_POST
+def self_assess(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    me = _me(request.user)
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    scheme = scheme_of(cycle.scheme_version)
+    n = 0
+    # All or nothing: one value out of range leaves the earlier ones as they were.
+    with transaction.atomic():
+        for indicator in rated_indicators(scheme):
+            value = request.POST.get(f"ind_{indicator}", "").strip()
+            if value:
+                rating_set(
+                    cycle=cycle,
+                    agent=me,
+                    indicator=indicator,
+                    role=SELF,
+                    value=value,
+                    by=request.user,
+                    note=request.POST.get("note", ""),
+                )
+                n += 1
+    messages.success(request, _("Self-assessment saved (%(n)d ratings).") % {"n": n})
+    return back(request, f"/me/{cycle.pk}/")
+
+
+@guarded
+@require_POST
+def interview_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    record = iv_sel.interview_get(user=request.user, pk=pk)
+    iv_svc.interview_sign(record=record, by=request.user, comment=request.POST.get("comment", ""))
+    messages.success(request, _("Interview record signed."))
+    return back(request, f"/me/{record.cycle_id}/")
+
+
+@guarded
+@require_POST
+def appeal_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    appeal_svc.appeal_file(cycle=cycle, by=request.user, reasons=request.POST.get("reasons", ""))
+    messages.success(request, _("Appeal filed; your supervisor answers first."))
+    return back(request, f"/me/{cycle.pk}/")

@@ -1,0 +1,215 @@
+"""HR's cycle pages: the list, a new cycle, the overview with the next steps, data import and
+computation as tasks with a progress bar, calibration against the quotas, and the task bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.cycles import services as cycle_svc
+from appraise.web.cycles.models import Cycle, State
+from appraise.web.errors import Invalid, NotFound
+from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.org import selectors as org_sel
+from appraise.web.pages import charts
+from appraise.web.pages.common import back, guarded, int_or_none, page
+from appraise.web.pages.forms import CycleForm
+from appraise.web.permissions import User, require_hr
+from appraise.web.schemes import selectors as scheme_sel
+from appraise.web.schemes.services import scheme_of
+from appraise.web.tasks.models import TaskStatus
+from appraise.web.tasks.selectors import task_get, task_list
+
+
+def _plain(fn: Callable[..., Any]) -> Callable[[HttpRequest, Cycle], Any]:
+    return lambda request, c: fn(cycle=c, by=request.user)
+
+
+def _appeal_window(request: HttpRequest, c: Cycle) -> Any:
+    days = int_or_none(request.POST.get("days")) or 7
+    return cycle_svc.cycle_open_appeal_window(cycle=c, by=request.user, days=days)
+
+
+def _rescore(request: HttpRequest, c: Cycle) -> Any:
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        raise Invalid("a re-score needs a reason")
+    return cycle_svc.cycle_rescore(cycle=c, by=request.user, reason=reason)
+
+
+# The steps of the overview page: each calls the one service of its transition.
+ACTIONS: dict[str, Callable[[HttpRequest, Cycle], Any]] = {
+    "open-self-assessment": _plain(cycle_svc.cycle_open_self_assessment),
+    "open-supervisor-rating": _plain(cycle_svc.cycle_open_supervisor_rating),
+    "open-indirect-audit": _plain(cycle_svc.cycle_open_indirect_audit),
+    "open-calibration": _plain(cycle_svc.cycle_open_calibration),
+    "publish": _plain(cycle_svc.cycle_publish),
+    "open-interviews": _plain(cycle_svc.cycle_open_interviews),
+    "open-appeal-window": _appeal_window,
+    "close": _plain(cycle_svc.cycle_close),
+    "rescore": _rescore,
+}
+
+# The next step(s) offered in each state, with the words on the button.
+NEXT: dict[str, list[tuple[str, Any]]] = {
+    State.DATA_IMPORTED: [("open-self-assessment", gettext_lazy("Open self-assessment"))],
+    State.SELF_ASSESSMENT: [("open-supervisor-rating", gettext_lazy("Open supervisor rating"))],
+    State.SUPERVISOR_RATING: [("open-indirect-audit", gettext_lazy("Open indirect audit"))],
+    State.INDIRECT_AUDIT: [("open-calibration", gettext_lazy("Open calibration"))],
+    State.CALIBRATION: [("publish", gettext_lazy("Publish results"))],
+    State.PUBLISHED: [("open-interviews", gettext_lazy("Open interviews"))],
+    State.INTERVIEWS: [("open-appeal-window", gettext_lazy("Open appeal window"))],
+    State.APPEAL_WINDOW: [("close", gettext_lazy("Close the cycle"))],
+}
+
+
+def _hr_cycle(user: User, pk: int, doing: str) -> Cycle:
+    cycle = cycle_sel.cycle_get(user=user, pk=pk)
+    require_hr(user, doing)
+    return cycle
+
+
+@guarded
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    require_hr(request.user, "manage cycles")
+    form = CycleForm(
+        request.POST or None,
+        versions=scheme_sel.scheme_version_list(user=request.user),
+        teams=org_sel.team_list(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        cycle = cycle_svc.cycle_create(
+            by=request.user,
+            name=d["name"],
+            scheme_version=d["scheme_version"],
+            period=d["period"],
+            teams=list(d["teams"]),
+        )
+        messages.success(request, _("Cycle created; import its data next."))
+        return HttpResponseRedirect(f"/cycles/{cycle.pk}/")
+    return page(
+        request,
+        "pages/cycles.html",
+        {"cycles": cycle_sel.cycle_list(user=request.user), "form": form},
+    )
+
+
+@guarded
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _hr_cycle(request.user, pk, "run cycles")
+    results = list(eval_sel.result_list_cycle(user=request.user, cycle=cycle))
+    scheme = scheme_of(cycle.scheme_version)
+    distribution = cycle_sel.cycle_distribution(cycle=cycle) if results else []
+    for row in distribution:
+        row["cap"] = charts.quota_count(row)
+        row["over"] = charts.over_quota(row)
+    confirmed = {c.team_id: c for c in cycle.confirmations.select_related("confirmed_by")}
+    running = task_list(user=request.user).filter(
+        cycle=cycle, status__in=(TaskStatus.PENDING, TaskStatus.RUNNING)
+    )
+    return page(
+        request,
+        "pages/cycle.html",
+        {
+            "cycle": cycle,
+            "scheme": scheme,
+            "results": results,
+            "files": cycle.files.all().defer("content"),
+            "next_steps": NEXT.get(cycle.state, []),
+            "can_import": cycle.state in (State.DRAFT, State.DATA_IMPORTED),
+            "can_compute": cycle.state in cycle_svc.BEFORE_PUBLICATION,
+            "can_rescore": cycle.state in cycle_svc.AFTER_PUBLICATION,
+            "calibrating": cycle.state == State.CALIBRATION,
+            "grades": [g.name for g in scheme.grades],
+            "distribution": distribution,
+            "distribution_chart": charts.distribution_option(distribution, _("Agents"))
+            if distribution
+            else None,
+            "teams": [
+                {"team": t, "confirmation": confirmed.get(t.pk)}
+                for t in cycle_svc.cycle_teams(cycle)
+            ],
+            "auditing": cycle.state == State.INDIRECT_AUDIT,
+            "task": running.first(),
+            "states": [{"value": s.value, "label": s.label} for s in State],
+            "state_index": cycle_svc.state_index(cycle.state),
+        },
+    )
+
+
+@guarded
+@require_POST
+def cycle_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
+    step = ACTIONS.get(action)
+    if step is None:
+        raise NotFound(f"no cycle action {action}")
+    step(request, cycle)
+    cycle.refresh_from_db()
+    messages.success(
+        request, _("Done: the cycle is now %(state)s.") % {"state": cycle.get_state_display()}
+    )
+    return back(request, f"/cycles/{cycle.pk}/")
+
+
+@guarded
+@require_POST
+def cycle_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
+    agent = org_sel.agent_get(user=request.user, agent_id=request.POST.get("agent_id", ""))
+    cycle_svc.cycle_calibrate(
+        cycle=cycle,
+        by=request.user,
+        agent=agent,
+        grade=request.POST.get("grade", ""),
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, _("Grade of %(agent)s set.") % {"agent": agent.name})
+    return back(request, f"/cycles/{cycle.pk}/#calibration")
+
+
+@guarded
+@require_POST
+def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Uploaded files become a task (import, then compute); the answer is its progress bar."""
+    cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        raise Invalid("choose at least one file to import")
+    prefix = "events/" if request.POST.get("events") else ""
+    files = {prefix + (f.name or "upload"): f.read() for f in uploads}
+    task = cycle_svc.cycle_import_start(
+        cycle=cycle, by=request.user, files=files, compute=bool(request.POST.get("compute"))
+    )
+    return _progress(request, task.pk)
+
+
+@guarded
+@require_POST
+def cycle_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
+    task = cycle_svc.cycle_compute_start(cycle=cycle, by=request.user)
+    return _progress(request, task.pk)
+
+
+def _progress(request: HttpRequest, pk: int) -> HttpResponse:
+    task = task_get(user=request.user, pk=pk)
+    return page(
+        request,
+        "pages/_task.html",
+        {"task": task, "finished": task.status in (TaskStatus.DONE, TaskStatus.FAILED)},
+    )
+
+
+@guarded
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar of a task; htmx polls it until the task has finished."""
+    return _progress(request, pk)

@@ -1,0 +1,155 @@
+"""Sign-in, the home page that sends each person where they work, the audit log and the
+administrator's users, roles and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import User as AuthUser
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from appraise.web.audit.models import AuditLog
+from appraise.web.audit.selectors import audit_list
+from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.org import selectors as org_sel
+from appraise.web.org import services as org_svc
+from appraise.web.pages.common import guarded, int_or_none, page
+from appraise.web.pages.forms import RolesForm, UserForm, user_roles
+from appraise.web.permissions import User, agent_of, is_admin, is_hr, led_teams, require_admin
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "pages/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "/login/"
+
+
+def home_for(user: User) -> str:
+    """HR runs cycles, a supervisor watches the team, an agent reads the scorecard."""
+    if is_hr(user):
+        return "/cycles/"
+    if led_teams(user).exists():
+        return "/team/"
+    if agent_of(user) is not None:
+        return "/me/"
+    if is_admin(user):
+        return "/people/"
+    return ""
+
+
+@guarded
+def home(request: HttpRequest) -> HttpResponse:
+    target = home_for(request.user)
+    if target:
+        return HttpResponseRedirect(target)
+    return page(request, "pages/home.html", {})
+
+
+# --- audit log ----------------------------------------------------------------------------
+
+
+@guarded
+def audit_page(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    cycle_id = int_or_none(g.get("cycle"))
+    rows = audit_list(user=request.user, cycle_id=cycle_id, action=g.get("action") or None)
+    actor = (g.get("actor") or "").strip()
+    if actor:
+        rows = rows.filter(actor_name=actor)
+    if g.get("since"):
+        rows = rows.filter(at__date__gte=g["since"])
+    if g.get("until"):
+        rows = rows.filter(at__date__lte=g["until"])
+    pages = Paginator(rows, 50)
+    current = pages.get_page(g.get("page"))
+    query = {k: v for k, v in g.items() if k != "page" and v}
+    return page(
+        request,
+        "pages/audit.html",
+        {
+            "entries": current,
+            "filters": query,
+            "query": "&".join(f"{k}={v}" for k, v in query.items()),
+            "actions": AuditLog.objects.order_by("action")
+            .values_list("action", flat=True)
+            .distinct(),
+            "cycles": cycle_sel.cycle_list(user=request.user) if is_hr(request.user) else [],
+        },
+    )
+
+
+# --- users, roles, tokens -----------------------------------------------------------------
+
+
+@guarded
+def people(request: HttpRequest) -> HttpResponse:
+    require_admin(request.user, "manage users")
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = org_svc.user_create(
+            by=request.user,
+            username=d["username"],
+            password=d["password"] or None,
+            roles_=d["roles"],
+            first_name=d["first_name"],
+        )
+        messages.success(request, _("User %(name)s created.") % {"name": user.username})
+        return HttpResponseRedirect("/people/")
+    users = org_sel.user_list(user=request.user)
+    with_token = set(Token.objects.values_list("user_id", flat=True))
+    rows: list[dict[str, Any]] = [
+        {
+            "user": u,
+            "roles": user_roles(u),
+            "has_token": u.pk in with_token,
+            "agent": agent_of(u),
+            "form": RolesForm(initial={"roles": user_roles(u)}, prefix=f"u{u.pk}"),
+        }
+        for u in users
+    ]
+    return page(
+        request,
+        "pages/people.html",
+        {"rows": rows, "form": form, "new_key": request.session.pop("new_token", None)},
+    )
+
+
+def _target(request: HttpRequest, pk: int) -> AuthUser:
+    return org_sel.user_get(user=request.user, pk=pk)
+
+
+@guarded
+@require_POST
+def people_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    require_admin(request.user, "change roles")
+    user = _target(request, pk)
+    form = RolesForm(request.POST, prefix=f"u{pk}")
+    wanted = form.cleaned_data["roles"] if form.is_valid() else []
+    org_svc.user_set_roles(by=request.user, user=user, roles_=wanted)
+    messages.success(request, _("Roles of %(name)s saved.") % {"name": user.username})
+    return HttpResponseRedirect("/people/")
+
+
+@guarded
+@require_POST
+def people_token(request: HttpRequest, pk: int) -> HttpResponse:
+    require_admin(request.user, "issue API tokens")
+    user = _target(request, pk)
+    if request.POST.get("revoke"):
+        org_svc.token_revoke(by=request.user, user=user)
+        messages.success(request, _("Token of %(name)s revoked.") % {"name": user.username})
+    else:
+        token = org_svc.token_create(by=request.user, user=user)
+        # Shown once on the next page, never stored anywhere readable again.
+        request.session["new_token"] = {"user": user.username, "key": token.key}
+    return HttpResponseRedirect("/people/")

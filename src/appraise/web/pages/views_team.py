@@ -1,0 +1,229 @@
+"""The supervisor's pages: the team dashboard, rating forms, interview records, grade gaps and
+the indirect supervisor's confirmation of a team in the audit step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraise.web.appeals import selectors as appeal_sel
+from appraise.web.appeals.models import AppealState
+from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.cycles import services as cycle_svc
+from appraise.web.cycles.models import Cycle, State
+from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
+from appraise.web.errors import Forbidden
+from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.evaluations.services import rating_set
+from appraise.web.interviews import selectors as iv_sel
+from appraise.web.interviews import services as iv_svc
+from appraise.web.interviews.models import GapStatus
+from appraise.web.org import selectors as org_sel
+from appraise.web.pages import charts
+from appraise.web.pages.common import back, guarded, int_or_none, page
+from appraise.web.permissions import (
+    User,
+    is_direct_supervisor,
+    is_hr,
+    is_indirect_supervisor,
+    led_teams,
+)
+from appraise.web.schemes.services import scheme_of
+
+# Interviews are written from supervisor rating to the end of the appeal window.
+INTERVIEW_STATES = (
+    State.SUPERVISOR_RATING,
+    State.INDIRECT_AUDIT,
+    State.CALIBRATION,
+    State.PUBLISHED,
+    State.INTERVIEWS,
+    State.APPEAL_WINDOW,
+)
+
+
+def _require_leader(user: User) -> None:
+    if not (is_hr(user) or led_teams(user).exists()):
+        raise Forbidden("the team dashboard is for supervisors and HR")
+
+
+def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
+    if requested is not None:
+        return cycle_sel.cycle_get(user=user, pk=requested)
+    return cycle_sel.cycle_list(user=user).order_by("-period", "-id").first()
+
+
+def dashboard_context(user: User, cycle: Cycle) -> dict[str, Any]:
+    """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean)."""
+    results = list(eval_sel.result_list_team(user=user, cycle=cycle))
+    scheme = scheme_of(cycle.scheme_version)
+    grades = [g.name for g in scheme.grades]
+    counts = {g: 0 for g in grades}
+    for r in results:
+        if r.grade in counts:
+            counts[r.grade] += 1
+    totals = [float(r.total) for r in results if r.total is not None]
+    consequence_names = {c.id: c.name for c in scheme.consequences}
+    flagged = [
+        {
+            "result": r,
+            "flags": [consequence_names.get(f, f) for f in r.flags if f != "requires_basis"],
+        }
+        for r in results
+        if any(f != "requires_basis" for f in r.flags)
+    ]
+    heat = [{"label": f"{r.agent.name} {r.agent.agent_id}", "data": r.data} for r in results]
+    teams = list(cycle_svc.cycle_teams(cycle))
+    if not is_hr(user):
+        led = set(led_teams(user).values_list("id", flat=True))
+        teams = [t for t in teams if t.pk in led]
+    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
+    return {
+        "cycle": cycle,
+        "results": results,
+        "grade_chart": charts.distribution_option(
+            [{"grade": g, "count": c, "of": len(results)} for g, c in counts.items()],
+            _("Agents"),
+        )
+        if grades
+        else None,
+        "score_chart": charts.histogram_option(totals, _("Agents")),
+        "heat_chart": charts.heatmap_option(heat),
+        # Room for every agent's row, plus the rotated indicator names and the colour scale.
+        "heat_height": max(360, 26 * len(heat) + 170),
+        "flagged": flagged,
+        "gaps": list(
+            iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
+        ),
+        "rating_open": cycle.state == State.SUPERVISOR_RATING,
+        "interviews_open": cycle.state in INTERVIEW_STATES,
+        "interviews": {i.agent_id: i for i in iv_sel.interview_list(user=user, cycle_id=cycle.pk)},
+        "appeals": list(
+            appeal_sel.appeal_list(user=user, cycle_id=cycle.pk).filter(
+                state=AppealState.WITH_SUPERVISOR
+            )
+        ),
+        "audit_teams": [
+            {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
+            for t in teams
+        ]
+        if cycle.state == State.INDIRECT_AUDIT
+        else [],
+    }
+
+
+@guarded
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    _require_leader(request.user)
+    cycle = _pick_cycle(request.user, int_or_none(request.GET.get("cycle")))
+    ctx: dict[str, Any] = {"cycles": cycle_sel.cycle_list(user=request.user)}
+    if cycle is not None:
+        ctx.update(dashboard_context(request.user, cycle))
+    return page(request, "pages/team.html", ctx)
+
+
+def _rating_roles(cycle: Cycle) -> list[str]:
+    return [r for r in rater_roles(scheme_of(cycle.scheme_version)) if r != SELF]
+
+
+@guarded
+def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
+    """The rating form for one agent: every rated indicator, per rater role, beside the
+    agent's self-assessment."""
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
+    if not (is_direct_supervisor(request.user, agent) or is_hr(request.user)):
+        raise Forbidden("only the agent's direct supervisor or HR rates them")
+    scheme = scheme_of(cycle.scheme_version)
+    roles = _rating_roles(cycle)
+    if request.method == "POST":
+        n = 0
+        with transaction.atomic():
+            for indicator in rated_indicators(scheme):
+                for role in roles:
+                    value = request.POST.get(f"ind_{indicator}__{role}", "").strip()
+                    if value:
+                        rating_set(
+                            cycle=cycle,
+                            agent=agent,
+                            indicator=indicator,
+                            role=role,
+                            value=value,
+                            by=request.user,
+                            note=request.POST.get("note", ""),
+                        )
+                        n += 1
+        messages.success(request, _("Ratings saved (%(n)d).") % {"n": n})
+        return back(request, f"/team/?cycle={cycle.pk}")
+    given = {
+        (r.indicator, r.role): r.value
+        for r in eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent)
+    }
+    rows = [
+        {
+            "id": i,
+            "name": name,
+            "self": given.get((i, SELF), ""),
+            "cells": [
+                {"role": role, "field": f"ind_{i}__{role}", "value": given.get((i, role), "")}
+                for role in roles
+            ],
+        }
+        for i, name in rated_indicators(scheme).items()
+    ]
+    return page(
+        request,
+        "pages/rate.html",
+        {
+            "cycle": cycle,
+            "agent": agent,
+            "roles": roles,
+            "rows": rows,
+            "open": cycle.state == State.SUPERVISOR_RATING,
+        },
+    )
+
+
+@guarded
+def interview_write(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
+    if not is_direct_supervisor(request.user, agent):
+        raise Forbidden("only the direct supervisor writes the interview record")
+    record = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=agent).first()
+    if request.method == "POST":
+        iv_svc.interview_write(
+            cycle=cycle,
+            agent=agent,
+            by=request.user,
+            content=request.POST.get("content", ""),
+            plan=request.POST.get("plan", ""),
+        )
+        messages.success(request, _("Interview record saved; the agent can read and sign it."))
+        return back(request, f"/team/?cycle={cycle.pk}")
+    return page(request, "pages/interview.html", {"cycle": cycle, "agent": agent, "record": record})
+
+
+@guarded
+@require_POST
+def gap_reassess(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = iv_sel.gap_flag_get(user=request.user, pk=pk)
+    iv_svc.gap_request_reassessment(flag=flag, by=request.user)
+    messages.success(request, _("The agent may assess themselves again."))
+    return back(request, f"/team/?cycle={flag.cycle_id}")
+
+
+@guarded
+@require_POST
+def confirm_team(request: HttpRequest, cycle_id: int, team_id: int) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    team = org_sel.team_get(user=request.user, pk=team_id)
+    cycle_svc.cycle_confirm_team(
+        cycle=cycle, team=team, by=request.user, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("Team %(team)s confirmed.") % {"team": team.name})
+    return back(request, f"/team/?cycle={cycle.pk}")
