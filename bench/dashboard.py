@@ -1,0 +1,219 @@
+"""Benchmark: server time of the team dashboard for a 1,000-agent cycle on SQLite.
+
+What "the team dashboard for a 1,000-agent cycle" means here: the cycle is 40 teams of 25 agents
+on s002-department, and the dashboard is requested by the manager who is the indirect supervisor
+of all 40 teams, so the one page holds every one of the 1,000 agents (score distribution,
+leaderboard, heat map of indicators by agent, flags). That is the largest page the dashboard ever
+draws for one person; a direct supervisor's page of their own 25 agents is printed beside it for
+scale. The cycle is imported from files (metric values and ratings), computed and published
+through the services, and left in its appeal window, as in the demo.
+
+The figure is the median of ``--requests`` GETs through Django's test client, after one warm-up
+request that is not counted (it fills the scheme cache and the template loader). Everything runs
+in a throwaway SQLite database in a temporary folder. Target: under 300 ms (issue 4); this is
+measured here and never asserted in a test.
+
+Until the pages exist (``appraise.web.pages`` with a ``team`` URL) it times what the dashboard
+needs without the template: ``result_list_team`` and every result as JSON.
+
+    python bench/dashboard.py [--teams 40] [--per-team 25] [--requests 15] [--seed 1]
+
+The last line is ``dashboard_ms=X agents=N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PERIOD = "2026-10"
+
+
+def _setup(folder: Path) -> None:
+    """Django on a fresh SQLite file in ``folder``, whatever DATABASE_URL says."""
+    os.environ["APPRAISE_DATA_DIR"] = str(folder)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["APPRAISE_TASKS"] = "sync"
+    os.environ["APPRAISE_ALLOWED_HOSTS"] = "testserver"  # the test client's host name
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraise.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _metrics(rng: random.Random) -> dict[str, float | Decimal | None]:
+    """One agent's month, in the ranges the demo's generated center gives."""
+    return {
+        "conversion_rate": rng.uniform(8, 32),
+        "first_response_time_mean": rng.uniform(20, 95),
+        "fcr_rate": rng.uniform(58, 88),
+        "average_order_value": rng.uniform(120, 200),
+        "csat": rng.uniform(78, 98),
+        "qa_average": rng.uniform(65, 95),
+        "attendance_rate": rng.choice([100.0, 100.0, 95.45, 90.91]),
+        "late_count": float(rng.randint(0, 6)),
+    }
+
+
+def build(teams: int, per_team: int, seed: int) -> tuple[Any, Any, Any, Any]:
+    """The organisation and one published cycle; returns (cycle, manager, a supervisor, hr)."""
+    from django.contrib.auth.models import Group, User
+
+    from appraise.web.cycles import services as cs
+    from appraise.web.demo.data import Member, metric_values_csv, ratings_csv
+    from appraise.web.org.services import agent_create, team_create, user_create
+    from appraise.web.schemes.services import scheme_version_create
+
+    admin = User.objects.create_superuser(username="admin", password=None)
+    admin.groups.set(Group.objects.filter(name="admin"))
+    hr = user_create(by=admin, username="hr", password=None, roles_=["hr"])
+    manager = user_create(by=admin, username="manager", password=None, roles_=["supervisor"])
+    text = (ROOT / "schemes" / "seeds" / "s002-department.yaml").read_text(encoding="utf-8")
+    version = scheme_version_create(by=hr, text=text, file="s002-department.yaml")
+    rng = random.Random(seed)
+    roster: list[Member] = []
+    team_rows = []
+    sups = []
+    for t in range(teams):
+        name = f"{'售前' if t < teams // 2 else '售后'}{t + 1:02d}组"
+        sup = user_create(by=admin, username=f"sup{t + 1}", password=None, roles_=["supervisor"])
+        sups.append(sup)
+        team = team_create(by=hr, name=name, supervisors=[sup], indirect_supervisor=manager)
+        team_rows.append(team)
+        for i in range(per_team):
+            agent_id = f"A{t * per_team + i + 1:05d}"
+            position = rng.choice(["客服专员", "客服专员", "高级客服", "资深客服"])
+            hired = date(2024, 1, 1)
+            agent_create(
+                by=hr,
+                agent_id=agent_id,
+                name=f"客服{t * per_team + i + 1}",
+                team=team,
+                position=position,
+                hired_on=hired,
+            )
+            roster.append(Member(agent_id, f"客服{t * per_team + i + 1}", name, position, "", hired))
+    metrics = {m.agent_id: _metrics(rng) for m in roster}
+    cycle = cs.cycle_create(
+        by=hr, name="十月考核", scheme_version=version, period=PERIOD, teams=team_rows
+    )
+    files = {
+        "metric_values.csv": metric_values_csv(roster, PERIOD, metrics),
+        "ratings.csv": ratings_csv(roster, PERIOD, metrics, seed),
+    }
+    cs.cycle_import_data(cycle=cycle, by=hr, files=files)
+    cs.cycle_compute(cycle=cycle, by=hr)
+    for step in (cs.cycle_open_self_assessment, cs.cycle_open_supervisor_rating):
+        step(cycle=cycle, by=hr)
+    cs.cycle_open_indirect_audit(cycle=cycle, by=hr)
+    for team in team_rows:
+        cs.cycle_confirm_team(cycle=cycle, team=team, by=manager)
+    for step in (
+        cs.cycle_open_calibration,
+        cs.cycle_publish,
+        cs.cycle_open_interviews,
+        cs.cycle_open_appeal_window,
+    ):
+        step(cycle=cycle, by=hr)
+    return cycle, manager, sups[0], hr
+
+
+def page_timer(cycle: Any) -> Callable[[Any], float] | None:
+    """Seconds for one GET of the team dashboard as ``user``; None when there is no page yet."""
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = f"{reverse('team')}?cycle={cycle.pk}"
+    except NoReverseMatch:
+        return None
+    clients: dict[int, Client] = {}
+
+    def once(user: Any) -> float:
+        client = clients.get(user.pk)
+        if client is None:
+            client = clients[user.pk] = Client()
+            client.force_login(user)
+        began = time.perf_counter()
+        response = client.get(url)
+        took = time.perf_counter() - began
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} as {user.username}: {response.status_code}")
+        return took
+
+    return once
+
+
+def selector_timer(cycle: Any) -> Callable[[Any], float]:
+    """Without the page: the team's results and every one as JSON (what the charts read)."""
+    import json
+
+    from appraise.web.api.render import result_json
+    from appraise.web.evaluations.selectors import result_list_team
+
+    def once(user: Any) -> float:
+        began = time.perf_counter()
+        results = list(result_list_team(user=user, cycle=cycle))
+        json.dumps([result_json(r, full=True) for r in results])
+        return time.perf_counter() - began
+
+    return once
+
+
+def median_ms(once: Callable[[Any], float], user: Any, requests: int) -> float:
+    once(user)  # warm-up: scheme cache, template loading, first queries
+    return 1000 * statistics.median(once(user) for _ in range(requests))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    ap.add_argument("--teams", type=int, default=40)
+    ap.add_argument("--per-team", type=int, default=25)
+    ap.add_argument("--requests", type=int, default=15)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    n = args.teams * args.per_team
+    with tempfile.TemporaryDirectory(prefix="appraise-bench-dashboard-") as tmp:
+        began = time.perf_counter()
+        _setup(Path(tmp))
+        from django.db import transaction
+
+        with transaction.atomic():  # one commit: SQLite would sync a thousand times otherwise
+            cycle, manager, sup, hr = build(args.teams, args.per_team, args.seed)
+        print(
+            f"built {args.teams} teams x {args.per_team} agents, one cycle computed and "
+            f"published, in {time.perf_counter() - began:.1f} s"
+        )
+        once = page_timer(cycle)
+        what = "GET /team/ (the page)"
+        if once is None:
+            once = selector_timer(cycle)
+            what = "result_list_team + result JSON (no page yet)"
+        print(f"timing {what}: median of {args.requests} after one warm-up")
+        sup_ms = median_ms(once, sup, args.requests)
+        print(f"  a supervisor's own team ({args.per_team} agents): {sup_ms:.0f} ms")
+        hr_ms = median_ms(once, hr, args.requests)
+        print(f"  HR, the whole cycle ({n} agents): {hr_ms:.0f} ms")
+        ms = median_ms(once, manager, args.requests)
+        verdict = "under" if ms < 300 else "OVER"
+        print(f"  the manager over all {args.teams} teams ({n} agents): {ms:.0f} ms")
+        print(f"target 300 ms: {verdict}")
+    print(f"dashboard_ms={ms:.0f} agents={n}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
