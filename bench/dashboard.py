@@ -94,18 +94,19 @@ def build(teams: int, per_team: int, seed: int) -> tuple[Any, Any, Any, Any]:
         team = team_create(by=hr, name=name, supervisors=[sup], indirect_supervisor=manager)
         team_rows.append(team)
         for i in range(per_team):
-            agent_id = f"A{t * per_team + i + 1:05d}"
+            number = t * per_team + i + 1
+            agent_id, agent_name = f"A{number:05d}", f"客服{number}"
             position = rng.choice(["客服专员", "客服专员", "高级客服", "资深客服"])
             hired = date(2024, 1, 1)
             agent_create(
                 by=hr,
                 agent_id=agent_id,
-                name=f"客服{t * per_team + i + 1}",
+                name=agent_name,
                 team=team,
                 position=position,
                 hired_on=hired,
             )
-            roster.append(Member(agent_id, f"客服{t * per_team + i + 1}", name, position, "", hired))
+            roster.append(Member(agent_id, agent_name, name, position, "", hired))
     metrics = {m.agent_id: _metrics(rng) for m in roster}
     cycle = cs.cycle_create(
         by=hr, name="十月考核", scheme_version=version, period=PERIOD, teams=team_rows
