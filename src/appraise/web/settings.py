@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "appraise.web.appeals",
     "appraise.web.interviews",
     "appraise.web.tasks",
+    "appraise.web.points",
     "appraise.web.api",
     "appraise.web.demo",
     # The server-rendered pages live in their own package, written separately.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from appraise.web.api import views as v
@@ -56,4 +56,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interviews/<int:pk>/sign/", v.interview_sign, name="interview-sign"),
     path("tasks/<int:pk>/", v.task_detail, name="task-detail"),
     path("audit/", v.audit, name="audit"),
+    path("points/", include("appraise.web.points.urls")),
 ]

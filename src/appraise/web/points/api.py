@@ -1,0 +1,245 @@
+"""Points endpoints under /api/points/ (docs/points.md has the table).
+
+Parse the request, call one selector or service, render. Who may do what is decided in the
+selectors and services, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from appraise.periods import Period
+from appraise.web.errors import Invalid
+from appraise.web.org import selectors as org_sel
+from appraise.web.points import render
+from appraise.web.points import selectors as sel
+from appraise.web.points import services as svc
+from appraise.web.points.models import Source
+from appraise.web.schemes.selectors import scheme_version_get
+
+OBJ = OpenApiTypes.OBJECT
+
+
+class EntryIn(serializers.Serializer[None]):
+    agent_id = serializers.CharField(max_length=64)
+    points = serializers.DecimalField(max_digits=12, decimal_places=2)
+    on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class CorrectIn(serializers.Serializer[None]):
+    points = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reason = serializers.CharField()
+
+
+class RunIn(serializers.Serializer[None]):
+    scheme_version = serializers.IntegerField()
+    period = serializers.CharField(max_length=20)
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class RedeemIn(serializers.Serializer[None]):
+    month = serializers.CharField(max_length=7)
+    this_month_bookings = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    last_month_bookings = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    scheme_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _valid(serializer_class: type[serializers.Serializer[None]], data: Any) -> Any:
+    ser = serializer_class(data=data)
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data
+
+
+def _limit(request: Request) -> int:
+    raw = request.query_params.get("limit") or "100"
+    try:
+        return max(1, min(int(raw), 1000))
+    except ValueError:
+        raise Invalid("limit must be a number") from None
+
+
+@extend_schema(
+    operation_id="points_mine",
+    parameters=[OpenApiParameter("limit", int)],
+    responses=OBJ,
+)
+@api_view(["GET"])
+def mine(request: Request) -> Response:
+    """The caller's balance, accumulated points, level, latest entries and payouts."""
+    return Response(
+        render.agent_points_json(sel.my_points(user=request.user, limit=_limit(request)))
+    )
+
+
+@extend_schema(
+    operation_id="points_agent",
+    parameters=[OpenApiParameter("limit", int)],
+    responses=OBJ,
+)
+@api_view(["GET"])
+def agent(request: Request, agent_id: str) -> Response:
+    """One agent's points (their supervisor, HR, or the agent)."""
+    got = sel.agent_points_get(user=request.user, agent_id=agent_id, limit=_limit(request))
+    return Response(render.agent_points_json(got))
+
+
+@extend_schema(
+    operation_id="points_entries",
+    request=EntryIn,
+    parameters=[
+        OpenApiParameter("agent_id", str),
+        OpenApiParameter("period", str, description="a day, ISO week or month"),
+        OpenApiParameter("source", str, enum=[s.value for s in Source]),
+        OpenApiParameter("limit", int),
+    ],
+    responses=OBJ,
+)
+@api_view(["GET", "POST"])
+def entries(request: Request) -> Response:
+    """GET: the entries the caller may see (an agent: their own). POST (HR): a manual entry."""
+    if request.method == "POST":
+        d = _valid(EntryIn, request.data)
+        a = org_sel.agent_get(user=request.user, agent_id=d["agent_id"])
+        e = svc.points_entry_add(
+            agent=a, points=d["points"], on=d["on"], reason=d["reason"], by=request.user
+        )
+        return Response(render.entry_json(e), status=status.HTTP_201_CREATED)
+    q = request.query_params
+    who = (
+        org_sel.agent_get(user=request.user, agent_id=q["agent_id"]) if q.get("agent_id") else None
+    )
+    period = None
+    if q.get("period"):
+        try:
+            period = Period.parse(q["period"])
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+    source = q.get("source") or None
+    rows = sel.entry_list(user=request.user, agent=who, period=period, source=source)
+    return Response([render.entry_json(e) for e in rows[: _limit(request)]])
+
+
+@extend_schema(operation_id="points_entry_correct", request=CorrectIn, responses=OBJ)
+@api_view(["POST"])
+def entry_correct(request: Request, pk: int) -> Response:
+    """HR: correct an entry (a reversal and the right value, both pointing at it)."""
+    e = sel.entry_get(user=request.user, pk=pk)
+    d = _valid(CorrectIn, request.data)
+    out = svc.points_entry_correct(entry=e, points=d["points"], reason=d["reason"], by=request.user)
+    return Response([render.entry_json(x) for x in out], status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    operation_id="points_leaderboard",
+    parameters=[
+        OpenApiParameter("kind", str, enum=["day", "week", "month"], required=True),
+        OpenApiParameter("period", str, required=True, description="2026-05-31, 2026-W22, 2026-05"),
+        OpenApiParameter("team", int),
+    ],
+    responses=OBJ,
+)
+@api_view(["GET"])
+def leaderboard(request: Request) -> Response:
+    """Points in a day, week or month ranked with shared places: supervisors their teams, HR all."""
+    q = request.query_params
+    team_pk = q.get("team")
+    team = None
+    if team_pk:
+        if not team_pk.isdigit():
+            raise Invalid("team must be a number")
+        team = sel.team_get_for_board(user=request.user, pk=int(team_pk))
+    board = sel.leaderboard(
+        user=request.user, kind=q.get("kind", "day"), period=q.get("period", ""), team=team
+    )
+    return Response(render.leaderboard_json(board))
+
+
+@extend_schema(operation_id="points_runs", request=RunIn, responses=OBJ)
+@api_view(["GET", "POST"])
+@parser_classes([MultiPartParser, FormParser, JSONParser])
+def runs(request: Request) -> Response:
+    """GET (HR): runs, newest first. POST (HR, multipart ``scheme_version``, ``period``,
+    ``files``): score the period and write what changed; 201 when the ledger changed, 200 when
+    it already held these points."""
+    if request.method == "POST":
+        form = request.data if isinstance(request.data, Mapping) else {}
+        data = {
+            "scheme_version": form.get("scheme_version"),
+            "period": form.get("period"),
+            "files": request.FILES.getlist("files"),
+        }
+        d = _valid(RunIn, data)
+        version = scheme_version_get(user=request.user, pk=d["scheme_version"])
+        outcome = svc.points_run_period(
+            scheme_version=version,
+            period=d["period"],
+            by=request.user,
+            files={f.name: f.read() for f in d["files"]},
+        )
+        code = status.HTTP_201_CREATED if outcome.changed else status.HTTP_200_OK
+        return Response(render.run_outcome_json(outcome), status=code)
+    q = request.query_params
+    rows = sel.run_list(user=request.user, scheme_id=q.get("scheme_id"), period=q.get("period"))
+    return Response([render.run_json(r) for r in rows[: _limit(request)]])
+
+
+@extend_schema(operation_id="points_redemptions", request=RedeemIn, responses=OBJ)
+@api_view(["GET", "POST"])
+def redemptions(request: Request) -> Response:
+    """GET (HR): redemptions by month. POST (HR): redeem a month; 201 the first time, 200 with
+    ``created: false`` when the month was redeemed already (nothing is paid twice)."""
+    if request.method == "POST":
+        d = _valid(RedeemIn, request.data)
+        version = (
+            scheme_version_get(user=request.user, pk=d["scheme_version"])
+            if d["scheme_version"] is not None
+            else None
+        )
+        outcome = svc.points_redeem_month(
+            month=d["month"],
+            this_month_bookings=d["this_month_bookings"],
+            last_month_bookings=d["last_month_bookings"],
+            by=request.user,
+            scheme_version=version,
+        )
+        code = status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        return Response(render.redemption_outcome_json(outcome), status=code)
+    return Response([render.redemption_json(r) for r in sel.redemption_list(user=request.user)])
+
+
+@extend_schema(operation_id="points_redemption", responses=OBJ)
+@api_view(["GET"])
+def redemption(request: Request, month: str) -> Response:
+    r = sel.redemption_get(user=request.user, month=month)
+    return Response(render.redemption_json(r, list(r.payouts.select_related("agent"))))
+
+
+@extend_schema(
+    operation_id="points_redemption_export",
+    parameters=[OpenApiParameter("as", str, enum=["xlsx", "csv"])],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+)
+@api_view(["GET"])
+def redemption_export(request: Request, month: str) -> HttpResponse:
+    """HR: the payout list as Excel (default) or CSV."""
+    # Not "format": DRF reads that one for content negotiation.
+    fmt = request.query_params.get("as") or "xlsx"
+    content, content_type, name = sel.payout_export(user=request.user, month=month, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,257 @@
+"""Reading the points ledger: what the person may see, shaped for the API and the pages.
+
+- an agent sees their own entries, balance, level and payouts;
+- a supervisor sees the agents of the teams they lead (directly or indirectly) and their
+  leaderboards;
+- HR sees everything: all entries, runs, redemptions and payout exports.
+
+An agent outside the person's view is 404; an HR-only list asked for by someone else is 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from appraise.periods import Period
+from appraise.points.export import PayoutRow, payouts_csv, payouts_xlsx
+from appraise.points.leaderboard import board_period, rank_standings
+from appraise.points.levels import DEFAULT_LADDER, Ladder, LevelInfo, ladder_of, level_for
+from appraise.web.errors import Forbidden, Invalid, NotFound
+from appraise.web.org.models import Agent, Team
+from appraise.web.permissions import (
+    User,
+    agent_of,
+    can_see_agent,
+    is_hr,
+    led_teams,
+    require_hr,
+    visible_agents,
+)
+from appraise.web.points.models import Payout, PointsEntry, PointsRun, Redemption, Source
+from appraise.web.schemes.services import scheme_of
+
+ZERO = Decimal(0)
+
+
+def entry_list(
+    *,
+    user: User,
+    agent: Agent | None = None,
+    period: Period | None = None,
+    source: str | None = None,
+) -> QuerySet[PointsEntry]:
+    """Entries the person may see, newest day first; an agent sees only their own."""
+    qs = PointsEntry.objects.select_related("agent", "created_by", "corrects").filter(
+        agent__in=visible_agents(user)
+    )
+    if agent is not None:
+        qs = qs.filter(agent=agent)
+    if period is not None:
+        qs = qs.filter(on__gte=period.start, on__lt=period.end)
+    if source is not None:
+        qs = qs.filter(source=source)
+    return qs
+
+
+def entry_get(*, user: User, pk: int) -> PointsEntry:
+    found = entry_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no points entry {pk}")
+    return found
+
+
+def current_ladder() -> Ladder:
+    """The levels of the most recently run points scheme that has levels, else the seed's."""
+    seen: set[int] = set()
+    for run in PointsRun.objects.select_related("scheme_version").order_by("-id")[:50]:
+        if run.scheme_version_id in seen:
+            continue
+        seen.add(run.scheme_version_id)
+        ladder = ladder_of(scheme_of(run.scheme_version))
+        if ladder is not None:
+            return ladder
+    return DEFAULT_LADDER
+
+
+def _sums(
+    agents: QuerySet[Agent] | list[Agent], *, until: date | None, earned: bool
+) -> dict[int, Decimal]:
+    qs = PointsEntry.objects.filter(agent__in=agents)
+    if until is not None:
+        qs = qs.filter(on__lt=until)
+    if earned:
+        qs = qs.exclude(source=Source.REDEMPTION)
+    return {
+        int(r["agent"]): r["s"] for r in qs.values("agent").annotate(s=Sum("points")).order_by()
+    }
+
+
+@dataclass
+class AgentPoints:
+    """One agent's standing: ``balance`` (what may still be redeemed), ``earned`` (every point
+    except redemptions, which decides the level), recent entries and payouts."""
+
+    agent: Agent
+    balance: Decimal
+    earned: Decimal
+    level: LevelInfo
+    entries: list[PointsEntry]
+    payouts: list[Payout]
+
+
+def agent_points(*, user: User, agent: Agent, limit: int = 100) -> AgentPoints:
+    if not can_see_agent(user, agent):
+        raise NotFound(f"no agent {agent.agent_id}")
+    balance = _sums([agent], until=None, earned=False).get(agent.pk, ZERO)
+    earned = _sums([agent], until=None, earned=True).get(agent.pk, ZERO)
+    entries = list(entry_list(user=user, agent=agent)[:limit])
+    payouts = list(Payout.objects.filter(agent=agent).order_by("-month"))
+    return AgentPoints(
+        agent, balance, earned, level_for(current_ladder(), earned), entries, payouts
+    )
+
+
+def my_points(*, user: User, limit: int = 100) -> AgentPoints:
+    me = agent_of(user)
+    if me is None:
+        raise NotFound("you have no agent profile, so you have no points")
+    return agent_points(user=user, agent=me, limit=limit)
+
+
+def agent_points_get(*, user: User, agent_id: str, limit: int = 100) -> AgentPoints:
+    agent = visible_agents(user).filter(agent_id=agent_id).select_related("team").first()
+    if agent is None:
+        raise NotFound(f"no agent {agent_id}")
+    return agent_points(user=user, agent=agent, limit=limit)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    agent: Agent
+    points: Decimal
+    rank: int
+    earned: Decimal  # accumulated up to the end of the board's period
+    level: str | None
+
+
+@dataclass
+class Leaderboard:
+    kind: str
+    period: Period
+    team: Team | None
+    rows: list[BoardRow]
+
+
+def leaderboard(
+    *, user: User, kind: str, period: str | date, team: Team | None = None
+) -> Leaderboard:
+    """Points earned in a day, ISO week or month, ranked with shared places (1, 2, 2, 4).
+
+    HR sees every agent (or one team); a supervisor the teams they lead. Only agents with
+    entries in the period are listed; redemptions are not points earned and do not count.
+    """
+    try:
+        p = board_period(kind, period)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    if is_hr(user):
+        agents = Agent.objects.all()
+    else:
+        teams = led_teams(user)
+        if not teams.exists():
+            raise Forbidden("leaderboards are for supervisors (their teams) and HR")
+        agents = Agent.objects.filter(team__in=teams)
+    if team is not None:
+        if not is_hr(user) and not led_teams(user).filter(pk=team.pk).exists():
+            raise NotFound(f"no team {team.pk}")
+        agents = agents.filter(team=team)
+    sums = (
+        PointsEntry.objects.filter(agent__in=agents, on__gte=p.start, on__lt=p.end)
+        .exclude(source=Source.REDEMPTION)
+        .values("agent")
+        .annotate(s=Sum("points"))
+        .order_by()
+    )
+    totals = {r["agent"]: r["s"] for r in sums}
+    by_pk = Agent.objects.select_related("team").in_bulk(list(totals))
+    earned = _sums(list(by_pk.values()), until=p.end, earned=True)
+    ladder = current_ladder()
+    standings = rank_standings({by_pk[pk].agent_id: v for pk, v in totals.items()})
+    by_id = {a.agent_id: a for a in by_pk.values()}
+    rows = []
+    for s in standings:
+        a = by_id[s.agent_id]
+        acc = earned.get(a.pk, ZERO)
+        rows.append(BoardRow(a, s.points, s.rank, acc, level_for(ladder, acc).level))
+    return Leaderboard(kind, p, team, rows)
+
+
+def team_get_for_board(*, user: User, pk: int) -> Team:
+    """A team the person may ask a leaderboard of (HR: any; a supervisor: theirs)."""
+    qs = Team.objects.all() if is_hr(user) else led_teams(user)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no team {pk}")
+    return found
+
+
+def run_list(
+    *, user: User, scheme_id: str | None = None, period: str | None = None
+) -> QuerySet[PointsRun]:
+    require_hr(user, "see points runs")
+    qs = PointsRun.objects.select_related("scheme_version", "created_by")
+    if scheme_id:
+        qs = qs.filter(scheme_id=scheme_id)
+    if period:
+        qs = qs.filter(period=period)
+    return qs
+
+
+def redemption_list(*, user: User) -> QuerySet[Redemption]:
+    require_hr(user, "see redemptions")
+    return Redemption.objects.all()
+
+
+def redemption_get(*, user: User, month: str) -> Redemption:
+    require_hr(user, "see redemptions")
+    found = Redemption.objects.filter(month=month).first()
+    if found is None:
+        raise NotFound(f"no redemption for {month}")
+    return found
+
+
+def payout_rows(redemption: Redemption) -> list[PayoutRow]:
+    return [
+        PayoutRow(
+            p.agent.agent_id,
+            p.agent.name,
+            p.agent.team.name if p.agent.team else "",
+            p.balance,
+            p.points,
+            redemption.rate.normalize(),
+            p.amount,
+            p.carried,
+        )
+        for p in redemption.payouts.select_related("agent", "agent__team").order_by(
+            "agent__agent_id"
+        )
+    ]
+
+
+def payout_export(*, user: User, month: str, fmt: str) -> tuple[bytes, str, str]:
+    """The payout list as (content, content type, file name); ``fmt`` is ``xlsx`` or ``csv``."""
+    red = redemption_get(user=user, month=month)
+    rows = payout_rows(red)
+    if fmt == "csv":
+        return payouts_csv(rows), "text/csv; charset=utf-8", f"points-payout-{red.month}.csv"
+    if fmt == "xlsx":
+        return (
+            payouts_xlsx(rows, title=red.month),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"points-payout-{red.month}.xlsx",
+        )
+    raise Invalid("format is xlsx or csv")
