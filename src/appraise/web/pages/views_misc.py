@@ -27,6 +27,7 @@ from appraise.web.permissions import User, agent_of, is_admin, is_hr, led_teams,
 class LoginView(auth_views.LoginView):
     template_name = "pages/login.html"
     redirect_authenticated_user = True
+    next_page = "/"  # the home page sends each person where they work
 
 
 class LogoutView(auth_views.LogoutView):
