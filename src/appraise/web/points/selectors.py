@@ -20,6 +20,7 @@ from appraise.periods import Period
 from appraise.points.export import PayoutRow, payouts_csv, payouts_xlsx
 from appraise.points.leaderboard import board_period, rank_standings
 from appraise.points.levels import DEFAULT_LADDER, Ladder, LevelInfo, ladder_of, level_for
+from appraise.points.lines import as_points
 from appraise.web.errors import Forbidden, Invalid, NotFound
 from appraise.web.org.models import Agent, Team
 from appraise.web.permissions import (
@@ -86,7 +87,8 @@ def _sums(
     if earned:
         qs = qs.exclude(source=Source.REDEMPTION)
     return {
-        int(r["agent"]): r["s"] for r in qs.values("agent").annotate(s=Sum("points")).order_by()
+        int(r["agent"]): as_points(r["s"])
+        for r in qs.values("agent").annotate(s=Sum("points")).order_by()
     }
 
 
@@ -176,7 +178,8 @@ def leaderboard(
         .annotate(s=Sum("points"))
         .order_by()
     )
-    totals = {r["agent"]: r["s"] for r in sums}
+    # Sums come back as 4 from SQLite and 4.00 from PostgreSQL; the ledger's scale is 0.01.
+    totals = {r["agent"]: as_points(r["s"]) for r in sums}
     by_pk = Agent.objects.select_related("team").in_bulk(list(totals))
     earned = _sums(list(by_pk.values()), until=p.end, earned=True)
     ladder = current_ladder()

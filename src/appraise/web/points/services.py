@@ -378,7 +378,7 @@ def points_redeem_month(
     skipped: dict[str, Decimal] = {}
     for b in balances:
         agent = agents[b["agent"]]
-        balance: Decimal = b["balance"] or ZERO
+        balance = as_points(b["balance"] or ZERO)
         got = redeem(balance, terms)
         if got.points <= 0:
             skipped[agent.agent_id] = balance
