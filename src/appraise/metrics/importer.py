@@ -1,11 +1,15 @@
 """Import a folder of exports into the event store: checked, transactional, idempotent.
 
-Each file is first read into a staging table where every value is converted and checked in SQL
-(DuckDB's own CSV/Parquet/JSON readers; Python only walks XLSX rows), so 30 million messages are
-checked as fast as they are read. A failed check leaves the value NULL and records the column, the
-kind of failure and the raw text in an ``_err`` column; bad rows are then listed with their row
-number. Only when every file is clean is anything merged into the canonical tables, in the same
-transaction, so an import either lands completely or not at all.
+Each file is converted and checked in SQL (DuckDB's own CSV/Parquet/JSON readers; Python only
+walks XLSX rows), so 30 million messages are checked as fast as they are read. A failed check
+leaves the value NULL and records the column, the kind of failure and the raw text in an ``_err``
+column; bad rows are then listed with their row number. The checks are one counting scan of the
+file; a table that is still empty is then filled straight from the file in storage order, with no
+staging copy, and only a table that already holds rows gets a temporary copy to match keys
+against. Only when every file is clean is anything written, in one transaction that also derives
+the per-conversation facts (:mod:`appraise.metrics.derive`), so an import either lands completely
+or not at all. Into a store file DuckDB works under a 2 GB memory budget and spills the sort to
+disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
 content is ``unchanged``; with different content it replaces the stored row (``updated``: a
