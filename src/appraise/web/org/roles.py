@@ -12,7 +12,9 @@ AGENT = "agent"
 SUPERVISOR = "supervisor"
 HR = "hr"
 ADMIN = "admin"
-ROLES = (AGENT, SUPERVISOR, HR, ADMIN)
+# A quality-assurance reviewer (质检员): scores monitored conversations (appraise.web.qa).
+QA = "qa"
+ROLES = (AGENT, SUPERVISOR, HR, ADMIN, QA)
 
 _CACHE = "_appraise_roles"
 
