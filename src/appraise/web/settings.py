@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "appraise.web.interviews",
     "appraise.web.tasks",
     "appraise.web.points",
+    "appraise.web.qa",
     "appraise.web.api",
     "appraise.web.demo",
     # The server-rendered pages live in their own package, written separately.
