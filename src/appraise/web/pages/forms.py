@@ -46,7 +46,7 @@ ROLE_CHOICES = [
 
 class UserForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput, required=False, strip=False
     )
