@@ -40,6 +40,8 @@ def nav(user: User) -> list[dict[str, str]]:
         links.append({"url": "/team/", "label": _("Team dashboard"), "key": "team"})
     if is_hr(user) or led_teams(user).exists() or agent_of(user) is not None:
         links.append({"url": "/appeals/", "label": _("Appeals"), "key": "appeals"})
+    if is_hr(user) or led_teams(user).exists() or agent_of(user) is not None:
+        links.append({"url": "/points/", "label": _("Points"), "key": "points"})
     if is_hr(user):
         links.append({"url": "/cycles/", "label": _("Cycles"), "key": "cycles"})
     if user.is_authenticated:

@@ -72,6 +72,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schemes/<int:pk>/", views_schemes.scheme_editor, name="scheme"),
     path("schemes/validate/", views_schemes.scheme_validate, name="scheme-validate"),
     path("schemes/preview/", views_schemes.scheme_preview, name="scheme-preview"),
+    # points (积分): the pages live in the points app
+    path("points/", include("appraise.web.points.page_urls")),
     # audit and administration
     path("audit/", views_misc.audit_page, name="audit"),
     path("people/", views_misc.people, name="people"),

@@ -15,12 +15,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext
 
 from appraise.periods import Period
 from appraise.points.export import PayoutRow, payouts_csv, payouts_xlsx
 from appraise.points.leaderboard import board_period, rank_standings
 from appraise.points.levels import DEFAULT_LADDER, Ladder, LevelInfo, ladder_of, level_for
 from appraise.points.lines import as_points
+from appraise.schemes.validate import all_indicators
 from appraise.web.errors import Forbidden, Invalid, NotFound
 from appraise.web.org.models import Agent, Team
 from appraise.web.permissions import (
@@ -32,7 +34,8 @@ from appraise.web.permissions import (
     require_hr,
     visible_agents,
 )
-from appraise.web.points.models import Payout, PointsEntry, PointsRun, Redemption, Source
+from appraise.web.points.models import Kind, Payout, PointsEntry, PointsRun, Redemption, Source
+from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of
 
 ZERO = Decimal(0)
@@ -258,3 +261,207 @@ def payout_export(*, user: User, month: str, fmt: str) -> tuple[bytes, str, str]
             f"points-payout-{red.month}.xlsx",
         )
     raise Invalid("format is xlsx or csv")
+
+
+# --- for the pages ------------------------------------------------------------------------------
+
+
+def points_scheme_versions(*, user: User) -> list[SchemeVersion]:
+    """Stored versions of points schemes (积分制: no full score), newest first (HR)."""
+    require_hr(user, "run points schemes")
+    out = []
+    for v in SchemeVersion.objects.order_by("scheme_id", "-version"):
+        if scheme_of(v).full_score is None:
+            out.append(v)
+    return out
+
+
+def indicator_names(scheme_id: str) -> dict[str, str]:
+    """Indicator id -> name in the newest stored version of a scheme ({} when none is stored)."""
+    version = SchemeVersion.objects.filter(scheme_id=scheme_id).order_by("-version").first()
+    if version is None:
+        return {}
+    return {node.id: node.name for node, _ in all_indicators(scheme_of(version))}
+
+
+@dataclass(frozen=True)
+class Part:
+    """Points of one kind inside a board's total: an indicator of a scheme, or manual entries."""
+
+    label: str
+    points: Decimal
+
+
+def board_parts(board: Leaderboard) -> dict[int, list[Part]]:
+    """Each listed agent's points in the board's period by indicator (and manual entries), so
+    the page shows how a total was made (正积分 4: first in both daily lists, 3 + 1)."""
+    agents = [r.agent for r in board.rows]
+    rows = (
+        PointsEntry.objects.filter(agent__in=agents, on__gte=board.period.start)
+        .filter(on__lt=board.period.end)
+        .exclude(source=Source.REDEMPTION)
+        .values("agent", "source", "scheme_id", "indicator")
+        .annotate(s=Sum("points"))
+        .order_by("agent", "scheme_id", "indicator")
+    )
+    names: dict[str, dict[str, str]] = {}
+    found: dict[int, list[tuple[tuple[str, int], Part]]] = {}
+    for r in rows:
+        points = as_points(r["s"])
+        if points == 0:
+            continue  # an entry and its reversal
+        if r["source"] == Source.MANUAL or not r["indicator"]:
+            order, label = ("~", 0), str(gettext("manual"))
+        else:
+            scheme_id = r["scheme_id"]
+            if scheme_id not in names:
+                names[scheme_id] = indicator_names(scheme_id)
+            # In the scheme's order (daily, weekly, monthly), not by id.
+            ids = list(names[scheme_id])
+            index = ids.index(r["indicator"]) if r["indicator"] in ids else len(ids)
+            order = (scheme_id, index)
+            label = names[scheme_id].get(r["indicator"], r["indicator"])
+        found.setdefault(int(r["agent"]), []).append((order, Part(label, points)))
+    return {
+        agent: [p for _, p in sorted(parts, key=lambda x: x[0])] for agent, parts in found.items()
+    }
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    agent: Agent
+    month_points: Decimal  # earned in the month shown (redemptions excluded)
+    balance: Decimal
+    earned: Decimal
+    level: LevelInfo
+
+
+def _team_order(r: TeamRow) -> tuple[str, Decimal, str]:
+    return (r.agent.team.name if r.agent.team else "", -r.earned, r.agent.agent_id)
+
+
+def team_points(*, user: User, month: Period, team: Team | None = None) -> list[TeamRow]:
+    """Every agent of the teams the person leads (HR: all, or one team) with this month's points,
+    balance, accumulated points and level; by team, then most points accumulated first."""
+    if is_hr(user):
+        agents = Agent.objects.all()
+    else:
+        teams = led_teams(user)
+        if not teams.exists():
+            raise Forbidden("the team points are for supervisors (their teams) and HR")
+        agents = Agent.objects.filter(team__in=teams)
+    if team is not None:
+        agents = agents.filter(team=team)
+    listed = list(agents.select_related("team"))
+    in_month = {
+        int(r["agent"]): as_points(r["s"])
+        for r in PointsEntry.objects.filter(agent__in=listed, on__gte=month.start, on__lt=month.end)
+        .exclude(source=Source.REDEMPTION)
+        .values("agent")
+        .annotate(s=Sum("points"))
+        .order_by()
+    }
+    balances = _sums(listed, until=None, earned=False)
+    earned = _sums(listed, until=None, earned=True)
+    ladder = current_ladder()
+    rows = [
+        TeamRow(
+            a,
+            in_month.get(a.pk, ZERO),
+            balances.get(a.pk, ZERO),
+            earned.get(a.pk, ZERO),
+            level_for(ladder, earned.get(a.pk, ZERO)),
+        )
+        for a in listed
+    ]
+    rows.sort(key=_team_order)
+    return rows
+
+
+def running_balances(agent: Agent) -> dict[int, Decimal]:
+    """Entry pk -> the agent's balance just after it (entries in the order of their day, then
+    of their writing), for the ledger's balance column."""
+    out: dict[int, Decimal] = {}
+    total = ZERO
+    for pk, points in (
+        PointsEntry.objects.filter(agent=agent).order_by("on", "id").values_list("id", "points")
+    ):
+        total += points
+        out[pk] = as_points(total)
+    return out
+
+
+@dataclass(frozen=True)
+class Day:
+    on: date
+    balance: Decimal  # at the end of the day
+    earned: Decimal  # accumulated at the end of the day (redemptions excluded)
+
+
+def balance_by_day(agent: Agent) -> list[Day]:
+    """The agent's balance and accumulated points at the end of every day with an entry."""
+    rows = (
+        PointsEntry.objects.filter(agent=agent)
+        .values("on", "source")
+        .annotate(s=Sum("points"))
+        .order_by("on")
+    )
+    days: dict[date, tuple[Decimal, Decimal]] = {}
+    for r in rows:
+        all_, earned = days.get(r["on"], (ZERO, ZERO))
+        s = r["s"] or ZERO
+        days[r["on"]] = (all_ + s, earned + (ZERO if r["source"] == Source.REDEMPTION else s))
+    out: list[Day] = []
+    balance = earned_total = ZERO
+    for on in sorted(days):
+        balance += days[on][0]
+        earned_total += days[on][1]
+        out.append(Day(on, as_points(balance), as_points(earned_total)))
+    return out
+
+
+def reversed_entries(pks: list[int]) -> set[int]:
+    """Which of these entries have been reversed (corrected): they take no second correction."""
+    return set(
+        PointsEntry.objects.filter(kind=Kind.REVERSAL, corrects_id__in=pks).values_list(
+            "corrects_id", flat=True
+        )
+    )
+
+
+def entry_history(entry: PointsEntry) -> list[PointsEntry]:
+    """The entry and every entry written to correct it, oldest first (the chain of corrections
+    follows each correction's own corrections)."""
+    out = [entry]
+    frontier = [entry.pk]
+    seen = {entry.pk}
+    while frontier:
+        found = list(
+            PointsEntry.objects.filter(corrects_id__in=frontier)
+            .select_related("created_by")
+            .order_by("id")
+        )
+        frontier = [e.pk for e in found if e.pk not in seen]
+        seen.update(frontier)
+        out.extend(e for e in found if e.pk in frontier)
+    return sorted(out, key=lambda e: e.pk)
+
+
+def last_entry_day(*, user: User) -> date | None:
+    """The latest day with an entry the person may see (the pages open on it)."""
+    found = (
+        PointsEntry.objects.filter(agent__in=visible_agents(user))
+        .exclude(source=Source.REDEMPTION)
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
+    return found
+
+
+def payout_list(redemption: Redemption) -> list[Payout]:
+    return list(
+        redemption.payouts.select_related("agent", "agent__team", "entry").order_by(
+            "agent__agent_id"
+        )
+    )

@@ -6,6 +6,7 @@ transaction. Ledger rows are only ever added (models.py refuses edits and delete
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from appraise.points.lines import ZERO, as_points, run_changes
 from appraise.points.redemption import (
     DEFAULT_SHARE,
     DEFAULT_YUAN_PER_POINT,
+    RedemptionTerms,
     redeem,
     redemption_terms,
     scheme_share_and_yuan,
@@ -301,6 +303,128 @@ def points_entry_correct(
     return out
 
 
+@dataclass(frozen=True)
+class PlannedPayout:
+    """One agent's share of a redemption, before (preview) or as it is paid."""
+
+    agent: Agent
+    balance: Decimal
+    points: Decimal  # redeemed
+    carried: Decimal
+    amount: Decimal  # yuan, to the cent
+
+
+@dataclass
+class RedemptionPlan:
+    """What redeeming a month pays, worked out from the ledger without writing anything.
+
+    The preview page shows it and ``points_redeem_month`` pays it, so both compute it the same
+    way; ``digest`` names the balances and terms, so that a confirmation pays exactly what the
+    person saw (the service refuses when the ledger moved in between).
+    """
+
+    month: Period
+    terms: RedemptionTerms
+    payouts: list[PlannedPayout]
+    skipped: dict[str, Decimal]  # agent_id -> balance that redeems nothing (zero, or below 1.25)
+    done: Redemption | None  # the month's redemption when it has been run already
+    later: Redemption | None  # a later month already redeemed: this one can no longer run
+
+    @property
+    def total(self) -> Decimal:
+        return sum((p.amount for p in self.payouts), Decimal("0.00"))
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        t = self.terms
+        h.update(
+            f"{self.month}|{_show(t.this_month_bookings)}|{_show(t.last_month_bookings)}|"
+            f"{_show(t.share)}|{_show(t.yuan_per_point)}".encode()
+        )
+        for p in self.payouts:
+            h.update(f"|{p.agent.agent_id}:{_show(p.balance)}".encode())
+        for agent_id, balance in sorted(self.skipped.items()):
+            h.update(f"|{agent_id}:{_show(balance)}".encode())
+        return h.hexdigest()[:16]
+
+
+def _month(month: str) -> Period:
+    m = _period(month, "month")
+    if m.kind != "month":
+        raise Invalid(f"a redemption is for a month (2026-05), not a {m.kind}")
+    return m
+
+
+def _terms(
+    m: Period,
+    this_month_bookings: Decimal | None,
+    last_month_bookings: Decimal | None,
+    scheme_version: SchemeVersion | None,
+) -> RedemptionTerms:
+    share, yuan = (
+        scheme_share_and_yuan(scheme_of(scheme_version))
+        if scheme_version is not None
+        else (DEFAULT_SHARE, DEFAULT_YUAN_PER_POINT)
+    )
+    return redemption_terms(
+        this_month_bookings=this_month_bookings,
+        last_month_bookings=last_month_bookings,
+        share=share,
+        yuan_per_point=yuan,
+        where=f"redemption {m}",
+    )
+
+
+def _plan_payouts(
+    m: Period, terms: RedemptionTerms
+) -> tuple[list[PlannedPayout], dict[str, Decimal]]:
+    """Every agent's month-end balance (all entries up to the month's last day, last month's
+    carried points included) redeemed at the month's terms."""
+    balances = (
+        PointsEntry.objects.filter(on__lt=m.end)
+        .values("agent")
+        .annotate(balance=Sum("points"))
+        .order_by()
+    )
+    agents = Agent.objects.in_bulk([b["agent"] for b in balances])
+    payouts: list[PlannedPayout] = []
+    skipped: dict[str, Decimal] = {}
+    for b in sorted(balances, key=lambda b: agents[b["agent"]].agent_id):
+        agent = agents[b["agent"]]
+        balance = as_points(b["balance"] or ZERO)
+        got = redeem(balance, terms)
+        if got.points <= 0:
+            skipped[agent.agent_id] = balance
+            continue
+        payouts.append(PlannedPayout(agent, balance, got.points, got.carried, got.amount))
+    return payouts, skipped
+
+
+def redemption_plan(
+    *,
+    month: str,
+    this_month_bookings: Decimal | None,
+    last_month_bookings: Decimal | None,
+    by: User,
+    scheme_version: SchemeVersion | None = None,
+) -> RedemptionPlan:
+    """The preview of a month's redemption (HR); writes nothing. Raises ProblemsError naming
+    every bad figure, as the run itself would."""
+    require_hr(by, "preview the redemption")
+    m = _month(month)
+    terms = _terms(m, this_month_bookings, last_month_bookings, scheme_version)
+    payouts, skipped = _plan_payouts(m, terms)
+    return RedemptionPlan(
+        m,
+        terms,
+        payouts,
+        skipped,
+        Redemption.objects.filter(month=str(m)).first(),
+        Redemption.objects.filter(month__gt=str(m)).order_by("month").first(),
+    )
+
+
 @dataclass
 class RedemptionOutcome:
     redemption: Redemption
@@ -318,17 +442,18 @@ def points_redeem_month(
     last_month_bookings: Decimal | None,
     by: User,
     scheme_version: SchemeVersion | None = None,
+    expect: str | None = None,
 ) -> RedemptionOutcome:
     """Redeem 80% of every agent's month-end balance at this month's exchange rate.
 
     Once per month: a second run for a redeemed month changes nothing and says so. The share
     and yuan per point come from the scheme's constants (``redeemed_share``,
-    ``yuan_per_point``) when a scheme version is named, else the seed's 0.8 and 1.
+    ``yuan_per_point``) when a scheme version is named, else the seed's 0.8 and 1. ``expect``
+    is the digest of the plan a person previewed: when the balances or terms differ now, nothing
+    is paid and the person is asked to preview again.
     """
     require_hr(by, "run the redemption")
-    m = _period(month, "month")
-    if m.kind != "month":
-        raise Invalid(f"a redemption is for a month (2026-05), not a {m.kind}")
+    m = _month(month)
     done = Redemption.objects.select_for_update().filter(month=str(m)).first()
     if done is not None:
         return RedemptionOutcome(
@@ -341,18 +466,7 @@ def points_redeem_month(
     later = Redemption.objects.filter(month__gt=str(m)).order_by("month").first()
     if later is not None:
         raise Conflict(f"{later.month} has been redeemed already; {m} comes before it")
-    share, yuan = (
-        scheme_share_and_yuan(scheme_of(scheme_version))
-        if scheme_version is not None
-        else (DEFAULT_SHARE, DEFAULT_YUAN_PER_POINT)
-    )
-    terms = redemption_terms(
-        this_month_bookings=this_month_bookings,
-        last_month_bookings=last_month_bookings,
-        share=share,
-        yuan_per_point=yuan,
-        where=f"redemption {m}",
-    )
+    terms = _terms(m, this_month_bookings, last_month_bookings, scheme_version)
     try:
         with transaction.atomic():
             red = Redemption.objects.create(
@@ -367,32 +481,27 @@ def points_redeem_month(
             )
     except IntegrityError:
         raise Conflict(f"{m} is being redeemed by someone else right now") from None
-    balances = (
-        PointsEntry.objects.filter(on__lt=m.end)
-        .values("agent")
-        .annotate(balance=Sum("points"))
-        .order_by("agent")
-    )
-    agents = Agent.objects.in_bulk([b["agent"] for b in balances])
+    planned, skipped = _plan_payouts(m, terms)
+    if expect is not None:
+        seen = RedemptionPlan(m, terms, planned, skipped, None, None).digest
+        if seen != expect:
+            # Raising rolls the redemption row back with everything else.
+            raise Conflict(
+                f"the balances or figures of {m} changed since the preview; preview again",
+                code="stale_preview",
+            )
     payouts: list[Payout] = []
-    skipped: dict[str, Decimal] = {}
-    for b in balances:
-        agent = agents[b["agent"]]
-        balance = as_points(b["balance"] or ZERO)
-        got = redeem(balance, terms)
-        if got.points <= 0:
-            skipped[agent.agent_id] = balance
-            continue
+    for plan in planned:
         entry = PointsEntry.objects.create(
-            agent=agent,
-            points=-got.points,
+            agent=plan.agent,
+            points=-plan.points,
             on=last_day(m),
             period=str(m),
             reason=(
-                f"积分兑换 {m}:月末积分 {_show(balance)} × {_show(terms.share)} → "
-                f"{_show(got.points)} 分,× {_show(terms.yuan_per_point)} 元 × "
+                f"积分兑换 {m}:月末积分 {_show(plan.balance)} × {_show(terms.share)} → "
+                f"{_show(plan.points)} 分,× {_show(terms.yuan_per_point)} 元 × "
                 f"{_show(terms.this_month_bookings)} ÷ {_show(terms.last_month_bookings)} = "
-                f"¥{got.amount};结转 {_show(got.carried)} 分"
+                f"¥{plan.amount};结转 {_show(plan.carried)} 分"
             ),
             source=Source.REDEMPTION,
             redemption=red,
@@ -402,11 +511,11 @@ def points_redeem_month(
             Payout.objects.create(
                 redemption=red,
                 month=str(m),
-                agent=agent,
-                balance=balance,
-                points=got.points,
-                carried=got.carried,
-                amount=got.amount,
+                agent=plan.agent,
+                balance=plan.balance,
+                points=plan.points,
+                carried=plan.carried,
+                amount=plan.amount,
                 entry=entry,
             )
         )
