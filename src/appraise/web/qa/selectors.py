@@ -1,0 +1,336 @@
+"""What QA a person may see.
+
+- a QA reviewer (role ``qa``): their assignments and reviews, the calibration sessions they are
+  in, and the open disputes of other reviewers' reviews (the second-review queue) with the
+  reviews and conversations behind them;
+- an agent: the reviews of their own conversations (never calibration reviews) and their
+  disputes;
+- a supervisor: the same for the agents of the teams they lead;
+- HR: everything, and the imports, sampling runs and rubrics' management.
+
+An object outside that is :class:`NotFound` (404); a page or list only HR uses is
+:class:`Forbidden` (403) for anyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from appraise.periods import Period
+from appraise.qa import CalibrationReport, QaFigures, ReviewResult, calibrate, qa_figures
+from appraise.qa import effective_reviews as core_effective_reviews
+from appraise.web.errors import Invalid, NotFound
+from appraise.web.org import roles
+from appraise.web.org.models import Agent
+from appraise.web.permissions import User, agent_of, is_hr, led_teams, require
+from appraise.web.qa import scoring
+from appraise.web.qa.models import (
+    Assignment,
+    CalibrationSession,
+    Conversation,
+    Dispute,
+    DisputeState,
+    ImportBatch,
+    Review,
+    Rubric,
+    SamplingRun,
+)
+
+
+def is_qa(user: User) -> bool:
+    return roles.QA in roles.roles_of(user)
+
+
+def may_use_qa(user: User) -> bool:
+    """Whether the QA pages have anything for this person."""
+    return is_hr(user) or is_qa(user) or agent_of(user) is not None or led_teams(user).exists()
+
+
+def _team_ids(user: User) -> list[int]:
+    return list(led_teams(user).values_list("id", flat=True))
+
+
+def _open_for_second_review(user: User) -> QuerySet[Dispute]:
+    """Open disputes this QA reviewer may take: not of their own review, not about themselves."""
+    if not is_qa(user) or user.pk is None:
+        return Dispute.objects.none()
+    return (
+        Dispute.objects.filter(state=DisputeState.OPEN)
+        .exclude(review__reviewer_id=user.pk)
+        .exclude(agent__user_id=user.pk)
+    )
+
+
+# ----------------------------------------------------------------------------------- rubrics
+
+
+def rubric_list(*, user: User, active: bool | None = None) -> QuerySet[Rubric]:
+    """Rubrics are the rules: every signed-in person may read them."""
+    if not user.is_authenticated:
+        return Rubric.objects.none()
+    qs = Rubric.objects.select_related("scheme_version")
+    return qs if active is None else qs.filter(active=active)
+
+
+def rubric_get(*, user: User, pk: int) -> Rubric:
+    found = rubric_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no rubric {pk}")
+    return found
+
+
+# ------------------------------------------------------------------- imports, runs (HR only)
+
+
+def import_list(*, user: User) -> QuerySet[ImportBatch]:
+    require(is_hr(user), "only HR imports conversations")
+    return ImportBatch.objects.select_related("created_by")
+
+
+def run_list(*, user: User, period: str | None = None) -> QuerySet[SamplingRun]:
+    require(is_hr(user), "only HR draws samples")
+    qs = SamplingRun.objects.select_related("created_by").prefetch_related("reviewers")
+    return qs.filter(period=period) if period else qs
+
+
+def run_get(*, user: User, pk: int) -> SamplingRun:
+    found = run_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no sampling run {pk}")
+    return found
+
+
+# ------------------------------------------------------------------------------ conversations
+
+
+def conversation_list(*, user: User, period: str | None = None) -> QuerySet[Conversation]:
+    qs = Conversation.objects.select_related("agent", "agent__team")
+    if period:
+        qs = qs.filter(period=period)
+    if not user.is_authenticated:
+        return qs.none()
+    if is_hr(user):
+        return qs
+    cond = Q(agent__user=user) | Q(agent__team_id__in=_team_ids(user))
+    cond |= Q(pk__in=Assignment.objects.filter(reviewer=user).values("conversation_id"))
+    cond |= Q(
+        pk__in=CalibrationSession.conversations.through.objects.filter(
+            calibrationsession__reviewers=user
+        ).values("conversation_id")
+    )
+    cond |= Q(pk__in=Dispute.objects.filter(second_reviewer=user).values("review__conversation_id"))
+    cond |= Q(pk__in=_open_for_second_review(user).values("review__conversation_id"))
+    return qs.filter(cond)
+
+
+def conversation_get(*, user: User, pk: int) -> Conversation:
+    found = conversation_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no conversation {pk}")
+    return found
+
+
+# -------------------------------------------------------------------------------- assignments
+
+
+def assignment_list(
+    *, user: User, state: str | None = None, period: str | None = None
+) -> QuerySet[Assignment]:
+    qs = Assignment.objects.select_related(
+        "conversation", "conversation__agent", "reviewer", "rubric__scheme_version", "run"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if period:
+        qs = qs.filter(conversation__period=period)
+    if not user.is_authenticated:
+        return qs.none()
+    return qs if is_hr(user) else qs.filter(reviewer=user)
+
+
+def assignment_get(*, user: User, pk: int) -> Assignment:
+    found = assignment_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no assignment {pk}")
+    return found
+
+
+# ------------------------------------------------------------------------------------ reviews
+
+
+def review_list(
+    *,
+    user: User,
+    period: str | None = None,
+    agent: Agent | None = None,
+    current: bool | None = None,
+    calibration: bool | None = False,
+) -> QuerySet[Review]:
+    """Reviews the person may see; by default only the sample's (``calibration=None``: both)."""
+    qs = Review.objects.select_related(
+        "conversation",
+        "agent",
+        "agent__team",
+        "reviewer",
+        "rubric__scheme_version",
+        "supersedes",
+    )
+    if period:
+        qs = qs.filter(conversation__period=period)
+    if agent is not None:
+        qs = qs.filter(agent=agent)
+    if current is not None:
+        qs = qs.filter(is_current=current)
+    if calibration is not None:
+        qs = qs.filter(calibration__isnull=not calibration)
+    if not user.is_authenticated:
+        return qs.none()
+    if is_hr(user):
+        return qs
+    sample = Q(calibration__isnull=True)
+    cond = sample & (Q(agent__user=user) | Q(agent__team_id__in=_team_ids(user)))
+    cond |= Q(reviewer=user)
+    cond |= Q(pk__in=Dispute.objects.filter(second_reviewer=user).values("review_id"))
+    cond |= Q(pk__in=_open_for_second_review(user).values("review_id"))
+    return qs.filter(cond)
+
+
+def review_get(*, user: User, pk: int) -> Review:
+    found = review_list(user=user, calibration=None).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no review {pk}")
+    return found
+
+
+def review_history(*, user: User, review: Review) -> list[Review]:
+    """Every version of the review's conversation the person may see, newest first."""
+    return list(
+        review_list(user=user, calibration=False)
+        .filter(conversation=review.conversation)
+        .order_by("-version")
+    )
+
+
+# ----------------------------------------------------------------------------------- disputes
+
+
+def dispute_list(*, user: User, state: str | None = None) -> QuerySet[Dispute]:
+    qs = Dispute.objects.select_related(
+        "review",
+        "review__conversation",
+        "review__reviewer",
+        "agent",
+        "agent__team",
+        "second_reviewer",
+        "new_review",
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if not user.is_authenticated:
+        return qs.none()
+    if is_hr(user):
+        return qs
+    cond = Q(agent__user=user) | Q(agent__team_id__in=_team_ids(user))
+    cond |= Q(second_reviewer=user) | Q(review__reviewer=user)
+    cond |= Q(pk__in=_open_for_second_review(user).values("pk"))
+    return qs.filter(cond)
+
+
+def dispute_get(*, user: User, pk: int) -> Dispute:
+    found = dispute_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no dispute {pk}")
+    return found
+
+
+def may_decide(user: User, dispute: Dispute) -> bool:
+    """The assigned second reviewer, or (open) any QA reviewer who may take it."""
+    if dispute.state == DisputeState.ASSIGNED:
+        return dispute.second_reviewer_id == user.pk
+    if dispute.state == DisputeState.OPEN:
+        return _open_for_second_review(user).filter(pk=dispute.pk).exists()
+    return False
+
+
+# -------------------------------------------------------------------------------- calibration
+
+
+def calibration_list(*, user: User) -> QuerySet[CalibrationSession]:
+    qs = CalibrationSession.objects.select_related(
+        "rubric__scheme_version", "created_by"
+    ).prefetch_related("reviewers", "conversations")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_hr(user):
+        return qs
+    return qs.filter(
+        pk__in=CalibrationSession.reviewers.through.objects.filter(user=user).values(
+            "calibrationsession_id"
+        )
+    )
+
+
+def calibration_get(*, user: User, pk: int) -> CalibrationSession:
+    found = calibration_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no calibration session {pk}")
+    return found
+
+
+def calibration_reviews(session: CalibrationSession) -> list[Review]:
+    return list(
+        session.reviews.select_related(
+            "conversation", "agent", "reviewer", "rubric__scheme_version"
+        ).order_by("conversation__conversation_id", "reviewer__username")
+    )
+
+
+def calibration_report(*, user: User, session: CalibrationSession) -> CalibrationReport:
+    """The spread of the session's reviews per item and per reviewer (the core's)."""
+    calibration_get(user=user, pk=session.pk)
+    return calibrate([scoring.stored_result(r) for r in calibration_reviews(session)])
+
+
+# ------------------------------------------------------------------------------------ figures
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: str
+    rubric: Rubric | None
+    reviews: int
+    figures: QaFigures
+
+
+def effective_results(reviews: Sequence[Review]) -> list[ReviewResult]:
+    """The reviews that count (the core's rule): a dispute's new version instead of the
+    disputed one, an undecided or rejected dispute's review as it is."""
+    ids = [r.pk for r in reviews]
+    disputes = Dispute.objects.filter(Q(review_id__in=ids) | Q(new_review_id__in=ids))
+    return core_effective_reviews(
+        [scoring.stored_result(r) for r in reviews],
+        [scoring.core_dispute(d) for d in disputes.select_related("agent")],
+    )
+
+
+def figures(*, user: User, period: str, rubric: Rubric | None = None) -> Figures:
+    """Accuracies and averages per agent, item and reviewer over the period's sample reviews
+    the person may see (an agent: their own; a supervisor: their teams'; HR: all)."""
+    try:
+        p = str(Period.parse(period))
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    qs = review_list(user=user, period=p, calibration=False)
+    if rubric is not None:
+        qs = qs.filter(rubric=rubric)
+    reviews = list(qs)
+    return Figures(p, rubric, len(reviews), qa_figures(effective_results(reviews)))
+
+
+def periods(*, user: User) -> list[str]:
+    """The periods with conversations the person may see, newest first."""
+    got = conversation_list(user=user).values_list("period", flat=True).distinct()
+    return sorted(set(got), reverse=True)
