@@ -185,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-team", type=int, default=25)
     ap.add_argument("--requests", type=int, default=15)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", action="store_true", help="print where the manager's GET spends")
     args = ap.parse_args(argv)
     n = args.teams * args.per_team
     with tempfile.TemporaryDirectory(prefix="appraise-bench-dashboard-") as tmp:
@@ -212,6 +213,13 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "under" if ms < 300 else "OVER"
         print(f"  the manager over all {args.teams} teams ({n} agents): {ms:.0f} ms")
         print(f"target 300 ms: {verdict}")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            prof.runcall(once, manager)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
     print(f"dashboard_ms={ms:.0f} agents={n}")
     return 0
 

@@ -170,13 +170,33 @@ def heatmap_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """
     if not results:
         return {}
-    columns = leaves(results[0]["data"])
+    rows = [
+        (r["label"], {leaf["id"]: achieved(leaf) for leaf in leaves(r["data"])}) for r in results
+    ]
+    return _heatmap(leaves(results[0]["data"]), rows)
+
+
+def team_heatmap_option(teams: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Teams (rows) by leaf indicators (columns), coloured by the team's mean share achieved.
+
+    ``teams`` are dicts with ``label`` (the team) and ``datas`` (its agents' result_dicts): for
+    a manager over many teams, where a row per agent would be a chart a thousand rows tall.
+    """
+    first = next((t["datas"][0] for t in teams if t["datas"]), None)
+    if first is None:
+        return {}
+    rows = [(t["label"], dict(team_averages(t["datas"]))) for t in teams]
+    return _heatmap(leaves(first), rows)
+
+
+def _heatmap(
+    columns: Sequence[Mapping[str, Any]], rows: Sequence[tuple[str, Mapping[str, float | None]]]
+) -> dict[str, Any]:
     col_index = {c["id"]: i for i, c in enumerate(columns)}
     cells: list[list[Any]] = []
-    for y, r in enumerate(results):
-        for leaf in leaves(r["data"]):
-            x = col_index.get(leaf["id"])
-            pct = achieved(leaf)
+    for y, (_, values) in enumerate(rows):
+        for leaf_id, pct in values.items():
+            x = col_index.get(leaf_id)
             if x is not None and pct is not None:
                 cells.append([x, y, pct])
     return {
@@ -190,7 +210,7 @@ def heatmap_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         },
         "yAxis": {
             "type": "category",
-            "data": [r["label"] for r in results],
+            "data": [label for label, _ in rows],
             "inverse": True,
             "splitArea": {"show": True},
         },
@@ -207,7 +227,7 @@ def heatmap_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             {
                 "type": "heatmap",
                 "data": cells,
-                "label": {"show": len(results) <= 40, "fontSize": 10},
+                "label": {"show": len(rows) <= 40, "fontSize": 10},
             }
         ],
     }

@@ -57,26 +57,92 @@ def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
     return cycle_sel.cycle_list(user=user).order_by("-period", "-id").first()
 
 
-def dashboard_context(user: User, cycle: Cycle) -> dict[str, Any]:
+# Rows of the leaderboard shown at first; a manager over a whole center asks for the rest.
+LEADERBOARD_ROWS = 50
+
+
+ROW_FIELDS = (
+    "agent__agent_id",
+    "agent__name",
+    "agent__team_id",
+    "agent__team__name",
+    "total",
+    "grade",
+    "rank",
+    "flags",
+    "data",
+)
+
+
+def _rows(user: User, cycle: Cycle) -> list[dict[str, Any]]:
+    """The current results the person may see, as plain rows shaped like ``result.agent.…``.
+
+    A manager's dashboard reads a thousand results: plain values, not model instances (with
+    their agents and teams), keep it in the 300 ms that bench/dashboard.py measures.
+    """
+    qs = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
+    rows = []
+    for agent_id, name, team_id, team_name, total, grade, rank, flags, data in qs.values_list(
+        *ROW_FIELDS
+    ):
+        rows.append(
+            {
+                "agent": {
+                    "agent_id": agent_id,
+                    "name": name,
+                    "team_id": team_id,
+                    "team": {"name": team_name},
+                },
+                "total": total,
+                "grade": grade,
+                "rank": rank,
+                "flags": flags or [],
+                "data": data,
+            }
+        )
+    return rows
+
+
+def _heat_chart(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row per agent for one team; one row per team (its mean) over several teams."""
+    teams: dict[int, dict[str, Any]] = {}
+    for r in results:
+        agent = r["agent"]
+        entry = teams.setdefault(agent["team_id"], {"label": agent["team"]["name"], "datas": []})
+        entry["datas"].append(r["data"])
+    if len(teams) > 1:
+        rows = sorted(teams.values(), key=lambda t: t["label"])
+        for t in rows:
+            t["label"] = f"{t['label']} ({len(t['datas'])})"
+        return charts.team_heatmap_option(rows)
+    return charts.heatmap_option(
+        [
+            {"label": f"{r['agent']['name']} {r['agent']['agent_id']}", "data": r["data"]}
+            for r in results
+        ]
+    )
+
+
+def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> dict[str, Any]:
     """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean)."""
-    results = list(eval_sel.result_list_team(user=user, cycle=cycle))
+    results = _rows(user, cycle)
     scheme = scheme_of(cycle.scheme_version)
     grades = [g.name for g in scheme.grades]
     counts = {g: 0 for g in grades}
     for r in results:
-        if r.grade in counts:
-            counts[r.grade] += 1
-    totals = [float(r.total) for r in results if r.total is not None]
+        if r["grade"] in counts:
+            counts[r["grade"]] += 1
+    totals = [float(r["total"]) for r in results if r["total"] is not None]
     consequence_names = {c.id: c.name for c in scheme.consequences}
     flagged = [
         {
             "result": r,
-            "flags": [consequence_names.get(f, f) for f in r.flags if f != "requires_basis"],
+            "flags": [consequence_names.get(f, f) for f in r["flags"] if f != "requires_basis"],
         }
         for r in results
-        if any(f != "requires_basis" for f in r.flags)
+        if any(f != "requires_basis" for f in r["flags"])
     ]
-    heat = [{"label": f"{r.agent.name} {r.agent.agent_id}", "data": r.data} for r in results]
+    heat_chart = _heat_chart(results)
     teams = list(cycle_svc.cycle_teams(cycle))
     if not is_hr(user):
         led = set(led_teams(user).values_list("id", flat=True))
@@ -85,6 +151,7 @@ def dashboard_context(user: User, cycle: Cycle) -> dict[str, Any]:
     return {
         "cycle": cycle,
         "results": results,
+        "leaderboard": results if all_rows else results[:LEADERBOARD_ROWS],
         "grade_chart": charts.distribution_option(
             [{"grade": g, "count": c, "of": len(results)} for g, c in counts.items()],
             _("Agents"),
@@ -92,9 +159,10 @@ def dashboard_context(user: User, cycle: Cycle) -> dict[str, Any]:
         if grades
         else None,
         "score_chart": charts.histogram_option(totals, _("Agents")),
-        "heat_chart": charts.heatmap_option(heat),
-        # Room for every agent's row, plus the rotated indicator names and the colour scale.
-        "heat_height": max(360, 26 * len(heat) + 170),
+        "heat_chart": heat_chart,
+        "heat_by_team": len({r["agent"]["team_id"] for r in results}) > 1,
+        # Room for every row, plus the rotated indicator names and the colour scale.
+        "heat_height": max(360, 26 * len(heat_chart.get("yAxis", {}).get("data", [])) + 170),
         "flagged": flagged,
         "gaps": list(
             iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
@@ -122,7 +190,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     cycle = _pick_cycle(request.user, int_or_none(request.GET.get("cycle")))
     ctx: dict[str, Any] = {"cycles": cycle_sel.cycle_list(user=request.user)}
     if cycle is not None:
-        ctx.update(dashboard_context(request.user, cycle))
+        ctx.update(dashboard_context(request.user, cycle, all_rows=request.GET.get("all") == "1"))
     return page(request, "pages/team.html", ctx)
 
 
