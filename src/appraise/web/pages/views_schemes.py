@@ -42,6 +42,8 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 def scheme_editor(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Read a version (everyone), or edit it into a new version (HR)."""
     version = scheme_sel.scheme_version_get(user=request.user, pk=pk) if pk is not None else None
+    if version is None:
+        require_hr(request.user, "define schemes")  # an empty editor is of no use to a reader
     text = version.text if version is not None else ""
     if request.method == "POST":
         require_hr(request.user, "define schemes")
