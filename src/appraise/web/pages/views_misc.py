@@ -3,7 +3,9 @@ administrator's users, roles and API tokens."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -58,6 +60,14 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- audit log ----------------------------------------------------------------------------
 
 
+def _date_or_none(value: str | None) -> date | None:
+    """A filter date as the date input sends it (YYYY-MM-DD); anything else filters nothing."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @guarded
 def audit_page(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -66,10 +76,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     actor = (g.get("actor") or "").strip()
     if actor:
         rows = rows.filter(actor_name=actor)
-    if g.get("since"):
-        rows = rows.filter(at__date__gte=g["since"])
-    if g.get("until"):
-        rows = rows.filter(at__date__lte=g["until"])
+    since, until = _date_or_none(g.get("since")), _date_or_none(g.get("until"))
+    if since is not None:
+        rows = rows.filter(at__date__gte=since)
+    if until is not None:
+        rows = rows.filter(at__date__lte=until)
     pages = Paginator(rows, 50)
     current = pages.get_page(g.get("page"))
     query = {k: v for k, v in g.items() if k != "page" and v}
@@ -79,7 +90,8 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         {
             "entries": current,
             "filters": query,
-            "query": "&".join(f"{k}={v}" for k, v in query.items()),
+            # Escaped: a "+" or "&" in a name must reach the next page as typed.
+            "query": urlencode(query),
             "actions": AuditLog.objects.order_by("action")
             .values_list("action", flat=True)
             .distinct(),
