@@ -90,6 +90,7 @@ def test_an_earlier_version_of_a_rescored_result_is_still_downloadable(
     v2 = pdf_texts(client.get(f"/cycles/{cycle.pk}/scorecards/A001.pdf").content)
     v1 = pdf_texts(client.get(f"/cycles/{cycle.pk}/scorecards/A001.pdf?version=1").content)
     assert v2[v2.index("总分") + 1] == "74" and v1[v1.index("总分") + 1] == "72"
+    assert client.get(f"/cycles/{cycle.pk}/scorecards/A001.pdf?version=3").status_code == 404
 
 
 MONTHLY = ROOT / "schemes" / "seeds" / "s000-monthly.yaml"

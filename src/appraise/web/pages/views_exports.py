@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.env import envstr
+from appraise.web.errors import NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.models import Result
 from appraise.web.exports.payroll import PayrollRow, payroll_xlsx
@@ -64,7 +65,10 @@ def scorecard_download(request: HttpRequest, cycle_id: int, agent_id: str) -> Ht
     version = int_or_none(request.GET.get("version"))
     if version is not None and version != result.version:
         history = eval_sel.result_history(user=request.user, cycle=cycle, agent_id=agent_id)
-        result = history.filter(version=version).select_related("cycle", "agent__team").get()
+        earlier = history.filter(version=version).select_related("cycle", "agent__team").first()
+        if earlier is None:
+            raise NotFound(f"{agent_id} has no version {version} in cycle {cycle.pk}")
+        result = earlier
     body = scorecard_pdf(sheet_of(result, envstr("APPRAISE_COMPANY", "")))
     response = HttpResponse(body, content_type="application/pdf")
     name = f"scorecard-{cycle.period}-{agent_id}-v{result.version}.pdf"
