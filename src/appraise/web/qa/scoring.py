@@ -145,14 +145,17 @@ def form_items(rubric: Rubric) -> list[FormItem]:
 
 
 def ratings_from_form(rubric: Rubric, data: Mapping[str, Any]) -> dict[str, str]:
-    """item id -> the text entered for it, from form fields ``item_<id>`` (empty ones left out:
-    the core then applies the rubric's ``missing``)."""
+    """item id -> the text entered for it, from form fields ``item_<id>`` (a ticked ``na_<id>``
+    is N/A; empty ones are left out: the core then applies the rubric's ``missing``)."""
     out: dict[str, str] = {}
     for item in form_items(rubric):
-        if item.entered:
-            value = str(data.get(f"item_{item.id}", "") or "").strip()
-            if value:
-                out[item.id] = value
+        if not item.entered:
+            continue
+        value = str(data.get(f"item_{item.id}", "") or "").strip()
+        if item.na_allowed and data.get(f"na_{item.id}"):
+            value = NA
+        if value:
+            out[item.id] = value
     return out
 
 
