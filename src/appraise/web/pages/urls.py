@@ -79,4 +79,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/", views_misc.people, name="people"),
     path("people/<int:pk>/roles/", views_misc.people_roles, name="people-roles"),
     path("people/<int:pk>/token/", views_misc.people_token, name="people-token"),
+    # quality assurance (its own app; tests/web/qa/test_permissions.py covers its pages)
+    path("qa/", include("appraise.web.qa.page_urls")),
 ]
