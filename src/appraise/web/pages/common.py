@@ -44,6 +44,13 @@ def nav(user: User) -> list[dict[str, str]]:
         links.append({"url": "/points/", "label": _("Points"), "key": "points"})
     if is_hr(user):
         links.append({"url": "/cycles/", "label": _("Cycles"), "key": "cycles"})
+    if (
+        is_hr(user)
+        or led_teams(user).exists()
+        or agent_of(user)
+        or roles.QA in roles.roles_of(user)
+    ):
+        links.append({"url": "/qa/", "label": _("QA"), "key": "qa"})
     if user.is_authenticated:
         links.append({"url": "/schemes/", "label": _("Schemes"), "key": "schemes"})
     if is_hr(user) or is_admin(user):
