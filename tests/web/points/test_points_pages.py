@@ -223,7 +223,8 @@ def test_hr_runs_a_day_from_uploaded_files_and_the_same_files_again_write_nothin
     before = (PointsEntry.objects.count(), PointsRun.objects.count())
     again = _run(hr, opening, DAYS[0])
     assert again["Location"] == "/points/runs/"
-    assert any("nothing changed" in m for m in said(again))
+    # "nothing changed; the ledger already holds these points"
+    assert any("没有变化" in m for m in said(again))
     assert (PointsEntry.objects.count(), PointsRun.objects.count()) == before
 
 
@@ -344,7 +345,7 @@ def test_the_preview_writes_nothing_and_the_confirmation_pays_it_once(ledger: Le
     assert digest is not None
     confirm = hr.post("/points/redemptions/confirm/", {**MAY, "digest": digest.group(1).decode()})
     assert confirm["Location"] == "/points/redemptions/2026-05/"
-    assert any("¥140.63" in m for m in said(confirm))
+    assert any("¥140.63" in m and "4 人" in m for m in said(confirm))
     paid = {p.agent.agent_id: p.amount for p in Payout.objects.select_related("agent")}
     assert paid == {
         "A001": Decimal("55.13"),
@@ -358,7 +359,7 @@ def test_the_preview_writes_nothing_and_the_confirmation_pays_it_once(ledger: Le
     # The same confirmation again (a double click, the back button): nothing is paid again.
     twice = hr.post("/points/redemptions/confirm/", {**MAY, "digest": digest.group(1).decode()})
     assert twice["Location"] == "/points/redemptions/2026-05/"
-    assert any("nothing was paid again" in m for m in said(twice))
+    assert any("不会重复兑付" in m for m in said(twice))  # nothing was paid again
     assert _counts() == after
     # A preview of a redeemed month says so and offers no confirmation.
     shown = hr.get("/points/redemptions/preview/", MAY)

@@ -34,6 +34,7 @@ from appraise.web.points import selectors as sel
 from appraise.web.points import services as svc
 from appraise.web.points.forms import CorrectForm, EntryForm, RedemptionForm, RunForm
 from appraise.web.points.models import Kind, PointsEntry, PointsRun, Redemption, Source
+from appraise.web.points.templatetags.points_format import yuan
 from appraise.web.schemes.selectors import scheme_version_get
 from appraise.web.schemes.services import scheme_of
 
@@ -325,10 +326,21 @@ def runs(request: HttpRequest) -> HttpResponse:
         )
         for w in outcome.warnings[:10]:
             messages.warning(request, f"{w.where}: {w.message}" if w.where else w.message)
+        what = {"scheme": version.scheme_id, "period": form.cleaned_data["period"].strip()}
         if outcome.changed and outcome.run is not None:
-            messages.success(request, outcome.message)
+            messages.success(
+                request,
+                _("%(scheme)s %(period)s: %(n)d entries written.")
+                % {**what, "n": len(outcome.entries)},
+            )
             return HttpResponseRedirect(f"/points/runs/{outcome.run.pk}/")
-        messages.info(request, outcome.message)
+        if outcome.run is not None:
+            text = _(
+                "%(scheme)s %(period)s: nothing changed; the ledger already holds these points."
+            )
+        else:
+            text = _("%(scheme)s %(period)s: nobody earned or lost points; nothing was written.")
+        messages.info(request, text % what)
         return HttpResponseRedirect("/points/runs/")
     listed = sel.run_list(user=user).annotate(n=Count("entries"))[:100]
     return _page(request, "points/runs.html", {"form": form, "runs": listed})
@@ -515,10 +527,25 @@ def redemption_confirm(request: HttpRequest) -> HttpResponse:
         scheme_version=_version_or_none(user, d["scheme_version"]),
         expect=request.POST.get("digest") or None,
     )
+    red = outcome.redemption
     if outcome.created:
-        messages.success(request, outcome.message)
+        messages.success(
+            request,
+            _("%(month)s redeemed: %(n)d payouts, %(total)s in all at %(rate)s yuan a point.")
+            % {
+                "month": red.month,
+                "n": len(outcome.payouts),
+                "total": yuan(sum((p.amount for p in outcome.payouts), Decimal(0))),
+                "rate": red.rate.normalize(),
+            },
+        )
     else:
-        messages.warning(request, outcome.message)
+        when = timezone.localtime(red.created_at).strftime("%Y-%m-%d %H:%M")
+        messages.warning(
+            request,
+            _("%(month)s was redeemed on %(when)s; nothing was paid again.")
+            % {"month": red.month, "when": when},
+        )
     return HttpResponseRedirect(f"/points/redemptions/{outcome.redemption.month}/")
 
 
