@@ -228,6 +228,16 @@ def test_hr_runs_a_day_from_uploaded_files_and_the_same_files_again_write_nothin
     assert (PointsEntry.objects.count(), PointsRun.objects.count()) == before
 
 
+def test_the_runs_are_listed_newest_first_with_their_entry_counts(ledger: Ledger) -> None:
+    page = read(client(ledger.people.hr).get("/points/runs/").content)
+    # Run in order 05-29, 05-30, 05-31 (conftest), writing 5, 3 and 16 entries (test_ledger.py).
+    assert [(r.cells[1], r.cells[3]) for r in page.rows("runs")] == [
+        ("2026-05-31", "16"),
+        ("2026-05-30", "3"),
+        ("2026-05-29", "5"),
+    ]
+
+
 def test_a_run_naming_an_unknown_agent_says_which_row_and_writes_nothing(opening: Ledger) -> None:
     text = "agent_id,period,订餐成功总量\nA001,2026-05-29,3\nZ999,2026-05-29,4\n"
     response = client(opening.people.hr).post(
@@ -336,8 +346,8 @@ def test_the_preview_writes_nothing_and_the_confirmation_pays_it_once(ledger: Le
         "A002": ["李四 A002", "一组", "6", "4", "¥4.50", "2"],
         "A003": ["罗敏 A003", "一组", "86", "68", "¥76.50", "18"],
         "A005": ["宋佳 A005", "二组", "5", "4", "¥4.50", "1"],
-        "A004": ["A004", "", "−21", "0", "¥0.00", "−21"],
-        "A006": ["A006", "", "−6", "0", "¥0.00", "−6"],
+        "A004": ["梁超 A004", "二组", "−21", "0", "¥0.00", "−21"],
+        "A006": ["唐宁 A006", "二组", "−6", "0", "¥0.00", "−6"],
     }
     assert page.texts["rate"] == "1.125"
     assert page.texts["total"] == "¥140.63"  # 55.13 + 4.50 + 76.50 + 4.50

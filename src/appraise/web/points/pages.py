@@ -184,9 +184,9 @@ def agent_ledger(request: HttpRequest, agent_id: str) -> HttpResponse:
 # --- leaderboards -------------------------------------------------------------------------------
 
 BOARD_TITLES = {
-    "day": gettext_lazy("Day"),
-    "week": gettext_lazy("Week"),
-    "month": gettext_lazy("Month"),
+    "day": gettext_lazy("Day board"),
+    "week": gettext_lazy("Week board"),
+    "month": gettext_lazy("Month board"),
 }
 
 
@@ -342,7 +342,9 @@ def runs(request: HttpRequest) -> HttpResponse:
             text = _("%(scheme)s %(period)s: nobody earned or lost points; nothing was written.")
         messages.info(request, text % what)
         return HttpResponseRedirect("/points/runs/")
-    listed = sel.run_list(user=user).annotate(n=Count("entries"))[:100]
+    # An aggregate drops the model's ordering: newest first, said again.
+    listed = sel.run_list(user=user).annotate(n=Count("entries")).order_by("-created_at", "-id")
+    listed = listed[:100]
     return _page(request, "points/runs.html", {"form": form, "runs": listed})
 
 
@@ -446,7 +448,7 @@ def _redemption_list(user: User) -> list[dict[str, Any]]:
             "amount": (r.amount or Decimal(0)).quantize(Decimal("0.01")),
             "rate": r.rate.normalize(),
         }
-        for r in listed.select_related("created_by")
+        for r in listed.select_related("created_by").order_by("-month")
     ]
 
 
@@ -492,11 +494,13 @@ def redemption_preview(request: HttpRequest) -> HttpResponse:
             raise
         flash_problems(request, exc)
         return _redemption_page(request, form, status=400)
+    owing = Agent.objects.select_related("team").in_bulk(list(plan.skipped), field_name="agent_id")
     return _page(
         request,
         "points/redemption_preview.html",
         {
             "plan": plan,
+            "skipped": [{"agent": owing[a], "balance": b} for a, b in plan.skipped.items()],
             "rate": plan.terms.rate.normalize(),
             "share_percent": (plan.terms.share * 100).normalize(),
             "fields": {
