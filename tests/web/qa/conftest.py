@@ -83,6 +83,14 @@ CONTACTS: list[tuple[str, str, str, str, bool, str | None, str, list[Line]]] = [
 ]
 
 
+def next_month() -> list[tuple[str, str, str, str, bool, str | None, str, list[Line]]]:
+    """The same contacts a month later, with their own ids (…-11): 2026-11 to import."""
+    return [
+        (f"{cid}-11", agent, ch, queue, res, hung, start.replace("2026-10", "2026-11"), lines)
+        for cid, agent, ch, queue, res, hung, start, lines in CONTACTS
+    ]
+
+
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -11,9 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", v.qa_home, name="qa-home"),
     path("queue/", v.queue, name="qa-queue"),
     path("assignments/<int:pk>/", v.assignment, name="qa-assignment"),
-    path(
-        "conversations/<int:pk>/preview/<int:rubric_pk>/", v.preview, name="qa-preview"
-    ),
+    path("conversations/<int:pk>/preview/<int:rubric_pk>/", v.preview, name="qa-preview"),
     path("conversations/<int:pk>/", v.conversation_detail, name="qa-conversation"),
     path("reviews/", v.reviews, name="qa-reviews"),
     path("reviews/<int:pk>/", v.review_detail, name="qa-review"),

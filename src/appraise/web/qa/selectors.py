@@ -319,6 +319,7 @@ def effective_results(reviews: Sequence[Review]) -> list[ReviewResult]:
 def figures(*, user: User, period: str, rubric: Rubric | None = None) -> Figures:
     """Accuracies and averages per agent, item and reviewer over the period's sample reviews
     the person may see (an agent: their own; a supervisor: their teams'; HR: all)."""
+    require(may_use_qa(user), "QA figures are for reviewers, agents, supervisors and HR")
     try:
         p = str(Period.parse(period))
     except ValueError as exc:
