@@ -57,4 +57,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", v.task_detail, name="task-detail"),
     path("audit/", v.audit, name="audit"),
     path("points/", include("appraise.web.points.urls")),
+    path("qa/", include("appraise.web.qa.urls")),
 ]
