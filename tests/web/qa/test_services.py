@@ -320,3 +320,38 @@ def test_calibration_reports_the_spread_per_item_and_reviewer(qa: Qa) -> None:
     qs.calibration_close(session=s, by=qa.people.hr)
     with pytest.raises(Conflict):
         qs.calibration_review_submit(session=s, conversation=bad, by=qa.q1, ratings=C002)
+
+
+def test_a_fatal_item_zeroes_the_review_and_counts_in_the_fatal_accuracy(qa: Qa) -> None:
+    from appraise.web.schemes.services import scheme_version_create
+
+    from .conftest import S003_CALL_RUBRIC
+
+    # Version 2 of the call rubric for the hotline (queue 热线), with 后挂机 fatal; chats keep
+    # the default rubric.
+    v2 = scheme_version_create(
+        by=qa.people.hr,
+        text=S003_CALL_RUBRIC.read_text(encoding="utf-8") + "# hotline\n",
+        file="hotline.yaml",
+    )
+    hotline = qs.rubric_create(
+        scheme_version=v2, by=qa.people.hr, fatal=["hang_up"], seats=["热线"]
+    )
+    qa.sample(reviewers=[qa.q1])
+    assert qa.assignment("K-A001-2").rubric == hotline
+    assert qa.assignment("W-A001-3").rubric == qa.rubric
+    review(qa, "K-A001-1", PERFECT)  # 45
+    bad = review(qa, "K-A001-2", C002)  # 先挂机 fails the fatal item: 0 (earned 26)
+    assert (bad.score, bad.earned, bad.fatal, bad.fatal_failed) == (
+        Decimal(0),
+        Decimal(26),
+        True,
+        ["hang_up"],
+    )
+    review(qa, "W-A001-3", {**PERFECT, "hang_up": "N/A"})  # default rubric: 45
+    a1 = sel.figures(user=qa.people.hr, period=PERIOD).figures.agents[0]
+    # (45 + 0 + 45) / 3 = 30; one fatal failure in 3: (1 - 1/3) x 100 = 66.67.
+    assert a1.qa_average == 30 and round(a1.fatal_accuracy, 2) == Decimal("66.67")
+    # The fatal 后挂机 is no non-fatal opportunity: 5 per call, 5 on the chat; the bad call's
+    # 5 items are below full: 5 of 15 -> 66.67.
+    assert round(a1.nonfatal_accuracy, 2) == Decimal("66.67")

@@ -233,7 +233,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def assignment(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: the transcript with the checks' findings, the rubric beside it."""
     a = sel.assignment_get(user=request.user, pk=pk)
-    if a.state == AssignmentState.REVIEWED:
+    if a.state == AssignmentState.REVIEWED and request.method != "POST":
         review = a.reviews.filter(is_current=True).first()
         if review is not None:
             return HttpResponseRedirect(f"/qa/reviews/{review.pk}/")
