@@ -7,10 +7,29 @@ from decimal import ROUND_HALF_UP, Decimal
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
 
+_FMT_CACHE: dict[tuple[Decimal, int], str] = {}
+
+
 def fmt(d: Decimal | None, places: int = 4) -> str:
-    """A number as people write it: no exponent, no trailing zeros, at most ``places`` decimals."""
+    """A number as people write it: no exponent, no trailing zeros, at most ``places`` decimals.
+
+    Equal decimals are written alike (``10`` and ``10.00`` both as ``10``), so the text is
+    remembered by value: a period's explanations write the same few numbers over and over.
+    """
     if d is None:
         return "-"
+    if not d.is_finite():  # NaN is unequal to itself (and a signalling one cannot be hashed)
+        return _fmt(d, places)
+    key = (d, places)
+    text = _FMT_CACHE.get(key)
+    if text is None:
+        if len(_FMT_CACHE) > 200_000:
+            _FMT_CACHE.clear()
+        text = _FMT_CACHE[key] = _fmt(d, places)
+    return text
+
+
+def _fmt(d: Decimal, places: int) -> str:
     text = str(d)
     dot = text.find(".")
     # str() of a Decimal uses an exponent only for very large or small numbers; those, and
