@@ -34,6 +34,7 @@ from appraise.web.demo.data import (
     make_demo_data,
     on_staff,
 )
+from appraise.web.demo.points import load_points_demo
 from appraise.web.evaluations.models import Result
 from appraise.web.interviews.models import InterviewRecord
 from appraise.web.interviews.services import interview_sign, interview_write
@@ -116,6 +117,15 @@ def load_demo(
             _hire(people, on_staff(data.roster, month))
             _run_month(people, version, month, data, last, log)
             log(f"  {cycle_name(month)} done ({_since(began):.1f} s)")
+        # A month of points and its redemption (demo/points.py).
+        load_points_demo(
+            hr=people.hr,
+            teams=TEAMS,
+            agents_per_team=agents_per_team,
+            months=months,
+            seed=seed,
+            log=log,
+        )
         _set_passwords(people, log)
     return DemoReport(_logins(agents_per_team), _cycles(periods), True, _since(began))
 
