@@ -78,6 +78,7 @@ def test_a_long_import_shows_a_bar_the_page_polls_until_the_worker_finishes(
     # The cycle page shows the task still running, so HR can leave and come back.
     page = client.get(f"/cycles/{cycle.pk}/").content.decode()
     assert f'id="task-{task.pk}"' in page
+    assert "3 名客服" in page  # the cycle's agents (A001, A002, B001), before any result
 
     # Half-way, as the worker reports it.
     Task.objects.filter(pk=task.pk).update(

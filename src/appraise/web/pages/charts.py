@@ -86,8 +86,10 @@ def trend_option(points: Sequence[tuple[str, float | None]], title: str) -> dict
             {
                 "type": "line",
                 "data": [v for _, v in shown],
-                "smooth": True,
+                # Straight segments: a spline would draw totals between periods that never were.
+                "smooth": False,
                 "symbolSize": 8,
+                "label": {"show": True, "position": "top", "fontSize": 11},
                 "itemStyle": {"color": ACCENT},
                 "areaStyle": {"opacity": 0.08},
                 "connectNulls": True,

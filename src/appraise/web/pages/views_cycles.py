@@ -122,6 +122,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "scheme": scheme,
             "results": results,
+            "agent_count": cycle.agents.count(),
             "files": cycle.files.all().defer("content"),
             "next_steps": NEXT.get(cycle.state, []),
             "can_import": cycle.state in (State.DRAFT, State.DATA_IMPORTED),
