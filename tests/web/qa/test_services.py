@@ -5,6 +5,7 @@ rubric (45 points: 表达能力 15, 倾听与理解 10, 服务态度 15 capped a
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -355,3 +356,32 @@ def test_a_fatal_item_zeroes_the_review_and_counts_in_the_fatal_accuracy(qa: Qa)
     # The fatal 后挂机 is no non-fatal opportunity: 5 per call, 5 on the chat; the bad call's
     # 5 items are below full: 5 of 15 -> 66.67.
     assert round(a1.nonfatal_accuracy, 2) == Decimal("66.67")
+
+
+def test_the_import_command_reads_a_data_folder(qa: Qa, tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from .conftest import next_month
+
+    for name, content in qa_files(next_month()).items():
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "qa.yaml").write_text("forbidden: {phrases: [宽带专线]}\n", encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "qa_import",
+        "--period=2026-11",
+        f"--data={tmp_path}",
+        f"--config={tmp_path / 'qa.yaml'}",
+        "--as=hr",
+        stdout=out,
+    )
+    assert out.getvalue().strip() == (
+        "2026-11: 7 conversations imported, 0 already there; agents not in the organisation: X999"
+    )
+    # The config's own 忌语 list: only 宽带专线 counts now, 我不知道 no more.
+    assert failed_checks("K-A001-2-11")["forbidden"] == ["宽带专线"]
+    with pytest.raises(CommandError, match="only HR"):
+        call_command("qa_import", "--period=2026-11", f"--data={tmp_path}", "--as=q1")
