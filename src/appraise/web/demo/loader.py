@@ -126,6 +126,17 @@ def load_demo(
             seed=seed,
             log=log,
         )
+        # A month of QA: a sample reviewed, disputes, a calibration (demo/qa.py).
+        from appraise.web.demo.qa import load_qa_demo
+
+        load_qa_demo(
+            hr=people.hr,
+            agents=people.agents,
+            users=people.users,
+            new_user=people.logins.get,
+            period=periods[-1],
+            log=log,
+        )
         _set_passwords(people, log)
     return DemoReport(_logins(agents_per_team), _cycles(periods), True, _since(began))
 
@@ -213,6 +224,10 @@ def _logins(agents_per_team: int) -> list[Login]:
     out += [
         Login(f"sup{i + 1}", DEMO_PASSWORD, f"主管 supervisor of {name}")
         for i, name in enumerate(names)
+    ]
+    out += [
+        Login(u.username, DEMO_PASSWORD, "质检员 QA reviewer: review queue, disputes, calibration")
+        for u in User.objects.filter(groups__name=roles.QA).order_by("username")
     ]
     agents = Agent.objects.filter(team__name__in=names).select_related("team", "user")
     for a in agents.order_by("agent_id"):
