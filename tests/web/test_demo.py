@@ -111,9 +111,9 @@ def test_demo_has_three_teams_of_the_asked_size_each_with_its_supervisor(
     assert all(a.user is not None for a in Agent.objects.all())
     # One password for every demo login (checking it costs a third of a second each).
     assert User.objects.get(username="a0001").check_password("demo")
-    assert User.objects.filter(password=User.objects.get(username="a0001").password).count() == 15
-    # admin, hr, manager, sup1..3 and the 9 agents' logins.
-    assert User.objects.count() == 6 + 9
+    assert User.objects.filter(password=User.objects.get(username="a0001").password).count() == 17
+    # admin, hr, manager, sup1..3, the QA reviewers qa1, qa2 and the 9 agents' logins.
+    assert User.objects.count() == 6 + 2 + 9
     assert {x.username for x in demo.logins} == set(User.objects.values_list("username", flat=True))
     assert User.objects.get(username="hr").check_password("demo")
     assert User.objects.get(username="admin").is_superuser
@@ -188,7 +188,7 @@ def test_loading_an_interrupted_demo_finishes_it(demo: DemoReport) -> None:
     assert again.loaded
     assert Cycle.objects.count() == 2
     assert Cycle.objects.get(period="2026-10").state == State.APPEAL_WINDOW
-    assert User.objects.count() == 6 + 9
+    assert User.objects.count() == 6 + 2 + 9
 
 
 def test_a_demo_of_another_size_is_refused_with_what_to_do(demo: DemoReport) -> None:
