@@ -42,6 +42,22 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db: None) -> None:
+    """The role groups the data migrations make, made again before each browser test.
+
+    Once Playwright's sync API has run its event loop in this thread, ``django.db.connections``
+    (an asgiref Local) hands out another connection wrapper, one without the serialized
+    database, so the rollback after the previous test restored nothing and the groups are gone.
+    """
+    from django.contrib.auth.models import Group
+
+    from appraise.web.org import roles
+
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
+
+
 @pytest.fixture
 def fast_passwords(settings: Any) -> None:
     # The people sign in through the login form; a fast hasher keeps that quick.
