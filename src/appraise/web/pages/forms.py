@@ -41,6 +41,7 @@ ROLE_CHOICES = [
     (roles.SUPERVISOR, _("Supervisor")),
     (roles.HR, _("HR")),
     (roles.ADMIN, _("Administrator")),
+    (roles.QA, _("QA reviewer")),
 ]
 
 

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from appraise.web.audit.models import AuditLog
 from appraise.web.audit.selectors import audit_list
 from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.org import roles
 from appraise.web.org import selectors as org_sel
 from appraise.web.org import services as org_svc
 from appraise.web.pages.common import guarded, int_or_none, page
@@ -44,6 +45,8 @@ def home_for(user: User) -> str:
         return "/team/"
     if agent_of(user) is not None:
         return "/me/"
+    if roles.QA in roles.roles_of(user):
+        return "/qa/"
     if is_admin(user):
         return "/people/"
     return ""
@@ -147,8 +150,13 @@ def people_roles(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user, "change roles")
     user = _target(request, pk)
     form = RolesForm(request.POST, prefix=f"u{pk}")
-    wanted = form.cleaned_data["roles"] if form.is_valid() else []
-    org_svc.user_set_roles(by=request.user, user=user, roles_=wanted)
+    if not form.is_valid():
+        # An unknown role changes nothing (it must never read as "no roles at all").
+        messages.error(
+            request, _("Roles of %(name)s not saved: unknown role.") % {"name": user.username}
+        )
+        return HttpResponseRedirect("/people/")
+    org_svc.user_set_roles(by=request.user, user=user, roles_=form.cleaned_data["roles"])
     messages.success(request, _("Roles of %(name)s saved.") % {"name": user.username})
     return HttpResponseRedirect("/people/")
 
