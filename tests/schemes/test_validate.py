@@ -190,3 +190,16 @@ def test_a_metric_named_like_an_indicator_is_an_error() -> None:
           - {id: service_hours, name: 服务时长, rule: {type: formula, expr: "floor(worked_hours / 8)"}}
         """)
     assert (4, "error", "name_clash") in found
+
+
+def test_a_full_score_or_score_step_at_or_below_zero_is_an_error_on_its_line() -> None:
+    found = problems_of("""
+        id: neg
+        name: 负满分
+        full_score: -5
+        score_step: 0
+        indicators:
+          - {id: a, name: 甲, weight: 100%, rule: {type: rated, max: 100}}
+        """)
+    assert (3, "error", "invalid") in found  # full_score: -5
+    assert (4, "error", "invalid") in found  # score_step: 0

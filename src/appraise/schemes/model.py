@@ -51,6 +51,8 @@ def _expr(v: Any) -> Expr:
 
 
 Num = Annotated[Decimal, BeforeValidator(_dec), PlainSerializer(str, return_type=str)]
+# A number that must be above zero (a full score, a rounding step).
+PositiveNum = Annotated[Num, Field(gt=0)]
 Share = Annotated[
     Decimal, BeforeValidator(_share), PlainSerializer(lambda d: f"{d}%", return_type=str)
 ]
@@ -553,12 +555,12 @@ class Scheme(Node):
     language: Literal["zh", "en"] = "zh"
     period: PeriodKind = "month"
     # The score the top-level weights should add up to; null for points systems.
-    full_score: Num | None = Decimal(100)
+    full_score: PositiveNum | None = Decimal(100)
     # sum: the total is the plain sum of weighted scores (as the seed tables do); normalized:
     # weights that do not add up are scaled so that they do.
     total: Literal["sum", "normalized"] = "sum"
     # Scores are shown rounded to this step (half up); totals are computed exactly first.
-    score_step: Num = Decimal("0.01")
+    score_step: PositiveNum = Decimal("0.01")
     missing: Literal["zero", "fail"] = "zero"
     raters: Raters | None = None
     indicators: list[Indicator] = Field(min_length=1)
