@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo seeds-demo chromium test lint fmt bench install examples clean
+.PHONY: demo seeds-demo chromium screenshots test lint fmt bench install examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,19 +27,25 @@ demo: $(STAMP)
 seeds-demo: $(STAMP)
 	$(BIN)/python -m appraise.demo
 
+# Debian packages, installed when missing: apt-get as root, else through sudo, else a message.
+APT_INSTALL = if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "no apt-get: install $(1) by hand"; \
+	  elif [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(1); \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(1); \
+	  else \
+	    echo "run as root: apt-get install --no-install-recommends $(1)"; \
+	  fi
+
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "no /usr/bin/chromium and no apt-get: install chromium for the browser tests"; \
-	  elif [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
-	  elif command -v sudo >/dev/null 2>&1; then \
-	    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
-	  else \
-	    echo "no /usr/bin/chromium: run as root: apt-get install --no-install-recommends chromium"; \
-	  fi; \
-	fi
+	@if [ ! -x /usr/bin/chromium ]; then $(call APT_INSTALL,chromium); fi
+
+# Screenshots of the main pages for docs/web.md (Chinese text needs a CJK font).
+screenshots: $(STAMP) chromium
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then $(call APT_INSTALL,fonts-noto-cjk); fi
+	$(BIN)/python docs/screenshots/take.py
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check src tests bench
