@@ -1,5 +1,5 @@
 """The points API as HR, a supervisor and an agent use it: token auth, multipart runs, the
-redemption twice, the exports, and the schema."""
+redemption twice, the preview and its fingerprint, the exports, and the schema."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from appraise.web.points.models import PointsEntry
+from appraise.web.audit.models import AuditLog
+from appraise.web.points.models import Payout, PointsEntry, Redemption
 from points.days import INCIDENTS, METRIC_VALUES
 
 from .conftest import Ledger
@@ -190,6 +191,129 @@ def test_the_openapi_schema_lists_the_points_endpoints(api: Any, ledger: Ledger)
         "/api/points/leaderboard/",
         "/api/points/runs/",
         "/api/points/redemptions/",
+        "/api/points/redemptions/preview/",
         "/api/points/redemptions/{month}/export/",
         "/api/points/entries/{id}/correct/",
     } <= paths
+
+
+# The preview on the opening balances alone (A001 45, A003 70, both dated 04-30), May at
+# 1127 / 1000 = 1.127 yuan a point:
+# A001: 0.8 x 45 = 36 points, 9 carried, 36 x 1.127 = 40.572 -> 40.57
+# A003: 0.8 x 70 = 56 points, 14 carried, 56 x 1.127 = 63.112 -> 63.11
+# together 103.68; nobody else has a balance.
+MAY = {"month": "2026-05", "this_month_bookings": "1127", "last_month_bookings": "1000"}
+PREVIEW = "/api/points/redemptions/preview/"
+REDEEM = "/api/points/redemptions/"
+
+
+def _written() -> tuple[int, int, int, int]:
+    return (
+        PointsEntry.objects.count(),
+        Payout.objects.count(),
+        Redemption.objects.count(),
+        AuditLog.objects.count(),
+    )
+
+
+def _paid() -> list[tuple[str, str, str, str]]:
+    return sorted(
+        (p.agent.agent_id, str(p.points), str(p.carried), str(p.amount))
+        for p in Payout.objects.select_related("agent")
+    )
+
+
+def test_the_preview_shows_each_agents_payout_and_writes_nothing(opening: Ledger) -> None:
+    hr = _token_client(opening.people.hr)
+    before = _written()
+    r = hr.get(PREVIEW, MAY)
+    assert r.status_code == 200, r.content.decode()
+    plan = r.json()
+    assert _written() == before
+    assert [
+        (p["agent_id"], p["balance"], p["points"], p["carried"], p["rate"], p["amount"])
+        for p in plan["payouts"]
+    ] == [
+        ("A001", "45.00", "36.00", "9.00", "1.127", "40.57"),
+        ("A003", "70.00", "56.00", "14.00", "1.127", "63.11"),
+    ]
+    assert (plan["month"], plan["rate"], plan["amount"]) == ("2026-05", "1.127", "103.68")
+    assert (plan["redeemed_at"], plan["blocked_by"], plan["skipped"]) == (None, None, {})
+    assert len(plan["fingerprint"]) == 16
+    # The same figures again: the same plan, so the same fingerprint.
+    assert hr.get(PREVIEW, MAY).json()["fingerprint"] == plan["fingerprint"]
+
+
+def test_the_preview_without_last_months_bookings_is_a_400_that_names_the_field(
+    opening: Ledger,
+) -> None:
+    hr = _token_client(opening.people.hr)
+    r = hr.get(PREVIEW, {"month": "2026-05", "this_month_bookings": "1127"})
+    assert r.status_code == 400
+    assert [p["where"] for p in r.json()["problems"]] == ["redemption 2026-05:last_month_bookings"]
+
+
+def test_redeeming_with_the_previews_fingerprint_pays_exactly_the_previewed_amounts(
+    opening: Ledger,
+) -> None:
+    hr = _token_client(opening.people.hr)
+    plan = hr.get(PREVIEW, MAY).json()
+    r = hr.post(REDEEM, {**MAY, "fingerprint": plan["fingerprint"]}, format="json")
+    assert r.status_code == 201, r.content.decode()
+    previewed = [(p["agent_id"], p["points"], p["carried"], p["amount"]) for p in plan["payouts"]]
+    assert (
+        _paid()
+        == previewed
+        == [
+            ("A001", "36.00", "9.00", "40.57"),
+            ("A003", "56.00", "14.00", "63.11"),
+        ]
+    )
+    assert r.json()["amount"] == plan["amount"] == "103.68"
+
+
+def test_an_entry_between_preview_and_redemption_is_a_409_and_pays_nothing(
+    opening: Ledger,
+) -> None:
+    hr = _token_client(opening.people.hr)
+    plan = hr.get(PREVIEW, MAY).json()
+    added = hr.post(
+        "/api/points/entries/",
+        {"agent_id": "A001", "points": "5", "on": "2026-05-20", "reason": "客户表扬"},
+        format="json",
+    )
+    assert added.status_code == 201
+    before = _written()
+    r = hr.post(REDEEM, {**MAY, "fingerprint": plan["fingerprint"]}, format="json")
+    assert r.status_code == 409, r.content.decode()
+    assert r.json()["code"] == "stale_preview"
+    assert "preview again" in r.json()["message"]
+    assert _written() == before  # no redemption, payout, entry or audit row
+    # A new preview sees A001's 50: 0.8 x 50 = 40 points, 10 carried, 40 x 1.127 = 45.08;
+    # A003 is unchanged at 63.11, so 108.19 in all. Its fingerprint pays.
+    again = hr.get(PREVIEW, MAY).json()
+    assert again["fingerprint"] != plan["fingerprint"]
+    assert again["amount"] == "108.19"
+    paid = hr.post(REDEEM, {**MAY, "fingerprint": again["fingerprint"]}, format="json")
+    assert paid.status_code == 201
+    assert _paid() == [("A001", "40.00", "10.00", "45.08"), ("A003", "56.00", "14.00", "63.11")]
+
+
+def test_redeeming_the_previewed_month_twice_pays_once(opening: Ledger) -> None:
+    hr = _token_client(opening.people.hr)
+    plan = hr.get(PREVIEW, MAY).json()
+    body = {**MAY, "fingerprint": plan["fingerprint"]}
+    assert hr.post(REDEEM, body, format="json").status_code == 201
+    paid = _paid()
+    written = _written()
+    again = hr.post(REDEEM, body, format="json")
+    assert again.status_code == 200
+    assert (again.json()["created"], again.json()["amount"]) == (False, "103.68")
+    assert (_paid(), _written()) == (paid, written)
+    # Once paid, the preview says so; the balances it reads now hold the carried points only.
+    after = hr.get(PREVIEW, MAY).json()
+    assert after["redeemed_at"] is not None
+    assert [(p["agent_id"], p["balance"]) for p in after["payouts"]] == [
+        ("A001", "9.00"),
+        ("A003", "14.00"),
+    ]

@@ -48,7 +48,9 @@ class RunIn(serializers.Serializer[None]):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
 
-class RedeemIn(serializers.Serializer[None]):
+class RedemptionFiguresIn(serializers.Serializer[None]):
+    """A month's redemption figures: the preview's query and the redemption's body."""
+
     month = serializers.CharField(max_length=7)
     this_month_bookings = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
@@ -57,6 +59,16 @@ class RedeemIn(serializers.Serializer[None]):
         max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
     )
     scheme_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class RedeemIn(RedemptionFiguresIn):
+    fingerprint = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="the preview's fingerprint: pay only if the ledger has not moved since",
+    )
 
 
 def _valid(serializer_class: type[serializers.Serializer[None]], data: Any) -> Any:
@@ -198,28 +210,53 @@ def runs(request: Request) -> Response:
     return Response([render.run_json(r) for r in rows[: _limit(request)]])
 
 
+def _figures(request: Request, d: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments the plan and the redemption share, the scheme version looked up."""
+    version = (
+        scheme_version_get(user=request.user, pk=d["scheme_version"])
+        if d["scheme_version"] is not None
+        else None
+    )
+    return {
+        "month": d["month"],
+        "this_month_bookings": d["this_month_bookings"],
+        "last_month_bookings": d["last_month_bookings"],
+        "by": request.user,
+        "scheme_version": version,
+    }
+
+
 @extend_schema(operation_id="points_redemptions", request=RedeemIn, responses=OBJ)
 @api_view(["GET", "POST"])
 def redemptions(request: Request) -> Response:
     """GET (HR): redemptions by month. POST (HR): redeem a month; 201 the first time, 200 with
-    ``created: false`` when the month was redeemed already (nothing is paid twice)."""
+    ``created: false`` when the month was redeemed already (nothing is paid twice). With the
+    ``fingerprint`` of a preview, 409 ``stale_preview`` and nothing paid when the balances or
+    figures differ from the previewed ones; without it, the month is paid as the ledger stands."""
     if request.method == "POST":
         d = _valid(RedeemIn, request.data)
-        version = (
-            scheme_version_get(user=request.user, pk=d["scheme_version"])
-            if d["scheme_version"] is not None
-            else None
-        )
-        outcome = svc.points_redeem_month(
-            month=d["month"],
-            this_month_bookings=d["this_month_bookings"],
-            last_month_bookings=d["last_month_bookings"],
-            by=request.user,
-            scheme_version=version,
-        )
+        outcome = svc.points_redeem_month(**_figures(request, d), expect=d["fingerprint"])
         code = status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
         return Response(render.redemption_outcome_json(outcome), status=code)
     return Response([render.redemption_json(r) for r in sel.redemption_list(user=request.user)])
+
+
+@extend_schema(
+    operation_id="points_redemption_preview",
+    parameters=[
+        OpenApiParameter("month", str, required=True, description="2026-05"),
+        OpenApiParameter("this_month_bookings", OpenApiTypes.DECIMAL),
+        OpenApiParameter("last_month_bookings", OpenApiTypes.DECIMAL),
+        OpenApiParameter("scheme_version", int),
+    ],
+    responses=OBJ,
+)
+@api_view(["GET"])
+def redemption_preview(request: Request) -> Response:
+    """HR: what redeeming the month would pay, agent by agent, and the plan's ``fingerprint``
+    for the redemption POST; writes nothing (the pages' preview, as JSON)."""
+    d = _valid(RedemptionFiguresIn, request.query_params)
+    return Response(render.redemption_plan_json(svc.redemption_plan(**_figures(request, d))))
 
 
 @extend_schema(operation_id="points_redemption", responses=OBJ)

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from appraise.points.levels import LevelInfo
+from appraise.points.lines import as_points
 from appraise.web.points.models import Payout, PointsEntry, PointsRun, Redemption
 from appraise.web.points.selectors import AgentPoints, Leaderboard
-from appraise.web.points.services import RedemptionOutcome, RunOutcome
+from appraise.web.points.services import RedemptionOutcome, RedemptionPlan, RunOutcome
 
 
 def entry_json(e: PointsEntry) -> dict[str, Any]:
@@ -139,4 +140,37 @@ def redemption_outcome_json(o: RedemptionOutcome) -> dict[str, Any]:
         "message": o.message,
         "skipped": {a: str(b) for a, b in o.skipped.items()},
         **redemption_json(o.redemption, o.payouts),
+    }
+
+
+def redemption_plan_json(plan: RedemptionPlan) -> dict[str, Any]:
+    """The preview of a month's redemption: what confirming would pay, and the ``fingerprint``
+    that the redemption POST takes back to pay exactly this. Redeemed points are whole and the
+    amounts already rounded to the cent (services), so the two places here are only the format."""
+    t = plan.terms
+    rate = str(t.rate.normalize())
+    return {
+        "month": str(plan.month),
+        "this_month_bookings": str(t.this_month_bookings.normalize()),
+        "last_month_bookings": str(t.last_month_bookings.normalize()),
+        "share": str(t.share.normalize()),
+        "yuan_per_point": str(t.yuan_per_point.normalize()),
+        "rate": rate,
+        "fingerprint": plan.digest,
+        "payouts": [
+            {
+                "agent_id": p.agent.agent_id,
+                "name": p.agent.name,
+                "balance": str(as_points(p.balance)),
+                "points": str(as_points(p.points)),
+                "carried": str(as_points(p.carried)),
+                "rate": rate,
+                "amount": str(p.amount),
+            }
+            for p in plan.payouts
+        ],
+        "amount": str(plan.total),
+        "skipped": {a: str(as_points(b)) for a, b in plan.skipped.items()},
+        "redeemed_at": plan.done.created_at.isoformat() if plan.done else None,
+        "blocked_by": plan.later.month if plan.later else None,
     }

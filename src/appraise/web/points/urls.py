@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("leaderboard/", v.leaderboard, name="points-leaderboard"),
     path("runs/", v.runs, name="points-runs"),
     path("redemptions/", v.redemptions, name="points-redemptions"),
+    # Before redemptions/<month>/, which would take "preview" for a month.
+    path("redemptions/preview/", v.redemption_preview, name="points-redemption-preview"),
     path("redemptions/<str:month>/", v.redemption, name="points-redemption"),
     path("redemptions/<str:month>/export/", v.redemption_export, name="points-redemption-export"),
 ]
