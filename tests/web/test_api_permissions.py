@@ -120,6 +120,8 @@ CASES = [
     Case("user-token", "DELETE", lambda w: f"/api/users/{w.people.a1.pk}/token/", "a1", 403),
     Case("teams", "POST", lambda w: "/api/teams/", "sup1", 403, {"name": "三组"}),
     Case("agents", "POST", lambda w: "/api/agents/", "sup1", 403, {"agent_id": "X", "name": "X"}),
+    Case("agents-upload", "POST", lambda w: "/api/agents/upload/", "sup1", 403),
+    Case("agents-upload", "POST", lambda w: "/api/agents/upload/", "a1", 403),
     Case("schemes", "POST", lambda w: "/api/schemes/", "sup1", 403, {"text": "id: x"}),
     Case("scheme-detail", "GET", lambda w: "/api/schemes/999999/", "hr", 404),
     Case(

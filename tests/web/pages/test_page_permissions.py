@@ -397,6 +397,60 @@ ROUTES = [
         method="POST",
         data=lambda w: {"text": SCHEME_TEXT},
     ),
+    # HR: the organisation (a supervisor leads a team but does not define teams)
+    Route(
+        "org",
+        lambda w: "/org/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("admin", 403), ("outsider", 403)],
+        ("hr", OK),
+    ),
+    Route(
+        "org-team-new",
+        lambda w: "/org/teams/",
+        [("sup1", 403), ("a1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {"name": "三组", "supervisors": [w.people.sup2.pk]},
+    ),
+    Route(
+        "org-team-supervisors",
+        lambda w: f"/org/teams/{w.people.team1.pk}/supervisors/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {
+            f"t{w.people.team1.pk}-supervisors": [w.people.sup1.pk, w.people.sup2.pk],
+            f"t{w.people.team1.pk}-indirect_supervisor": w.people.manager.pk,
+        },
+    ),
+    Route(
+        "org-agent-new",
+        lambda w: "/org/agents/",
+        [("sup1", 403), ("a1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {"agent_id": "C001", "name": "赵六", "team": w.people.team2.pk},
+    ),
+    Route(
+        "org-agent-edit",
+        lambda w: "/org/agents/A001/",
+        [("sup1", 403), ("sup2", 403), ("a1", 403), ("b1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {"name": "张三丰", "team": w.people.team1.pk},
+    ),
+    Route(
+        "org-agents-upload",
+        lambda w: "/org/agents/upload/",
+        [("sup1", 403), ("a1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {
+            "file": SimpleUploadedFile(
+                "agents.csv", "agent_id,name,team\nC002,钱七,二组\n".encode()
+            )
+        },
+    ),
     # audit and administration
     Route(
         "audit",

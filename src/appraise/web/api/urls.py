@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("users/<int:pk>/token/", v.user_token, name="user-token"),
     path("teams/", v.teams, name="teams"),
     path("agents/", v.agents, name="agents"),
+    path("agents/upload/", v.agents_upload, name="agents-upload"),
     path("schemes/", v.schemes, name="schemes"),
     path("schemes/validate/", v.scheme_validate, name="scheme-validate"),
     path("schemes/<int:pk>/", v.scheme_detail, name="scheme-detail"),

@@ -160,6 +160,26 @@ def agents(request: Request) -> Response:
     return Response([render.agent_json(a) for a in org_sel.agent_list(user=request.user)])
 
 
+@extend_schema(request={"multipart/form-data": OBJ}, responses=OBJ)
+@api_view(["POST"])
+def agents_upload(request: Request) -> Response:
+    """Create or update agents from an ``agents`` table (multipart ``file``, .csv or .xlsx), all
+    or nothing: any bad row is a 400 naming every bad row and column, and nothing changes."""
+    upload = request.FILES.get("file")
+    result = org_svc.agents_upload(
+        by=request.user,
+        file_name=(upload.name or "") if upload else "",
+        content=upload.read() if upload else None,
+    )
+    return Response(
+        {
+            "created": [render.agent_json(a) for a in result.created],
+            "updated": [render.agent_json(a) for a in result.updated],
+            "unchanged": [a.agent_id for a in result.unchanged],
+        }
+    )
+
+
 # --- schemes ------------------------------------------------------------------------------
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from appraise.inputs import tables
+from appraise.problems import Problem, raise_if_errors
 from appraise.web.audit.services import audit_record
 from appraise.web.errors import Invalid
 from appraise.web.org import roles
@@ -179,3 +184,171 @@ def _agent_dict(agent: Agent) -> dict[str, object]:
         "hired_on": agent.hired_on.isoformat() if agent.hired_on else None,
         "user": agent.user.username if agent.user else None,
     }
+
+
+# --- the agents file: many agents at once ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRow:
+    """One agent as a file or an API caller gives it; ``None`` leaves a stored value as it is.
+
+    ``file`` and ``row`` say where it came from (row 1 is the header), so a problem names them.
+    """
+
+    agent_id: str
+    name: str
+    team: str | None = None
+    position: str | None = None
+    hired_on: date | None = None
+    file: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    created: list[Agent]
+    updated: list[Agent]
+    unchanged: list[Agent]
+
+
+AGENT_FILE_SUFFIXES = (".csv", ".xlsx")
+
+
+def agent_rows_read(*, file_name: str, content: bytes) -> list[AgentRow]:
+    """The rows of an ``agents`` table (.csv or .xlsx, docs/scoring-inputs.md), read by
+    :mod:`appraise.inputs` so that its rules (ids folded, dates in every spelling, empty cells
+    missing) hold here too. Raises :class:`ProblemsError` with every bad cell by row and column.
+
+    ``supervisor_id`` is read and checked for shape but not stored: the organisation takes
+    supervision from the team (a center's ``S01`` is not a login).
+    """
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in AGENT_FILE_SUFFIXES:
+        raise Invalid(f"{file_name or 'the file'}: the agents table must be a .csv or .xlsx file")
+    problems: list[Problem] = []
+    with tempfile.TemporaryDirectory() as folder:
+        # The reader finds a table by its file name; the uploaded name may be anything.
+        (Path(folder) / f"agents{suffix}").write_bytes(content)
+        sheets = tables._read_folder(Path(folder), problems)
+        sheet = sheets.get("agents")
+        read = tables._agents(sheet, problems) if sheet is not None else []
+    if sheet is None and not problems:
+        problems.append(Problem("error", "no_inputs", "the file holds no table", file=file_name))
+
+    def named(p: Problem) -> Problem:
+        # Problems name the file as the person uploaded it, not the reader's temporary name.
+        label = p.file.replace(f"agents{suffix}", file_name, 1) if p.file else file_name
+        return replace(p, file=label)
+
+    raise_if_errors([named(p) for p in problems])
+    assert sheet is not None
+    # With no error, every non-empty data row became one agent, in order.
+    numbers = [n for n, _ in sheet.rows]
+    return [
+        AgentRow(
+            agent_id=a.agent_id,
+            name=a.name,
+            team=a.team or None,
+            position=a.position or None,
+            hired_on=a.hired_on,
+            file=file_name,
+            row=n,
+        )
+        for a, n in zip(read, numbers, strict=True)
+    ]
+
+
+def _row_problems(rows: Sequence[AgentRow], teams: dict[str, Team]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, int | None] = {}
+
+    def bad(r: AgentRow, field: str, code: str, message: str) -> None:
+        problems.append(Problem("error", code, message, file=r.file, row=r.row, field=field))
+
+    for r in rows:
+        if not r.agent_id.strip():
+            bad(r, "agent_id", "missing_value", "agent_id is empty")
+        elif len(r.agent_id) > 64:
+            bad(r, "agent_id", "too_long", "agent_id is longer than 64 characters")
+        elif r.agent_id in first:
+            bad(r, "agent_id", "duplicate_agent", f"agent_id {r.agent_id!r} is given twice")
+        else:
+            first[r.agent_id] = r.row
+        if not r.name.strip():
+            bad(r, "name", "missing_value", "name is empty")
+        elif len(r.name) > 100:
+            bad(r, "name", "too_long", "name is longer than 100 characters")
+        if r.position is not None and len(r.position) > 100:
+            bad(r, "position", "too_long", "position is longer than 100 characters")
+        if r.team is not None and r.team not in teams:
+            bad(
+                r,
+                "team",
+                "unknown_team",
+                f'there is no team "{r.team}"; create it on the organisation page first',
+            )
+    return problems
+
+
+@transaction.atomic
+def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> UpsertResult:
+    """Create the agents whose ``agent_id`` is new and update the others, all or nothing.
+
+    Every row is checked before anything is written; any problem (an unknown team, an empty
+    name, an id given twice) raises :class:`ProblemsError` naming every bad row and column and
+    changes nothing. An empty cell (``None``) leaves the stored value as it is. Each created or
+    changed agent gets its audit entry; an agent the rows leave as it was gets none.
+    """
+    require_hr(by, "define agents")
+    teams = {t.name: t for t in Team.objects.all()}
+    raise_if_errors(_row_problems(rows, teams))
+    stored = {
+        a.agent_id: a
+        for a in Agent.objects.select_for_update()
+        .select_related("team", "user")
+        .filter(agent_id__in=[r.agent_id for r in rows])
+    }
+    result = UpsertResult([], [], [])
+    for r in rows:
+        why = f"{r.file} row {r.row}" if r.file and r.row else note
+        team = teams[r.team] if r.team is not None else None
+        agent = stored.get(r.agent_id)
+        if agent is None:
+            agent = Agent.objects.create(
+                agent_id=r.agent_id,
+                name=r.name,
+                team=team,
+                position=r.position or "",
+                hired_on=r.hired_on,
+            )
+            audit_record(
+                by=by, action="agent.create", obj=agent, after=_agent_dict(agent), note=why
+            )
+            result.created.append(agent)
+            continue
+        before = _agent_dict(agent)
+        agent.name = r.name
+        if team is not None:
+            agent.team = team
+        if r.position is not None:
+            agent.position = r.position
+        if r.hired_on is not None:
+            agent.hired_on = r.hired_on
+        after = _agent_dict(agent)
+        if after == before:
+            result.unchanged.append(agent)
+            continue
+        agent.save()
+        audit_record(by=by, action="agent.update", obj=agent, before=before, after=after, note=why)
+        result.updated.append(agent)
+    return result
+
+
+def agents_upload(*, by: Actor, file_name: str, content: bytes | None) -> UpsertResult:
+    """:func:`agents_upsert` from an uploaded ``agents`` file (the page and the API)."""
+    require_hr(by, "define agents")
+    if content is None:
+        raise Invalid("attach the agents table (.csv or .xlsx)")
+    rows = agent_rows_read(file_name=file_name, content=content)
+    return agents_upsert(by=by, rows=rows)

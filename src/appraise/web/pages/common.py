@@ -44,6 +44,7 @@ def nav(user: User) -> list[dict[str, str]]:
         links.append({"url": "/points/", "label": _("Points"), "key": "points"})
     if is_hr(user):
         links.append({"url": "/cycles/", "label": _("Cycles"), "key": "cycles"})
+        links.append({"url": "/org/", "label": _("Organisation"), "key": "org"})
     if (
         is_hr(user)
         or led_teams(user).exists()

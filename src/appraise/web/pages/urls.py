@@ -11,6 +11,7 @@ from appraise.web.pages import (
     views_cycles,
     views_exports,
     views_misc,
+    views_org,
     views_schemes,
     views_team,
 )
@@ -74,6 +75,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schemes/preview/", views_schemes.scheme_preview, name="scheme-preview"),
     # points (积分): the pages live in the points app
     path("points/", include("appraise.web.points.page_urls")),
+    # HR: the organisation
+    path("org/", views_org.org_page, name="org"),
+    path("org/teams/", views_org.team_create, name="org-team-new"),
+    path(
+        "org/teams/<int:pk>/supervisors/", views_org.team_supervisors, name="org-team-supervisors"
+    ),
+    path("org/agents/", views_org.agent_create, name="org-agent-new"),
+    path("org/agents/upload/", views_org.agents_upload, name="org-agents-upload"),
+    path("org/agents/<str:agent_id>/", views_org.agent_edit, name="org-agent-edit"),
     # audit and administration
     path("audit/", views_misc.audit_page, name="audit"),
     path("people/", views_misc.people, name="people"),

@@ -1,0 +1,251 @@
+"""The organisation page: HR defines teams and agents by hand or from an agents file, every change
+in the audit log; a file with a bad row changes nothing and names every bad row and column.
+
+The world (tests/web/conftest.py): team 一组 = A001 张三 (a1), A002 李四 (a2), supervisor sup1;
+team 二组 = B001 王五 (b1), supervisor sup2; manager is the indirect supervisor of both.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+from django.contrib.messages import constants, get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import Client
+
+from appraise.web.audit.models import AuditLog
+from appraise.web.org.models import Agent, Team
+
+from ..conftest import People
+
+
+def hr_client(people: People) -> Client:
+    client = Client()
+    client.force_login(people.hr)
+    return client
+
+
+def texts(response: HttpResponse, level: int) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request) if m.level == level]  # type: ignore[attr-defined]
+
+
+def upload(client: Client, name: str, content: bytes) -> HttpResponse:
+    response = client.post("/org/agents/upload/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302
+    assert response["Location"] == "/org/"
+    return response
+
+
+def test_hr_creates_a_team_with_its_supervisors_and_changes_them(people: People) -> None:
+    client = hr_client(people)
+    response = client.post(
+        "/org/teams/",
+        {"name": "三组", "supervisors": [people.sup2.pk], "indirect_supervisor": people.manager.pk},
+    )
+    assert response.status_code == 302
+    assert texts(response, constants.ERROR) == []
+    team = Team.objects.get(name="三组")
+    assert list(team.supervisors.values_list("username", flat=True)) == ["sup2"]
+    assert team.indirect_supervisor == people.manager
+    created = AuditLog.objects.get(action="team.create", object_id=str(team.pk))
+    assert created.actor == people.hr
+    assert created.after == {
+        "name": "三组",
+        "supervisors": ["sup2"],
+        "indirect_supervisor": "manager",
+    }
+
+    body = client.get("/org/").content.decode()
+    teams = body.split('data-test="teams"', 1)[1].split("</table>", 1)[0]
+    assert "三组" in teams and "sup2" in teams
+
+    response = client.post(
+        f"/org/teams/{team.pk}/supervisors/",
+        {f"t{team.pk}-supervisors": [people.sup1.pk, people.sup2.pk]},
+    )
+    assert texts(response, constants.ERROR) == []
+    team.refresh_from_db()
+    assert sorted(team.supervisors.values_list("username", flat=True)) == ["sup1", "sup2"]
+    assert team.indirect_supervisor is None  # the form left it empty
+    changed = AuditLog.objects.get(action="team.set_supervisors", object_id=str(team.pk))
+    assert changed.before["supervisors"] == ["sup2"]
+    assert changed.after == {
+        "name": "三组",
+        "supervisors": ["sup1", "sup2"],
+        "indirect_supervisor": None,
+    }
+
+
+def test_only_users_with_the_supervisor_role_can_lead_a_team(people: People) -> None:
+    client = hr_client(people)
+    response = client.post("/org/teams/", {"name": "三组", "supervisors": [people.a1.pk]})
+    assert texts(response, constants.ERROR)  # a1 is an agent: not a choice
+    assert not Team.objects.filter(name="三组").exists()
+    assert not AuditLog.objects.filter(action="team.create").exists()
+
+
+def test_the_team_list_counts_agents(people: People) -> None:
+    body = hr_client(people).get("/org/").content.decode()
+    teams = body.split('data-test="teams"', 1)[1].split("</table>", 1)[0]
+    # 一组 holds A001 and A002, 二组 holds B001.
+    counts = [
+        row.rsplit('<td class="num">', 1)[1].split("<", 1)[0] for row in teams.split("<tr>")[2:]
+    ]
+    assert counts == ["2", "1"]
+
+
+def test_hr_adds_an_agent_and_edits_it(people: People) -> None:
+    client = hr_client(people)
+    response = client.post(
+        "/org/agents/",
+        {
+            "agent_id": "C001",
+            "name": "赵六",
+            "team": people.team2.pk,
+            "position": "客服专员",
+            "hired_on": "2025-03-01",
+            "user": people.outsider.pk,
+        },
+    )
+    assert texts(response, constants.ERROR) == []
+    agent = Agent.objects.get(agent_id="C001")
+    assert (agent.name, agent.team, agent.user) == ("赵六", people.team2, people.outsider)
+    assert str(agent.hired_on) == "2025-03-01"
+    assert AuditLog.objects.get(action="agent.create", object_id=str(agent.pk)).after["user"] == (
+        "outsider"
+    )
+
+    assert "赵六" in client.get("/org/?edit=C001").content.decode()
+    response = client.post(
+        "/org/agents/C001/",
+        {"name": "赵六", "team": people.team1.pk, "position": "组长", "hired_on": "2025-03-01"},
+    )
+    assert texts(response, constants.ERROR) == []
+    agent.refresh_from_db()
+    assert (agent.team, agent.position) == (people.team1, "组长")
+    update = AuditLog.objects.get(action="agent.update", object_id=str(agent.pk))
+    assert (update.before["team"], update.after["team"]) == ("二组", "一组")
+    assert (update.before["position"], update.after["position"]) == ("客服专员", "组长")
+
+
+def test_an_agent_id_taken_is_refused_with_a_message(people: People) -> None:
+    response = hr_client(people).post("/org/agents/", {"agent_id": "A001", "name": "重名"})
+    assert response["Location"] == "/org/"  # back to the page, not to the POST-only URL
+    assert any("A001" in t for t in texts(response, constants.ERROR))
+    assert Agent.objects.get(agent_id="A001").name == "张三"
+
+
+GOOD = (
+    "agent_id,name,team,position,supervisor_id,hired_on\n"
+    "A001,张三,一组,组长,S01,2024-03-01\n"  # row 2: A001 gets a position and a date: updated
+    "A002,李四,,,S01,\n"  # row 3: as stored (empty cells keep the values): unchanged
+    "C001,赵六,二组,客服专员,S02,2025-01-15\n"  # row 4: new
+    "C002,钱七,,,,\n"  # row 5: new, no team
+)
+
+
+def test_an_agents_file_creates_two_updates_one_and_leaves_one(people: People) -> None:
+    client = hr_client(people)
+    before = AuditLog.objects.count()
+    response = upload(client, "名单.csv", GOOD.encode("utf-8"))
+    assert texts(response, constants.ERROR) == []
+    assert len(texts(response, constants.SUCCESS)) == 1
+    # Rows 4 and 5 are new, row 2 changes A001, row 3 repeats A002 as stored.
+    assert Agent.objects.count() == 3 + 2
+    a001 = Agent.objects.get(agent_id="A001")
+    assert (a001.position, str(a001.hired_on), a001.team) == ("组长", "2024-03-01", people.team1)
+    assert Agent.objects.get(agent_id="C001").team == people.team2
+    assert Agent.objects.get(agent_id="C002").team is None
+    a002 = Agent.objects.get(agent_id="A002")
+    assert (a002.name, a002.team) == ("李四", people.team1)
+
+    entries = AuditLog.objects.order_by("pk")[before:]
+    assert [(e.action, e.object_repr, e.note) for e in entries] == [
+        ("agent.update", "张三 (A001)", "名单.csv row 2"),
+        ("agent.create", "赵六 (C001)", "名单.csv row 4"),
+        ("agent.create", "钱七 (C002)", "名单.csv row 5"),
+    ]
+    assert entries[0].before["position"] == "" and entries[0].after["position"] == "组长"
+
+    # The same file again changes nothing and writes nothing.
+    upload(client, "名单.csv", GOOD.encode("utf-8"))
+    assert AuditLog.objects.count() == before + 3
+
+
+def test_an_agents_workbook_is_read_like_the_csv(people: People) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["agent_id", "name", "team", "hired_on"])
+    sheet.append(["C001", "赵六", "二组", "2025-01-15"])
+    sheet.append([1002, "孙八", "一组", None])  # an Excel number id is the id "1002"
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(hr_client(people), "agents.xlsx", out.getvalue())
+    assert texts(response, constants.ERROR) == []
+    assert Agent.objects.get(agent_id="1002").team == people.team1
+    assert str(Agent.objects.get(agent_id="C001").hired_on) == "2025-01-15"
+
+
+def test_a_file_with_two_bad_rows_changes_nothing_and_names_both(people: People) -> None:
+    content = (
+        "agent_id,name,team,hired_on\n"
+        "A001,张三丰,一组,\n"  # row 2: fine, but must not be applied
+        "C001,赵六,二组,2025-13-45\n"  # row 3: no 13th month
+        "C002,,一组,\n"  # row 4: no name
+        "C003,钱七,二组,\n"  # row 5: fine
+    )
+    before = AuditLog.objects.count()
+    response = upload(hr_client(people), "agents.csv", content.encode("utf-8"))
+    errors = texts(response, constants.ERROR)
+    assert texts(response, constants.SUCCESS) == []
+    assert any("agents.csv:row 3:hired_on" in e for e in errors), errors
+    assert any("agents.csv:row 4:name" in e for e in errors), errors
+    assert Agent.objects.count() == 3
+    assert Agent.objects.get(agent_id="A001").name == "张三"
+    assert AuditLog.objects.count() == before
+
+
+def test_an_unknown_team_is_a_problem_of_its_row(people: People) -> None:
+    content = "agent_id,name,team\nC001,赵六,二组\nC002,钱七,九组\nC003,孙八,十组\n"
+    response = upload(hr_client(people), "agents.csv", content.encode("utf-8"))
+    errors = texts(response, constants.ERROR)
+    assert any("agents.csv:row 3:team" in e and "九组" in e for e in errors), errors
+    assert any("agents.csv:row 4:team" in e and "十组" in e for e in errors), errors
+    assert not Agent.objects.filter(agent_id__startswith="C").exists()
+
+
+def test_a_file_of_another_kind_is_refused(people: People) -> None:
+    response = upload(hr_client(people), "agents.txt", b"agent_id,name\nC001,x\n")
+    assert texts(response, constants.ERROR)
+    assert not Agent.objects.filter(agent_id="C001").exists()
+
+
+def test_the_api_upload_answers_with_what_changed_and_every_problem(
+    people: People, api: Any
+) -> None:
+    client = api(people.hr)
+    response = client.post(
+        "/api/agents/upload/",
+        {"file": SimpleUploadedFile("agents.csv", GOOD.encode("utf-8"))},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.content.decode()
+    body = response.json()
+    assert [a["agent_id"] for a in body["created"]] == ["C001", "C002"]
+    assert [a["agent_id"] for a in body["updated"]] == ["A001"]
+    assert body["unchanged"] == ["A002"]
+
+    bad = "agent_id,name,team\nD001,,一组\nD002,周九,九组\n"
+    response = client.post(
+        "/api/agents/upload/",
+        {"file": SimpleUploadedFile("agents.csv", bad.encode("utf-8"))},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    # The reader's problems come first; the team is checked once every cell is readable.
+    assert [p["where"] for p in response.json()["problems"]] == ["agents.csv:row 2:name"]
+    assert not Agent.objects.filter(agent_id__startswith="D").exists()
