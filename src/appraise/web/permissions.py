@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.errors import Forbidden
 from appraise.web.org import roles
@@ -89,11 +90,11 @@ def require(allowed: bool, message: str) -> None:
 
 
 def require_hr(user: User, doing: str) -> None:
-    require(is_hr(user), f"only HR may {doing}")
+    require(is_hr(user), _("only HR may %(doing)s") % {"doing": doing})
 
 
 def require_admin(user: User, doing: str) -> None:
-    require(is_admin(user), f"only an administrator may {doing}")
+    require(is_admin(user), _("only an administrator may %(doing)s") % {"doing": doing})
 
 
 def signed_in(user: User) -> AuthUser | None:

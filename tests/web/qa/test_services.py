@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from appraise.problems import ProblemsError
 from appraise.web.audit.models import AuditLog
@@ -383,5 +384,8 @@ def test_the_import_command_reads_a_data_folder(qa: Qa, tmp_path: Path) -> None:
     )
     # The config's own 忌语 list: only 宽带专线 counts now, 我不知道 no more.
     assert failed_checks("K-A001-2-11")["forbidden"] == ["宽带专线"]
-    with pytest.raises(CommandError, match="only HR"):
+    # The command speaks the default language (Chinese), English when asked.
+    with pytest.raises(CommandError, match="只有人事可以导入质检会话"):
+        call_command("qa_import", "--period=2026-11", f"--data={tmp_path}", "--as=q1")
+    with translation.override("en"), pytest.raises(CommandError, match="only HR may import"):
         call_command("qa_import", "--period=2026-11", f"--data={tmp_path}", "--as=q1")

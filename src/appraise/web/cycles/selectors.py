@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.cycles.models import Cycle
 from appraise.web.errors import NotFound
@@ -32,7 +33,7 @@ def cycle_list(*, user: User) -> QuerySet[Cycle]:
 def cycle_get(*, user: User, pk: int) -> Cycle:
     found = cycle_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no cycle {pk}")
+        raise NotFound(_("no cycle %(pk)s") % {"pk": pk})
     return found
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
@@ -41,6 +43,19 @@ from appraise.web.permissions import (
 )
 from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of
+
+PERIOD_KINDS = {
+    "day": gettext_lazy("day"),
+    "week": gettext_lazy("ISO week"),
+    "month": gettext_lazy("month"),
+    "quarter": gettext_lazy("quarter"),
+    "year": gettext_lazy("year"),
+}
+
+
+def period_kind_label(kind: str) -> str:
+    return str(PERIOD_KINDS.get(kind, kind))
+
 
 # States in which results are drafts: computing replaces them in place.
 BEFORE_PUBLICATION = (
@@ -72,11 +87,21 @@ def lock_cycle(cycle: Cycle) -> Cycle:
 _locked = lock_cycle
 
 
+def state_label(state: str) -> str:
+    """The state as people read it, in the request's language."""
+    return str(State(state).label) if state in State.values else state
+
+
 def _require_state(cycle: Cycle, allowed: Iterable[str], doing: str) -> None:
     allowed = list(allowed)
     if cycle.state not in allowed:
         raise Conflict(
-            f"cannot {doing}: the cycle is {cycle.state}, not {' or '.join(allowed)}",
+            _("cannot %(doing)s: the cycle is %(state)s, not %(allowed)s")
+            % {
+                "doing": doing,
+                "state": state_label(cycle.state),
+                "allowed": _(" or ").join(state_label(s) for s in allowed),
+            },
         )
 
 
@@ -108,20 +133,34 @@ def cycle_create(
     agents: Iterable[Agent] = (),
 ) -> Cycle:
     """A draft cycle; its agents are the teams' agents now plus the ones named."""
-    require_hr(by, "create cycles")
+    require_hr(by, _("create cycles"))
     scheme = scheme_of(scheme_version)
     try:
         p = Period.parse(period)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
+    except ValueError:
+        raise Invalid(
+            _(
+                '"%(period)s" is not a period: write 2026-10 (month), 2026-Q4 (quarter), '
+                "2026 (year), 2026-W41 (ISO week) or 2026-10-05 (day)"
+            )
+            % {"period": period}
+        ) from None
     if p.kind != scheme.period:
-        raise Invalid(f"the scheme {scheme.id} is scored per {scheme.period}; {p} is a {p.kind}")
+        raise Invalid(
+            _("the scheme %(scheme)s is scored per %(unit)s; %(period)s is a %(kind)s")
+            % {
+                "scheme": scheme.id,
+                "unit": period_kind_label(scheme.period),
+                "period": p,
+                "kind": period_kind_label(p.kind),
+            }
+        )
     team_list = list(teams)
     pinned = {a.pk: a for a in agents}
     for a in Agent.objects.filter(team__in=team_list):
         pinned[a.pk] = a
     if not pinned:
-        raise Invalid("a cycle needs at least one agent (name teams or agents)")
+        raise Invalid(_("a cycle needs at least one agent (name teams or agents)"))
     cycle = Cycle.objects.create(
         name=name.strip() or f"{scheme.name} {p}",
         scheme_version=scheme_version,
@@ -160,9 +199,9 @@ def cycle_import_data(*, cycle: Cycle, by: User, files: Mapping[str, bytes]) -> 
     column; nothing is stored when any file has an error. Raw events are read by the
     computation.
     """
-    require_hr(by, "import data")
+    require_hr(by, _("import data"))
     cycle = _locked(cycle)
-    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), "import data")
+    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), _("import data"))
     names = {check_file_name(n): content for n, content in files.items()}
     before = _file_list(cycle)
     stored = {f.name: bytes(f.content) for f in cycle.files.all()}
@@ -243,7 +282,7 @@ def _store_gaps(cycle: Cycle, outcome: CycleScore) -> None:
             flag.status = GapStatus.CLEARED
             flag.save(update_fields=["status", "updated_at"])
     for agent_id, gap in flagged.items():
-        flag, _ = GapFlag.objects.get_or_create(
+        flag, _created = GapFlag.objects.get_or_create(
             cycle=cycle,
             agent=agents[agent_id],
             defaults={"grades_apart": gap.grades_apart},
@@ -271,9 +310,9 @@ def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cyc
 
     Each computation writes one audit entry with every agent's total and grade before and after.
     """
-    require_hr(by, "compute results")
+    require_hr(by, _("compute results"))
     cycle = _locked(cycle)
-    _require_state(cycle, BEFORE_PUBLICATION, "compute (after publication, re-score instead)")
+    _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
     from appraise.web.evaluations.models import Result
 
     outcome = _score_or_fail(cycle, progress)
@@ -323,9 +362,9 @@ def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _
     may move for agents other than the one whose input changed, so every agent is compared.
     Returns the new versions.
     """
-    require_hr(by, "re-score a published cycle")
+    require_hr(by, _("re-score a published cycle"))
     cycle = _locked(cycle)
-    _require_state(cycle, AFTER_PUBLICATION, "re-score")
+    _require_state(cycle, AFTER_PUBLICATION, _("re-score"))
     from appraise.web.evaluations.models import Result
 
     outcome = _score_or_fail(cycle, progress)
@@ -377,37 +416,38 @@ def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _
 def _require_fresh(cycle: Cycle, doing: str) -> None:
     if cycle.results_stale:
         raise Conflict(
-            f"cannot {doing}: inputs changed since the last computation; compute first",
+            _("cannot %(doing)s: inputs changed since the last computation; compute first")
+            % {"doing": doing},
             code="results_stale",
         )
 
 
 @transaction.atomic
 def cycle_open_self_assessment(*, cycle: Cycle, by: User) -> Cycle:
-    require_hr(by, "open self-assessment")
+    require_hr(by, _("open self-assessment"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.DATA_IMPORTED], "open self-assessment")
+    _require_state(cycle, [State.DATA_IMPORTED], _("open self-assessment"))
     if cycle.computed_at is None:
         raise Conflict(
-            "cannot open self-assessment: compute the results first", code="not_computed"
+            _("cannot open self-assessment: compute the results first"), code="not_computed"
         )
     return _move(cycle, by, State.SELF_ASSESSMENT, "cycle.open_self_assessment")
 
 
 @transaction.atomic
 def cycle_open_supervisor_rating(*, cycle: Cycle, by: User) -> Cycle:
-    require_hr(by, "open supervisor rating")
+    require_hr(by, _("open supervisor rating"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.SELF_ASSESSMENT], "open supervisor rating")
+    _require_state(cycle, [State.SELF_ASSESSMENT], _("open supervisor rating"))
     return _move(cycle, by, State.SUPERVISOR_RATING, "cycle.open_supervisor_rating")
 
 
 @transaction.atomic
 def cycle_open_indirect_audit(*, cycle: Cycle, by: User) -> Cycle:
-    require_hr(by, "open the indirect supervisors' audit")
+    require_hr(by, _("open the indirect supervisors' audit"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.SUPERVISOR_RATING], "open the audit")
-    _require_fresh(cycle, "open the audit")
+    _require_state(cycle, [State.SUPERVISOR_RATING], _("open the audit"))
+    _require_fresh(cycle, _("open the audit"))
     return _move(cycle, by, State.INDIRECT_AUDIT, "cycle.open_indirect_audit")
 
 
@@ -421,13 +461,13 @@ def cycle_confirm_team(*, cycle: Cycle, team: Team, by: User, note: str = "") ->
     """The indirect supervisor (or HR) confirms one team's results (间接上级审核)."""
     require(
         is_hr(by) or is_indirect_supervisor(by, team),
-        "only the team's indirect supervisor or HR may confirm its results",
+        _("only the team's indirect supervisor or HR may confirm its results"),
     )
     cycle = _locked(cycle)
-    _require_state(cycle, [State.INDIRECT_AUDIT], "confirm a team")
+    _require_state(cycle, [State.INDIRECT_AUDIT], _("confirm a team"))
     if team not in cycle_teams(cycle):
-        raise Invalid(f"team {team.name} has no agent in this cycle")
-    confirmation, _ = TeamConfirmation.objects.update_or_create(
+        raise Invalid(_("team %(team)s has no agent in this cycle") % {"team": team.name})
+    confirmation, _created = TeamConfirmation.objects.update_or_create(
         cycle=cycle, team=team, defaults={"confirmed_by": _user(by), "note": note}
     )
     audit_record(
@@ -442,15 +482,15 @@ def cycle_confirm_team(*, cycle: Cycle, team: Team, by: User, note: str = "") ->
 
 @transaction.atomic
 def cycle_open_calibration(*, cycle: Cycle, by: User) -> Cycle:
-    require_hr(by, "open calibration")
+    require_hr(by, _("open calibration"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.INDIRECT_AUDIT], "open calibration")
+    _require_state(cycle, [State.INDIRECT_AUDIT], _("open calibration"))
     confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
     missing = [t.name for t in cycle_teams(cycle) if t.pk not in confirmed]
     if missing:
         raise Conflict(
-            f"cannot open calibration: not yet confirmed by their indirect supervisor: "
-            f"{', '.join(missing)}",
+            _("cannot open calibration: not yet confirmed by their indirect supervisor: %(teams)s")
+            % {"teams": ", ".join(missing)},
             code="not_confirmed",
         )
     return _move(cycle, by, State.CALIBRATION, "cycle.open_calibration")
@@ -459,19 +499,24 @@ def cycle_open_calibration(*, cycle: Cycle, by: User) -> Cycle:
 @transaction.atomic
 def cycle_calibrate(*, cycle: Cycle, by: User, agent: Agent, grade: str, note: str) -> Any:
     """HR sets an agent's grade against the distribution quotas, with the reason."""
-    require_hr(by, "calibrate grades")
+    require_hr(by, _("calibrate grades"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.CALIBRATION], "calibrate")
+    _require_state(cycle, [State.CALIBRATION], _("calibrate"))
     from appraise.web.evaluations.models import Result
 
     names = [g.name for g in scheme_of(cycle.scheme_version).grades]
     if grade not in names:
-        raise Invalid(f'"{grade}" is not a grade of the scheme ({", ".join(names)})')
+        raise Invalid(
+            _('"%(grade)s" is not a grade of the scheme (%(grades)s)')
+            % {"grade": grade, "grades": ", ".join(names)}
+        )
     if not note.strip():
-        raise Invalid("a calibration needs a reason")
+        raise Invalid(_("a calibration needs a reason"))
     result = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
     if result is None:
-        raise Invalid(f"agent {agent.agent_id} has no result in this cycle")
+        raise Invalid(
+            _("agent %(agent_id)s has no result in this cycle") % {"agent_id": agent.agent_id}
+        )
     before = {"grade": result.grade}
     GradeOverride.objects.update_or_create(
         cycle=cycle, agent=agent, defaults={"grade": grade, "note": note, "set_by": _user(by)}
@@ -497,10 +542,10 @@ def cycle_calibrate(*, cycle: Cycle, by: User, agent: Agent, grade: str, note: s
 @transaction.atomic
 def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
     """Results become visible to the agents and never change in place again."""
-    require_hr(by, "publish results")
+    require_hr(by, _("publish results"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.CALIBRATION], "publish")
-    _require_fresh(cycle, "publish")
+    _require_state(cycle, [State.CALIBRATION], _("publish"))
+    _require_fresh(cycle, _("publish"))
     from appraise.web.evaluations.models import Result
 
     now = timezone.now()
@@ -510,19 +555,19 @@ def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
 
 @transaction.atomic
 def cycle_open_interviews(*, cycle: Cycle, by: User) -> Cycle:
-    require_hr(by, "open interviews")
+    require_hr(by, _("open interviews"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.PUBLISHED], "open interviews")
+    _require_state(cycle, [State.PUBLISHED], _("open interviews"))
     return _move(cycle, by, State.INTERVIEWS, "cycle.open_interviews")
 
 
 @transaction.atomic
 def cycle_open_appeal_window(*, cycle: Cycle, by: User, days: int = 7) -> Cycle:
-    require_hr(by, "open the appeal window")
+    require_hr(by, _("open the appeal window"))
     if not 1 <= days <= 90:
-        raise Invalid("the appeal window is 1 to 90 days")
+        raise Invalid(_("the appeal window is 1 to 90 days"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.INTERVIEWS], "open the appeal window")
+    _require_state(cycle, [State.INTERVIEWS], _("open the appeal window"))
     deadline = timezone.now() + timedelta(days=days)
     return _move(
         cycle, by, State.APPEAL_WINDOW, "cycle.open_appeal_window", appeal_deadline=deadline
@@ -531,15 +576,21 @@ def cycle_open_appeal_window(*, cycle: Cycle, by: User, days: int = 7) -> Cycle:
 
 @transaction.atomic
 def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
-    require_hr(by, "close cycles")
+    require_hr(by, _("close cycles"))
     cycle = _locked(cycle)
-    _require_state(cycle, [State.APPEAL_WINDOW], "close")
+    _require_state(cycle, [State.APPEAL_WINDOW], _("close"))
     from appraise.web.appeals.models import OPEN_STATES, Appeal
 
     open_appeals = Appeal.objects.filter(cycle=cycle, state__in=OPEN_STATES).count()
     if open_appeals:
         raise Conflict(
-            f"cannot close: {open_appeals} appeal(s) are still open", code="open_appeals"
+            ngettext(
+                "cannot close: %(n)d appeal is still open",
+                "cannot close: %(n)d appeals are still open",
+                open_appeals,
+            )
+            % {"n": open_appeals},
+            code="open_appeals",
         )
     return _move(cycle, by, State.CLOSED, "cycle.close", closed_at=timezone.now())
 
@@ -559,8 +610,8 @@ def cycle_import_start(
     """Check who and when, then import (and compute) as a background task; returns the Task."""
     from appraise.web.tasks.services import task_enqueue
 
-    require_hr(by, "import data")
-    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), "import data")
+    require_hr(by, _("import data"))
+    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), _("import data"))
     names = {check_file_name(n): c for n, c in files.items()}
     return task_enqueue(
         kind="cycle_import", by=by, cycle=cycle, params={"compute": compute}, files=names
@@ -571,6 +622,6 @@ def cycle_compute_start(*, cycle: Cycle, by: User) -> Any:
     """Check who and when, then compute as a background task; returns the Task."""
     from appraise.web.tasks.services import task_enqueue
 
-    require_hr(by, "compute results")
-    _require_state(cycle, BEFORE_PUBLICATION, "compute (after publication, re-score instead)")
+    require_hr(by, _("compute results"))
+    _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
     return task_enqueue(kind="cycle_compute", by=by, cycle=cycle)

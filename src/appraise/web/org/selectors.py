@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.errors import NotFound
 from appraise.web.org.models import Agent, Team
@@ -20,7 +21,7 @@ def agent_list(*, user: Actor) -> QuerySet[Agent]:
 def agent_get(*, user: Actor, agent_id: str) -> Agent:
     agent = Agent.objects.select_related("team", "user").filter(agent_id=agent_id).first()
     if agent is None or not can_see_agent(user, agent):
-        raise NotFound(f"no agent {agent_id}")
+        raise NotFound(_("no agent %(agent_id)s") % {"agent_id": agent_id})
     return agent
 
 
@@ -33,17 +34,17 @@ def team_list(*, user: Actor) -> QuerySet[Team]:
 def team_get(*, user: Actor, pk: int) -> Team:
     team = team_list(user=user).filter(pk=pk).first()
     if team is None:
-        raise NotFound(f"no team {pk}")
+        raise NotFound(_("no team %(pk)s") % {"pk": pk})
     return team
 
 
 def user_list(*, user: Actor) -> QuerySet[User]:
-    require(is_admin(user) or is_hr(user), "only HR and administrators may list users")
+    require(is_admin(user) or is_hr(user), _("only HR and administrators may list users"))
     return User.objects.order_by("username").prefetch_related("groups")
 
 
 def user_get(*, user: Actor, pk: int) -> User:
     found = user_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no user {pk}")
+        raise NotFound(_("no user %(pk)s") % {"pk": pk})
     return found

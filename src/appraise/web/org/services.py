@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from appraise.inputs import tables
@@ -27,7 +28,10 @@ def _check_roles(names: Iterable[str]) -> list[str]:
     wanted = sorted(set(names))
     unknown = [r for r in wanted if r not in roles.ROLES]
     if unknown:
-        raise Invalid(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(roles.ROLES)}")
+        raise Invalid(
+            _("unknown role(s) %(unknown)s; roles are %(roles)s")
+            % {"unknown": ", ".join(unknown), "roles": ", ".join(roles.ROLES)}
+        )
     return wanted
 
 
@@ -41,12 +45,12 @@ def user_create(
     first_name: str = "",
     email: str = "",
 ) -> User:
-    require_admin(by, "create users")
+    require_admin(by, _("create users"))
     wanted = _check_roles(roles_)
     if not username.strip():
-        raise Invalid("a user needs a user name")
+        raise Invalid(_("a user needs a user name"))
     if User.objects.filter(username=username).exists():
-        raise Invalid(f'the user name "{username}" is taken')
+        raise Invalid(_('the user name "%(name)s" is taken') % {"name": username})
     user = User.objects.create_user(
         username=username, password=password, first_name=first_name, email=email
     )
@@ -57,7 +61,7 @@ def user_create(
 
 @transaction.atomic
 def user_set_roles(*, by: Actor, user: User, roles_: Iterable[str]) -> User:
-    require_admin(by, "change roles")
+    require_admin(by, _("change roles"))
     wanted = _check_roles(roles_)
     before = sorted(user.groups.values_list("name", flat=True))
     user.groups.set(Group.objects.filter(name__in=wanted))
@@ -71,7 +75,7 @@ def user_set_roles(*, by: Actor, user: User, roles_: Iterable[str]) -> User:
 @transaction.atomic
 def token_create(*, by: Actor, user: User) -> Token:
     """A new API token for ``user``; an earlier token of theirs stops working."""
-    require_admin(by, "issue API tokens")
+    require_admin(by, _("issue API tokens"))
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
     audit_record(by=by, action="token.create", obj=user)
@@ -80,7 +84,7 @@ def token_create(*, by: Actor, user: User) -> Token:
 
 @transaction.atomic
 def token_revoke(*, by: Actor, user: User) -> None:
-    require_admin(by, "revoke API tokens")
+    require_admin(by, _("revoke API tokens"))
     Token.objects.filter(user=user).delete()
     audit_record(by=by, action="token.revoke", obj=user)
 
@@ -93,9 +97,9 @@ def team_create(
     supervisors: Iterable[User] = (),
     indirect_supervisor: User | None = None,
 ) -> Team:
-    require_hr(by, "define teams")
+    require_hr(by, _("define teams"))
     if Team.objects.filter(name=name).exists():
-        raise Invalid(f'a team named "{name}" exists')
+        raise Invalid(_('a team named "%(name)s" exists') % {"name": name})
     team = Team.objects.create(name=name, indirect_supervisor=indirect_supervisor)
     team.supervisors.set(list(supervisors))
     audit_record(by=by, action="team.create", obj=team, after=_team_dict(team))
@@ -106,7 +110,7 @@ def team_create(
 def team_set_supervisors(
     *, by: Actor, team: Team, supervisors: Iterable[User], indirect_supervisor: User | None
 ) -> Team:
-    require_hr(by, "change team supervisors")
+    require_hr(by, _("change team supervisors"))
     before = _team_dict(team)
     team.supervisors.set(list(supervisors))
     team.indirect_supervisor = indirect_supervisor
@@ -138,11 +142,11 @@ def agent_create(
     position: str = "",
     hired_on: date | None = None,
 ) -> Agent:
-    require_hr(by, "define agents")
+    require_hr(by, _("define agents"))
     if not agent_id.strip() or not name.strip():
-        raise Invalid("an agent needs an agent_id and a name")
+        raise Invalid(_("an agent needs an agent_id and a name"))
     if Agent.objects.filter(agent_id=agent_id).exists():
-        raise Invalid(f'the agent id "{agent_id}" is taken')
+        raise Invalid(_('the agent id "%(agent_id)s" is taken') % {"agent_id": agent_id})
     agent = Agent.objects.create(
         agent_id=agent_id, name=name, team=team, user=user, position=position, hired_on=hired_on
     )
@@ -160,7 +164,7 @@ def agent_update(
     position: str | None = None,
     hired_on: date | None = None,
 ) -> Agent:
-    require_hr(by, "change agents")
+    require_hr(by, _("change agents"))
     before = _agent_dict(agent)
     if name is not None:
         agent.name = name

@@ -309,7 +309,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     """HR scores a points scheme for one period; only what changed since the period's last run
     is written (the same inputs again write nothing)."""
     user = request.user
-    require_hr(user, "run points schemes")
+    require_hr(user, _("run points schemes"))
     form = RunForm(
         request.POST or None,
         versions=_version_choices(user),
@@ -378,7 +378,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     """HR adds points by hand (an opening balance, an award outside the schemes); the list shows
     the manual entries and every correction, newest first."""
     user = request.user
-    require_hr(user, "add points by hand")
+    require_hr(user, _("add points by hand"))
     agents = Agent.objects.order_by("agent_id")
     form = EntryForm(request.POST or None, agents=agents, initial={"on": _today()})
     if request.method == "POST" and form.is_valid():
@@ -404,7 +404,7 @@ def correct_entry(request: HttpRequest, pk: int) -> HttpResponse:
     is never changed."""
     user = request.user
     entry = sel.entry_get(user=user, pk=pk)
-    require_hr(user, "correct points")
+    require_hr(user, _("correct points"))
     form = CorrectForm(request.POST or None, initial={"points": entry.points})
     if request.method == "POST" and form.is_valid():
         written = svc.points_entry_correct(
@@ -463,7 +463,7 @@ def _redemption_page(request: HttpRequest, form: RedemptionForm, status: int = 2
 
 @guarded
 def redemptions(request: HttpRequest) -> HttpResponse:
-    require_hr(request.user, "run the redemption")
+    require_hr(request.user, _("run the redemption"))
     return _redemption_page(request, _redemption_form(request.user))
 
 
@@ -476,7 +476,7 @@ def redemption_preview(request: HttpRequest) -> HttpResponse:
     """What the month's redemption would pay, agent by agent, before anything is written; the
     confirm button carries the figures and the plan's digest."""
     user = request.user
-    require_hr(user, "run the redemption")
+    require_hr(user, _("run the redemption"))
     form = _redemption_form(user, request.GET)
     if not form.is_valid():
         return _redemption_page(request, form, status=400)
@@ -518,7 +518,7 @@ def redemption_preview(request: HttpRequest) -> HttpResponse:
 def redemption_confirm(request: HttpRequest) -> HttpResponse:
     """Pay the previewed redemption once; a month already redeemed pays nothing again."""
     user = request.user
-    require_hr(user, "run the redemption")
+    require_hr(user, _("run the redemption"))
     form = _redemption_form(user, request.POST)
     if not form.is_valid():
         return _redemption_page(request, form, status=400)

@@ -208,7 +208,7 @@ def team_get_for_board(*, user: User, pk: int) -> Team:
 def run_list(
     *, user: User, scheme_id: str | None = None, period: str | None = None
 ) -> QuerySet[PointsRun]:
-    require_hr(user, "see points runs")
+    require_hr(user, gettext("see points runs"))
     qs = PointsRun.objects.select_related("scheme_version", "created_by")
     if scheme_id:
         qs = qs.filter(scheme_id=scheme_id)
@@ -218,12 +218,12 @@ def run_list(
 
 
 def redemption_list(*, user: User) -> QuerySet[Redemption]:
-    require_hr(user, "see redemptions")
+    require_hr(user, gettext("see redemptions"))
     return Redemption.objects.all()
 
 
 def redemption_get(*, user: User, month: str) -> Redemption:
-    require_hr(user, "see redemptions")
+    require_hr(user, gettext("see redemptions"))
     found = Redemption.objects.filter(month=month).first()
     if found is None:
         raise NotFound(f"no redemption for {month}")
@@ -268,7 +268,7 @@ def payout_export(*, user: User, month: str, fmt: str) -> tuple[bytes, str, str]
 
 def points_scheme_versions(*, user: User) -> list[SchemeVersion]:
     """Stored versions of points schemes (积分制: no full score), newest first (HR)."""
-    require_hr(user, "run points schemes")
+    require_hr(user, gettext("run points schemes"))
     out = []
     for v in SchemeVersion.objects.order_by("scheme_id", "-version"):
         if scheme_of(v).full_score is None:

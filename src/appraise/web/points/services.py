@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from appraise.periods import Period
 from appraise.points.lines import ZERO, as_points, run_changes
@@ -114,7 +115,7 @@ def points_run_period(
     correction with the new value). The same inputs again write nothing, not even a run row, and
     leave HR's manual corrections in place.
     """
-    require_hr(by, "run points schemes")
+    require_hr(by, gettext("run points schemes"))
     scheme = scheme_of(scheme_version)
     p = _period(period, "period")
     if p.kind != scheme.period:
@@ -229,7 +230,7 @@ def points_entry_add(
     *, agent: Agent, points: Decimal, on: date, reason: str, by: User
 ) -> PointsEntry:
     """A manual award or deduction (an opening balance, an incident outside the schemes)."""
-    require_hr(by, "add points by hand")
+    require_hr(by, gettext("add points by hand"))
     if as_points(points) != points or points == 0:
         raise Invalid("points must be a non-zero number with at most two decimals")
     entry = PointsEntry.objects.create(
@@ -256,7 +257,7 @@ def points_entry_correct(
 ) -> list[PointsEntry]:
     """Correct a standing entry to ``points``: a reversal and, unless zero, the right value,
     both pointing at the corrected entry and keeping its source. Returns the new entries."""
-    require_hr(by, "correct points")
+    require_hr(by, gettext("correct points"))
     locked = PointsEntry.objects.select_for_update().select_related("agent").get(pk=entry.pk)
     if as_points(points) != points:
         raise Invalid("points may have at most two decimals")
@@ -411,7 +412,7 @@ def redemption_plan(
 ) -> RedemptionPlan:
     """The preview of a month's redemption (HR); writes nothing. Raises ProblemsError naming
     every bad figure, as the run itself would."""
-    require_hr(by, "preview the redemption")
+    require_hr(by, gettext("preview the redemption"))
     m = _month(month)
     terms = _terms(m, this_month_bookings, last_month_bookings, scheme_version)
     payouts, skipped = _plan_payouts(m, terms)
@@ -452,7 +453,7 @@ def points_redeem_month(
     is the digest of the plan a person previewed: when the balances or terms differ now, nothing
     is paid and the person is asked to preview again.
     """
-    require_hr(by, "run the redemption")
+    require_hr(by, gettext("run the redemption"))
     m = _month(month)
     done = Redemption.objects.select_for_update().filter(month=str(m)).first()
     if done is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from appraise.metrics.config import CenterConfig
 from appraise.periods import Period
@@ -94,7 +95,7 @@ def rubric_create(
 ) -> Rubric:
     """Use a scheme version as a QA form. Fatal and N/A items must be items of the scheme;
     a new default rubric takes the place of the old one."""
-    require_hr(by, "define QA rubrics")
+    require_hr(by, gettext("define QA rubrics"))
     if Rubric.objects.filter(scheme_version=scheme_version).exists():
         raise Conflict(f"{scheme_version} is a rubric already", code="rubric_exists")
     scheme = scheme_of(scheme_version)
@@ -190,7 +191,7 @@ def conversation_import(
     is not in the organisation is skipped and named in the batch. ``config_text`` is a QA
     config (docs/qa.md); an uploaded ``qa.yaml`` is one too; none gives seed 003's defaults.
     """
-    require_hr(by, "import conversations for QA")
+    require_hr(by, gettext("import conversations for QA"))
     p = _period(period)
     if (files is None) == (data is None):
         raise Invalid("import either uploaded files or a data folder")
@@ -298,7 +299,7 @@ def sampling_run_create(
     earlier run are excluded, so none is monitored twice. Each sampled conversation is scored on
     the rubric of its seat (queue, then channel, then the default rubric).
     """
-    require_hr(by, "draw QA samples")
+    require_hr(by, gettext("draw QA samples"))
     p = _period(period)
     people = list(dict.fromkeys(reviewers))
     if not people:
@@ -727,7 +728,7 @@ def calibration_create(
     by: User,
 ) -> CalibrationSession:
     """HR asks several reviewers to score the same conversations on one rubric."""
-    require_hr(by, "hold calibration sessions")
+    require_hr(by, gettext("hold calibration sessions"))
     people = list(dict.fromkeys(reviewers))
     convs = list(dict.fromkeys(conversations))
     if not name.strip():
@@ -819,7 +820,7 @@ def calibration_review_submit(
 
 @transaction.atomic
 def calibration_close(*, session: CalibrationSession, by: User) -> CalibrationSession:
-    require_hr(by, "close calibration sessions")
+    require_hr(by, gettext("close calibration sessions"))
     session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
     if session.state != SessionState.OPEN:
         raise Conflict("the calibration session is closed already", code="closed")
