@@ -113,7 +113,13 @@ def test_an_import_without_a_file_is_refused_in_the_task_area(people: People, cy
     response = hr_client(people).post(f"/cycles/{cycle.pk}/import/", {}, **HTMX)
     # htmx swaps only 2xx answers: the refusal is the fragment.
     assert response.status_code == 200
-    assert "choose at least one file" in response.content.decode()
+    assert "请至少选择一个要导入的文件" in response.content.decode()
+    # The same refusal in English for a browser that asks for it.
+    english = hr_client(people).post(
+        f"/cycles/{cycle.pk}/import/", {}, HTTP_ACCEPT_LANGUAGE="en", **HTMX
+    )
+    assert english.status_code == 200
+    assert "choose at least one file to import" in english.content.decode()
     assert not Task.objects.exists()
 
 

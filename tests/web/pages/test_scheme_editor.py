@@ -197,7 +197,11 @@ def test_a_preview_without_files_of_a_scheme_that_is_no_seed_asks_for_files(
     body = response.content.decode()
     # htmx swaps only 2xx answers: the refusal comes back as 200 with the reason in it.
     assert response.status_code == 200
-    assert "no worked example for acme-desk" in body
+    assert "考核方案 acme-desk 没有示例数据" in body
+    english = signed_in(people.hr).post(
+        "/schemes/preview/", {"text": text}, HTTP_ACCEPT_LANGUAGE="en", **HTMX
+    )
+    assert "no worked example for acme-desk" in english.content.decode()
 
 
 @pytest.mark.parametrize("who", ["a1", "sup1"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.appeals.models import Appeal
 from appraise.web.errors import NotFound
@@ -28,5 +29,5 @@ def appeal_list(*, user: User, cycle_id: int | None = None) -> QuerySet[Appeal]:
 def appeal_get(*, user: User, pk: int) -> Appeal:
     found = appeal_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no appeal {pk}")
+        raise NotFound(_("no appeal %(pk)s") % {"pk": pk})
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraise.web.appeals.models import OPEN_STATES, Appeal, AppealState
 from appraise.web.audit.services import audit_record
@@ -32,22 +33,22 @@ def _snapshot(appeal: Appeal) -> dict[str, str]:
 @transaction.atomic
 def appeal_file(*, cycle: Cycle, by: User, reasons: str) -> Appeal:
     me = agent_of(by)
-    require(me is not None, "only an appraised agent may appeal")
+    require(me is not None, _("only an appraised agent may appeal"))
     assert me is not None
     lock_cycle(cycle)
     if cycle.state != State.APPEAL_WINDOW or (
         cycle.appeal_deadline is not None and timezone.now() > cycle.appeal_deadline
     ):
-        raise Conflict("the appeal window of this cycle is not open", code="window_closed")
+        raise Conflict(_("the appeal window of this cycle is not open"), code="window_closed")
     if not reasons.strip():
-        raise Invalid("an appeal needs the facts it rests on")
+        raise Invalid(_("an appeal needs the facts it rests on"))
     result = Result.objects.filter(
         cycle=cycle, agent=me, is_current=True, published_at__isnull=False
     ).first()
     if result is None:
-        raise Invalid("you have no published result in this cycle")
+        raise Invalid(_("you have no published result in this cycle"))
     if Appeal.objects.filter(cycle=cycle, agent=me, state__in=OPEN_STATES).exists():
-        raise Conflict("you already have an open appeal in this cycle", code="appeal_open")
+        raise Conflict(_("you already have an open appeal in this cycle"), code="appeal_open")
     appeal = Appeal.objects.create(
         cycle=cycle, agent=me, result=result, reasons=reasons.strip(), filed_by=signed_in(by)
     )
@@ -70,9 +71,9 @@ def _locked(appeal: Appeal) -> Appeal:
 def appeal_decide(*, appeal: Appeal, by: User, decision: str, note: str) -> Appeal:
     """The supervisor's decision on an appeal with them, or HR's on an escalated one (final)."""
     if decision not in DECISIONS:
-        raise Invalid(f"a decision is one of {', '.join(DECISIONS)}")
+        raise Invalid(_("a decision is one of %(decisions)s") % {"decisions": ", ".join(DECISIONS)})
     if not note.strip():
-        raise Invalid("a decision needs a note saying why")
+        raise Invalid(_("a decision needs a note saying why"))
     appeal = _locked(appeal)
     before = _snapshot(appeal)
     outcome = AppealState.UPHELD if decision == "uphold" else AppealState.REJECTED
@@ -80,20 +81,23 @@ def appeal_decide(*, appeal: Appeal, by: User, decision: str, note: str) -> Appe
     if appeal.state == AppealState.WITH_SUPERVISOR:
         require(
             is_direct_supervisor(by, appeal.agent),
-            "only the agent's direct supervisor answers the appeal first",
+            _("only the agent's direct supervisor answers the appeal first"),
         )
         appeal.supervisor_decision = decision
         appeal.supervisor_note = note
         appeal.supervisor_by = signed_in(by)
         appeal.supervisor_at = now
     elif appeal.state == AppealState.WITH_HR:
-        require(is_hr(by), "only HR decides an escalated appeal")
+        require(is_hr(by), _("only HR decides an escalated appeal"))
         appeal.hr_decision = decision
         appeal.hr_note = note
         appeal.hr_by = signed_in(by)
         appeal.hr_at = now
     else:
-        raise Conflict(f"the appeal is {appeal.state}; there is nothing to decide")
+        raise Conflict(
+            _("the appeal is %(state)s; there is nothing to decide")
+            % {"state": AppealState(appeal.state).label}
+        )
     appeal.state = outcome
     appeal.save()
     audit_record(
@@ -116,12 +120,15 @@ def appeal_escalate(*, appeal: Appeal, by: User, note: str = "") -> Appeal:
     if appeal.state == AppealState.WITH_SUPERVISOR:
         require(
             is_direct_supervisor(by, appeal.agent) or is_self(by, appeal.agent),
-            "only the agent or their direct supervisor may escalate this appeal",
+            _("only the agent or their direct supervisor may escalate this appeal"),
         )
     elif appeal.state == AppealState.REJECTED and not appeal.hr_decision:
-        require(is_self(by, appeal.agent), "only the agent may escalate a rejected appeal")
+        require(is_self(by, appeal.agent), _("only the agent may escalate a rejected appeal"))
     else:
-        raise Conflict(f"the appeal is {appeal.state} and cannot go to HR")
+        raise Conflict(
+            _("the appeal is %(state)s and cannot go to HR")
+            % {"state": AppealState(appeal.state).label}
+        )
     appeal.state = AppealState.WITH_HR
     appeal.escalated_at = timezone.now()
     appeal.save()
@@ -143,10 +150,12 @@ def appeal_rescore(*, appeal: Appeal, by: User) -> Appeal:
 
     The agent's earlier result stays as an earlier version; the appeal points at the new one.
     """
-    require(is_hr(by), "only HR re-scores after an appeal")
+    require(is_hr(by), _("only HR re-scores after an appeal"))
     appeal = _locked(appeal)
     if appeal.state != AppealState.UPHELD:
-        raise Conflict(f"the appeal is {appeal.state}, not upheld")
+        raise Conflict(
+            _("the appeal is %(state)s, not upheld") % {"state": AppealState(appeal.state).label}
+        )
     before = _snapshot(appeal)
     cycle_rescore(cycle=appeal.cycle, by=by, reason=f"appeal {appeal.pk}")
     appeal.new_result = Result.objects.get(cycle=appeal.cycle, agent=appeal.agent, is_current=True)

@@ -57,6 +57,20 @@ def period_kind_label(kind: str) -> str:
     return str(PERIOD_KINDS.get(kind, kind))
 
 
+def period_parse(text: str) -> Period:
+    """The period written in ``text``; a person's typo is an :class:`Invalid` in their language."""
+    try:
+        return Period.parse(text)
+    except ValueError:
+        raise Invalid(
+            _(
+                '"%(period)s" is not a period: write 2026-10 (month), 2026-Q4 (quarter), '
+                "2026 (year), 2026-W41 (ISO week) or 2026-10-05 (day)"
+            )
+            % {"period": text}
+        ) from None
+
+
 # States in which results are drafts: computing replaces them in place.
 BEFORE_PUBLICATION = (
     State.DATA_IMPORTED,
@@ -135,16 +149,7 @@ def cycle_create(
     """A draft cycle; its agents are the teams' agents now plus the ones named."""
     require_hr(by, _("create cycles"))
     scheme = scheme_of(scheme_version)
-    try:
-        p = Period.parse(period)
-    except ValueError:
-        raise Invalid(
-            _(
-                '"%(period)s" is not a period: write 2026-10 (month), 2026-Q4 (quarter), '
-                "2026 (year), 2026-W41 (ISO week) or 2026-10-05 (day)"
-            )
-            % {"period": period}
-        ) from None
+    p = period_parse(period)
     if p.kind != scheme.period:
         raise Invalid(
             _("the scheme %(scheme)s is scored per %(unit)s; %(period)s is a %(kind)s")

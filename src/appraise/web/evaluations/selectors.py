@@ -7,6 +7,7 @@ they are computed; HR sees everything.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.cycles.models import Cycle
 from appraise.web.errors import NotFound
@@ -69,7 +70,7 @@ def result_list_cycle(*, user: User, cycle: Cycle) -> QuerySet[Result]:
 def result_get(*, user: User, cycle: Cycle, agent_id: str) -> Result:
     found = result_list_cycle(user=user, cycle=cycle).filter(agent__agent_id=agent_id).first()
     if found is None:
-        raise NotFound(f"no result for {agent_id} in this cycle")
+        raise NotFound(_("no result for %(agent_id)s in this cycle") % {"agent_id": agent_id})
     return found
 
 
@@ -78,7 +79,7 @@ def result_history(*, user: User, cycle: Cycle, agent_id: str) -> QuerySet[Resul
     qs = Result.objects.filter(cycle=cycle, agent__agent_id=agent_id)
     found = _visible(user, qs).select_related("agent").order_by("-version")
     if not found.exists():
-        raise NotFound(f"no result for {agent_id} in this cycle")
+        raise NotFound(_("no result for %(agent_id)s in this cycle") % {"agent_id": agent_id})
     return found
 
 
@@ -87,7 +88,7 @@ def rating_list(*, user: User, cycle: Cycle, agent: Agent | None = None) -> Quer
     qs = Rating.objects.filter(cycle=cycle).select_related("agent", "rater")
     if agent is not None:
         if not can_see_agent(user, agent):
-            raise NotFound(f"no agent {agent.agent_id}")
+            raise NotFound(_("no agent %(agent_id)s") % {"agent_id": agent.agent_id})
         qs = qs.filter(agent=agent)
     if is_hr(user):
         return qs

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from appraise.schemes.model import LevelsRule, RatedRule
 from appraise.schemes.validate import all_indicators
@@ -17,6 +18,7 @@ from appraise.web.cycles.services import (
     BEFORE_PUBLICATION,
     lock_cycle,
     mark_inputs_changed,
+    state_label,
 )
 from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.evaluations.models import Rating
@@ -37,19 +39,31 @@ def _check_value(cycle: Cycle, indicator: str, value: str) -> str:
     scheme = scheme_of(cycle.scheme_version)
     node = next((n for n, _ in all_indicators(scheme) if n.id == indicator), None)
     if node is None or not isinstance(node.rule, RatedRule | LevelsRule):
-        raise Invalid(f'"{indicator}" is not a rated indicator of {scheme.id}')
+        raise Invalid(
+            _('"%(indicator)s" is not a rated indicator of %(scheme)s')
+            % {"indicator": indicator, "scheme": scheme.id}
+        )
     text = value.strip()
     if isinstance(node.rule, LevelsRule):
         names = [lv.name for lv in node.rule.levels]
         if text not in names and not any(text in lv.aliases for lv in node.rule.levels):
-            raise Invalid(f'"{node.name}" takes one of {"/".join(names)}, not "{text}"')
+            raise Invalid(
+                _('"%(indicator)s" takes one of %(levels)s, not "%(value)s"')
+                % {"indicator": node.name, "levels": "/".join(names), "value": text}
+            )
         return text
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise Invalid(f'"{node.name}" takes a number, not "{text}"') from None
+        raise Invalid(
+            _('"%(indicator)s" takes a number, not "%(value)s"')
+            % {"indicator": node.name, "value": text}
+        ) from None
     if not number.is_finite() or not node.rule.min <= number <= node.rule.max:
-        raise Invalid(f'"{node.name}" is rated {node.rule.min}..{node.rule.max}; {text} is outside')
+        raise Invalid(
+            _('"%(indicator)s" is rated %(min)s..%(max)s; %(value)s is outside')
+            % {"indicator": node.name, "min": node.rule.min, "max": node.rule.max, "value": text}
+        )
     return text
 
 
@@ -85,32 +99,45 @@ def rating_set(
     - after publication: HR only, and only for an agent with an upheld appeal; re-score next.
     """
     if not can_see_agent(by, agent) or not cycle.agents.filter(pk=agent.pk).exists():
-        raise NotFound(f"no agent {agent.agent_id} in this cycle")
+        raise NotFound(_("no agent %(agent_id)s in this cycle") % {"agent_id": agent.agent_id})
     lock_cycle(cycle)
     roles = rater_roles(scheme_of(cycle.scheme_version))
     if role not in roles:
-        raise Invalid(f'"{role}" is not a rater role of this scheme ({", ".join(roles)})')
+        raise Invalid(
+            _('"%(role)s" is not a rater role of this scheme (%(roles)s)')
+            % {"role": role, "roles": ", ".join(roles)}
+        )
     if cycle.state in AFTER_PUBLICATION:
-        require(is_hr(by), "after publication only HR may change an input")
+        require(is_hr(by), _("after publication only HR may change an input"))
         if not _appeal_allows(cycle, agent):
             raise Conflict(
-                "published inputs change only after an upheld appeal", code="no_upheld_appeal"
+                _("published inputs change only after an upheld appeal"),
+                code="no_upheld_appeal",
             )
     elif role == SELF:
-        require(is_self(by, agent), "only the agent enters their self-assessment")
+        require(is_self(by, agent), _("only the agent enters their self-assessment"))
         if cycle.state != State.SELF_ASSESSMENT and not (
             cycle.state == State.SUPERVISOR_RATING and _reassessing(cycle, agent)
         ):
-            raise Conflict(f"self-assessment is not open (the cycle is {cycle.state})")
+            raise Conflict(
+                _("self-assessment is not open (the cycle is %(state)s)")
+                % {"state": state_label(cycle.state)}
+            )
     else:
         require(
             is_direct_supervisor(by, agent) or is_hr(by),
-            "only the agent's direct supervisor or HR enters this rating",
+            _("only the agent's direct supervisor or HR enters this rating"),
         )
         if cycle.state != State.SUPERVISOR_RATING:
-            raise Conflict(f"supervisor rating is not open (the cycle is {cycle.state})")
+            raise Conflict(
+                _("supervisor rating is not open (the cycle is %(state)s)")
+                % {"state": state_label(cycle.state)}
+            )
     if cycle.state not in (*BEFORE_PUBLICATION, *AFTER_PUBLICATION):
-        raise Conflict(f"ratings cannot change in state {cycle.state}")
+        raise Conflict(
+            _("ratings cannot change while the cycle is %(state)s")
+            % {"state": state_label(cycle.state)}
+        )
     text = _check_value(cycle, indicator, value)
     rating = Rating.objects.filter(cycle=cycle, agent=agent, indicator=indicator, role=role).first()
     before = None if rating is None else {"value": rating.value, "rater": _name(rating)}

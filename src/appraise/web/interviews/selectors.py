@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.errors import NotFound
 from appraise.web.interviews.models import GapFlag, InterviewRecord
@@ -34,7 +35,7 @@ def interview_list(*, user: User, cycle_id: int | None = None) -> QuerySet[Inter
 def interview_get(*, user: User, pk: int) -> InterviewRecord:
     found = interview_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no interview record {pk}")
+        raise NotFound(_("no interview record %(pk)s") % {"pk": pk})
     return found
 
 
@@ -53,5 +54,5 @@ def gap_flag_list(*, user: User, cycle_id: int | None = None) -> QuerySet[GapFla
 def gap_flag_get(*, user: User, pk: int) -> GapFlag:
     found = gap_flag_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no flag {pk}")
+        raise NotFound(_("no grade gap %(pk)s") % {"pk": pk})
     return found

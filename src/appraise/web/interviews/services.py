@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import STATE_ORDER, Cycle, State
@@ -30,18 +31,23 @@ def interview_write(
     *, cycle: Cycle, agent: Agent, by: User, content: str, plan: str = ""
 ) -> InterviewRecord:
     if not can_see_agent(by, agent) or not cycle.agents.filter(pk=agent.pk).exists():
-        raise NotFound(f"no agent {agent.agent_id} in this cycle")
-    require(is_direct_supervisor(by, agent), "only the direct supervisor writes the interview")
+        raise NotFound(_("no agent %(agent_id)s in this cycle") % {"agent_id": agent.agent_id})
+    require(is_direct_supervisor(by, agent), _("only the direct supervisor writes the interview"))
     lock_cycle(cycle)
     if not _FIRST <= STATE_ORDER.index(cycle.state) <= _LAST:
-        raise Conflict(f"interviews are not held while the cycle is {cycle.state}")
+        raise Conflict(
+            _("interviews are not held while the cycle is %(state)s")
+            % {"state": State(cycle.state).label}
+        )
     if not content.strip():
-        raise Invalid("an interview record needs its content")
+        raise Invalid(_("an interview record needs its content"))
     record = InterviewRecord.objects.select_for_update().filter(cycle=cycle, agent=agent).first()
     before = None
     if record is not None:
         if record.signed_at is not None:
-            raise Conflict("the agent has signed this record; it no longer changes", code="signed")
+            raise Conflict(
+                _("the agent has signed this record; it no longer changes"), code="signed"
+            )
         before = {"content": record.content, "plan": record.plan}
     else:
         record = InterviewRecord(cycle=cycle, agent=agent)
@@ -66,9 +72,9 @@ def interview_write(
 @transaction.atomic
 def interview_sign(*, record: InterviewRecord, by: User, comment: str = "") -> InterviewRecord:
     record = InterviewRecord.objects.select_for_update().select_related("agent").get(pk=record.pk)
-    require(is_self(by, record.agent), "only the agent signs their interview record")
+    require(is_self(by, record.agent), _("only the agent signs their interview record"))
     if record.signed_at is not None:
-        raise Conflict("already signed", code="signed")
+        raise Conflict(_("already signed"), code="signed")
     record.signed_at = timezone.now()
     record.agent_comment = comment
     record.save()
@@ -87,12 +93,13 @@ def gap_request_reassessment(*, flag: GapFlag, by: User) -> GapFlag:
     """The supervisor asks the agent to assess themselves again (seed 004, step 1)."""
     flag = GapFlag.objects.select_for_update().select_related("agent", "cycle").get(pk=flag.pk)
     require(
-        is_direct_supervisor(by, flag.agent), "only the direct supervisor asks for a re-assessment"
+        is_direct_supervisor(by, flag.agent),
+        _("only the direct supervisor asks for a re-assessment"),
     )
     if flag.cycle.state != State.SUPERVISOR_RATING:
-        raise Conflict("a re-assessment is asked for during supervisor rating")
+        raise Conflict(_("a re-assessment is asked for during supervisor rating"))
     if flag.status not in (GapStatus.OPEN, GapStatus.REASSESS):
-        raise Conflict(f"the gap is {flag.status}")
+        raise Conflict(_("the gap is %(status)s") % {"status": GapStatus(flag.status).label})
     before = {"status": flag.status}
     flag.status = GapStatus.REASSESS
     flag.save()

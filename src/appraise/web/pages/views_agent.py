@@ -36,7 +36,7 @@ from appraise.web.schemes.services import scheme_of
 def _me(user: User) -> Agent:
     me = agent_of(user)
     if me is None:
-        raise NotFound("you are not appraised, so you have no scorecard")
+        raise NotFound(_("you are not appraised, so you have no scorecard"))
     return me
 
 
@@ -105,7 +105,7 @@ def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpRespo
         else _default_cycle(request.user, me)
     )
     if cycle is not None and not cycle.agents.filter(pk=me.pk).exists():
-        raise NotFound(f"you are not appraised in cycle {cycle.pk}")
+        raise NotFound(_("you are not appraised in cycle %(pk)s") % {"pk": cycle.pk})
     published = list(eval_sel.result_list_mine(user=request.user))
     ctx: dict[str, Any] = {
         "me": me,

@@ -32,7 +32,7 @@ from appraise.web.schemes.services import scheme_of
 
 def _may_use_queue(user: User) -> None:
     if not (is_hr(user) or led_teams(user).exists() or agent_of(user) is not None):
-        raise Forbidden("the appeals queue is for agents, supervisors and HR")
+        raise Forbidden(_("the appeals queue is for agents, supervisors and HR"))
 
 
 def _waiting_on(user: User, a: Appeal) -> bool:

@@ -40,7 +40,7 @@ def _appeal_window(request: HttpRequest, c: Cycle) -> Any:
 def _rescore(request: HttpRequest, c: Cycle) -> Any:
     reason = request.POST.get("reason", "").strip()
     if not reason:
-        raise Invalid("a re-score needs a reason")
+        raise Invalid(_("a re-score needs a reason"))
     return cycle_svc.cycle_rescore(cycle=c, by=request.user, reason=reason)
 
 
@@ -78,7 +78,7 @@ def _hr_cycle(user: User, pk: int, doing: str) -> Cycle:
 
 @guarded
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    require_hr(request.user, "manage cycles")
+    require_hr(request.user, _("manage cycles"))
     form = CycleForm(
         request.POST or None,
         versions=scheme_sel.scheme_version_list(user=request.user),
@@ -104,7 +104,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _hr_cycle(request.user, pk, "run cycles")
+    cycle = _hr_cycle(request.user, pk, _("run cycles"))
     results = list(eval_sel.result_list_cycle(user=request.user, cycle=cycle))
     scheme = scheme_of(cycle.scheme_version)
     distribution = cycle_sel.cycle_distribution(cycle=cycle) if results else []
@@ -152,7 +152,7 @@ def cycle_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
     step = ACTIONS.get(action)
     if step is None:
-        raise NotFound(f"no cycle action {action}")
+        raise NotFound(_("no cycle action %(action)s") % {"action": action})
     step(request, cycle)
     cycle.refresh_from_db()
     messages.success(
@@ -184,7 +184,7 @@ def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
     uploads = request.FILES.getlist("files")
     if not uploads:
-        raise Invalid("choose at least one file to import")
+        raise Invalid(_("choose at least one file to import"))
     prefix = "events/" if request.POST.get("events") else ""
     files = {prefix + (f.name or "upload"): f.read() for f in uploads}
     task = cycle_svc.cycle_import_start(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.env import envstr
@@ -67,7 +68,10 @@ def scorecard_download(request: HttpRequest, cycle_id: int, agent_id: str) -> Ht
         history = eval_sel.result_history(user=request.user, cycle=cycle, agent_id=agent_id)
         earlier = history.filter(version=version).select_related("cycle", "agent__team").first()
         if earlier is None:
-            raise NotFound(f"{agent_id} has no version {version} in cycle {cycle.pk}")
+            raise NotFound(
+                _("%(agent_id)s has no version %(version)s in cycle %(pk)s")
+                % {"agent_id": agent_id, "version": version, "pk": cycle.pk}
+            )
         result = earlier
     body = scorecard_pdf(sheet_of(result, envstr("APPRAISE_COMPANY", "")))
     response = HttpResponse(body, content_type="application/pdf")
@@ -79,7 +83,7 @@ def scorecard_download(request: HttpRequest, cycle_id: int, agent_id: str) -> Ht
 @guarded
 def payroll_download(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
-    require_hr(request.user, "export payroll")
+    require_hr(request.user, _("export payroll"))
     rows = [
         PayrollRow(
             agent_id=r.agent.agent_id,

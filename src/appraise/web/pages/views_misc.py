@@ -108,7 +108,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def people(request: HttpRequest) -> HttpResponse:
-    require_admin(request.user, "manage users")
+    require_admin(request.user, _("manage users"))
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -147,7 +147,7 @@ def _target(request: HttpRequest, pk: int) -> AuthUser:
 @guarded
 @require_POST
 def people_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    require_admin(request.user, "change roles")
+    require_admin(request.user, _("change roles"))
     user = _target(request, pk)
     form = RolesForm(request.POST, prefix=f"u{pk}")
     if not form.is_valid():
@@ -164,7 +164,7 @@ def people_roles(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded
 @require_POST
 def people_token(request: HttpRequest, pk: int) -> HttpResponse:
-    require_admin(request.user, "issue API tokens")
+    require_admin(request.user, _("issue API tokens"))
     user = _target(request, pk)
     if request.POST.get("revoke"):
         org_svc.token_revoke(by=request.user, user=user)

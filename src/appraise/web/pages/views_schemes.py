@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.scoring.engine import score_period
 from appraise.scoring.output import result_dict
 from appraise.seeds import ROOT, SEEDS
 from appraise.web.cycles.scoring import TABLE_SUFFIXES, check_file_name, read_files
+from appraise.web.cycles.services import period_parse
 from appraise.web.errors import Invalid
 from appraise.web.pages.common import guarded, is_htmx, page
 from appraise.web.permissions import is_hr, require_hr
@@ -43,10 +43,10 @@ def scheme_editor(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Read a version (everyone), or edit it into a new version (HR)."""
     version = scheme_sel.scheme_version_get(user=request.user, pk=pk) if pk is not None else None
     if version is None:
-        require_hr(request.user, "define schemes")  # an empty editor is of no use to a reader
+        require_hr(request.user, _("define schemes"))  # an empty editor is of no use to a reader
     text = version.text if version is not None else ""
     if request.method == "POST":
-        require_hr(request.user, "define schemes")
+        require_hr(request.user, _("define schemes"))
         text = request.POST.get("text", "")
         try:
             saved = scheme_version_create(by=request.user, text=text, file="scheme.yaml")
@@ -145,15 +145,13 @@ def preview(text: str, period_text: str, uploads: dict[str, bytes]) -> dict[str,
         example = seed_example(scheme.id)
         if example is None:
             raise Invalid(
-                f"no worked example for {scheme.id}: upload sample files (and give the period)"
+                _("no worked example for %(scheme)s: upload sample files (and give the period)")
+                % {"scheme": scheme.id}
             )
         period_text = period_text or example[0]
         files = example[1]
         source = str(Path("schemes/seeds/examples") / scheme.id)
-    try:
-        period = Period.parse(period_text)
-    except ValueError as exc:
-        raise Invalid(f"period: {exc}") from None
+    period = period_parse(period_text)
     inputs, computed = read_files(scheme, period, files)
     try:
         run = score_period(scheme, inputs, period, computed)

@@ -48,7 +48,7 @@ INTERVIEW_STATES = (
 
 def _require_leader(user: User) -> None:
     if not (is_hr(user) or led_teams(user).exists()):
-        raise Forbidden("the team dashboard is for supervisors and HR")
+        raise Forbidden(_("the team dashboard is for supervisors and HR"))
 
 
 def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
@@ -205,7 +205,7 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
     agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
     if not (is_direct_supervisor(request.user, agent) or is_hr(request.user)):
-        raise Forbidden("only the agent's direct supervisor or HR rates them")
+        raise Forbidden(_("only the agent's direct supervisor or HR rates them"))
     scheme = scheme_of(cycle.scheme_version)
     roles = _rating_roles(cycle)
     if request.method == "POST":
@@ -261,7 +261,7 @@ def interview_write(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpR
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
     agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
     if not is_direct_supervisor(request.user, agent):
-        raise Forbidden("only the direct supervisor writes the interview record")
+        raise Forbidden(_("only the direct supervisor writes the interview record"))
     record = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=agent).first()
     if request.method == "POST":
         iv_svc.interview_write(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.errors import NotFound
 from appraise.web.permissions import User
@@ -19,5 +20,5 @@ def scheme_version_list(*, user: User, scheme_id: str | None = None) -> QuerySet
 def scheme_version_get(*, user: User, pk: int) -> SchemeVersion:
     found = scheme_version_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no scheme version {pk}")
+        raise NotFound(_("no scheme version %(pk)s") % {"pk": pk})
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.loader import LoadedScheme, parse_scheme
@@ -47,7 +48,7 @@ def scheme_version_create(*, by: User, text: str, file: str = "scheme.yaml") -> 
 
     The same text as the scheme's latest version gives that version back: nothing changed.
     """
-    require_hr(by, "define schemes")
+    require_hr(by, _("define schemes"))
     loaded = parse_scheme(text, file)
     scheme = loaded.scheme
     digest = content_hash(text)

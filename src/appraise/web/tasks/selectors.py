@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.web.errors import NotFound
 from appraise.web.permissions import User, is_hr
@@ -20,5 +21,5 @@ def task_list(*, user: User) -> QuerySet[Task]:
 def task_get(*, user: User, pk: int) -> Task:
     found = task_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no task {pk}")
+        raise NotFound(_("no task %(pk)s") % {"pk": pk})
     return found
