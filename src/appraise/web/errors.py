@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import ngettext
+
 from appraise.problems import AppraiseError, ProblemsError
 
 
@@ -55,7 +57,10 @@ def error_response_data(exc: AppraiseError) -> tuple[int, dict[str, Any]]:
     if isinstance(exc, ProblemsError):
         return 400, {
             "code": "problems",
-            "message": f"{len(exc.errors)} error(s) in the input",
+            "message": ngettext(
+                "%(n)d error in the input", "%(n)d errors in the input", len(exc.errors)
+            )
+            % {"n": len(exc.errors)},
             "problems": [p.as_dict() for p in exc.problems],
         }
     if isinstance(exc, AppError):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -51,7 +52,7 @@ def _users(names: list[str]) -> list[User]:
     found = {u.username: u for u in User.objects.filter(username__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
-        raise Invalid(f"no user {', '.join(missing)}")
+        raise Invalid(_("no user %(names)s") % {"names": ", ".join(missing)})
     return [found[n] for n in names]
 
 
@@ -65,7 +66,7 @@ def _int(value: str | None, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise Invalid(f"{name} must be a number") from None
+        raise Invalid(_("%(name)s must be a number") % {"name": name}) from None
 
 
 # --- people -------------------------------------------------------------------------------
@@ -336,7 +337,7 @@ def cycle_transition(request: Request, pk: int, action: str) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
     step = TRANSITIONS.get(action)
     if step is None:
-        raise NotFound(f"no cycle action {action}")
+        raise NotFound(_("no cycle action %(action)s") % {"action": action})
     step(request, c)
     c.refresh_from_db()
     return Response(render.cycle_json(c))
@@ -348,7 +349,7 @@ def cycle_distribution(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
     from appraise.web.permissions import require_hr
 
-    require_hr(request.user, "see the grade distribution")
+    require_hr(request.user, _("see the grade distribution"))
     return Response(cycle_sel.cycle_distribution(cycle=c))
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from appraise.web.cycles.models import Cycle
 from appraise.web.evaluations.models import Result
@@ -9,11 +10,11 @@ from appraise.web.org.models import Agent
 
 
 class AppealState(models.TextChoices):
-    WITH_SUPERVISOR = "with_supervisor", "主管处理中 / with the supervisor"
-    WITH_HR = "with_hr", "人事处理中 / with HR"
-    UPHELD = "upheld", "申诉成立 / upheld"
-    REJECTED = "rejected", "驳回 / rejected"
-    RESCORED = "rescored", "已重新评分 / re-scored"
+    WITH_SUPERVISOR = "with_supervisor", _("with the supervisor")
+    WITH_HR = "with_hr", _("with HR")
+    UPHELD = "upheld", _("upheld")
+    REJECTED = "rejected", _("rejected")
+    RESCORED = "rescored", _("re-scored")
 
 
 OPEN_STATES = (AppealState.WITH_SUPERVISOR, AppealState.WITH_HR, AppealState.UPHELD)

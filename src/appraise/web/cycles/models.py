@@ -2,22 +2,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from appraise.web.org.models import Agent, Team
 from appraise.web.schemes.models import SchemeVersion
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "草稿 / draft"
-    DATA_IMPORTED = "data_imported", "数据已导入 / data imported"
-    SELF_ASSESSMENT = "self_assessment", "员工自评 / self-assessment"
-    SUPERVISOR_RATING = "supervisor_rating", "主管评分 / supervisor rating"
-    INDIRECT_AUDIT = "indirect_audit", "间接上级审核 / indirect audit"
-    CALIBRATION = "calibration", "校准 / calibration"
-    PUBLISHED = "published", "已发布 / published"
-    INTERVIEWS = "interviews", "绩效面谈 / interviews"
-    APPEAL_WINDOW = "appeal_window", "申诉期 / appeal window"
-    CLOSED = "closed", "已关闭 / closed"
+    DRAFT = "draft", _("draft")
+    DATA_IMPORTED = "data_imported", _("data imported")
+    SELF_ASSESSMENT = "self_assessment", _("self-assessment")
+    SUPERVISOR_RATING = "supervisor_rating", _("supervisor rating")
+    INDIRECT_AUDIT = "indirect_audit", _("indirect audit")
+    CALIBRATION = "calibration", _("calibration")
+    PUBLISHED = "published", _("published")
+    INTERVIEWS = "interviews", _("interviews")
+    APPEAL_WINDOW = "appeal_window", _("appeal window")
+    CLOSED = "closed", _("closed")
 
 
 STATE_ORDER = [s.value for s in State]

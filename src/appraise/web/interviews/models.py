@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from appraise.web.cycles.models import Cycle
 from appraise.web.org.models import Agent
@@ -33,10 +34,10 @@ class InterviewRecord(models.Model):
 
 
 class GapStatus(models.TextChoices):
-    OPEN = "open", "待处理 / open"
-    REASSESS = "reassess", "请员工重新自评 / self re-assessment requested"
-    INTERVIEW = "interview", "已面谈 / interviewed"
-    CLEARED = "cleared", "差距已消除 / gap gone"
+    OPEN = "open", _("open")
+    REASSESS = "reassess", _("self re-assessment requested")
+    INTERVIEW = "interview", _("interviewed")
+    CLEARED = "cleared", _("gap gone")
 
 
 class GapFlag(models.Model):
