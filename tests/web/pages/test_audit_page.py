@@ -76,3 +76,24 @@ def test_dates_filter_the_log_and_a_date_that_is_no_date_is_ignored(
     response = client.get("/audit/", {"since": "yesterday", "until": "2026-13-45"})
     assert response.status_code == 200
     assert rows(response.content.decode()) == everything
+
+
+def test_before_and_after_show_as_compact_json_with_chinese_kept(
+    people: People, cycle: Cycle
+) -> None:
+    audit_record(
+        by=people.hr,
+        action="test.json",
+        obj=cycle,
+        before={"grade": "合格", "total": None},
+        after={"grade": "优秀", "flags": ["calibrated"]},
+        cycle_id=cycle.pk,
+    )
+    client = Client()
+    client.force_login(people.hr)
+    found = rows(client.get("/audit/?action=test.json").content.decode())
+    assert len(found) == 1
+    # JSON (double quotes, null, keys sorted), no spaces, Chinese as it is, not \\u escapes
+    # and not a Python dict ('grade': None).
+    assert '{"grade":"合格","total":null}' in found[0]
+    assert '{"flags":["calibrated"],"grade":"优秀"}' in found[0]

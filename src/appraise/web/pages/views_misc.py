@@ -3,6 +3,7 @@ administrator's users, roles and API tokens."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -71,6 +72,12 @@ def _date_or_none(value: str | None) -> date | None:
         return None
 
 
+def _compact_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+
 @guarded
 def audit_page(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -92,6 +99,8 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         "pages/audit.html",
         {
             "entries": current,
+            # JSON as stored, Chinese kept readable, on one line: a Python dict's repr is not.
+            "rows": [(e, _compact_json(e.before), _compact_json(e.after)) for e in current],
             "filters": query,
             # Escaped: a "+" or "&" in a name must reach the next page as typed.
             "query": urlencode(query),
