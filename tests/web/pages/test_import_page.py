@@ -129,3 +129,43 @@ def test_compute_from_the_cycle_page_is_a_task_too(people: People, cycle: Cycle)
     body = client.post(f"/cycles/{cycle.pk}/compute/", **HTMX).content.decode()
     assert bar(body) == ("done", "100", False) and "计算" in body
     assert Result.objects.get(cycle=cycle, agent__agent_id="B001").total == 45  # 50 x 90 / 100
+
+
+def _recorded_progress(monkeypatch: Any) -> list[str]:
+    """Every progress message a task reports, in order (the bar shows only the last one)."""
+    from appraise.web.tasks import services as tasks
+
+    seen: list[str] = []
+    real = tasks._progress
+
+    def recording(task: Task) -> Any:
+        report = real(task)
+
+        def both(percent: int, message: str) -> None:
+            seen.append(message)
+            report(percent, message)
+
+        return both
+
+    monkeypatch.setattr(tasks, "_progress", recording)
+    return seen
+
+
+def test_the_progress_messages_speak_the_language_of_who_started_the_import(
+    people: People, cycle: Cycle, monkeypatch: Any
+) -> None:
+    seen = _recorded_progress(monkeypatch)
+    upload(cycle, hr_client(people), ratings_csv(PAPER), compute="1")
+    # One file checked, then the computation's steps, in Chinese (the default language).
+    assert seen[0] == "正在检查 1 个文件"
+    assert "正在计分" in seen and seen[-1] == "已完成"
+    assert Task.objects.get().message == "已完成"
+    seen.clear()
+    english = hr_client(people).post(
+        f"/cycles/{cycle.pk}/import/",
+        {"files": [SimpleUploadedFile("ratings.csv", ratings_csv(PAPER))], "compute": "1"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **HTMX,
+    )
+    assert english.status_code == 200
+    assert seen[0] == "checking 1 file" and "scoring" in seen and seen[-1] == "done"

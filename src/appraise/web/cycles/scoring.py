@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 
+from django.utils.translation import gettext, ngettext
+
 from appraise.inputs import Agent as InputAgent
 from appraise.inputs import HistoryEntry, Inputs, Rating, Source, load_inputs, normalize_name
 from appraise.periods import Period
@@ -136,7 +138,7 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
     period = Period.parse(cycle.period)
     agents = list(cycle.agents.select_related("team").order_by("agent_id"))
     files = {f.name: bytes(f.content) for f in cycle.files.all()}
-    progress(5, "reading input files")
+    progress(5, gettext("reading input files"))
     inputs, computed = read_files(scheme, period, files, progress)
     app = [
         AppRating(
@@ -179,9 +181,9 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
         for a in agents
     ]
     merged, all_ratings, warnings = merge_inputs(scheme, inputs, org, app, earlier)
-    progress(70, "scoring")
+    progress(70, gettext("scoring"))
     run = score_period(scheme, merged, period, computed)
-    progress(85, "comparing self and supervisor ratings")
+    progress(85, gettext("comparing self and supervisor ratings"))
     gaps = grade_gaps(scheme, replace(merged, ratings=all_ratings), period, computed)
     scheme_warnings = [
         Problem("warning", w["code"], w["message"], w["where"] or None)
@@ -215,7 +217,7 @@ def read_files(
             from appraise.metrics.engine import compute_metrics
             from appraise.metrics.store import open_data
 
-            progress(20, "importing raw events")
+            progress(20, gettext("importing raw events"))
             folder = root / EVENTS
             folder.mkdir()
             for name, content in events.items():
@@ -223,7 +225,11 @@ def read_files(
             conn = open_data(folder)
             try:
                 wanted = sorted(needed_metrics(scheme))
-                progress(45, f"computing {len(wanted)} metrics")
+                progress(
+                    45,
+                    ngettext("computing %(n)d metric", "computing %(n)d metrics", len(wanted))
+                    % {"n": len(wanted)},
+                )
                 raw = compute_metrics(conn, period, wanted) if wanted else {}
                 computed = {a: dict(v) for a, v in raw.items()}
             finally:

@@ -321,7 +321,7 @@ def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cyc
     from appraise.web.evaluations.models import Result
 
     outcome = _score_or_fail(cycle, progress)
-    progress(90, "saving results")
+    progress(90, _("saving results"))
     agents = {a.agent_id: a for a in cycle.agents.all()}
     overrides = {o.agent_id: o for o in GradeOverride.objects.filter(cycle=cycle)}
     current = Result.objects.filter(cycle=cycle, is_current=True).select_related("agent")
@@ -351,7 +351,7 @@ def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cyc
     audit_record(
         by=by, action="cycle.compute", obj=cycle, before=before, after=after, cycle_id=cycle.pk
     )
-    progress(100, "done")
+    progress(100, _("done"))
     return cycle
 
 

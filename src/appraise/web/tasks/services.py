@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import close_old_connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from appraise.problems import AppraiseError, ProblemsError
 from appraise.web.cycles.models import Cycle
@@ -55,7 +56,7 @@ def task_enqueue(
         task = Task.objects.create(
             kind=kind,
             cycle=cycle,
-            params=dict(params or {}),
+            params={**(params or {}), "language": translation.get_language()},
             created_by=signed_in(by),
         )
         for name, content in (files or {}).items():
@@ -95,6 +96,15 @@ def task_run(task: Task) -> Task:
     if not claimed:
         return task
     task.refresh_from_db()
+    # Messages and errors in the language of the person who started it (a worker has none).
+    with translation.override(task.params.get("language") or settings.LANGUAGE_CODE):
+        _run_claimed(task)
+    StagedFile.objects.filter(task=task).delete()
+    task.refresh_from_db()
+    return task
+
+
+def _run_claimed(task: Task) -> None:
     try:
         result = RUNNERS[task.kind](task, _progress(task))
     except AppraiseError as exc:
@@ -110,20 +120,17 @@ def task_run(task: Task) -> Task:
         log.exception("task %s failed", task.pk)
         Task.objects.filter(pk=task.pk).update(
             status=TaskStatus.FAILED,
-            message=f"internal error: {type(exc).__name__}",
+            message=gettext("internal error: %(kind)s") % {"kind": type(exc).__name__},
             finished_at=timezone.now(),
         )
     else:
         Task.objects.filter(pk=task.pk).update(
             status=TaskStatus.DONE,
             progress=100,
-            message="done",
+            message=gettext("done"),
             result=result,
             finished_at=timezone.now(),
         )
-    StagedFile.objects.filter(task=task).delete()
-    task.refresh_from_db()
-    return task
 
 
 def task_run_pending(limit: int | None = None) -> int:
@@ -147,7 +154,10 @@ def _run_import(task: Task, progress: Progress) -> Any:
 
     assert task.cycle is not None
     files = {f.name: bytes(f.content) for f in task.files.all()}
-    progress(2, f"checking {len(files)} file(s)")
+    progress(
+        2,
+        ngettext("checking %(n)d file", "checking %(n)d files", len(files)) % {"n": len(files)},
+    )
     cycle = cycle_import_data(cycle=task.cycle, by=_actor(task), files=files)
     if task.params.get("compute", True):
         cycle_compute(cycle=cycle, by=_actor(task), progress=progress)
