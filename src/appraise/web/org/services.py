@@ -229,7 +229,10 @@ def agent_rows_read(*, file_name: str, content: bytes) -> list[AgentRow]:
     """
     suffix = Path(file_name).suffix.lower()
     if suffix not in AGENT_FILE_SUFFIXES:
-        raise Invalid(f"{file_name or 'the file'}: the agents table must be a .csv or .xlsx file")
+        raise Invalid(
+            _("%(file)s: the agents table must be a .csv or .xlsx file")
+            % {"file": file_name or _("the file")}
+        )
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory() as folder:
         # The reader finds a table by its file name; the uploaded name may be anything.
@@ -304,7 +307,7 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
     changes nothing. An empty cell (``None``) leaves the stored value as it is. Each created or
     changed agent gets its audit entry; an agent the rows leave as it was gets none.
     """
-    require_hr(by, "define agents")
+    require_hr(by, _("define agents"))
     teams = {t.name: t for t in Team.objects.all()}
     raise_if_errors(_row_problems(rows, teams))
     stored = {
@@ -351,8 +354,8 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
 
 def agents_upload(*, by: Actor, file_name: str, content: bytes | None) -> UpsertResult:
     """:func:`agents_upsert` from an uploaded ``agents`` file (the page and the API)."""
-    require_hr(by, "define agents")
+    require_hr(by, _("define agents"))
     if content is None:
-        raise Invalid("attach the agents table (.csv or .xlsx)")
+        raise Invalid(_("attach the agents table (.csv or .xlsx)"))
     rows = agent_rows_read(file_name=file_name, content=content)
     return agents_upsert(by=by, rows=rows)
