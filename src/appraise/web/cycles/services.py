@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -309,19 +309,32 @@ def _score_or_fail(cycle: Cycle, progress: Progress) -> CycleScore:
         raise ProblemsError([Problem("error", "bad_cycle", str(exc))]) from None
 
 
-@transaction.atomic
 def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cycle:
     """Compute metrics and scores; before publication the results are replaced in place.
 
+    The long part (reading the files, the metrics, the scoring) writes nothing and runs
+    before the transaction, so a task's progress, written as it goes, is seen by the page that
+    polls it. The results count as computed when the reading began: an input changed during
+    the computation leaves them stale (``Cycle.results_stale``), and publication refuses them.
     Each computation writes one audit entry with every agent's total and grade before and after.
     """
     require_hr(by, _("compute results"))
+    cycle.refresh_from_db()
+    _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
+    began = timezone.now()
+    outcome = _score_or_fail(cycle, progress)
+    progress(90, _("saving results"))
+    return _compute_save(cycle=cycle, by=by, outcome=outcome, began=began, progress=progress)
+
+
+@transaction.atomic
+def _compute_save(
+    *, cycle: Cycle, by: User, outcome: CycleScore, began: datetime, progress: Progress
+) -> Cycle:
     cycle = _locked(cycle)
     _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
     from appraise.web.evaluations.models import Result
 
-    outcome = _score_or_fail(cycle, progress)
-    progress(90, _("saving results"))
     agents = {a.agent_id: a for a in cycle.agents.all()}
     overrides = {o.agent_id: o for o in GradeOverride.objects.filter(cycle=cycle)}
     current = Result.objects.filter(cycle=cycle, is_current=True).select_related("agent")
@@ -344,7 +357,7 @@ def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cyc
             row.save()
     Result.objects.filter(pk__in=[r.pk for r in by_agent.values()]).delete()
     _store_gaps(cycle, outcome)
-    cycle.computed_at = timezone.now()
+    cycle.computed_at = began
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
     cycle.save(update_fields=["computed_at", "warnings"])
     after = _summary(Result.objects.filter(cycle=cycle, is_current=True).select_related("agent"))

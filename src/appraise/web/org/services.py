@@ -312,7 +312,7 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
     raise_if_errors(_row_problems(rows, teams))
     stored = {
         a.agent_id: a
-        for a in Agent.objects.select_for_update()
+        for a in Agent.objects.select_for_update(of=("self",))
         .select_related("team", "user")
         .filter(agent_id__in=[r.agent_id for r in rows])
     }
