@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from appraise.web.cycles import services as cs
 from appraise.web.cycles.models import Cycle, State
+from appraise.web.org import roles
 from appraise.web.org.models import Agent, Team
 from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_version_create
@@ -65,6 +66,19 @@ def _user(username: str, *roles: str) -> User:
 @pytest.fixture(autouse=True)
 def _tasks_run_in_the_request(settings: pytest.FixtureRequest) -> None:
     settings.APPRAISE_TASKS = "sync"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def role_groups(transactional_db: None) -> None:
+    """The role groups the data migrations make, made again for a transactional test.
+
+    After a transactional test the database is flushed and restored from its serialization; once
+    Playwright's sync API has run its event loop in this thread, ``django.db.connections`` (an
+    asgiref Local) hands out a connection wrapper without that serialization, so nothing is
+    restored and the groups are gone.
+    """
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

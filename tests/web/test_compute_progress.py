@@ -12,16 +12,8 @@ from appraise.web.cycles.models import Cycle, State
 
 from .conftest import Advance, People
 
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db: None) -> None:
-    # A transactional test before this one flushed the groups the data migrations made.
-    from django.contrib.auth.models import Group
-
-    from appraise.web.org import roles
-
-    for name in roles.ROLES:
-        Group.objects.get_or_create(name=name)
+# Transactional tests: the role groups made again (tests/web/conftest.py says why).
+pytestmark = pytest.mark.usefixtures("role_groups")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -43,19 +43,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _role_groups(transactional_db: None) -> None:
-    """The role groups the data migrations make, made again before each browser test.
-
-    Once Playwright's sync API has run its event loop in this thread, ``django.db.connections``
-    (an asgiref Local) hands out another connection wrapper, one without the serialized
-    database, so the rollback after the previous test restored nothing and the groups are gone.
-    """
-    from django.contrib.auth.models import Group
-
-    from appraise.web.org import roles
-
-    for name in roles.ROLES:
-        Group.objects.get_or_create(name=name)
+def _role_groups(role_groups: None) -> None:
+    """Every browser test runs on a live server, so transactionally (tests/web/conftest.py)."""
 
 
 @pytest.fixture
