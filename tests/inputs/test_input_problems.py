@@ -229,12 +229,20 @@ def test_a_table_given_twice_is_an_error(inputs_dir: Path, write: WriteTable) ->
     ]
 
 
-def test_a_csv_that_is_not_utf8_names_the_line_and_the_fix(inputs_dir: Path) -> None:
+def test_a_gbk_or_utf16_csv_is_read_as_it_was_saved(inputs_dir: Path) -> None:
+    # An older Excel saves CSV in GBK, a Windows tool in UTF-16 with a BOM.
     (inputs_dir / "agents.csv").write_bytes("agent_id,name\nA1,张三\n".encode("gbk"))
+    assert [a.name for a in load_inputs(inputs_dir).agents] == ["张三"]
+    (inputs_dir / "agents.csv").write_bytes("agent_id,name\nA1,李四\n".encode("utf-16"))
+    assert [a.name for a in load_inputs(inputs_dir).agents] == ["李四"]
+
+
+def test_a_csv_in_no_known_encoding_names_the_line_and_the_fix(inputs_dir: Path) -> None:
+    # 0xFF is a byte neither UTF-8 nor GB18030 has; it is on the third line.
+    (inputs_dir / "agents.csv").write_bytes(b"agent_id,name\nA1,Zhang\nA2,\xff\n")
     (problem,) = _problems(inputs_dir)
-    assert _where([problem]) == [("error", "bad_encoding", "agents.csv", None, None)]
-    assert "line 2" in problem.message
-    assert "CSV UTF-8" in problem.message
+    assert _where([problem]) == [("error", "bad_encoding", "agents.csv", 3, None)]
+    assert "encoding" in problem.message
 
 
 def test_a_folder_without_tables_is_an_error(inputs_dir: Path, write: WriteTable) -> None:

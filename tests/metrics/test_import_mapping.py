@@ -49,14 +49,14 @@ def test_a_chinese_headed_gbk_export_with_day_first_times_loads_unedited(
     export = (
         "工单编号,处理人,创建时间,首次响应时间,解决时间,是否重开,优先级,备注\n"
         "T1,张三,5/10/2026 09:00,5/10/2026 09:20,6/10/2026 18:00,未重开,高,\n"
-        "T2,李四,29/2/2028 23:30,?,无,重开,低,客户来电\n"
+        "T2,李四,29/2/2024 23:30,?,无,重开,低,客户来电\n"
     )
     (data / "工单导出.csv").write_bytes(export.encode("gbk"))
     conn = open_store()
     report = import_folder(conn, data, config=SHANGHAI, mapping=_mapping(tmp_path, TICKET_MAPPING))
     assert report.tables["tickets"].inserted == 2
     # Day-first: 5/10/2026 is 5 October. Shanghai is UTC+8, so 09:00 is 01:00 UTC and
-    # 29 Feb 2028 23:30 local is 15:30 UTC the same day.
+    # 29 Feb 2024 23:30 local is 15:30 UTC the same day.
     rows = conn.execute(
         "SELECT ticket_id, agent_id, strftime(created_at, '%Y-%m-%d %H:%M'), "
         "strftime(first_response_at, '%H:%M'), strftime(resolved_at, '%Y-%m-%d %H:%M'), "
@@ -64,7 +64,7 @@ def test_a_chinese_headed_gbk_export_with_day_first_times_loads_unedited(
     ).fetchall()
     assert rows == [
         ("T1", "张三", "2026-10-05 01:00", "01:20", "2026-10-06 10:00", False, "高"),
-        ("T2", "李四", "2028-02-29 15:30", None, None, True, "低"),
+        ("T2", "李四", "2024-02-29 15:30", None, None, True, "低"),
     ]
     # The unmapped 备注 column is a warning, the file is not.
     assert [w.code for w in report.warnings] == ["columns_ignored"]

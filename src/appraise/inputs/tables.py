@@ -12,7 +12,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -20,11 +19,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from appraise.inputs.names import normalize_name
+from appraise.inputs.reading import (
+    EMPTY,
+    Cell,
+    Layout,
+    decode,
+    open_workbook,
+    shape,
+    worksheet_rows,
+)
 from appraise.inputs.records import (
     Agent,
     HistoryEntry,
@@ -34,6 +40,7 @@ from appraise.inputs.records import (
     Rating,
     Source,
 )
+from appraise.inputs.values import fold, parse_duration, strip_money
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 
@@ -68,25 +75,8 @@ class _BadCell(Exception):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class _Cell:
-    """A cell as read, before conversion.
-
-    XLSX cells carry what their number format tells: a percentage format stores 85% as 0.85, and
-    a date shown without a day (``mmm-yy``) is how Excel keeps a month that was typed ``2026-10``.
-    """
-
-    value: object
-    percent: bool = False
-    shows_day: bool = True
-    excel_error: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
-
-
-_EMPTY = _Cell(None)
+_Cell = Cell
+_EMPTY = EMPTY
 
 
 @dataclass(slots=True)
@@ -125,9 +115,7 @@ def _plain(number: Decimal) -> Decimal:
     return number
 
 
-def _fold(text: str) -> str:
-    """Full-width digits and signs to ASCII, and the typographic minus to a hyphen."""
-    return unicodedata.normalize("NFKC", text).strip().replace("−", "-")
+_fold = fold
 
 
 def _as_text(cell: _Cell) -> str:
@@ -197,10 +185,9 @@ def _as_number(cell: _Cell, *, percent_ok: bool = True, duration_ok: bool = Fals
         text = text[:-1].rstrip()
     if _NUMBER.match(text) or _GROUPED_NUMBER.match(text):
         return _plain(Decimal(text.replace(",", "")))
-    duration = _DURATION.match(text)
-    if duration and duration_ok and not percent:
-        hours, minutes, seconds = duration.groups()
-        return _plain(Decimal(hours) * 3600 + Decimal(minutes) * 60 + Decimal(seconds))
+    seconds = parse_duration(text) if duration_ok and not percent else None
+    if seconds is not None:
+        return _plain(seconds)
     raise _BadCell("bad_number", f"{str(value).strip()!r} is not a number")
 
 
@@ -230,8 +217,9 @@ def _as_count(cell: _Cell) -> Decimal:
 def _as_money(cell: _Cell) -> Decimal:
     if isinstance(cell.value, str):
         text = _fold(cell.value)
-        # A money column is often written "¥100" or "100元"; the sign says nothing more.
-        stripped = text.removeprefix("¥").removeprefix("$").removesuffix("元").strip()
+        # A money column is often written "¥100", "￥1,234.50" or "100元"; the sign says
+        # nothing more.
+        stripped = strip_money(text)
         if stripped != text:
             return _as_number(_Cell(stripped), percent_ok=False)
     return _as_number(cell, percent_ok=False)
@@ -309,42 +297,59 @@ def _as_period(cell: _Cell) -> str:
 # --- reading files into sheets ---------------------------------------------------------------
 
 
-def _sheet(label: str, rows: Iterable[tuple[int, list[_Cell]]]) -> _Sheet | None:
-    """The first non-empty row is the header; empty rows are skipped but keep their numbers."""
-    header_row = 0
-    headers: list[str] = []
-    data: list[tuple[int, list[_Cell]]] = []
-    for number, cells in rows:
-        if all(c.empty for c in cells):
-            continue
-        if not header_row:
-            header_row = number
-            headers = [_as_text(c) if not c.excel_error else str(c.value) for c in cells]
-            continue
-        data.append((number, cells))
-    if not header_row:
+# Canonical tables have a one-row header; a totals row is data the user must see flagged.
+_CANONICAL = Layout(header_rows=1, skip_totals=False)
+_KNOWN_COLUMNS = (
+    "agent_id",
+    "name",
+    "team",
+    "position",
+    "supervisor_id",
+    "hired_on",
+    "period",
+    "metric",
+    "value",
+    "indicator",
+    "rater_role",
+    "rater_id",
+    "date",
+    "kind",
+    "count",
+    "points",
+    "amount",
+    "note",
+    "total",
+    "grade",
+    "rank",
+    "level",
+)
+
+
+def _sheet(
+    label: str, rows: list[tuple[int, list[_Cell]]], problems: list[Problem]
+) -> _Sheet | None:
+    """The header is the row that names the known columns (title rows above it are skipped and
+    reported); empty rows are skipped but keep their numbers."""
+    frame = shape(rows, _CANONICAL, label, [], _KNOWN_COLUMNS)
+    if frame is None:
         return None
-    # Cells to the right of the last header still count: they are data in an unnamed column.
-    width = max((len(cells) for _, cells in data), default=0)
-    headers.extend([""] * (width - len(headers)))
-    return _Sheet(label, header_row, headers, data)
-
-
-def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+    for what, n in frame.skipped.items():
         problems.append(
             Problem(
-                "error",
-                "bad_encoding",
-                f"the file is not UTF-8 (first bad byte on line {line}); in Excel use "
-                "Save As > CSV UTF-8",
+                "warning",
+                "rows_skipped",
+                f"{n} {'title' if what == 'title' else 'note'} row(s) above or below the table "
+                f"are not read (the header is row {frame.header_row})",
                 file=label,
             )
         )
+    # Cells to the right of the last header still count: they are data in an unnamed column.
+    return _Sheet(frame.label, frame.header_row, frame.headers, frame.rows)
+
+
+def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
+    text = decode(path.read_bytes(), "auto", label, problems)
+    if text is None:
         return None
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
@@ -353,41 +358,17 @@ def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
         return None
     # Row numbers count records, as a spreadsheet shows them: a quoted cell holding a line break
     # is still one row.
-    return _sheet(label, ((n, [_Cell(v) for v in r]) for n, r in enumerate(records, start=1)))
-
-
-def _excel_cell(cell: Any) -> _Cell:
-    value = cell.value
-    if value is None:
-        return _EMPTY
-    if getattr(cell, "data_type", None) == "e":
-        return _Cell(value, excel_error=True)
-    fmt = _FORMAT_LITERALS.sub("", str(getattr(cell, "number_format", "General") or "General"))
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _Cell(value, percent="%" in fmt)
-    if isinstance(value, datetime | date):
-        return _Cell(value, shows_day="d" in fmt.lower())
-    return _Cell(value)
-
-
-def _read_worksheet(worksheet: Any, label: str) -> _Sheet | None:
-    # Some programs write a wrong sheet size, which would cut rows off in read-only mode.
-    worksheet.reset_dimensions()
-    rows: Iterator[tuple[int, list[_Cell]]] = (
-        (number, [_excel_cell(c) for c in row])
-        for number, row in enumerate(worksheet.iter_rows(), start=1)
+    return _sheet(
+        label, [(n, [_Cell(v) for v in r]) for n, r in enumerate(records, start=1)], problems
     )
-    return _sheet(label, rows)
+
+
+def _read_worksheet(worksheet: Any, label: str, problems: list[Problem]) -> _Sheet | None:
+    return _sheet(label, worksheet_rows(worksheet), problems)
 
 
 def _open_workbook(path: Path, label: str, problems: list[Problem]) -> Any | None:
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        problems.append(
-            Problem("error", "bad_file", f"not a readable .xlsx workbook: {exc}", file=label)
-        )
-        return None
+    return open_workbook(path, label, problems)
 
 
 def _table_name(name: str) -> str | None:
@@ -395,11 +376,13 @@ def _table_name(name: str) -> str | None:
     return key if key in TABLE_NAMES else None
 
 
-def _read_folder(folder: Path, problems: list[Problem]) -> dict[str, _Sheet]:
+def _read_folder(
+    folder: Path, problems: list[Problem], skip: frozenset[Path] | set[Path] = frozenset()
+) -> dict[str, _Sheet]:
     sheets: dict[str, _Sheet] = {}
     seen: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if not path.is_file() or path.name.startswith((".", "~$")) or path in skip:
             continue
         table = _table_name(path.stem)
         suffix = path.suffix.lower()
@@ -457,7 +440,7 @@ def _read_table_workbook(path: Path, table: str, problems: list[Problem]) -> _Sh
             return None
         chosen = next((ws for ws in worksheets if _table_name(ws.title) == table), worksheets[0])
         label = path.name if len(worksheets) == 1 else f"{path.name}[{chosen.title}]"
-        return _read_worksheet(chosen, label)
+        return _read_worksheet(chosen, label, problems)
     finally:
         workbook.close()
 
@@ -495,7 +478,7 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Sheet]:
                 )
                 continue
             seen[table] = worksheet.title
-            sheet = _read_worksheet(worksheet, label)
+            sheet = _read_worksheet(worksheet, label, problems)
             if sheet is not None:
                 sheets[table] = sheet
     finally:
@@ -919,18 +902,27 @@ def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
         )
 
 
-def load_inputs(path: Path) -> Inputs:
+def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | None = None) -> Inputs:
     """Read a folder of input tables, or one workbook whose sheets are the tables.
 
     A folder holds any of ``agents``, ``metric_values``, ``ratings``, ``incidents`` and
     ``history`` as ``.csv`` or ``.xlsx``; other ``.csv`` / ``.xlsx`` files are reported as
-    warnings, anything else is ignored. Raises :class:`ProblemsError` with every problem in every
-    file (warnings included) when any of them is an error.
+    warnings, anything else is ignored. A mapping (``mapping``, else ``mapping.yaml`` in the
+    folder) may add per-agent reports (``reports:``), whose rows are rolled up to ``period``.
+    Raises :class:`ProblemsError` with every problem in every file (warnings included) when any
+    of them is an error.
     """
     path = Path(path)
     problems: list[Problem] = []
+    if mapping is None and path.is_dir() and (path / "mapping.yaml").is_file():
+        mapping = path / "mapping.yaml"
+    report_files: set[Path] = set()
+    report_values: list[MetricValue] = []
+    report_agents: list[Agent] = []
+    if mapping is not None:
+        report_values, report_agents, report_files = _read_reports(path, mapping, period, problems)
     if path.is_dir():
-        sheets = _read_folder(path, problems)
+        sheets = _read_folder(path, problems, skip=report_files)
     elif path.is_file() and path.suffix.lower() == ".xlsx":
         sheets = _read_workbook(path, problems)
     else:
@@ -939,7 +931,7 @@ def load_inputs(path: Path) -> Inputs:
             "does not exist" if not path.exists() else "is neither a folder nor an .xlsx workbook"
         )
         problems.append(Problem("error", "bad_inputs", f"{path} {reason}", file=str(path)))
-    if not sheets and not any(p.level == "error" for p in problems):
+    if not sheets and not report_files and not any(p.level == "error" for p in problems):
         problems.append(
             Problem(
                 "error",
@@ -956,6 +948,9 @@ def load_inputs(path: Path) -> Inputs:
     ratings = _ratings(sheets["ratings"], problems) if "ratings" in sheets else []
     incidents = _incidents(sheets["incidents"], problems) if "incidents" in sheets else []
     history = _history(sheets["history"], problems) if "history" in sheets else []
+    known = {a.agent_id for a in agents}
+    agents += [a for a in report_agents if a.agent_id not in known]
+    metric_values += report_values
     _duplicate_values(metric_values, problems)
     _duplicate_ratings(ratings, problems)
     if any(p.level == "error" for p in problems):
@@ -967,5 +962,44 @@ def load_inputs(path: Path) -> Inputs:
         incidents=incidents,
         history=history,
         warnings=problems,
-        files=[sheets[name].label for name in TABLE_NAMES if name in sheets],
+        files=[sheets[name].label for name in TABLE_NAMES if name in sheets]
+        + sorted(p.name for p in report_files),
     )
+
+
+def _read_reports(
+    folder: Path, mapping_path: Path, period: Period | None, problems: list[Problem]
+) -> tuple[list[MetricValue], list[Agent], set[Path]]:
+    """The mapping's per-agent reports, each read from its file (a name or a glob)."""
+    from appraise.inputs.reports import read_report
+    from appraise.metrics.mapping import ColumnMapping
+
+    try:
+        mapping = ColumnMapping.load(mapping_path)
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
+        return [], [], set()
+    base = folder if folder.is_dir() else folder.parent
+    values: list[MetricValue] = []
+    agents: list[Agent] = []
+    files: set[Path] = set()
+    for name, report in mapping.reports.items():
+        pattern = report.file or f"{name}.*"
+        found = sorted(p for p in base.glob(pattern) if p.is_file())
+        if not found:
+            problems.append(
+                Problem(
+                    "error",
+                    "file_missing",
+                    f"report {name}: no file matches {pattern!r}",
+                    file=str(mapping_path.name),
+                )
+            )
+            continue
+        for file in found:
+            files.add(file)
+            read = read_report(file, report, period, label=file.name)
+            problems.extend(read.problems)
+            values.extend(read.values)
+            agents.extend(a for a in read.agents if a.agent_id not in {x.agent_id for x in agents})
+    return values, agents, files

@@ -23,35 +23,29 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import pyarrow as pa
 
+from appraise.inputs.reading import EXTENSIONS, FileFormat, Frame, cell_text, detect_encoding
+from appraise.inputs.reading import read_frame as _read_file_frame
+from appraise.inputs.values import CHINESE_DATE, DURATION_CLOCK, DURATION_WORDS_SQL, NULL_TOKENS
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.derive import derive_facts, facts_current
-from appraise.metrics.mapping import ColumnMapping, FileFormat, TableMapping
+from appraise.metrics.mapping import ColumnMapping, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
 from appraise.problems import Problem, ProblemsError
 
-EXTENSIONS: dict[str, FileFormat] = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "csv",
-    ".xlsx": "xlsx",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
+__all__ = ["EXTENSIONS", "ImportReport", "TableCounts", "import_folder"]
 # Files a data folder may hold that are not event data (configuration, notes).
 NOT_DATA_SUFFIXES = {".yaml", ".yml", ".md"}
 
@@ -77,6 +71,26 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("qa_reviews", "nonfatal_errors"): (0, None),
     ("qa_reviews", "opportunities"): (0, None),
 }
+# Times that cannot come before others in the same row: (later, earlier).
+ORDERED: dict[str, tuple[tuple[str, str], ...]] = {
+    "conversations": (("ended_at", "started_at"),),
+    "calls": (
+        ("answered_at", "offered_at"),
+        ("ended_at", "offered_at"),
+        ("ended_at", "answered_at"),
+    ),
+    "tickets": (
+        ("first_response_at", "created_at"),
+        ("resolved_at", "created_at"),
+    ),
+}
+# Times outside these bounds are a wrong column or a wrong format, never an event.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+FUTURE_DAYS = 2
+# A CSV this large is read by DuckDB straight from disk (title rows skipped by count); smaller
+# ones, every XLSX and every JSON document go through the reader that detects layouts.
+STREAM_BYTES = 50 * 2**20
+
 # Storage order. Messages are clustered by conversation and time, as the reply-time metrics read
 # them; the other tables by their event time, so a period filter skips whole row groups.
 ORDER: dict[str, tuple[str, ...]] = {
@@ -126,6 +140,9 @@ class TableCounts:
     unchanged: int
     # Rows dropped because a later row of the same file had the same key (on_duplicate: last).
     superseded: int = 0
+    # Rows left out on purpose, by reason (a totals row, an unscored survey, a bad row with
+    # invalid_rows: skip); not part of ``read``.
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +158,8 @@ class _Source:
     fmt: FileFormat
     mapping: TableMapping
     nulls: tuple[str, ...]
+    # The mapping's own null tokens, for free text (a message "-" is a message).
+    own_nulls: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -153,6 +172,7 @@ class _Staged:
     read: int
     name: str
     superseded: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def _lit(value: str) -> str:
@@ -241,7 +261,10 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
         path = paths[0]
         tmap = mapping.table(tname) or TableMapping()
         fmt = tmap.format or EXTENSIONS.get(path.suffix.lower(), "csv")
-        sources.append(_Source(TABLES[tname], path, fmt, tmap, tuple(mapping.nulls_for(tname))))
+        own_nulls = tuple(mapping.nulls_for(tname))
+        # Exported text writes "-" or "无" for none; typed Parquet columns do not.
+        nulls = own_nulls if fmt == "parquet" else tuple(dict.fromkeys((*own_nulls, *NULL_TOKENS)))
+        sources.append(_Source(TABLES[tname], path, fmt, tmap, nulls, own_nulls))
     return sources
 
 
@@ -256,6 +279,9 @@ class _Raw:
     relation: str
     columns: list[tuple[str | None, str, str]]
     row_expr: str
+    # Other names of columns ("询单/人数" under a merged 询单 header): name -> index.
+    aliases: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def _transcode(path: Path, encoding: str, workdir: Path, problems: list[Problem]) -> Path | None:
@@ -280,8 +306,10 @@ def _transcode(path: Path, encoding: str, workdir: Path, problems: list[Problem]
     return None if bad_lines else out
 
 
-def _csv_header(path: Path, encoding: str, delimiter: str, quote: str) -> list[str]:
+def _csv_header(path: Path, encoding: str, delimiter: str, quote: str, skip: int = 0) -> list[str]:
     with path.open("r", encoding=encoding, newline="") as fh:
+        for _ in range(skip):
+            fh.readline()
         reader = (
             csv.reader(fh, delimiter=delimiter, quoting=csv.QUOTE_NONE)
             if quote == ""
@@ -297,16 +325,47 @@ def _read_csv(
     workdir: Path,
     problems: list[Problem],
 ) -> _Raw | None:
+    """A large CSV, read by DuckDB from disk. Its layout is found on its first lines: the
+    encoding, the delimiter and how many title lines stand above the header."""
     tmap = src.mapping
-    delimiter = tmap.delimiter or ("\t" if src.path.suffix.lower() == ".tsv" else ",")
-    quote = '"' if tmap.quote is None else tmap.quote
-    try:
-        encoding = codecs.lookup(tmap.encoding).name
-    except LookupError:
-        problems.append(_err(src.path, "bad_encoding", f"unknown encoding {tmap.encoding!r}"))
+    with src.path.open("rb") as fh:
+        sample = fh.read(1 << 20)
+    # A sample may end inside a character; only its complete lines count.
+    sample_text = sample[: sample.rfind(b"\n") + 1] or sample
+    if tmap.encoding == "auto":
+        encoding = detect_encoding(sample_text)
+    else:
+        try:
+            encoding = codecs.lookup(tmap.encoding).name
+        except LookupError:
+            problems.append(_err(src.path, "bad_encoding", f"unknown encoding {tmap.encoding!r}"))
+            return None
+    head = _read_file_frame(
+        _sample_file(workdir, src.path, sample_text),
+        tmap,
+        [],
+        label=str(src.path),
+        expected=[*tmap.expected_sources(), *src.table.column_names],
+    )
+    skip = (head.header_row - 1) if head is not None and tmap.header else tmap.skip_rows
+    if head is not None and tmap.header and head.aliases:
+        problems.append(
+            _err(
+                src.path,
+                "file_too_large",
+                "a two-level header is read only from files under "
+                f"{STREAM_BYTES // 2**20} MB; give the file a one-row header",
+            )
+        )
         return None
+    delimiter = (
+        tmap.delimiter
+        or (head.delimiter if head is not None else None)
+        or ("\t" if src.path.suffix.lower() == ".tsv" else ",")
+    )
+    quote = '"' if tmap.quote is None else tmap.quote
     path = src.path
-    duck_encoding = _DUCKDB_ENCODINGS.get(encoding)
+    duck_encoding = _DUCKDB_ENCODINGS.get(encoding.replace("_", "-").removesuffix("-sig"))
     if duck_encoding is None:
         converted = _transcode(src.path, encoding, workdir, problems)
         if converted is None:
@@ -314,10 +373,14 @@ def _read_csv(
         path, duck_encoding, encoding = converted, "utf-8", "utf-8"
     try:
         first = _csv_header(
-            path, "utf-8-sig" if encoding == "utf-8" else encoding, delimiter, quote
+            path,
+            "utf-8-sig" if encoding.startswith("utf-8") or encoding == "utf_8" else encoding,
+            delimiter,
+            quote,
+            skip,
         )
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        problems.append(_err(src.path, "file_unreadable", str(exc), row=1))
+    except (OSError, UnicodeError, csv.Error) as exc:
+        problems.append(_err(src.path, "file_unreadable", str(exc), row=skip + 1))
         return None
     if not first:
         problems.append(_err(src.path, "file_empty", "the file is empty"))
@@ -327,18 +390,18 @@ def _read_csv(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1)) + "}"
     quoting = f", quote={_lit(quote)}, escape={_lit(quote)}"
     rej = f"{name}_rej"
-    first_row = 2 if tmap.header else 1
+    first_row = skip + (2 if tmap.header else 1)
     try:
         conn.execute(
             # A streaming row_number() keeps file order: row numbers as the user counts them.
             f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () + {first_row - 1} AS _row, "
-            f"* FROM read_csv({_lit(str(path))}, "
+            f"* FROM read_csv({_lit(str(path))}, skip={skip}, "
             f"columns={columns}, header={str(tmap.header).lower()}, delim={_lit(delimiter)}"
             f"{quoting}, encoding={_lit(duck_encoding)}, auto_detect=false, "
             f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan')"
         )
     except duckdb.Error as exc:
-        problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
+        problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
         return None
     rejects = conn.execute(
         f"SELECT line, column_name, error_type, error_message FROM {rej} ORDER BY line"
@@ -360,70 +423,63 @@ def _read_csv(
             )
         return None
     cols = [(header[i], f"c{i + 1}", "VARCHAR") for i in range(n)]
-    return _Raw(name, cols, "_row")
+    skipped = {"title": skip} if skip else {}
+    return _Raw(name, cols, "_row", skipped=skipped)
 
 
-def _header_name(header: list[str | None], column: str | None) -> str | None:
-    if column is None or not column.startswith("c") or not column[1:].isdigit():
-        return column
-    i = int(column[1:]) - 1
-    return header[i] if 0 <= i < len(header) and header[i] else f"column {i + 1}"
+def _sample_file(workdir: Path, path: Path, sample: bytes) -> Path:
+    out = workdir / f"{path.stem}.head{path.suffix}"
+    out.write_bytes(sample)
+    return out
 
 
-def _cell_text(value: Any) -> str | None:
-    """An XLSX cell as the text a CSV export would hold."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+def _duck_message(exc: Exception) -> str:
+    """DuckDB's first line, without the internal hints that mean nothing to a user."""
+    lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
-def _read_xlsx(
+def _read_frame(
     conn: duckdb.DuckDBPyConnection, src: _Source, name: str, problems: list[Problem]
 ) -> _Raw | None:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError... on bad files
-        problems.append(_err(src.path, "file_unreadable", f"not a readable XLSX file: {exc}"))
+    """Any file the layout reader takes (CSV in any encoding and layout, XLSX, JSON), as a
+    relation of text columns with the rows numbered as the file shows them."""
+    frame: Frame | None = _read_file_frame(
+        src.path,
+        src.mapping,
+        problems,
+        label=str(src.path),
+        expected=[*src.mapping.expected_sources(), *src.table.column_names],
+    )
+    if frame is None:
         return None
-    try:
-        sheet_name = src.mapping.sheet
-        if sheet_name is not None and sheet_name not in book.sheetnames:
-            problems.append(
-                _err(src.path, "sheet_missing", f"no sheet {sheet_name!r} ({book.sheetnames})")
-            )
+    if src.mapping.header and src.fmt == "csv":
+        named = len(frame.headers) - len(
+            list(itertools.takewhile(lambda h: not h, reversed(frame.headers)))
+        )
+        for number, cells in frame.rows:
+            if any(not c.empty for c in cells[named:]):
+                problems.append(
+                    _err(
+                        src.path,
+                        "bad_row",
+                        f"the row has {len(cells)} fields but the header names {named}: a "
+                        "delimiter or a quote inside a value?",
+                        row=number,
+                    )
+                )
+        if any(p.code == "bad_row" and p.file == str(src.path) for p in problems):
             return None
-        sheet = book[sheet_name] if sheet_name is not None else book.worksheets[0]
-        rows: list[tuple[int, list[str | None]]] = []
-        header: list[str | None] | None = None
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            texts = [_cell_text(v) for v in values]
-            if all(t is None or t.strip() == "" for t in texts):
-                continue
-            if header is None and src.mapping.header:
-                header = [t.strip() if t is not None else None for t in texts]
-                continue
-            rows.append((number, texts))
-    finally:
-        book.close()
-    width = max([len(header or [])] + [len(t) for _, t in rows])
-    if header is None:
-        header = [None] * width
-    header = header + [None] * (width - len(header))
-    data: dict[str, list[Any]] = {"_row": [r for r, _ in rows]}
+    width = frame.width()
+    header: list[str | None] = (
+        [h or None for h in frame.headers] if src.mapping.header else [None] * width
+    )
+    header += [None] * (width - len(header))
+    data: dict[str, list[Any]] = {"_row": [r for r, _ in frame.rows]}
     for i in range(width):
-        data[f"c{i + 1}"] = [t[i] if i < len(t) else None for _, t in rows]
+        data[f"c{i + 1}"] = [
+            cell_text(cells[i].value) if i < len(cells) else None for _, cells in frame.rows
+        ]
     arrow = pa.table(
         {k: pa.array(v, type=pa.int64() if k == "_row" else pa.string()) for k, v in data.items()}
     )
@@ -433,7 +489,14 @@ def _read_xlsx(
     finally:
         conn.unregister(f"{name}_arrow")
     cols = [(header[i], f"c{i + 1}", "VARCHAR") for i in range(width)]
-    return _Raw(name, cols, "_row")
+    return _Raw(name, cols, "_row", dict(frame.aliases), dict(frame.skipped))
+
+
+def _header_name(header: list[str | None], column: str | None) -> str | None:
+    if column is None or not column.startswith("c") or not column[1:].isdigit():
+        return column
+    i = int(column[1:]) - 1
+    return header[i] if 0 <= i < len(header) and header[i] else f"column {i + 1}"
 
 
 def _read_jsonl(
@@ -456,7 +519,7 @@ def _read_jsonl(
             f"format='newline_delimited', columns={spec})"
         )
     except duckdb.Error as exc:
-        problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
+        problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
         return None
     return _Raw(name, [(k, _ident(k), "VARCHAR") for k in keys], "_row")
 
@@ -470,7 +533,7 @@ def _read_parquet(
             f"DESCRIBE SELECT * FROM read_parquet({_lit(str(src.path))})"
         ).fetchall()
     except duckdb.Error as exc:
-        problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
+        problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
         return None
     cols: list[tuple[str | None, str, str]] = [
         (str(r[0]), _ident(str(r[0])), str(r[1])) for r in described
@@ -518,12 +581,18 @@ def _parse(column: Column, formats: list[str] | None) -> str:
     fmts = "[" + ", ".join(_lit(f) for f in formats) + "]" if formats else None
     if column.type == "string":
         return "{v}"
+    # 2026年10月5日 9:07 reads as 2026-10-5 9:07 (DuckDB takes one-digit fields).
+    chinese = (
+        f"regexp_replace(replace(replace({{v}}, '时', ':'), '分', ''), {_lit(CHINESE_DATE)}, "
+        "'\\1-\\2-\\3 \\4')"
+    )
     if column.type == "timestamp":
         # The session time zone is the center's during import, so naive text is local time
         # and text with an offset keeps its instant.
         parts = [
             "TRY_CAST({v} AS TIMESTAMPTZ)",
             "TRY_CAST(replace({v}, '/', '-') AS TIMESTAMPTZ)",
+            f"TRY_CAST(trim({chinese}) AS TIMESTAMPTZ)",
         ]
         if fmts:
             parts.insert(0, f"CAST(try_strptime({{v}}, {fmts}) AS TIMESTAMPTZ)")
@@ -532,6 +601,7 @@ def _parse(column: Column, formats: list[str] | None) -> str:
         parts = [
             "TRY_CAST({v} AS DATE)",
             "TRY_CAST(replace({v}, '/', '-') AS DATE)",
+            f"TRY_CAST(trim({chinese}) AS DATE)",
             # A spreadsheet date cell arrives as a midnight datetime.
             "CASE WHEN TRY_CAST({v} AS TIMESTAMP) = CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE) "
             "THEN CAST(TRY_CAST({v} AS TIMESTAMP) AS DATE) END",
@@ -550,11 +620,20 @@ def _parse(column: Column, formats: list[str] | None) -> str:
         d = "TRY_CAST({v} AS DECIMAL(38,10))"
         return f"CASE WHEN {d} = trunc({d}) THEN TRY_CAST({d} AS BIGINT) END"
     if column.type == "float":
+        if column.name.endswith("_seconds"):
+            return _seconds_sql("{v}")
+        if column.name.endswith("_minutes"):
+            # "1小时2分" late is 62 minutes; a plain number is minutes already.
+            f = "TRY_CAST({v} AS DOUBLE)"
+            return (
+                f"CASE WHEN {f} IS NOT NULL THEN CASE WHEN isfinite({f}) THEN {f} END "
+                f"ELSE ({_seconds_sql('{v}')}) / 60 END"
+            )
         f = "TRY_CAST({v} AS DOUBLE)"
         return f"CASE WHEN isfinite({f}) THEN {f} END"
     if column.type == "money":
         # "¥1,234.50" is money; more than two decimals is not (it would be rounded silently).
-        plain = "regexp_replace({v}, '^[¥￥$€£]\\s*', '')"
+        plain = "regexp_replace(regexp_replace({v}, '^[¥￥$€£]\\s*', ''), '\\s*(元|RMB|CNY)$', '')"
         grouped = (
             f"CASE WHEN regexp_matches({plain}, '^-?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?$') "
             f"THEN replace({plain}, ',', '') ELSE {plain} END"
@@ -568,13 +647,15 @@ def _parse(column: Column, formats: list[str] | None) -> str:
 
 def _describe(column: Column, formats: list[str] | None) -> str:
     if column.type == "timestamp":
-        text = "a time (like 2026-10-05 09:00 or 2026-10-05T09:00:00+08:00)"
+        text = "a time (like 2026-10-05 09:00, 2026/10/5 9:07 or 2026年10月5日 9:07)"
     elif column.type == "date":
         text = "a date (like 2026-10-05)"
     elif column.type == "bool":
         text = "a yes/no value (true/false, 1/0, yes/no, 是/否)"
     elif column.type == "int":
         text = "a whole number"
+    elif column.type == "float" and column.name.endswith(("_seconds", "_minutes")):
+        text = "a duration (83, 1分23秒, 0:01:23, 1 minute 23 seconds), not negative"
     elif column.type == "float":
         text = "a number"
     elif column.type == "money":
@@ -588,47 +669,79 @@ def _describe(column: Column, formats: list[str] | None) -> str:
 
 def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tuple[str, str]] | None:
     """Canonical column -> (SQL expression, DuckDB type) of its source; None if a required
-    column is missing. Columns the file has but nobody reads are reported as a warning."""
+    column is missing. Columns the file has but nobody reads are reported as a warning.
+
+    Besides the canonical columns, ``"<column>+seconds"`` holds the seconds a ``plus_seconds``
+    adds and ``"skip:<source>"`` a column that ``skip_values`` reads.
+    """
     tmap = src.mapping
     exact = {h: i for i, (h, _, _) in reversed(list(enumerate(raw.columns))) if h is not None}
-    loose = {h.lower(): i for h, i in exact.items()}
+    loose = {re.sub(r"\s+", "", h).casefold(): i for h, i in reversed(list(exact.items()))}
+    loose.update({re.sub(r"\s+", "", a).casefold(): i for a, i in raw.aliases.items()})
     used: set[int] = set()
     found: dict[str, tuple[str, str]] = {}
     ok = True
     positional = not tmap.header and not tmap.columns
+
+    def locate(source: str | int, what: str) -> int | None:
+        nonlocal ok
+        if isinstance(source, int):
+            if source > len(raw.columns):
+                problems.append(
+                    _err(
+                        src.path,
+                        "column_missing",
+                        f"the mapping reads {what} from column {source}, "
+                        f"but the file has {len(raw.columns)} columns",
+                        field=what,
+                    )
+                )
+                ok = False
+                return None
+            return source - 1
+        index = exact.get(source, loose.get(re.sub(r"\s+", "", source).casefold()))
+        if index is None:
+            shown = ", ".join(h for h, _, _ in raw.columns if h) or "none"
+            problems.append(
+                _err(
+                    src.path,
+                    "column_missing",
+                    f"the mapping reads {what} from column {source!r}, which the file does "
+                    f"not have (its columns: {shown})",
+                    field=str(source),
+                )
+            )
+            ok = False
+        return index
+
+    def text(index: int) -> str:
+        used.add(index)
+        return f"NULLIF(trim(CAST({raw.columns[index][1]} AS VARCHAR)), '')"
+
     for number, col in enumerate(src.table.columns):
         spec = tmap.spec(col.name)
         index: int | None = None
         if spec.constant is not None:
             found[col.name] = (_lit(spec.constant), "VARCHAR")
             continue
-        if isinstance(spec.source, int):
-            if spec.source > len(raw.columns):
-                problems.append(
-                    _err(
-                        src.path,
-                        "column_missing",
-                        f"the mapping reads {col.name} from column {spec.source}, "
-                        f"but the file has {len(raw.columns)} columns",
-                        field=col.name,
-                    )
+        if spec.plus_seconds is not None:
+            at = locate(spec.plus_seconds, col.name)
+            if at is not None:
+                found[f"{col.name}+seconds"] = (text(at), "VARCHAR")
+        if isinstance(spec.source, list):
+            parts = [locate(part, col.name) for part in spec.source]
+            if all(p is not None for p in parts):
+                texts = [text(p) for p in parts if p is not None]
+                joined = f"concat_ws({_lit(spec.join)}, {', '.join(texts)})"
+                found[col.name] = (
+                    f"CASE WHEN {' AND '.join(f'{t} IS NULL' for t in texts)} THEN NULL "
+                    f"ELSE {joined} END",
+                    "VARCHAR",
                 )
-                ok = False
-                continue
-            index = spec.source - 1
-        elif spec.source is not None:
-            index = exact.get(spec.source, loose.get(spec.source.strip().lower()))
+            continue
+        if spec.source is not None:
+            index = locate(spec.source, col.name)
             if index is None:
-                problems.append(
-                    _err(
-                        src.path,
-                        "column_missing",
-                        f"the mapping reads {col.name} from column {spec.source!r}, "
-                        "which the file does not have",
-                        field=spec.source,
-                    )
-                )
-                ok = False
                 continue
         elif positional:
             # No header and no mapping: the columns are in the canonical order.
@@ -650,6 +763,10 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
         used.add(index)
         _, sql, type_ = raw.columns[index]
         found[col.name] = (sql, type_)
+    for source in tmap.skip_values:
+        at = locate(source, f"skip_values {source}")
+        if at is not None:
+            found[f"skip:{source}"] = (text(at), "VARCHAR")
     unused = [
         h if h is not None else f"column {i + 1}"
         for i, (h, _, _) in enumerate(raw.columns)
@@ -667,20 +784,59 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
     return found if ok else None
 
 
+_MONEY_SQL = "regexp_replace({v}, '^[¥￥$€£]\\s*|\\s*(元|RMB|CNY)$|,', '', 'g')"
+
+
 def _text_expr(src_sql: str, column: Column, src: _Source) -> str:
-    """Source value as text: trimmed (but free text keeps its spaces), empty and null tokens
-    as NULL, codes translated by the mapping's value map."""
+    """Source value as text: trimmed (but free text keeps its spaces), codes translated by the
+    mapping's value map (a code mapped to null is empty), then empty and null tokens (``-``,
+    ``--``, ``无`` ...) as NULL; ``present`` / ``positive`` turn it into a yes/no."""
     spec = src.mapping.spec(column.name)
     text = f"CAST({src_sql} AS VARCHAR)"
     trimmed = f"trim({text})"
-    value = f"NULLIF({trimmed}, '')" if column.name != "text" else f"NULLIF({text}, '')"
-    if src.nulls:
-        tokens = ", ".join(_lit(t) for t in src.nulls)
+    free = column.name == "text"
+    value = f"NULLIF({trimmed}, '')" if not free else f"NULLIF({text}, '')"
+    nulls = src.own_nulls if free else src.nulls
+    if nulls:
+        tokens = ", ".join(_lit(t) for t in nulls)
         value = f"CASE WHEN {trimmed} IN ({tokens}) THEN NULL ELSE {value} END"
     if spec.values:
-        whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in spec.values.items())
-        value = f"CASE {value} {whens} ELSE {value} END"
+        whens = " ".join(
+            f"WHEN {_lit(k)} THEN {'NULL' if v is None else _lit(v)}"
+            for k, v in spec.values.items()
+        )
+        value = f"CASE {trimmed} {whens} ELSE {value} END"
+    if spec.present:
+        value = f"CASE WHEN {value} IS NULL THEN 'false' ELSE 'true' END"
+    elif spec.positive:
+        number = f"TRY_CAST({_MONEY_SQL.replace('{v}', value)} AS DOUBLE)"
+        value = (
+            f"CASE WHEN {value} IS NULL THEN 'false' WHEN {number} IS NULL THEN {value} "
+            f"WHEN {number} > 0 THEN 'true' ELSE 'false' END"
+        )
     return value
+
+
+def _seconds_sql(v: str) -> str:
+    """Seconds in text ``{v}``: a number, ``h:mm:ss`` / ``mm:ss`` or ``1分23秒``-like words (the
+    patterns of :mod:`appraise.inputs.values`); NULL when it is none of them or negative."""
+    clock = _lit(DURATION_CLOCK)
+    words = _lit(DURATION_WORDS_SQL)
+
+    def part(pattern: str, group: int) -> str:
+        return (
+            f"COALESCE(TRY_CAST(NULLIF(regexp_extract({v}, {pattern}, {group}), '') AS DOUBLE), 0)"
+        )
+
+    plain = f"TRY_CAST({v} AS DOUBLE)"
+    return (
+        f"CASE WHEN {plain} IS NOT NULL THEN CASE WHEN {plain} >= 0 AND isfinite({plain}) "
+        f"THEN {plain} END "
+        f"WHEN regexp_matches({v}, {clock}) THEN "
+        f"{part(clock, 1)} * 3600 + {part(clock, 2)} * 60 + {part(clock, 3)} "
+        f"WHEN regexp_matches({v}, {words}) AND {v} <> '' THEN "
+        f"{part(words, 1)} * 3600 + {part(words, 2)} * 60 + {part(words, 3)} END"
+    )
 
 
 def _stage(
@@ -691,6 +847,7 @@ def _stage(
     problems: list[Problem],
 ) -> _Staged | None:
     table = src.table
+    tmap = src.mapping
     resolved = _resolve(src, raw, problems)
     if resolved is None:
         return None
@@ -698,6 +855,7 @@ def _stage(
     middle = ["_row"]
     outer = ["_row"]
     checks: list[str] = []
+    skips: list[str] = []
     for i, col in enumerate(table.columns):
         v = f"_v{i}"
         q = _ident(col.name)
@@ -705,15 +863,21 @@ def _stage(
             col.type,
             {"int": "BIGINT", "float": "DOUBLE", "money": "DECIMAL(18,2)"}.get(col.type, "DATE"),
         )
-        spec = src.mapping.spec(col.name)
+        spec = tmap.spec(col.name)
         key = (table.name, col.name)
+        derived = spec.present or spec.positive or spec.plus_seconds is not None
         if col.name not in resolved:
             inner.append(f"CAST(NULL AS VARCHAR) AS {v}")
             middle.append(f"CAST(NULL AS {duck}) AS {q}, {v}")
         else:
             sql, type_ = resolved[col.name]
             native = None
-            if not spec.values and not (type_ == "VARCHAR" and src.nulls) and key not in ENUMS:
+            if (
+                not spec.values
+                and not derived
+                and not (type_ == "VARCHAR" and src.nulls)
+                and key not in ENUMS
+            ):
                 native = _native(col, type_)
             if native is not None:
                 inner.append(f"{sql} AS {v}")
@@ -721,7 +885,20 @@ def _stage(
             else:
                 inner.append(f"{_text_expr(sql, col, src)} AS {v}")
                 typed = "lower({v})" if key in ENUMS else _parse(col, spec.format)
-                middle.append(f"{typed.replace('{v}', v)} AS {q}, {v}")
+                typed = typed.replace("{v}", v)
+                if spec.plus_seconds is not None and f"{col.name}+seconds" in resolved:
+                    # Zendesk Talk: answered = created + wait; no wait, no answer.
+                    s_v = f"_s{i}"
+                    inner.append(f"{resolved[f'{col.name}+seconds'][0]} AS {s_v}")
+                    secs = _seconds_sql(s_v)
+                    typed = (
+                        f"({typed}) + to_microseconds(CAST(round(({secs}) * 1000000) AS BIGINT))"
+                    )
+                    middle.append(s_v)
+                    checks.append(
+                        _check(col.name, "seconds", f"{s_v} IS NOT NULL AND ({secs}) IS NULL", s_v)
+                    )
+                middle.append(f"{typed} AS {q}, {v}")
                 if col.type != "string":
                     checks.append(_check(col.name, "type", f"{v} IS NOT NULL AND {q} IS NULL", v))
         if col.required:
@@ -736,21 +913,69 @@ def _stage(
                 f"{q} > {hi}" if hi is not None else "",
             ]
             checks.append(_check(col.name, "range", " OR ".join(b for b in bounds if b), v))
+        if col.type == "timestamp":
+            checks.append(
+                _check(
+                    col.name,
+                    "when",
+                    f"{q} < TIMESTAMPTZ '{EARLIEST.isoformat()}' OR "
+                    f"{q} > now() + INTERVAL {FUTURE_DAYS} DAY",
+                    v,
+                )
+            )
+        if col.name in tmap.skip_empty:
+            skips.append(f"CASE WHEN {q} IS NULL THEN {_lit(f'{col.name} empty')} END")
         outer.append(q)
+    for later, earlier in ORDERED.get(table.name, ()):
+        lq, eq = _ident(later), _ident(earlier)
+        shown = f"CAST({lq} AS VARCHAR) || ' < ' || CAST({eq} AS VARCHAR)"
+        checks.append(_check(later, f"before:{earlier}", f"{lq} < {eq}", shown))
+    for j, (source, values) in enumerate(tmap.skip_values.items()):
+        k = f"_k{j}"
+        inner.append(f"{resolved[f'skip:{source}'][0]} AS {k}")
+        middle.append(k)
+        listed = ", ".join(_lit(x) for x in values)
+        skips.append(f"CASE WHEN {k} IN ({listed}) THEN {_lit(source)} || ' = ' || {k} END")
     err = f"NULLIF(concat_ws(chr(30), {', '.join(checks)}), '')" if checks else "NULL"
+    skip = f"COALESCE({', '.join(skips)})" if skips else "CAST(NULL AS VARCHAR)"
     source = f"(SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {raw.relation}))"
-    typed = f"(SELECT {', '.join(outer)}, CAST({err} AS VARCHAR) AS _err FROM {source})"
+    checked = (
+        f"(SELECT {', '.join(outer)}, CAST({err} AS VARCHAR) AS _err, {skip} AS _skip "
+        f"FROM {source})"
+    )
+    keep = "_skip IS NULL" + (" AND _err IS NULL" if tmap.invalid_rows == "skip" else "")
+    typed = f"(SELECT {', '.join(outer)}, _err FROM {checked} WHERE {keep})"
     messages = table.name == "messages"
     # One scan converts and checks every value (and counts messages without a seq) without
     # keeping the rows: a month of messages is not copied before it is known to be clean.
-    unnumbered = "count(*) FILTER (WHERE seq IS NULL)" if messages else "0"
+    unnumbered = "count(*) FILTER (WHERE seq IS NULL AND _skip IS NULL)" if messages else "0"
     try:
-        ((read, bad, missing_seq),) = conn.execute(
-            f"SELECT count(*), count(_err), {unnumbered} FROM {typed}"
+        ((total, bad, missing_seq, skipped_n),) = conn.execute(
+            f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
+            f"count(_skip) FROM {checked}"
         ).fetchall()
     except duckdb.Error as exc:
-        problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
+        problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
         return None
+    skipped = dict(raw.skipped)
+    if skipped_n:
+        for reason, n in conn.execute(
+            f"SELECT _skip, count(*) FROM {checked} WHERE _skip IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall():
+            skipped[f"skipped: {reason}"] = int(n)
+    read = int(total) - int(skipped_n)
+    if bad and tmap.invalid_rows == "skip":
+        _report_bad_values(
+            conn,
+            src,
+            f"(SELECT * FROM {checked} WHERE _skip IS NULL)",
+            int(bad),
+            problems,
+            level="warning",
+        )
+        skipped["invalid (invalid_rows: skip)"] = int(bad)
+        read -= int(bad)
+        bad = 0
     if messages and missing_seq:
         # Same file, same numbers: file order within each conversation. Only when some rows
         # lack a seq, as numbering sorts the whole file.
@@ -759,17 +984,17 @@ def _stage(
             f"COALESCE(seq, {numbered}) AS seq" if o == _ident("seq") else o for o in outer
         )
         typed = f"(SELECT {cols}, _err FROM {typed})"
-    staged = _Staged(src, typed, int(read), name=name)
+    staged = _Staged(src, typed, read, name=name, skipped=skipped)
     if not _is_empty(conn, table.name):
         # Rows are matched against stored ones by key: that join wants its own copy.
         try:
             conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {typed}")
         except duckdb.Error as exc:
-            problems.append(_err(src.path, "file_unreadable", str(exc).splitlines()[0]))
+            problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
             return None
         staged.stage = name
     if bad:
-        _report_bad_values(conn, staged, int(bad), problems)
+        _report_bad_values(conn, src, staged.stage, int(bad), problems)
     # Without a seq column the numbering makes message keys unique; checking would cost a
     # 30-million-row aggregate for nothing.
     if not messages or "seq" in resolved:
@@ -787,11 +1012,16 @@ def _check(column: str, kind: str, predicate: str, value: str) -> str:
 
 
 def _report_bad_values(
-    conn: duckdb.DuckDBPyConnection, staged: _Staged, bad: int, problems: list[Problem]
+    conn: duckdb.DuckDBPyConnection,
+    src: _Source,
+    relation: str,
+    bad: int,
+    problems: list[Problem],
+    *,
+    level: Literal["error", "warning"] = "error",
 ) -> None:
-    src = staged.source
     rows = conn.execute(
-        f"SELECT _row, _err FROM {staged.stage} WHERE _err IS NOT NULL ORDER BY _row "
+        f"SELECT _row, _err FROM {relation} WHERE _err IS NOT NULL ORDER BY _row "
         f"LIMIT {MAX_PROBLEMS_PER_FILE}"
     ).fetchall()
     for row, err in rows:
@@ -805,24 +1035,41 @@ def _report_bad_values(
                 code, message = "value_missing", f"{cname} is required but empty"
             elif kind == "type":
                 code, message = "bad_value", f"{value!r} is not {_describe(col, spec.format)}"
+            elif kind == "seconds":
+                code = "bad_value"
+                message = f"{value!r} (added to {cname}) is not a number of seconds"
+                where = str(spec.plus_seconds)
             elif kind == "enum":
                 code = "bad_value"
                 message = (
                     f"{value!r} is not one of {' | '.join(ENUMS[key])} "
                     "(a mapping file can translate other codes)"
                 )
+            elif kind == "when":
+                code = "bad_time"
+                message = (
+                    f"{value!r} is before 2000 or in the future: a wrong column, a wrong date "
+                    "format (day and month swapped?) or a wrong time zone"
+                )
+            elif kind.startswith("before:"):
+                earlier = kind.split(":", 1)[1]
+                code = "bad_order"
+                message = f"{cname} is before {earlier} ({value}): the row cannot be right"
             else:
                 lo, hi = RANGES[key]
                 code = "out_of_range"
                 bounds = f"{lo:g}..{hi:g}" if lo is not None and hi is not None else f">= {lo:g}"
                 message = f"{value} is outside {bounds}"
-            problems.append(_err(src.path, code, message, row=int(row), field=where))
+            if level == "warning":
+                message += "; the row is left out (invalid_rows: skip)"
+            problems.append(Problem(level, code, message, str(src.path), row=int(row), field=where))
     if bad > len(rows):
         problems.append(
-            _err(
-                src.path,
+            Problem(
+                level,
                 "too_many_problems",
                 f"{bad} rows have bad values; the first {len(rows)} are listed",
+                str(src.path),
             )
         )
 
@@ -830,18 +1077,28 @@ def _report_bad_values(
 def _check_duplicates(
     conn: duckdb.DuckDBPyConnection, staged: _Staged, problems: list[Problem]
 ) -> None:
+    """Several rows with one key. Keeping the last is right only for an event log that writes
+    a row per state of one record (a ticket's states share its opening time); rows whose event
+    times differ are different records that the mapped key does not tell apart."""
     src = staged.source
     key = src.table.key
     cols = ", ".join(_ident(k) for k in key)
     shown = ", ".join(f"CAST({_ident(k)} AS VARCHAR)" for k in key)
+    event = ORDER[src.table.name][0]
+    times = f"count(DISTINCT {_ident(event)})" if event not in key else "1"
     dups = conn.execute(
-        f"SELECT list(_row ORDER BY _row), [{shown}] FROM {staged.stage} "
+        f"SELECT list(_row ORDER BY _row), [{shown}], {times} FROM {staged.stage} "
         f"WHERE {' AND '.join(f'{_ident(k)} IS NOT NULL' for k in key)} GROUP BY {cols} "
         f"HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_PROBLEMS_PER_FILE}"
     ).fetchall()
     if not dups:
         return
-    if src.mapping.on_duplicate == "last":
+    distinct = [(rows, values) for rows, values, n in dups if n > 1]
+    hint_key = (
+        f"map a key that tells them apart (for example {key[0]}: [column, column, ...] joins "
+        "several columns)"
+    )
+    if src.mapping.on_duplicate == "last" and not distinct:
         conn.execute(
             f"CREATE OR REPLACE TEMP TABLE {staged.name} AS SELECT * FROM {staged.stage} "
             f"QUALIFY row_number() OVER (PARTITION BY {cols} ORDER BY _row DESC) = 1"
@@ -850,7 +1107,28 @@ def _check_duplicates(
         (left,) = conn.execute(f"SELECT count(*) FROM {staged.stage}").fetchone() or (0,)
         staged.superseded = staged.read - int(left)
         return
-    for rows, values in dups:
+    if src.mapping.on_duplicate == "last":
+        total = len(distinct)
+        for rows, values in distinct[:MAX_PROBLEMS_PER_FILE]:
+            described = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
+            problems.append(
+                _err(
+                    src.path,
+                    "duplicate_key_distinct",
+                    f"rows {', '.join(str(r) for r in rows[:5])} share the key ({described}) "
+                    f"but not their {event}: they are {total} different records, not states of "
+                    f"one, and keeping the last would drop them; {hint_key}",
+                    row=int(rows[1]),
+                    field=",".join(key),
+                )
+            )
+        return
+    advice = (
+        hint_key
+        if distinct
+        else "or, if a later row is a newer state of the same record, set on_duplicate: last"
+    )
+    for rows, values, _ in dups:
         described = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
         for row in rows[1:]:
             problems.append(
@@ -858,7 +1136,7 @@ def _check_duplicates(
                     src.path,
                     "duplicate_key",
                     f"duplicate key ({described}), first in row {rows[0]}; keys must be "
-                    "unique within a file (or set on_duplicate: last in the mapping)",
+                    f"unique within a file ({advice})",
                     row=int(row),
                     field=",".join(key),
                 )
@@ -880,7 +1158,14 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     if not existing:
         conn.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} ORDER BY {order}")
         return TableCounts(
-            table.name, str(staged.source.path), staged.read, kept, 0, 0, staged.superseded
+            table.name,
+            str(staged.source.path),
+            staged.read,
+            kept,
+            0,
+            0,
+            staged.superseded,
+            staged.skipped,
         )
     on = " AND ".join(f"s.{_ident(k)} = t.{_ident(k)}" for k in table.key)
     same = " AND ".join(
@@ -915,6 +1200,7 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
         int(counts.get("changed", 0)),
         int(counts.get("same", 0)),
         staged.superseded,
+        staged.skipped,
     )
 
 
@@ -968,13 +1254,14 @@ def _read(
     workdir: Path,
     problems: list[Problem],
 ) -> _Raw | None:
-    if src.fmt == "csv":
+    large = src.path.stat().st_size > STREAM_BYTES
+    if src.fmt == "csv" and large:
         return _read_csv(conn, src, name, workdir, problems)
-    if src.fmt == "xlsx":
-        return _read_xlsx(conn, src, name, problems)
-    if src.fmt == "jsonl":
+    if src.fmt == "jsonl" and large:
         return _read_jsonl(conn, src, name, problems)
-    return _read_parquet(conn, src, problems)
+    if src.fmt == "parquet":
+        return _read_parquet(conn, src, problems)
+    return _read_frame(conn, src, name, problems)
 
 
 def import_folder(

@@ -1,23 +1,29 @@
-"""Column mapping: how another tool's export maps onto the canonical tables.
+"""The mapping file: how another tool's exports map onto what appraise reads.
 
-A center's chat or ticket system rarely writes our column names, our time format or our codes.
-The mapping file (YAML) says, per canonical table, which file to read, how to read it, and for
-each canonical column where its values come from, so the export is loaded as it is, without
-editing. docs/data-format.md has a full example.
+One YAML file serves everything that comes in. ``tables:`` maps raw exports (chats, calls,
+tickets, orders ...) onto the canonical event tables of ``appraise import``; ``reports:`` maps
+per-agent reports (a 赤兔 客服绩效 sheet, a Chatwoot agent report) onto the scoring inputs of
+``appraise score`` and the web import (``metric_values`` and ``agents``), with the rule by which
+daily rows add up to the period. ``preset: NAME`` starts from a shipped mapping for a known tool
+(``appraise formats`` lists them) and overrides any part of it. Every problem names the file and
+line. docs/data-format.md has full examples.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from appraise.inputs.reading import FileFormat, Layout
+from appraise.inputs.reports import ReportMapping
 from appraise.metrics.schema import TABLES
 from appraise.problems import Problem, ProblemsError
 
-FileFormat = Literal["csv", "xlsx", "jsonl", "parquet"]
+__all__ = ["ColumnMapping", "ColumnSpec", "FileFormat", "TableMapping", "presets"]
 
 
 def _as_text(value: Any) -> str:
@@ -30,18 +36,26 @@ def _as_text(value: Any) -> str:
 class ColumnSpec(BaseModel):
     """Where one canonical column comes from.
 
-    ``source`` is a header name, or a 1-based position for files without a header; ``None``
-    means the column of the canonical name. ``format`` is one or more strptime formats for
-    timestamps and dates (ISO text is accepted as well). ``values`` translates codes before the
-    value is checked (``{"1": agent}``). ``constant`` fills the column with one value for every
-    row, for an export that lacks it.
+    ``source`` is a header name, a 1-based position for files without a header, or a list of
+    columns joined by ``join`` (a date and a time column; ``vru`` + ``line`` + ``call_id`` as one
+    key); ``None`` means the column of the canonical name. ``format`` is one or more strptime
+    formats for timestamps and dates. ``values`` translates codes before the value is checked
+    (``{"1": agent}``; a code mapped to null is empty). ``constant`` fills the column with one
+    value for every row. Derived values: ``plus_seconds`` adds a column of seconds to a time
+    (Zendesk Talk's answered_at = created + wait), ``present`` makes a yes/no of "the source is
+    not empty" (``paid`` from a payment time), ``positive`` of "the source is more than 0"
+    (``refunded`` from a refund amount).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    source: str | int | None = None
+    source: str | int | list[str | int] | None = None
+    join: str = " "
     format: list[str] | None = None
-    values: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, str | None] = Field(default_factory=dict)
     constant: str | None = None
+    plus_seconds: str | int | None = None
+    present: bool = False
+    positive: bool = False
 
     @field_validator("format", mode="before")
     @classmethod
@@ -52,7 +66,7 @@ class ColumnSpec(BaseModel):
     @classmethod
     def _text_values(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {_as_text(k): _as_text(v) for k, v in value.items()}
+            return {_as_text(k): None if v is None else _as_text(v) for k, v in value.items()}
         return value
 
     @field_validator("constant", mode="before")
@@ -62,36 +76,52 @@ class ColumnSpec(BaseModel):
 
     @field_validator("source")
     @classmethod
-    def _positive_position(cls, value: str | int | None) -> str | int | None:
-        if isinstance(value, int) and value < 1:
-            raise ValueError("a column position counts from 1")
+    def _positive_position(
+        cls, value: str | int | list[str | int] | None
+    ) -> str | int | list[str | int] | None:
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, int) and v < 1:
+                raise ValueError("a column position counts from 1")
+        if isinstance(value, list) and len(value) < 2:
+            raise ValueError("a list of source columns needs two or more")
         return value
 
+    def sources(self) -> list[str | int]:
+        """Every source column this spec reads."""
+        found: list[str | int] = []
+        if isinstance(self.source, list):
+            found.extend(self.source)
+        elif self.source is not None:
+            found.append(self.source)
+        if self.plus_seconds is not None:
+            found.append(self.plus_seconds)
+        return found
 
-class TableMapping(BaseModel):
-    """How to read the file of one canonical table."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    file: str | None = None
-    format: FileFormat | None = None
-    delimiter: str | None = None
-    # None: the format's usual quote ("); "" reads without quote handling.
-    quote: str | None = None
-    encoding: str = "utf-8"
-    header: bool = True
-    sheet: str | None = None
+class TableMapping(Layout):
+    """How to read the file of one canonical table (its layout) and map its columns."""
+
     null_values: list[str] | None = None
     # Several rows with one key in a file: an error, or keep the last (an event log of states).
     on_duplicate: Literal["error", "last"] = "error"
+    # A row that fails a check: stop the import (error), or leave it out and count it (skip).
+    invalid_rows: Literal["error", "skip"] = "error"
+    # Rows left out on purpose, counted: those where a canonical column is empty (an unscored
+    # survey), or where a source column holds one of the listed values (a cancelled order).
+    skip_empty: list[str] = Field(default_factory=list)
+    skip_values: dict[str, list[str]] = Field(default_factory=dict)
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
 
     @field_validator("columns", mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
-        # `agent_id: 坐席工号` and `agent_id: 3` are short for `agent_id: {source: ...}`.
+        # `agent_id: 坐席工号`, `agent_id: 3` and `call_id: [vru, line]` are short for
+        # `{source: ...}`.
         if isinstance(value, dict):
             return {
-                k: {"source": v} if isinstance(v, str | int) and not isinstance(v, bool) else v
+                k: {"source": v}
+                if isinstance(v, str | int | list) and not isinstance(v, bool)
+                else v
                 for k, v in value.items()
             }
         return value
@@ -101,17 +131,35 @@ class TableMapping(BaseModel):
     def _text_nulls(cls, value: Any) -> Any:
         return [_as_text(v) for v in value] if isinstance(value, list) else value
 
+    @field_validator("skip_values", mode="before")
+    @classmethod
+    def _text_skips(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                str(k): [_as_text(x) for x in (v if isinstance(v, list) else [v])]
+                for k, v in value.items()
+            }
+        return value
+
     def spec(self, column: str) -> ColumnSpec:
         return self.columns.get(column) or ColumnSpec()
 
+    def expected_sources(self) -> list[str]:
+        """Header names this mapping reads, which is how its header row is found."""
+        return [s for spec in self.columns.values() for s in spec.sources() if isinstance(s, str)]
+
 
 class ColumnMapping(BaseModel):
-    """A whole mapping file: defaults and one :class:`TableMapping` per canonical table."""
+    """A whole mapping file: defaults, one :class:`TableMapping` per canonical table, and the
+    per-agent reports that feed the scoring inputs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    preset: str | list[str] | None = None
+    description: str | None = None
     # Text that means "no value" in every table (a table's own list replaces it).
     null_values: list[str] = Field(default_factory=list)
     tables: dict[str, TableMapping] = Field(default_factory=dict)
+    reports: dict[str, ReportMapping] = Field(default_factory=dict)
 
     @field_validator("null_values", mode="before")
     @classmethod
@@ -127,6 +175,12 @@ class ColumnMapping(BaseModel):
 
     def problems(self, source: str) -> list[Problem]:
         """Names that are not canonical tables or columns (a typo would silently do nothing)."""
+        return self._problems(source, None)
+
+    def _problems(self, source: str, lines: Any) -> list[Problem]:
+        def line(*path: str | int) -> int | None:
+            return lines.line(path) if lines is not None else None
+
         found: list[Problem] = []
         for tname, tmap in self.tables.items():
             if tname not in TABLES:
@@ -136,11 +190,12 @@ class ColumnMapping(BaseModel):
                         "mapping_unknown_table",
                         f"{tname!r} is not a canonical table ({', '.join(TABLES)})",
                         source,
+                        line("tables", tname),
                     )
                 )
                 continue
             names = TABLES[tname].column_names
-            for cname in tmap.columns:
+            for cname in [*tmap.columns, *tmap.skip_empty]:
                 if cname not in names:
                     found.append(
                         Problem(
@@ -148,32 +203,170 @@ class ColumnMapping(BaseModel):
                             "mapping_unknown_column",
                             f"table {tname} has no column {cname!r} ({', '.join(names)})",
                             source,
+                            line("tables", tname, "columns", cname),
                         )
                     )
+            for cname, spec in tmap.columns.items():
+                if cname not in names:
+                    continue
+                kind = TABLES[tname].column(cname).type
+                if (spec.present or spec.positive) and kind != "bool":
+                    found.append(
+                        Problem(
+                            "error",
+                            "mapping_bad_derivation",
+                            f"{tname}.{cname} is {kind}: present/positive make yes/no values",
+                            source,
+                            line("tables", tname, "columns", cname),
+                        )
+                    )
+                if spec.plus_seconds is not None and kind != "timestamp":
+                    found.append(
+                        Problem(
+                            "error",
+                            "mapping_bad_derivation",
+                            f"{tname}.{cname} is {kind}: plus_seconds adds to a time",
+                            source,
+                            line("tables", tname, "columns", cname),
+                        )
+                    )
+        for rname, report in self.reports.items():
+            found.extend(report.problems(source, lambda *p, r=rname: line("reports", r, *p)))
         return found
 
     @classmethod
-    def load(cls, path: Path) -> ColumnMapping:
-        """Read and check a mapping file; every problem names the file."""
+    def parse(cls, text: str, file: str) -> ColumnMapping:
+        """Read and check mapping text; every problem names the file and line."""
+        from appraise.schemes.loader import _loc_path
+        from appraise.schemes.yamlload import load_yaml
+
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            raw, lines = load_yaml(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             raise ProblemsError(
-                [Problem("error", "mapping_unreadable", str(exc), str(path))]
-            ) from exc
+                [
+                    Problem(
+                        "error",
+                        "mapping_unreadable",
+                        f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                        file,
+                        mark.line + 1 if mark is not None else None,
+                    )
+                ]
+            ) from None
+        raw = raw or {}
+        if not isinstance(raw, dict):
+            raise ProblemsError(
+                [Problem("error", "mapping_invalid", "a mapping is a YAML mapping", file, 1)]
+            )
+        presets_used = raw.get("preset")
+        if presets_used is not None:
+            raw = _with_presets(raw, file, lines.line(("preset",)))
         try:
-            mapping = cls.model_validate(raw)
+            mapping = cls.model_validate(_plain(raw))
         except ValidationError as exc:
             raise ProblemsError(
-                Problem(
-                    "error",
-                    "mapping_invalid",
-                    f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}",
-                    str(path),
+                sorted(
+                    (
+                        Problem(
+                            "error",
+                            "mapping_invalid",
+                            _message(err),
+                            file,
+                            lines.line(_loc_path(raw, err["loc"])),
+                        )
+                        for err in exc.errors()
+                    ),
+                    key=lambda p: p.line or 0,
                 )
-                for err in exc.errors()
-            ) from exc
-        problems = mapping.problems(str(path))
+            ) from None
+        problems = mapping._problems(file, lines)
         if problems:
             raise ProblemsError(problems)
         return mapping
+
+    @classmethod
+    def load(cls, path: Path) -> ColumnMapping:
+        """Read and check a mapping file; every problem names the file (and line)."""
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProblemsError(
+                [Problem("error", "mapping_unreadable", str(exc), str(path))]
+            ) from exc
+        return cls.parse(text, str(path))
+
+
+def _message(err: Any) -> str:
+    loc = ".".join(str(x) for x in err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"unknown field {err['loc'][-1]!r} at {loc} (see docs/data-format.md)"
+    if err["type"] == "missing":
+        return f"missing field {err['loc'][-1]!r} at {loc}"
+    return f"{loc}: {str(err['msg']).removeprefix('Value error, ')}"
+
+
+def _plain(value: Any) -> Any:
+    """YAML's exact decimals as text or numbers pydantic takes (a mapping holds no money)."""
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+# --- presets ------------------------------------------------------------------------------------
+
+
+def presets() -> dict[str, str]:
+    """Shipped preset name -> its YAML text."""
+    folder = resources.files("appraise.inputs") / "presets"
+    return {
+        p.name.removesuffix(".yaml"): p.read_text(encoding="utf-8")
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".yaml")
+    }
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """``over`` on top of ``base``: mappings merge key by key, anything else is replaced."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    return over
+
+
+def _with_presets(raw: dict[str, Any], file: str, line: int | None) -> dict[str, Any]:
+    from appraise.schemes.yamlload import load_yaml
+
+    names = raw["preset"] if isinstance(raw["preset"], list) else [raw["preset"]]
+    shipped = presets()
+    merged: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name in names:
+        if not isinstance(name, str) or name not in shipped:
+            problems.append(
+                Problem(
+                    "error",
+                    "mapping_unknown_preset",
+                    f"no preset {name!r}; `appraise formats` lists them ({', '.join(shipped)})",
+                    file,
+                    line,
+                )
+            )
+            continue
+        preset_raw, _ = load_yaml(shipped[name])
+        preset_raw.pop("description", None)
+        merged = _merge(merged, preset_raw)
+    if problems:
+        raise ProblemsError(problems)
+    own = {k: v for k, v in raw.items() if k != "preset"}
+    result: dict[str, Any] = _merge(merged, own)
+    return result

@@ -1,0 +1,685 @@
+"""Reading an export as the tool wrote it: one reader for every file that comes in.
+
+A 赤兔/千牛 report has a title row above a two-level header and a 合计 row at the bottom; a Zammad
+workbook puts its title in A1 and the header on row 3; Chatwoot starts its CSV with a "Reporting
+period" line; an older Excel saves CSV in GBK, a Windows tool in UTF-16; Zendesk's API export is
+a JSON envelope ``{"tickets": [...]}`` with nested objects. :func:`read_frame` turns any of them
+into a :class:`Frame`: the column names, and the data rows with the row numbers a person sees in
+the file, so that every problem found later can name file, row and column.
+
+What to skip is declared in a :class:`Layout` (part of every mapping) or, when not declared,
+detected: the encoding (BOM, else UTF-8, else GB18030), the delimiter, the header row (the row
+holding the most of the column names the mapping expects, else the first row as wide as the
+table), a second header row under merged cells, totals rows (汇总, 合计, Total) and a one-cell
+footer. What was skipped is counted in :attr:`Frame.skipped`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from appraise.inputs.values import NULL_TOKENS
+from appraise.problems import Problem
+
+FileFormat = Literal["csv", "xlsx", "json", "jsonl", "parquet"]
+
+EXTENSIONS: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+# First cells of a row that sums up the rows above it rather than being one of them.
+TOTAL_WORDS = frozenset(
+    {
+        "汇总",
+        "合计",
+        "总计",
+        "小计",
+        "总和",
+        "平均",
+        "平均值",
+        "均值",
+        "total",
+        "totals",
+        "grand total",
+        "sum",
+        "average",
+        "总体",
+        "全部",
+    }
+)
+# How far down a header may be looked for.
+HEADER_SEARCH_ROWS = 30
+_DELIMITERS = ",\t;|"
+
+
+class Layout(BaseModel):
+    """How a file is laid out: the part of a mapping every reader shares.
+
+    Row numbers count as the file shows them (a spreadsheet's row, a CSV's record, from 1).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    file: str | None = None
+    format: FileFormat | None = None
+    # "auto": a BOM, else UTF-8, else GB18030 (which reads GBK and GB2312).
+    encoding: str = "auto"
+    delimiter: str | None = None  # None: sniffed from the first lines
+    quote: str | None = None  # None: '"'; "" reads without quote handling
+    header: bool = True
+    header_row: int | None = None  # the (upper) header row; None: detected
+    header_rows: int | None = None  # 1, or 2 for a two-level header; None: detected
+    skip_rows: int = 0  # rows above the header that are not read (title lines)
+    footer_rows: int = 0  # rows at the end that are not data (an export note)
+    skip_totals: bool = True  # 汇总 / 合计 / Total rows
+    sheet: str | int | None = None  # a sheet name, or its position from 1
+    records: str | None = None  # JSON: the dotted path of the list of records in an envelope
+
+    @field_validator("header_row")
+    @classmethod
+    def _positive_row(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError("rows count from 1")
+        return value
+
+    @field_validator("header_rows")
+    @classmethod
+    def _one_or_two(cls, value: int | None) -> int | None:
+        if value is not None and value not in (1, 2):
+            raise ValueError("a header has 1 or 2 rows")
+        return value
+
+    @field_validator("skip_rows", "footer_rows")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("cannot be negative")
+        return value
+
+    @field_validator("sheet")
+    @classmethod
+    def _sheet_position(cls, value: str | int | None) -> str | int | None:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("sheets count from 1")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell as read, before conversion.
+
+    XLSX cells carry what their number format tells: a percentage format stores 85% as 0.85, and
+    a date shown without a day (``mmm-yy``) is how Excel keeps a month that was typed ``2026-10``.
+    """
+
+    value: object
+    percent: bool = False
+    shows_day: bool = True
+    excel_error: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """No value: nothing, spaces, or a dash-like token a report writes for none."""
+        if self.value is None:
+            return True
+        if isinstance(self.value, str):
+            text = self.value.strip()
+            return not text or text in NULL_TOKENS
+        return False
+
+    @property
+    def text(self) -> str:
+        """The cell as the text a CSV export would hold ('' when empty)."""
+        return cell_text(self.value) or ""
+
+
+EMPTY = Cell(None)
+
+
+@dataclass(slots=True)
+class Frame:
+    """A file's table: names of its columns and its data rows (row number, cells)."""
+
+    label: str
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list[Cell]]]
+    # Other names a column answers to: "询单/人数" for the 人数 under a merged 询单.
+    aliases: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def index(self, name: str) -> int | None:
+        """The column called ``name``: exactly, then ignoring case and spaces, then by alias."""
+        for i, h in enumerate(self.headers):
+            if h == name:
+                return i
+        key = _key(name)
+        for i, h in enumerate(self.headers):
+            if h and _key(h) == key:
+                return i
+        for alias, i in self.aliases.items():
+            if _key(alias) == key:
+                return i
+        return None
+
+    def width(self) -> int:
+        return max([len(self.headers)] + [len(c) for _, c in self.rows])
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", "", name).casefold()
+
+
+def cell_text(value: Any) -> str | None:
+    """A typed value as the text a CSV export would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _problem(label: str, code: str, message: str, **where: Any) -> Problem:
+    return Problem("error", code, message, label, **where)
+
+
+# --- bytes to text -----------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def detect_encoding(raw: bytes) -> str:
+    """The encoding of an export: a BOM says it; else UTF-8 if it decodes, else GB18030."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def decode(raw: bytes, encoding: str, label: str, problems: list[Problem]) -> str | None:
+    """The file's text; a byte that does not decode is a problem naming its line."""
+    name = detect_encoding(raw) if encoding == "auto" else encoding
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        problems.append(_problem(label, "bad_encoding", f"unknown encoding {encoding!r}"))
+        return None
+    if name.replace("_", "-").lower() in ("utf-8", "utf8") and raw.startswith(codecs.BOM_UTF8):
+        name = "utf-8-sig"
+    try:
+        return raw.decode(name)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = (
+            "the file is in neither UTF-8 nor GBK/GB18030; name its encoding in the mapping"
+            if encoding == "auto"
+            else f"the file is not {encoding}; try encoding: auto"
+        )
+        problems.append(
+            _problem(label, "bad_encoding", f"a byte that does not decode: {hint}", row=line)
+        )
+        return None
+
+
+def sniff_delimiter(text: str, default: str = ",") -> str:
+    """The delimiter of the first lines: the one that splits most lines into the same, largest
+    number of fields."""
+    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
+    best, best_score = default, (0, 0)
+    for d in _DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        if not counts:
+            continue
+        widest = max(counts)
+        if widest < 2:
+            continue
+        score = (sum(1 for c in counts if c == widest), widest)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+# --- files to rows -----------------------------------------------------------------------------
+
+
+def _csv_rows(
+    path: Path, layout: Layout, label: str, problems: list[Problem]
+) -> tuple[list[tuple[int, list[Cell]]], str, str] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(_problem(label, "file_unreadable", str(exc)))
+        return None
+    text = decode(raw, layout.encoding, label, problems)
+    if text is None:
+        return None
+    encoding = detect_encoding(raw) if layout.encoding == "auto" else layout.encoding
+    default = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = layout.delimiter or sniff_delimiter(text, default)
+    quote = '"' if layout.quote is None else layout.quote
+    reader = (
+        csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        if quote == ""
+        else csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote)
+    )
+    rows: list[tuple[int, list[Cell]]] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            rows.append((number, [Cell(v) for v in record]))
+    except csv.Error as exc:
+        problems.append(
+            _problem(label, "bad_row", f"not a readable CSV row: {exc}", row=len(rows) + 1)
+        )
+        return None
+    return rows, encoding, delimiter
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def excel_cell(cell: Any) -> Cell:
+    value = cell.value
+    if value is None:
+        return EMPTY
+    if getattr(cell, "data_type", None) == "e":
+        return Cell(value, excel_error=True)
+    fmt = _FORMAT_LITERALS.sub("", str(getattr(cell, "number_format", "General") or "General"))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Cell(value, percent="%" in fmt)
+    if isinstance(value, datetime | date):
+        return Cell(value, shows_day="d" in fmt.lower())
+    return Cell(value)
+
+
+def open_workbook(path: Path, label: str, problems: list[Problem]) -> Any | None:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        problems.append(_problem(label, "bad_file", f"not a readable .xlsx workbook: {exc}"))
+        return None
+
+
+def worksheet_rows(worksheet: Any) -> list[tuple[int, list[Cell]]]:
+    # Some programs write a wrong sheet size, which would cut rows off in read-only mode.
+    worksheet.reset_dimensions()
+    return [
+        (number, [excel_cell(c) for c in row])
+        for number, row in enumerate(worksheet.iter_rows(), start=1)
+    ]
+
+
+def _xlsx_rows(
+    path: Path, layout: Layout, label: str, problems: list[Problem]
+) -> tuple[list[tuple[int, list[Cell]]], str] | None:
+    book = open_workbook(path, label, problems)
+    if book is None:
+        return None
+    try:
+        names = list(book.sheetnames)
+        sheet = layout.sheet
+        if isinstance(sheet, int):
+            if sheet > len(names):
+                problems.append(
+                    _problem(
+                        label,
+                        "sheet_missing",
+                        f"the workbook has {len(names)} sheet(s), not {sheet} ({', '.join(names)})",
+                    )
+                )
+                return None
+            name = names[sheet - 1]
+        elif sheet is not None:
+            if sheet not in names:
+                problems.append(
+                    _problem(label, "sheet_missing", f"no sheet {sheet!r} ({', '.join(names)})")
+                )
+                return None
+            name = sheet
+        else:
+            name = names[0]
+        rows = worksheet_rows(book[name])
+        return rows, (label if len(names) == 1 else f"{label}[{name}]")
+    finally:
+        book.close()
+
+
+def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects as dotted names (``metric_set.solved_at``); lists as JSON text."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+def _json_records(
+    path: Path, layout: Layout, label: str, problems: list[Problem]
+) -> list[tuple[int, dict[str, Any]]] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(_problem(label, "file_unreadable", str(exc)))
+        return None
+    text = decode(raw, layout.encoding, label, problems)
+    if text is None:
+        return None
+    try:
+        document: Any = json.loads(text)
+    except json.JSONDecodeError as whole:
+        # Not one document: JSON Lines, one object per line.
+        records: list[tuple[int, dict[str, Any]]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                where = whole if number == 1 else exc
+                problems.append(_problem(label, "bad_json", f"not JSON: {where.msg}", row=number))
+                return None
+            if not isinstance(item, dict):
+                problems.append(
+                    _problem(label, "bad_json", "each line must be a JSON object", row=number)
+                )
+                return None
+            records.append((number, item))
+        return records
+    if layout.records:
+        for part in layout.records.split("."):
+            if not isinstance(document, dict) or part not in document:
+                problems.append(
+                    _problem(label, "bad_json", f"no {layout.records!r} in the JSON document")
+                )
+                return None
+            document = document[part]
+    elif isinstance(document, dict):
+        lists = [
+            k
+            for k, v in document.items()
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+        ]
+        if len(lists) != 1:
+            found = ", ".join(lists) or "none"
+            problems.append(
+                _problem(
+                    label,
+                    "bad_json",
+                    "a JSON object must hold one list of records; say which with records: "
+                    f"(lists of objects found: {found})",
+                )
+            )
+            return None
+        document = document[lists[0]]
+    if not isinstance(document, list) or not all(isinstance(x, dict) for x in document):
+        problems.append(_problem(label, "bad_json", "the records must be a list of JSON objects"))
+        return None
+    return [(i, r) for i, r in enumerate(document, start=1)]
+
+
+def _json_frame(path: Path, layout: Layout, label: str, problems: list[Problem]) -> Frame | None:
+    records = _json_records(path, layout, label, problems)
+    if records is None:
+        return None
+    flat = [(n, _flatten(r)) for n, r in records]
+    headers: dict[str, None] = {}
+    for _, r in flat:
+        headers.update(dict.fromkeys(r))
+    names = list(headers)
+    rows = [(n, [Cell(r.get(h)) for h in names]) for n, r in flat]
+    return Frame(label, 0, names, rows, encoding=None)
+
+
+# --- finding the header --------------------------------------------------------------------
+
+
+def _filled(cells: Sequence[Cell]) -> int:
+    return sum(1 for c in cells if not c.empty)
+
+
+def _texts(cells: Sequence[Cell]) -> list[str]:
+    return [c.text.strip() if not c.empty else "" for c in cells]
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[+-]?[\d,.]+%?", text.strip()))
+
+
+def _find_header(
+    rows: list[tuple[int, list[Cell]]], layout: Layout, expected: Sequence[str]
+) -> int | None:
+    """Index into ``rows`` of the (upper) header row."""
+    if layout.header_row is not None:
+        return next((i for i, (n, _) in enumerate(rows) if n == layout.header_row), None)
+    candidates = [
+        (i, cells) for i, (n, cells) in enumerate(rows) if n > layout.skip_rows and _filled(cells)
+    ][:HEADER_SEARCH_ROWS]
+    if not candidates:
+        return None
+    if expected:
+        keys = {_key(e) for e in expected}
+        best, hits = None, 0
+        for pos, (i, cells) in enumerate(candidates):
+            names = {_key(t) for t in _texts(cells) if t}
+            # A two-level header names some columns on its lower row.
+            if pos + 1 < len(candidates):
+                names |= {_key(t) for t in _texts(candidates[pos + 1][1]) if t}
+            found = len(keys & names)
+            if found > hits:
+                best, hits = i, found
+        if best is not None:
+            return best
+    widest = max(_filled(c) for _, c in candidates)
+    if widest < 2:
+        return candidates[0][0]
+    need = max(2, (widest + 1) // 2)
+    return next(i for i, c in candidates if _filled(c) >= need)
+
+
+def _second_header(upper: list[str], lower_cells: list[Cell]) -> bool:
+    """Whether the row under the header is a second header row: a merged upper cell leaves
+    gaps that the row below names, and that row holds names, not numbers."""
+    lower = _texts(lower_cells)
+    span = max((i for i, t in enumerate(upper) if t), default=-1)
+    gaps = [i for i in range(span + 1) if not upper[i]]
+    if not gaps and len(lower) <= span + 1:
+        return False
+    named = [t for t in lower if t]
+    if not named or any(_is_number(t) for t in named):
+        return False
+    # The gaps of the upper row (and anything right of it) are named below.
+    return all(i < len(lower) and lower[i] for i in gaps) and bool(gaps or len(lower) > span + 1)
+
+
+def _combine_headers(upper: list[str], lower: list[str]) -> tuple[list[str], dict[str, int]]:
+    """Column names of a two-level header: the lower cell names the column ("人数"), the upper
+    cell (carried across its merged span) qualifies it ("询单/人数"); a column merged over both
+    rows is named by its upper cell. A lower name that appears under two upper cells is only
+    known by its full "上级/下级" name."""
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    carried: list[str] = []
+    current = ""
+    for i in range(width):
+        if upper[i]:
+            current = upper[i]
+        elif not lower[i]:
+            current = ""
+        carried.append(current if not upper[i] else upper[i])
+    names: list[str] = []
+    aliases: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for i in range(width):
+        if lower[i]:
+            counts[_key(lower[i])] = counts.get(_key(lower[i]), 0) + 1
+    for i in range(width):
+        up, low = carried[i], lower[i]
+        if low and up and up != low:
+            full = f"{up}/{low}"
+            aliases[full] = i
+            names.append(low if counts[_key(low)] == 1 else full)
+        else:
+            names.append(low or up)
+    return names, aliases
+
+
+def _is_total(cells: list[Cell]) -> bool:
+    texts = [t for t in _texts(cells) if t][:2]
+    return any(_key(t).rstrip(":：") in TOTAL_WORDS for t in texts)
+
+
+def shape(
+    rows: list[tuple[int, list[Cell]]],
+    layout: Layout,
+    label: str,
+    problems: list[Problem],
+    expected: Sequence[str] = (),
+) -> Frame | None:
+    """Header, data rows and what was skipped, from the rows of a CSV or a sheet."""
+    if not layout.header:
+        data = [(n, c) for n, c in rows if n > layout.skip_rows and _filled(c)]
+        width = max((len(c) for _, c in data), default=0)
+        frame = Frame(label, layout.skip_rows, [""] * width, data)
+        _trim_end(frame, layout)
+        return frame
+    at = _find_header(rows, layout, expected)
+    if at is None:
+        if layout.header_row is not None:
+            problems.append(
+                _problem(label, "no_header", f"row {layout.header_row} is not in the file")
+            )
+        else:
+            problems.append(_problem(label, "file_empty", "the file holds no rows"))
+        return None
+    header_number, header_cells = rows[at]
+    upper = _texts(header_cells)
+    names, aliases = list(upper), dict[str, int]()
+    nxt = at + 1
+    while nxt < len(rows) and not _filled(rows[nxt][1]):
+        nxt += 1
+    two = layout.header_rows == 2 or (
+        layout.header_rows is None and nxt < len(rows) and _second_header(upper, rows[nxt][1])
+    )
+    last_header = header_number
+    if two and nxt < len(rows):
+        names, aliases = _combine_headers(upper, _texts(rows[nxt][1]))
+        last_header = rows[nxt][0]
+        nxt += 1
+    skipped: dict[str, int] = {}
+    above = sum(1 for n, c in rows[:at] if _filled(c))
+    if above:
+        skipped["title"] = above
+    data = [(n, c) for n, c in rows[nxt:] if _filled(c)]
+    frame = Frame(label, last_header, names, data, aliases, skipped)
+    width = frame.width()
+    frame.headers = names + [""] * (width - len(names))
+    _trim_end(frame, layout)
+    return frame
+
+
+_NOTE = re.compile(
+    r"^(导出|共\s*\d|数据|统计|注|备注|说明|生成|报表|制表|generated|exported|report|total|"
+    r"showing|page)|[:：]",
+    re.IGNORECASE,
+)
+
+
+def _is_note(cells: list[Cell]) -> bool:
+    filled = [c for c in cells if not c.empty]
+    return len(filled) == 1 and len(cells) >= 2 and bool(_NOTE.search(filled[0].text.strip()))
+
+
+def _trim_end(frame: Frame, layout: Layout) -> None:
+    if layout.footer_rows:
+        cut = min(layout.footer_rows, len(frame.rows))
+        if cut:
+            frame.skipped["footer"] = frame.skipped.get("footer", 0) + cut
+            frame.rows = frame.rows[:-cut]
+    else:
+        # A one-cell note after the table ("导出时间：2026-11-01", "共 12 条") is not a row.
+        while frame.rows and _is_note(frame.rows[-1][1]):
+            frame.rows.pop()
+            frame.skipped["footer"] = frame.skipped.get("footer", 0) + 1
+    if layout.skip_totals:
+        kept = [(n, c) for n, c in frame.rows if not _is_total(c)]
+        if len(kept) != len(frame.rows):
+            frame.skipped["totals"] = len(frame.rows) - len(kept)
+            frame.rows = kept
+
+
+def read_frame(
+    path: Path,
+    layout: Layout,
+    problems: list[Problem],
+    *,
+    label: str | None = None,
+    expected: Iterable[str] = (),
+) -> Frame | None:
+    """Read ``path`` as ``layout`` says (or as detected). Problems name ``label`` (the file's
+    name as the user knows it; default: the path)."""
+    label = label or str(path)
+    fmt = layout.format or EXTENSIONS.get(path.suffix.lower(), "csv")
+    wanted = [e for e in expected if e]
+    if fmt in ("json", "jsonl"):
+        return _json_frame(path, layout, label, problems)
+    if fmt == "parquet":
+        problems.append(_problem(label, "bad_file", "Parquet files are read by the event importer"))
+        return None
+    if fmt == "xlsx":
+        got = _xlsx_rows(path, layout, label, problems)
+        if got is None:
+            return None
+        rows, label = got
+        return shape(rows, layout, label, problems, wanted)
+    read = _csv_rows(path, layout, label, problems)
+    if read is None:
+        return None
+    rows, encoding, delimiter = read
+    frame = shape(rows, layout, label, problems, wanted)
+    if frame is not None:
+        frame.encoding, frame.delimiter = encoding, delimiter
+    return frame
