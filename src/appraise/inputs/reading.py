@@ -628,9 +628,9 @@ _NOTE = re.compile(
 )
 
 
-def _is_note(cells: list[Cell]) -> bool:
+def _is_note(cells: list[Cell], width: int) -> bool:
     filled = [c for c in cells if not c.empty]
-    return len(filled) == 1 and len(cells) >= 2 and bool(_NOTE.search(filled[0].text.strip()))
+    return len(filled) == 1 and width >= 2 and bool(_NOTE.search(filled[0].text.strip()))
 
 
 def _trim_end(frame: Frame, layout: Layout) -> None:
@@ -641,7 +641,7 @@ def _trim_end(frame: Frame, layout: Layout) -> None:
             frame.rows = frame.rows[:-cut]
     else:
         # A one-cell note after the table ("导出时间：2026-11-01", "共 12 条") is not a row.
-        while frame.rows and _is_note(frame.rows[-1][1]):
+        while frame.rows and _is_note(frame.rows[-1][1], len(frame.headers)):
             frame.rows.pop()
             frame.skipped["footer"] = frame.skipped.get("footer", 0) + 1
     if layout.skip_totals:

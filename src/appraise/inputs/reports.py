@@ -68,6 +68,20 @@ class ReportMetric(BaseModel):
             return {str(k): None if v is None else str(v) for k, v in value.items()}
         return value
 
+    @field_validator("roll_up", mode="before")
+    @classmethod
+    def _known_rule(cls, value: Any) -> Any:
+        if (
+            value is None
+            or isinstance(value, dict)
+            or value in ("sum", "mean", "min", "max", "last")
+        ):
+            return value
+        raise ValueError(
+            "roll_up is sum, mean, min, max, last, {ratio: [numerator, denominator]} or "
+            f"{{weighted_mean: COLUMN}}, not {value!r}"
+        )
+
     def rule(self) -> Simple | RollUp | None:
         if self.roll_up is not None:
             return self.roll_up

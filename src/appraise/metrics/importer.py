@@ -194,19 +194,31 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
     """One source per table present; every other file is a warning, two files for a table an
     error (which of them is the truth is not ours to guess)."""
     claimed: dict[Path, str] = {}
-    for tname, tmap in mapping.tables.items():
-        if tmap.file is not None:
-            claimed[(folder / tmap.file).resolve()] = tname
     found: dict[str, list[Path]] = {}
     for tname, tmap in mapping.tables.items():
-        if tmap.file is not None:
-            path = folder / tmap.file
-            if not path.is_file():
+        if tmap.file is None:
+            continue
+        if any(ch in tmap.file for ch in "*?["):
+            # A preset names the file by pattern: exports carry dates in their names.
+            paths = sorted(p for p in folder.glob(tmap.file) if p.is_file())
+            if not paths:
                 problems.append(
-                    _err(path, "file_missing", f"the mapping names this file for table {tname}")
+                    _err(
+                        folder,
+                        "file_missing",
+                        f"no file matches {tmap.file!r}, which the mapping reads as table {tname}",
+                    )
                 )
-            else:
-                found.setdefault(tname, []).append(path)
+        else:
+            paths = [folder / tmap.file]
+            if not paths[0].is_file():
+                problems.append(
+                    _err(paths[0], "file_missing", f"the mapping names this file for table {tname}")
+                )
+                paths = []
+        for path in paths:
+            claimed[path.resolve()] = tname
+            found.setdefault(tname, []).append(path)
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.resolve() in claimed:
             continue
@@ -724,8 +736,8 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
         if spec.constant is not None:
             found[col.name] = (_lit(spec.constant), "VARCHAR")
             continue
-        if spec.plus_seconds is not None:
-            at = locate(spec.plus_seconds, col.name)
+        if spec.plus is not None:
+            at = locate(spec.plus[0], col.name)
             if at is not None:
                 found[f"{col.name}+seconds"] = (text(at), "VARCHAR")
         if isinstance(spec.source, list):
@@ -865,7 +877,7 @@ def _stage(
         )
         spec = tmap.spec(col.name)
         key = (table.name, col.name)
-        derived = spec.present or spec.positive or spec.plus_seconds is not None
+        derived = spec.present or spec.positive or spec.plus is not None
         if col.name not in resolved:
             inner.append(f"CAST(NULL AS VARCHAR) AS {v}")
             middle.append(f"CAST(NULL AS {duck}) AS {q}, {v}")
@@ -886,11 +898,11 @@ def _stage(
                 inner.append(f"{_text_expr(sql, col, src)} AS {v}")
                 typed = "lower({v})" if key in ENUMS else _parse(col, spec.format)
                 typed = typed.replace("{v}", v)
-                if spec.plus_seconds is not None and f"{col.name}+seconds" in resolved:
+                if spec.plus is not None and f"{col.name}+seconds" in resolved:
                     # Zendesk Talk: answered = created + wait; no wait, no answer.
                     s_v = f"_s{i}"
                     inner.append(f"{resolved[f'{col.name}+seconds'][0]} AS {s_v}")
-                    secs = _seconds_sql(s_v)
+                    secs = f"({_seconds_sql(s_v)}) * {spec.plus[1]}"
                     typed = (
                         f"({typed}) + to_microseconds(CAST(round(({secs}) * 1000000) AS BIGINT))"
                     )
@@ -1037,8 +1049,8 @@ def _report_bad_values(
                 code, message = "bad_value", f"{value!r} is not {_describe(col, spec.format)}"
             elif kind == "seconds":
                 code = "bad_value"
-                message = f"{value!r} (added to {cname}) is not a number of seconds"
-                where = str(spec.plus_seconds)
+                message = f"{value!r} (added to {cname}) is not a number or a duration"
+                where = str(spec.plus[0]) if spec.plus else cname
             elif kind == "enum":
                 code = "bad_value"
                 message = (

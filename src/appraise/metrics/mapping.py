@@ -54,6 +54,7 @@ class ColumnSpec(BaseModel):
     values: dict[str, str | None] = Field(default_factory=dict)
     constant: str | None = None
     plus_seconds: str | int | None = None
+    plus_minutes: str | int | None = None
     present: bool = False
     positive: bool = False
 
@@ -93,9 +94,18 @@ class ColumnSpec(BaseModel):
             found.extend(self.source)
         elif self.source is not None:
             found.append(self.source)
-        if self.plus_seconds is not None:
-            found.append(self.plus_seconds)
+        if self.plus is not None:
+            found.append(self.plus[0])
         return found
+
+    @property
+    def plus(self) -> tuple[str | int, int] | None:
+        """The column added to this time and its seconds per unit."""
+        if self.plus_seconds is not None:
+            return self.plus_seconds, 1
+        if self.plus_minutes is not None:
+            return self.plus_minutes, 60
+        return None
 
 
 class TableMapping(Layout):
@@ -220,12 +230,12 @@ class ColumnMapping(BaseModel):
                             line("tables", tname, "columns", cname),
                         )
                     )
-                if spec.plus_seconds is not None and kind != "timestamp":
+                if spec.plus is not None and kind != "timestamp":
                     found.append(
                         Problem(
                             "error",
                             "mapping_bad_derivation",
-                            f"{tname}.{cname} is {kind}: plus_seconds adds to a time",
+                            f"{tname}.{cname} is {kind}: plus_seconds / plus_minutes add to a time",
                             source,
                             line("tables", tname, "columns", cname),
                         )
@@ -364,6 +374,8 @@ def _with_presets(raw: dict[str, Any], file: str, line: int | None) -> dict[str,
             continue
         preset_raw, _ = load_yaml(shipped[name])
         preset_raw.pop("description", None)
+        if "preset" in preset_raw:
+            preset_raw = _with_presets(preset_raw, file, line)
         merged = _merge(merged, preset_raw)
     if problems:
         raise ProblemsError(problems)
