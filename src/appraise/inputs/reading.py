@@ -503,11 +503,10 @@ def _find_header(
         keys = {_key(e) for e in expected}
         best, hits = None, 0
         for pos, (i, cells) in enumerate(candidates):
-            names = {_key(t) for t in _texts(cells) if t}
+            found = len(keys & {_key(t) for t in _texts(cells) if t})
             # A two-level header names some columns on its lower row.
-            if pos + 1 < len(candidates):
-                names |= {_key(t) for t in _texts(candidates[pos + 1][1]) if t}
-            found = len(keys & names)
+            if found and pos + 1 < len(candidates):
+                found += len(keys & {_key(t) for t in _texts(candidates[pos + 1][1]) if t})
             if found > hits:
                 best, hits = i, found
         if best is not None:
@@ -523,6 +522,8 @@ def _second_header(upper: list[str], lower_cells: list[Cell]) -> bool:
     """Whether the row under the header is a second header row: a merged upper cell leaves
     gaps that the row below names, and that row holds names, not numbers."""
     lower = _texts(lower_cells)
+    if sum(1 for t in upper if t) < 2:
+        return False  # a one-cell row is a title, not the upper half of a header
     span = max((i for i, t in enumerate(upper) if t), default=-1)
     gaps = [i for i in range(span + 1) if not upper[i]]
     if not gaps and len(lower) <= span + 1:

@@ -898,21 +898,24 @@ def _stage(
                 inner.append(f"{_text_expr(sql, col, src)} AS {v}")
                 typed = "lower({v})" if key in ENUMS else _parse(col, spec.format)
                 typed = typed.replace("{v}", v)
+                base = q
                 if spec.plus is not None and f"{col.name}+seconds" in resolved:
                     # Zendesk Talk: answered = created + wait; no wait, no answer.
-                    s_v = f"_s{i}"
+                    s_v, base = f"_s{i}", f"_b{i}"
                     inner.append(f"{resolved[f'{col.name}+seconds'][0]} AS {s_v}")
                     secs = f"({_seconds_sql(s_v)}) * {spec.plus[1]}"
+                    middle.append(f"{s_v}, {typed} AS {base}")
                     typed = (
                         f"({typed}) + to_microseconds(CAST(round(({secs}) * 1000000) AS BIGINT))"
                     )
-                    middle.append(s_v)
                     checks.append(
                         _check(col.name, "seconds", f"{s_v} IS NOT NULL AND ({secs}) IS NULL", s_v)
                     )
                 middle.append(f"{typed} AS {q}, {v}")
                 if col.type != "string":
-                    checks.append(_check(col.name, "type", f"{v} IS NOT NULL AND {q} IS NULL", v))
+                    checks.append(
+                        _check(col.name, "type", f"{v} IS NOT NULL AND {base} IS NULL", v)
+                    )
         if col.required:
             checks.append(_check(col.name, "missing", f"{v} IS NULL", v))
         if key in ENUMS:
