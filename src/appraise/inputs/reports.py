@@ -115,7 +115,9 @@ class ReportMapping(Layout):
         cols += [
             m.roll_up.weighted_mean
             for m in self.metrics.values()
-            if isinstance(m.roll_up, RollUp) and m.roll_up.weighted_mean
+            if isinstance(m.roll_up, RollUp)
+            and m.roll_up.weighted_mean
+            and m.roll_up.weighted_mean not in self.metrics
         ]
         return [c for c in cols if isinstance(c, str)]
 

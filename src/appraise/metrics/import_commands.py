@@ -10,7 +10,7 @@ from rich.table import Table as RichTable
 
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.importer import ImportReport, import_folder
-from appraise.metrics.mapping import ColumnMapping
+from appraise.metrics.mapping import ColumnMapping, mapping_description, presets
 from appraise.metrics.store import DEFAULT_STORE, open_store
 from appraise.problems import ProblemsError
 
@@ -25,16 +25,26 @@ def render_report(report: ImportReport, console: Console) -> None:
     rows = list(report.tables.values())
     show_file = any(Path(c.file).stem != c.table for c in rows)
     show_superseded = any(c.superseded for c in rows)
+    show_skipped = any(c.skipped for c in rows)
     names = ["table", *(["file"] if show_file else []), "read", "inserted", "updated"]
     names += ["unchanged", *(["superseded"] if show_superseded else [])]
+    names += ["skipped"] if show_skipped else []
     table = RichTable(title="appraise import")
     for name in names:
         table.add_column(name, justify="left" if name in ("table", "file") else "right")
     for c in rows:
         cells = [c.table, *([Path(c.file).name] if show_file else []), str(c.read)]
         cells += [str(c.inserted), str(c.updated), str(c.unchanged)]
-        table.add_row(*cells, *([str(c.superseded)] if show_superseded else []))
+        cells += [str(c.superseded)] if show_superseded else []
+        cells += [str(sum(c.skipped.values()))] if show_skipped else []
+        table.add_row(*cells)
     console.print(table)
+    # Every row left out has its reason: a title, a totals row, a filter, a bad row.
+    for c in rows:
+        for reason, n in c.skipped.items():
+            console.print(
+                f"{c.table}: {n} row(s) not imported: {reason}", markup=False, emoji=False
+            )
 
 
 def register(app: typer.Typer) -> None:
@@ -52,8 +62,10 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Import a folder of exports into the event store, all or nothing."""
-        out = Console()
-        err = Console(stderr=True)
+        # emoji=False: a location "file:id:" must not turn into an emoji.
+        out = Console(emoji=False)
+        err = Console(stderr=True, emoji=False)
+        existed = store.exists()
         try:
             cfg = CenterConfig.load(config) if config else CenterConfig.for_folder(folder)
             if mapping is None and (folder / "mapping.yaml").is_file():
@@ -65,6 +77,10 @@ def register(app: typer.Typer) -> None:
             finally:
                 conn.close()
         except ProblemsError as exc:
+            if not existed:
+                # A failed first import leaves no empty store behind.
+                for leftover in (store, store.with_name(store.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
             for problem in exc.problems:
                 err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
             err.print(f"nothing imported: {len(exc.errors)} error(s)", markup=False)
@@ -73,3 +89,34 @@ def register(app: typer.Typer) -> None:
             err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
         render_report(report, out)
         out.print(f"store: {store}", markup=False, highlight=False)
+
+    @app.command("formats")
+    def formats_command(
+        name: str | None = typer.Argument(None, help="A preset to show whole (its YAML)."),
+    ) -> None:
+        """List the shipped mapping presets and the columns each expects."""
+        out = Console(emoji=False)
+        shipped = presets()
+        if name is not None:
+            if name not in shipped:
+                Console(stderr=True, emoji=False).print(
+                    f"no preset {name!r}; presets: {', '.join(shipped)}", markup=False
+                )
+                raise typer.Exit(1)
+            out.print(shipped[name], markup=False, highlight=False)
+            return
+        for preset in shipped:
+            mapping = ColumnMapping.parse(f"preset: {preset}\n", f"preset {preset}")
+            out.print(f"{preset}", style="bold", markup=False)
+            out.print(f"  {mapping_description(preset)}", markup=False, highlight=False)
+            for tname, tmap in mapping.tables.items():
+                cols = ", ".join(dict.fromkeys(str(c) for c in tmap.expected_sources()))
+                out.print(f"  -> {tname} ({tmap.file}): {cols}", markup=False, highlight=False)
+            for rname, report in mapping.reports.items():
+                cols = ", ".join(dict.fromkeys(report.expected_sources()))
+                out.print(
+                    f"  -> metric_values ({report.file or rname}): {cols}",
+                    markup=False,
+                    highlight=False,
+                )
+        out.print("use one with `preset: NAME` in mapping.yaml; `appraise formats NAME` shows it")

@@ -343,6 +343,12 @@ def presets() -> dict[str, str]:
     }
 
 
+def mapping_description(name: str) -> str:
+    """The description line of a shipped preset."""
+    raw = yaml.safe_load(presets()[name]) or {}
+    return " ".join(str(raw.get("description", "")).split())
+
+
 def _merge(base: Any, over: Any) -> Any:
     """``over`` on top of ``base``: mappings merge key by key, anything else is replaced."""
     if isinstance(base, dict) and isinstance(over, dict):

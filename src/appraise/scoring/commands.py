@@ -24,7 +24,10 @@ class Format(StrEnum):
 def print_problems(problems: list[Problem], console: Console) -> None:
     for p in problems:
         style = "red" if p.level == "error" else "yellow"
-        console.print(str(p), style=style, highlight=False, markup=False, soft_wrap=True, end="\n")
+        # emoji=False: "file:id:" is a location, not the :id: emoji.
+        console.print(
+            str(p), style=style, highlight=False, markup=False, emoji=False, soft_wrap=True
+        )
 
 
 def _fail(exc: ProblemsError) -> typer.Exit:
@@ -70,10 +73,13 @@ def score(
     ),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (needed for xlsx)."),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="Mapping with reports: (default: INPUTS/mapping.yaml)."
+    ),
 ) -> None:
     """Score a period: totals, grades, ranks, pay and the explanation of every number."""
     try:
-        run = score_files(scheme, period, inputs, data)
+        run = score_files(scheme, period, inputs, data, mapping)
     except ProblemsError as exc:
         raise _fail(exc) from None
     except ValueError as exc:  # a bad --period
@@ -100,7 +106,11 @@ def score(
 
 
 def score_files(
-    scheme_path: Path, period: str, inputs_path: Path | None, data_path: Path | None
+    scheme_path: Path,
+    period: str,
+    inputs_path: Path | None,
+    data_path: Path | None,
+    mapping: Path | None = None,
 ) -> ScoreRun:
     """Load everything, compute the metrics the scheme needs, and score."""
     from appraise.inputs import load_inputs
@@ -111,7 +121,11 @@ def score_files(
 
     p = Period.parse(period)
     loaded = load_scheme(scheme_path)
-    inputs = load_inputs(inputs_path) if inputs_path else Inputs([], [], [], [], [], [], [])
+    inputs = (
+        load_inputs(inputs_path, period=p, mapping=mapping)
+        if inputs_path
+        else Inputs([], [], [], [], [], [], [])
+    )
     if data_path is None and inputs_path is not None and (inputs_path / "events").is_dir():
         data_path = inputs_path / "events"
     computed = None
