@@ -629,9 +629,14 @@ _NOTE = re.compile(
 )
 
 
+def is_note_text(text: str) -> bool:
+    """Whether a line's one cell reads as a note about the export, not as data."""
+    return bool(_NOTE.search(text))
+
+
 def _is_note(cells: list[Cell], width: int) -> bool:
     filled = [c for c in cells if not c.empty]
-    return len(filled) == 1 and width >= 2 and bool(_NOTE.search(filled[0].text.strip()))
+    return len(filled) == 1 and width >= 2 and is_note_text(filled[0].text.strip())
 
 
 def _trim_end(frame: Frame, layout: Layout) -> None:

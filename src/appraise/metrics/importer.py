@@ -36,7 +36,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import pyarrow as pa
 
-from appraise.inputs.reading import EXTENSIONS, FileFormat, Frame, cell_text, detect_encoding
+from appraise.inputs.reading import (
+    EXTENSIONS,
+    TOTAL_WORDS,
+    FileFormat,
+    Frame,
+    cell_text,
+    detect_encoding,
+    is_note_text,
+)
 from appraise.inputs.reading import read_frame as _read_file_frame
 from appraise.inputs.values import CHINESE_DATE, DURATION_CLOCK, DURATION_WORDS_SQL, NULL_TOKENS
 from appraise.metrics.config import CenterConfig
@@ -297,25 +305,32 @@ class _Raw:
 
 
 def _transcode(path: Path, encoding: str, workdir: Path, problems: list[Problem]) -> Path | None:
-    """Re-encode a CSV in UTF-8 for DuckDB, reporting every line that does not decode."""
+    """Re-encode a CSV in UTF-8 for DuckDB, in chunks; a byte that does not decode is a problem
+    naming its line."""
     out = workdir / f"{path.stem}.utf8.csv"
-    bad_lines: list[int] = []
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
     with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
-        for number, line in enumerate(src, start=1):
+        while True:
+            chunk = src.read(1 << 20)
             try:
-                dst.write(line.decode(encoding))
+                text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
-                bad_lines.append(number)
-                if len(bad_lines) <= MAX_PROBLEMS_PER_FILE:
-                    problems.append(
-                        _err(
-                            path,
-                            "bad_encoding",
-                            f"bytes that are not {encoding}: {exc.reason}",
-                            row=number,
-                        )
+                before = chunk[: max(0, exc.start)].decode(encoding, errors="replace")
+                problems.append(
+                    _err(
+                        path,
+                        "bad_encoding",
+                        f"bytes that are not {encoding}: {exc.reason}; name the file's encoding "
+                        "in the mapping (encoding: gbk, utf-16, ...)",
+                        row=lines + before.count("\n") + 1,
                     )
-    return None if bad_lines else out
+                )
+                return None
+            dst.write(text)
+            lines += text.count("\n")
+            if not chunk:
+                return out
 
 
 def _csv_header(path: Path, encoding: str, delimiter: str, quote: str, skip: int = 0) -> list[str]:
@@ -337,78 +352,81 @@ def _read_csv(
     workdir: Path,
     problems: list[Problem],
 ) -> _Raw | None:
-    """A large CSV, read by DuckDB from disk. Its layout is found on its first lines: the
-    encoding, the delimiter and how many title lines stand above the header."""
+    """A CSV, read by DuckDB from disk. Its layout is found on its first lines (the encoding,
+    the delimiter, the title lines above the header, a two-level header) and its last (a note
+    after the table); DuckDB then reads the data rows alone, and totals rows are left out."""
     tmap = src.mapping
+    size = src.path.stat().st_size
     with src.path.open("rb") as fh:
         sample = fh.read(1 << 20)
     # A sample may end inside a character; only its complete lines count.
-    sample_text = sample[: sample.rfind(b"\n") + 1] or sample
+    sample = sample if size <= len(sample) else sample[: sample.rfind(b"\n") + 1] or sample
     if tmap.encoding == "auto":
-        encoding = detect_encoding(sample_text)
+        # A file under the streaming size is checked whole: a GBK character may come late.
+        encoding = detect_encoding(src.path.read_bytes() if size <= STREAM_BYTES else sample)
     else:
         try:
             encoding = codecs.lookup(tmap.encoding).name
         except LookupError:
             problems.append(_err(src.path, "bad_encoding", f"unknown encoding {tmap.encoding!r}"))
             return None
-    head = _read_file_frame(
-        _sample_file(workdir, src.path, sample_text),
-        tmap,
-        [],
-        label=str(src.path),
-        expected=[*tmap.expected_sources(), *src.table.column_names],
-    )
-    skip = (head.header_row - 1) if head is not None and tmap.header else tmap.skip_rows
-    if head is not None and tmap.header and head.aliases:
-        problems.append(
-            _err(
-                src.path,
-                "file_too_large",
-                "a two-level header is read only from files under "
-                f"{STREAM_BYTES // 2**20} MB; give the file a one-row header",
-            )
-        )
-        return None
-    delimiter = (
-        tmap.delimiter
-        or (head.delimiter if head is not None else None)
-        or ("\t" if src.path.suffix.lower() == ".tsv" else ",")
-    )
-    quote = '"' if tmap.quote is None else tmap.quote
     path = src.path
     duck_encoding = _DUCKDB_ENCODINGS.get(encoding.replace("_", "-").removesuffix("-sig"))
-    if duck_encoding is None:
+    if duck_encoding is None or (duck_encoding != "utf-8" and size <= STREAM_BYTES):
+        # DuckDB reads UTF-8 (and, slowly, UTF-16): others are re-encoded first, and so is a
+        # small UTF-16 file, whose footer would otherwise be cut in two-byte units.
         converted = _transcode(src.path, encoding, workdir, problems)
         if converted is None:
             return None
         path, duck_encoding, encoding = converted, "utf-8", "utf-8"
-    try:
-        first = _csv_header(
-            path,
-            "utf-8-sig" if encoding.startswith("utf-8") or encoding == "utf_8" else encoding,
-            delimiter,
-            quote,
-            skip,
-        )
-    except (OSError, UnicodeError, csv.Error) as exc:
-        problems.append(_err(src.path, "file_unreadable", str(exc), row=skip + 1))
+        with path.open("rb") as fh:
+            sample = fh.read(1 << 20)
+        if path.stat().st_size > len(sample):
+            sample = sample[: sample.rfind(b"\n") + 1] or sample
+    layout = tmap.model_copy(
+        update={"encoding": "utf-8" if duck_encoding == "utf-8" else encoding, "footer_rows": 0}
+    )
+    found: list[Problem] = []
+    head = _read_file_frame(
+        _sample_file(workdir, src.path, sample),
+        layout,
+        found,
+        label=str(src.path),
+        expected=[*tmap.expected_sources(), *src.table.column_names],
+    )
+    if head is None:
+        problems.extend(found)
         return None
-    if not first:
+    delimiter = tmap.delimiter or head.delimiter or ","
+    quote = '"' if tmap.quote is None else tmap.quote
+    skip = head.header_row if tmap.header else tmap.skip_rows
+    path, footer = _cut_footer(path, tmap, delimiter, workdir, size <= STREAM_BYTES)
+    # With a header, the header says how many fields a row has (a longer row is refused).
+    named = len(head.headers) - len(
+        list(itertools.takewhile(lambda h: not h, reversed(head.headers)))
+    )
+    n = (
+        named
+        if tmap.header and not head.aliases
+        else max(len(head.headers), max((len(c) for _, c in head.rows), default=0))
+    )
+    header: list[str | None] = (
+        [h or None for h in head.headers] + [None] * (n - len(head.headers))
+        if tmap.header
+        else [None] * n
+    )
+    if n == 0:
         problems.append(_err(src.path, "file_empty", "the file is empty"))
         return None
-    n = len(first)
-    header: list[str | None] = [h.strip() for h in first] if tmap.header else [None] * n
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1)) + "}"
     quoting = f", quote={_lit(quote)}, escape={_lit(quote)}"
     rej = f"{name}_rej"
-    first_row = skip + (2 if tmap.header else 1)
     try:
         conn.execute(
             # A streaming row_number() keeps file order: row numbers as the user counts them.
-            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () + {first_row - 1} AS _row, "
+            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () + {skip} AS _row, "
             f"* FROM read_csv({_lit(str(path))}, skip={skip}, "
-            f"columns={columns}, header={str(tmap.header).lower()}, delim={_lit(delimiter)}"
+            f"columns={columns}, header=false, delim={_lit(delimiter)}"
             f"{quoting}, encoding={_lit(duck_encoding)}, auto_detect=false, "
             f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan')"
         )
@@ -434,9 +452,60 @@ def _read_csv(
                 )
             )
         return None
+    skipped = {k: v for k, v in head.skipped.items() if k == "title"}
+    if footer:
+        skipped["footer"] = footer
+    if tmap.skip_totals and size <= STREAM_BYTES:
+        words = ", ".join(_lit(w) for w in sorted(TOTAL_WORDS))
+        first_two = [f"c{i}" for i in range(1, min(n, 2) + 1)]
+        test = " OR ".join(f"lower(rtrim(trim({c}), ':：')) IN ({words})" for c in first_two)
+        (totals,) = conn.execute(f"SELECT count(*) FROM {name} WHERE {test}").fetchone() or (0,)
+        if totals:
+            conn.execute(f"DELETE FROM {name} WHERE {test}")
+            skipped["totals"] = int(totals)
     cols = [(header[i], f"c{i + 1}", "VARCHAR") for i in range(n)]
-    skipped = {"title": skip} if skip else {}
-    return _Raw(name, cols, "_row", skipped=skipped)
+    return _Raw(name, cols, "_row", dict(head.aliases), skipped)
+
+
+def _cut_footer(
+    path: Path, tmap: TableMapping, delimiter: str, workdir: Path, small: bool
+) -> tuple[Path, int]:
+    """The file without the note lines after its table (a copy when there are any), and how
+    many there were: ``footer_rows`` of them, or one-cell notes found at the end."""
+    if not tmap.footer_rows and not small:
+        return path, 0
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - (1 << 16)))
+        tail = fh.read()
+    lines = tail.split(b"\n")
+    if path.stat().st_size > len(tail):
+        lines = lines[1:]  # the first may be cut
+    offset = path.stat().st_size
+    cut = 0
+    for raw_line in reversed(lines):
+        offset -= len(raw_line) + 1
+        text = raw_line.decode("utf-8", errors="replace").strip()
+        if not text:
+            continue
+        cells = next(csv.reader([text], delimiter=delimiter), [])
+        note = len([c for c in cells if c.strip()]) == 1 and is_note_text(cells[0].strip())
+        if (tmap.footer_rows and cut < tmap.footer_rows) or (not tmap.footer_rows and note):
+            cut += 1
+            continue
+        offset += len(raw_line) + 1
+        break
+    if not cut:
+        return path, 0
+    out = workdir / f"{path.stem}.body.csv"
+    with path.open("rb") as src_fh, out.open("wb") as dst:
+        remaining = max(0, offset)
+        while remaining:
+            chunk = src_fh.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            dst.write(chunk)
+            remaining -= len(chunk)
+    return out, cut
 
 
 def _sample_file(workdir: Path, path: Path, sample: bytes) -> Path:
@@ -1270,7 +1339,7 @@ def _read(
     problems: list[Problem],
 ) -> _Raw | None:
     large = src.path.stat().st_size > STREAM_BYTES
-    if src.fmt == "csv" and large:
+    if src.fmt == "csv":
         return _read_csv(conn, src, name, workdir, problems)
     if src.fmt == "jsonl" and large:
         return _read_jsonl(conn, src, name, problems)
