@@ -80,6 +80,15 @@ def test_a_time_before_2000_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "calls.csv").write_text(CALLS + "k1,a1,1970-01-01 08:00,,,0\n", encoding="utf-8")
     (problem,) = _errors(tmp_path)
     assert (problem.code, problem.field) == ("bad_time", "offered_at")
+    assert "earliest:" in problem.message
+    # An archive that old says so.
+    report = import_folder(
+        open_store(),
+        tmp_path,
+        config=SHANGHAI,
+        mapping=ColumnMapping.parse("tables:\n  calls:\n    earliest: 1960-01-01\n", "m.yaml"),
+    )
+    assert report.tables["calls"].inserted == 1
 
 
 def test_keeping_the_last_row_refuses_rows_that_are_different_calls(tmp_path: Path) -> None:

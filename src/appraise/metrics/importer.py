@@ -92,8 +92,8 @@ ORDERED: dict[str, tuple[tuple[str, str], ...]] = {
         ("resolved_at", "created_at"),
     ),
 }
-# Times outside these bounds are a wrong column or a wrong format, never an event.
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# A time more than this far ahead is a wrong column or a wrong format, never an event (and so is
+# one before the mapping's ``earliest``, 2000-01-01 unless it says otherwise).
 FUTURE_DAYS = 2
 # A CSV this large is read by DuckDB straight from disk (title rows skipped by count); smaller
 # ones, every XLSX and every JSON document go through the reader that detects layouts.
@@ -1002,7 +1002,7 @@ def _stage(
                 _check(
                     col.name,
                     "when",
-                    f"{q} < TIMESTAMPTZ '{EARLIEST.isoformat()}' OR "
+                    f"{q} < TIMESTAMPTZ '{tmap.earliest.isoformat()}' OR "
                     f"{q} > now() + INTERVAL {FUTURE_DAYS} DAY",
                     v,
                 )
@@ -1132,8 +1132,9 @@ def _report_bad_values(
             elif kind == "when":
                 code = "bad_time"
                 message = (
-                    f"{value!r} is before 2000 or in the future: a wrong column, a wrong date "
-                    "format (day and month swapped?) or a wrong time zone"
+                    f"{value!r} is before {src.mapping.earliest} or in the future: a wrong "
+                    "column, a wrong date format (day and month swapped?) or a wrong time zone "
+                    "(an archive older than that says earliest: in the mapping)"
                 )
             elif kind.startswith("before:"):
                 earlier = kind.split(":", 1)[1]

@@ -11,6 +11,7 @@ line. docs/data-format.md has full examples.
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -119,6 +120,8 @@ class TableMapping(Layout):
     # Rows left out on purpose, counted: those where a canonical column is empty (an unscored
     # survey), or where a source column holds one of the listed values (a cancelled order).
     skip_empty: list[str] = Field(default_factory=list)
+    # Times before this are a wrong column or format; an archive that old says so here.
+    earliest: dt.date = dt.date(2000, 1, 1)
     skip_values: dict[str, list[str]] = Field(default_factory=dict)
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
 
