@@ -381,8 +381,13 @@ def test_unknown_files_and_columns_are_warnings_not_silence(tmp_path: Path) -> N
     )
     _write_csv(folder / "agents.csv", [["agent_id"], ["a1"]])
     report = import_folder(open_store(), folder, config=SHANGHAI)
-    warnings = sorted((Path(w.file or "").name, w.code) for w in report.warnings)
+    warnings = sorted(
+        (Path(w.file or "").name, w.code) for w in report.warnings if w.code != "column_empty"
+    )
     assert warnings == [("agents.csv", "file_ignored"), ("conversations.csv", "columns_ignored")]
+    # The file has no reopened column, which reopen_rate reads: said, not silent.
+    empty = sorted(w.field or "" for w in report.warnings if w.code == "column_empty")
+    assert "reopened" in empty
     assert "mood" in next(w.message for w in report.warnings if w.code == "columns_ignored")
 
 

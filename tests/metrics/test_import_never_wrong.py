@@ -199,3 +199,14 @@ def test_a_gbk_and_a_utf16_canonical_csv_import(tmp_path: Path) -> None:
         ("T1", "张三"),
         ("T2", "张三"),
     ]
+
+
+def test_calls_without_an_answer_time_name_the_metrics_left_without_data(tmp_path: Path) -> None:
+    # Zendesk Talk's raw export has no answered_at: abandonment would read 100 % for everyone.
+    (tmp_path / "calls.csv").write_text(
+        "call_id,agent_id,offered_at\nk1,a1,2026-10-05 09:00\n", encoding="utf-8"
+    )
+    report = import_folder(open_store(), tmp_path, config=SHANGHAI)
+    (warning,) = [w for w in report.warnings if w.field == "answered_at"]
+    assert warning.code == "column_empty"
+    assert "abandonment_rate" in warning.message and "asa" in warning.message

@@ -1083,7 +1083,56 @@ def _stage(
     # 30-million-row aggregate for nothing.
     if not messages or "seq" in resolved:
         _check_duplicates(conn, staged, problems)
+    if not messages and read:
+        _warn_empty_columns(conn, staged, problems)
     return staged
+
+
+def metrics_reading(table: str, column: str) -> list[str]:
+    """Catalog metrics whose SQL reads ``table.column``: what an empty column leaves without
+    data."""
+    from appraise.metrics.catalog import METRICS, SOURCES
+
+    word = re.compile(rf"\b{re.escape(column)}\b")
+    return [
+        m.id
+        for m in METRICS.values()
+        if any(table in SOURCES[s].tables and word.search(SOURCES[s].sql) for s in m.sources)
+    ]
+
+
+def _warn_empty_columns(
+    conn: duckdb.DuckDBPyConnection, staged: _Staged, problems: list[Problem]
+) -> None:
+    """A column no row fills (calls without answered_at, orders without paid) would make its
+    metrics read 0 % or 100 %: name the metrics it leaves without data."""
+    table = staged.source.table
+    optional = [c.name for c in table.columns if not c.required and c.name not in table.key]
+    if not optional:
+        return
+    counts = (
+        conn.execute(
+            f"SELECT {', '.join(f'count({_ident(c)})' for c in optional)} FROM {staged.stage}"
+        ).fetchone()
+        or ()
+    )
+    for column, filled in zip(optional, counts, strict=True):
+        if filled:
+            continue
+        needing = metrics_reading(table.name, column)
+        if not needing:
+            continue
+        problems.append(
+            Problem(
+                "warning",
+                "column_empty",
+                f"{column} is empty in every row (or not in the file): the metrics that read "
+                f"it ({', '.join(needing)}) have nothing to compute it from and may read as 0 "
+                "or 100 %; map the column (a preset may derive it)",
+                str(staged.source.path),
+                field=column,
+            )
+        )
 
 
 def _is_empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from appraise.inputs.names import normalize_name
-from appraise.inputs.records import Agent, HistoryEntry, Incident, Inputs, Rating, Source
+from appraise.inputs.records import (
+    Agent,
+    HistoryEntry,
+    Incident,
+    Inputs,
+    MetricValue,
+    Rating,
+    Source,
+)
 from appraise.periods import Period, PeriodKind
 from appraise.problems import Problem
 from appraise.schemes.model import BonusRule, DeductionRule, KindPoints, Scheme
@@ -109,10 +117,15 @@ def build_context(
     center: dict[str, Sourced] = {}
     center_direct: dict[str, Sourced] = {}
     # Everyone named in the files is an agent, even with rows only for other periods.
+    # Rows of shorter periods inside this one (days of the month) are not this period's figure:
+    # adding them up needs a rule per metric, which a mapping's reports: declare.
+    inside: list[MetricValue] = []
     for mv in inputs.metric_values:
         if mv.agent_id is not None:
             agent(mv.agent_id, mv.source)
         if not in_period(mv.period):
+            if mv.period is not None and _within(mv.period, period):
+                inside.append(mv)
             continue
         key = normalize_name(mv.metric)
         ind = indicator_names.get(key)
@@ -126,6 +139,20 @@ def build_context(
             data.direct[ind] = sourced
         else:
             data.metrics[metric or mv.metric] = sourced
+    if inside:
+        first = min(inside, key=lambda mv: (mv.source.file, mv.source.row))
+        problems.append(
+            Problem(
+                "warning",
+                "values_of_shorter_periods",
+                f"{len(inside)} metric value(s) are for periods inside {wanted} (such as "
+                f"{first.period}), not for {wanted} itself, and are not counted: a mapping's "
+                "reports: section adds daily rows up to the period by a rule per metric "
+                "(docs/data-format.md)",
+                first.source.file,
+                row=first.source.row,
+            )
+        )
     for r in inputs.ratings:
         agent(r.agent_id, r.source)
         if not in_period(r.period):
@@ -199,6 +226,14 @@ def _reads_builtins(scheme: Scheme) -> bool:
     """Whether any formula or condition reads month_to_date and the like (most do not, and
     working them out for 10,000 agents is not free)."""
     return bool(expression_names(scheme) & BUILTIN_NAMES)
+
+
+def _within(text: str, period: Period) -> bool:
+    try:
+        other = Period.parse(text)
+    except ValueError:
+        return False
+    return other != period and period.contains(other.start) and other.end <= period.end
 
 
 def calendar_flags(period: Period) -> dict[str, Decimal | bool | None]:
