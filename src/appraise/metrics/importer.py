@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import itertools
 import re
 import tempfile
