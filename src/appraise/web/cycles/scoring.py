@@ -30,7 +30,8 @@ Progress = Callable[[int, str], None]
 
 SELF = "self"
 EVENTS = "events"
-TABLE_SUFFIXES = (".csv", ".xlsx")
+# Input tables and reports, and the mapping (mapping.yaml) that reads reports and raw events.
+TABLE_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
 # The Source.file of ratings entered in the app, so that an explanation names where they came from.
 APP_SOURCE = "app"
 
@@ -59,8 +60,8 @@ def check_file_name(name: str) -> str:
                 Problem(
                     "error",
                     "bad_file_name",
-                    f'"{name}": upload input tables as NAME.csv or NAME.xlsx, and raw events '
-                    "as events/NAME",
+                    f'"{name}": upload input tables and reports as NAME.csv or NAME.xlsx, a '
+                    "mapping as mapping.yaml, and raw events as events/NAME",
                     name,
                 )
             ]
@@ -201,13 +202,13 @@ def read_files(
     with tempfile.TemporaryDirectory(prefix="appraise-cycle-") as tmp:
         root = Path(tmp)
         inputs = Inputs([], [], [], [], [], [], [])
-        if tables:
+        if any(not n.lower().endswith((".yaml", ".yml")) for n in tables):
             folder = root / "inputs"
             folder.mkdir()
             for name, content in tables.items():
                 (folder / name).write_bytes(content)
             try:
-                inputs = load_inputs(folder)
+                inputs = load_inputs(folder, period=period)
             except ProblemsError as exc:
                 # The temporary folder means nothing to the person who uploaded the files.
                 raise ProblemsError(_relative(exc.problems, folder)) from None
@@ -222,6 +223,9 @@ def read_files(
             folder.mkdir()
             for name, content in events.items():
                 (folder / name).write_bytes(content)
+            if "mapping.yaml" in tables and "mapping.yaml" not in events:
+                # One mapping serves the reports and the raw events.
+                (folder / "mapping.yaml").write_bytes(tables["mapping.yaml"])
             conn = open_data(folder)
             try:
                 wanted = sorted(needed_metrics(scheme))

@@ -21,6 +21,7 @@ from appraise.web.org import selectors as org_sel
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, guarded, int_or_none, page
 from appraise.web.pages.forms import CycleForm
+from appraise.web.pages.views_import import TEMPLATES, preset_choices, uploaded_files
 from appraise.web.permissions import User, require_hr
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_of
@@ -126,6 +127,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": cycle.files.all().defer("content"),
             "next_steps": NEXT.get(cycle.state, []),
             "can_import": cycle.state in (State.DRAFT, State.DATA_IMPORTED),
+            "presets": preset_choices(),
+            "templates": list(TEMPLATES),
             "can_compute": cycle.state in cycle_svc.BEFORE_PUBLICATION,
             "can_rescore": cycle.state in cycle_svc.AFTER_PUBLICATION,
             "calibrating": cycle.state == State.CALIBRATION,
@@ -182,11 +185,7 @@ def cycle_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Uploaded files become a task (import, then compute); the answer is its progress bar."""
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
-    uploads = request.FILES.getlist("files")
-    if not uploads:
-        raise Invalid(_("choose at least one file to import"))
-    prefix = "events/" if request.POST.get("events") else ""
-    files = {prefix + (f.name or "upload"): f.read() for f in uploads}
+    files = uploaded_files(request)
     task = cycle_svc.cycle_import_start(
         cycle=cycle, by=request.user, files=files, compute=bool(request.POST.get("compute"))
     )
