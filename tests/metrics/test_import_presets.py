@@ -14,7 +14,7 @@ import pytest
 
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.importer import import_folder
-from appraise.metrics.mapping import ColumnMapping
+from appraise.metrics.mapping import ColumnMapping, preset_info, presets
 from appraise.metrics.store import open_store
 from appraise.problems import ProblemsError
 
@@ -243,3 +243,12 @@ def test_an_unknown_preset_names_the_shipped_ones(tmp_path: Path) -> None:
     assert problem.code == "mapping_unknown_preset"
     assert problem.line == 1
     assert "zendesk_tickets_csv" in problem.message
+
+
+@pytest.mark.parametrize("name", sorted(presets()))
+def test_every_preset_loads_and_has_its_titles(name: str) -> None:
+    mapping = ColumnMapping.parse(f"preset: {name}\n", "mapping.yaml")
+    assert mapping.tables or mapping.reports
+    title, description = preset_info(name)
+    title_en, description_en = preset_info(name, "en")
+    assert title and description and title_en and description_en

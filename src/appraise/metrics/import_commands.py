@@ -10,7 +10,7 @@ from rich.table import Table as RichTable
 
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.importer import ImportReport, import_folder
-from appraise.metrics.mapping import ColumnMapping, mapping_description, presets
+from appraise.metrics.mapping import ColumnMapping, preset_info, presets
 from appraise.metrics.store import DEFAULT_STORE, open_store
 from appraise.problems import ProblemsError
 
@@ -93,6 +93,7 @@ def register(app: typer.Typer) -> None:
     @app.command("formats")
     def formats_command(
         name: str | None = typer.Argument(None, help="A preset to show whole (its YAML)."),
+        lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
     ) -> None:
         """List the shipped mapping presets and the columns each expects."""
         out = Console(emoji=False)
@@ -107,8 +108,9 @@ def register(app: typer.Typer) -> None:
             return
         for preset in shipped:
             mapping = ColumnMapping.parse(f"preset: {preset}\n", f"preset {preset}")
-            out.print(f"{preset}", style="bold", markup=False)
-            out.print(f"  {mapping_description(preset)}", markup=False, highlight=False)
+            title, description = preset_info(preset, lang)
+            out.print(f"{preset}: {title}", style="bold", markup=False)
+            out.print(f"  {description}", markup=False, highlight=False)
             for tname, tmap in mapping.tables.items():
                 cols = ", ".join(dict.fromkeys(str(c) for c in tmap.expected_sources()))
                 out.print(f"  -> {tname} ({tmap.file}): {cols}", markup=False, highlight=False)
@@ -119,4 +121,9 @@ def register(app: typer.Typer) -> None:
                     markup=False,
                     highlight=False,
                 )
-        out.print("use one with `preset: NAME` in mapping.yaml; `appraise formats NAME` shows it")
+        out.print(
+            "use one with `preset: NAME` in mapping.yaml; `appraise formats NAME` shows it"
+            if lang.startswith("en")
+            else "在 mapping.yaml 中写 preset: 名称 即可使用；appraise formats 名称 显示其全文",
+            markup=False,
+        )

@@ -168,7 +168,11 @@ class ColumnMapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     preset: str | list[str] | None = None
+    # A preset's name and what it reads, in Chinese and in English.
+    title: str | None = None
+    title_en: str | None = None
     description: str | None = None
+    description_en: str | None = None
     # Text that means "no value" in every table (a table's own list replaces it).
     null_values: list[str] = Field(default_factory=list)
     tables: dict[str, TableMapping] = Field(default_factory=dict)
@@ -346,10 +350,13 @@ def presets() -> dict[str, str]:
     }
 
 
-def mapping_description(name: str) -> str:
-    """The description line of a shipped preset."""
+def preset_info(name: str, lang: str = "zh") -> tuple[str, str]:
+    """A shipped preset's title and description in ``lang`` (Chinese unless it is English)."""
     raw = yaml.safe_load(presets()[name]) or {}
-    return " ".join(str(raw.get("description", "")).split())
+    suffix = "_en" if lang.lower().startswith("en") else ""
+    title = raw.get(f"title{suffix}") or raw.get("title") or name
+    description = raw.get(f"description{suffix}") or raw.get("description") or ""
+    return str(title), " ".join(str(description).split())
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -382,7 +389,8 @@ def _with_presets(raw: dict[str, Any], file: str, line: int | None) -> dict[str,
             )
             continue
         preset_raw, _ = load_yaml(shipped[name])
-        preset_raw.pop("description", None)
+        for key in ("title", "title_en", "description", "description_en"):
+            preset_raw.pop(key, None)
         if "preset" in preset_raw:
             preset_raw = _with_presets(preset_raw, file, line)
         merged = _merge(merged, preset_raw)

@@ -7,11 +7,12 @@ import tempfile
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from appraise.inputs.preview import preview_folder
-from appraise.metrics.mapping import mapping_description, presets
+from appraise.metrics.mapping import preset_info, presets
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles.scoring import EVENTS, check_file_name
 from appraise.web.errors import Invalid, NotFound
@@ -44,7 +45,13 @@ TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
 
 
 def preset_choices() -> list[dict[str, str]]:
-    return [{"name": n, "description": mapping_description(n)} for n in presets()]
+    """The presets by their title in the reader's language, the description as a hint."""
+    lang = get_language() or "zh-hans"
+    choices = []
+    for name in presets():
+        title, description = preset_info(name, lang)
+        choices.append({"name": name, "title": title, "description": description})
+    return choices
 
 
 def uploaded_files(request: HttpRequest) -> dict[str, bytes]:
