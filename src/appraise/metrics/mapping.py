@@ -156,7 +156,9 @@ class ColumnMapping(BaseModel):
     def load(cls, path: Path) -> ColumnMapping:
         """Read and check a mapping file; every problem names the file."""
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            from appraise.schemes.yamlload import safe_load  # bounded: aliases, depth
+
+            raw = safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ProblemsError(
                 [Problem("error", "mapping_unreadable", str(exc), str(path))]
