@@ -273,6 +273,8 @@ def merge_inputs(
                 )
             )
     agents = [replace(a, extra=extra.get(a.agent_id, {})) for a in org]
+    inputs, outside = _only_cycle_agents(inputs, in_cycle)
+    warnings.extend(outside)
     key_of: dict[str, str] = {}
     for node, _ in all_indicators(scheme):
         key_of[normalize_name(node.id)] = node.id
@@ -303,6 +305,43 @@ def merge_inputs(
     history = [*inputs.history, *(h for h in earlier if (h.agent_id, h.period) not in given)]
     merged = replace(inputs, agents=agents, ratings=engine_ratings, history=history)
     return merged, ratings, warnings
+
+
+def _only_cycle_agents(inputs: Inputs, in_cycle: set[str]) -> tuple[Inputs, list[Problem]]:
+    """The rows of the cycle's agents; one warning per file naming the agents left out.
+
+    A cycle may cover some teams while the center's files hold everyone: the others' rows would
+    make the engine score them too (the scoring then ranks, distributes and compares grades
+    among agents the cycle does not have). History stays whole: an earlier period's count and
+    last rank are the center's.
+    """
+    left_out: dict[str, set[str]] = {}
+
+    def keep(agent_id: str | None, source: Source) -> bool:
+        if agent_id is None or agent_id in in_cycle:
+            return True
+        left_out.setdefault(source.file, set()).add(agent_id)
+        return False
+
+    kept = replace(
+        inputs,
+        metric_values=[m for m in inputs.metric_values if keep(m.agent_id, m.source)],
+        ratings=[r for r in inputs.ratings if keep(r.agent_id, r.source)],
+        incidents=[i for i in inputs.incidents if keep(i.agent_id, i.source)],
+    )
+    warnings = []
+    for file, ids in sorted(left_out.items()):
+        names = sorted(ids)
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        warnings.append(
+            Problem(
+                "warning",
+                "rows_not_in_cycle",
+                f"rows of {len(names)} agent(s) not in the cycle were left out: {shown}",
+                file,
+            )
+        )
+    return kept, warnings
 
 
 def _view(inputs: Inputs, scheme: Scheme, keep: Callable[[str | None], bool]) -> Inputs:
