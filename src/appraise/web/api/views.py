@@ -40,6 +40,7 @@ from appraise.web.schemes.services import scheme_check, scheme_version_create
 from appraise.web.tasks.selectors import task_get
 
 OBJ = OpenApiTypes.OBJECT
+AUDIT_MAX = 5000
 
 
 def _valid(serializer_class: type[serializers.Serializer[None]], request: Request) -> Any:
@@ -531,8 +532,10 @@ def task_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def audit(request: Request) -> Response:
     cycle_id = _int(request.query_params.get("cycle"), "cycle")
-    limit = _int(request.query_params.get("limit"), "limit") or 500
+    limit = _int(request.query_params.get("limit"), "limit")
+    if limit is not None and not 1 <= limit <= AUDIT_MAX:
+        raise Invalid(_("limit must be between 1 and %(max)d") % {"max": AUDIT_MAX})
     rows = audit_list(
         user=request.user, cycle_id=cycle_id, action=request.query_params.get("action")
-    )[: min(limit, 5000)]
+    )[: limit or 500]
     return Response([render.audit_json(e) for e in rows])
