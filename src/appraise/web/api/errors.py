@@ -42,6 +42,10 @@ def _flatten(detail: Any, where: str = "") -> list[dict[str, str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, exceptions.ParseError) and isinstance(exc.__context__, AppraiseError):
+        # DRF's multipart parser re-raises an upload handler's refusal (an upload over the
+        # limit) as a generic parse error; the refusal is the answer.
+        exc = exc.__context__
     if isinstance(exc, AppraiseError):
         status, body = error_response_data(exc)
         return Response(body, status=status)

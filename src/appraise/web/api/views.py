@@ -38,6 +38,7 @@ from appraise.web.permissions import agent_of, signed_in
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_check, scheme_version_create
 from appraise.web.tasks.selectors import task_get
+from appraise.web.uploads import upload_limited
 
 OBJ = OpenApiTypes.OBJECT
 AUDIT_MAX = 5000
@@ -162,6 +163,7 @@ def agents(request: Request) -> Response:
     return Response([render.agent_json(a) for a in org_sel.agent_list(user=request.user)])
 
 
+@upload_limited
 @extend_schema(request={"multipart/form-data": OBJ}, responses=OBJ)
 @api_view(["POST"])
 def agents_upload(request: Request) -> Response:
@@ -255,6 +257,7 @@ def cycle_detail(request: Request, pk: int) -> Response:
     return Response(out)
 
 
+@upload_limited
 @extend_schema(request=s.ImportIn, responses=OBJ)
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])

@@ -7,7 +7,7 @@ Nothing here writes to the database: :mod:`appraise.web.cycles.services` stores 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -66,6 +66,16 @@ def check_file_name(name: str) -> str:
             ]
         )
     return "/".join(parts)
+
+
+def check_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Uploaded files by their stored name (:func:`check_file_name`), after checking that no
+    workbook among them inflates past the bounds of :func:`appraise.web.uploads.check_workbooks`."""
+    from appraise.web.uploads import check_workbooks
+
+    named = {check_file_name(n): c for n, c in files.items()}
+    check_workbooks(named.items())
+    return named
 
 
 def supervisor_role(scheme: Scheme) -> str:
