@@ -262,11 +262,19 @@ def cycle_detail(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])
 def cycle_import(request: Request, pk: int) -> Response:
-    """Upload input tables (or events/NAME files); they are checked and scored as a task."""
+    """Upload input tables (``files``) and raw events (``events``, kept as ``events/NAME``);
+    they are checked and scored as a task."""
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
-    ser = s.ImportIn(data={"files": request.FILES.getlist("files"), **_form(request)})
+    ser = s.ImportIn(
+        data={
+            **_form(request),
+            "files": request.FILES.getlist("files"),
+            "events": request.FILES.getlist("events"),
+        }
+    )
     ser.is_valid(raise_exception=True)
     files = {f.name: f.read() for f in ser.validated_data["files"]}
+    files.update({f"events/{f.name}": f.read() for f in ser.validated_data["events"]})
     task = cycle_svc.cycle_import_start(
         cycle=c, by=request.user, files=files, compute=ser.validated_data["compute"]
     )
@@ -277,7 +285,7 @@ def _form(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, Mapping):
         return {}
-    return {k: v for k, v in data.items() if k != "files"}
+    return {k: v for k, v in data.items() if k not in ("files", "events")}
 
 
 @extend_schema(request=None, responses=OBJ)
