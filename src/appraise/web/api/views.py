@@ -23,7 +23,7 @@ from appraise.web.api import render
 from appraise.web.api import serializers as s
 from appraise.web.appeals import selectors as appeal_sel
 from appraise.web.appeals import services as appeal_svc
-from appraise.web.audit.selectors import audit_list
+from appraise.web.audit.selectors import audit_details, audit_list
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.errors import Invalid, NotFound
@@ -549,4 +549,4 @@ def audit(request: Request) -> Response:
     rows = audit_list(
         user=request.user, cycle_id=cycle_id, action=request.query_params.get("action")
     )[: limit or 500]
-    return Response([render.audit_json(e) for e in rows])
+    return Response([render.audit_json(e, audit_details(user=request.user, entry=e)) for e in rows])
