@@ -55,7 +55,9 @@ class CenterConfig(BaseModel):
     def load(cls, path: Path) -> CenterConfig:
         """Load a YAML file; every problem is reported with the file name."""
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            from appraise.schemes.yamlload import safe_load  # bounded: aliases, depth
+
+            raw = safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ProblemsError(
                 [Problem("error", "config_unreadable", str(exc), str(path))]

@@ -255,23 +255,13 @@ class ColumnMapping(BaseModel):
     def parse(cls, text: str, file: str) -> ColumnMapping:
         """Read and check mapping text; every problem names the file and line."""
         from appraise.schemes.loader import _loc_path
-        from appraise.schemes.yamlload import load_yaml
+        from appraise.schemes.yamlload import load_yaml, yaml_problem
 
         try:
             raw, lines = load_yaml(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            raise ProblemsError(
-                [
-                    Problem(
-                        "error",
-                        "mapping_unreadable",
-                        f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                        file,
-                        mark.line + 1 if mark is not None else None,
-                    )
-                ]
-            ) from None
+            # A bounded loader: an alias bomb or deep nesting is yaml_too_large at its line.
+            raise ProblemsError([yaml_problem(exc, file)]) from None
         raw = raw or {}
         if not isinstance(raw, dict):
             raise ProblemsError(

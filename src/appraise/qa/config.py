@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appraise.problems import Problem, ProblemsError
 from appraise.qa.text import fold_phrase, script_parts
-from appraise.schemes.yamlload import LineMap, load_yaml
+from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
 
 class _Model(BaseModel):
@@ -181,11 +181,7 @@ def parse_qa_config(text: str, file: str) -> tuple[QaConfig, LineMap]:
     try:
         raw, lines = load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ProblemsError(
-            [Problem("error", "yaml_syntax", f"not valid YAML: {exc}", file, line)]
-        ) from None
+        raise ProblemsError([yaml_problem(exc, file)]) from None
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise ProblemsError(

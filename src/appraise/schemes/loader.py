@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import Scheme
 from appraise.schemes.validate import Checked, check
-from appraise.schemes.yamlload import LineMap, load_yaml
+from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
 
 @dataclass
@@ -67,12 +67,7 @@ def parse_scheme(text: str, file: str) -> LoadedScheme:
     try:
         raw, lines = load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ProblemsError(
-            [Problem("error", "yaml_syntax", f"not valid YAML: {reason}", file, line)]
-        ) from None
+        raise ProblemsError([yaml_problem(exc, file)]) from None
     if not isinstance(raw, dict):
         raise ProblemsError(
             [

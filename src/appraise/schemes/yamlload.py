@@ -1,13 +1,38 @@
-"""YAML loading that remembers the line of every value, so problems can say ``file:line``."""
+"""YAML loading that remembers the line of every value, so problems can say ``file:line``.
+
+Every YAML the application reads (schemes, QA configuration, center configuration, column
+mappings) goes through this module, because a YAML document can be far larger than its text: an
+alias repeats the node it names, so nine lines of aliases to aliases ("billion laughs") stand for
+10^9 values, and a thousand opening brackets nest deeper than Python's stack. The loaders here
+count every value as it is composed, an alias counting as the whole node it repeats, and refuse a
+document beyond :data:`MAX_NODES` values or :data:`MAX_DEPTH` levels with a
+:class:`YamlTooLarge` that points at the line where the budget ran out. The count is arithmetic on
+nodes already composed, so refusing a huge document costs no more than reading its text.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from appraise.problems import Problem
 
 Path_ = tuple[str | int, ...]
+
+# A scheme of the seeds has about 700 values and 11 levels; these leave room for a hundred times
+# that while keeping the work a document can ask for small.
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+
+class YamlTooLarge(ComposerError):
+    """A document over the value or depth budget (or an alias inside the node it names)."""
 
 
 class LineMap:
@@ -29,8 +54,78 @@ class LineMap:
         return self._lines.get((), None)
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader in which a YAML 1.1 boolean is only true/false (``no``, ``on`` stay text)."""
+class _Bounded:
+    """Composer mix-in: count values (an alias as the size of what it repeats) and depth.
+
+    ``compose_node`` is PyYAML's recursive step; it is wrapped, not rewritten, so the parsing
+    rules stay PyYAML's own.
+    """
+
+    anchors: dict[str, Node]
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]
+        self._count = 0
+        self._depth = 0
+        # Per composed node (by id; the nodes live as long as the loader): the values it stands
+        # for and how many levels it spans, aliases inside it expanded.
+        self._sizes: dict[int, int] = {}
+        self._heights: dict[int, int] = {}
+
+    def _refuse(self, what: str, mark: Any) -> YamlTooLarge:
+        return YamlTooLarge(None, None, what, mark)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        if isinstance(event, AliasEvent):
+            target = self.anchors.get(event.anchor or "")
+            if target is not None:
+                size = self._sizes.get(id(target))
+                if size is None:
+                    raise self._refuse(
+                        f"alias *{event.anchor} is inside the node it names", event.start_mark
+                    )
+                self._add(size, event.start_mark)
+                if self._depth + self._heights[id(target)] > MAX_DEPTH:
+                    raise self._too_deep(event.start_mark)
+            node: Node = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
+        if self._depth >= MAX_DEPTH:
+            raise self._too_deep(event.start_mark)
+        before = self._count
+        self._add(1, event.start_mark)
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+        children: list[Node] = []
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        self._heights[id(node)] = 1 + max((self._heights[id(c)] for c in children), default=0)
+        self._sizes[id(node)] = self._count - before
+        return node
+
+    def _add(self, n: int, mark: Any) -> None:
+        self._count += n
+        if self._count > MAX_NODES:
+            raise self._refuse(
+                f"document too large: more than {MAX_NODES:,} values once aliases are expanded",
+                mark,
+            )
+
+    def _too_deep(self, mark: Any) -> YamlTooLarge:
+        return self._refuse(f"document nested deeper than {MAX_DEPTH} levels", mark)
+
+
+class BoundedSafeLoader(_Bounded, yaml.SafeLoader):
+    """PyYAML's safe loader (``yes`` is true, as in ``yaml.safe_load``) within the budget."""
+
+
+class _Loader(_Bounded, yaml.SafeLoader):
+    """Bounded safe loader in which a boolean is only true/false (``no``, ``on`` stay text)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -39,17 +134,31 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load`` within the value and depth budget; raises ``yaml.YAMLError``."""
+    loader = BoundedSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str) -> tuple[Any, LineMap]:
     """Parse YAML into plain Python values (floats as exact ``Decimal``) and their lines.
 
-    Raises ``yaml.YAMLError`` (with its own mark) for text that is not YAML.
+    Raises ``yaml.YAMLError`` (with its own mark) for text that is not YAML, and
+    :class:`YamlTooLarge` for a document over the budget.
     """
-    node = yaml.compose(text, Loader=_Loader)
+    composer = _Loader(text)
+    try:
+        node = composer.get_single_node()
+    finally:
+        composer.dispose()
     lines = LineMap()
     if node is None:
         return None, lines
@@ -87,3 +196,13 @@ def _convert(node: yaml.Node, path: Path_, lines: LineMap, c: _Loader) -> Any:
         except ArithmeticError:
             return value
     return value
+
+
+def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    """The problem a YAML error becomes: where it is, and why (over budget, or not YAML)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    reason = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, YamlTooLarge):
+        return Problem("error", "yaml_too_large", str(reason), file, line)
+    return Problem("error", "yaml_syntax", f"not valid YAML: {reason}", file, line)

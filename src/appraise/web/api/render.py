@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from appraise.web.appeals.models import Appeal
 from appraise.web.audit.models import AuditLog
+from appraise.web.audit.selectors import AuditDetails
 from appraise.web.cycles.models import Cycle
 from appraise.web.evaluations.models import Rating, Result
 from appraise.web.interviews.models import GapFlag, InterviewRecord
@@ -191,7 +192,7 @@ def task_json(t: Task) -> dict[str, Any]:
     }
 
 
-def audit_json(e: AuditLog) -> dict[str, Any]:
+def audit_json(e: AuditLog, details: AuditDetails) -> dict[str, Any]:
     return {
         "id": e.pk,
         "at": _at(e.at),
@@ -201,7 +202,9 @@ def audit_json(e: AuditLog) -> dict[str, Any]:
         "object_id": e.object_id,
         "object": e.object_repr,
         "cycle": e.cycle_id,
-        "before": e.before,
-        "after": e.after,
-        "note": e.note,
+        "before": details.before,
+        "after": details.after,
+        "note": details.note,
+        # True when before, after and note are for HR only (results not yet published).
+        "withheld": details.withheld,
     }

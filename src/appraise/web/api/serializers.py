@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from appraise.web.org.roles import ROLES
@@ -48,8 +51,19 @@ class CycleIn(serializers.Serializer[None]):
 
 
 class ImportIn(serializers.Serializer[None]):
-    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    """Input tables in ``files``, raw event files in ``events`` (stored as ``events/NAME``:
+    multipart file names carry no folder, so the field says what a file is)."""
+
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    events = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     compute = serializers.BooleanField(default=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["files"] and not attrs["events"]:
+            raise serializers.ValidationError(
+                {"files": [_("attach input tables (files) or raw events (events)")]}
+            )
+        return attrs
 
 
 class ConfirmTeamIn(serializers.Serializer[None]):

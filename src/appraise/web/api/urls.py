@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from appraise.web.api import views as v
+from appraise.web.api.errors import not_found
 
 app_name = "api"
 
@@ -59,4 +60,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", v.audit, name="audit"),
     path("points/", include("appraise.web.points.urls")),
     path("qa/", include("appraise.web.qa.urls")),
+    # Last: any other path is a JSON 404, not Django's HTML page (nor a slash redirect).
+    re_path(r"^(?P<path>.*)$", not_found),
 ]

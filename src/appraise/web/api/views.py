@@ -23,7 +23,7 @@ from appraise.web.api import render
 from appraise.web.api import serializers as s
 from appraise.web.appeals import selectors as appeal_sel
 from appraise.web.appeals import services as appeal_svc
-from appraise.web.audit.selectors import audit_list
+from appraise.web.audit.selectors import audit_details, audit_list
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.errors import Invalid, NotFound
@@ -38,8 +38,10 @@ from appraise.web.permissions import agent_of, signed_in
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_check, scheme_version_create
 from appraise.web.tasks.selectors import task_get
+from appraise.web.uploads import upload_limited
 
 OBJ = OpenApiTypes.OBJECT
+AUDIT_MAX = 5000
 
 
 def _valid(serializer_class: type[serializers.Serializer[None]], request: Request) -> Any:
@@ -161,6 +163,7 @@ def agents(request: Request) -> Response:
     return Response([render.agent_json(a) for a in org_sel.agent_list(user=request.user)])
 
 
+@upload_limited
 @extend_schema(request={"multipart/form-data": OBJ}, responses=OBJ)
 @api_view(["POST"])
 def agents_upload(request: Request) -> Response:
@@ -254,15 +257,24 @@ def cycle_detail(request: Request, pk: int) -> Response:
     return Response(out)
 
 
+@upload_limited
 @extend_schema(request=s.ImportIn, responses=OBJ)
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])
 def cycle_import(request: Request, pk: int) -> Response:
-    """Upload input tables (or events/NAME files); they are checked and scored as a task."""
+    """Upload input tables (``files``) and raw events (``events``, kept as ``events/NAME``);
+    they are checked and scored as a task."""
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
-    ser = s.ImportIn(data={"files": request.FILES.getlist("files"), **_form(request)})
+    ser = s.ImportIn(
+        data={
+            **_form(request),
+            "files": request.FILES.getlist("files"),
+            "events": request.FILES.getlist("events"),
+        }
+    )
     ser.is_valid(raise_exception=True)
     files = {f.name: f.read() for f in ser.validated_data["files"]}
+    files.update({f"events/{f.name}": f.read() for f in ser.validated_data["events"]})
     task = cycle_svc.cycle_import_start(
         cycle=c, by=request.user, files=files, compute=ser.validated_data["compute"]
     )
@@ -273,7 +285,7 @@ def _form(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, Mapping):
         return {}
-    return {k: v for k, v in data.items() if k != "files"}
+    return {k: v for k, v in data.items() if k not in ("files", "events")}
 
 
 @extend_schema(request=None, responses=OBJ)
@@ -531,8 +543,10 @@ def task_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def audit(request: Request) -> Response:
     cycle_id = _int(request.query_params.get("cycle"), "cycle")
-    limit = _int(request.query_params.get("limit"), "limit") or 500
+    limit = _int(request.query_params.get("limit"), "limit")
+    if limit is not None and not 1 <= limit <= AUDIT_MAX:
+        raise Invalid(_("limit must be between 1 and %(max)d") % {"max": AUDIT_MAX})
     rows = audit_list(
         user=request.user, cycle_id=cycle_id, action=request.query_params.get("action")
-    )[: min(limit, 5000)]
-    return Response([render.audit_json(e) for e in rows])
+    )[: limit or 500]
+    return Response([render.audit_json(e, audit_details(user=request.user, entry=e)) for e in rows])

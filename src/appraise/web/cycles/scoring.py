@@ -7,7 +7,7 @@ Nothing here writes to the database: :mod:`appraise.web.cycles.services` stores 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -67,6 +67,16 @@ def check_file_name(name: str) -> str:
             ]
         )
     return "/".join(parts)
+
+
+def check_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Uploaded files by their stored name (:func:`check_file_name`), after checking that no
+    workbook among them inflates past the bounds of :func:`appraise.web.uploads.check_workbooks`."""
+    from appraise.web.uploads import check_workbooks
+
+    named = {check_file_name(n): c for n, c in files.items()}
+    check_workbooks(named.items())
+    return named
 
 
 def supervisor_role(scheme: Scheme) -> str:
@@ -277,6 +287,8 @@ def merge_inputs(
                 )
             )
     agents = [replace(a, extra=extra.get(a.agent_id, {})) for a in org]
+    inputs, outside = _only_cycle_agents(inputs, in_cycle)
+    warnings.extend(outside)
     key_of: dict[str, str] = {}
     for node, _ in all_indicators(scheme):
         key_of[normalize_name(node.id)] = node.id
@@ -307,6 +319,43 @@ def merge_inputs(
     history = [*inputs.history, *(h for h in earlier if (h.agent_id, h.period) not in given)]
     merged = replace(inputs, agents=agents, ratings=engine_ratings, history=history)
     return merged, ratings, warnings
+
+
+def _only_cycle_agents(inputs: Inputs, in_cycle: set[str]) -> tuple[Inputs, list[Problem]]:
+    """The rows of the cycle's agents; one warning per file naming the agents left out.
+
+    A cycle may cover some teams while the center's files hold everyone: the others' rows would
+    make the engine score them too (the scoring then ranks, distributes and compares grades
+    among agents the cycle does not have). History stays whole: an earlier period's count and
+    last rank are the center's.
+    """
+    left_out: dict[str, set[str]] = {}
+
+    def keep(agent_id: str | None, source: Source) -> bool:
+        if agent_id is None or agent_id in in_cycle:
+            return True
+        left_out.setdefault(source.file, set()).add(agent_id)
+        return False
+
+    kept = replace(
+        inputs,
+        metric_values=[m for m in inputs.metric_values if keep(m.agent_id, m.source)],
+        ratings=[r for r in inputs.ratings if keep(r.agent_id, r.source)],
+        incidents=[i for i in inputs.incidents if keep(i.agent_id, i.source)],
+    )
+    warnings = []
+    for file, ids in sorted(left_out.items()):
+        names = sorted(ids)
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        warnings.append(
+            Problem(
+                "warning",
+                "rows_not_in_cycle",
+                f"rows of {len(names)} agent(s) not in the cycle were left out: {shown}",
+                file,
+            )
+        )
+    return kept, warnings
 
 
 def _view(inputs: Inputs, scheme: Scheme, keep: Callable[[str | None], bool]) -> Inputs:

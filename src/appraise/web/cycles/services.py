@@ -30,7 +30,7 @@ from appraise.web.cycles.models import (
     State,
     TeamConfirmation,
 )
-from appraise.web.cycles.scoring import CycleScore, Progress, check_file_name, score_cycle
+from appraise.web.cycles.scoring import CycleScore, Progress, check_files, score_cycle
 from appraise.web.errors import Conflict, Invalid
 from appraise.web.org.models import Agent, Team
 from appraise.web.permissions import (
@@ -207,7 +207,7 @@ def cycle_import_data(*, cycle: Cycle, by: User, files: Mapping[str, bytes]) -> 
     require_hr(by, _("import data"))
     cycle = _locked(cycle)
     _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), _("import data"))
-    names = {check_file_name(n): content for n, content in files.items()}
+    names = check_files(files)
     before = _file_list(cycle)
     stored = {f.name: bytes(f.content) for f in cycle.files.all()}
     stored.update(names)
@@ -630,7 +630,7 @@ def cycle_import_start(
 
     require_hr(by, _("import data"))
     _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), _("import data"))
-    names = {check_file_name(n): c for n, c in files.items()}
+    names = check_files(files)
     return task_enqueue(
         kind="cycle_import", by=by, cycle=cycle, params={"compute": compute}, files=names
     )

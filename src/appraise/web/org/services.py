@@ -20,6 +20,7 @@ from appraise.web.errors import Invalid
 from appraise.web.org import roles
 from appraise.web.org.models import Agent, Team
 from appraise.web.permissions import require_admin, require_hr
+from appraise.web.uploads import check_workbooks
 
 Actor = User | AnonymousUser
 
@@ -233,6 +234,7 @@ def agent_rows_read(*, file_name: str, content: bytes) -> list[AgentRow]:
             _("%(file)s: the agents table must be a .csv or .xlsx file")
             % {"file": file_name or _("the file")}
         )
+    check_workbooks([(file_name or f"agents{suffix}", content)])
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory() as folder:
         # The reader finds a table by its file name; the uploaded name may be anything.

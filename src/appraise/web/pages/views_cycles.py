@@ -27,6 +27,7 @@ from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_of
 from appraise.web.tasks.models import TaskStatus
 from appraise.web.tasks.selectors import task_get, task_list
+from appraise.web.uploads import upload_limited
 
 
 def _plain(fn: Callable[..., Any]) -> Callable[[HttpRequest, Cycle], Any]:
@@ -182,6 +183,7 @@ def cycle_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guarded
 @require_POST
+@upload_limited
 def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Uploaded files become a task (import, then compute); the answer is its progress bar."""
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from appraise.web.audit.models import AuditLog
-from appraise.web.audit.selectors import audit_list
+from appraise.web.audit.selectors import audit_details, audit_list
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.org import roles
 from appraise.web.org import selectors as org_sel
@@ -78,6 +78,11 @@ def _compact_json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
 
 
+def _audit_row(request: HttpRequest, e: AuditLog) -> tuple[Any, ...]:
+    d = audit_details(user=request.user, entry=e)
+    return (e, _compact_json(d.before), _compact_json(d.after), d.note, d.withheld)
+
+
 @guarded
 def audit_page(request: HttpRequest) -> HttpResponse:
     g = request.GET
@@ -100,7 +105,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         {
             "entries": current,
             # JSON as stored, Chinese kept readable, on one line: a Python dict's repr is not.
-            "rows": [(e, _compact_json(e.before), _compact_json(e.after)) for e in current],
+            "rows": [_audit_row(request, e) for e in current],
             "filters": query,
             # Escaped: a "+" or "&" in a name must reach the next page as typed.
             "query": urlencode(query),

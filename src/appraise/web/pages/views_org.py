@@ -28,6 +28,7 @@ from appraise.web.org import services as org_svc
 from appraise.web.org.models import Team
 from appraise.web.pages.common import back, flash_problems, guarded, page
 from appraise.web.permissions import require_hr
+from appraise.web.uploads import upload_limited
 
 ORG = "/org/"
 
@@ -274,6 +275,7 @@ def agent_edit(request: HttpRequest, agent_id: str) -> HttpResponse:
 @guarded
 @require_POST
 @_to_org
+@upload_limited
 def agents_upload(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, "define agents")
     upload = request.FILES.get("file")

@@ -17,13 +17,14 @@ from appraise.problems import Problem, ProblemsError
 from appraise.scoring.engine import score_period
 from appraise.scoring.output import result_dict
 from appraise.seeds import ROOT, SEEDS
-from appraise.web.cycles.scoring import TABLE_SUFFIXES, check_file_name, read_files
+from appraise.web.cycles.scoring import TABLE_SUFFIXES, check_files, read_files
 from appraise.web.cycles.services import period_parse
 from appraise.web.errors import Invalid
 from appraise.web.pages.common import guarded, is_htmx, page
 from appraise.web.permissions import is_hr, require_hr
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_check, scheme_version_create
+from appraise.web.uploads import upload_limited
 
 PREVIEW_ROWS = 50
 
@@ -140,7 +141,7 @@ def preview(text: str, period_text: str, uploads: dict[str, bytes]) -> dict[str,
     scheme = found.scheme
     source = _("uploaded files")
     if uploads:
-        files = {check_file_name(n): c for n, c in uploads.items()}
+        files = check_files(uploads)
     else:
         example = seed_example(scheme.id)
         if example is None:
@@ -170,6 +171,7 @@ def preview(text: str, period_text: str, uploads: dict[str, bytes]) -> dict[str,
 
 @guarded
 @require_POST
+@upload_limited
 def scheme_preview(request: HttpRequest) -> HttpResponse:
     prefix = "events/" if request.POST.get("events") else ""
     uploads = {prefix + (f.name or "upload"): f.read() for f in request.FILES.getlist("files")}

@@ -26,6 +26,7 @@ from appraise.web.points import selectors as sel
 from appraise.web.points import services as svc
 from appraise.web.points.models import Source
 from appraise.web.schemes.selectors import scheme_version_get
+from appraise.web.uploads import upload_limited
 
 OBJ = OpenApiTypes.OBJECT
 
@@ -181,6 +182,7 @@ def leaderboard(request: Request) -> Response:
     return Response(render.leaderboard_json(board))
 
 
+@upload_limited
 @extend_schema(operation_id="points_runs", request=RunIn, responses=OBJ)
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])

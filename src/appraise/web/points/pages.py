@@ -37,6 +37,7 @@ from appraise.web.points.models import Kind, PointsEntry, PointsRun, Redemption,
 from appraise.web.points.templatetags.points_format import yuan
 from appraise.web.schemes.selectors import scheme_version_get
 from appraise.web.schemes.services import scheme_of
+from appraise.web.uploads import upload_limited
 
 ENTRIES_PER_PAGE = 50
 
@@ -305,6 +306,7 @@ def _run_files(request: HttpRequest, form: RunForm) -> dict[str, bytes]:
 
 
 @guarded
+@upload_limited
 def runs(request: HttpRequest) -> HttpResponse:
     """HR scores a points scheme for one period; only what changed since the period's last run
     is written (the same inputs again write nothing)."""

@@ -42,6 +42,7 @@ from appraise.web.points.models import (
 from appraise.web.points.scoring import score_points_period
 from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of
+from appraise.web.uploads import check_workbooks
 
 
 def _period(text: str, what: str) -> Period:
@@ -116,6 +117,7 @@ def points_run_period(
     leave HR's manual corrections in place.
     """
     require_hr(by, gettext("run points schemes"))
+    check_workbooks(files.items())
     scheme = scheme_of(scheme_version)
     p = _period(period, "period")
     if p.kind != scheme.period:

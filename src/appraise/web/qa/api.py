@@ -26,6 +26,7 @@ from appraise.web.qa import selectors as sel
 from appraise.web.qa import services as svc
 from appraise.web.qa.models import Source
 from appraise.web.schemes.selectors import scheme_version_get
+from appraise.web.uploads import upload_limited
 
 OBJ = OpenApiTypes.OBJECT
 
@@ -161,6 +162,7 @@ def rubric(request: Request, pk: int) -> Response:
 # ------------------------------------------------------------------------ imports, conversations
 
 
+@upload_limited
 @extend_schema(methods=["GET"], operation_id="qa_imports_list", responses=OBJ)
 @extend_schema(
     methods=["POST"], operation_id="qa_imports_create", request=QaImportIn, responses=OBJ

@@ -60,6 +60,7 @@ from appraise.web.qa.models import (
 from appraise.web.qa.selectors import is_qa
 from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of
+from appraise.web.uploads import check_workbooks
 
 DECISIONS = ("uphold", "reject")
 # What an upload may hold: canonical event tables, center.yaml / mapping.yaml, and qa.yaml.
@@ -201,6 +202,7 @@ def conversation_import(
         if files is not None:
             if not files:
                 raise Invalid("no files")
+            check_workbooks(files.items())
             folder = Path(tmp)
             for name, content in files.items():
                 safe = _safe_name(name)

@@ -40,6 +40,7 @@ from appraise.web.qa.models import (
     Source,
 )
 from appraise.web.schemes import selectors as scheme_sel
+from appraise.web.uploads import upload_limited
 
 
 def _check_label(check: str) -> str:
@@ -698,6 +699,7 @@ def manage_rubric(request: HttpRequest) -> HttpResponse:
 
 @guarded
 @require_POST
+@upload_limited
 def manage_import(request: HttpRequest) -> HttpResponse:
     files = {str(f.name): f.read() for f in request.FILES.getlist("files")}
     batch = svc.conversation_import(
