@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from appraise.decimals import money, plain
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.scoring.results import ScoreRun
@@ -157,11 +158,11 @@ def render_table(run: ScoreRun, console: Console) -> None:
         table.add_row(
             r.agent_id,
             r.name,
-            "-" if r.total is None else str(r.total.normalize()),
+            "-" if r.total is None else plain(r.total),
             r.grade or "-",
             str(r.rank or "-"),
             r.level or "-",
-            "-" if r.pay_total is None else f"{r.pay_total:.2f}",
+            "-" if r.pay_total is None else money(r.pay_total),
             ", ".join(r.flags) or ("; ".join(r.notes) if not r.eligible else ""),
         )
     console.print(table)
