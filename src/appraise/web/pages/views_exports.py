@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraise.scoring.workbook import label
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.env import envstr
 from appraise.web.errors import NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.models import Result
-from appraise.web.exports.payroll import PayrollRow, payroll_xlsx
+from appraise.web.exports.language import reader_lang
+from appraise.web.exports.payroll import payroll_xlsx
 from appraise.web.exports.scorecard import Sheet, scorecard_pdf
 from appraise.web.pages.common import guarded, int_or_none
 from appraise.web.permissions import require_hr
@@ -84,34 +86,27 @@ def scorecard_download(request: HttpRequest, cycle_id: int, agent_id: str) -> Ht
 def payroll_download(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
     require_hr(request.user, _("export payroll"))
-    rows = [
-        PayrollRow(
-            agent_id=r.agent.agent_id,
-            name=r.agent.name,
-            team=r.agent.team.name if r.agent.team else "",
-            version=r.version,
-            eligible=r.eligible,
-            total=r.total,
-            grade=r.grade,
-            computed_grade=r.computed_grade,
-            rank=r.rank,
-            level=r.level,
-            pay_total=r.pay_total,
-            flags=list(r.flags),
-            data=r.data,
-        )
-        for r in eval_sel.result_list_cycle(user=request.user, cycle=cycle)
-    ]
+    scheme = scheme_of(cycle.scheme_version)
+    pay_lines = [(c.id, c.name) for c in (scheme.pay.components if scheme.pay else [])]
+    lang = reader_lang()
+
+    def t(key: str) -> str:
+        return label(key, lang)
+
     about = [
-        ("cycle", cycle.name),
-        ("scheme", str(cycle.scheme_version)),
-        ("period", cycle.period),
-        ("state", cycle.state),
-        ("published", "yes" if cycle.is_published else "no (draft results)"),
-        ("exported", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        (t("cycle_name"), cycle.name),
+        (t("scheme"), f"{scheme.name} ({cycle.scheme_version})"),
+        (t("period"), cycle.period),
+        (t("state"), str(cycle.get_state_display())),
+        (t("published"), t("yes") if cycle.is_published else t("draft")),
+        (t("exported"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ]
     response = HttpResponse(
-        payroll_xlsx(rows, about),
+        payroll_xlsx(
+            eval_sel.result_list_cycle(user=request.user, cycle=cycle),
+            pay_lines=pay_lines,
+            about=about,
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (
