@@ -65,7 +65,7 @@ def header_row(ws: Worksheet, labels: Sequence[str], *, freeze: str = "A2") -> N
     for cell in ws[ws.max_row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=False)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.freeze_panes = freeze
 
 
@@ -92,3 +92,13 @@ def fit_columns(ws: Worksheet, *, minimum: int = 6, maximum: int = MAX_WIDTH) ->
             widths[cell.column] = max(widths.get(cell.column, 0), longest)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Printed on A4 landscape, one page wide, the header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"

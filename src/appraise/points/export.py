@@ -22,6 +22,7 @@ from appraise.sheets import (
     fit_columns,
     header_row,
     number_format,
+    print_setup,
 )
 
 Lang = Literal["zh", "en"]
@@ -99,6 +100,7 @@ def payouts_xlsx(rows: Sequence[PayoutRow], *, title: str, lang: Lang = "zh") ->
     number_format(ws, (6,), "0.000000")
     number_format(ws, (7,), YUAN)
     fit_columns(ws)
+    print_setup(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

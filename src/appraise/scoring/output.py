@@ -87,7 +87,7 @@ def to_json(run: ScoreRun) -> str:
 def write_xlsx(run: ScoreRun, path: Path) -> None:
     """The payroll workbook (``appraise.scoring.workbook``): totals and pay, every indicator,
     the warnings; in Chinese, the CLI's language."""
-    from appraise.scoring.workbook import PayrollRow, label, payroll_workbook
+    from appraise.scoring.workbook import PayrollRow, flag_names, label, payroll_workbook
 
     pay_lines: list[tuple[str, str]] = []
     for r in run.results:
@@ -106,7 +106,7 @@ def write_xlsx(run: ScoreRun, path: Path) -> None:
             level=r.level or "",
             pay={line.id: line.amount for line in r.pay},
             pay_total=r.pay_total,
-            flags=r.flags,
+            flags=flag_names(r.flags, {c.id: c.name for c in r.consequences}, "zh"),
             indicators=[_indicator(i, Decimal("0.0001")) for i in [*r.indicators, *r.adjustments]],
         )
         for r in run.results

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 
-from appraise.sheets import YUAN, append_row, fit_columns, header_row, number_format
+from appraise.sheets import YUAN, append_row, fit_columns, header_row, number_format, print_setup
 
 Lang = Literal["zh", "en"]
 
@@ -73,6 +73,25 @@ def label(key: str, lang: Lang) -> str:
     return zh if lang == "zh" else en
 
 
+_FLAGS: dict[str, tuple[str, str]] = {
+    "requires_basis": ("需附评定依据", "needs the grounds of the grade"),
+}
+
+
+def flag_names(flags: Sequence[str], consequences: Mapping[str, str], lang: Lang) -> list[str]:
+    """Flags as the reader knows them: a consequence rule by its name in the scheme (降薪或培训),
+    the engine's own flags in the reader's language, anything else as it is."""
+    out = []
+    for f in flags:
+        if f in consequences:
+            out.append(consequences[f])
+        elif f in _FLAGS:
+            out.append(_FLAGS[f][0 if lang == "zh" else 1])
+        else:
+            out.append(f)
+    return out
+
+
 @dataclass(frozen=True)
 class PayrollRow:
     """One agent's result as the workbook prints it; ``indicators`` are result_dict entries."""
@@ -87,7 +106,7 @@ class PayrollRow:
     level: str
     pay: Mapping[str, Decimal | None]
     pay_total: Decimal | None
-    flags: Sequence[str] = ()
+    flags: Sequence[str] = ()  # as printed: see flag_names
     version: int | None = None
     computed_grade: str = ""
     calibration: str = ""
@@ -143,12 +162,13 @@ def payroll_workbook(
             *(r.pay.get(pid) for pid, _ in lines),
             r.pay_total,
             r.calibration,
-            ", ".join(r.flags),
+            ("、" if lang == "zh" else ", ").join(r.flags),
         ]
         append_row(ws, cells)
     first_money = len(keys) + 1
     number_format(ws, range(first_money, first_money + len(lines) + 1), YUAN)
     fit_columns(ws)
+    print_setup(ws)
 
     wi = wb.create_sheet(t("indicators"))
     header_row(

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from appraise.scoring.workbook import PayrollRow, payroll_workbook
+from appraise.scoring.workbook import Lang, PayrollRow, flag_names, payroll_workbook
 from appraise.web.evaluations.models import Result
 from appraise.web.exports.language import reader_lang
 
@@ -17,8 +17,9 @@ def _amount(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def payroll_row(r: Result) -> PayrollRow:
+def payroll_row(r: Result, lang: Lang = "zh") -> PayrollRow:
     data = r.data or {}
+    consequences = {str(c["id"]): str(c["name"]) for c in data.get("consequences") or []}
     pay = {k: _amount(v) for k, v in (data.get("pay") or {}).items() if k != "total"}
     calibration = data.get("calibration") or {}
     return PayrollRow(
@@ -34,7 +35,7 @@ def payroll_row(r: Result) -> PayrollRow:
         level=r.level,
         pay=pay,
         pay_total=r.pay_total,
-        flags=list(r.flags),
+        flags=flag_names(list(r.flags), consequences, lang),
         calibration=str(calibration.get("note") or ""),
         indicators=[*(data.get("indicators") or []), *(data.get("adjustments") or [])],
     )
@@ -46,6 +47,7 @@ def payroll_xlsx(
     pay_lines: Sequence[tuple[str, str]],
     about: Sequence[tuple[str, str]],
 ) -> bytes:
+    lang = reader_lang()
     return payroll_workbook(
-        [payroll_row(r) for r in results], pay_lines=pay_lines, about=about, lang=reader_lang()
+        [payroll_row(r, lang) for r in results], pay_lines=pay_lines, about=about, lang=lang
     )
