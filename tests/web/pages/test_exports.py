@@ -384,3 +384,42 @@ def test_the_cycle_page_links_the_bulk_downloads(
     body = signed_in(people.hr).get(f"/cycles/{cycle.pk}/").content.decode()
     assert f'href="/cycles/{cycle.pk}/scorecards.zip"' in body and "考核表（zip 压缩包）" in body
     assert f'href="/cycles/{cycle.pk}/scorecards.pdf"' in body
+
+
+def test_the_renderer_fetches_nothing_and_a_name_with_markup_is_printed_as_text(
+    people: People, cycle: Cycle, advance: Advance
+) -> None:
+    import socket
+    import threading
+
+    from appraise.web.exports.scorecard import render
+
+    # A listener on loopback: an <img> or a stylesheet that the renderer followed would
+    # connect to it (a server asking addresses of its network for whoever wrote the HTML).
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(2)
+    server.settimeout(3)
+    port = server.getsockname()[1]
+    connected: list[bool] = []
+
+    def accept() -> None:
+        try:
+            server.accept()[0].close()
+            connected.append(True)
+        except OSError:
+            pass
+
+    waiter = threading.Thread(target=accept)
+    waiter.start()
+    url = f"http://127.0.0.1:{port}/x.png"
+    render(f'<p>表</p><img src="{url}"><link rel="stylesheet" href="{url}">').write_pdf()
+    # The template escapes what people typed: a name is text, not an element.
+    people.agent_a1.name = f'<img src="{url}">张三'
+    people.agent_a1.save(update_fields=["name"])
+    advance(cycle, "published")
+    body = signed_in(people.a1).get(f"/cycles/{cycle.pk}/scorecards/A001.pdf").content
+    server.close()
+    waiter.join()
+    assert connected == []
+    assert f"127.0.0.1:{port}/x.png" in pdf_text(body).replace(" ", "")

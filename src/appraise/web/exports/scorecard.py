@@ -119,10 +119,23 @@ def scorecard_html(sheet: Sheet) -> str:
     return render_to_string("exports/scorecard.html", _context(sheet))
 
 
-def _document(sheet: Sheet) -> Any:
+def render(html: str) -> Any:
+    """A WeasyPrint document of the HTML, with nothing fetched from outside."""
     from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
-    return HTML(string=scorecard_html(sheet)).render()
+    class NoFetching(URLFetcher):  # type: ignore[misc]
+        """The form needs nothing from outside (its style is inline, its font from fontconfig):
+        whatever a template or a name might point at, no file is read and no address is asked."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"the scorecard fetches nothing: {url}")
+
+    return HTML(string=html, url_fetcher=NoFetching()).render()
+
+
+def _document(sheet: Sheet) -> Any:
+    return render(scorecard_html(sheet))
 
 
 def scorecard_pdf(sheet: Sheet) -> bytes:
