@@ -114,3 +114,20 @@ def test_bad_period_exits_2() -> None:
     result = CliRunner().invoke(app, ["score", SCHEME, "-i", INPUTS, "-p", "October"])
     assert result.exit_code == 2
     assert "is not one of" in result.output
+
+
+def test_the_scorecard_tree_prints_pay_to_the_cent() -> None:
+    from decimal import Decimal
+
+    from rich.console import Console
+
+    from appraise.scoring.commands import render_scorecard
+    from appraise.scoring.results import AgentResult, PayLine, ScoreRun
+
+    # An amount computed as Decimal("5E+2") (500) must not print as 5E+2.
+    pay = [PayLine("bonus", "奖金", Decimal("5E+2"), "排名第 1")]
+    result = AgentResult("A001", "张三", None, True, total=Decimal("80"), grade="A", pay=pay)
+    run = ScoreRun("s", "方案", "2026-10", [], [result])
+    console = Console(width=200, record=True)
+    render_scorecard(run, "A001", console)
+    assert "奖金: 500.00" in console.export_text()

@@ -197,7 +197,7 @@ def render_scorecard(run: ScoreRun, agent_id: str, console: Console) -> None:
         label = f"{i.name} {weight} → [cyan]{fmt(i.weighted)}[/cyan]  [dim]{i.explain}[/dim]"
         nodes[i.id] = nodes.get(i.parent, root).add(label)
     for line in r.pay:
-        root.add(f"💰 {line.name}: [green]{line.amount}[/green]  [dim]{line.explain}[/dim]")
+        root.add(f"💰 {line.name}: [green]{money(line.amount)}[/green]  [dim]{line.explain}[/dim]")
     for c in r.consequences:
         due = f"(限 {c.due_days} 天)" if c.due_days else ""
         root.add(f"⚑ {c.name}{due}  [dim]{c.explain}[/dim]")
