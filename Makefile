@@ -74,6 +74,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/documents.py
 
 # Re-write schemes/seeds/examples/*/expected.json from the engine (review the diff!).
 examples: $(STAMP)
