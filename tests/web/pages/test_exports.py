@@ -384,6 +384,17 @@ def test_the_cycle_page_links_the_bulk_downloads(
     body = signed_in(people.hr).get(f"/cycles/{cycle.pk}/").content.decode()
     assert f'href="/cycles/{cycle.pk}/scorecards.zip"' in body and "考核表（zip 压缩包）" in body
     assert f'href="/cycles/{cycle.pk}/scorecards.pdf"' in body
+    team = f"/cycles/{cycle.pk}/scorecards.pdf?team={people.team2.pk}"
+    assert f'href="{team}"' in body and "考核表（PDF）" in body
+    # 二组 holds B001 (王五) alone.
+    got = signed_in(people.hr).get(team)
+    assert got.status_code == 200
+    assert (
+        f'filename="scorecards-2026-10-{cycle.pk}-team{people.team2.pk}.pdf"'
+        in got["Content-Disposition"]
+    )
+    text = pdf_text(got.content)
+    assert "王五" in text and "张三" not in text
 
 
 def test_the_renderer_fetches_nothing_and_a_name_with_markup_is_printed_as_text(

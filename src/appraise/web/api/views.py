@@ -365,7 +365,10 @@ def cycle_results(request: Request, pk: int) -> Response:
 
 @extend_schema(
     operation_id="cycle_scorecards",
-    parameters=[OpenApiParameter("as", str, enum=["zip", "pdf"])],
+    parameters=[
+        OpenApiParameter("as", str, enum=["zip", "pdf"]),
+        OpenApiParameter("team", int, description="only this team's forms"),
+    ],
     responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
 )
 @api_view(["GET"])
@@ -374,7 +377,10 @@ def cycle_scorecards(request: Request, pk: int) -> HttpResponse:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
     # Not "format": DRF reads that one for content negotiation.
     fmt = request.query_params.get("as") or "zip"
-    content, content_type, name = documents.cycle_scorecards(user=request.user, cycle=c, fmt=fmt)
+    team = request.query_params.get("team")
+    content, content_type, name = documents.cycle_scorecards(
+        user=request.user, cycle=c, fmt=fmt, team=int(team) if team and team.isdigit() else None
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

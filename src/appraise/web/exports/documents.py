@@ -108,21 +108,22 @@ def agent_scorecard(*, user: User, cycle: Cycle, agent_id: str, version: int | N
     return body, "application/pdf", file_name(cycle.period, agent_id, result.version)
 
 
-def cycle_scorecards(*, user: User, cycle: Cycle, fmt: Literal["zip", "pdf"] | str) -> Download:
-    """Every current form of the cycle the person may see: a zip of one PDF per agent, or all
-    of them merged in one PDF to print (agents in the order of their ids)."""
+def cycle_scorecards(
+    *, user: User, cycle: Cycle, fmt: Literal["zip", "pdf"] | str, team: int | None = None
+) -> Download:
+    """Every current form of the cycle the person may see (of one ``team`` when given): a zip
+    of one PDF per agent, or all of them merged in one PDF to print (in the order of the ids)."""
     if fmt not in ("zip", "pdf"):
         raise Invalid(_("the format is zip or pdf"))
-    results = list(
-        eval_sel.result_list_cycle(user=user, cycle=cycle)
-        .select_related("cycle")
-        .order_by("agent__agent_id")
-    )
+    qs = eval_sel.result_list_cycle(user=user, cycle=cycle).select_related("cycle")
+    if team is not None:
+        qs = qs.filter(agent__team_id=team)
+    results = list(qs.order_by("agent__agent_id"))
     if not results:
         raise NotFound(_("no result you may see in cycle %(pk)s") % {"pk": cycle.pk})
     interviews = _interviews(user, cycle, [r.agent.agent_id for r in results])
     sheets = [sheet_of(r, interviews.get(r.agent.agent_id)) for r in results]
-    name = f"scorecards-{cycle.period}-{cycle.pk}"
+    name = f"scorecards-{cycle.period}-{cycle.pk}" + (f"-team{team}" if team is not None else "")
     if fmt == "zip":
         return scorecards_zip(sheets), "application/zip", f"{name}.zip"
     return scorecards_merged_pdf(sheets), "application/pdf", f"{name}.pdf"

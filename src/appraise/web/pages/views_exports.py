@@ -41,9 +41,13 @@ def scorecard_download(request: HttpRequest, cycle_id: int, agent_id: str) -> Ht
 
 @guarded
 def scorecards_download(request: HttpRequest, cycle_id: int, fmt: str) -> HttpResponse:
-    """Every form of the cycle the person may see: ``scorecards.zip`` or ``scorecards.pdf``."""
+    """Every form of the cycle the person may see: ``scorecards.zip`` or ``scorecards.pdf``
+    (``?team=ID``: of one team)."""
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
-    return _download(*documents.cycle_scorecards(user=request.user, cycle=cycle, fmt=fmt))
+    team = int_or_none(request.GET.get("team"))
+    return _download(
+        *documents.cycle_scorecards(user=request.user, cycle=cycle, fmt=fmt, team=team)
+    )
 
 
 @guarded
