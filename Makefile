@@ -16,7 +16,7 @@ install: $(STAMP)
 
 # The web application with the demo company (SQLite in ./var), served until Ctrl-C.
 # Running it again keeps the database: load_demo only adds what is missing.
-demo: $(STAMP)
+demo: $(STAMP) pdf-deps
 	$(BIN)/python -m appraise.web migrate --noinput -v 0
 	$(BIN)/python -m appraise.web load_demo
 	@echo ""
@@ -42,12 +42,19 @@ APT_INSTALL = if ! command -v apt-get >/dev/null 2>&1; then \
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then $(call APT_INSTALL,chromium); fi
 
+# The PDF 考核表: WeasyPrint lays it out with Debian's pango and embeds a subset of Noto Sans CJK.
+.PHONY: pdf-deps
+pdf-deps:
+	@if ! fc-list "Noto Sans CJK SC" 2>/dev/null | grep -q .; then $(call APT_INSTALL,fonts-noto-cjk); fi
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then \
+	  $(call APT_INSTALL,libpango-1.0-0 libpangoft2-1.0-0); fi
+
 # Screenshots of the main pages for docs/web.md (Chinese text needs a CJK font).
 screenshots: $(STAMP) chromium
 	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then $(call APT_INSTALL,fonts-noto-cjk); fi
 	$(BIN)/python docs/screenshots/take.py
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium pdf-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -67,6 +74,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/documents.py
 
 # Re-write schemes/seeds/examples/*/expected.json from the engine (review the diff!).
 examples: $(STAMP)

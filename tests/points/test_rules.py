@@ -139,14 +139,51 @@ def test_the_payout_csv_opens_in_excel_with_chinese_headers() -> None:
     data = payouts_csv([ROW])
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][0] == "工号 agent_id"
+    assert rows[0] == [
+        "工号",
+        "姓名",
+        "班组",
+        "月末积分",
+        "兑换积分",
+        "兑换率(元/分)",
+        "金额(元)",
+        "结转积分",
+    ]
     assert rows[1] == ["A001", "马丽", "订餐组", "62", "49", "1.125", "55.13", "13"]
+    english = list(csv.reader(io.StringIO(payouts_csv([ROW], lang="en").decode("utf-8-sig"))))
+    assert english[0][:3] == ["Agent ID", "Name", "Team"]
 
 
-def test_the_payout_workbook_keeps_money_as_numbers() -> None:
+def test_the_payout_workbook_keeps_money_as_numbers_in_yuan() -> None:
     wb = load_workbook(io.BytesIO(payouts_xlsx([ROW], title="2026-05")))
     ws = wb["2026-05"]
+    assert [c.value for c in ws[1]][:3] == ["工号", "姓名", "班组"]
+    assert ws.freeze_panes == "C2"
     assert ws["A2"].value == "A001"
     assert ws["G2"].value == pytest.approx(55.13)
-    assert ws["G2"].number_format == "0.00"
+    assert ws["G2"].number_format == '"¥"#,##0.00'
     assert ws["E2"].value == 49
+    # Wide enough for the header 兑换率(元/分): 4 Chinese x 2 + 5 = 13 columns, + 2 of margin.
+    assert ws.column_dimensions["F"].width == 15
+
+
+FORMULAS = (
+    '=HYPERLINK("http://evil.example/","点我")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd",
+    "-2+3",
+)
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_payout_exports(name: str) -> None:
+    row = PayoutRow("A009", name, "\t=1+1", *(Decimal(1),) * 5)
+    # CSV: OWASP's rule, a leading apostrophe; the spreadsheet shows the text and runs nothing.
+    cells = list(csv.reader(io.StringIO(payouts_csv([row]).decode("utf-8-sig"))))[1]
+    assert cells[1] == "'" + name and cells[2] == "'\t=1+1"
+    assert cells[0] == "A009" and cells[3] == "1"
+    # Workbook: the exact text, stored as a string with Excel's quote prefix, no formula.
+    ws = load_workbook(io.BytesIO(payouts_xlsx([row], title="m"))).active
+    assert ws is not None
+    assert (ws["B2"].value, ws["B2"].data_type, ws["B2"].quotePrefix) == (name, "s", True)
+    assert ws["C2"].data_type == "s" and ws["C2"].quotePrefix

@@ -55,10 +55,46 @@ def test_xlsx_output_for_payroll(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    rows = list(wb["results"].iter_rows(values_only=True))
-    assert rows[0][:6] == ("agent_id", "name", "team", "eligible", "total", "grade")
+    assert wb.sheetnames == ["考核结果", "指标明细", "考核周期", "警告"]
+    rows = list(wb["考核结果"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("工号", "姓名", "班组", "参加考核", "总分", "等级")
     assert rows[1][0] == "A001" and float(rows[1][4]) == 77.5
-    assert len(list(wb["indicators"].iter_rows())) == 1 + 14  # header + 4 categories + 10 leaves
+    assert len(list(wb["指标明细"].iter_rows())) == 1 + 14  # header + 4 categories + 10 leaves
+    assert wb["考核结果"].freeze_panes == "C2"
+
+
+def test_the_table_prints_totals_and_pay_as_plain_decimals() -> None:
+    from decimal import Decimal
+
+    from rich.console import Console
+
+    from appraise.scoring.commands import render_table
+    from appraise.scoring.results import AgentResult, PayLine, ScoreRun
+
+    # Totals rounded to a step of 0.0001 are Decimal("80.0000"); str() of it normalized is
+    # "8E+1". Pay 1000 + 500 = 1500, to the cent.
+    pay = [
+        PayLine("base", "绩效工资", Decimal("1000"), ""),
+        PayLine("bonus", "奖金", Decimal("5E+2"), ""),
+    ]
+    run = ScoreRun(
+        "s",
+        "方案",
+        "2026-10",
+        [],
+        [
+            AgentResult(
+                "A001", "张三", None, True, total=Decimal("80.0000"), grade="A", rank=1, pay=pay
+            )
+        ],
+    )
+    console = Console(width=200, record=True)
+    render_table(run, console)
+    text = console.export_text()
+    assert "8E+1" not in text and "1.5E+3" not in text
+    row = next(line for line in text.splitlines() if "A001" in line)
+    assert [c.strip() for c in row.split("│")][3] == "80"
+    assert "1500.00" in row
 
 
 def test_bad_input_exits_1_and_names_file_row_and_field(tmp_path: Path) -> None:
@@ -78,3 +114,20 @@ def test_bad_period_exits_2() -> None:
     result = CliRunner().invoke(app, ["score", SCHEME, "-i", INPUTS, "-p", "October"])
     assert result.exit_code == 2
     assert "is not one of" in result.output
+
+
+def test_the_scorecard_tree_prints_pay_to_the_cent() -> None:
+    from decimal import Decimal
+
+    from rich.console import Console
+
+    from appraise.scoring.commands import render_scorecard
+    from appraise.scoring.results import AgentResult, PayLine, ScoreRun
+
+    # An amount computed as Decimal("5E+2") (500) must not print as 5E+2.
+    pay = [PayLine("bonus", "奖金", Decimal("5E+2"), "排名第 1")]
+    result = AgentResult("A001", "张三", None, True, total=Decimal("80"), grade="A", pay=pay)
+    run = ScoreRun("s", "方案", "2026-10", [], [result])
+    console = Console(width=200, record=True)
+    render_scorecard(run, "A001", console)
+    assert "奖金: 500.00" in console.export_text()

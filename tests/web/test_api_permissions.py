@@ -142,6 +142,8 @@ CASES = [
     Case("cycle-distribution", "GET", lambda w: f"{c(w)}/distribution/", "sup1", 403),
     Case("cycle-distribution", "GET", lambda w: f"{t1(w)}/distribution/", "b1", 404),
     Case("cycle-results", "GET", lambda w: f"{t1(w)}/results/", "sup2", 404),
+    Case("cycle-scorecards", "GET", lambda w: f"{t1(w)}/scorecards/", "sup2", 404),
+    Case("cycle-scorecards", "GET", lambda w: f"{c(w)}/scorecards/", "outsider", 404),
     Case("cycle-result", "GET", lambda w: f"{c(w)}/results/A002/", "a1", 404),
     Case("cycle-result", "GET", lambda w: f"{c(w)}/results/A001/", "sup2", 404),
     Case("cycle-result-history", "GET", lambda w: f"{c(w)}/results/A001/history/", "b1", 404),

@@ -25,8 +25,22 @@ def test_an_upload_is_imported_and_scored_by_a_task(people: People, cycle: Cycle
     task = api(people.hr).get(f"/api/tasks/{response.json()['id']}/").json()
     assert (task["status"], task["progress"]) == ("done", 100)
     results = api(people.hr).get(f"/api/cycles/{cycle.pk}/results/").json()
-    # 80 x 90 / 100 = 72 for A001, as a string so that no float rounds it.
-    assert {r["agent_id"]: r["total"] for r in results}["A001"] == "72"
+    # 80 x 90 / 100 = 72 for A001, 100 x 90 / 100 = 90 for A002, 50 x 90 / 100 = 45 for B001,
+    # as strings so that no float rounds them, and plain: 90, never "9E+1".
+    assert {r["agent_id"]: r["total"] for r in results} == {
+        "A001": "72",
+        "A002": "90",
+        "B001": "45",
+    }
+    # The compute's audit entry writes the totals the same way.
+    from appraise.web.audit.models import AuditLog
+
+    entry = AuditLog.objects.filter(action="cycle.compute", cycle_id=cycle.pk).latest("pk")
+    assert {a: v["total"] for a, v in entry.after.items()} == {
+        "A001": "72",
+        "A002": "90",
+        "B001": "45",
+    }
 
 
 def test_a_bad_cell_fails_the_task_with_its_file_row_and_column(

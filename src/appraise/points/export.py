@@ -1,5 +1,6 @@
 """The payout list of a redemption run as CSV (UTF-8 with BOM, so Excel shows the Chinese) and
-as an Excel workbook with money as numbers formatted to the cent."""
+as an Excel workbook: headers in the reader's language (Chinese first), money as numbers in yuan
+to the cent, names and teams always as text, never as formulas (``appraise.sheets``)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,37 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-HEADERS = (
-    "工号 agent_id",
-    "姓名 name",
-    "班组 team",
-    "月末积分 balance",
-    "兑换积分 points_redeemed",
-    "兑换率 rate",
-    "金额(元) amount",
-    "结转积分 carried",
+from appraise.decimals import money, plain
+from appraise.sheets import (
+    POINTS,
+    YUAN,
+    append_row,
+    csv_text,
+    fit_columns,
+    header_row,
+    number_format,
+    print_setup,
 )
+
+Lang = Literal["zh", "en"]
+
+HEADERS: dict[Lang, tuple[str, ...]] = {
+    "zh": ("工号", "姓名", "班组", "月末积分", "兑换积分", "兑换率(元/分)", "金额(元)", "结转积分"),
+    "en": (
+        "Agent ID",
+        "Name",
+        "Team",
+        "Balance",
+        "Points redeemed",
+        "Rate (yuan/point)",
+        "Amount (yuan)",
+        "Carried over",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,31 +65,42 @@ class PayoutRow:
             self.carried,
         )
 
+    def texts(self) -> list[str]:
+        """The CSV cells: text made safe, points and rate plain, money to the cent."""
+        return [
+            csv_text(self.agent_id),
+            csv_text(self.name),
+            csv_text(self.team),
+            plain(self.balance),
+            plain(self.points),
+            plain(self.rate),
+            money(self.amount),
+            plain(self.carried),
+        ]
 
-def payouts_csv(rows: Sequence[PayoutRow]) -> bytes:
+
+def payouts_csv(rows: Sequence[PayoutRow], *, lang: Lang = "zh") -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(HEADERS)
+    w.writerow(HEADERS[lang])
     for r in rows:
-        w.writerow([str(c) for c in r.cells()])
+        w.writerow(r.texts())
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def payouts_xlsx(rows: Sequence[PayoutRow], *, title: str) -> bytes:
+def payouts_xlsx(rows: Sequence[PayoutRow], *, title: str, lang: Lang = "zh") -> bytes:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = title[:31]
-    ws.append(list(HEADERS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    header_row(ws, HEADERS[lang], freeze="C2")
     for r in rows:
-        ws.append(list(r.cells()))
-    formats = {"D": "0.00", "E": "0.00", "F": "0.000000", "G": "0.00", "H": "0.00"}
-    for col, fmt in formats.items():
-        for cell in ws[col][1:]:
-            cell.number_format = fmt
-    for col, width in zip("ABCDEFGH", (12, 10, 12, 14, 16, 12, 14, 14), strict=True):
-        ws.column_dimensions[col].width = width
+        append_row(ws, r.cells())
+    number_format(ws, (4, 5, 8), POINTS)
+    number_format(ws, (6,), "0.000000")
+    number_format(ws, (7,), YUAN)
+    fit_columns(ws)
+    print_setup(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from appraise.decimals import money, plain
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.scoring.results import ScoreRun
@@ -157,11 +158,11 @@ def render_table(run: ScoreRun, console: Console) -> None:
         table.add_row(
             r.agent_id,
             r.name,
-            "-" if r.total is None else str(r.total.normalize()),
+            "-" if r.total is None else plain(r.total),
             r.grade or "-",
             str(r.rank or "-"),
             r.level or "-",
-            "-" if r.pay_total is None else f"{r.pay_total:.2f}",
+            "-" if r.pay_total is None else money(r.pay_total),
             ", ".join(r.flags) or ("; ".join(r.notes) if not r.eligible else ""),
         )
     console.print(table)
@@ -196,7 +197,7 @@ def render_scorecard(run: ScoreRun, agent_id: str, console: Console) -> None:
         label = f"{i.name} {weight} → [cyan]{fmt(i.weighted)}[/cyan]  [dim]{i.explain}[/dim]"
         nodes[i.id] = nodes.get(i.parent, root).add(label)
     for line in r.pay:
-        root.add(f"💰 {line.name}: [green]{line.amount}[/green]  [dim]{line.explain}[/dim]")
+        root.add(f"💰 {line.name}: [green]{money(line.amount)}[/green]  [dim]{line.explain}[/dim]")
     for c in r.consequences:
         due = f"(限 {c.due_days} 天)" if c.due_days else ""
         root.add(f"⚑ {c.name}{due}  [dim]{c.explain}[/dim]")

@@ -85,67 +85,37 @@ def to_json(run: ScoreRun) -> str:
 
 
 def write_xlsx(run: ScoreRun, path: Path) -> None:
-    """One sheet of totals (for payroll), one of every indicator, one of warnings."""
-    from openpyxl import Workbook
+    """The payroll workbook (``appraise.scoring.workbook``): totals and pay, every indicator,
+    the warnings; in Chinese, the CLI's language."""
+    from appraise.scoring.workbook import PayrollRow, flag_names, label, payroll_workbook
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "results"
-    pay_ids: list[str] = []
+    pay_lines: list[tuple[str, str]] = []
     for r in run.results:
         for line in r.pay:
-            if line.id not in pay_ids:
-                pay_ids.append(line.id)
-    ws.append(
-        [
-            "agent_id",
-            "name",
-            "team",
-            "eligible",
-            "total",
-            "grade",
-            "rank",
-            "level",
-            *pay_ids,
-            "pay_total",
-            "flags",
-        ]
-    )
-    for r in run.results:
-        amounts = {line.id: line.amount for line in r.pay}
-        ws.append(
-            [
-                r.agent_id,
-                r.name,
-                r.team,
-                r.eligible,
-                r.total,
-                r.grade,
-                r.rank,
-                r.level,
-                *(amounts.get(p) for p in pay_ids),
-                r.pay_total,
-                ", ".join(r.flags),
-            ]
+            if line.id not in {pid for pid, _ in pay_lines}:
+                pay_lines.append((line.id, line.name))
+    rows = [
+        PayrollRow(
+            agent_id=r.agent_id,
+            name=r.name,
+            team=r.team or "",
+            eligible=r.eligible,
+            total=r.total,
+            grade=r.grade or "",
+            rank=r.rank,
+            level=r.level or "",
+            pay={line.id: line.amount for line in r.pay},
+            pay_total=r.pay_total,
+            flags=flag_names(r.flags, {c.id: c.name for c in r.consequences}, "zh"),
+            indicators=[_indicator(i, Decimal("0.0001")) for i in [*r.indicators, *r.adjustments]],
         )
-    wi = wb.create_sheet("indicators")
-    wi.append(["agent_id", "indicator", "name", "weight", "value", "score", "weighted", "explain"])
-    for r in run.results:
-        for i in [*r.indicators, *r.adjustments]:
-            wi.append(
-                [
-                    r.agent_id,
-                    i.id,
-                    "  " * i.depth + i.name,
-                    i.weight,
-                    i.value,
-                    i.score,
-                    i.weighted,
-                    i.explain,
-                ]
-            )
-    ww = wb.create_sheet("warnings")
-    ww.append(["code", "where", "message"])
-    for w in run.warnings:
-        ww.append([w.code, w.where, w.message])
-    wb.save(path)
+        for r in run.results
+    ]
+    about = [
+        (label("scheme", "zh"), f"{run.scheme_name} ({run.scheme_id})"),
+        (label("period", "zh"), run.period),
+    ]
+    warnings = [(w.code, w.where or "", w.message) for w in run.warnings]
+    path.write_bytes(
+        payroll_workbook(rows, pay_lines=pay_lines, about=about, warnings=warnings, versions=False)
+    )

@@ -125,6 +125,20 @@ STATIC_ROOT = DATA_DIR / "static"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("APPRAISE_MAX_UPLOAD_MB", 200) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# The PDF 考核表: the company named in its header and the sign-off chain of its signature lines
+# (the seeds' 当事人, 考核人, 部门经理 ...; APPRAISE_SIGNATURES separated by commas or 、).
+APPRAISE_SCORECARD: dict[str, Any] = {
+    "COMPANY_NAME": envstr("APPRAISE_COMPANY_NAME", envstr("APPRAISE_COMPANY", "")),
+    "SIGNATURES": [
+        r.strip()
+        for r in envstr("APPRAISE_SIGNATURES", "当事人,考核人,部门经理")
+        .replace("，", ",")
+        .replace("、", ",")
+        .split(",")
+        if r.strip()
+    ],
+}
+
 # How background tasks run: "thread" (in the web process), "worker" (`python -m appraise.web
 # run_tasks` picks them up) or "sync" (in the request; the tests use this).
 APPRAISE_TASKS = envchoice("APPRAISE_TASKS", "thread", ("thread", "worker", "sync"))

@@ -3,7 +3,7 @@
 Every app keeps its strings in its own catalog (``src/appraise/web/<app>/locale/zh_Hans``; the
 pages' shared ones in ``src/appraise/web/locale``); a string counts as translated when any
 catalog of zh_Hans translates it. The committed ``.mo`` files are what Django reads, so they must
-be the compilation of the ``.po`` files next to them.
+hold exactly the translations of the ``.po`` files next to them (compiled by Babel).
 """
 
 from __future__ import annotations
@@ -124,10 +124,51 @@ def test_a_po_edited_without_compiling_is_reported(tmp_path: Path) -> None:
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Save"\nmsgstr "保存"\n', encoding="utf-8")
     assert i18n.stale_catalogs(tmp_path) == [po.with_suffix(".mo")]  # no .mo at all
-    po.with_suffix(".mo").write_bytes(i18n.compile_mo(i18n.parse_po(po.read_text("utf-8"))))
+    po.with_suffix(".mo").write_bytes(i18n.compile_po(po.read_text("utf-8")))
     assert i18n.stale_catalogs(tmp_path) == []
     po.write_text('msgid "Save"\nmsgstr "存盘"\n', encoding="utf-8")
     assert i18n.stale_catalogs(tmp_path) == [po.with_suffix(".mo")]
+
+
+def test_a_mo_with_the_same_translations_is_up_to_date_whatever_wrote_its_header(
+    tmp_path: Path,
+) -> None:
+    # Compiled on another day (or by GNU msgfmt): other bytes, the same translations.
+    po = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    body = 'msgid "Save"\nmsgstr "保存"\n'
+    header = 'msgid ""\nmsgstr ""\n"POT-Creation-Date: {}\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+    po.write_text(header.format("2026-01-01 00:00+0000") + body, encoding="utf-8")
+    mo = i18n.compile_po(header.format("2027-06-30 12:00+0800") + body)
+    assert mo != i18n.compile_po(po.read_text("utf-8"))
+    po.with_suffix(".mo").write_bytes(mo)
+    assert i18n.stale_catalogs(tmp_path) == []
+    # A different Plural-Forms changes which form a count takes: that is out of date.
+    po.with_suffix(".mo").write_bytes(
+        i18n.compile_po(
+            header.format("2026-01-01 00:00+0000").replace(
+                "nplurals=1; plural=0", "nplurals=2; plural=(n != 1)"
+            )
+            + body
+        )
+    )
+    assert i18n.stale_catalogs(tmp_path) == [po.with_suffix(".mo")]
+
+
+def test_compiling_twice_gives_the_same_bytes() -> None:
+    # No compilation date is stamped into the .mo, so committing it again changes nothing.
+    po = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Save"\nmsgstr "保存"\n'
+    assert i18n.compile_po(po) == i18n.compile_po(po)
+
+
+def test_a_broken_po_is_an_error_not_a_catalog_with_strings_missing() -> None:
+    from babel.messages.pofile import PoFileError
+
+    # A misspelled keyword (msgtxt) and a msgid without its msgstr.
+    with pytest.raises(PoFileError, match="misformatted keyword"):
+        i18n.compile_po('msgid "Save"\nmsgstr "保存"\nmsgtxt "Open"\n')
+    with pytest.raises(PoFileError, match="missing msgstr"):
+        i18n.compile_po('msgid "Save"\nmsgid "Open"\nmsgstr "打开"\n')
 
 
 def test_the_compiled_mo_reads_back_with_plurals_and_contexts() -> None:
@@ -139,7 +180,7 @@ def test_the_compiled_mo_reads_back_with_plurals_and_contexts() -> None:
         'msgid "%(n)s row"\nmsgid_plural "%(n)s rows"\nmsgstr[0] "%(n)s 行"\n\n'
         '#, fuzzy\nmsgid "Draft"\nmsgstr "草稿"\n'
     )
-    t = gettext.GNUTranslations(io.BytesIO(i18n.compile_mo(i18n.parse_po(po))))
+    t = gettext.GNUTranslations(io.BytesIO(i18n.compile_po(po)))
     assert t.gettext("Save") == "保存"
     assert t.pgettext("verb", "Rate") == "评分"
     assert t.ngettext("%(n)s row", "%(n)s rows", 5) == "%(n)s 行"

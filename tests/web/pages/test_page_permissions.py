@@ -357,6 +357,13 @@ ROUTES = [
         [("a2", 404), ("b1", 404), ("sup2", 404), ("outsider", 404)],
         ("a1", OK),
     ),
+    # Scoped like the single PDF: each gets the forms they may see; nobody's are refused.
+    Route(
+        "scorecards-bulk",
+        lambda w: f"/cycles/{_cycle(w)}/scorecards.zip",
+        [("outsider", 404)],
+        ("a1", OK),
+    ),
     Route(
         "payroll-xlsx",
         lambda w: f"/cycles/{_cycle(w)}/results.xlsx",

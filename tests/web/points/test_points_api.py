@@ -144,7 +144,8 @@ def test_hr_corrects_an_entry_and_redeems_may_once_then_exports_the_payouts(
     assert csv_resp["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_resp.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["A001", "A002", "A003", "A005"]
-    assert rows[1][3:] == ["62.00", "49.00", "1.125", "55.13", "13.00"]
+    # Points as people write them (62), money to the cent.
+    assert rows[1][3:] == ["62", "49", "1.125", "55.13", "13"]
     xlsx = hr.get("/api/points/redemptions/2026-05/export/")
     assert 'filename="points-payout-2026-05.xlsx"' in xlsx["Content-Disposition"]
     ws = load_workbook(io.BytesIO(xlsx.content)).active

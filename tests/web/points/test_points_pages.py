@@ -415,7 +415,7 @@ def test_the_payout_list_downloads_as_csv_and_excel_to_the_cent(ledger: Ledger) 
     got = hr.get("/points/redemptions/2026-05/payouts.csv")
     assert got["Content-Disposition"] == 'attachment; filename="points-payout-2026-05.csv"'
     rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "工号 agent_id"
+    assert rows[0][:3] == ["工号", "姓名", "班组"] and rows[0][6] == "金额(元)"
     # agent, name, team, balance, points, rate, amount, carried; money always to the cent.
     assert [(r[0], r[6]) for r in rows[1:]] == [
         ("A001", "55.13"),
@@ -427,5 +427,6 @@ def test_the_payout_list_downloads_as_csv_and_excel_to_the_cent(ledger: Ledger) 
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     amounts = [(c.value, c.number_format) for c in sheet["G"][1:]]
-    assert amounts == [(55.13, "0.00"), (4.5, "0.00"), (76.5, "0.00"), (4.5, "0.00")]
+    yuan = '"¥"#,##0.00'
+    assert amounts == [(55.13, yuan), (4.5, yuan), (76.5, yuan), (4.5, yuan)]
     assert hr.get("/points/redemptions/2026-05/payouts.pdf").status_code == 400

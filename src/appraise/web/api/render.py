@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from appraise.decimals import money_or_none, plain_or_none
 from appraise.web.appeals.models import Appeal
 from appraise.web.audit.models import AuditLog
 from appraise.web.audit.selectors import AuditDetails
@@ -21,7 +22,7 @@ from appraise.web.tasks.models import Task
 
 def _num(d: Decimal | None) -> str | None:
     """Exact decimals as strings: money and totals must not pass through binary floats."""
-    return None if d is None else str(d.normalize())
+    return plain_or_none(d)
 
 
 def _at(value: Any) -> str | None:
@@ -107,7 +108,7 @@ def result_json(r: Result, *, full: bool = False) -> dict[str, Any]:
         "computed_grade": r.computed_grade or None,
         "rank": r.rank,
         "level": r.level or None,
-        "pay_total": _num(r.pay_total),
+        "pay_total": money_or_none(r.pay_total),
         "flags": r.flags,
         "reason": r.reason,
         "created_at": _at(r.created_at),

@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cycles/<int:pk>/compute/", v.cycle_compute, name="cycle-compute"),
     path("cycles/<int:pk>/distribution/", v.cycle_distribution, name="cycle-distribution"),
     path("cycles/<int:pk>/results/", v.cycle_results, name="cycle-results"),
+    path("cycles/<int:pk>/scorecards/", v.cycle_scorecards, name="cycle-scorecards"),
     path("cycles/<int:pk>/results/<str:agent_id>/", v.cycle_result, name="cycle-result"),
     path(
         "cycles/<int:pk>/results/<str:agent_id>/history/",

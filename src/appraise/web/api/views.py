@@ -10,9 +10,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -29,6 +30,7 @@ from appraise.web.cycles import services as cycle_svc
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import rating_set
+from appraise.web.exports import documents
 from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
 from appraise.web.org import selectors as org_sel
@@ -371,6 +373,29 @@ def cycle_results(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
     rows = eval_sel.result_list_cycle(user=request.user, cycle=c)
     return Response([render.result_json(r) for r in rows])
+
+
+@extend_schema(
+    operation_id="cycle_scorecards",
+    parameters=[
+        OpenApiParameter("as", str, enum=["zip", "pdf"]),
+        OpenApiParameter("team", int, description="only this team's forms"),
+    ],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+)
+@api_view(["GET"])
+def cycle_scorecards(request: Request, pk: int) -> HttpResponse:
+    """Every PDF 考核表 of the cycle that the person may see, as a zip (default) or one PDF."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    # Not "format": DRF reads that one for content negotiation.
+    fmt = request.query_params.get("as") or "zip"
+    team = request.query_params.get("team")
+    content, content_type, name = documents.cycle_scorecards(
+        user=request.user, cycle=c, fmt=fmt, team=int(team) if team and team.isdigit() else None
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @extend_schema(operation_id="cycle_result", responses=OBJ)

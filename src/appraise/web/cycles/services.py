@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from appraise.decimals import plain_or_none
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.scoring.output import result_dict
@@ -245,7 +246,7 @@ def cycle_import_data(*, cycle: Cycle, by: User, files: Mapping[str, bytes]) -> 
 def _summary(rows: Iterable[Any]) -> dict[str, Any]:
     return {
         r.agent.agent_id: {
-            "total": None if r.total is None else str(r.total.normalize()),
+            "total": plain_or_none(r.total),
             "grade": r.grade or None,
             "rank": r.rank,
             "version": r.version,

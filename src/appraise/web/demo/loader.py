@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from appraise.decimals import plain
 from appraise.problems import AppraiseError
 from appraise.seeds import ROOT, SEEDS
 from appraise.web.cycles import services as cs
@@ -416,7 +417,7 @@ def _interviews(people: People, cycle: Cycle, *, sign: bool) -> None:
             agent=agent,
             by=sup_of[agent.pk],
             content=(
-                f"本月总分 {result.total.normalize() if result.total is not None else '-'}，"
+                f"本月总分 {plain(result.total) if result.total is not None else '-'}，"
                 "低于 70 分。逐项核对了各指标，重点是响应时间和一次解决率。"
             ),
             plan="参加下月产品知识培训；每周与主管复盘 3 个会话。",

@@ -1,10 +1,12 @@
-"""Compile the pages' translations (.po -> .mo) without GNU gettext.
+"""The pages' translations: compile the catalogs (.po -> .mo) with Babel, and find the strings
+left untranslated.
 
 The page templates are written in English and translated to Chinese (``zh_Hans``), the default
-language. Django reads compiled ``.mo`` files, and ``compilemessages`` needs GNU ``msgfmt``,
-which a fresh machine may not have; so the ``.mo`` files are committed next to their ``.po``
-and this module rebuilds them exactly. ``tests/web/pages/test_i18n.py`` fails when a committed
-``.mo`` is not the compilation of its ``.po``, or when a string of a template has no translation.
+language. Django reads compiled ``.mo`` files; ``compilemessages`` needs GNU ``msgfmt``, which a
+fresh machine may not have, so the ``.mo`` files are committed next to their ``.po`` and compiled
+by Babel's reader and writer (``babel.messages.pofile`` / ``mofile``, what ``pybabel compile``
+runs). ``tests/web/pages/test_i18n.py`` fails when a committed ``.mo`` does not hold exactly the
+translations of its ``.po``, or when a string of a template has no translation.
 
 The strings to translate are found the way ``makemessages`` finds them, without GNU xgettext:
 templates (``trans``, ``blocktrans``, ``_("...")``) through Django's own ``templatize``, Python
@@ -20,15 +22,20 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gettext
+import io
 import re
-import struct
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 WEB = Path(__file__).resolve().parents[1]
 LOCALE = WEB / "locale"
-MAGIC = 0x950412DE
 
 
 @dataclass
@@ -46,106 +53,68 @@ class Entry:
 
 
 def _unquote(text: str) -> str:
-    # A .po string is a C string literal; Python's reads the escapes the same way.
+    # A string literal of templatize's output; Python's reads the escapes the same way.
     value = ast.literal_eval(text)
     if not isinstance(value, str):
         raise ValueError(f"not a string: {text}")
     return value
 
 
+# Babel stamps a header without these dates with the time of compilation; a fixed date keeps
+# the compiled .mo the same from one run to the next.
+_FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _catalog(text: str) -> Catalog:
+    # abort_invalid: a broken .po is an error to fix, not a catalog with entries missing.
+    catalog = read_po(io.StringIO(text), abort_invalid=True)
+    if "POT-Creation-Date:" not in text:
+        catalog.creation_date = _FIXED_DATE
+    if "PO-Revision-Date:" not in text:
+        catalog.revision_date = _FIXED_DATE
+    return catalog
+
+
 def parse_po(text: str) -> list[Entry]:
-    """The entries of a .po file (obsolete ``#~`` entries are dropped)."""
-    entries: list[Entry] = []
-    cur: Entry | None = None
-    key: str | None = None
-    comments: list[str] = []
-    flags: set[str] = set()
-    seen: set[str] = set()
-
-    def close() -> None:
-        nonlocal cur
-        if cur is not None:
-            entries.append(cur)
-        cur = None
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            close()
-            key = None
-            continue
-        if line.startswith("#~"):
-            continue
-        if line.startswith("#,"):
-            flags |= {f.strip() for f in line[2:].split(",") if f.strip()}
-            continue
-        if line.startswith("#"):
-            comments.append(raw)
-            continue
-        if line.startswith('"'):
-            if cur is None or key is None:
-                raise ValueError(f"a continued string outside an entry: {raw}")
-            _append(cur, key, _unquote(line))
-            continue
-        word, _, rest = line.partition(" ")
-        # Entries are separated by blank lines; a second msgid (or a msgctxt) starts one too.
-        if cur is not None and (word == "msgctxt" or (word == "msgid" and "msgid" in seen)):
-            close()
-        if cur is None:
-            cur = Entry("", flags=flags, comments=comments)
-            flags, comments, seen = set(), [], set()
-        seen.add(word)
-        key = word
-        _append(cur, key, _unquote(rest), start=True)
-    close()
+    """The entries of a .po file, as Babel reads them (obsolete ``#~`` entries are dropped)."""
+    entries = []
+    for m in _catalog(text):
+        plural = isinstance(m.id, list | tuple)
+        msgid = m.id[0] if plural else m.id
+        strings = list(m.string) if isinstance(m.string, list | tuple) else [m.string]
+        entries.append(
+            Entry(
+                msgid=str(msgid),
+                msgstr=[str(x or "") for x in strings] if (m.string or not msgid) else [],
+                msgid_plural=str(m.id[1]) if plural else None,
+                msgctxt=m.context,
+                flags=set(m.flags),
+                comments=[*m.user_comments, *m.auto_comments],
+            )
+        )
     return entries
 
 
-def _append(entry: Entry, key: str, value: str, start: bool = False) -> None:
-    if key == "msgid":
-        entry.msgid = value if start else entry.msgid + value
-    elif key == "msgid_plural":
-        entry.msgid_plural = value if start else (entry.msgid_plural or "") + value
-    elif key == "msgctxt":
-        entry.msgctxt = value if start else (entry.msgctxt or "") + value
-    elif key == "msgstr" or key.startswith("msgstr["):
-        index = 0 if key == "msgstr" else int(key[7:-1])
-        while len(entry.msgstr) <= index:
-            entry.msgstr.append("")
-        entry.msgstr[index] = value if start else entry.msgstr[index] + value
-    else:
-        raise ValueError(f"unknown .po keyword {key}")
+def compile_po(text: str) -> bytes:
+    """The .mo of a .po's text: the header and every translated, non-fuzzy entry (Babel)."""
+    out = io.BytesIO()
+    write_mo(out, _catalog(text), use_fuzzy=False)
+    return out.getvalue()
 
 
-def compile_mo(entries: list[Entry]) -> bytes:
-    """GNU .mo bytes: the header and every translated, non-fuzzy entry, sorted by key."""
-    pairs: dict[bytes, bytes] = {}
-    for e in entries:
-        if e.msgid != "" and not e.translated:
-            continue
-        key = e.msgid if e.msgid_plural is None else f"{e.msgid}\0{e.msgid_plural}"
-        if e.msgctxt is not None:
-            key = f"{e.msgctxt}\x04{key}"
-        pairs[key.encode("utf-8")] = "\0".join(e.msgstr).encode("utf-8")
-    keys = sorted(pairs)
-    n = len(keys)
-    originals_at = 7 * 4
-    translations_at = originals_at + n * 8
-    data_at = translations_at + n * 8
-    originals: list[tuple[int, int]] = []
-    translations: list[tuple[int, int]] = []
-    blob = bytearray()
-    for k in keys:
-        originals.append((len(k), data_at + len(blob)))
-        blob += k + b"\0"
-    for k in keys:
-        v = pairs[k]
-        translations.append((len(v), data_at + len(blob)))
-        blob += v + b"\0"
-    out = bytearray(struct.pack("<7I", MAGIC, 0, n, originals_at, translations_at, 0, data_at))
-    for length, offset in (*originals, *translations):
-        out += struct.pack("<2I", length, offset)
-    return bytes(out + blob)
+def mo_messages(data: bytes) -> dict[tuple[str | None, str], str]:
+    """What a .mo gives gettext: (context, msgid) -> translation (plural forms NUL-joined), with
+    the Plural-Forms header, which decides the plural a count takes."""
+    t = gettext.GNUTranslations(io.BytesIO(data))
+    found: dict[tuple[str | None, str], str] = {(None, ""): t.info().get("plural-forms", "")}
+    for key, value in t._catalog.items():  # type: ignore[attr-defined]
+        msgid, index = (key[0], key[1]) if isinstance(key, tuple) else (key, None)
+        context, _, msgid = msgid.rpartition("\x04") if "\x04" in msgid else (None, "", msgid)
+        if msgid == "":
+            continue  # the header, compared by its Plural-Forms above
+        name = msgid if index is None else f"{msgid}[{index}]"
+        found[(context, name)] = value
+    return found
 
 
 def catalogs(root: Path = WEB, language: str | None = None) -> list[Path]:
@@ -156,11 +125,14 @@ def catalogs(root: Path = WEB, language: str | None = None) -> list[Path]:
 
 
 def stale_catalogs(root: Path = WEB) -> list[Path]:
-    """The ``.mo`` files that are missing or differ from the compilation of their ``.po``."""
+    """The ``.mo`` files that are missing or that do not give gettext exactly the translations
+    of their ``.po`` (compared as gettext reads them, not byte for byte, so a .mo compiled by
+    GNU msgfmt or an earlier writer with the same content counts as up to date)."""
     stale = []
     for po in catalogs(root):
         mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != compile_mo(parse_po(po.read_text("utf-8"))):
+        wanted = mo_messages(compile_po(po.read_text("utf-8")))
+        if not mo.exists() or mo_messages(mo.read_bytes()) != wanted:
             stale.append(mo)
     return stale
 
@@ -376,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if stale_catalogs() else 0
     for po in catalogs():
         mo = po.with_suffix(".mo")
-        data = compile_mo(parse_po(po.read_text(encoding="utf-8")))
+        data = compile_po(po.read_text(encoding="utf-8"))
         if not (mo.exists() and mo.read_bytes() == data):
             mo.write_bytes(data)
             print(f"wrote {mo}")

@@ -73,6 +73,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_exports.scorecard_download,
         name="scorecard-pdf",
     ),
+    path(
+        "cycles/<int:cycle_id>/scorecards.<str:fmt>",
+        views_exports.scorecards_download,
+        name="scorecards-bulk",
+    ),
     path("cycles/<int:cycle_id>/results.xlsx", views_exports.payroll_download, name="payroll-xlsx"),
     # schemes
     path("schemes/", views_schemes.scheme_list, name="schemes"),

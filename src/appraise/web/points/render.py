@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from appraise.decimals import plain
 from appraise.points.levels import LevelInfo
 from appraise.points.lines import as_points
 from appraise.web.points.models import Payout, PointsEntry, PointsRun, Redemption
@@ -120,11 +121,11 @@ def run_outcome_json(o: RunOutcome) -> dict[str, Any]:
 def redemption_json(r: Redemption, payouts: list[Payout] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "month": r.month,
-        "this_month_bookings": str(r.this_month_bookings.normalize()),
-        "last_month_bookings": str(r.last_month_bookings.normalize()),
-        "share": str(r.share.normalize()),
-        "yuan_per_point": str(r.yuan_per_point.normalize()),
-        "rate": str(r.rate.normalize()),
+        "this_month_bookings": plain(r.this_month_bookings),
+        "last_month_bookings": plain(r.last_month_bookings),
+        "share": plain(r.share),
+        "yuan_per_point": plain(r.yuan_per_point),
+        "rate": plain(r.rate),
         "created_by": r.created_by.get_username() if r.created_by else None,
         "created_at": r.created_at.isoformat(),
     }
@@ -148,13 +149,13 @@ def redemption_plan_json(plan: RedemptionPlan) -> dict[str, Any]:
     that the redemption POST takes back to pay exactly this. Redeemed points are whole and the
     amounts already rounded to the cent (services), so the two places here are only the format."""
     t = plan.terms
-    rate = str(t.rate.normalize())
+    rate = plain(t.rate)
     return {
         "month": str(plan.month),
-        "this_month_bookings": str(t.this_month_bookings.normalize()),
-        "last_month_bookings": str(t.last_month_bookings.normalize()),
-        "share": str(t.share.normalize()),
-        "yuan_per_point": str(t.yuan_per_point.normalize()),
+        "this_month_bookings": plain(t.this_month_bookings),
+        "last_month_bookings": plain(t.last_month_bookings),
+        "share": plain(t.share),
+        "yuan_per_point": plain(t.yuan_per_point),
         "rate": rate,
         "fingerprint": plan.digest,
         "payouts": [

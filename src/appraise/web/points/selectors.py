@@ -24,6 +24,7 @@ from appraise.points.levels import DEFAULT_LADDER, Ladder, LevelInfo, ladder_of,
 from appraise.points.lines import as_points
 from appraise.schemes.validate import all_indicators
 from appraise.web.errors import Forbidden, Invalid, NotFound
+from appraise.web.exports.language import reader_lang
 from appraise.web.org.models import Agent, Team
 from appraise.web.permissions import (
     User,
@@ -253,10 +254,14 @@ def payout_export(*, user: User, month: str, fmt: str) -> tuple[bytes, str, str]
     red = redemption_get(user=user, month=month)
     rows = payout_rows(red)
     if fmt == "csv":
-        return payouts_csv(rows), "text/csv; charset=utf-8", f"points-payout-{red.month}.csv"
+        return (
+            payouts_csv(rows, lang=reader_lang()),
+            "text/csv; charset=utf-8",
+            f"points-payout-{red.month}.csv",
+        )
     if fmt == "xlsx":
         return (
-            payouts_xlsx(rows, title=red.month),
+            payouts_xlsx(rows, title=red.month, lang=reader_lang()),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"points-payout-{red.month}.xlsx",
         )

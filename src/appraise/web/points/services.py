@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext
 
+from appraise.decimals import plain
 from appraise.periods import Period
 from appraise.points.lines import ZERO, as_points, run_changes
 from appraise.points.redemption import (
@@ -54,7 +55,7 @@ def _period(text: str, what: str) -> Period:
 
 def _show(d: Decimal) -> str:
     """A number as people write it (62, not 62.00), the same on SQLite and PostgreSQL."""
-    return format(d.normalize(), "f")
+    return plain(d)
 
 
 def last_day(period: Period) -> date:

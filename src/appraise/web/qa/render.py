@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from appraise.decimals import plain
 from appraise.qa import CalibrationReport, ReviewResult
 from appraise.web.qa import scoring
 from appraise.web.qa.models import (
@@ -23,7 +24,7 @@ from appraise.web.qa.selectors import Figures
 def num(value: Decimal | str | None) -> str | None:
     if value is None:
         return None
-    return format(Decimal(str(value)).normalize(), "f")
+    return plain(Decimal(str(value)))
 
 
 def _user(u: Any) -> str | None:
