@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo seeds-demo chromium screenshots test lint fmt bench install examples clean
+.PHONY: demo serve seeds-demo chromium screenshots test lint fmt bench install examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,21 @@ install: $(STAMP)
 
 # The web application with the demo company (SQLite in ./var), served until Ctrl-C.
 # Running it again keeps the database: load_demo only adds what is missing.
+# DEBUG on (development settings): never expose it beyond this machine; `make serve` is for that.
+demo: export APPRAISE_DEBUG = 1
 demo: $(STAMP) pdf-deps
 	$(BIN)/python -m appraise.web migrate --noinput -v 0
 	$(BIN)/python -m appraise.web load_demo
 	@echo ""
 	@echo "serving the demo at http://127.0.0.1:8000/ (sign in with a login above; Ctrl-C stops)"
 	$(BIN)/python -m appraise.web runserver 127.0.0.1:8000 --noreload
+
+# The production profile (docs/deploy.md): DEBUG off, gunicorn's worker processes, static files
+# collected and served by WhiteNoise. Needs APPRAISE_SECRET_KEY; APPRAISE_BIND moves it.
+serve: $(STAMP) pdf-deps
+	$(BIN)/python -m appraise.web migrate --noinput -v 0
+	$(BIN)/python -m appraise.web collectstatic --noinput -v 0
+	$(BIN)/gunicorn -c python:appraise.web.gunicorn_conf appraise.web.wsgi
 
 # Every seed scheme's worked example scored in the terminal (no web server).
 seeds-demo: $(STAMP)

@@ -10,8 +10,12 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraise.web.settings")
     from django.core.management import execute_from_command_line
 
-    from appraise.web.settings import ensure_data_dir
+    from appraise.web.env import SettingsError
 
+    try:
+        from appraise.web.settings import ensure_data_dir
+    except SettingsError as exc:  # a bad or missing variable: say which, without a traceback
+        sys.exit(f"appraise: {exc}")
     ensure_data_dir()
     execute_from_command_line(argv if argv is not None else sys.argv)
 

@@ -55,3 +55,32 @@ def envchoice(
     if value not in choices:
         raise SettingsError(f"{name}={value!r} must be one of {', '.join(choices)}")
     return value
+
+
+DEV_SECRET_KEY = "appraise-development-key-not-for-production"
+_KEY_HINT = 'generate one with: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+
+
+def secret_key(raw: str, *, debug: bool) -> str:
+    """``APPRAISE_SECRET_KEY``, required with DEBUG off and refused when it is easy to guess.
+
+    Strong means what ``manage.py check --deploy`` asks: at least 50 characters, at least 5
+    different ones, not Django's ``django-insecure-`` placeholder, not the development key.
+    """
+    key = raw.strip()
+    if debug and not key:
+        return DEV_SECRET_KEY
+    if not key:
+        raise SettingsError(f"APPRAISE_SECRET_KEY must be set when DEBUG is off; {_KEY_HINT}")
+    weak = (
+        len(key) < 50
+        or len(set(key)) < 5
+        or key.startswith("django-insecure-")
+        or key == DEV_SECRET_KEY
+    )
+    if weak and not debug:
+        raise SettingsError(
+            "APPRAISE_SECRET_KEY is too easy to guess (it needs 50 characters or more, of at "
+            f"least 5 different ones); {_KEY_HINT}"
+        )
+    return key

@@ -8,24 +8,30 @@ from __future__ import annotations
 
 import importlib.util
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from appraise.web.env import SettingsError, envbool, envchoice, envint, envstr
+from appraise.web.env import SettingsError, envbool, envchoice, envint, envstr, secret_key
 
 WEB_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("APPRAISE_DATA_DIR", "var")).resolve()
 
-DEBUG = envbool("APPRAISE_DEBUG", True)
-_DEV_KEY = "appraise-development-key-not-for-production"
-SECRET_KEY = envstr("APPRAISE_SECRET_KEY", _DEV_KEY)
-if not DEBUG and SECRET_KEY == _DEV_KEY:
-    raise SettingsError("APPRAISE_SECRET_KEY must be set when APPRAISE_DEBUG is off")
+# Off unless asked for: a 500 with DEBUG on shows settings and the environment to whoever caused
+# it. `make demo`, the tests and mypy load appraise.web.settings_dev, which turns it on.
+DEBUG = envbool("APPRAISE_DEBUG", False)
+SECRET_KEY = secret_key(envstr("APPRAISE_SECRET_KEY", ""), debug=DEBUG)
 ALLOWED_HOSTS = [
     h.strip() for h in envstr("APPRAISE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
+# Served over HTTPS by a reverse proxy (docs/deploy.md): cookies only over TLS, HSTS, redirect.
+HTTPS = envbool("APPRAISE_HTTPS", False)
+# Behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For (nginx as in deploy/nginx.conf).
+# Never on when clients reach the server directly: they could claim HTTPS or any address.
+BEHIND_PROXY = envbool("APPRAISE_BEHIND_PROXY", HTTPS)
 
 _PAGES = importlib.util.find_spec("appraise.web.pages") is not None
 
@@ -35,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -56,6 +63,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the collected, hashed and compressed copies (no nginx rule needed);
+    # with DEBUG on, runserver and the test server serve the source files instead.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "appraise.web.urls"
@@ -103,8 +116,70 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 LOGIN_URL = "/login/"
+
+# Checked whenever a password is set (org.services.user_create, createsuperuser, changepassword).
+_VALIDATION = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
+    {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
+]
+
+# Sign-in throttling (django-axes): five wrong passwords for one user name from one address lock
+# that pair for 15 minutes. Not the address alone: a contact center signs in from one NAT.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("APPRAISE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("APPRAISE_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "appraise.web.pages.views_misc.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+if BEHIND_PROXY:
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# With DEBUG off. Cookies: never readable by scripts (htmx sends the CSRF token from the page).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("APPRAISE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in envstr("APPRAISE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# Content-Security-Policy (django-csp), in development too so that the tests see what production
+# refuses: scripts only from our static files (htmx, ECharts, app.js; no inline handlers, no eval),
+# style sheets only ours; style="" attributes are allowed because the templates and ECharts'
+# tooltips size elements with them, and an attribute cannot run code.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -120,6 +195,16 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Production serves the copies `collectstatic` wrote: names carry a hash of the content (so they
+# are cached for a year) and each has a .gz beside it. DEBUG serves the source files as they are.
+STORAGES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # Uploaded input files are kept in the database; this bounds one request's upload.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("APPRAISE_MAX_UPLOAD_MB", 200) * 1024 * 1024
@@ -161,10 +246,13 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Everything to stderr (journald or gunicorn's error log keeps it): a 500 is logged by
+# django.request with its traceback, a sign-in lockout by axes.
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("APPRAISE_LOG_LEVEL", "WARNING")},
 }
 

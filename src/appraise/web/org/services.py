@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -36,6 +38,14 @@ def _check_roles(names: Iterable[str]) -> list[str]:
     return wanted
 
 
+def _check_password(password: str, user: User) -> None:
+    """settings.AUTH_PASSWORD_VALIDATORS, every complaint at once, in the reader's language."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from None
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -52,6 +62,8 @@ def user_create(
         raise Invalid(_("a user needs a user name"))
     if User.objects.filter(username=username).exists():
         raise Invalid(_('the user name "%(name)s" is taken') % {"name": username})
+    if password is not None:
+        _check_password(password, User(username=username, first_name=first_name, email=email))
     user = User.objects.create_user(
         username=username, password=password, first_name=first_name, email=email
     )

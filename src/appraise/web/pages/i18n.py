@@ -361,7 +361,7 @@ def _setup_django() -> None:
 
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraise.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraise.web.settings_dev")
     django.setup()
 
 

@@ -8,11 +8,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User as AuthUser
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -32,6 +34,14 @@ class LoginView(auth_views.LoginView):
     template_name = "pages/login.html"
     redirect_authenticated_user = True
     next_page = "/"  # the home page sends each person where they work
+
+
+def locked_out(
+    request: HttpRequest, original_response: object = None, credentials: object = None
+) -> HttpResponse:
+    """django-axes' answer to a sign-in of a locked user name (settings.AXES_LOCKOUT_CALLABLE)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "locked.html", {"lock_minutes": minutes}, status=429)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -24,6 +24,26 @@
     });
   }
 
+  // No inline handlers (the Content-Security-Policy refuses them): a <select data-autosubmit>
+  // sends its form when changed; a form with data-go="/me/" goes to /me/<value>/ instead.
+  document.addEventListener("change", function (e) {
+    var select = e.target.closest && e.target.closest("select[data-autosubmit]");
+    if (!select || !select.form) return;
+    var go = select.form.getAttribute("data-go");
+    if (go) {
+      location.href = go + encodeURIComponent(select.value) + "/";
+    } else {
+      select.form.submit();
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var go = e.target.getAttribute && e.target.getAttribute("data-go");
+    var select = go && e.target.querySelector("select[data-autosubmit]");
+    if (!select) return;
+    e.preventDefault();
+    location.href = go + encodeURIComponent(select.value) + "/";
+  });
+
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSwap", function (e) { draw(e.target); });
   window.addEventListener("resize", resize);
