@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "appraise.web.evaluations",
     "appraise.web.appeals",
     "appraise.web.interviews",
+    "appraise.web.followups",
     "appraise.web.tasks",
     "appraise.web.points",
     "appraise.web.qa",

@@ -31,9 +31,21 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def nav(user: User) -> list[dict[str, str]]:
+def nav(user: User) -> list[dict[str, Any]]:
     """The links a person's roles lead to, in the order of their working month."""
-    links: list[dict[str, str]] = []
+    links: list[dict[str, Any]] = []
+    if user.is_authenticated:
+        from appraise.web.followups.selectors import followup_todo
+
+        # The number of things waiting for the person, beside the link to them.
+        links.append(
+            {
+                "url": "/todo/",
+                "label": _("To-do"),
+                "key": "todo",
+                "count": followup_todo(user=user).count(),
+            }
+        )
     if agent_of(user) is not None:
         links.append({"url": "/me/", "label": _("My scorecard"), "key": "me"})
     if is_hr(user) or led_teams(user).exists():
