@@ -17,6 +17,7 @@ from appraise.web.evaluations.services import rating_set
 from appraise.web.followups import selectors as sel
 from appraise.web.followups import services as svc
 from appraise.web.followups.models import GAP_RULE, FollowUp, ItemState, Kind
+from appraise.web.followups.todo import todo_list
 from appraise.web.interviews import services as interviews
 
 from ..conftest import S000_WEIGHTS, Advance, People
@@ -103,9 +104,7 @@ def test_an_interview_item_is_done_when_the_agent_signs_the_record(
     item.refresh_from_db()
     assert (item.interview_id, item.state) == (record.pk, ItemState.OPEN)
     # Written: now the agent's signature is awaited, on the agent's list, off the supervisor's.
-    assert [f.pk for f in sel.followup_todo(user=people.b1) if f.kind == Kind.INTERVIEW] == [
-        item.pk
-    ]
+    assert [t.url for t in todo_list(user=people.b1)["interview_sign"]] == [f"/me/{fcycle.pk}/"]
     assert list(sel.followup_todo(user=people.sup2)) == []
     interviews.interview_sign(record=record, by=people.b1, comment="同意")
     item.refresh_from_db()

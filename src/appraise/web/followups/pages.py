@@ -14,6 +14,7 @@ from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.errors import Forbidden
 from appraise.web.followups import selectors as sel
 from appraise.web.followups import services as svc
+from appraise.web.followups import todo as todos
 from appraise.web.followups.models import FollowUp, ItemState, Kind
 from appraise.web.pages.common import back, guarded, int_or_none, page
 from appraise.web.permissions import (
@@ -33,8 +34,18 @@ def _row(item: FollowUp) -> dict[str, Any]:
 @guarded
 def todo(request: HttpRequest) -> HttpResponse:
     """What waits for the signed-in person, soonest due first."""
-    items = [_row(i) for i in sel.followup_todo(user=request.user)]
-    return page(request, "followups/todo.html", {"followups": items})
+    groups = [
+        {
+            "kind": kind,
+            "title": todos.KINDS[kind],
+            "items": [
+                {"todo": t, "row": _row(t.followup) if t.followup is not None else None}
+                for t in items
+            ],
+        }
+        for kind, items in todos.todo_list(user=request.user).items()
+    ]
+    return page(request, "followups/todo.html", {"groups": groups})
 
 
 def _require_someone(user: User) -> None:

@@ -51,8 +51,8 @@ def followup_todo(*, user: User) -> QuerySet[FollowUp]:
     """The items waiting for this person to act, soonest due first.
 
     The agent writes their plan; the direct supervisor holds the interview (until it is
-    written; then the agent's signature is awaited) and accepts a submitted plan; HR decides
-    the HR items.
+    written: then the agent's signature is awaited, which the to-do list reads from the
+    interview record itself) and accepts a submitted plan; HR decides the HR items.
     """
     if not user.is_authenticated:
         return FollowUp.objects.none()
@@ -60,13 +60,6 @@ def followup_todo(*, user: User) -> QuerySet[FollowUp]:
     me = agent_of(user)
     if me is not None:
         cond |= Q(agent=me, kind=Kind.PLAN, state=ItemState.OPEN)
-        cond |= Q(
-            agent=me,
-            kind=Kind.INTERVIEW,
-            state=ItemState.OPEN,
-            interview__isnull=False,
-            interview__signed_at__isnull=True,
-        )
     supervised = Q(agent__team__supervisors=user)
     cond |= supervised & Q(kind=Kind.INTERVIEW, state=ItemState.OPEN, interview__isnull=True)
     cond |= supervised & Q(kind=Kind.PLAN, state=ItemState.SUBMITTED)

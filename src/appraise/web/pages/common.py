@@ -35,7 +35,7 @@ def nav(user: User) -> list[dict[str, Any]]:
     """The links a person's roles lead to, in the order of their working month."""
     links: list[dict[str, Any]] = []
     if user.is_authenticated:
-        from appraise.web.followups.selectors import followup_todo
+        from appraise.web.followups.todo import todo_count
 
         # The number of things waiting for the person, beside the link to them.
         links.append(
@@ -43,7 +43,7 @@ def nav(user: User) -> list[dict[str, Any]]:
                 "url": "/todo/",
                 "label": _("To-do"),
                 "key": "todo",
-                "count": followup_todo(user=user).count(),
+                "count": todo_count(user=user),
             }
         )
     if agent_of(user) is not None:

@@ -18,6 +18,7 @@ from appraise.web.cycles.models import Cycle, State
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.followups.selectors import followups_open_for_cycle
+from appraise.web.followups.todo import cycle_progress
 from appraise.web.org import selectors as org_sel
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, guarded, int_or_none, page
@@ -149,6 +150,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "auditing": cycle.state == State.INDIRECT_AUDIT,
             "followups_open": followups_open_for_cycle(cycle).count(),
+            "progress": cycle_progress(cycle),
             "followups_total": cycle.followups.count(),
             "task": running.first(),
             "states": [{"value": s.value, "label": s.label} for s in State],
