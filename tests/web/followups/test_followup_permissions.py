@@ -19,8 +19,9 @@ from django.contrib.messages import constants, get_messages
 from django.test import Client
 
 from appraise.web.cycles.models import Cycle
+from appraise.web.followups import notify
 from appraise.web.followups import services as svc
-from appraise.web.followups.models import FollowUp
+from appraise.web.followups.models import Channel, Delivery, DeliveryStatus, FollowUp
 
 from ..conftest import Advance, People
 
@@ -31,6 +32,10 @@ PAGE_NAMES = {
     "followups:plan",
     "followups:review",
     "followups:complete",
+    "followups:notify",
+    "followups:channel-new",
+    "followups:channel-delete",
+    "followups:delivery-retry",
 }
 
 
@@ -38,6 +43,8 @@ PAGE_NAMES = {
 class W:
     people: People
     cycle: Cycle
+    channel: Channel
+    failed: Delivery  # a notification whose attempts are used up
 
     def item(self, agent_id: str, rule: str) -> FollowUp:
         return FollowUp.objects.get(cycle=self.cycle, agent__agent_id=agent_id, rule=rule)
@@ -57,7 +64,21 @@ class W:
 @pytest.fixture
 def w(people: People, fcycle: Cycle, advance: Advance) -> W:
     advance(fcycle, "published")
-    return W(people, fcycle)
+    # An address nothing listens on: the notification is never sent in this test.
+    channel = notify.channel_create(
+        by=people.hr, team=people.team2, kind="wecom", url="http://127.0.0.1:9/robot"
+    )
+    failed = Delivery.objects.create(
+        event="created",
+        kind="wecom",
+        channel=channel,
+        subject="s",
+        body="b",
+        status=DeliveryStatus.FAILED,
+        attempts=notify.MAX_ATTEMPTS,
+        last_error="HTTP 502",
+    )
+    return W(people, fcycle, channel, failed)
 
 
 SUCCESS = "success"
@@ -70,7 +91,7 @@ class Route:
     wrong: list[tuple[str, int]]
     right: tuple[str, int | str]
     method: str = "GET"
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Callable[[W], dict[str, Any]] = field(default=lambda w: {})
     prepare: Callable[[W], object] | None = None
 
     def __str__(self) -> str:
@@ -107,7 +128,7 @@ ROUTES = [
         [("b1", 404), ("sup2", 404), ("a2", 404), ("sup1", 403), ("hr", 403), ("manager", 403)],
         ("a1", SUCCESS),
         method="POST",
-        data={"plan": "响应慢:每天复盘三个会话"},
+        data=lambda w: {"plan": "响应慢:每天复盘三个会话"},
     ),
     Route(
         "followups:review",
@@ -115,7 +136,7 @@ ROUTES = [
         [("b1", 404), ("sup2", 404), ("a1", 403), ("hr", 403), ("manager", 403)],
         ("sup1", SUCCESS),
         method="POST",
-        data={"decision": "accept"},
+        data=lambda w: {"decision": "accept"},
         prepare=_submitted,
     ),
     Route(
@@ -124,7 +145,40 @@ ROUTES = [
         [("a1", 404), ("sup1", 404), ("sup2", 403), ("b1", 403), ("manager", 403)],
         ("hr", SUCCESS),
         method="POST",
-        data={"note": "已安排培训"},
+        data=lambda w: {"note": "已安排培训"},
+    ),
+    Route(
+        "followups:notify",
+        lambda w: "/notify/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("admin", 403), ("outsider", 403)],
+        ("hr", 200),
+    ),
+    Route(
+        "followups:channel-new",
+        lambda w: "/notify/channels/",
+        [("sup2", 403), ("manager", 403), ("b1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {
+            "team": w.people.team1.pk,
+            "kind": "dingtalk",
+            "url": "https://oapi.dingtalk.com/robot/send?access_token=x",
+            "secret": "SECx",
+        },
+    ),
+    Route(
+        "followups:channel-delete",
+        lambda w: f"/notify/channels/{w.channel.pk}/delete/",
+        [("sup2", 403), ("manager", 403), ("b1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+    ),
+    Route(
+        "followups:delivery-retry",
+        lambda w: f"/notify/deliveries/{w.failed.pk}/retry/",
+        [("sup2", 403), ("manager", 403), ("b1", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
     ),
 ]
 
@@ -135,7 +189,7 @@ def _do(w: W, route: Route, who: str) -> Any:
     if user is not None:
         client.force_login(user)
     url = route.url(w)
-    return client.get(url) if route.method == "GET" else client.post(url, route.data)
+    return client.get(url) if route.method == "GET" else client.post(url, route.data(w))
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)

@@ -100,3 +100,87 @@ class FollowUp(models.Model):
         if self.rule == GAP_RULE:
             return str(_("self and supervisor a grade apart"))
         return self.rule_name or self.rule
+
+
+class ChannelKind(models.TextChoices):
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    FEISHU = "feishu", _("Feishu group robot")
+
+
+class Channel(models.Model):
+    """A team's group-robot webhook (企业微信 / 钉钉 / 飞书) that hears about its follow-ups.
+
+    ``secret`` is the 加签 secret of a DingTalk or Feishu robot (WeCom robots are not signed).
+    HR items (training, transfer, dismissal...) go to the group only with ``hr_items``: a team
+    chat is not the place for them by default.
+    """
+
+    team = models.ForeignKey("org.Team", on_delete=models.CASCADE, related_name="notify_channels")
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices)
+    name = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200, blank=True)
+    hr_items = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team__name", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.team.name} {self.kind} {self.name}".strip()
+
+
+class DeliveryKind(models.TextChoices):
+    EMAIL = "email", _("email")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    FEISHU = "feishu", _("Feishu group robot")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("delivery failed")
+
+
+class Event(models.TextChoices):
+    CREATED = "created", _("created")
+    DUE = "due", _("due")
+
+
+class Delivery(models.Model):
+    """One notification to one address or one group robot, kept until it is sent.
+
+    A failed attempt stays ``pending`` with its error and the time of the next attempt; after
+    ``MAX_ATTEMPTS`` it is ``failed`` and shown to HR, who may send it again. Nothing is dropped.
+    A webhook delivery reads its channel's address and secret when it is sent.
+    """
+
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=20, choices=Event.choices)
+    kind = models.CharField(max_length=20, choices=DeliveryKind.choices)
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    target = models.CharField(max_length=254, blank=True)  # the email address
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event} {self.target or self.channel_id}"

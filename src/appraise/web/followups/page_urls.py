@@ -16,4 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("followups/<int:pk>/plan/", v.followup_plan, name="plan"),
     path("followups/<int:pk>/review/", v.followup_review, name="review"),
     path("followups/<int:pk>/complete/", v.followup_complete, name="complete"),
+    path("notify/", v.notify_page, name="notify"),
+    path("notify/channels/", v.channel_new, name="channel-new"),
+    path("notify/channels/<int:pk>/delete/", v.channel_delete, name="channel-delete"),
+    path("notify/deliveries/<int:pk>/retry/", v.delivery_retry, name="delivery-retry"),
 ]

@@ -11,11 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraise.web.cycles import selectors as cycle_sel
-from appraise.web.errors import Forbidden
+from appraise.web.errors import Forbidden, NotFound
+from appraise.web.followups import notify
 from appraise.web.followups import selectors as sel
 from appraise.web.followups import services as svc
 from appraise.web.followups import todo as todos
-from appraise.web.followups.models import FollowUp, ItemState, Kind
+from appraise.web.followups.models import (
+    Channel,
+    ChannelKind,
+    Delivery,
+    DeliveryStatus,
+    FollowUp,
+    ItemState,
+    Kind,
+)
+from appraise.web.org import selectors as org_sel
 from appraise.web.pages.common import back, guarded, int_or_none, page
 from appraise.web.permissions import (
     User,
@@ -24,6 +34,7 @@ from appraise.web.permissions import (
     is_hr,
     is_self,
     led_teams,
+    require_hr,
 )
 
 
@@ -130,3 +141,74 @@ def followup_complete(request: HttpRequest, pk: int) -> HttpResponse:
     svc.followup_complete(item=item, by=request.user, note=request.POST.get("note", ""))
     messages.success(request, _("Decision recorded."))
     return back(request, f"/followups/{item.pk}/")
+
+
+# --- notifications (HR) -------------------------------------------------------------------------
+
+DELIVERIES_SHOWN = 100
+
+
+@guarded
+def notify_page(request: HttpRequest) -> HttpResponse:
+    """The teams' group robots, and the latest notifications with their attempts and errors."""
+    require_hr(request.user, _("configure notifications"))
+    status = request.GET.get("status") or ""
+    deliveries = Delivery.objects.select_related("channel", "channel__team", "followup__agent")
+    if status in DeliveryStatus.values:
+        deliveries = deliveries.filter(status=status)
+    return page(
+        request,
+        "followups/notify.html",
+        {
+            "channels": Channel.objects.select_related("team"),
+            "teams": org_sel.team_list(user=request.user),
+            "kinds": ChannelKind.choices,
+            "deliveries": deliveries[:DELIVERIES_SHOWN],
+            "status": status,
+            "statuses": DeliveryStatus.choices,
+            "counts": {s: Delivery.objects.filter(status=s).count() for s in DeliveryStatus.values},
+            "email_enabled": notify.email_enabled(),
+        },
+    )
+
+
+@guarded
+@require_POST
+def channel_new(request: HttpRequest) -> HttpResponse:
+    require_hr(request.user, _("configure notifications"))
+    team = org_sel.team_get(user=request.user, pk=int_or_none(request.POST.get("team")) or 0)
+    notify.channel_create(
+        by=request.user,
+        team=team,
+        kind=request.POST.get("kind", ""),
+        url=request.POST.get("url", ""),
+        secret=request.POST.get("secret", ""),
+        name=request.POST.get("name", ""),
+        hr_items=bool(request.POST.get("hr_items")),
+    )
+    messages.success(request, _("Group robot added for %(team)s.") % {"team": team.name})
+    return back(request, "/notify/")
+
+
+@guarded
+@require_POST
+def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_hr(request.user, _("configure notifications"))
+    channel = Channel.objects.filter(pk=pk).first()
+    if channel is None:
+        raise NotFound(_("no group robot %(pk)s") % {"pk": pk})
+    notify.channel_delete(by=request.user, channel=channel)
+    messages.success(request, _("Group robot removed."))
+    return back(request, "/notify/")
+
+
+@guarded
+@require_POST
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    require_hr(request.user, _("send notifications again"))
+    delivery = Delivery.objects.filter(pk=pk).first()
+    if delivery is None:
+        raise NotFound(_("no notification %(pk)s") % {"pk": pk})
+    notify.delivery_retry(delivery=delivery, by=request.user)
+    messages.success(request, _("The notification is being sent again."))
+    return back(request, "/notify/")

@@ -93,6 +93,17 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
         )
     FollowUp.objects.bulk_create(new)
     if new:
+        from appraise.web.followups.notify import notifications_create
+
+        keys = {(f.agent_id, f.rule) for f in new if f.state != ItemState.DONE}
+        created = [
+            f
+            for f in FollowUp.objects.filter(cycle=cycle).select_related(
+                "agent", "agent__team", "agent__user", "cycle"
+            )
+            if (f.agent_id, f.rule) in keys
+        ]
+        notifications_create(items=created, event="created", by=by)
         audit_record(
             by=by,
             action="followup.create",

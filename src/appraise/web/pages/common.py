@@ -57,6 +57,7 @@ def nav(user: User) -> list[dict[str, Any]]:
     if is_hr(user):
         links.append({"url": "/cycles/", "label": _("Cycles"), "key": "cycles"})
         links.append({"url": "/org/", "label": _("Organisation"), "key": "org"})
+        links.append({"url": "/notify/", "label": _("Notifications"), "key": "notify"})
     if (
         is_hr(user)
         or led_teams(user).exists()
