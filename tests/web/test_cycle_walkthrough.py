@@ -10,6 +10,7 @@ from appraise.web.cycles import services as cs
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.evaluations.models import Result
 from appraise.web.evaluations.services import rating_set
+from appraise.web.followups.models import FollowUp
 from appraise.web.interviews import services as interviews
 
 from .conftest import PAPER, S000_WEIGHTS, People, ratings_csv
@@ -74,6 +75,14 @@ def test_a_cycle_from_draft_to_closed_scores_ratings_from_files_and_from_the_app
         cycle=cycle, agent=people.agent_a1, by=sup1, content="沟通顺畅", plan="提升工单处理速度"
     )
     interviews.interview_sign(record=record, by=people.a1, comment="同意")
+    # B001's 待改进 is below 合格: the scheme asks for an interview, which keeps the cycle open
+    # until B001 signs it.
+    item = FollowUp.objects.get(cycle=cycle, agent=people.agent_b1)
+    assert (item.rule, item.kind, item.state) == ("improvement_interview", "interview", "open")
+    record = interviews.interview_write(
+        cycle=cycle, agent=people.agent_b1, by=people.sup2, content="新人首月,逐项讲解指标"
+    )
+    interviews.interview_sign(record=record, by=people.b1, comment="明白")
     cs.cycle_open_appeal_window(cycle=cycle, by=hr, days=7)
     appeal = appeals.appeal_file(cycle=cycle, by=people.a1, reasons="礼貌得体一项有客户表扬记录")
     appeals.appeal_decide(appeal=appeal, by=sup1, decision="reject", note="已按记录评分")
@@ -118,9 +127,13 @@ def test_a_cycle_from_draft_to_closed_scores_ratings_from_files_and_from_the_app
         "cycle.open_calibration",
         "result.calibrate",
         "cycle.publish",
+        "followup.create",
         "cycle.open_interviews",
         "interview.write",
         "interview.sign",
+        "interview.write",
+        "interview.sign",
+        "followup.done",
         "cycle.open_appeal_window",
         "appeal.file",
         "appeal.reject",
@@ -136,6 +149,8 @@ def test_a_cycle_from_draft_to_closed_scores_ratings_from_files_and_from_the_app
         "hr",
         "a1",
         "sup1",
+        "sup2",
+        "b1",
         "manager",
     }
 

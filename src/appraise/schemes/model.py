@@ -415,6 +415,11 @@ class Consequence(Node):
     ``when`` may use ``total``, ``grade``, ``rank``, ``count`` (agents ranked) and ``level``.
     ``over`` is the kind of period counted (default: the scheme's own). The consequence adds a
     flag, and optionally money (``pay``, negative to deduct) and a due date (``due_days``).
+    ``follow_up`` is the work it asks of someone once results are published: ``interview`` (the
+    direct supervisor holds a 绩效面谈, the agent signs it), ``plan`` (the agent submits a
+    rectification plan, the supervisor accepts it), ``hr`` (an HR decision: training, transfer,
+    dismissal, promotion, allowance), ``none``; unset, it is ``none`` for a consequence that pays
+    (payroll carries it) and ``hr`` otherwise.
     """
 
     id: Id
@@ -425,6 +430,14 @@ class Consequence(Node):
     pay: Num | None = None
     due_days: int | None = None
     note: str | None = None
+    follow_up: Literal["interview", "plan", "hr", "none"] | None = None
+
+    @property
+    def follow_up_kind(self) -> str:
+        """The declared ``follow_up``, or what an undeclared one means."""
+        if self.follow_up is not None:
+            return self.follow_up
+        return "none" if self.pay is not None else "hr"
 
 
 class Eligibility(Node):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "appraise.web.evaluations",
     "appraise.web.appeals",
     "appraise.web.interviews",
+    "appraise.web.followups",
     "appraise.web.tasks",
     "appraise.web.points",
     "appraise.web.qa",
@@ -223,6 +224,15 @@ APPRAISE_SCORECARD: dict[str, Any] = {
         if r.strip()
     ],
 }
+
+# Mail for notifications (docs/web.md): SMTP at APPRAISE_EMAIL_HOST; none is sent without a host.
+EMAIL_HOST = envstr("APPRAISE_EMAIL_HOST", "")
+EMAIL_PORT = envint("APPRAISE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("APPRAISE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("APPRAISE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("APPRAISE_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = envstr("APPRAISE_EMAIL_FROM", "appraise@localhost")
 
 # How background tasks run: "thread" (in the web process), "worker" (`python -m appraise.web
 # run_tasks` picks them up) or "sync" (in the request; the tests use this).

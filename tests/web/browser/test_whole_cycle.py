@@ -178,6 +178,7 @@ def test_a_cycle_from_creation_to_the_appeal_walked_through_in_the_browser(
         ("hr", "cycle.open_calibration"),
         ("hr", "result.calibrate"),
         ("hr", "cycle.publish"),
+        ("hr", "followup.create"),  # B001's 不合格 asks for an interview
         ("hr", "cycle.open_interviews"),
         ("sup1", "interview.write"),
         ("hr", "cycle.open_appeal_window"),

@@ -323,6 +323,11 @@ def _appeal_window(request: Request, c: Any) -> Any:
     return cycle_svc.cycle_open_appeal_window(cycle=c, by=request.user, days=d["days"])
 
 
+def _close(request: Request, c: Any) -> Any:
+    reason = request.data.get("override_reason", "") if hasattr(request.data, "get") else ""
+    return cycle_svc.cycle_close(cycle=c, by=request.user, override_reason=str(reason or ""))
+
+
 def _rescore(request: Request, c: Any) -> Any:
     d = _valid(s.RescoreIn, request)
     cycle_svc.cycle_rescore(cycle=c, by=request.user, reason=d["reason"])
@@ -339,7 +344,7 @@ TRANSITIONS: dict[str, Callable[[Request, Any], Any]] = {
     "publish": _plain(cycle_svc.cycle_publish),
     "open-interviews": _plain(cycle_svc.cycle_open_interviews),
     "open-appeal-window": _appeal_window,
-    "close": _plain(cycle_svc.cycle_close),
+    "close": _close,
     "rescore": _rescore,
 }
 

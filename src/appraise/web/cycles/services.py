@@ -429,6 +429,10 @@ def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _
     cycle.computed_at = now
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
     cycle.save(update_fields=["computed_at", "warnings"])
+    from appraise.web.followups.services import followups_create_for_cycle
+
+    # A new version may fire a consequence the first did not; items already there stay.
+    followups_create_for_cycle(cycle=cycle, by=by)
     return created
 
 
@@ -566,10 +570,14 @@ def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
     _require_state(cycle, [State.CALIBRATION], _("publish"))
     _require_fresh(cycle, _("publish"))
     from appraise.web.evaluations.models import Result
+    from appraise.web.followups.services import followups_create_for_cycle
 
     now = timezone.now()
     Result.objects.filter(cycle=cycle, is_current=True).update(published_at=now)
-    return _move(cycle, by, State.PUBLISHED, "cycle.publish", published_at=now)
+    cycle = _move(cycle, by, State.PUBLISHED, "cycle.publish", published_at=now)
+    # The scheme's consequences become work for their owners (interviews, plans, HR items).
+    followups_create_for_cycle(cycle=cycle, by=by)
+    return cycle
 
 
 @transaction.atomic
@@ -594,7 +602,10 @@ def cycle_open_appeal_window(*, cycle: Cycle, by: User, days: int = 7) -> Cycle:
 
 
 @transaction.atomic
-def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
+def cycle_close(*, cycle: Cycle, by: User, override_reason: str = "") -> Cycle:
+    """Close the appeal window for good: no appeal may be open, and no follow-up either unless
+    HR closes anyway with ``override_reason`` (audited with the items left open, which stay
+    on their owners' to-do lists)."""
     require_hr(by, _("close cycles"))
     cycle = _locked(cycle)
     _require_state(cycle, [State.APPEAL_WINDOW], _("close"))
@@ -611,7 +622,38 @@ def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
             % {"n": open_appeals},
             code="open_appeals",
         )
-    return _move(cycle, by, State.CLOSED, "cycle.close", closed_at=timezone.now())
+    from appraise.web.followups.selectors import followups_open_for_cycle
+
+    left_open = list(followups_open_for_cycle(cycle).order_by("agent__agent_id", "rule"))
+    reason = override_reason.strip()
+    if left_open and not reason:
+        raise Conflict(
+            ngettext(
+                "cannot close: %(n)d follow-up is still open; finish it, or close anyway "
+                "with a reason",
+                "cannot close: %(n)d follow-ups are still open; finish them, or close anyway "
+                "with a reason",
+                len(left_open),
+            )
+            % {"n": len(left_open)},
+            code="open_followups",
+        )
+    cycle = _move(cycle, by, State.CLOSED, "cycle.close", closed_at=timezone.now())
+    if left_open:
+        audit_record(
+            by=by,
+            action="cycle.close_override",
+            obj=cycle,
+            after={
+                "open_followups": [
+                    {"id": f.pk, "agent": f.agent.agent_id, "rule": f.rule, "state": f.state}
+                    for f in left_open
+                ]
+            },
+            cycle_id=cycle.pk,
+            note=reason,
+        )
+    return cycle
 
 
 def state_index(state: str) -> int:

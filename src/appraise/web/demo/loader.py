@@ -37,6 +37,9 @@ from appraise.web.demo.data import (
 )
 from appraise.web.demo.points import load_points_demo
 from appraise.web.evaluations.models import Result
+from appraise.web.followups.models import Kind
+from appraise.web.followups.selectors import followups_open_for_cycle
+from appraise.web.followups.services import followup_complete
 from appraise.web.interviews.models import InterviewRecord
 from appraise.web.interviews.services import interview_sign, interview_write
 from appraise.web.org import roles
@@ -394,8 +397,30 @@ def _run_month(
         _interviews(people, cycle, sign=not last)
         cs.cycle_open_appeal_window(cycle=cycle, by=hr, days=APPEAL_DAYS)
     if cycle.state == State.APPEAL_WINDOW and not last:
+        _finish_followups(people, cycle)
         cs.cycle_close(cycle=cycle, by=hr)
     return cycle
+
+
+def _finish_followups(people: People, cycle: Cycle) -> None:
+    """Before a month closes, its follow-ups are done: HR records the training it arranged
+    (the seed's 降薪或培训), and an interview asked for by a grade gap is held and signed.
+    October's stay open, on the to-do lists."""
+    for item in followups_open_for_cycle(cycle).order_by("agent__agent_id", "rule"):
+        agent = item.agent
+        if item.kind == Kind.HR:
+            followup_complete(
+                item=item, by=people.hr, note=f"已安排:{item.rule_label}(产品知识培训,下月复核)"
+            )
+        elif item.kind == Kind.INTERVIEW and agent.team is not None:
+            record = item.interview or interview_write(
+                cycle=cycle,
+                agent=agent,
+                by=people.supervisors[agent.team.name],
+                content="自评与主管评分相差一个等级,逐项核对了评分依据。",
+            )
+            if record.signed_at is None:
+                interview_sign(record=record, by=people.users[agent.agent_id], comment="已阅。")
 
 
 def _interviews(people: People, cycle: Cycle, *, sign: bool) -> None:

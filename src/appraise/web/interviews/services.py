@@ -66,6 +66,9 @@ def interview_write(
         after={"content": content, "plan": plan},
         cycle_id=cycle.pk,
     )
+    from appraise.web.followups.services import followups_interview_changed
+
+    followups_interview_changed(record=record, by=by)
     return record
 
 
@@ -85,6 +88,9 @@ def interview_sign(*, record: InterviewRecord, by: User, comment: str = "") -> I
         after={"signed_at": record.signed_at.isoformat(), "comment": comment},
         cycle_id=record.cycle_id,
     )
+    from appraise.web.followups.services import followups_interview_changed
+
+    followups_interview_changed(record=record, by=by)
     return record
 
 

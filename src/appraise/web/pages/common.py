@@ -31,9 +31,21 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def nav(user: User) -> list[dict[str, str]]:
+def nav(user: User) -> list[dict[str, Any]]:
     """The links a person's roles lead to, in the order of their working month."""
-    links: list[dict[str, str]] = []
+    links: list[dict[str, Any]] = []
+    if user.is_authenticated:
+        from appraise.web.followups.todo import todo_count
+
+        # The number of things waiting for the person, beside the link to them.
+        links.append(
+            {
+                "url": "/todo/",
+                "label": _("To-do"),
+                "key": "todo",
+                "count": todo_count(user=user),
+            }
+        )
     if agent_of(user) is not None:
         links.append({"url": "/me/", "label": _("My scorecard"), "key": "me"})
     if is_hr(user) or led_teams(user).exists():
@@ -45,6 +57,7 @@ def nav(user: User) -> list[dict[str, str]]:
     if is_hr(user):
         links.append({"url": "/cycles/", "label": _("Cycles"), "key": "cycles"})
         links.append({"url": "/org/", "label": _("Organisation"), "key": "org"})
+        links.append({"url": "/notify/", "label": _("Notifications"), "key": "notify"})
     if (
         is_hr(user)
         or led_teams(user).exists()

@@ -101,6 +101,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/", views_misc.people, name="people"),
     path("people/<int:pk>/roles/", views_misc.people_roles, name="people-roles"),
     path("people/<int:pk>/token/", views_misc.people_token, name="people-token"),
+    # follow-ups and the to-do list (their own app; tests/web/followups covers their pages)
+    path("", include("appraise.web.followups.page_urls")),
     # quality assurance (its own app; tests/web/qa/test_permissions.py covers its pages)
     path("qa/", include("appraise.web.qa.page_urls")),
 ]

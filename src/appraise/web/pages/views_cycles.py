@@ -17,6 +17,8 @@ from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.followups.selectors import followups_open_for_cycle
+from appraise.web.followups.todo import cycle_progress
 from appraise.web.org import selectors as org_sel
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, guarded, int_or_none, page
@@ -46,6 +48,11 @@ def _rescore(request: HttpRequest, c: Cycle) -> Any:
     return cycle_svc.cycle_rescore(cycle=c, by=request.user, reason=reason)
 
 
+def _close(request: HttpRequest, c: Cycle) -> Any:
+    reason = request.POST.get("override_reason", "")
+    return cycle_svc.cycle_close(cycle=c, by=request.user, override_reason=reason)
+
+
 # The steps of the overview page: each calls the one service of its transition.
 ACTIONS: dict[str, Callable[[HttpRequest, Cycle], Any]] = {
     "open-self-assessment": _plain(cycle_svc.cycle_open_self_assessment),
@@ -55,7 +62,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Cycle], Any]] = {
     "publish": _plain(cycle_svc.cycle_publish),
     "open-interviews": _plain(cycle_svc.cycle_open_interviews),
     "open-appeal-window": _appeal_window,
-    "close": _plain(cycle_svc.cycle_close),
+    "close": _close,
     "rescore": _rescore,
 }
 
@@ -143,6 +150,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for t in cycle_svc.cycle_teams(cycle)
             ],
             "auditing": cycle.state == State.INDIRECT_AUDIT,
+            "followups_open": followups_open_for_cycle(cycle).count(),
+            "progress": cycle_progress(cycle),
+            "followups_total": cycle.followups.count(),
             "task": running.first(),
             "states": [{"value": s.value, "label": s.label} for s in State],
             "state_index": cycle_svc.state_index(cycle.state),

@@ -20,6 +20,7 @@ from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import rating_set
+from appraise.web.followups import selectors as followup_sel
 from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
 from appraise.web.interviews.models import GapStatus
@@ -175,6 +176,10 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
                 state=AppealState.WITH_SUPERVISOR
             )
         ),
+        "followups": [
+            {"item": f, "owner": followup_sel.owner_label(f)}
+            for f in followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
+        ],
         "audit_teams": [
             {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
             for t in teams
