@@ -1,4 +1,4 @@
-"""Compute the catalog's metrics for every agent of a period on DuckDB.
+"""Compute metric definitions for every agent of a period on DuckDB.
 
 The engine owns nothing but the plan: which sources the requested metrics need, the SQL of each
 with the period filled in, and one final query that joins their per-agent rows and evaluates the
@@ -17,28 +17,30 @@ from datetime import datetime
 from typing import Any
 
 from appraise.metrics.calendar import period_bounds
-from appraise.metrics.catalog import METRICS, SOURCES, MetricDef
+from appraise.metrics.compile import CompiledMetric, CompiledSource, compile_metrics, resolve
 from appraise.metrics.config import CenterConfig
-from appraise.metrics.derive import ensure_facts
+from appraise.metrics.definitions import MetricDefinition
+from appraise.metrics.derive import CALENDAR_TABLE, calendar_arrow, ensure_facts
 from appraise.metrics.schema import DUCKDB_TYPES, TABLES
 from appraise.periods import Period
-from appraise.problems import Problem, ProblemsError
 
 MetricValues = dict[str, dict[str, float | None]]
 
-# Sources whose agents are not agents of this period.
-_NOT_AGENT_SOURCES = frozenset({"reviews_prev"})
 _FACT_TABLES = ("conversations", "messages")
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    metrics: tuple[MetricDef, ...]
+    metrics: tuple[CompiledMetric, ...]
     # (source name, SQL) in DuckDB dialect, placeholders filled in.
     sources: tuple[tuple[str, str], ...]
     needs_facts: bool
     tables: tuple[str, ...]
     agents: tuple[str, ...] | None
+    # Sources of the previous period (their agents are not agents of this period).
+    previous: frozenset[str] = frozenset()
+    # Queries (lo, hi) whose instants the business-hours minute table must cover.
+    calendar_bounds: tuple[str, ...] = ()
 
     def final_sql(self, relation: dict[str, str]) -> str:
         """The query joining the sources' per-agent rows; ``relation`` maps source -> table."""
@@ -49,7 +51,7 @@ class Plan:
             agents = "\nUNION\n".join(
                 f"SELECT agent_id FROM {relation[name]} WHERE agent_id IS NOT NULL"
                 for name, _ in self.sources
-                if name not in _NOT_AGENT_SOURCES
+                if name not in self.previous
             )
         joins = "\n".join(
             f"LEFT JOIN {relation[name]} AS {name} ON {name}.agent_id = agents.agent_id"
@@ -71,22 +73,30 @@ def _ts_lit(t: datetime) -> str:
     return f"TIMESTAMPTZ '{t.strftime('%Y-%m-%d %H:%M:%S')}+00:00'"
 
 
-def check_metric_ids(metric_ids: Sequence[str] | None) -> tuple[MetricDef, ...]:
-    """The definitions of the requested metrics (all when None), or every unknown id at once."""
-    if metric_ids is None:
-        return tuple(METRICS.values())
-    unknown = [m for m in metric_ids if m not in METRICS]
-    if unknown:
-        raise ProblemsError(
-            Problem(
-                "error",
-                "unknown_metric",
-                f"unknown metric {m!r}; known metrics: {', '.join(METRICS)}",
-                field="metric",
-            )
-            for m in unknown
-        )
-    return tuple(METRICS[m] for m in dict.fromkeys(metric_ids))
+def check_metric_ids(
+    metric_ids: Sequence[str] | None, extra: Sequence[MetricDefinition] = ()
+) -> tuple[MetricDefinition, ...]:
+    """The definitions of the requested metrics (the catalog when None), or every unknown id."""
+    return resolve(metric_ids, extra)
+
+
+def period_values(period: Period, config: CenterConfig) -> dict[str, str]:
+    """What the sources' placeholders stand for in this period."""
+    start, end = period_bounds(period, config)
+    previous = period.previous()
+    prev_start, prev_end = period_bounds(previous, config)
+    return {
+        "start": _ts_lit(start),
+        "end": _ts_lit(end),
+        "prev_start": _ts_lit(prev_start),
+        "prev_end": _ts_lit(prev_end),
+        "start_date": f"DATE '{period.start.isoformat()}'",
+        "end_date": f"DATE '{period.end.isoformat()}'",
+        "prev_start_date": f"DATE '{previous.start.isoformat()}'",
+        "prev_end_date": f"DATE '{previous.end.isoformat()}'",
+        "period": _str_lit(str(period)),
+        "prev_period": _str_lit(str(previous)),
+    }
 
 
 def build_plan(
@@ -94,33 +104,41 @@ def build_plan(
     metric_ids: Sequence[str] | None,
     config: CenterConfig,
     agents: Sequence[str] | None,
+    definitions: Sequence[MetricDefinition] = (),
 ) -> Plan:
-    metrics = check_metric_ids(metric_ids)
-    start, end = period_bounds(period, config)
-    prev_start, prev_end = period_bounds(period.previous(), config)
-    values = {
-        "start": _ts_lit(start),
-        "end": _ts_lit(end),
-        "prev_start": _ts_lit(prev_start),
-        "prev_end": _ts_lit(prev_end),
-        "start_date": f"DATE '{period.start.isoformat()}'",
-        "end_date": f"DATE '{period.end.isoformat()}'",
-        "period": _str_lit(str(period)),
-        "sl_us": str(round(config.service_level_seconds * 1_000_000)),
-    }
-    names = list(dict.fromkeys(s for m in metrics for s in m.sources))
-    sources = tuple((n, SOURCES[n].sql.format(**values)) for n in names)
-    needs_facts = any(SOURCES[n].needs_facts for n in names)
-    tables = dict.fromkeys(t for n in names for t in SOURCES[n].tables)
+    """The plan for the requested ids; ``definitions`` are defined beyond the built-in library
+    (and computed too when ``metric_ids`` is None)."""
+    wanted = check_metric_ids(metric_ids, definitions)
+    compiled = compile_metrics(wanted, config, _known(definitions))
+    values = period_values(period, config)
+    used: list[CompiledSource] = list(compiled.sources)
+    sources = tuple((s.name, s.sql.format(**values)) for s in used)
+    needs_facts = any(s.needs_facts for s in used)
+    tables = dict.fromkeys(compiled.tables)
     if needs_facts:
         tables.update(dict.fromkeys(_FACT_TABLES))
+    bounds = tuple(dict.fromkeys(q for s in used for q in s.calendar_bounds))
     return Plan(
-        metrics,
+        compiled.metrics,
         sources,
         needs_facts,
         tuple(tables),
         None if agents is None else tuple(dict.fromkeys(agents)),
+        frozenset(s.name for s in used if s.previous),
+        bounds,
     )
+
+
+def _known(definitions: Sequence[MetricDefinition]) -> dict[str, MetricDefinition]:
+    from appraise.metrics.definitions import library_definitions
+
+    return library_definitions() | {d.id: d for d in definitions}
+
+
+def calendar_bounds_sql(plan: Plan) -> str:
+    """Epoch microseconds of the earliest and latest instant the calendar joins look up."""
+    union = "\nUNION ALL\n".join(plan.calendar_bounds)
+    return f"SELECT epoch_us(min(lo)), epoch_us(max(hi)) FROM (\n{union}\n) AS b"
 
 
 def rows_to_values(plan: Plan, rows: Sequence[Sequence[Any]]) -> MetricValues:
@@ -156,14 +174,16 @@ def compute_metrics(
     *,
     config: CenterConfig | None = None,
     agents: Sequence[str] | None = None,
+    definitions: Sequence[MetricDefinition] = (),
 ) -> MetricValues:
     """agent_id -> metric_id -> value (None: no data to compute it from) on a DuckDB connection.
 
+    ``metric_ids``: built-in or given ``definitions`` (None: the catalog and the definitions).
     Tables the connection lacks are read as empty. Conversation facts are derived first when the
     connection has none for this data and configuration.
     """
     config = config or CenterConfig()
-    plan = build_plan(period, metric_ids, config, agents)
+    plan = build_plan(period, metric_ids, config, agents, definitions)
     if plan.agents == ():
         return {}
     present = _duck_relations(conn)
@@ -173,11 +193,18 @@ def compute_metrics(
     if plan.needs_facts:
         ensure_facts(conn, config)
     relation = {name: f"_appraise_src_{name}" for name, _ in plan.sources}
+    with_calendar = bool(plan.calendar_bounds) and config.calendar is not None
     try:
+        if with_calendar:
+            ((lo, hi),) = conn.execute(calendar_bounds_sql(plan)).fetchall()
+            cal = calendar_arrow(config, lo, hi)  # noqa: F841 - read by DuckDB's replacement scan
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
         for name, sql in plan.sources:
             conn.execute(f"CREATE OR REPLACE TEMP TABLE {relation[name]} AS {sql}")
         rows = conn.execute(plan.final_sql(relation)).fetchall()
     finally:
         for name in relation.values():
             conn.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
+        if with_calendar:
+            conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
     return rows_to_values(plan, rows)
