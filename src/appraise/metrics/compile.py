@@ -191,6 +191,11 @@ class _Rows:
             return f"NOT ({self.condition(c.not_)})"
         if c.exists is not None:
             return self.exists(c.exists)
+        if c.open is not None:
+            if self.config.calendar is None:
+                return "true"
+            self._bounds(c.open)
+            return f"coalesce({self._cal_alias(self.col(c.open))}.is_open, false)"
         if c.duration is not None:
             subject, kind = self.duration(c.duration), "duration"
         else:

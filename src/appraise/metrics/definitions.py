@@ -103,17 +103,20 @@ class Condition(_Model):
     any: list[Condition] | None = Field(None, min_length=1)
     not_: Condition | None = Field(None, alias="not")
     exists: Exists | None = None
+    # The instant in this column falls while the center is open (its calendar's business hours;
+    # always, without a calendar).
+    open: str | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> Condition:
         subjects = [
             k
-            for k in ("column", "duration", "all", "any", "not_", "exists")
+            for k in ("column", "duration", "all", "any", "not_", "exists", "open")
             if getattr(self, k) is not None
         ]
         if len(subjects) != 1:
             raise ValueError(
-                "a condition has exactly one of column, duration, all, any, not, exists; "
+                "a condition has exactly one of column, duration, all, any, not, exists, open; "
                 f"got {_names(subjects) or 'none'}"
             )
         ops = [k for k in _OPERATORS if getattr(self, k) is not None]
@@ -774,6 +777,11 @@ class _Checker:
         if c.exists is not None:
             self.exists(src, c.exists, (*path, "exists"))
             return
+        if c.open is not None:
+            col = self.column(src, c.open, (*path, "open"), "open")
+            if col is not None and col.kind != "instant":
+                self.error((*path, "open"), "not_an_instant", f"open: {c.open!r} is a {col.kind}")
+            return
         if c.duration is not None:
             self.duration(src, c.duration, (*path, "duration"))
             kind = "duration"
@@ -978,7 +986,7 @@ def check_definitions(
 
 # --- the built-in library --------------------------------------------------------------------
 
-LIBRARY_FILES = ("counts.yaml", "catalog.yaml")
+LIBRARY_FILES = ("counts.yaml", "catalog.yaml", "platforms.yaml")
 
 
 @cache

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from appraise.metrics.calendar import period_bounds
@@ -22,7 +22,7 @@ from appraise.metrics.config import CenterConfig
 from appraise.metrics.definitions import MetricDefinition
 from appraise.metrics.derive import CALENDAR_TABLE, calendar_arrow, ensure_facts
 from appraise.metrics.schema import DUCKDB_TYPES, TABLES
-from appraise.periods import Period
+from appraise.periods import Period, PeriodKind
 
 MetricValues = dict[str, dict[str, float | None]]
 
@@ -208,3 +208,40 @@ def compute_metrics(
         if with_calendar:
             conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
     return rows_to_values(plan, rows)
+
+
+def sub_periods(period: Period, by: PeriodKind) -> list[Period]:
+    """The days, ISO weeks or months that make up ``period``, in order.
+
+    A week or month is whole even where it runs past the period (a month's first ISO week may
+    begin in the month before), so each value is the metric of a real period of that kind.
+    """
+    out: dict[Period, None] = {}
+    day = period.start
+    while day < period.end:
+        out[Period.containing(day, by)] = None
+        day += timedelta(days=1)
+    return list(out)
+
+
+def compute_metrics_by(
+    conn: Any,
+    period: Period,
+    by: PeriodKind,
+    metric_ids: Sequence[str] | None = None,
+    *,
+    config: CenterConfig | None = None,
+    agents: Sequence[str] | None = None,
+    definitions: Sequence[MetricDefinition] = (),
+) -> dict[str, MetricValues]:
+    """The daily, weekly or monthly variant of any metrics: sub-period -> agent -> metric -> value.
+
+    Each sub-period is computed exactly as the whole period would be (same definitions, same
+    rules for which rows fall in it), so a day's value is what ``--period 2026-10-05`` gives.
+    """
+    return {
+        str(p): compute_metrics(
+            conn, p, metric_ids, config=config, agents=agents, definitions=definitions
+        )
+        for p in sub_periods(period, by)
+    }

@@ -23,7 +23,7 @@ class LoadedScheme:
 
 
 def known_metrics() -> frozenset[str]:
-    """Metric ids of the built-in library (the catalog and the presets, appraise.metrics.catalog)."""
+    """Metric ids of the built-in library: catalog and presets (appraise.metrics.catalog)."""
     from appraise.metrics.catalog import LIBRARY
 
     return frozenset(LIBRARY)
