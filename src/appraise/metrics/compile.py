@@ -261,10 +261,15 @@ class _Rows:
         return sql, is_duration
 
     def window(self, w: Window, on: str) -> list[str]:
+        return [cond for cond, _ in self.window_parts(w, on)]
+
+    def window_parts(self, w: Window, on: str) -> list[tuple[str, str]]:
+        """Each condition of the window with what it checks: ``daily``, ``exclude <hours>``,
+        ``dates`` or ``business_hours``."""
         tz = self.config.timezone
         local = _local_us(self.col(on), tz)
         tod = f"(({local} % {DAY_US}) + {DAY_US}) % {DAY_US}"
-        conds: list[str] = []
+        conds: list[tuple[str, str]] = []
 
         def inside(text: str) -> str:
             start, end = parse_hours(text)
@@ -274,17 +279,18 @@ class _Rows:
             return f"({tod} >= {s} OR {tod} < {e})"
 
         if w.daily:
-            conds.append(" OR ".join(f"({inside(t)})" for t in w.daily))
-        conds.extend(f"NOT ({inside(t)})" for t in w.exclude)
+            conds.append((" OR ".join(f"({inside(t)})" for t in w.daily), "daily"))
+        conds.extend((f"NOT ({inside(t)})", f"exclude {t}") for t in w.exclude)
         dates = [parse_dates(t) for t in w.exempt]
         if w.holidays == "exclude" and self.config.calendar is not None:
             dates.extend((d, d) for d in self.config.calendar.holidays)
         for a, b in sorted(set(dates)):
             lo, hi = _date_us(a), _date_us(b + timedelta(days=1))
-            conds.append(f"NOT ({local} >= {lo} AND {local} < {hi})")
+            conds.append((f"NOT ({local} >= {lo} AND {local} < {hi})", "dates"))
         if w.business_hours and self.config.calendar is not None:
             self._bounds(on)
-            conds.append(f"coalesce({self._cal_alias(self.col(on))}.is_open, false)")
+            alias = self._cal_alias(self.col(on))
+            conds.append((f"coalesce({alias}.is_open, false)", "business_hours"))
         return conds
 
 

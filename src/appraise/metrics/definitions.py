@@ -554,11 +554,16 @@ def _message(err: Any) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-def _raw_definitions(raw: Any, file: str, lines: LineMap) -> list[Any]:
+def _raw_definitions(raw: Any, file: str, lines: LineMap, only_metrics: bool) -> list[Any]:
     if isinstance(raw, dict) and "metrics" in raw:
         items = raw["metrics"]
-        # Other top-level keys hold shared YAML anchors and must say so (``x-calls:``).
-        stray = [k for k in raw if k != "metrics" and not str(k).startswith("x-")]
+        # Other top-level keys hold shared YAML anchors and must say so (``x-calls:``); in a
+        # center configuration they are its settings.
+        stray = (
+            []
+            if only_metrics
+            else [k for k in raw if k != "metrics" and not str(k).startswith("x-")]
+        )
         if stray:
             raise ProblemsError(
                 Problem(
@@ -589,7 +594,11 @@ def _raw_definitions(raw: Any, file: str, lines: LineMap) -> list[Any]:
 
 
 def parse_definitions(
-    text: str, file: str, *, library: dict[str, MetricDefinition] | None = None
+    text: str,
+    file: str,
+    *,
+    library: dict[str, MetricDefinition] | None = None,
+    only_metrics: bool = False,
 ) -> list[Located]:
     """Definitions in YAML text; every problem at once, at ``file:line``.
 
@@ -612,7 +621,7 @@ def parse_definitions(
                 )
             ]
         ) from None
-    items = _raw_definitions(raw, file, lines)
+    items = _raw_definitions(raw, file, lines, only_metrics)
     prefix: tuple[str | int, ...] = ("metrics",) if isinstance(raw, dict) else ()
     problems: list[Problem] = []
     located: list[Located] = []
@@ -633,6 +642,21 @@ def parse_definitions(
     if any(p.level == "error" for p in problems):
         raise ProblemsError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     return located
+
+
+def load_center_definitions(
+    path: Path, library: dict[str, MetricDefinition] | None = None
+) -> list[MetricDefinition]:
+    """The definitions under ``metrics:`` in a center configuration file (none: no key)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw, _ = load_yaml(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ProblemsError([Problem("error", "unreadable", str(exc), str(path))]) from None
+    if not isinstance(raw, dict) or not raw.get("metrics"):
+        return []
+    located = parse_definitions(text, str(path), library=library, only_metrics=True)
+    return [x.definition for x in located]
 
 
 def load_definitions(

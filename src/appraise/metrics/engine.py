@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Literal
 
-from appraise.metrics.calendar import period_bounds
+from appraise.metrics.calendar import period_bounds, zone
 from appraise.metrics.compile import CompiledMetric, CompiledSource, compile_metrics, resolve
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.definitions import MetricDefinition
@@ -245,3 +245,96 @@ def compute_metrics_by(
         )
         for p in sub_periods(period, by)
     }
+
+
+@dataclass(frozen=True, slots=True)
+class DrillRow:
+    """One row behind a value: its key, when it happened, its value, and why it was left out."""
+
+    key: str
+    at: str
+    value: float | None
+    # None: the row counted.
+    left_out: str | None
+    # For a share: whether the row passed the test.
+    passed: bool | None
+
+
+def drilldown_rows(
+    conn: Any,
+    period: Period,
+    definition: MetricDefinition,
+    agent: str,
+    *,
+    config: CenterConfig | None = None,
+    lang: Literal["zh", "en"] = "zh",
+    known: dict[str, MetricDefinition] | None = None,
+) -> list[tuple[str, list[DrillRow]]]:
+    """For each part of the metric, every row credited to ``agent`` in the period (the rows of
+    the previous period too for a change), with whether it counted and why not."""
+    from appraise.metrics.explain import drilldown
+
+    config = config or CenterConfig()
+    lookup = known if known is not None else _known([definition])
+    queries = drilldown(definition, agent, config, lookup, lang)
+    tables = dict.fromkeys(compile_metrics([definition], config, lookup).tables)
+    present = _duck_relations(conn)
+    for table in tables:
+        if table not in present:
+            conn.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {empty_table_sql(table)}")
+    if any(t in _FACT_TABLES for t in tables):
+        ensure_facts(conn, config)
+    values = period_values(period, config)
+    out: list[tuple[str, list[DrillRow]]] = []
+    cal_needed = config.calendar is not None and any(CALENDAR_TABLE in q.sql for q in queries)
+    if cal_needed:
+        ((lo, hi),) = conn.execute(
+            "SELECT epoch_us(min(lo)), epoch_us(max(hi)) FROM ("
+            + "\nUNION ALL\n".join(_all_bounds(list(tables)))
+            + ") AS b"
+        ).fetchall()
+        cal = calendar_arrow(config, lo, hi)  # noqa: F841 - read by DuckDB's replacement scan
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
+    try:
+        for q in queries:
+            found = conn.execute(f"SELECT * FROM ({q.sql.format(**values)}) AS q").fetchall()
+            n = len(q.key)
+            out.append(
+                (
+                    q.label,
+                    [
+                        DrillRow(
+                            "/".join("" if k is None else str(k) for k in r[:n]),
+                            _shown(r[n], zone(config)),
+                            None if r[n + 1] is None else float(r[n + 1]),
+                            r[n + 2],
+                            r[n + 3],
+                        )
+                        for r in found
+                    ],
+                )
+            )
+    finally:
+        if cal_needed:
+            conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
+    return out
+
+
+def _shown(value: Any, tz: tzinfo) -> str:
+    """An instant in the center's local time (the store keeps UTC); anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(tz) if value.tzinfo else value
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _all_bounds(tables: Sequence[str]) -> list[str]:
+    """Instants of every timestamp column of the tables read (the calendar must cover them)."""
+    out: list[str] = []
+    for t in tables:
+        for c in TABLES[t].columns:
+            if c.type == "timestamp":
+                out.append(f"SELECT min({c.name}) AS lo, max({c.name}) AS hi FROM {t}")
+    return out
