@@ -3,6 +3,8 @@ and the built-in library loads, lists and compiles as the engine needs it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from appraise.metrics.catalog import LIBRARY, METRICS
@@ -265,3 +267,16 @@ def test_every_row_source_names_its_credit_and_period_columns() -> None:
     for src in ROW_SOURCES.values():
         assert src.default_credit in src.credits
         assert src.period_by in src.columns
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
+
+
+def test_the_docs_example_definition_is_valid_and_every_definition_is_listed() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    example = text.split("cat > kpis.yaml <<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0]
+    (x,) = parse_definitions(example, "docs/metrics.md")
+    assert x.definition.id == "chat_first_response_180s"
+    listed = text.split("## Every definition\n", 1)[1].split("\n## ", 1)[0]
+    for metric_id, d in LIBRARY.items():
+        assert f"| `{metric_id}` | {d.name} | {d.unit} |" in listed, metric_id

@@ -30,7 +30,7 @@ from appraise.metrics.schema import TABLES
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.yamlload import LineMap, load_yaml
 
-Unit = Literal["seconds", "percent", "count", "money", "ratio", "nps", "per_hour"]
+Unit = Literal["seconds", "percent", "count", "money", "ratio", "nps", "per_hour", "hours"]
 Aggregate = Literal[
     "count", "sum", "mean", "median", "percentile", "share", "distinct", "ratio", "change"
 ]

@@ -5,7 +5,7 @@ with the period filled in, and one final query that joins their per-agent rows a
 metric expressions. :mod:`appraise.metrics.spark` runs the very same plan on Spark.
 
 Which agents appear: the ``agents`` given, in that order; otherwise every agent with a row in
-the period in any table the requested metrics read (a sales target for the period counts).
+the period in any table the requested metrics read (a target row for the period counts).
 An agent with no data for a metric gets NULL, except count metrics, which get 0.
 """
 

@@ -37,6 +37,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "ratio": ("比值", "ratio"),
     "nps": ("NPS（−100–100）", "NPS (−100–100)"),
     "per_hour": ("每小时", "per hour"),
+    "hours": ("小时", "hours"),
 }
 _CREDITS: dict[str, tuple[str, str]] = {
     "owner": ("会话负责人（最先接待的客服）", "the owner (the agent who first took it)"),
@@ -289,7 +290,7 @@ def describe(d: MetricDefinition, lang: Lang = "zh") -> list[str]:
             )
         )
         return lines
-    if a != "count" or d.measure is not None:
+    if d.measure is not None:
         lines.append(
             _t(
                 lang,
