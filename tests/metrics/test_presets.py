@@ -6,7 +6,7 @@ the time written. 2026-10-05 is a Monday. Every expected number is worked out be
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import duckdb
 import pytest
@@ -215,3 +215,48 @@ def test_exempt_dates_in_a_user_definition_leave_out_the_whole_local_day() -> No
     out = compute_metrics(conn, Period.parse("2026-10"), [d.id], config=UTC_CONFIG, definitions=[d])
     # only b counts: 1 / 1
     assert out == {"z1": {d.id: 100.0}}
+
+
+def test_business_hours_and_holiday_windows_follow_the_centers_calendar() -> None:
+    conn = new_db()
+    holiday = CenterConfig(
+        timezone="UTC",
+        calendar=Calendar(
+            hours={
+                d: [Interval(start=time(9), end=time(18))]
+                for d in ("mon", "tue", "wed", "thu", "fri")
+            },
+            holidays=[date(2026, 10, 6)],
+        ),
+    )
+    text = """
+- id: counted_conversations
+  name: 计数会话
+  name_en: Conversations counted
+  unit: count
+  description: Conversations in the window.
+  from: conversations
+  window: WINDOW
+  aggregate: count
+"""
+    for cid, start in [
+        ("a", "2026-10-05 08:59:59"),  # Monday, before opening
+        ("b", "2026-10-05 09:00:00"),  # Monday, opening minute
+        ("c", "2026-10-06 12:00:00"),  # Tuesday, a holiday
+        ("d", "2026-10-10 12:00:00"),  # Saturday, closed
+        ("e", "2026-10-07 17:59:59"),  # Wednesday, last second open
+    ]:
+        chat(conn, cid, "w1", start, [(0, "customer")])
+
+    def count(window: str) -> float | None:
+        (x,) = parse_definitions(text.replace("WINDOW", window), "w.yaml")
+        d = x.definition
+        out = compute_metrics(
+            conn, Period.parse("2026-10"), [d.id], config=holiday, definitions=[d]
+        )
+        return out["w1"][d.id]
+
+    # open hours: b and e
+    assert count("{business_hours: true}") == 2.0
+    # holidays left out: all but c
+    assert count("{holidays: exclude}") == 4.0
