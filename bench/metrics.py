@@ -53,13 +53,16 @@ def _table_rows(folder: Path, tables: list[str]) -> int:
 def needed_columns() -> dict[str, list[str]]:
     """Columns of each canonical table that the catalog's SQL (and the facts' SQL) mention."""
     from appraise.metrics import derive
-    from appraise.metrics.catalog import SOURCES
+    from appraise.metrics.catalog import METRICS
+    from appraise.metrics.compile import compile_metrics
+    from appraise.metrics.config import CenterConfig
     from appraise.metrics.schema import TABLES
 
+    sources = compile_metrics(list(METRICS.values()), CenterConfig()).sources
     facts_sql = derive.runs_sql() + derive.conversation_facts_sql(False)
     needed: dict[str, list[str]] = {}
     for name, table in TABLES.items():
-        sqls = [s.sql for s in SOURCES.values() if name in s.tables]
+        sqls = [s.sql for s in sources if name in s.tables and not s.needs_facts]
         if name in ("conversations", "messages"):
             sqls.append(facts_sql)
         if not sqls:

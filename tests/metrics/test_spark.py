@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from events import add, at, chat, new_db
 
-from appraise.metrics.catalog import METRICS
+from appraise.metrics.catalog import LIBRARY, METRICS
 from appraise.metrics.config import Calendar, CenterConfig, Interval
 from appraise.metrics.engine import compute_metrics
 from appraise.metrics.schema import TABLES
@@ -99,6 +99,8 @@ def _build(conn: duckdb.DuckDBPyConnection) -> None:
             "category": rng.choice(["complaint", "投诉", "callback", "回访", "billing"]),
             "resolved_at": rng.choice([None, at(created, 3600), at(created, 90_000)]),
             "sla_due_at": rng.choice([None, at(created, 86_400)]),
+            "first_response_at": rng.choice([None, at(created, 45.5), at(created, 40_000)]),
+            "reopened": rng.random() < 0.3,
         })  # fmt: skip
         add(conn, "qa_reviews", {
             "review_id": f"q{i}", "agent_id": rng.choice(AGENTS), "reviewed_at": _stamp(rng, 10),
@@ -167,6 +169,21 @@ def test_spark_matches_duckdb_on_every_metric(
     assert set(duck) == set(AGENTS)
     # every metric has a value for some agent, so the comparison compares numbers
     for metric_id in METRICS:
+        assert any(duck[a][metric_id] is not None for a in duck), metric_id
+    _same(duck, spark)
+
+
+@pytest.mark.parametrize("config", [CenterConfig(timezone="UTC"), CALENDAR_CONFIG])
+def test_spark_matches_duckdb_on_every_definition_of_the_library(
+    cat_spark: Any, cat_spark_data: tuple[Any, Path], config: CenterConfig
+) -> None:
+    # the presets add time windows in local time, business-hour durations on tickets and the
+    # calendar's open hours; the whole library at once also checks sources shared across them
+    conn, folder = cat_spark_data
+    ids = list(LIBRARY)
+    duck = compute_metrics(conn, OCT, ids, config=config)
+    spark = compute_metrics_spark(cat_spark, folder, OCT, ids, config=config)
+    for metric_id in ids:
         assert any(duck[a][metric_id] is not None for a in duck), metric_id
     _same(duck, spark)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -50,6 +51,9 @@ class CenterConfig(BaseModel):
     calendar: Calendar | None = None
     # service_level: share of calls answered within this many seconds.
     service_level_seconds: float = 20.0
+    # The center's own metric definitions (docs/metrics.md, "The metric language"), checked with
+    # their lines by appraise.metrics.definitions.load_center_definitions.
+    metrics: list[dict[str, Any]] = Field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> CenterConfig:

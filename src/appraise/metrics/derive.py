@@ -12,7 +12,9 @@ single window pass that numbers each message by how many agent messages came bef
 
 Two tables result. ``reply_facts``: one row per conversation and replying agent (answered runs,
 exact business microseconds of reply time, message counts). ``conversation_facts``: one row per
-conversation with everything the conversation metrics read. Business time uses the center's
+conversation with everything the conversation metrics read (the conversation's channel and
+queue and its first customer message and first reply instants too, for definitions that filter
+or window on them). Business time uses the center's
 calendar (see :mod:`appraise.metrics.calendar`), so the facts record which configuration they were
 derived with and are derived again when it, or the data, changes.
 """
@@ -31,7 +33,7 @@ import pyarrow.compute as pc
 from appraise.metrics.calendar import MICROS_PER_MINUTE, MinuteTable, minute_table
 from appraise.metrics.config import CenterConfig
 
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 CALENDAR_TABLE = "cal_minutes"
 META_TABLE = "conversation_facts_meta"
 
@@ -176,12 +178,16 @@ SELECT c.conversation_id,
     nullif(c.agent_id, '') AS owner_id,
     coalesce(nullif(c.transferred_to, ''), nullif(c.agent_id, '')) AS final_id,
     nullif(c.customer_id, '') AS customer_id,
+    nullif(c.channel, '') AS channel,
+    nullif(c.queue, '') AS queue,
     c.started_at,
     coalesce(c.resolved, false) AS resolved,
     coalesce(c.reopened, false) AS reopened,
     nullif(c.transferred_to, '') IS NOT NULL AS transferred,
     coalesce(r.n_messages, 0) AS n_messages,
     r.first_customer_at IS NOT NULL AS has_customer,
+    r.first_customer_at,
+    r.first_reply_at,
     CASE WHEN r.first_reply_at IS NOT NULL THEN {first} END AS first_response_us,
     CASE WHEN coalesce(c.resolved, false) AND c.ended_at >= c.started_at
         THEN {resolution} END AS resolution_us

@@ -1,11 +1,11 @@
-"""Compute the catalog's metrics for every agent of a period on DuckDB.
+"""Compute metric definitions for every agent of a period on DuckDB.
 
 The engine owns nothing but the plan: which sources the requested metrics need, the SQL of each
 with the period filled in, and one final query that joins their per-agent rows and evaluates the
 metric expressions. :mod:`appraise.metrics.spark` runs the very same plan on Spark.
 
 Which agents appear: the ``agents`` given, in that order; otherwise every agent with a row in
-the period in any table the requested metrics read (a sales target for the period counts).
+the period in any table the requested metrics read (a target row for the period counts).
 An agent with no data for a metric gets NULL, except count metrics, which get 0.
 """
 
@@ -13,32 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Literal
 
-from appraise.metrics.calendar import period_bounds
-from appraise.metrics.catalog import METRICS, SOURCES, MetricDef
+from appraise.metrics.calendar import period_bounds, zone
+from appraise.metrics.compile import CompiledMetric, CompiledSource, compile_metrics, resolve
 from appraise.metrics.config import CenterConfig
-from appraise.metrics.derive import ensure_facts
+from appraise.metrics.definitions import MetricDefinition
+from appraise.metrics.derive import CALENDAR_TABLE, calendar_arrow, ensure_facts
 from appraise.metrics.schema import DUCKDB_TYPES, TABLES
-from appraise.periods import Period
-from appraise.problems import Problem, ProblemsError
+from appraise.periods import Period, PeriodKind
 
 MetricValues = dict[str, dict[str, float | None]]
 
-# Sources whose agents are not agents of this period.
-_NOT_AGENT_SOURCES = frozenset({"reviews_prev"})
 _FACT_TABLES = ("conversations", "messages")
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    metrics: tuple[MetricDef, ...]
+    metrics: tuple[CompiledMetric, ...]
     # (source name, SQL) in DuckDB dialect, placeholders filled in.
     sources: tuple[tuple[str, str], ...]
     needs_facts: bool
     tables: tuple[str, ...]
     agents: tuple[str, ...] | None
+    # Sources of the previous period (their agents are not agents of this period).
+    previous: frozenset[str] = frozenset()
+    # Queries (lo, hi) whose instants the business-hours minute table must cover.
+    calendar_bounds: tuple[str, ...] = ()
 
     def final_sql(self, relation: dict[str, str]) -> str:
         """The query joining the sources' per-agent rows; ``relation`` maps source -> table."""
@@ -49,7 +51,7 @@ class Plan:
             agents = "\nUNION\n".join(
                 f"SELECT agent_id FROM {relation[name]} WHERE agent_id IS NOT NULL"
                 for name, _ in self.sources
-                if name not in _NOT_AGENT_SOURCES
+                if name not in self.previous
             )
         joins = "\n".join(
             f"LEFT JOIN {relation[name]} AS {name} ON {name}.agent_id = agents.agent_id"
@@ -71,22 +73,30 @@ def _ts_lit(t: datetime) -> str:
     return f"TIMESTAMPTZ '{t.strftime('%Y-%m-%d %H:%M:%S')}+00:00'"
 
 
-def check_metric_ids(metric_ids: Sequence[str] | None) -> tuple[MetricDef, ...]:
-    """The definitions of the requested metrics (all when None), or every unknown id at once."""
-    if metric_ids is None:
-        return tuple(METRICS.values())
-    unknown = [m for m in metric_ids if m not in METRICS]
-    if unknown:
-        raise ProblemsError(
-            Problem(
-                "error",
-                "unknown_metric",
-                f"unknown metric {m!r}; known metrics: {', '.join(METRICS)}",
-                field="metric",
-            )
-            for m in unknown
-        )
-    return tuple(METRICS[m] for m in dict.fromkeys(metric_ids))
+def check_metric_ids(
+    metric_ids: Sequence[str] | None, extra: Sequence[MetricDefinition] = ()
+) -> tuple[MetricDefinition, ...]:
+    """The definitions of the requested metrics (the catalog when None), or every unknown id."""
+    return resolve(metric_ids, extra)
+
+
+def period_values(period: Period, config: CenterConfig) -> dict[str, str]:
+    """What the sources' placeholders stand for in this period."""
+    start, end = period_bounds(period, config)
+    previous = period.previous()
+    prev_start, prev_end = period_bounds(previous, config)
+    return {
+        "start": _ts_lit(start),
+        "end": _ts_lit(end),
+        "prev_start": _ts_lit(prev_start),
+        "prev_end": _ts_lit(prev_end),
+        "start_date": f"DATE '{period.start.isoformat()}'",
+        "end_date": f"DATE '{period.end.isoformat()}'",
+        "prev_start_date": f"DATE '{previous.start.isoformat()}'",
+        "prev_end_date": f"DATE '{previous.end.isoformat()}'",
+        "period": _str_lit(str(period)),
+        "prev_period": _str_lit(str(previous)),
+    }
 
 
 def build_plan(
@@ -94,33 +104,41 @@ def build_plan(
     metric_ids: Sequence[str] | None,
     config: CenterConfig,
     agents: Sequence[str] | None,
+    definitions: Sequence[MetricDefinition] = (),
 ) -> Plan:
-    metrics = check_metric_ids(metric_ids)
-    start, end = period_bounds(period, config)
-    prev_start, prev_end = period_bounds(period.previous(), config)
-    values = {
-        "start": _ts_lit(start),
-        "end": _ts_lit(end),
-        "prev_start": _ts_lit(prev_start),
-        "prev_end": _ts_lit(prev_end),
-        "start_date": f"DATE '{period.start.isoformat()}'",
-        "end_date": f"DATE '{period.end.isoformat()}'",
-        "period": _str_lit(str(period)),
-        "sl_us": str(round(config.service_level_seconds * 1_000_000)),
-    }
-    names = list(dict.fromkeys(s for m in metrics for s in m.sources))
-    sources = tuple((n, SOURCES[n].sql.format(**values)) for n in names)
-    needs_facts = any(SOURCES[n].needs_facts for n in names)
-    tables = dict.fromkeys(t for n in names for t in SOURCES[n].tables)
+    """The plan for the requested ids; ``definitions`` are defined beyond the built-in library
+    (and computed too when ``metric_ids`` is None)."""
+    wanted = check_metric_ids(metric_ids, definitions)
+    compiled = compile_metrics(wanted, config, _known(definitions))
+    values = period_values(period, config)
+    used: list[CompiledSource] = list(compiled.sources)
+    sources = tuple((s.name, s.sql.format(**values)) for s in used)
+    needs_facts = any(s.needs_facts for s in used)
+    tables = dict.fromkeys(compiled.tables)
     if needs_facts:
         tables.update(dict.fromkeys(_FACT_TABLES))
+    bounds = tuple(dict.fromkeys(q for s in used for q in s.calendar_bounds))
     return Plan(
-        metrics,
+        compiled.metrics,
         sources,
         needs_facts,
         tuple(tables),
         None if agents is None else tuple(dict.fromkeys(agents)),
+        frozenset(s.name for s in used if s.previous),
+        bounds,
     )
+
+
+def _known(definitions: Sequence[MetricDefinition]) -> dict[str, MetricDefinition]:
+    from appraise.metrics.definitions import library_definitions
+
+    return library_definitions() | {d.id: d for d in definitions}
+
+
+def calendar_bounds_sql(plan: Plan) -> str:
+    """Epoch microseconds of the earliest and latest instant the calendar joins look up."""
+    union = "\nUNION ALL\n".join(plan.calendar_bounds)
+    return f"SELECT epoch_us(min(lo)), epoch_us(max(hi)) FROM (\n{union}\n) AS b"
 
 
 def rows_to_values(plan: Plan, rows: Sequence[Sequence[Any]]) -> MetricValues:
@@ -156,14 +174,16 @@ def compute_metrics(
     *,
     config: CenterConfig | None = None,
     agents: Sequence[str] | None = None,
+    definitions: Sequence[MetricDefinition] = (),
 ) -> MetricValues:
     """agent_id -> metric_id -> value (None: no data to compute it from) on a DuckDB connection.
 
+    ``metric_ids``: built-in or given ``definitions`` (None: the catalog and the definitions).
     Tables the connection lacks are read as empty. Conversation facts are derived first when the
     connection has none for this data and configuration.
     """
     config = config or CenterConfig()
-    plan = build_plan(period, metric_ids, config, agents)
+    plan = build_plan(period, metric_ids, config, agents, definitions)
     if plan.agents == ():
         return {}
     present = _duck_relations(conn)
@@ -173,11 +193,148 @@ def compute_metrics(
     if plan.needs_facts:
         ensure_facts(conn, config)
     relation = {name: f"_appraise_src_{name}" for name, _ in plan.sources}
+    with_calendar = bool(plan.calendar_bounds) and config.calendar is not None
     try:
+        if with_calendar:
+            ((lo, hi),) = conn.execute(calendar_bounds_sql(plan)).fetchall()
+            cal = calendar_arrow(config, lo, hi)  # noqa: F841 - read by DuckDB's replacement scan
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
         for name, sql in plan.sources:
             conn.execute(f"CREATE OR REPLACE TEMP TABLE {relation[name]} AS {sql}")
         rows = conn.execute(plan.final_sql(relation)).fetchall()
     finally:
         for name in relation.values():
             conn.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
+        if with_calendar:
+            conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
     return rows_to_values(plan, rows)
+
+
+def sub_periods(period: Period, by: PeriodKind) -> list[Period]:
+    """The days, ISO weeks or months that make up ``period``, in order.
+
+    A week or month is whole even where it runs past the period (a month's first ISO week may
+    begin in the month before), so each value is the metric of a real period of that kind.
+    """
+    out: dict[Period, None] = {}
+    day = period.start
+    while day < period.end:
+        out[Period.containing(day, by)] = None
+        day += timedelta(days=1)
+    return list(out)
+
+
+def compute_metrics_by(
+    conn: Any,
+    period: Period,
+    by: PeriodKind,
+    metric_ids: Sequence[str] | None = None,
+    *,
+    config: CenterConfig | None = None,
+    agents: Sequence[str] | None = None,
+    definitions: Sequence[MetricDefinition] = (),
+) -> dict[str, MetricValues]:
+    """The daily, weekly or monthly variant of any metrics: sub-period -> agent -> metric -> value.
+
+    Each sub-period is computed exactly as the whole period would be (same definitions, same
+    rules for which rows fall in it), so a day's value is what ``--period 2026-10-05`` gives.
+    """
+    return {
+        str(p): compute_metrics(
+            conn, p, metric_ids, config=config, agents=agents, definitions=definitions
+        )
+        for p in sub_periods(period, by)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class DrillRow:
+    """One row behind a value: its key, when it happened, its value, and why it was left out."""
+
+    key: str
+    at: str
+    value: float | None
+    # None: the row counted.
+    left_out: str | None
+    # For a share: whether the row passed the test.
+    passed: bool | None
+
+
+def drilldown_rows(
+    conn: Any,
+    period: Period,
+    definition: MetricDefinition,
+    agent: str,
+    *,
+    config: CenterConfig | None = None,
+    lang: Literal["zh", "en"] = "zh",
+    known: dict[str, MetricDefinition] | None = None,
+) -> list[tuple[str, list[DrillRow]]]:
+    """For each part of the metric, every row credited to ``agent`` in the period (the rows of
+    the previous period too for a change), with whether it counted and why not."""
+    from appraise.metrics.explain import drilldown
+
+    config = config or CenterConfig()
+    lookup = known if known is not None else _known([definition])
+    queries = drilldown(definition, agent, config, lookup, lang)
+    tables = dict.fromkeys(compile_metrics([definition], config, lookup).tables)
+    present = _duck_relations(conn)
+    for table in tables:
+        if table not in present:
+            conn.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {empty_table_sql(table)}")
+    if any(t in _FACT_TABLES for t in tables):
+        ensure_facts(conn, config)
+    values = period_values(period, config)
+    out: list[tuple[str, list[DrillRow]]] = []
+    cal_needed = config.calendar is not None and any(CALENDAR_TABLE in q.sql for q in queries)
+    if cal_needed:
+        ((lo, hi),) = conn.execute(
+            "SELECT epoch_us(min(lo)), epoch_us(max(hi)) FROM ("
+            + "\nUNION ALL\n".join(_all_bounds(list(tables)))
+            + ") AS b"
+        ).fetchall()
+        cal = calendar_arrow(config, lo, hi)  # noqa: F841 - read by DuckDB's replacement scan
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
+    try:
+        for q in queries:
+            found = conn.execute(f"SELECT * FROM ({q.sql.format(**values)}) AS q").fetchall()
+            n = len(q.key)
+            out.append(
+                (
+                    q.label,
+                    [
+                        DrillRow(
+                            "/".join("" if k is None else str(k) for k in r[:n]),
+                            _shown(r[n], zone(config)),
+                            None if r[n + 1] is None else float(r[n + 1]),
+                            r[n + 2],
+                            r[n + 3],
+                        )
+                        for r in found
+                    ],
+                )
+            )
+    finally:
+        if cal_needed:
+            conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
+    return out
+
+
+def _shown(value: Any, tz: tzinfo) -> str:
+    """An instant in the center's local time (the store keeps UTC); anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(tz) if value.tzinfo else value
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _all_bounds(tables: Sequence[str]) -> list[str]:
+    """Instants of every timestamp column of the tables read (the calendar must cover them)."""
+    out: list[str] = []
+    for t in tables:
+        for c in TABLES[t].columns:
+            if c.type == "timestamp":
+                out.append(f"SELECT min({c.name}) AS lo, max({c.name}) AS hi FROM {t}")
+    return out

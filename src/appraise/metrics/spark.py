@@ -1,13 +1,15 @@
 """The same metric plan on Spark, for centers that outgrow one machine.
 
-Nothing is defined twice: the catalog's DuckDB SQL is transpiled with sqlglot, and the business
-calendar is the same minute table, built by :mod:`appraise.metrics.calendar` and handed to Spark
-as a DataFrame. Only what sqlglot gets silently wrong is patched here (see
-docs/metrics.md, "Engines"):
+Nothing is defined twice: the DuckDB SQL compiled from the definitions is transpiled by
+sqlglot, and the business calendar is the same minute table, built by
+:mod:`appraise.metrics.calendar` and handed to Spark as a DataFrame. Only what sqlglot gets
+silently wrong is patched here (see docs/metrics.md, "Engines"):
 
 * ``quantile_cont(x, q)`` becomes ``PERCENTILE(x, q)``, Spark's exact interpolating percentile
   (sqlglot writes ``PERCENTILE_CONT(x, q)``, which Spark rejects);
-* epoch microseconds for the calendar bounds use ``unix_micros`` (``epoch_us`` is not translated).
+* ``epoch_us`` becomes ``unix_micros`` (sqlglot passes it through untranslated); local
+  wall-clock microseconds for time windows are ``unix_micros(from_utc_timestamp(t, zone))``,
+  which does not depend on the session time zone.
 
 Averages never divide decimals in SQL, divisions go through ``NULLIF`` (Spark 4 raises on a zero
 divisor), and durations are exact integer microseconds, so both engines produce the same doubles.
@@ -24,6 +26,7 @@ import sqlglot
 from sqlglot import exp
 
 from appraise.metrics.config import CenterConfig
+from appraise.metrics.definitions import MetricDefinition
 from appraise.metrics.derive import (
     CALENDAR_TABLE,
     calendar_arrow,
@@ -32,7 +35,7 @@ from appraise.metrics.derive import (
     reply_facts_sql,
     runs_sql,
 )
-from appraise.metrics.engine import MetricValues, build_plan, rows_to_values
+from appraise.metrics.engine import MetricValues, build_plan, calendar_bounds_sql, rows_to_values
 from appraise.metrics.schema import TABLES
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
@@ -56,16 +59,18 @@ SELECT unix_micros(min(lo)) AS lo, unix_micros(max(hi)) AS hi FROM (
 """
 
 
-def _percentile(node: exp.Expression) -> exp.Expression:
+def _patch(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.PercentileCont):
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "epoch_us":
+        return exp.Anonymous(this="UNIX_MICROS", expressions=list(node.expressions))
     return node
 
 
 def to_spark_sql(duckdb_sql: str) -> str:
-    """One statement of the catalog's DuckDB SQL as Spark SQL."""
+    """One statement of the compiled DuckDB SQL as Spark SQL."""
     tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-    return str(tree.transform(_percentile).sql(dialect="spark"))
+    return str(tree.transform(_patch).sql(dialect="spark"))
 
 
 def _table_schema(name: str) -> str:
@@ -140,6 +145,7 @@ def compute_metrics_spark(
     *,
     config: CenterConfig | None = None,
     agents: Sequence[str] | None = None,
+    definitions: Sequence[MetricDefinition] = (),
 ) -> MetricValues:
     """Same result as :func:`appraise.metrics.engine.compute_metrics`, computed by Spark.
 
@@ -148,7 +154,7 @@ def compute_metrics_spark(
     session time zone does not change the result.
     """
     config = config or CenterConfig()
-    plan = build_plan(period, metric_ids, config, agents)
+    plan = build_plan(period, metric_ids, config, agents, definitions)
     if plan.agents == ():
         return {}
     _register_tables(spark, tables)
@@ -156,6 +162,14 @@ def compute_metrics_spark(
     try:
         if plan.needs_facts:
             cached.extend(_derive_facts(spark, config))
+        if plan.calendar_bounds and config.calendar is not None:
+            row = spark.sql(to_spark_sql(calendar_bounds_sql(plan))).collect()[0]
+            frame = spark.createDataFrame(calendar_arrow(config, row[0], row[1]))
+            frame = frame.selectExpr(
+                "CAST(minute_start AS TIMESTAMP) AS minute_start", "is_open", "cum_us"
+            ).localCheckpoint(eager=True)
+            frame.createOrReplaceTempView(CALENDAR_TABLE)
+            cached.append(frame)
         relation = {name: f"_appraise_src_{name}" for name, _ in plan.sources}
         for name, sql in plan.sources:
             frame = spark.sql(to_spark_sql(sql)).cache()

@@ -23,10 +23,10 @@ class LoadedScheme:
 
 
 def known_metrics() -> frozenset[str]:
-    """Metric ids of the catalog (appraise.metrics.catalog)."""
-    from appraise.metrics.catalog import METRICS
+    """Metric ids of the built-in library: catalog and presets (appraise.metrics.catalog)."""
+    from appraise.metrics.catalog import LIBRARY
 
-    return frozenset(METRICS)
+    return frozenset(LIBRARY)
 
 
 def _has(container: Any, part: int | str) -> bool:

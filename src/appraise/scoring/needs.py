@@ -1,4 +1,4 @@
-"""Which catalog metrics a scheme reads, so `appraise score --data` computes only those."""
+"""Which built-in metrics a scheme reads, so `appraise score --data` computes only those."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from appraise.schemes.validate import all_indicators
 
 
 def needed_metrics(scheme: Scheme) -> set[str]:
-    from appraise.metrics.catalog import METRICS
+    from appraise.metrics.catalog import LIBRARY
 
     names: set[str] = set()
     for node, _ in all_indicators(scheme):
@@ -46,4 +46,4 @@ def needed_metrics(scheme: Scheme) -> set[str]:
             names.add(comp.amount)
         elif isinstance(comp, SalaryChange) and isinstance(comp.base, str):
             names.add(comp.base)
-    return names & set(METRICS)
+    return names & set(LIBRARY)
