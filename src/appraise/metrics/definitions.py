@@ -231,6 +231,9 @@ class MetricDefinition(_Model):
     denominator: list[Part] | None = Field(None, min_length=1)
     of: str | None = None
     scale: Decimal | None = None
+    # Columns without which the figure means nothing (calls without answered_at would all be
+    # abandoned): when no imported file gave one of them, the metric is not computable.
+    requires: list[str] = []
 
     @model_validator(mode="before")
     @classmethod
@@ -955,6 +958,8 @@ class _Checker:
             self.condition(src, d.test, (*path, "test"))
         if d.distinct is not None:
             self.column(src, d.distinct, (*path, "distinct"), "distinct")
+        for i, name in enumerate(d.requires):
+            self.column(src, name, (*path, "requires", i), "requires")
         for side in ("numerator", "denominator"):
             for i, p in enumerate(getattr(d, side) or []):
                 ppath = (*path, side, i)

@@ -19,10 +19,12 @@ from typing import Any, Literal
 from appraise.metrics.calendar import period_bounds, zone
 from appraise.metrics.compile import CompiledMetric, CompiledSource, compile_metrics, resolve
 from appraise.metrics.config import CenterConfig
-from appraise.metrics.definitions import MetricDefinition
+from appraise.metrics.definitions import MetricDefinition, library_definitions
 from appraise.metrics.derive import CALENDAR_TABLE, calendar_arrow, ensure_facts
 from appraise.metrics.schema import DUCKDB_TYPES, TABLES
+from appraise.metrics.store import PROVIDED_TABLE
 from appraise.periods import Period, PeriodKind
+from appraise.problems import Problem
 
 MetricValues = dict[str, dict[str, float | None]]
 
@@ -175,17 +177,116 @@ def compute_metrics(
     config: CenterConfig | None = None,
     agents: Sequence[str] | None = None,
     definitions: Sequence[MetricDefinition] = (),
+    problems: list[Problem] | None = None,
 ) -> MetricValues:
     """agent_id -> metric_id -> value (None: no data to compute it from) on a DuckDB connection.
 
     ``metric_ids``: built-in or given ``definitions`` (None: the catalog and the definitions).
     Tables the connection lacks are read as empty. Conversation facts are derived first when the
     connection has none for this data and configuration.
+
+    A metric that reads a column no imported file gave (calls without answered_at) is None for
+    everyone, not 0 % or 100 %; a count metric of a table with no rows is 0 for everyone. Both
+    are said in ``problems`` (warnings) when a list is given.
     """
     config = config or CenterConfig()
     plan = build_plan(period, metric_ids, config, agents, definitions)
     if plan.agents == ():
         return {}
+    values = _compute(conn, plan, config)
+    blocked = _not_computable(conn, plan, definitions)
+    for row in values.values():
+        for mid in blocked:
+            row[mid] = None
+    if problems is not None:
+        for mid, columns in blocked.items():
+            problems.append(
+                Problem(
+                    "warning",
+                    "metric_not_computable",
+                    f"{mid} is not computable: no imported file gave "
+                    f"{', '.join(f'{t}.{c}' for t, c in columns)} (map the column, or use a "
+                    "preset that derives it)",
+                    field=mid,
+                )
+            )
+        problems.extend(_empty_count_tables(conn, plan, period))
+    return values
+
+
+def columns_required(
+    definition: MetricDefinition,
+    known: dict[str, MetricDefinition],
+    seen: frozenset[str] = frozenset(),
+) -> set[tuple[str, str]]:
+    """(table, column) pairs a definition ``requires``, and those of the metrics it is built
+    from (a complaint rate per answered call needs the calls' answer times)."""
+    found: set[tuple[str, str]] = set()
+    if definition.from_ is not None:
+        found |= {(definition.from_, c) for c in definition.requires}
+    refs = [definition.of] if definition.of else []
+    refs += [
+        p.metric
+        for side in (definition.numerator, definition.denominator)
+        for p in side or []
+        if p.metric
+    ]
+    for ref in refs:
+        if ref in known and ref not in seen:
+            found |= columns_required(known[ref], known, seen | {definition.id})
+    return found
+
+
+def _not_computable(
+    conn: Any, plan: Plan, definitions: Sequence[MetricDefinition]
+) -> dict[str, list[tuple[str, str]]]:
+    """Metrics of the plan that read a column the imported files never gave."""
+    if PROVIDED_TABLE not in _duck_relations(conn):
+        return {}
+    missing = {
+        (str(t), str(c))
+        for t, c in conn.execute(
+            f"SELECT tbl, col FROM {PROVIDED_TABLE} WHERE NOT provided"
+        ).fetchall()
+    }
+    if not missing:
+        return {}
+    known = {**library_definitions(), **{d.id: d for d in definitions}}
+    blocked: dict[str, list[tuple[str, str]]] = {}
+    for m in plan.metrics:
+        columns = sorted(columns_required(m.definition, known) & missing)
+        if columns:
+            blocked[m.id] = columns
+    return blocked
+
+
+def _empty_count_tables(conn: Any, plan: Plan, period: Period) -> list[Problem]:
+    """Count metrics are 0 for an agent without rows; a table without rows makes that everyone."""
+    present = _duck_relations(conn)
+    found: list[Problem] = []
+    by_table: dict[str, list[str]] = {}
+    for m in plan.metrics:
+        table = m.definition.model_dump().get("from_")
+        if m.is_count and isinstance(table, str) and table in TABLES:
+            by_table.setdefault(table, []).append(m.id)
+    for table, ids in by_table.items():
+        rows = (
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table in present else 0
+        )
+        if not rows:
+            found.append(
+                Problem(
+                    "warning",
+                    "table_empty",
+                    f"no {table} rows were imported: {', '.join(ids)} are 0 for everyone in "
+                    f"{period}",
+                    field=table,
+                )
+            )
+    return found
+
+
+def _compute(conn: Any, plan: Plan, config: CenterConfig) -> MetricValues:
     present = _duck_relations(conn)
     for table in plan.tables:
         if table not in present:

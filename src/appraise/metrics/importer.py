@@ -50,6 +50,7 @@ from appraise.metrics.config import CenterConfig
 from appraise.metrics.derive import derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
+from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE
 from appraise.problems import Problem, ProblemsError
 
 __all__ = ["EXTENSIONS", "ImportReport", "TableCounts", "import_folder"]
@@ -180,6 +181,8 @@ class _Staged:
     name: str
     superseded: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    # The canonical columns the file gave (mapped, derived or a constant).
+    provided: frozenset[str] = frozenset()
 
 
 def _lit(value: str) -> str:
@@ -1067,7 +1070,8 @@ def _stage(
             f"COALESCE(seq, {numbered}) AS seq" if o == _ident("seq") else o for o in outer
         )
         typed = f"(SELECT {cols}, _err FROM {typed})"
-    staged = _Staged(src, typed, read, name=name, skipped=skipped)
+    provided = frozenset(c for c in resolved if c in table.column_names)
+    staged = _Staged(src, typed, read, name=name, skipped=skipped, provided=provided)
     if not _is_empty(conn, table.name):
         # Rows are matched against stored ones by key: that join wants its own copy.
         try:
@@ -1279,6 +1283,20 @@ def _check_duplicates(
 # --- merging into the store ------------------------------------------------------------------
 
 
+def _record_provided(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> None:
+    """Remember which columns this table's files gave; once given, a column stays given."""
+    conn.execute(PROVIDED_DDL)
+    table = staged.source.table
+    rows = ", ".join(
+        f"({_lit(table.name)}, {_lit(c)}, {str(c in staged.provided).lower()})"
+        for c in table.column_names
+    )
+    conn.execute(
+        f"INSERT INTO {PROVIDED_TABLE} VALUES {rows} ON CONFLICT (tbl, col) "
+        "DO UPDATE SET provided = provided OR excluded.provided"
+    )
+
+
 def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
@@ -1453,6 +1471,8 @@ def _import(
             # Still in the center's zone: a file inserted straight from its checked query
             # reads its naive times now.
             counts = {st.source.table.name: _merge(conn, st) for st in staged}
+            for st in staged:
+                _record_provided(conn, st)
         for src in sources:
             for suffix in ("raw", "stage"):
                 conn.execute(f"DROP TABLE IF EXISTS _imp_{src.table.name}_{suffix}")

@@ -26,10 +26,20 @@ def table_ddl(table: Table) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols})'
 
 
+# Which canonical columns the imported files gave (a mapped or derived column counts, even when
+# empty): a metric that reads a column no file gave is not computable, not 0 % or 100 %.
+PROVIDED_TABLE = "_provided"
+PROVIDED_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {PROVIDED_TABLE} "
+    "(tbl VARCHAR, col VARCHAR, provided BOOLEAN, PRIMARY KEY (tbl, col))"
+)
+
+
 def create_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Create every canonical table that does not exist yet; existing data is left alone."""
     for table in TABLES.values():
         conn.execute(table_ddl(table))
+    conn.execute(PROVIDED_DDL)
 
 
 def open_store(

@@ -135,13 +135,16 @@ def score_files(
         from appraise.metrics.store import open_data
 
         conn = open_data(data_path)
+        metric_warnings: list[Problem] = []
         try:
             wanted = sorted(needed_metrics(loaded.scheme))
-            computed = compute_metrics(conn, p, wanted) if wanted else {}
+            computed = compute_metrics(conn, p, wanted, problems=metric_warnings) if wanted else {}
         finally:
             conn.close()
+    else:
+        metric_warnings = []
     run = score_period(loaded.scheme, inputs, p, computed)
-    run.warnings[:0] = loaded.warnings
+    run.warnings[:0] = [*loaded.warnings, *metric_warnings]
     return run
 
 

@@ -244,8 +244,10 @@ def read_files(
                     ngettext("computing %(n)d metric", "computing %(n)d metrics", len(wanted))
                     % {"n": len(wanted)},
                 )
-                raw = compute_metrics(conn, period, wanted) if wanted else {}
+                said: list[Problem] = []
+                raw = compute_metrics(conn, period, wanted, problems=said) if wanted else {}
                 computed = {a: dict(v) for a, v in raw.items()}
+                inputs = replace(inputs, warnings=[*inputs.warnings, *said])
             finally:
                 conn.close()
     return inputs, computed
