@@ -34,6 +34,7 @@ from appraise.problems import Problem
 Unit = Literal["count", "money", "seconds", "percent", "number"]
 Simple = Literal["sum", "mean", "min", "max", "last"]
 ADDITIVE: frozenset[str] = frozenset({"count", "money"})
+_SKIPPED = {"title": "title row(s)", "totals": "totals row(s)", "footer": "note row(s)"}
 
 
 class RollUp(BaseModel):
@@ -227,6 +228,16 @@ def read_report(
     frame = read_frame(path, report, problems, label=label, expected=report.expected_sources())
     if frame is None:
         return out
+    if frame.skipped:
+        shown = ", ".join(f"{n} {_SKIPPED.get(k, k)}" for k, n in frame.skipped.items())
+        problems.append(
+            Problem(
+                "warning",
+                "rows_skipped",
+                f"not read as data: {shown} (the header is row {frame.header_row})",
+                frame.label,
+            )
+        )
     nulls = set(report.null_values or ())
     agent_i = _column(frame, report.agent, "the agent", problems)
     name_i = _column(frame, report.name, "the agent's name", problems)
