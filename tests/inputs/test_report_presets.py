@@ -7,52 +7,25 @@ the comments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from appraise.inputs import load_inputs
 from appraise.periods import Period
 from appraise.problems import ProblemsError
 
+# The chitu_workbook fixture of tests/conftest.py.
+ChituWorkbook = Callable[[Path, str, list[list[object]], str], Path]
+MONTHLY_HEADER = (
+    "咨询人数,接待人数,询单人数,询单->最终付款人数,询单->最终付款成功率,销售额,客单价,未回复人数,"
+    "平均响应(秒),答问比,退款笔数,退款率,客户满意比"
+)
+
 OCTOBER = Period.parse("2026-10")
 
-UPPER = [
-    "日期",
-    "旺旺",
-    "接待",
-    None,
-    "询单",
-    None,
-    None,
-    "销售",
-    None,
-    "响应",
-    None,
-    None,
-    "售后",
-    None,
-    None,
-]
-LOWER = [
-    None,
-    None,
-    "咨询人数",
-    "接待人数",
-    "询单人数",
-    "询单->最终付款人数",
-    "询单->最终付款成功率",
-    "销售额",
-    "客单价",
-    "未回复人数",
-    "平均响应(秒)",
-    "答问比",
-    "退款笔数",
-    "退款率",
-    "客户满意比",
-]
 DAILY_ROWS = [
     [
         "2026-10-01",
@@ -111,29 +84,10 @@ DAILY_ROWS = [
 ]
 
 
-def _chitu_daily(folder: Path) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["客服绩效报表（2026-10-01 至 2026-11-01）"])
-    sheet.merge_cells("A1:O1")
-    sheet.append(UPPER)
-    sheet.append(LOWER)
-    for first, last in (
-        ("A2", "A3"),
-        ("B2", "B3"),
-        ("C2", "D2"),
-        ("E2", "G2"),
-        ("H2", "I2"),
-        ("J2", "L2"),
-        ("M2", "O2"),
-    ):
-        sheet.merge_cells(f"{first}:{last}")
-    for row in DAILY_ROWS:
-        sheet.append(row)
-    sheet.append(["数据更新时间：2026-11-02 08:00"])
-    path = folder / "客服绩效_20261001-20261101.xlsx"
-    book.save(path)
+def _chitu_daily(folder: Path, chitu_workbook: ChituWorkbook) -> Path:
+    path = chitu_workbook(
+        folder, "客服绩效_20261001-20261101.xlsx", DAILY_ROWS, "数据更新时间：2026-11-02 08:00"
+    )
     (folder / "mapping.yaml").write_text("preset: chitu_daily\n", encoding="utf-8")
     return path
 
@@ -142,8 +96,10 @@ def _values(inputs_values: list, agent: str) -> dict[str, Decimal]:
     return {v.metric: v.value for v in inputs_values if v.agent_id == agent}
 
 
-def test_chitu_daily_report_rolls_up_to_the_month_by_declared_rules(tmp_path: Path) -> None:
-    _chitu_daily(tmp_path)
+def test_chitu_daily_report_rolls_up_to_the_month_by_declared_rules(
+    tmp_path: Path, chitu_workbook: ChituWorkbook
+) -> None:
+    _chitu_daily(tmp_path, chitu_workbook)
     inputs = load_inputs(tmp_path, period=OCTOBER)
     wang = _values(inputs.metric_values, "小王")
     # Counts and amounts are summed over 1 and 2 October (the November row is left out).
@@ -169,8 +125,10 @@ def test_chitu_daily_report_rolls_up_to_the_month_by_declared_rules(tmp_path: Pa
     assert "2026-11-01" in warnings["rows_outside_period"].message
 
 
-def test_chitu_daily_without_a_period_keeps_each_day(tmp_path: Path) -> None:
-    _chitu_daily(tmp_path)
+def test_chitu_daily_without_a_period_keeps_each_day(
+    tmp_path: Path, chitu_workbook: ChituWorkbook
+) -> None:
+    _chitu_daily(tmp_path, chitu_workbook)
     inputs = load_inputs(tmp_path)
     days = {(v.period, v.metric): v.value for v in inputs.metric_values if v.agent_id == "小王"}
     assert days[("2026-10-01", "conversion_rate")] == Decimal("40.00")
@@ -178,9 +136,8 @@ def test_chitu_daily_without_a_period_keeps_each_day(tmp_path: Path) -> None:
 
 
 def test_chitu_monthly_gbk_csv_with_a_title_line_reads_unedited(tmp_path: Path) -> None:
-    header = ",".join(str(h) for h in LOWER[1:])
     text = (
-        f"客服绩效月报,2026年10月\n旺旺,{header}\n".replace("旺旺,None,", "旺旺,")
+        f"客服绩效月报,2026年10月\n旺旺,{MONTHLY_HEADER}\n"
         + '小王,80,78,30,13,43.33%,"￥2,000.50",153.88,0,1分23秒,115%,1,7.69%,97.5%\n'
         + "小李,12,12,0,0,-,-,-,2,--,90%,0,-,-\n"
     )

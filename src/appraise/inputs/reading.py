@@ -187,6 +187,9 @@ class Frame:
     def width(self) -> int:
         return max([len(self.headers)] + [len(c) for _, c in self.rows])
 
+    def column_has_data(self, index: int) -> bool:
+        return any(index < len(cells) and not cells[index].empty for _, cells in self.rows)
+
 
 def _key(name: str) -> str:
     return re.sub(r"\s+", "", name).casefold()
@@ -278,17 +281,25 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
 # --- files to rows -----------------------------------------------------------------------------
 
 
-def _csv_rows(
+def _read_text(
     path: Path, layout: Layout, label: str, problems: list[Problem]
-) -> tuple[list[tuple[int, list[Cell]]], str, str] | None:
+) -> tuple[bytes, str] | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         problems.append(_problem(label, "file_unreadable", str(exc)))
         return None
     text = decode(raw, layout.encoding, label, problems)
-    if text is None:
+    return None if text is None else (raw, text)
+
+
+def _csv_rows(
+    path: Path, layout: Layout, label: str, problems: list[Problem]
+) -> tuple[list[tuple[int, list[Cell]]], str, str] | None:
+    read = _read_text(path, layout, label, problems)
+    if read is None:
         return None
+    raw, text = read
     encoding = detect_encoding(raw) if layout.encoding == "auto" else layout.encoding
     default = "\t" if path.suffix.lower() == ".tsv" else ","
     delimiter = layout.delimiter or sniff_delimiter(text, default)
@@ -399,14 +410,10 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def _json_records(
     path: Path, layout: Layout, label: str, problems: list[Problem]
 ) -> list[tuple[int, dict[str, Any]]] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(_problem(label, "file_unreadable", str(exc)))
+    read = _read_text(path, layout, label, problems)
+    if read is None:
         return None
-    text = decode(raw, layout.encoding, label, problems)
-    if text is None:
-        return None
+    _, text = read
     try:
         document: Any = json.loads(text)
     except json.JSONDecodeError as whole:

@@ -25,6 +25,7 @@ from appraise.inputs.names import normalize_name
 from appraise.inputs.reading import (
     EMPTY,
     Cell,
+    Frame,
     Layout,
     decode,
     open_workbook,
@@ -79,15 +80,8 @@ _Cell = Cell
 _EMPTY = EMPTY
 
 
-@dataclass(slots=True)
-class _Sheet:
-    label: str
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, list[_Cell]]]
-
-    def column_has_data(self, index: int) -> bool:
-        return any(index < len(cells) and not cells[index].empty for _, cells in self.rows)
+# A table as read: the layout reader's frame.
+_Sheet = Frame
 
 
 @dataclass(slots=True)
@@ -344,7 +338,7 @@ def _sheet(
             )
         )
     # Cells to the right of the last header still count: they are data in an unnamed column.
-    return _Sheet(frame.label, frame.header_row, frame.headers, frame.rows)
+    return frame
 
 
 def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:

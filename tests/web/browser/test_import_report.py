@@ -5,10 +5,10 @@ the declared roll-ups. Screenshots at 1280 px and on a 390-px phone go to $APPRA
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from appraise.web.cycles import services as cs
@@ -16,6 +16,9 @@ from appraise.web.schemes.services import scheme_version_create
 
 from ..conftest import People
 from .conftest import SignIn
+
+# The chitu_workbook fixture of tests/conftest.py.
+ChituWorkbook = Callable[[Path, str, list[list[object]], str], Path]
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,120 +31,60 @@ name: 询单转化考核
 indicators:
   - {id: conv, name: 询单转化, weight: 100%, rule: {type: bands, metric: conversion_rate, bands: [{range: ">= 40", score: 100}, {range: "< 40", score: 50}]}}
 """
-UPPER = [
-    "日期",
-    "旺旺",
-    "接待",
-    None,
-    "询单",
-    None,
-    None,
-    "销售",
-    None,
-    "响应",
-    None,
-    None,
-    "售后",
-    None,
-    None,
+ROWS: list[list[object]] = [
+    [
+        "2026-10-01",
+        "A001",
+        50,
+        48,
+        20,
+        8,
+        "40.00%",
+        "￥1,200.50",
+        "150.06",
+        0,
+        "1分5秒",
+        "110%",
+        1,
+        "12.50%",
+        "95.00%",
+    ],
+    [
+        "2026-10-02",
+        "A001",
+        30,
+        30,
+        10,
+        3,
+        "30.00%",
+        "800",
+        "266.67",
+        "-",
+        "35",
+        "120%",
+        0,
+        "0.00%",
+        "100.00%",
+    ],
+    ["2026-10-01", "A002", 12, 12, 10, 5, "50.00%", "500", "100", 2, "2分", "90%", 0, "-", "-"],
+    [
+        "合计",
+        None,
+        92,
+        90,
+        40,
+        16,
+        "40.00%",
+        "2,500.50",
+        "156.28",
+        2,
+        "47",
+        "108%",
+        1,
+        "6.25%",
+        "97%",
+    ],
 ]
-LOWER = [
-    None,
-    None,
-    "咨询人数",
-    "接待人数",
-    "询单人数",
-    "询单->最终付款人数",
-    "询单->最终付款成功率",
-    "销售额",
-    "客单价",
-    "未回复人数",
-    "平均响应(秒)",
-    "答问比",
-    "退款笔数",
-    "退款率",
-    "客户满意比",
-]
-
-
-def _report(path: Path) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["客服绩效报表（2026-10-01 至 2026-10-31）"])
-    sheet.merge_cells("A1:O1")
-    sheet.append(UPPER)
-    sheet.append(LOWER)
-    for a, b in (
-        ("A2", "A3"),
-        ("B2", "B3"),
-        ("C2", "D2"),
-        ("E2", "G2"),
-        ("H2", "I2"),
-        ("J2", "L2"),
-        ("M2", "O2"),
-    ):
-        sheet.merge_cells(f"{a}:{b}")
-    rows = [
-        [
-            "2026-10-01",
-            "A001",
-            50,
-            48,
-            20,
-            8,
-            "40.00%",
-            "￥1,200.50",
-            "150.06",
-            0,
-            "1分5秒",
-            "110%",
-            1,
-            "12.50%",
-            "95.00%",
-        ],
-        [
-            "2026-10-02",
-            "A001",
-            30,
-            30,
-            10,
-            3,
-            "30.00%",
-            "800",
-            "266.67",
-            "-",
-            "35",
-            "120%",
-            0,
-            "0.00%",
-            "100.00%",
-        ],
-        ["2026-10-01", "A002", 12, 12, 10, 5, "50.00%", "500", "100", 2, "2分", "90%", 0, "-", "-"],
-        [
-            "合计",
-            None,
-            92,
-            90,
-            40,
-            16,
-            "40.00%",
-            "2,500.50",
-            "156.28",
-            2,
-            "47",
-            "108%",
-            1,
-            "6.25%",
-            "97%",
-        ],
-    ]
-    for row in rows:
-        sheet.append(row)
-    sheet.append(["数据更新时间：2026-11-01 08:00"])
-    out = path / "客服绩效_202610.xlsx"
-    book.save(out)
-    return out
 
 
 def _shot(page: Any, name: str) -> None:
@@ -151,7 +94,7 @@ def _shot(page: Any, name: str) -> None:
 
 
 def test_hr_previews_and_imports_a_chitu_report(
-    people: People, sign_in: SignIn, tmp_path: Path
+    people: People, sign_in: SignIn, tmp_path: Path, chitu_workbook: ChituWorkbook
 ) -> None:
     version = scheme_version_create(by=people.hr, text=SCHEME, file="shop.yaml")
     cycle = cs.cycle_create(
@@ -161,7 +104,9 @@ def test_hr_previews_and_imports_a_chitu_report(
         period="2026-10",
         teams=[people.team1],
     )
-    report = _report(tmp_path)
+    report = chitu_workbook(
+        tmp_path, "客服绩效_202610.xlsx", ROWS, "数据更新时间：2026-11-01 08:00"
+    )
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         hr = sign_in(people.hr, width=width, height=900)
         hr.goto(f"/cycles/{cycle.pk}/")
