@@ -252,3 +252,18 @@ def test_a_folder_without_tables_is_an_error(inputs_dir: Path, write: WriteTable
 
 def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
     assert [p.code for p in _problems(tmp_path / "nowhere")] == ["bad_inputs"]
+
+
+def test_a_ratings_workbook_with_an_uncalculated_formula_names_the_cell(inputs_dir: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "ratings"
+    sheet.append(["agent_id", "period", "indicator", "value"])
+    sheet.append(["A1", "2026-10", "态度", "=80+10"])  # saved without its value, 90
+    book.save(inputs_dir / "ratings.xlsx")
+    assert _where(_problems(inputs_dir)) == [
+        ("error", "formula_not_calculated", "ratings.xlsx", 2, "D"),
+    ]

@@ -101,3 +101,19 @@ def test_the_encoding_is_found(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes("客服,接待人数\n小王,5\n".encode(encoding))
     assert _rows(_read(path)) == [(2, ["小王", "5"])]
+
+
+def test_a_formula_without_a_calculated_value_is_an_error_not_an_empty_cell(
+    tmp_path: Path,
+) -> None:
+    # openpyxl, like many export scripts, writes formulas without computing them.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["agent", "calls", "talk"])
+    sheet.append(["A1", 3, 60])
+    sheet.append(["A2", "=B2+1", 30])
+    book.save(tmp_path / "f.xlsx")
+    problems: list[Problem] = []
+    assert read_frame(tmp_path / "f.xlsx", Layout(), problems, label="f.xlsx") is None
+    assert [(p.code, p.row, p.field) for p in problems] == [("formula_not_calculated", 3, "B")]

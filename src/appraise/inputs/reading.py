@@ -358,6 +358,47 @@ def worksheet_rows(worksheet: Any) -> list[tuple[int, list[Cell]]]:
     ]
 
 
+# A cell element (not a self-closing empty one) and its content.
+_CELL_XML = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*(?<!/)>(.*?)</c>', re.S)
+_CACHED = re.compile(rb"<v>[^<]")
+
+
+def uncalculated_formulas(path: Path, sheet_path: str) -> list[str]:
+    """Cells of a sheet that hold a formula but no cached value (``<f>`` without ``<v>``)."""
+    if not sheet_path:
+        return []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(sheet_path.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    if b"<f" not in xml:
+        return []
+    return [
+        m.group(1).decode()
+        for m in _CELL_XML.finditer(xml)
+        if b"<f" in m.group(2) and not _CACHED.search(m.group(2))
+    ]
+
+
+def formula_problems(path: Path, worksheet: Any, label: str) -> list[Problem]:
+    """An error per cell (up to 20) whose formula has no calculated value: read with cached
+    values it would be empty, a silently wrong number."""
+    cells = uncalculated_formulas(path, getattr(worksheet, "_worksheet_path", ""))
+    return [
+        _problem(
+            label,
+            "formula_not_calculated",
+            f"cell {cell} holds a formula whose value was never calculated (the file was "
+            "written by a program that does not compute formulas): open it in Excel or WPS and "
+            "save it again",
+            row=int(re.sub(r"^[A-Z]+", "", cell)),
+            field=re.sub(r"\d+$", "", cell),
+        )
+        for cell in cells[:20]
+    ]
+
+
 def _xlsx_rows(
     path: Path, layout: Layout, label: str, problems: list[Problem]
 ) -> tuple[list[tuple[int, list[Cell]]], str] | None:
@@ -387,8 +428,13 @@ def _xlsx_rows(
             name = sheet
         else:
             name = names[0]
-        rows = worksheet_rows(book[name])
-        return rows, (label if len(names) == 1 else f"{label}[{name}]")
+        worksheet = book[name]
+        label = label if len(names) == 1 else f"{label}[{name}]"
+        found = formula_problems(path, worksheet, label)
+        if found:
+            problems.extend(found)
+            return None
+        return worksheet_rows(worksheet), label
     finally:
         book.close()
 

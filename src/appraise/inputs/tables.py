@@ -28,6 +28,7 @@ from appraise.inputs.reading import (
     Frame,
     Layout,
     decode,
+    formula_problems,
     open_workbook,
     shape,
     worksheet_rows,
@@ -357,7 +358,13 @@ def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
     )
 
 
-def _read_worksheet(worksheet: Any, label: str, problems: list[Problem]) -> _Sheet | None:
+def _read_worksheet(
+    worksheet: Any, label: str, problems: list[Problem], path: Path
+) -> _Sheet | None:
+    found = formula_problems(path, worksheet, label)
+    if found:
+        problems.extend(found)
+        return None
     return _sheet(label, worksheet_rows(worksheet), problems)
 
 
@@ -434,7 +441,7 @@ def _read_table_workbook(path: Path, table: str, problems: list[Problem]) -> _Sh
             return None
         chosen = next((ws for ws in worksheets if _table_name(ws.title) == table), worksheets[0])
         label = path.name if len(worksheets) == 1 else f"{path.name}[{chosen.title}]"
-        return _read_worksheet(chosen, label, problems)
+        return _read_worksheet(chosen, label, problems, path)
     finally:
         workbook.close()
 
@@ -472,7 +479,7 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Sheet]:
                 )
                 continue
             seen[table] = worksheet.title
-            sheet = _read_worksheet(worksheet, label, problems)
+            sheet = _read_worksheet(worksheet, label, problems, path)
             if sheet is not None:
                 sheets[table] = sheet
     finally:
