@@ -267,3 +267,12 @@ def test_a_ratings_workbook_with_an_uncalculated_formula_names_the_cell(inputs_d
     assert _where(_problems(inputs_dir)) == [
         ("error", "formula_not_calculated", "ratings.xlsx", 2, "D"),
     ]
+
+
+def test_a_negative_duration_is_not_taken_for_a_level_name(
+    inputs_dir: Path, write: WriteTable
+) -> None:
+    write("metric_values.csv", "agent_id,period,metric,value\nA1,2026-10,aht,-0:03:25\n")
+    (problem,) = _problems(inputs_dir)
+    assert (problem.code, problem.row) == ("bad_number", 2)
+    assert "cannot be negative" in problem.message

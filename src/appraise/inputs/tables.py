@@ -197,8 +197,11 @@ def _as_value(cell: _Cell) -> Decimal | str:
     except _BadCell as exc:
         if exc.code != "bad_number" or not isinstance(cell.value, str):
             raise
-        if cell.value.strip().endswith(("%", "％")):
+        text = _fold(cell.value)
+        if text.endswith("%"):
             raise
+        if text[:1] in "+-" and parse_duration(text[1:]) is not None:
+            raise _BadCell("bad_number", f"{text!r}: a duration cannot be negative") from None
         return cell.value.strip()
 
 
