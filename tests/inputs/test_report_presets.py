@@ -216,3 +216,23 @@ def test_a_report_column_the_file_lacks_is_named(tmp_path: Path) -> None:
         load_inputs(tmp_path, period=OCTOBER)
     missing = [p for p in caught.value.errors if p.code == "column_missing"]
     assert any(p.field == "咨询人数" and p.file == "客服绩效_202610.csv" for p in missing)
+
+
+def test_a_report_column_of_complaints_becomes_incidents_on_its_days(tmp_path: Path) -> None:
+    (tmp_path / "日报.csv").write_text(
+        "日期,旺旺,投诉次数,询单人数\n2026-10-01,小王,2,10\n2026-10-02,小王,0,5\n"
+        "2026-10-03,小王,-,5\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mapping.yaml").write_text(
+        "reports:\n  daily:\n    file: 日报.csv\n    agent: 旺旺\n    date: 日期\n"
+        "    metrics: {inquiries: {source: 询单人数, unit: count}}\n"
+        "    incidents: {客户投诉: 投诉次数}\n",
+        encoding="utf-8",
+    )
+    inputs = load_inputs(tmp_path, period=OCTOBER)
+    # One incident record for 1 October with a count of 2; 0 and "-" are none.
+    assert [(i.agent_id, str(i.date), i.kind, i.count) for i in inputs.incidents] == [
+        ("小王", "2026-10-01", "客户投诉", 2)
+    ]
+    assert _values(inputs.metric_values, "小王") == {"inquiries": 20}

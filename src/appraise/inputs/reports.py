@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from appraise.inputs.reading import Cell, Frame, Layout, read_frame
-from appraise.inputs.records import Agent, MetricValue, Source
+from appraise.inputs.records import Agent, Incident, MetricValue, Source
 from appraise.periods import Period
 from appraise.problems import Problem
 
@@ -99,6 +100,9 @@ class ReportMapping(Layout):
     period: str | int | None = None
     null_values: list[str] | None = None
     metrics: dict[str, ReportMetric] = Field(default_factory=dict)
+    # Incident kind -> the column counting them (投诉次数): one incident per row with a count,
+    # on the row's date (or the period's first day), for the scheme's deductions and bonuses.
+    incidents: dict[str, str | int] = Field(default_factory=dict)
 
     @field_validator("metrics", mode="before")
     @classmethod
@@ -113,6 +117,7 @@ class ReportMapping(Layout):
     def expected_sources(self) -> list[str]:
         cols = [self.agent, self.name, self.team, self.date, self.period]
         cols += [m.source for m in self.metrics.values()]
+        cols += list(self.incidents.values())
         cols += [
             m.roll_up.weighted_mean
             for m in self.metrics.values()
@@ -130,8 +135,12 @@ class ReportMapping(Layout):
 
         if self.date is not None and self.period is not None:
             add("report_date_and_period", "a report has a date column or a period column", "date")
-        if not self.metrics:
-            add("report_no_metrics", "a report maps at least one column to a metric", "metrics")
+        if not self.metrics and not self.incidents:
+            add(
+                "report_no_metrics",
+                "a report maps at least one column to a metric or an incident kind",
+                "metrics",
+            )
         for mid, metric in self.metrics.items():
             rule = metric.rule()
             if isinstance(rule, RollUp) and rule.ratio is not None:
@@ -176,6 +185,7 @@ class ReportRead:
     values: list[MetricValue]
     agents: list[Agent]
     problems: list[Problem]
+    incidents: list[Incident] = field(default_factory=list)
 
 
 def _column(frame: Frame, spec: str | int | None, what: str, problems: list[Problem]) -> int | None:
@@ -248,6 +258,10 @@ def read_report(
         mid: _column(frame, m.source, f"metric {mid}", problems)
         for mid, m in report.metrics.items()
     }
+    incident_i = {
+        kind: _column(frame, col, f"incident kind {kind}", problems)
+        for kind, col in report.incidents.items()
+    }
     weight_i = {
         mid: _column(frame, m.roll_up.weighted_mean, f"the weight of {mid}", problems)
         for mid, m in report.metrics.items()
@@ -277,6 +291,15 @@ def read_report(
             Problem("error", exc.code, exc.message, frame.label, row=row, field=header(i))
         )
 
+    if report.incidents and day_i is None and period_i is None and period is None:
+        problems.append(
+            Problem(
+                "error",
+                "report_incidents_undated",
+                "incidents from a report need its date or period column, or the period scored",
+                frame.label,
+            )
+        )
     series: dict[tuple[str, str | None, str], list[_Value]] = defaultdict(list)
     agents: dict[str, tuple[int, str | None, str | None]] = {}
     outside: dict[str, int] = defaultdict(int)
@@ -329,6 +352,37 @@ def read_report(
                 c = cell(cells, i)
                 texts.append(None if c.empty else t._as_text(c))
             agents[agent] = (number, texts[0], texts[1])
+        on: date | None = None
+        if day is not None:
+            on = date.fromisoformat(day)
+        elif own_period is not None:
+            on = Period.parse(own_period).start
+        elif period is not None:
+            on = period.start
+        for kind, i in incident_i.items():
+            c = cell(cells, i)
+            if c.empty or on is None:
+                continue
+            try:
+                count = t._as_number(c, percent_ok=False)
+                if count < 0 or count != count.to_integral_value():
+                    raise t._BadCell("bad_count", f"a count is a whole number from 0, not {count}")
+            except t._BadCell as exc:
+                bad(number, i, exc)
+                continue
+            if count:
+                out.incidents.append(
+                    Incident(
+                        agent,
+                        on,
+                        kind,
+                        count,
+                        None,
+                        None,
+                        "",
+                        Source(frame.label, number, header(i)),
+                    )
+                )
         for mid, metric in report.metrics.items():
             i = metric_i[mid]
             c = cell(cells, i)

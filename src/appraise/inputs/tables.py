@@ -923,8 +923,11 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
     report_files: set[Path] = set()
     report_values: list[MetricValue] = []
     report_agents: list[Agent] = []
+    report_incidents: list[Incident] = []
     if mapping is not None:
-        report_values, report_agents, report_files = _read_reports(path, mapping, period, problems)
+        report_values, report_agents, report_incidents, report_files = _read_reports(
+            path, mapping, period, problems
+        )
     if path.is_dir():
         sheets = _read_folder(path, problems, skip=report_files)
     elif path.is_file() and path.suffix.lower() == ".xlsx":
@@ -955,6 +958,7 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
     known = {a.agent_id for a in agents}
     agents += [a for a in report_agents if a.agent_id not in known]
     metric_values += report_values
+    incidents += report_incidents
     _duplicate_values(metric_values, problems)
     _duplicate_ratings(ratings, problems)
     if any(p.level == "error" for p in problems):
@@ -973,7 +977,7 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
 
 def _read_reports(
     folder: Path, mapping_path: Path, period: Period | None, problems: list[Problem]
-) -> tuple[list[MetricValue], list[Agent], set[Path]]:
+) -> tuple[list[MetricValue], list[Agent], list[Incident], set[Path]]:
     """The mapping's per-agent reports, each read from its file (a name or a glob)."""
     from appraise.inputs.reports import read_report
     from appraise.metrics.mapping import ColumnMapping
@@ -982,10 +986,11 @@ def _read_reports(
         mapping = ColumnMapping.load(mapping_path)
     except ProblemsError as exc:
         problems.extend(exc.problems)
-        return [], [], set()
+        return [], [], [], set()
     base = folder if folder.is_dir() else folder.parent
     values: list[MetricValue] = []
     agents: list[Agent] = []
+    incidents: list[Incident] = []
     files: set[Path] = set()
     for name, report in mapping.reports.items():
         pattern = report.file or f"{name}.*"
@@ -1005,5 +1010,6 @@ def _read_reports(
             read = read_report(file, report, period, label=file.name)
             problems.extend(read.problems)
             values.extend(read.values)
+            incidents.extend(read.incidents)
             agents.extend(a for a in read.agents if a.agent_id not in {x.agent_id for x in agents})
-    return values, agents, files
+    return values, agents, incidents, files
