@@ -11,7 +11,8 @@ from pathlib import Path
 
 
 def _check_deploy(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    drop = {"APPRAISE_DEBUG", "DJANGO_SETTINGS_MODULE"}
+    # The browser tests allow async-unsafe calls in this process; a server never does.
+    drop = {"APPRAISE_DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(APPRAISE_DATA_DIR=str(tmp_path), APPRAISE_SECRET_KEY=secrets.token_urlsafe(50))
     env.update(extra)
