@@ -525,8 +525,8 @@ def _duck_message(exc: Exception) -> str:
 def _read_frame(
     conn: duckdb.DuckDBPyConnection, src: _Source, name: str, problems: list[Problem]
 ) -> _Raw | None:
-    """Any file the layout reader takes (CSV in any encoding and layout, XLSX, JSON), as a
-    relation of text columns with the rows numbered as the file shows them."""
+    """An XLSX or JSON file (CSVs go to DuckDB), read by the layout reader, as a relation of
+    text columns with the rows numbered as the file shows them."""
     frame: Frame | None = _read_file_frame(
         src.path,
         src.mapping,
@@ -536,23 +536,6 @@ def _read_frame(
     )
     if frame is None:
         return None
-    if src.mapping.header and src.fmt == "csv":
-        named = len(frame.headers) - len(
-            list(itertools.takewhile(lambda h: not h, reversed(frame.headers)))
-        )
-        for number, cells in frame.rows:
-            if any(not c.empty for c in cells[named:]):
-                problems.append(
-                    _err(
-                        src.path,
-                        "bad_row",
-                        f"the row has {len(cells)} fields but the header names {named}: a "
-                        "delimiter or a quote inside a value?",
-                        row=number,
-                    )
-                )
-        if any(p.code == "bad_row" and p.file == str(src.path) for p in problems):
-            return None
     width = frame.width()
     header: list[str | None] = (
         [h or None for h in frame.headers] if src.mapping.header else [None] * width
