@@ -210,3 +210,38 @@ def test_calls_without_an_answer_time_name_the_metrics_left_without_data(tmp_pat
     (warning,) = [w for w in report.warnings if w.field == "answered_at"]
     assert warning.code == "column_empty"
     assert "abandonment_rate" in warning.message and "asa" in warning.message
+
+
+def test_a_bare_carriage_return_inside_an_unquoted_value_is_read_as_a_space(
+    tmp_path: Path,
+) -> None:
+    # The Twitter customer-support export has a tweet with "\r\r" in an unquoted text field;
+    # DuckDB's parser refuses the file and Python's csv module would split the row.
+    (tmp_path / "messages.csv").write_bytes(
+        b"conversation_id,sent_at,sender,text\n"
+        b"c1,2026-10-05 09:00,customer,hello \r\rthere\n"
+        b"c1,2026-10-05 09:01,agent,hi\n"
+    )
+    conn = open_store()
+    report = import_folder(conn, tmp_path, config=SHANGHAI)
+    assert report.tables["messages"].inserted == 2
+    assert conn.execute("SELECT text FROM messages ORDER BY seq").fetchall() == [
+        ("hello   there",),
+        ("hi",),
+    ]
+    assert [w.code for w in report.warnings] == ["bare_carriage_return"]
+
+
+def test_a_file_duckdb_cannot_parse_does_not_hide_the_other_files_problems(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "messages.csv").write_bytes(
+        b"conversation_id,sent_at,sender,text\nc1,2026-10-05 09:00,customer,a \r\rb\n"
+        b"c1,yesterday,agent,hi\n"
+    )
+    (tmp_path / "calls.csv").write_text(CALLS + "k1,a1,soon,,,0\n", encoding="utf-8")
+    problems = _errors(tmp_path)
+    assert {(Path(p.file or "").name, p.row, p.field) for p in problems} == {
+        ("messages.csv", 3, "sent_at"),
+        ("calls.csv", 2, "offered_at"),
+    }

@@ -293,6 +293,9 @@ def _read_text(
     return None if text is None else (raw, text)
 
 
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
 def _csv_rows(
     path: Path, layout: Layout, label: str, problems: list[Problem]
 ) -> tuple[list[tuple[int, list[Cell]]], str, str] | None:
@@ -301,6 +304,19 @@ def _csv_rows(
         return None
     raw, text = read
     encoding = detect_encoding(raw) if layout.encoding == "auto" else layout.encoding
+    if "\n" in text and _BARE_CR.search(text):
+        # Lines end in \n (or \r\n), so a lone \r is inside a value (a tweet's line break,
+        # written unquoted): read as a space, not as the end of the row.
+        count = len(_BARE_CR.findall(text))
+        text = _BARE_CR.sub(" ", text)
+        problems.append(
+            Problem(
+                "warning",
+                "bare_carriage_return",
+                f"{count} carriage return(s) inside rows were read as spaces",
+                label,
+            )
+        )
     default = "\t" if path.suffix.lower() == ".tsv" else ","
     delimiter = layout.delimiter or sniff_delimiter(text, default)
     quote = '"' if layout.quote is None else layout.quote

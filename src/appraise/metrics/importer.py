@@ -536,6 +536,8 @@ def _read_frame(
     )
     if frame is None:
         return None
+    if src.fmt == "csv" and src.mapping.header and not _fields_fit(src, frame, problems):
+        return None
     width = frame.width()
     header: list[str | None] = (
         [h or None for h in frame.headers] if src.mapping.header else [None] * width
@@ -556,6 +558,26 @@ def _read_frame(
         conn.unregister(f"{name}_arrow")
     cols = [(header[i], f"c{i + 1}", "VARCHAR") for i in range(width)]
     return _Raw(name, cols, "_row", dict(frame.aliases), dict(frame.skipped))
+
+
+def _fields_fit(src: _Source, frame: Frame, problems: list[Problem]) -> bool:
+    """A CSV row with values beyond the header's last name is a broken row (an unquoted
+    delimiter), as DuckDB's parser would say."""
+    named = len(frame.headers) - len(
+        list(itertools.takewhile(lambda h: not h, reversed(frame.headers)))
+    )
+    bad = [n for n, cells in frame.rows if any(not c.empty for c in cells[named:])]
+    for number in bad[:MAX_PROBLEMS_PER_FILE]:
+        problems.append(
+            _err(
+                src.path,
+                "bad_row",
+                f"the row has more fields than the header names ({named}): a delimiter or a "
+                "quote inside a value?",
+                row=number,
+            )
+        )
+    return not bad
 
 
 def _header_name(header: list[str | None], column: str | None) -> str | None:
@@ -1390,7 +1412,14 @@ def _read(
 ) -> _Raw | None:
     large = src.path.stat().st_size > STREAM_BYTES
     if src.fmt == "csv":
-        return _read_csv(conn, src, name, workdir, problems)
+        mark = len(problems)
+        raw = _read_csv(conn, src, name, workdir, problems)
+        if raw is None and not large and [p.code for p in problems[mark:]] == ["file_unreadable"]:
+            # DuckDB's strict parser refuses some real exports (a bare \r inside a quoted
+            # tweet); Python's csv module reads them, row numbers and checks alike.
+            del problems[mark:]
+            return _read_frame(conn, src, name, problems)
+        return raw
     if src.fmt == "jsonl" and large:
         return _read_jsonl(conn, src, name, problems)
     if src.fmt == "parquet":
@@ -1434,13 +1463,17 @@ def _import(
     problems: list[Problem],
     config: CenterConfig,
 ) -> ImportReport:
-    conn.execute("BEGIN TRANSACTION")
+    """Read and check every file into temporary tables, then write them all in one transaction.
+
+    Reading happens before the transaction: a file DuckDB cannot parse is a problem of that file
+    (and the others are still checked), not an aborted transaction that hides every message.
+    """
     try:
-        staged: list[_Staged] = []
         with (
             _session_time_zone(conn, config.timezone),
             tempfile.TemporaryDirectory(prefix="appraise-import-") as tmp,
         ):
+            staged: list[_Staged] = []
             for src in sources:
                 name = f"_imp_{src.table.name}"
                 raw = _read(conn, src, f"{name}_raw", Path(tmp), problems)
@@ -1451,25 +1484,29 @@ def _import(
                     staged.append(result)
             if any(p.level == "error" for p in problems):
                 raise ProblemsError(problems)
-            # Still in the center's zone: a file inserted straight from its checked query
-            # reads its naive times now.
-            counts = {st.source.table.name: _merge(conn, st) for st in staged}
-            for st in staged:
-                _record_provided(conn, st)
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                # Still in the center's zone: a file inserted straight from its checked query
+                # reads its naive times now.
+                counts = {st.source.table.name: _merge(conn, st) for st in staged}
+                for st in staged:
+                    _record_provided(conn, st)
+                changed = any(
+                    c.inserted or c.updated
+                    for c in counts.values()
+                    if c.table in ("conversations", "messages")
+                )
+                conn.execute("SET TimeZone = 'UTC'")
+                if changed or not facts_current(conn, config):
+                    # Per-conversation facts are part of the import, in its transaction: metrics
+                    # never sort messages, and a store never holds facts of other data.
+                    derive_facts(conn, config, temporary=False)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    finally:
         for src in sources:
             for suffix in ("raw", "stage"):
                 conn.execute(f"DROP TABLE IF EXISTS _imp_{src.table.name}_{suffix}")
-        changed = any(
-            c.inserted or c.updated
-            for c in counts.values()
-            if c.table in ("conversations", "messages")
-        )
-        if changed or not facts_current(conn, config):
-            # Per-conversation facts are part of the import, in its transaction: metrics never
-            # sort messages, and a store never holds facts of other data.
-            derive_facts(conn, config, temporary=False)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return ImportReport(counts, [p for p in problems if p.level == "warning"])
