@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -140,11 +141,15 @@ class Cell:
     @property
     def empty(self) -> bool:
         """No value: nothing, spaces, or a dash-like token a report writes for none."""
-        if self.value is None:
+        value = self.value
+        if value is None:
             return True
-        if isinstance(self.value, str):
-            text = self.value.strip()
-            return not text or text in NULL_TOKENS
+        if isinstance(value, str):
+            # Null tokens are short: a long text needs no set look-up (this runs on every cell).
+            if len(value) > 8:
+                return not value.strip()
+            text = value.strip()
+            return not text or text in _NULLS
         return False
 
     @property
@@ -154,6 +159,7 @@ class Cell:
 
 
 EMPTY = Cell(None)
+_NULLS = frozenset(NULL_TOKENS)
 
 
 @dataclass(slots=True)
@@ -563,9 +569,16 @@ def _find_header(
     """Index into ``rows`` of the (upper) header row."""
     if layout.header_row is not None:
         return next((i for i, (n, _) in enumerate(rows) if n == layout.header_row), None)
-    candidates = [
-        (i, cells) for i, (n, cells) in enumerate(rows) if n > layout.skip_rows and _filled(cells)
-    ][:HEADER_SEARCH_ROWS]
+    candidates = list(
+        itertools.islice(
+            (
+                (i, cells)
+                for i, (n, cells) in enumerate(rows)
+                if n > layout.skip_rows and any(not c.empty for c in cells)
+            ),
+            HEADER_SEARCH_ROWS,
+        )
+    )
     if not candidates:
         return None
     if expected:
@@ -651,7 +664,7 @@ def shape(
 ) -> Frame | None:
     """Header, data rows and what was skipped, from the rows of a CSV or a sheet."""
     if not layout.header:
-        data = [(n, c) for n, c in rows if n > layout.skip_rows and _filled(c)]
+        data = [(n, c) for n, c in rows if n > layout.skip_rows and any(not x.empty for x in c)]
         width = max((len(c) for _, c in data), default=0)
         frame = Frame(label, layout.skip_rows, [""] * width, data)
         _trim_end(frame, layout)
@@ -683,7 +696,7 @@ def shape(
     above = sum(1 for n, c in rows[:at] if _filled(c))
     if above:
         skipped["title"] = above
-    data = [(n, c) for n, c in rows[nxt:] if _filled(c)]
+    data = [(n, c) for n, c in rows[nxt:] if any(not x.empty for x in c)]
     frame = Frame(label, last_header, names, data, aliases, skipped)
     width = frame.width()
     frame.headers = names + [""] * (width - len(names))
