@@ -236,3 +236,23 @@ def test_a_report_column_of_complaints_becomes_incidents_on_its_days(tmp_path: P
         ("小王", "2026-10-01", "客户投诉", 2)
     ]
     assert _values(inputs.metric_values, "小王") == {"inquiries": 20}
+
+
+def test_a_report_column_of_scores_becomes_ratings_by_the_declared_role(tmp_path: Path) -> None:
+    (tmp_path / "质检月报.csv").write_text(
+        "质检月报 2026-10\n客服,质检得分,服务态度\n小王,92.5,A\n小李,-,B\n", encoding="utf-8"
+    )
+    (tmp_path / "mapping.yaml").write_text(
+        "reports:\n  qa:\n    file: 质检月报.csv\n    agent: 客服\n    rater_role: qa\n"
+        "    ratings: {质检: 质检得分, 态度: 服务态度}\n",
+        encoding="utf-8",
+    )
+    inputs = load_inputs(tmp_path, period=OCTOBER)
+    got = sorted((r.agent_id, r.indicator, r.rater_role, r.value) for r in inputs.ratings)
+    # "-" is no rating; a level name stays text.
+    assert got == [
+        ("小李", "态度", "qa", "B"),
+        ("小王", "态度", "qa", "A"),
+        ("小王", "质检", "qa", Decimal("92.5")),
+    ]
+    assert {r.period for r in inputs.ratings} == {"2026-10"}

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from appraise.inputs.reading import Cell, Frame, Layout, read_frame
-from appraise.inputs.records import Agent, Incident, MetricValue, Source
+from appraise.inputs.records import Agent, Incident, MetricValue, Rating, Source
 from appraise.periods import Period
 from appraise.problems import Problem
 
@@ -103,6 +103,10 @@ class ReportMapping(Layout):
     # Incident kind -> the column counting them (投诉次数): one incident per row with a count,
     # on the row's date (or the period's first day), for the scheme's deductions and bonuses.
     incidents: dict[str, str | int] = Field(default_factory=dict)
+    # Indicator -> the column of a rater's score (a QA team's 质检分 sheet): ratings of that
+    # indicator by ``rater_role`` (a role of the scheme; empty for a scheme with one rater).
+    ratings: dict[str, str | int] = Field(default_factory=dict)
+    rater_role: str | None = None
 
     @field_validator("metrics", mode="before")
     @classmethod
@@ -117,7 +121,7 @@ class ReportMapping(Layout):
     def expected_sources(self) -> list[str]:
         cols = [self.agent, self.name, self.team, self.date, self.period]
         cols += [m.source for m in self.metrics.values()]
-        cols += list(self.incidents.values())
+        cols += list(self.incidents.values()) + list(self.ratings.values())
         cols += [
             m.roll_up.weighted_mean
             for m in self.metrics.values()
@@ -135,7 +139,7 @@ class ReportMapping(Layout):
 
         if self.date is not None and self.period is not None:
             add("report_date_and_period", "a report has a date column or a period column", "date")
-        if not self.metrics and not self.incidents:
+        if not self.metrics and not self.incidents and not self.ratings:
             add(
                 "report_no_metrics",
                 "a report maps at least one column to a metric or an incident kind",
@@ -186,6 +190,7 @@ class ReportRead:
     agents: list[Agent]
     problems: list[Problem]
     incidents: list[Incident] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
 
 
 def _column(frame: Frame, spec: str | int | None, what: str, problems: list[Problem]) -> int | None:
@@ -261,6 +266,10 @@ def read_report(
     incident_i = {
         kind: _column(frame, col, f"incident kind {kind}", problems)
         for kind, col in report.incidents.items()
+    }
+    rating_i = {
+        ind: _column(frame, col, f"the rating of {ind}", problems)
+        for ind, col in report.ratings.items()
     }
     weight_i = {
         mid: _column(frame, m.roll_up.weighted_mean, f"the weight of {mid}", problems)
@@ -383,6 +392,26 @@ def read_report(
                         Source(frame.label, number, header(i)),
                     )
                 )
+        for ind, i in rating_i.items():
+            c = cell(cells, i)
+            if c.empty:
+                continue
+            try:
+                value = t._as_value(c)
+            except t._BadCell as exc:
+                bad(number, i, exc)
+                continue
+            out.ratings.append(
+                Rating(
+                    agent,
+                    key_period,
+                    ind,
+                    report.rater_role,
+                    None,
+                    value,
+                    Source(frame.label, number, header(i)),
+                )
+            )
         for mid, metric in report.metrics.items():
             i = metric_i[mid]
             c = cell(cells, i)

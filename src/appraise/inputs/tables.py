@@ -924,9 +924,10 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
     report_values: list[MetricValue] = []
     report_agents: list[Agent] = []
     report_incidents: list[Incident] = []
+    report_ratings: list[Rating] = []
     if mapping is not None:
-        report_values, report_agents, report_incidents, report_files = _read_reports(
-            path, mapping, period, problems
+        report_values, report_agents, report_incidents, report_ratings, report_files = (
+            _read_reports(path, mapping, period, problems)
         )
     if path.is_dir():
         sheets = _read_folder(path, problems, skip=report_files)
@@ -959,6 +960,7 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
     agents += [a for a in report_agents if a.agent_id not in known]
     metric_values += report_values
     incidents += report_incidents
+    ratings += report_ratings
     _duplicate_values(metric_values, problems)
     _duplicate_ratings(ratings, problems)
     if any(p.level == "error" for p in problems):
@@ -977,7 +979,7 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
 
 def _read_reports(
     folder: Path, mapping_path: Path, period: Period | None, problems: list[Problem]
-) -> tuple[list[MetricValue], list[Agent], list[Incident], set[Path]]:
+) -> tuple[list[MetricValue], list[Agent], list[Incident], list[Rating], set[Path]]:
     """The mapping's per-agent reports, each read from its file (a name or a glob)."""
     from appraise.inputs.reports import read_report
     from appraise.metrics.mapping import ColumnMapping
@@ -986,11 +988,12 @@ def _read_reports(
         mapping = ColumnMapping.load(mapping_path)
     except ProblemsError as exc:
         problems.extend(exc.problems)
-        return [], [], [], set()
+        return [], [], [], [], set()
     base = folder if folder.is_dir() else folder.parent
     values: list[MetricValue] = []
     agents: list[Agent] = []
     incidents: list[Incident] = []
+    ratings: list[Rating] = []
     files: set[Path] = set()
     for name, report in mapping.reports.items():
         pattern = report.file or f"{name}.*"
@@ -1011,5 +1014,6 @@ def _read_reports(
             problems.extend(read.problems)
             values.extend(read.values)
             incidents.extend(read.incidents)
+            ratings.extend(read.ratings)
             agents.extend(a for a in read.agents if a.agent_id not in {x.agent_id for x in agents})
-    return values, agents, incidents, files
+    return values, agents, incidents, ratings, files
