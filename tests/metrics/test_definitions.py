@@ -256,7 +256,7 @@ def test_the_catalog_reads_each_table_once_per_way_of_crediting() -> None:
     assert sorted(s.name for s in sources) == sorted(
         [
             "conversations_owner", "conversations_final_agent", "replies_replier",
-            "conversations_owner_2", "conversations_owner_3", "orders_agent", "targets_agent",
+            "conversations_owner_2", "conversations_owner_distinct", "orders_agent", "targets_agent",
             "calls_agent", "surveys_agent", "tickets_agent", "reviews_agent",
             "reviews_agent_prev", "attendance_agent", "qa_reviews_agent",
         ]

@@ -269,7 +269,7 @@ def register(app: typer.Typer) -> None:
         for label, found in parts:
             for r in found:
                 passed = "" if r.passed is None else (yes if r.passed else no)
-                value = "" if r.value is None else repr(r.value)
+                value = r.value if isinstance(r.value, str) else _number(r.value)
                 counted = no if r.left_out else yes
                 writer.writerow([label, r.key, r.at, value, counted, r.left_out or "", passed])
         typer.echo(buf.getvalue(), nl=False)
@@ -287,6 +287,10 @@ _PLACEHOLDERS = (
     "period",
     "prev_period",
 )
+
+
+def _number(v: float | None) -> str:
+    return "" if v is None else repr(v)
 
 
 def _spark_safe(values: dict[str, str]) -> dict[str, str]:
