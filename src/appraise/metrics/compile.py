@@ -121,8 +121,10 @@ def _clock_us(t: time | None) -> int:
 
 
 def _date_us(d: date) -> int:
-    return int((datetime.combine(d, time(0), tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC))
-               // timedelta(microseconds=1))  # fmt: skip
+    return int(
+        (datetime.combine(d, time(0), tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC))
+        // timedelta(microseconds=1)
+    )
 
 
 @dataclass
@@ -154,9 +156,11 @@ class _Rows:
 
     def _bounds(self, column: str) -> None:
         if self.src.needs_facts:
-            q = ("SELECT min(started_at) AS lo, max(coalesce(ended_at, started_at)) AS hi "
-                 "FROM conversations UNION ALL "
-                 "SELECT min(sent_at) AS lo, max(sent_at) AS hi FROM messages")  # fmt: skip
+            q = (
+                "SELECT min(started_at) AS lo, max(coalesce(ended_at, started_at)) AS hi "
+                "FROM conversations UNION ALL "
+                "SELECT min(sent_at) AS lo, max(sent_at) AS hi FROM messages"
+            )
         else:
             q = f"SELECT min({column}) AS lo, max({column}) AS hi FROM {self.src.tables[0]}"
         if q not in self.calendar:
@@ -238,8 +242,10 @@ class _Rows:
 
     def exists(self, e: Exists) -> str:
         other = ROW_SOURCES[e.table]
-        keys = [(f"k{i}", other.columns[theirs].sql, self.col(ours))
-                for i, (theirs, ours) in enumerate(e.match.items())]  # fmt: skip
+        keys = [
+            (f"k{i}", other.columns[theirs].sql, self.col(ours))
+            for i, (theirs, ours) in enumerate(e.match.items())
+        ]
         if e.same_agent:
             keys.append((f"k{len(keys)}", other.credits[other.default_credit], self.credit_sql))
         where = [f"{sql} IS NOT NULL" for _, sql, _ in keys]
@@ -258,8 +264,7 @@ class _Rows:
         if m.duration is not None:
             sql, is_duration = self.duration(m.duration), True
         elif m.cases is not None:
-            whens = " ".join(f"WHEN {self.condition(c.when)} THEN {_lit(c.value)}"
-                             for c in m.cases)  # fmt: skip
+            whens = " ".join(f"WHEN {self.condition(c.when)} THEN {_lit(c.value)}" for c in m.cases)
             return f"CASE {whens} ELSE {_lit(m.else_)} END", False
         else:
             assert m.column is not None
@@ -418,9 +423,16 @@ class _Compiler:
                     if f" FROM {t} AS t " in j and t not in tables:
                         tables.append(t)
             found = _Source(
-                name, src, rows.credit_sql, where, list(rows.joins), previous,
-                list(rows.calendar), tables, distinct,
-            )  # fmt: skip
+                name,
+                src,
+                rows.credit_sql,
+                where,
+                list(rows.joins),
+                previous,
+                list(rows.calendar),
+                tables,
+                distinct,
+            )
             self.sources[key] = found
         return found
 
@@ -435,8 +447,9 @@ class _Compiler:
             measure = rows.measure(d.measure)
         test = rows.condition(d.test) if d.test is not None else None
         if a in ("count", "distinct", "sum"):
-            col, is_duration, name = self._agg_column(d, rows, previous, a, measure, d.distinct,
-                                                      conds)  # fmt: skip
+            col, is_duration, name = self._agg_column(
+                d, rows, previous, a, measure, d.distinct, conds
+            )
             expr = f"coalesce({col}, 0)"
             if is_duration or mul:
                 expr = f"CAST({expr} AS DOUBLE){mul}" + (f" / {US}" if is_duration else "")

@@ -280,8 +280,10 @@ class MetricDefinition(_Model):
         if a == "change":
             rows = [k for k in ("from_", "credit", "period_by", "window") if getattr(self, k)]
             if rows or self.where:
-                raise ValueError("aggregate change reads its metric's rows; it takes no "
-                                 f"{_names(rows + (['where'] if self.where else []))}")  # fmt: skip
+                raise ValueError(
+                    "aggregate change reads its metric's rows; it takes no "
+                    f"{_names(rows + (['where'] if self.where else []))}"
+                )
         elif self.from_ is None and not (a == "ratio" and self._only_metric_parts()):
             raise ValueError("missing field 'from' (the rows the metric reads)")
         return self
