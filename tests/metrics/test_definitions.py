@@ -310,3 +310,10 @@ def test_every_definition_explains_itself_and_lists_its_rows(
         config=config, lang=lang,
     )  # fmt: skip
     assert [(r.key, r.value, r.left_out) for r in rows] == [("t1", 60.0, None)]
+
+
+def test_the_committed_json_schema_is_the_one_the_models_generate() -> None:
+    from appraise.metrics.jsonschema import PATH, render
+
+    # regenerate with `python -m appraise.metrics.jsonschema` after changing the models
+    assert PATH.read_text(encoding="utf-8") == render()

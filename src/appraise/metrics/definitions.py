@@ -332,6 +332,13 @@ class MetricDefinition(_Model):
         return Decimal(100) if self.aggregate == "share" else Decimal(1)
 
 
+class DefinitionFile(_Model):
+    """A file of definitions (its JSON Schema is generated from this; see metrics/jsonschema.py)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    metrics: list[MetricDefinition] = Field(min_length=1)
+
+
 def _conditions(d: MetricDefinition) -> list[Condition]:
     """Every condition of a definition, nested ones included."""
     roots: list[Condition] = [*d.where, *([d.test] if d.test else [])]
