@@ -1,4 +1,4 @@
-"""`appraise metrics`: every agent's KPIs for a period, as JSON or CSV; `explain` and `rows`.
+"""`appraise metrics`: every agent's KPIs for a period, as JSON or CSV; `list`, `explain`, `rows`.
 
 ``appraise metrics --data D --period P`` computes the catalog (or ``--metric`` ids, built-in or
 defined with ``--define FILE`` or in ``center.yaml``'s ``metrics:``); ``--by day`` gives the
@@ -180,6 +180,28 @@ def register(app: typer.Typer) -> None:
             parts = [render_csv(v, shown, sub) for sub, v in split.items()]
             body = "".join(part.split("\n", 1)[1] for part in parts)
             typer.echo(parts[0].split("\n", 1)[0] + "\n" + body, nl=False)
+
+    @metrics_app.command("list")
+    def list_(
+        lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
+        define: list[Path] | None = typer.Option(None, "--define", help="Definitions file."),
+        config_file: Path | None = typer.Option(None, "--config", help="Center configuration."),
+    ) -> None:
+        """Every metric that can be computed: id, name, unit (CSV)."""
+        language = _lang(lang)
+        from appraise.metrics.definitions import list_definitions
+
+        try:
+            _, config_path = _config(config_file, None)
+            defs = _definitions(config_path, define)
+        except ProblemsError as exc:
+            raise _problems(exc) from None
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["id", "名称" if language == "zh" else "name", "unit"])
+        for x in list_definitions(defs):
+            writer.writerow([x["id"], x["name"] if language == "zh" else x["name_en"], x["unit"]])
+        typer.echo(buf.getvalue(), nl=False)
 
     @metrics_app.command("explain")
     def explain(
