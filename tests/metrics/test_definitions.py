@@ -3,18 +3,24 @@ and the built-in library loads, lists and compiles as the engine needs it."""
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from events import add, chat, new_db
 
 from appraise.metrics.catalog import LIBRARY, METRICS
 from appraise.metrics.compile import compile_metrics
-from appraise.metrics.config import CenterConfig
+from appraise.metrics.config import Calendar, CenterConfig, Interval
 from appraise.metrics.definitions import (
     ROW_SOURCES,
     list_definitions,
     parse_definitions,
 )
+from appraise.metrics.engine import drilldown_rows
+from appraise.metrics.explain import describe
+from appraise.periods import Period
 from appraise.problems import ProblemsError
 
 # Lines 1-6 of every case; the case's own lines start at line 7.
@@ -256,7 +262,7 @@ def test_the_catalog_reads_each_table_once_per_way_of_crediting() -> None:
     assert sorted(s.name for s in sources) == sorted(
         [
             "conversations_owner", "conversations_final_agent", "replies_replier",
-            "conversations_owner_2", "conversations_owner_3", "orders_agent", "targets_agent",
+            "conversations_owner_2", "conversations_owner_distinct", "orders_agent", "targets_agent",
             "calls_agent", "surveys_agent", "tickets_agent", "reviews_agent",
             "reviews_agent_prev", "attendance_agent", "qa_reviews_agent",
         ]
@@ -280,3 +286,34 @@ def test_the_docs_example_definition_is_valid_and_every_definition_is_listed() -
     listed = text.split("## Every definition\n", 1)[1].split("\n## ", 1)[0]
     for metric_id, d in LIBRARY.items():
         assert f"| `{metric_id}` | {d.name} | {d.unit} |" in listed, metric_id
+
+
+@pytest.mark.parametrize(("lang", "with_calendar"), [("zh", False), ("en", True)])
+def test_every_definition_explains_itself_and_lists_its_rows(
+    lang: Literal["zh", "en"], with_calendar: bool
+) -> None:
+    # with a calendar, business time on tickets and open hours need the minute table
+    hours = {"mon": [Interval(start=time(9), end=time(18))]}
+    config = CenterConfig(timezone="UTC", calendar=Calendar(hours=hours) if with_calendar else None)
+    conn = new_db()
+    chat(conn, "c1", "a1", "2026-10-05 10:00:00", [(0, "customer"), (30, "agent")],
+         customer_id="u1", resolved=True)  # fmt: skip
+    add(conn, "tickets", {"ticket_id": "t1", "agent_id": "a1", "created_at": "2026-10-05 10:00:00",
+                          "first_response_at": "2026-10-05 10:01:00"})  # fmt: skip
+    for d in LIBRARY.values():
+        assert describe(d, lang)[0].startswith(f"{d.id} — ")
+        parts = drilldown_rows(conn, Period.parse("2026-10"), d, "a1", config=config, lang=lang)
+        assert parts, d.id
+    # the ticket's first response in rows: 60 s, counted
+    ((_, rows),) = drilldown_rows(
+        conn, Period.parse("2026-10"), LIBRARY["ticket_first_response_time_mean"], "a1",
+        config=config, lang=lang,
+    )  # fmt: skip
+    assert [(r.key, r.value, r.left_out) for r in rows] == [("t1", 60.0, None)]
+
+
+def test_the_committed_json_schema_is_the_one_the_models_generate() -> None:
+    from appraise.metrics.jsonschema import PATH, render
+
+    # regenerate with `python -m appraise.metrics.jsonschema` after changing the models
+    assert PATH.read_text(encoding="utf-8") == render()

@@ -155,3 +155,17 @@ def test_rows_of_a_mean_give_each_value_and_the_empty_ones(tmp_path: Path) -> No
     assert lines[4] == (
         "first_response_time_mean,c4,2026-10-06 11:00:00,,no,no value: first_response is empty,"
     )
+
+
+def test_list_names_every_metric_and_the_defined_ones(tmp_path: Path) -> None:
+    defs = tmp_path / "kpis.yaml"
+    defs.write_text(DEFINED, encoding="utf-8")
+    result = CliRunner().invoke(app, ["metrics", "list", "--define", str(defs)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,名称,unit"
+    assert "csat,满意度,percent" in lines
+    assert "taobao_response_3min_rate,3分钟人工响应率（淘宝/天猫）,percent" in lines
+    assert lines[-1] == "reply_within_200s,200秒回复率,percent"
+    english = CliRunner().invoke(app, ["metrics", "list", "--lang", "en"]).stdout.splitlines()
+    assert "csat,CSAT,percent" in english

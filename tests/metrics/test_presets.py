@@ -260,3 +260,22 @@ def test_business_hours_and_holiday_windows_follow_the_centers_calendar() -> Non
     assert count("{business_hours: true}") == 2.0
     # holidays left out: all but c
     assert count("{holidays: exclude}") == 4.0
+
+
+def test_drilldown_shows_each_customer_counted_and_the_one_left_out(
+    presets_db: duckdb.DuckDBPyConnection,
+) -> None:
+    from appraise.metrics.catalog import LIBRARY
+    from appraise.metrics.engine import drilldown_rows
+
+    ((label, rows),) = drilldown_rows(
+        presets_db, Period.parse("2026-10"), LIBRARY["inquiry_customers"], "i1", config=UTC_CONFIG
+    )
+    assert label == "inquiry_customers"
+    # v1..v3 count with their customers; v4's customer never wrote
+    assert [(r.key, r.value, r.left_out) for r in rows] == [
+        ("v1", "u1", None),
+        ("v2", "u1", None),
+        ("v3", "u2", None),
+        ("v4", "u3", "未通过筛选：has_customer 为是"),
+    ]

@@ -1,4 +1,4 @@
-"""`appraise metrics`: every agent's KPIs for a period, as JSON or CSV; `explain` and `rows`.
+"""`appraise metrics`: every agent's KPIs for a period, as JSON or CSV; `list`, `explain`, `rows`.
 
 ``appraise metrics --data D --period P`` computes the catalog (or ``--metric`` ids, built-in or
 defined with ``--define FILE`` or in ``center.yaml``'s ``metrics:``); ``--by day`` gives the
@@ -181,6 +181,28 @@ def register(app: typer.Typer) -> None:
             body = "".join(part.split("\n", 1)[1] for part in parts)
             typer.echo(parts[0].split("\n", 1)[0] + "\n" + body, nl=False)
 
+    @metrics_app.command("list")
+    def list_(
+        lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
+        define: list[Path] | None = typer.Option(None, "--define", help="Definitions file."),
+        config_file: Path | None = typer.Option(None, "--config", help="Center configuration."),
+    ) -> None:
+        """Every metric that can be computed: id, name, unit (CSV)."""
+        language = _lang(lang)
+        from appraise.metrics.definitions import list_definitions
+
+        try:
+            _, config_path = _config(config_file, None)
+            defs = _definitions(config_path, define)
+        except ProblemsError as exc:
+            raise _problems(exc) from None
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["id", "名称" if language == "zh" else "name", "unit"])
+        for x in list_definitions(defs):
+            writer.writerow([x["id"], x["name"] if language == "zh" else x["name_en"], x["unit"]])
+        typer.echo(buf.getvalue(), nl=False)
+
     @metrics_app.command("explain")
     def explain(
         metric_id: str = typer.Argument(..., help="The metric's id."),
@@ -269,7 +291,7 @@ def register(app: typer.Typer) -> None:
         for label, found in parts:
             for r in found:
                 passed = "" if r.passed is None else (yes if r.passed else no)
-                value = "" if r.value is None else repr(r.value)
+                value = r.value if isinstance(r.value, str) else _number(r.value)
                 counted = no if r.left_out else yes
                 writer.writerow([label, r.key, r.at, value, counted, r.left_out or "", passed])
         typer.echo(buf.getvalue(), nl=False)
@@ -287,6 +309,10 @@ _PLACEHOLDERS = (
     "period",
     "prev_period",
 )
+
+
+def _number(v: float | None) -> str:
+    return "" if v is None else repr(v)
 
 
 def _spark_safe(values: dict[str, str]) -> dict[str, str]:

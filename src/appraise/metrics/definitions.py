@@ -280,8 +280,10 @@ class MetricDefinition(_Model):
         if a == "change":
             rows = [k for k in ("from_", "credit", "period_by", "window") if getattr(self, k)]
             if rows or self.where:
-                raise ValueError("aggregate change reads its metric's rows; it takes no "
-                                 f"{_names(rows + (['where'] if self.where else []))}")  # fmt: skip
+                raise ValueError(
+                    "aggregate change reads its metric's rows; it takes no "
+                    f"{_names(rows + (['where'] if self.where else []))}"
+                )
         elif self.from_ is None and not (a == "ratio" and self._only_metric_parts()):
             raise ValueError("missing field 'from' (the rows the metric reads)")
         return self
@@ -328,6 +330,13 @@ class MetricDefinition(_Model):
         if self.scale is not None:
             return self.scale
         return Decimal(100) if self.aggregate == "share" else Decimal(1)
+
+
+class DefinitionFile(_Model):
+    """A file of definitions (its JSON Schema is generated from this; see metrics/jsonschema.py)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    metrics: list[MetricDefinition] = Field(min_length=1)
 
 
 def _conditions(d: MetricDefinition) -> list[Condition]:

@@ -354,7 +354,8 @@ class DrillRow:
 
     key: str
     at: str
-    value: float | None
+    # The row's measure (a number; for a distinct count, the value counted).
+    value: float | str | None
     # None: the row counted.
     left_out: str | None
     # For a share: whether the row passed the test.
@@ -407,7 +408,7 @@ def drilldown_rows(
                         DrillRow(
                             "/".join("" if k is None else str(k) for k in r[:n]),
                             _shown(r[n], zone(config)),
-                            None if r[n + 1] is None else float(r[n + 1]),
+                            _value(r[n + 1]),
                             r[n + 2],
                             r[n + 3],
                         )
@@ -419,6 +420,12 @@ def drilldown_rows(
         if cal_needed:
             conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
     return out
+
+
+def _value(v: Any) -> float | str | None:
+    if v is None or isinstance(v, str):
+        return v
+    return float(v)
 
 
 def _shown(value: Any, tz: tzinfo) -> str:

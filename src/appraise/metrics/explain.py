@@ -374,7 +374,8 @@ def _rows_query(
             words = _aspect(d.window, on, aspect, lang)
             checks.append((f"coalesce({cond}, false)", _reason(lang, "window", words)))
     for c in [*d.where, *extra_where]:
-        checks.append((rows.condition(c), _reason(lang, "filter", condition_words(c, lang, kinds))))
+        words = condition_words(c, lang, kinds)
+        checks.append((rows.condition(c, True), _reason(lang, "filter", words)))
     value = "NULL"
     if measure is not None:
         value, is_duration = rows.measure(measure)
@@ -441,7 +442,8 @@ def drilldown(
                 )
         return out
     measure = d.measure
-    if d.aggregate == "distinct" and d.distinct is not None:
+    if d.distinct is not None:
+        # A distinct count counts values: show each row's, and leave out the empty ones.
         measure = Measure(column=d.distinct)
     return [
         _rows_query(
