@@ -172,7 +172,10 @@ def test_the_pages_pass_the_content_security_policy_with_their_scripts_working(
     visit(sup, "/team/")
     assert sup.locator("[data-drawn]").count() >= 1  # ECharts drew the team's charts
     # The language menu submits itself (app.js, no inline onchange): the page turns English.
-    sup.select_option("select[name=language]", "en")
+    # Wait for the page the submit leads to: "networkidle" alone can be reached before the
+    # navigation starts (seen on a loaded machine: the old zh-hans page was read).
+    with sup.expect_navigation():
+        sup.select_option("select[name=language]", "en")
     sup.wait_for_load_state("networkidle")
     assert sup.locator("html").get_attribute("lang") == "en"
 

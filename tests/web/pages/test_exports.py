@@ -434,3 +434,17 @@ def test_the_renderer_fetches_nothing_and_a_name_with_markup_is_printed_as_text(
     waiter.join()
     assert connected == []
     assert f"127.0.0.1:{port}/x.png" in pdf_text(body).replace(" ", "")
+
+
+def test_an_english_reader_gets_the_form_in_english(
+    people: People, cycle: Cycle, advance: Advance
+) -> None:
+    advance(cycle, "published")
+    client = signed_in(people.a1)
+    client.post("/i18n/setlang/", {"language": "en"})
+    pages = pdf_pages(client.get(f"/cycles/{cycle.pk}/scorecards/A001.pdf").content)
+    text = " ".join(pages)
+    # 80 x 90 / 100 = 72, the same number in either language.
+    assert re.search(r"Total ?72\b", text) and "Weighted score" in text
+    assert "当事人 signature:" in text  # the roles are the company's own words (settings)
+    assert "考核结果" not in text and "Page 1 / " in pages[0]

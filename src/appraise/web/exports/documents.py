@@ -56,9 +56,12 @@ def sheet_of(result: Result, interview: InterviewRecord | None = None) -> Sheet:
     cycle = result.cycle
     scheme = scheme_of(cycle.scheme_version)
     conf = settings.APPRAISE_SCORECARD
-    notes = [f"备注：{n}" for n in result.data.get("notes") or []]
+    notes = [_("Note: %(note)s") % {"note": n} for n in result.data.get("notes") or []]
     if result.version > 1:
-        notes.append(f"第 {result.version} 版（{result.reason}）")
+        notes.append(
+            _("Version %(version)s (%(reason)s)")
+            % {"version": result.version, "reason": result.reason}
+        )
     calibration = result.data.get("calibration") or {}
     return Sheet(
         company=conf["COMPANY_NAME"],

@@ -22,6 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from appraise.decimals import money, plain
 
@@ -103,8 +105,16 @@ def _context(sheet: Sheet) -> dict[str, Any]:
     ]
     grade = sheet.grade
     if sheet.computed_grade and sheet.computed_grade != sheet.grade:
-        grade = f"{sheet.grade}（校准前 {sheet.computed_grade}）"
+        grade = _("%(grade)s (before calibration: %(computed)s)") % {
+            "grade": sheet.grade,
+            "computed": sheet.computed_grade,
+        }
+    english = (get_language() or "").startswith("en")
     return {
+        "lang": "en" if english else "zh-Hans",
+        # CSS counters cannot be inside a translated string: the words around the page number.
+        "page_before": "Page " if english else "第 ",
+        "page_after": "" if english else " 页",
         "s": sheet,
         "title": f"{sheet.scheme_name} {sheet.name} {sheet.period}",
         "indicators": [row(i, i["id"] in parents) for i in indicators],
