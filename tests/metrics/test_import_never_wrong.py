@@ -245,3 +245,23 @@ def test_a_file_duckdb_cannot_parse_does_not_hide_the_other_files_problems(
         ("messages.csv", 3, "sent_at"),
         ("calls.csv", 2, "offered_at"),
     }
+
+
+def test_a_date_and_a_time_column_make_one_time(tmp_path: Path) -> None:
+    # The Anonymous Bank layout: date 990201 (YYMMDD) and a time column, local time.
+    (tmp_path / "calls.txt").write_text(
+        "vru+line\tcall_id\tdate\tvru_exit\n AA0101\t1\t990201\t7:02:56\n", encoding="utf-8"
+    )
+    mapping = (
+        'tables:\n  calls:\n    file: calls.txt\n    delimiter: "\\t"\n    earliest: 1999-01-01\n'
+        "    columns:\n      call_id: {source: [vru+line, call_id], join: '-'}\n"
+        '      offered_at: {source: [date, vru_exit], format: "%y%m%d %H:%M:%S"}\n'
+    )
+    conn = open_store()
+    import_folder(
+        conn, tmp_path, config=SHANGHAI, mapping=ColumnMapping.parse(mapping, "mapping.yaml")
+    )
+    # 1999-02-01 07:02:56 in Shanghai is 1999-01-31 23:02:56 UTC; the id's spaces are trimmed.
+    assert conn.execute(
+        "SELECT call_id, strftime(offered_at, '%Y-%m-%d %H:%M:%S') FROM calls"
+    ).fetchall() == [("AA0101-1", "1999-01-31 23:02:56")]
