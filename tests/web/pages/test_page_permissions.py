@@ -75,6 +75,7 @@ class World:
             scheme_version=self.cycle.scheme_version,
             period="2026-10",
             teams=[self.people.team1, self.people.team2],
+            allow_duplicate=True,  # the same agents and month as the world's cycle, on purpose
         )
         return self.advance(self.other, state)
 
@@ -329,6 +330,13 @@ ROUTES = [
         method="POST",
         data=lambda w: {"agent_id": "A001", "grade": "称职", "note": "面谈后调整"},
         prepare=lambda w: w.fresh("calibration") and None,
+    ),
+    Route(
+        "cycle-delete",
+        lambda w: f"/cycles/{_t1(w)}/delete/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("b1", 404), ("outsider", 404)],
+        ("hr", SUCCESS),
+        method="POST",
     ),
     Route(
         "cycle-action",
