@@ -39,6 +39,7 @@ from appraise.web.cycles.models import Cycle
 from appraise.web.evaluations.services import rating_set
 from appraise.web.interviews import services as interviews
 from appraise.web.interviews.models import GapFlag
+from appraise.web.org.models import Agent
 from appraise.web.tasks.models import Task
 
 from ..conftest import PAPER, S000, S000_WEIGHTS, Advance, People, ratings_csv
@@ -465,6 +466,37 @@ ROUTES = [
                 "agents.csv", "agent_id,name,team\nC002,钱七,二组\n".encode()
             )
         },
+    ),
+    Route(
+        "org-logins",
+        lambda w: "/org/logins/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("admin", 403), ("outsider", 403)],
+        ("hr", OK),
+    ),
+    Route(
+        "org-logins-create",
+        lambda w: "/org/logins/create/",
+        [("sup1", 403), ("a1", 403), ("admin", 403)],
+        ("hr", OK),  # the page with the one-time passwords, shown once
+        method="POST",
+        prepare=lambda w: (
+            Agent.objects.create(agent_id="C009", name="赵九", team=w.people.team2) and None
+        ),
+    ),
+    Route(
+        "org-login-reset",
+        lambda w: "/org/agents/A001/password/",
+        [("sup1", 403), ("a1", 403), ("b1", 403), ("admin", 403)],
+        ("hr", OK),
+        method="POST",
+    ),
+    Route(
+        "org-login-active",
+        lambda w: "/org/agents/B001/login/",
+        [("sup2", 403), ("b1", 403), ("manager", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {"active": "0", "note": "2026-10-31 离职"},
     ),
     # audit and administration
     Route(
