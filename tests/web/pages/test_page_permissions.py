@@ -39,6 +39,7 @@ from appraise.web.cycles.models import Cycle
 from appraise.web.evaluations.services import rating_set
 from appraise.web.interviews import services as interviews
 from appraise.web.interviews.models import GapFlag
+from appraise.web.org.models import Agent
 from appraise.web.tasks.models import Task
 
 from ..conftest import PAPER, S000, S000_WEIGHTS, Advance, People, ratings_csv
@@ -75,6 +76,7 @@ class World:
             scheme_version=self.cycle.scheme_version,
             period="2026-10",
             teams=[self.people.team1, self.people.team2],
+            allow_duplicate=True,  # the same agents and month as the world's cycle, on purpose
         )
         return self.advance(self.other, state)
 
@@ -331,6 +333,13 @@ ROUTES = [
         prepare=lambda w: w.fresh("calibration") and None,
     ),
     Route(
+        "cycle-delete",
+        lambda w: f"/cycles/{_t1(w)}/delete/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("b1", 404), ("outsider", 404)],
+        ("hr", SUCCESS),
+        method="POST",
+    ),
+    Route(
         "cycle-action",
         lambda w: f"/cycles/{_cycle(w)}/do/rescore/",
         [("sup1", 403), ("manager", 403), ("a1", 403), ("outsider", 404)],
@@ -457,6 +466,37 @@ ROUTES = [
                 "agents.csv", "agent_id,name,team\nC002,钱七,二组\n".encode()
             )
         },
+    ),
+    Route(
+        "org-logins",
+        lambda w: "/org/logins/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("admin", 403), ("outsider", 403)],
+        ("hr", OK),
+    ),
+    Route(
+        "org-logins-create",
+        lambda w: "/org/logins/create/",
+        [("sup1", 403), ("a1", 403), ("admin", 403)],
+        ("hr", OK),  # the page with the one-time passwords, shown once
+        method="POST",
+        prepare=lambda w: (
+            Agent.objects.create(agent_id="C009", name="赵九", team=w.people.team2) and None
+        ),
+    ),
+    Route(
+        "org-login-reset",
+        lambda w: "/org/agents/A001/password/",
+        [("sup1", 403), ("a1", 403), ("b1", 403), ("admin", 403)],
+        ("hr", OK),
+        method="POST",
+    ),
+    Route(
+        "org-login-active",
+        lambda w: "/org/agents/B001/login/",
+        [("sup2", 403), ("b1", 403), ("manager", 403), ("admin", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {"active": "0", "note": "2026-10-31 离职"},
     ),
     # audit and administration
     Route(

@@ -48,6 +48,8 @@ class CycleIn(serializers.Serializer[None]):
     period = serializers.CharField(max_length=20)
     teams = serializers.ListField(child=serializers.IntegerField(), default=list)
     agents = serializers.ListField(child=serializers.CharField(), default=list)
+    # A cycle of the same scheme and period with any of these agents is refused without it.
+    allow_duplicate = serializers.BooleanField(default=False)
 
 
 class ImportIn(serializers.Serializer[None]):

@@ -241,6 +241,7 @@ def cycles(request: Request) -> Response:
             period=d["period"],
             teams=team_list,
             agents=agent_list,
+            allow_duplicate=d["allow_duplicate"],
         )
         return Response(render.cycle_json(c), status=status.HTTP_201_CREATED)
     return Response([render.cycle_json(c) for c in cycle_sel.cycle_list(user=request.user)])

@@ -146,8 +146,14 @@ def cycle_create(
     period: str,
     teams: Iterable[Team] = (),
     agents: Iterable[Agent] = (),
+    allow_duplicate: bool = False,
 ) -> Cycle:
-    """A draft cycle; its agents are the teams' agents now plus the ones named."""
+    """A draft cycle; its agents are the teams' agents now plus the ones named.
+
+    A cycle of the same scheme and period that already appraises any of these agents makes
+    this one a duplicate: refused unless HR confirms it (``allow_duplicate``, a deliberate
+    re-run), so that nobody is appraised twice for one month by mistake.
+    """
     require_hr(by, _("create cycles"))
     scheme = scheme_of(scheme_version)
     p = period_parse(period)
@@ -167,6 +173,25 @@ def cycle_create(
         pinned[a.pk] = a
     if not pinned:
         raise Invalid(_("a cycle needs at least one agent (name teams or agents)"))
+    if not allow_duplicate:
+        same = Cycle.objects.filter(
+            scheme_version__scheme_id=scheme_version.scheme_id,
+            period=str(p),
+            agents__in=list(pinned),
+        ).distinct()
+        if same.exists():
+            raise Conflict(
+                _(
+                    "%(cycles)s already appraises these agents on %(scheme)s for %(period)s; "
+                    "confirm to create another cycle anyway"
+                )
+                % {
+                    "cycles": ", ".join(f"{c.name} (#{c.pk})" for c in same.order_by("pk")),
+                    "scheme": scheme.id,
+                    "period": p,
+                },
+                code="duplicate_cycle",
+            )
     cycle = Cycle.objects.create(
         name=name.strip() or f"{scheme.name} {p}",
         scheme_version=scheme_version,
@@ -188,6 +213,27 @@ def cycle_create(
         cycle_id=cycle.pk,
     )
     return cycle
+
+
+@transaction.atomic
+def cycle_delete(*, cycle: Cycle, by: User) -> None:
+    """A draft (created by mistake, or a duplicate) goes; the audit log keeps its entries."""
+    require_hr(by, _("delete cycles"))
+    cycle = _locked(cycle)
+    _require_state(cycle, [State.DRAFT], _("delete the cycle (only a draft is deleted)"))
+    audit_record(
+        by=by,
+        action="cycle.delete",
+        obj=cycle,
+        before={
+            "name": cycle.name,
+            "scheme": str(cycle.scheme_version),
+            "period": cycle.period,
+            "agents": sorted(cycle.agents.values_list("agent_id", flat=True)),
+        },
+        cycle_id=cycle.pk,
+    )
+    cycle.delete()
 
 
 def _file_list(cycle: Cycle) -> list[dict[str, Any]]:

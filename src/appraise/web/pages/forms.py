@@ -29,6 +29,10 @@ class CycleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    allow_duplicate = forms.BooleanField(
+        label=_("Create it even if a cycle of this scheme and period has these agents"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, versions: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from appraise.web.pages import (
     views_cycles,
     views_exports,
     views_import,
+    views_logins,
     views_misc,
     views_org,
     views_schemes,
@@ -60,6 +61,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("import/templates/<str:table>.csv", views_import.import_template, name="import-template"),
     path("cycles/<int:pk>/compute/", views_cycles.cycle_compute, name="cycle-compute"),
     path("cycles/<int:pk>/calibrate/", views_cycles.cycle_calibrate, name="cycle-calibrate"),
+    path("cycles/<int:pk>/delete/", views_cycles.cycle_delete, name="cycle-delete"),
     path("cycles/<int:pk>/do/<str:action>/", views_cycles.cycle_action, name="cycle-action"),
     path(
         "cycles/<int:cycle_id>/agents/<str:agent_id>/",
@@ -96,6 +98,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("org/agents/", views_org.agent_create, name="org-agent-new"),
     path("org/agents/upload/", views_org.agents_upload, name="org-agents-upload"),
     path("org/agents/<str:agent_id>/", views_org.agent_edit, name="org-agent-edit"),
+    path("org/logins/", views_logins.org_logins, name="org-logins"),
+    path("org/logins/create/", views_logins.org_logins_create, name="org-logins-create"),
+    path(
+        "org/agents/<str:agent_id>/password/",
+        views_logins.org_login_reset,
+        name="org-login-reset",
+    ),
+    path(
+        "org/agents/<str:agent_id>/login/", views_logins.org_login_active, name="org-login-active"
+    ),
     # audit and administration
     path("audit/", views_misc.audit_page, name="audit"),
     path("people/", views_misc.people, name="people"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.errors import Invalid, NotFound
+from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.followups.selectors import followups_open_for_cycle
 from appraise.web.followups.todo import cycle_progress
@@ -95,15 +95,23 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        cycle = cycle_svc.cycle_create(
-            by=request.user,
-            name=d["name"],
-            scheme_version=d["scheme_version"],
-            period=d["period"],
-            teams=list(d["teams"]),
-        )
-        messages.success(request, _("Cycle created; import its data next."))
-        return HttpResponseRedirect(f"/cycles/{cycle.pk}/")
+        try:
+            cycle = cycle_svc.cycle_create(
+                by=request.user,
+                name=d["name"],
+                scheme_version=d["scheme_version"],
+                period=d["period"],
+                teams=list(d["teams"]),
+                allow_duplicate=d["allow_duplicate"],
+            )
+        except Conflict as exc:
+            if exc.code != "duplicate_cycle":
+                raise
+            # Kept on the form, with the box to tick if another cycle is meant.
+            form.add_error("allow_duplicate", str(exc))
+        else:
+            messages.success(request, _("Cycle created; import its data next."))
+            return HttpResponseRedirect(f"/cycles/{cycle.pk}/")
     return page(
         request,
         "pages/cycles.html",
@@ -173,6 +181,16 @@ def cycle_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         request, _("Done: the cycle is now %(state)s.") % {"state": cycle.get_state_display()}
     )
     return back(request, f"/cycles/{cycle.pk}/")
+
+
+@guarded
+@require_POST
+def cycle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
+    name = cycle.name
+    cycle_svc.cycle_delete(cycle=cycle, by=request.user)
+    messages.success(request, _("Draft cycle %(name)s deleted.") % {"name": name})
+    return HttpResponseRedirect("/cycles/")
 
 
 @guarded
