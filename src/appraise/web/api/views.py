@@ -284,6 +284,16 @@ def cycle_import(request: Request, pk: int) -> Response:
     return Response(render.task_json(task), status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema(operation_id="cycle_file_remove", request=None, responses={204: None})
+@api_view(["DELETE"])
+def cycle_file(request: Request, pk: int, name: str) -> Response:
+    """Remove one stored input file (``ratings.csv``, ``events/chats.csv``) before ratings are
+    collected; the results become stale until computed again."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    cycle_svc.cycle_file_remove(cycle=c, by=request.user, name=name)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 def _form(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, Mapping):
