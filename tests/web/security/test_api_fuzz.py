@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -30,19 +28,7 @@ pytestmark = pytest.mark.slow
 EXAMPLES = 3
 
 
-@pytest.fixture
-def _connections_kept() -> Any:
-    """The WSGI application is called directly, so Django's request signals close the database
-    connection after each request, as a server would; on PostgreSQL that is the test's own
-    connection, inside its transaction. Django's test client disconnects the same handler."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.mark.usefixtures("_connections_kept")
+@pytest.mark.usefixtures("wsgi_keeps_connection")  # tests/web/security/conftest.py
 def test_no_generated_request_gets_a_server_error(people: People, cycle: Cycle) -> None:
     # HR may call nearly every operation, so the generated requests reach the services.
     auth = {"Authorization": f"Token {Token.objects.create(user=people.hr).key}"}
