@@ -35,17 +35,21 @@ def _schema(people: People) -> tuple[Any, dict[str, str]]:
 
 
 @pytest.mark.usefixtures("wsgi_keeps_connection")
-def test_every_core_operation_documents_a_shape_and_its_errors(people: People) -> None:
+def test_every_operation_documents_its_errors_and_the_core_ones_their_shapes(
+    people: People,
+) -> None:
     schema, _auth = _schema(people)
     undescribed = []
     for result in schema.get_all_operations():
         op = result.ok()
-        if op.path.startswith(("/api/qa/", "/api/points/", "/api/schema/")):
+        if op.path == "/api/schema/":
             continue
         responses = op.definition.raw["responses"]
         for status in ("400", "403", "404", "500"):
             ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith("/ErrorOut"), (op.label, status)
+        if op.path.startswith(("/api/qa/", "/api/points/")):
+            continue  # their answers are still described as objects
         ok = [s for s in responses if s.startswith("2")]
         for status in ok:
             content = responses[status].get("content", {}).get("application/json")
