@@ -139,6 +139,8 @@ CASES = [
     Case("cycle-import", "POST", lambda w: f"{t1(w)}/import/", "b1", 404),
     Case("cycle-compute", "POST", lambda w: f"{t1(w)}/compute/", "sup1", 403),
     Case("cycle-compute", "POST", lambda w: f"{t1(w)}/compute/", "sup2", 404),
+    Case("cycle-file", "DELETE", lambda w: f"{t1(w)}/files/ratings.csv", "sup1", 403),
+    Case("cycle-file", "DELETE", lambda w: f"{t1(w)}/files/ratings.csv", "b1", 404),
     Case("cycle-distribution", "GET", lambda w: f"{c(w)}/distribution/", "sup1", 403),
     Case("cycle-distribution", "GET", lambda w: f"{t1(w)}/distribution/", "b1", 404),
     Case("cycle-results", "GET", lambda w: f"{t1(w)}/results/", "sup2", 404),

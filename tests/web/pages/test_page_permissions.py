@@ -324,6 +324,15 @@ ROUTES = [
         prepare=lambda w: w.advance(w.team1_cycle, "data_imported") and None,
     ),
     Route(
+        "cycle-file-remove",
+        lambda w: f"/cycles/{_t1(w)}/files/remove/",
+        [("sup1", 403), ("b1", 404), ("a1", 403)],
+        ("hr", SUCCESS),
+        method="POST",
+        data=lambda w: {"name": "ratings.csv"},
+        prepare=lambda w: w.advance(w.team1_cycle, "data_imported") and None,
+    ),
+    Route(
         "cycle-calibrate",
         lambda w: f"/cycles/{_prepared(w)}/calibrate/",
         [("sup1", 403), ("manager", 403), ("a1", 403), ("outsider", 404)],

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cycles/<int:pk>/", v.cycle_detail, name="cycle-detail"),
     path("cycles/<int:pk>/import/", v.cycle_import, name="cycle-import"),
     path("cycles/<int:pk>/compute/", v.cycle_compute, name="cycle-compute"),
+    path("cycles/<int:pk>/files/<path:name>", v.cycle_file, name="cycle-file"),
     path("cycles/<int:pk>/distribution/", v.cycle_distribution, name="cycle-distribution"),
     path("cycles/<int:pk>/results/", v.cycle_results, name="cycle-results"),
     path("cycles/<int:pk>/scorecards/", v.cycle_scorecards, name="cycle-scorecards"),

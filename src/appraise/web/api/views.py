@@ -21,7 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appraise.web.api import render
+from appraise.web.api import schema as sc
 from appraise.web.api import serializers as s
+from appraise.web.api.schema import answers
 from appraise.web.appeals import selectors as appeal_sel
 from appraise.web.appeals import services as appeal_svc
 from appraise.web.audit.selectors import audit_details, audit_list
@@ -76,7 +78,7 @@ def _int(value: str | None, name: str) -> int | None:
 # --- people -------------------------------------------------------------------------------
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.MeOut))
 @api_view(["GET"])
 def me(request: Request) -> Response:
     a = agent_of(request.user)
@@ -91,7 +93,10 @@ def me(request: Request) -> Response:
     )
 
 
-@extend_schema(request=s.UserCreateIn, responses=OBJ)
+@extend_schema(methods=["GET"], responses=answers(sc.UserOut(many=True)))
+@extend_schema(
+    methods=["POST"], request=s.UserCreateIn, responses=answers(status=201, ok=sc.UserOut)
+)
 @api_view(["GET", "POST"])
 def users(request: Request) -> Response:
     if request.method == "POST":
@@ -108,7 +113,7 @@ def users(request: Request) -> Response:
     return Response([render.user_json(u) for u in org_sel.user_list(user=request.user)])
 
 
-@extend_schema(request=s.RolesIn, responses=OBJ)
+@extend_schema(request=s.RolesIn, responses=answers(sc.UserOut))
 @api_view(["POST"])
 def user_roles(request: Request, pk: int) -> Response:
     target = org_sel.user_get(user=request.user, pk=pk)
@@ -118,7 +123,7 @@ def user_roles(request: Request, pk: int) -> Response:
     )
 
 
-@extend_schema(request=None, responses=OBJ)
+@extend_schema(request=None, responses=answers(status=201, ok=sc.TokenOut, s204=None))
 @api_view(["POST", "DELETE"])
 def user_token(request: Request, pk: int) -> Response:
     target = org_sel.user_get(user=request.user, pk=pk)
@@ -129,7 +134,8 @@ def user_token(request: Request, pk: int) -> Response:
     return Response({"token": token.key}, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(request=s.TeamIn, responses=OBJ)
+@extend_schema(methods=["GET"], responses=answers(sc.TeamOut(many=True)))
+@extend_schema(methods=["POST"], request=s.TeamIn, responses=answers(status=201, ok=sc.TeamOut))
 @api_view(["GET", "POST"])
 def teams(request: Request) -> Response:
     if request.method == "POST":
@@ -145,7 +151,8 @@ def teams(request: Request) -> Response:
     return Response([render.team_json(t) for t in org_sel.team_list(user=request.user)])
 
 
-@extend_schema(request=s.AgentIn, responses=OBJ)
+@extend_schema(methods=["GET"], responses=answers(sc.AgentOut(many=True)))
+@extend_schema(methods=["POST"], request=s.AgentIn, responses=answers(status=201, ok=sc.AgentOut))
 @api_view(["GET", "POST"])
 def agents(request: Request) -> Response:
     if request.method == "POST":
@@ -166,7 +173,7 @@ def agents(request: Request) -> Response:
 
 
 @upload_limited
-@extend_schema(request={"multipart/form-data": OBJ}, responses=OBJ)
+@extend_schema(request={"multipart/form-data": OBJ}, responses=answers(sc.AgentsUploadOut))
 @api_view(["POST"])
 def agents_upload(request: Request) -> Response:
     """Create or update agents from an ``agents`` table (multipart ``file``, .csv or .xlsx), all
@@ -189,7 +196,14 @@ def agents_upload(request: Request) -> Response:
 # --- schemes ------------------------------------------------------------------------------
 
 
-@extend_schema(request=s.SchemeTextIn, responses=OBJ)
+@extend_schema(
+    methods=["GET"],
+    responses=answers(sc.SchemeVersionOut(many=True)),
+    parameters=[OpenApiParameter("scheme_id", str)],
+)
+@extend_schema(
+    methods=["POST"], request=s.SchemeTextIn, responses=answers(status=201, ok=sc.SchemeVersionOut)
+)
 @api_view(["GET", "POST"])
 def schemes(request: Request) -> Response:
     if request.method == "POST":
@@ -201,7 +215,7 @@ def schemes(request: Request) -> Response:
     return Response([render.scheme_version_json(v) for v in qs])
 
 
-@extend_schema(request=s.SchemeTextIn, responses=OBJ)
+@extend_schema(request=s.SchemeTextIn, responses=answers(sc.SchemeCheckOut))
 @api_view(["POST"])
 def scheme_validate(request: Request) -> Response:
     """Every error and warning of a scheme text, for live validation; changes nothing."""
@@ -216,7 +230,7 @@ def scheme_validate(request: Request) -> Response:
     )
 
 
-@extend_schema(operation_id="scheme_detail", responses=OBJ)
+@extend_schema(operation_id="scheme_detail", responses=answers(sc.SchemeVersionTextOut))
 @api_view(["GET"])
 def scheme_detail(request: Request, pk: int) -> Response:
     v = scheme_sel.scheme_version_get(user=request.user, pk=pk)
@@ -226,7 +240,8 @@ def scheme_detail(request: Request, pk: int) -> Response:
 # --- cycles -------------------------------------------------------------------------------
 
 
-@extend_schema(request=s.CycleIn, responses=OBJ)
+@extend_schema(methods=["GET"], responses=answers(sc.CycleOut(many=True)))
+@extend_schema(methods=["POST"], request=s.CycleIn, responses=answers(status=201, ok=sc.CycleOut))
 @api_view(["GET", "POST"])
 def cycles(request: Request) -> Response:
     if request.method == "POST":
@@ -247,7 +262,7 @@ def cycles(request: Request) -> Response:
     return Response([render.cycle_json(c) for c in cycle_sel.cycle_list(user=request.user)])
 
 
-@extend_schema(operation_id="cycle_detail", responses=OBJ)
+@extend_schema(operation_id="cycle_detail", responses=answers(sc.CycleDetailOut))
 @api_view(["GET"])
 def cycle_detail(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -261,7 +276,7 @@ def cycle_detail(request: Request, pk: int) -> Response:
 
 
 @upload_limited
-@extend_schema(request=s.ImportIn, responses=OBJ)
+@extend_schema(request=s.ImportIn, responses=answers(status=202, ok=sc.TaskOut))
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])
 def cycle_import(request: Request, pk: int) -> Response:
@@ -284,6 +299,16 @@ def cycle_import(request: Request, pk: int) -> Response:
     return Response(render.task_json(task), status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema(operation_id="cycle_file_remove", request=None, responses=answers(status=204))
+@api_view(["DELETE"])
+def cycle_file(request: Request, pk: int, name: str) -> Response:
+    """Remove one stored input file (``ratings.csv``, ``events/chats.csv``) before ratings are
+    collected; the results become stale until computed again."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    cycle_svc.cycle_file_remove(cycle=c, by=request.user, name=name)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 def _form(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, Mapping):
@@ -291,7 +316,7 @@ def _form(request: Request) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in ("files", "events")}
 
 
-@extend_schema(request=None, responses=OBJ)
+@extend_schema(request=None, responses=answers(status=202, ok=sc.TaskOut))
 @api_view(["POST"])
 def cycle_compute(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -350,7 +375,7 @@ TRANSITIONS: dict[str, Callable[[Request, Any], Any]] = {
 }
 
 
-@extend_schema(request=OBJ, responses=OBJ)
+@extend_schema(request=OBJ, responses=answers(sc.CycleOut))
 @api_view(["POST"])
 def cycle_transition(request: Request, pk: int, action: str) -> Response:
     """One state transition (or step) of a cycle; the body depends on the step (docs/web.md)."""
@@ -363,7 +388,7 @@ def cycle_transition(request: Request, pk: int, action: str) -> Response:
     return Response(render.cycle_json(c))
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.GradeCountOut(many=True)))
 @api_view(["GET"])
 def cycle_distribution(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -373,7 +398,7 @@ def cycle_distribution(request: Request, pk: int) -> Response:
     return Response(cycle_sel.cycle_distribution(cycle=c))
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.ResultOut(many=True)))
 @api_view(["GET"])
 def cycle_results(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -387,7 +412,7 @@ def cycle_results(request: Request, pk: int) -> Response:
         OpenApiParameter("as", str, enum=["zip", "pdf"]),
         OpenApiParameter("team", int, description="only this team's forms"),
     ],
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **sc.ERRORS},
 )
 @api_view(["GET"])
 def cycle_scorecards(request: Request, pk: int) -> HttpResponse:
@@ -404,7 +429,7 @@ def cycle_scorecards(request: Request, pk: int) -> HttpResponse:
     return response
 
 
-@extend_schema(operation_id="cycle_result", responses=OBJ)
+@extend_schema(operation_id="cycle_result", responses=answers(sc.ResultFullOut))
 @api_view(["GET"])
 def cycle_result(request: Request, pk: int, agent_id: str) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -412,7 +437,7 @@ def cycle_result(request: Request, pk: int, agent_id: str) -> Response:
     return Response(render.result_json(r, full=True))
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.ResultFullOut(many=True)))
 @api_view(["GET"])
 def cycle_result_history(request: Request, pk: int, agent_id: str) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -420,7 +445,12 @@ def cycle_result_history(request: Request, pk: int, agent_id: str) -> Response:
     return Response([render.result_json(r, full=True) for r in rows])
 
 
-@extend_schema(request=s.RatingIn, responses=OBJ)
+@extend_schema(
+    methods=["GET"],
+    responses=answers(sc.RatingOut(many=True)),
+    parameters=[OpenApiParameter("agent_id", str)],
+)
+@extend_schema(methods=["POST"], request=s.RatingIn, responses=answers(status=201, ok=sc.RatingOut))
 @api_view(["GET", "POST"])
 def cycle_ratings(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -442,7 +472,7 @@ def cycle_ratings(request: Request, pk: int) -> Response:
     return Response([render.rating_json(r) for r in rows])
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.GapOut(many=True)))
 @api_view(["GET"])
 def cycle_gaps(request: Request, pk: int) -> Response:
     c = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -451,7 +481,7 @@ def cycle_gaps(request: Request, pk: int) -> Response:
     )
 
 
-@extend_schema(request=None, responses=OBJ)
+@extend_schema(request=None, responses=answers(sc.GapOut))
 @api_view(["POST"])
 def gap_reassess(request: Request, pk: int) -> Response:
     flag = iv_sel.gap_flag_get(user=request.user, pk=pk)
@@ -461,13 +491,15 @@ def gap_reassess(request: Request, pk: int) -> Response:
 # --- results ------------------------------------------------------------------------------
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.ResultOut(many=True)))
 @api_view(["GET"])
 def results_mine(request: Request) -> Response:
     return Response([render.result_json(r) for r in eval_sel.result_list_mine(user=request.user)])
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(
+    responses=answers(sc.ResultOut(many=True)), parameters=[OpenApiParameter("cycle", int)]
+)
 @api_view(["GET"])
 def results_team(request: Request) -> Response:
     cycle_id = _int(request.query_params.get("cycle"), "cycle")
@@ -479,7 +511,12 @@ def results_team(request: Request) -> Response:
 # --- appeals ------------------------------------------------------------------------------
 
 
-@extend_schema(request=s.AppealIn, responses=OBJ)
+@extend_schema(
+    methods=["GET"],
+    responses=answers(sc.AppealOut(many=True)),
+    parameters=[OpenApiParameter("cycle", int)],
+)
+@extend_schema(methods=["POST"], request=s.AppealIn, responses=answers(status=201, ok=sc.AppealOut))
 @api_view(["GET", "POST"])
 def appeals(request: Request) -> Response:
     if request.method == "POST":
@@ -492,13 +529,13 @@ def appeals(request: Request) -> Response:
     return Response([render.appeal_json(a) for a in rows])
 
 
-@extend_schema(operation_id="appeal_detail", responses=OBJ)
+@extend_schema(operation_id="appeal_detail", responses=answers(sc.AppealOut))
 @api_view(["GET"])
 def appeal_detail(request: Request, pk: int) -> Response:
     return Response(render.appeal_json(appeal_sel.appeal_get(user=request.user, pk=pk)))
 
 
-@extend_schema(request=s.DecisionIn, responses=OBJ)
+@extend_schema(request=s.DecisionIn, responses=answers(sc.AppealOut))
 @api_view(["POST"])
 def appeal_decide(request: Request, pk: int) -> Response:
     a = appeal_sel.appeal_get(user=request.user, pk=pk)
@@ -507,7 +544,7 @@ def appeal_decide(request: Request, pk: int) -> Response:
     return Response(render.appeal_json(a))
 
 
-@extend_schema(request=s.NoteIn, responses=OBJ)
+@extend_schema(request=s.NoteIn, responses=answers(sc.AppealOut))
 @api_view(["POST"])
 def appeal_escalate(request: Request, pk: int) -> Response:
     a = appeal_sel.appeal_get(user=request.user, pk=pk)
@@ -517,7 +554,7 @@ def appeal_escalate(request: Request, pk: int) -> Response:
     )
 
 
-@extend_schema(request=None, responses=OBJ)
+@extend_schema(request=None, responses=answers(sc.AppealOut))
 @api_view(["POST"])
 def appeal_rescore(request: Request, pk: int) -> Response:
     a = appeal_sel.appeal_get(user=request.user, pk=pk)
@@ -527,7 +564,14 @@ def appeal_rescore(request: Request, pk: int) -> Response:
 # --- interviews ---------------------------------------------------------------------------
 
 
-@extend_schema(request=s.InterviewIn, responses=OBJ)
+@extend_schema(
+    methods=["GET"],
+    responses=answers(sc.InterviewOut(many=True)),
+    parameters=[OpenApiParameter("cycle", int)],
+)
+@extend_schema(
+    methods=["POST"], request=s.InterviewIn, responses=answers(status=201, ok=sc.InterviewOut)
+)
 @api_view(["GET", "POST"])
 def interviews(request: Request) -> Response:
     if request.method == "POST":
@@ -546,13 +590,13 @@ def interviews(request: Request) -> Response:
     return Response([render.interview_json(i) for i in rows])
 
 
-@extend_schema(operation_id="interview_detail", responses=OBJ)
+@extend_schema(operation_id="interview_detail", responses=answers(sc.InterviewOut))
 @api_view(["GET"])
 def interview_detail(request: Request, pk: int) -> Response:
     return Response(render.interview_json(iv_sel.interview_get(user=request.user, pk=pk)))
 
 
-@extend_schema(request=s.SignIn, responses=OBJ)
+@extend_schema(request=s.SignIn, responses=answers(sc.InterviewOut))
 @api_view(["POST"])
 def interview_sign(request: Request, pk: int) -> Response:
     rec = iv_sel.interview_get(user=request.user, pk=pk)
@@ -564,13 +608,20 @@ def interview_sign(request: Request, pk: int) -> Response:
 # --- tasks and audit ----------------------------------------------------------------------
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(responses=answers(sc.TaskOut))
 @api_view(["GET"])
 def task_detail(request: Request, pk: int) -> Response:
     return Response(render.task_json(task_get(user=request.user, pk=pk)))
 
 
-@extend_schema(responses=OBJ)
+@extend_schema(
+    responses=answers(sc.AuditOut(many=True)),
+    parameters=[
+        OpenApiParameter("cycle", int),
+        OpenApiParameter("action", str),
+        OpenApiParameter("limit", int, description="1 to 5000, default 500"),
+    ],
+)
 @api_view(["GET"])
 def audit(request: Request) -> Response:
     cycle_id = _int(request.query_params.get("cycle"), "cycle")

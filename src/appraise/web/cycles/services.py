@@ -32,7 +32,7 @@ from appraise.web.cycles.models import (
     TeamConfirmation,
 )
 from appraise.web.cycles.scoring import CycleScore, Progress, check_files, score_cycle
-from appraise.web.errors import Conflict, Invalid
+from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.org.models import Agent, Team
 from appraise.web.permissions import (
     User,
@@ -257,12 +257,17 @@ def cycle_import_data(*, cycle: Cycle, by: User, files: Mapping[str, bytes]) -> 
     names = check_files(files)
     before = _file_list(cycle)
     stored = {f.name: bytes(f.content) for f in cycle.files.all()}
+    # ratings.xlsx replaces a stored ratings.csv: both would be the same table, read twice.
+    replaced = [n for n in stored if n not in names and _stem(n) in {_stem(m) for m in names}]
+    for name in replaced:
+        del stored[name]
     stored.update(names)
     from appraise.web.cycles.scoring import read_files
 
     tables = {n: c for n, c in stored.items() if "/" not in n}
     if tables:
         read_files(scheme_of(cycle.scheme_version), Period.parse(cycle.period), tables)
+    CycleFile.objects.filter(cycle=cycle, name__in=replaced).delete()
     for name, content in names.items():
         CycleFile.objects.update_or_create(
             cycle=cycle,
@@ -284,6 +289,39 @@ def cycle_import_data(*, cycle: Cycle, by: User, files: Mapping[str, bytes]) -> 
         obj=cycle,
         before={"state": before_state, "files": before},
         after={"state": cycle.state, "files": _file_list(cycle)},
+        cycle_id=cycle.pk,
+    )
+    return cycle
+
+
+def _stem(name: str) -> str:
+    """``events/chats`` for ``events/Chats.CSV``: the table a file is, whatever its format."""
+    folder, _sep, file = name.rpartition("/")
+    return f"{folder}/{file.rsplit('.', 1)[0]}".casefold()
+
+
+@transaction.atomic
+def cycle_file_remove(*, cycle: Cycle, by: User, name: str) -> Cycle:
+    """Remove one stored input file (before the cycle's ratings are collected); the results
+    computed with it become stale."""
+    require_hr(by, _("remove input files"))
+    cycle = _locked(cycle)
+    _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), _("remove input files"))
+    before = _file_list(cycle)
+    deleted, _by_model = CycleFile.objects.filter(cycle=cycle, name=name).delete()
+    if not deleted:
+        raise NotFound(
+            _("cycle %(cycle)s has no file %(name)s") % {"cycle": cycle.pk, "name": name}
+        )
+    cycle.inputs_changed_at = timezone.now()
+    cycle.save(update_fields=["inputs_changed_at"])
+    audit_record(
+        by=by,
+        action="cycle.remove_file",
+        obj=cycle,
+        before={"files": before},
+        after={"files": _file_list(cycle)},
+        note=name,
         cycle_id=cycle.pk,
     )
     return cycle

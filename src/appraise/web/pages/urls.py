@@ -60,6 +60,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("import/templates/<str:table>.csv", views_import.import_template, name="import-template"),
     path("cycles/<int:pk>/compute/", views_cycles.cycle_compute, name="cycle-compute"),
+    path("cycles/<int:pk>/files/remove/", views_cycles.cycle_file_remove, name="cycle-file-remove"),
     path("cycles/<int:pk>/calibrate/", views_cycles.cycle_calibrate, name="cycle-calibrate"),
     path("cycles/<int:pk>/delete/", views_cycles.cycle_delete, name="cycle-delete"),
     path("cycles/<int:pk>/do/<str:action>/", views_cycles.cycle_action, name="cycle-action"),

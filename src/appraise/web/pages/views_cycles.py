@@ -224,6 +224,16 @@ def cycle_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guarded
 @require_POST
+def cycle_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
+    name = request.POST.get("name", "")
+    cycle_svc.cycle_file_remove(cycle=cycle, by=request.user, name=name)
+    messages.success(request, _("File %(name)s removed.") % {"name": name})
+    return back(request, f"/cycles/{cycle.pk}/")
+
+
+@guarded
+@require_POST
 def cycle_compute(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
     task = cycle_svc.cycle_compute_start(cycle=cycle, by=request.user)

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appraise.periods import Period
+from appraise.web.api.schema import ERRORS, answers
 from appraise.web.errors import Invalid
 from appraise.web.org import selectors as org_sel
 from appraise.web.points import render
@@ -89,7 +90,7 @@ def _limit(request: Request) -> int:
 @extend_schema(
     operation_id="points_mine",
     parameters=[OpenApiParameter("limit", int)],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def mine(request: Request) -> Response:
@@ -102,7 +103,7 @@ def mine(request: Request) -> Response:
 @extend_schema(
     operation_id="points_agent",
     parameters=[OpenApiParameter("limit", int)],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def agent(request: Request, agent_id: str) -> Response:
@@ -120,7 +121,7 @@ def agent(request: Request, agent_id: str) -> Response:
         OpenApiParameter("source", str, enum=[s.value for s in Source]),
         OpenApiParameter("limit", int),
     ],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET", "POST"])
 def entries(request: Request) -> Response:
@@ -147,7 +148,7 @@ def entries(request: Request) -> Response:
     return Response([render.entry_json(e) for e in rows[: _limit(request)]])
 
 
-@extend_schema(operation_id="points_entry_correct", request=CorrectIn, responses=OBJ)
+@extend_schema(operation_id="points_entry_correct", request=CorrectIn, responses=answers(OBJ))
 @api_view(["POST"])
 def entry_correct(request: Request, pk: int) -> Response:
     """HR: correct an entry (a reversal and the right value, both pointing at it)."""
@@ -164,7 +165,7 @@ def entry_correct(request: Request, pk: int) -> Response:
         OpenApiParameter("period", str, required=True, description="2026-05-31, 2026-W22, 2026-05"),
         OpenApiParameter("team", int),
     ],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def leaderboard(request: Request) -> Response:
@@ -183,7 +184,7 @@ def leaderboard(request: Request) -> Response:
 
 
 @upload_limited
-@extend_schema(operation_id="points_runs", request=RunIn, responses=OBJ)
+@extend_schema(operation_id="points_runs", request=RunIn, responses=answers(OBJ))
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
 def runs(request: Request) -> Response:
@@ -228,7 +229,7 @@ def _figures(request: Request, d: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-@extend_schema(operation_id="points_redemptions", request=RedeemIn, responses=OBJ)
+@extend_schema(operation_id="points_redemptions", request=RedeemIn, responses=answers(OBJ))
 @api_view(["GET", "POST"])
 def redemptions(request: Request) -> Response:
     """GET (HR): redemptions by month. POST (HR): redeem a month; 201 the first time, 200 with
@@ -251,7 +252,7 @@ def redemptions(request: Request) -> Response:
         OpenApiParameter("last_month_bookings", OpenApiTypes.DECIMAL),
         OpenApiParameter("scheme_version", int),
     ],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def redemption_preview(request: Request) -> Response:
@@ -261,7 +262,7 @@ def redemption_preview(request: Request) -> Response:
     return Response(render.redemption_plan_json(svc.redemption_plan(**_figures(request, d))))
 
 
-@extend_schema(operation_id="points_redemption", responses=OBJ)
+@extend_schema(operation_id="points_redemption", responses=answers(OBJ))
 @api_view(["GET"])
 def redemption(request: Request, month: str) -> Response:
     r = sel.redemption_get(user=request.user, month=month)
@@ -271,7 +272,7 @@ def redemption(request: Request, month: str) -> Response:
 @extend_schema(
     operation_id="points_redemption_export",
     parameters=[OpenApiParameter("as", str, enum=["xlsx", "csv"])],
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
 )
 @api_view(["GET"])
 def redemption_export(request: Request, month: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from appraise.web.api.schema import answers
 from appraise.web.errors import Invalid
 from appraise.web.org.models import Agent
 from appraise.web.qa import render, scoring
@@ -129,9 +130,9 @@ def _ratings(raw: Mapping[str, str]) -> dict[str, str]:
 # ----------------------------------------------------------------------------------- rubrics
 
 
-@extend_schema(methods=["GET"], operation_id="qa_rubrics_list", responses=OBJ)
+@extend_schema(methods=["GET"], operation_id="qa_rubrics_list", responses=answers(OBJ))
 @extend_schema(
-    methods=["POST"], operation_id="qa_rubrics_create", request=QaRubricIn, responses=OBJ
+    methods=["POST"], operation_id="qa_rubrics_create", request=QaRubricIn, responses=answers(OBJ)
 )
 @api_view(["GET", "POST"])
 def rubrics(request: Request) -> Response:
@@ -152,7 +153,7 @@ def rubrics(request: Request) -> Response:
     return Response([render.rubric_json(r) for r in sel.rubric_list(user=request.user)])
 
 
-@extend_schema(operation_id="qa_rubric", responses=OBJ)
+@extend_schema(operation_id="qa_rubric", responses=answers(OBJ))
 @api_view(["GET"])
 def rubric(request: Request, pk: int) -> Response:
     """One rubric with its form: the items to rate, their levels and ranges, fatal and N/A."""
@@ -163,9 +164,9 @@ def rubric(request: Request, pk: int) -> Response:
 
 
 @upload_limited
-@extend_schema(methods=["GET"], operation_id="qa_imports_list", responses=OBJ)
+@extend_schema(methods=["GET"], operation_id="qa_imports_list", responses=answers(OBJ))
 @extend_schema(
-    methods=["POST"], operation_id="qa_imports_create", request=QaImportIn, responses=OBJ
+    methods=["POST"], operation_id="qa_imports_create", request=QaImportIn, responses=answers(OBJ)
 )
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
@@ -195,7 +196,7 @@ def imports(request: Request) -> Response:
 @extend_schema(
     operation_id="qa_conversations",
     parameters=[OpenApiParameter("period", str)],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def conversations(request: Request) -> Response:
@@ -205,7 +206,7 @@ def conversations(request: Request) -> Response:
     return Response([render.conversation_json(c) for c in rows[:1000]])
 
 
-@extend_schema(operation_id="qa_conversation", responses=OBJ)
+@extend_schema(operation_id="qa_conversation", responses=answers(OBJ))
 @api_view(["GET"])
 def conversation(request: Request, pk: int) -> Response:
     """One conversation with its transcript and every finding of the automatic checks."""
@@ -213,7 +214,7 @@ def conversation(request: Request, pk: int) -> Response:
     return Response(render.conversation_json(c, transcript=True))
 
 
-@extend_schema(operation_id="qa_conversation_preview", request=QaPreviewIn, responses=OBJ)
+@extend_schema(operation_id="qa_conversation_preview", request=QaPreviewIn, responses=answers(OBJ))
 @api_view(["POST"])
 def conversation_preview(request: Request, pk: int) -> Response:
     """The score a form would get on this conversation; nothing is stored."""
@@ -240,9 +241,11 @@ def conversation_preview(request: Request, pk: int) -> Response:
     methods=["GET"],
     operation_id="qa_runs_list",
     parameters=[OpenApiParameter("period", str)],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
-@extend_schema(methods=["POST"], operation_id="qa_runs_create", request=QaRunIn, responses=OBJ)
+@extend_schema(
+    methods=["POST"], operation_id="qa_runs_create", request=QaRunIn, responses=answers(OBJ)
+)
 @api_view(["GET", "POST"])
 def runs(request: Request) -> Response:
     """GET (HR): sampling runs. POST (HR): draw the period's sample and assign it to the named
@@ -262,7 +265,7 @@ def runs(request: Request) -> Response:
     return Response([render.run_json(r) for r in rows[:100]])
 
 
-@extend_schema(operation_id="qa_run", responses=OBJ)
+@extend_schema(operation_id="qa_run", responses=answers(OBJ))
 @api_view(["GET"])
 def run(request: Request, pk: int) -> Response:
     r = sel.run_get(user=request.user, pk=pk)
@@ -280,7 +283,7 @@ def run(request: Request, pk: int) -> Response:
         OpenApiParameter("state", str, enum=["assigned", "reviewed"]),
         OpenApiParameter("period", str),
     ],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def assignments(request: Request) -> Response:
@@ -290,7 +293,7 @@ def assignments(request: Request) -> Response:
     return Response([render.assignment_json(a) for a in rows])
 
 
-@extend_schema(operation_id="qa_assignment", responses=OBJ)
+@extend_schema(operation_id="qa_assignment", responses=answers(OBJ))
 @api_view(["GET"])
 def assignment(request: Request, pk: int) -> Response:
     a = sel.assignment_get(user=request.user, pk=pk)
@@ -300,7 +303,7 @@ def assignment(request: Request, pk: int) -> Response:
     return Response(out)
 
 
-@extend_schema(operation_id="qa_assignment_review", request=QaReviewIn, responses=OBJ)
+@extend_schema(operation_id="qa_assignment_review", request=QaReviewIn, responses=answers(OBJ))
 @api_view(["POST"])
 def assignment_review(request: Request, pk: int) -> Response:
     """The assigned reviewer's review: ``ratings`` item id -> value (a number, a level name or
@@ -328,7 +331,7 @@ def assignment_review(request: Request, pk: int) -> Response:
         OpenApiParameter("agent_id", str),
         OpenApiParameter("current", bool),
     ],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def reviews(request: Request) -> Response:
@@ -345,13 +348,13 @@ def reviews(request: Request) -> Response:
     return Response([render.review_json(r) for r in rows[:1000]])
 
 
-@extend_schema(operation_id="qa_review", responses=OBJ)
+@extend_schema(operation_id="qa_review", responses=answers(OBJ))
 @api_view(["GET"])
 def review(request: Request, pk: int) -> Response:
     return Response(render.review_json(sel.review_get(user=request.user, pk=pk)))
 
 
-@extend_schema(operation_id="qa_review_dispute", request=QaDisputeIn, responses=OBJ)
+@extend_schema(operation_id="qa_review_dispute", request=QaDisputeIn, responses=answers(OBJ))
 @api_view(["POST"])
 def review_dispute(request: Request, pk: int) -> Response:
     """The reviewed agent disputes the review with a reason."""
@@ -367,7 +370,7 @@ def review_dispute(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="qa_disputes",
     parameters=[OpenApiParameter("state", str, enum=["open", "assigned", "upheld", "rejected"])],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def disputes(request: Request) -> Response:
@@ -375,13 +378,13 @@ def disputes(request: Request) -> Response:
     return Response([render.dispute_json(d) for d in rows])
 
 
-@extend_schema(operation_id="qa_dispute", responses=OBJ)
+@extend_schema(operation_id="qa_dispute", responses=answers(OBJ))
 @api_view(["GET"])
 def dispute(request: Request, pk: int) -> Response:
     return Response(render.dispute_json(sel.dispute_get(user=request.user, pk=pk)))
 
 
-@extend_schema(operation_id="qa_dispute_assign", request=QaAssignIn, responses=OBJ)
+@extend_schema(operation_id="qa_dispute_assign", request=QaAssignIn, responses=answers(OBJ))
 @api_view(["POST"])
 def dispute_assign(request: Request, pk: int) -> Response:
     """HR names the second reviewer (a QA reviewer may name themselves to take it)."""
@@ -393,7 +396,7 @@ def dispute_assign(request: Request, pk: int) -> Response:
     )
 
 
-@extend_schema(operation_id="qa_dispute_decide", request=QaDecideIn, responses=OBJ)
+@extend_schema(operation_id="qa_dispute_decide", request=QaDecideIn, responses=answers(OBJ))
 @api_view(["POST"])
 def dispute_decide(request: Request, pk: int) -> Response:
     """The second reviewer: ``uphold`` with the corrected ``ratings`` (a new version of the
@@ -414,9 +417,12 @@ def dispute_decide(request: Request, pk: int) -> Response:
 # -------------------------------------------------------------------------------- calibration
 
 
-@extend_schema(methods=["GET"], operation_id="qa_calibrations_list", responses=OBJ)
+@extend_schema(methods=["GET"], operation_id="qa_calibrations_list", responses=answers(OBJ))
 @extend_schema(
-    methods=["POST"], operation_id="qa_calibrations_create", request=QaCalibrationIn, responses=OBJ
+    methods=["POST"],
+    operation_id="qa_calibrations_create",
+    request=QaCalibrationIn,
+    responses=answers(OBJ),
 )
 @api_view(["GET", "POST"])
 def calibrations(request: Request) -> Response:
@@ -443,7 +449,7 @@ def calibrations(request: Request) -> Response:
     return Response([render.calibration_json(s) for s in sel.calibration_list(user=request.user)])
 
 
-@extend_schema(operation_id="qa_calibration", responses=OBJ)
+@extend_schema(operation_id="qa_calibration", responses=answers(OBJ))
 @api_view(["GET"])
 def calibration(request: Request, pk: int) -> Response:
     """A session with its report: the spread per item and per reviewer."""
@@ -453,7 +459,9 @@ def calibration(request: Request, pk: int) -> Response:
     )
 
 
-@extend_schema(operation_id="qa_calibration_review", request=QaCalibrationReviewIn, responses=OBJ)
+@extend_schema(
+    operation_id="qa_calibration_review", request=QaCalibrationReviewIn, responses=answers(OBJ)
+)
 @api_view(["POST"])
 def calibration_review(request: Request, pk: int) -> Response:
     """A session reviewer scores one of its conversations (by conversation id)."""
@@ -473,7 +481,7 @@ def calibration_review(request: Request, pk: int) -> Response:
     return Response(render.review_json(r), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(operation_id="qa_calibration_close", request=None, responses=OBJ)
+@extend_schema(operation_id="qa_calibration_close", request=None, responses=answers(OBJ))
 @api_view(["POST"])
 def calibration_close(request: Request, pk: int) -> Response:
     s = sel.calibration_get(user=request.user, pk=pk)
@@ -489,7 +497,7 @@ def calibration_close(request: Request, pk: int) -> Response:
         OpenApiParameter("period", str, required=True, description="2026-10"),
         OpenApiParameter("rubric", int),
     ],
-    responses=OBJ,
+    responses=answers(OBJ),
 )
 @api_view(["GET"])
 def figures(request: Request) -> Response:
