@@ -1,7 +1,7 @@
 """Sign-in throttling, password rules and error pages with DEBUG off (issue 16, items 5 and 8).
 
 In this process (the development settings with DEBUG switched off by the test);
-tests/web/test_production.py runs the production settings themselves behind gunicorn.
+tests/web/browser/test_production.py runs the production settings themselves behind gunicorn.
 """
 
 from __future__ import annotations

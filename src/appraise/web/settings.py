@@ -7,6 +7,8 @@ so that a fresh checkout runs with no set-up and CI can run the same suite on Po
 from __future__ import annotations
 
 import importlib.util
+import os
+import tempfile
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -111,8 +113,23 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "appraise.sqlite3",
-            # Several page requests and the task thread write at once; wait instead of failing.
-            "OPTIONS": {"timeout": 20},
+            # Several requests (gunicorn's processes and threads) and the task worker write at once.
+            # IMMEDIATE takes the write lock when a transaction begins, so a transaction that read
+            # first never fails at its first write with "database is locked" (SQLite cannot wait
+            # there); the busy timeout makes the others queue for the lock instead of failing. WAL
+            # lets readers go on while one writes; synchronous=NORMAL is durable in WAL mode
+            # except for the last commits on a power cut, never corrupt.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": envint("APPRAISE_SQLITE_TIMEOUT", 30),
+                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+            },
+            # The tests' database is a file too (in the temporary folder, one per run), so that
+            # they meet the locking that production meets; an in-memory database shares one
+            # connection between threads and never waits for a lock.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"appraise-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 
