@@ -26,7 +26,10 @@ demo: $(STAMP) pdf-deps
 	$(BIN)/python -m appraise.web runserver 127.0.0.1:8000 --noreload
 
 # The production profile (docs/deploy.md): DEBUG off, gunicorn's worker processes, static files
-# collected and served by WhiteNoise. Needs APPRAISE_SECRET_KEY; APPRAISE_BIND moves it.
+# collected and served by WhiteNoise, the task worker beside them. Needs APPRAISE_SECRET_KEY;
+# APPRAISE_BIND moves it.
+serve: export APPRAISE_TASKS ?= worker
+serve: export APPRAISE_START_WORKER ?= 1
 serve: $(STAMP) pdf-deps
 	$(BIN)/python -m appraise.web migrate --noinput -v 0
 	$(BIN)/python -m appraise.web collectstatic --noinput -v 0

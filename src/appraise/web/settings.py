@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "appraise.web.qa",
     "appraise.web.api",
     "appraise.web.demo",
+    "appraise.web.ops",
     # The server-rendered pages live in their own package, written separately.
     *(["appraise.web.pages"] if _PAGES else []),
 ]
@@ -157,9 +158,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "appraise.web.pages.views_misc.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
-if BEHIND_PROXY:
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the proxy every request comes from 127.0.0.1; the proxy says who it was.
+AXES_CLIENT_IP_CALLABLE = "appraise.web.ops.client.client_ip"
 
 # With DEBUG off. Cookies: never readable by scripts (htmx sends the CSRF token from the page).
 SESSION_COOKIE_HTTPONLY = True
@@ -167,6 +167,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a probe on the machine asks over plain HTTP
 SECURE_HSTS_SECONDS = envint("APPRAISE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -254,6 +255,8 @@ DEFAULT_FROM_EMAIL = envstr("APPRAISE_EMAIL_FROM", "appraise@localhost")
 # How background tasks run: "thread" (in the web process), "worker" (`python -m appraise.web
 # run_tasks` picks them up) or "sync" (in the request; the tests use this).
 APPRAISE_TASKS = envchoice("APPRAISE_TASKS", "thread", ("thread", "worker", "sync"))
+# /healthz counts a worker as gone when its last heartbeat is older than this.
+APPRAISE_WORKER_STALE_SECONDS = envint("APPRAISE_WORKER_STALE_SECONDS", 60)
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
