@@ -63,12 +63,13 @@ def test_health_is_failing_when_duckdb_cannot_work_in_the_temporary_folder(
     assert answer.json()["checks"]["events"]["ok"] is False
 
 
-def test_the_run_tasks_worker_reports_when_it_runs(db: None) -> None:
-    call_command("run_tasks", "--once")
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when it stops
+def test_the_run_tasks_worker_reports_when_it_runs() -> None:
+    call_command("run_tasks", "--batch", "--no-startup-delay", verbosity=0)
     beat = Heartbeat.objects.get()
     assert timezone.now() - beat.seen_at < timedelta(seconds=10)
     first = beat.seen_at
-    call_command("run_tasks", "--once")
+    call_command("run_tasks", "--batch", "--no-startup-delay", verbosity=0)
     assert Heartbeat.objects.count() == 1  # one row per worker process
     assert Heartbeat.objects.get().seen_at >= first
 

@@ -40,7 +40,7 @@ def when_ready(server: Any) -> None:
     global _task_worker
     if os.environ.get("APPRAISE_START_WORKER") != "1":
         return
-    if os.environ.get("APPRAISE_TASKS", "thread") != "worker":
+    if os.environ.get("APPRAISE_TASKS", "worker") != "worker":
         server.log.warning("APPRAISE_START_WORKER=1 without APPRAISE_TASKS=worker: no worker")
         return
     _task_worker = subprocess.Popen([sys.executable, "-m", "appraise.web", "run_tasks"])

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Django's task framework (the django-tasks backport until Django 6) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "appraise.web.audit",
     "appraise.web.org",
     "appraise.web.schemes",
@@ -252,10 +255,17 @@ EMAIL_USE_TLS = envbool("APPRAISE_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = envstr("APPRAISE_EMAIL_FROM", "appraise@localhost")
 
-# How background tasks run: "thread" (in the web process), "worker" (`python -m appraise.web
-# run_tasks` picks them up) or "sync" (in the request; the tests use this).
-APPRAISE_TASKS = envchoice("APPRAISE_TASKS", "thread", ("thread", "worker", "sync"))
-# /healthz counts a worker as gone when its last heartbeat is older than this.
+# How background tasks run: "worker" (on the database queue of Django's task framework;
+# `python -m appraise.web run_tasks` runs them; `make demo` and `make serve` start it) or "sync"
+# (at once in the caller; the tests use this).
+APPRAISE_TASKS = envchoice("APPRAISE_TASKS", "worker", ("worker", "sync"))
+TASKS: dict[str, Any] = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# The uploaded files of a failed task are kept this long, to run it again (tasks.services).
+APPRAISE_STAGED_KEEP_HOURS = envint("APPRAISE_STAGED_KEEP_HOURS", 48)
+# /healthz counts a worker as gone when its last heartbeat is older than this, and the task it
+# was running as failed.
 APPRAISE_WORKER_STALE_SECONDS = envint("APPRAISE_WORKER_STALE_SECONDS", 60)
 
 REST_FRAMEWORK: dict[str, Any] = {

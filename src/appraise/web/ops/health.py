@@ -6,7 +6,7 @@ Three checks, each ``ok`` or not with a short reason, and 200 when all pass, els
 - ``events``: raw events are read with DuckDB in a temporary folder on every computation (the
   uploaded event files themselves are kept in the database), so DuckDB must open there;
 - ``worker``: with ``APPRAISE_TASKS=worker`` a worker must have reported within
-  ``APPRAISE_WORKER_STALE_SECONDS``; in the other modes tasks run in the web process.
+  ``APPRAISE_WORKER_STALE_SECONDS``; with ``sync`` tasks run in the caller.
 
 Anonymous on purpose (a load balancer has no account) and so it says nothing more than that:
 no version, no path, no error text from the database.
