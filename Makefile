@@ -23,10 +23,15 @@ demo: $(STAMP) pdf-deps
 	$(BIN)/python -m appraise.web load_demo
 	@echo ""
 	@echo "serving the demo at http://127.0.0.1:8000/ (sign in with a login above; Ctrl-C stops)"
-	$(BIN)/python -m appraise.web runserver 127.0.0.1:8000 --noreload
+	@# The task worker (imports, computations) beside the server, stopped with it.
+	$(BIN)/python -m appraise.web run_tasks -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python -m appraise.web runserver 127.0.0.1:8000 --noreload
 
 # The production profile (docs/deploy.md): DEBUG off, gunicorn's worker processes, static files
-# collected and served by WhiteNoise. Needs APPRAISE_SECRET_KEY; APPRAISE_BIND moves it.
+# collected and served by WhiteNoise, the task worker beside them. Needs APPRAISE_SECRET_KEY;
+# APPRAISE_BIND moves it.
+serve: export APPRAISE_START_WORKER ?= 1
 serve: $(STAMP) pdf-deps
 	$(BIN)/python -m appraise.web migrate --noinput -v 0
 	$(BIN)/python -m appraise.web collectstatic --noinput -v 0

@@ -70,7 +70,7 @@ def server_env(data_dir: Path) -> dict[str, str]:
             "APPRAISE_DATA_DIR": str(data_dir),
             "DATABASE_URL": "",  # SQLite in the temporary folder, whatever the shell says
             "APPRAISE_DEBUG": "1",  # runserver serves the static files itself
-            "APPRAISE_TASKS": "thread",  # the import runs beside the request, as in `make demo`
+            "APPRAISE_TASKS": "sync",  # the import runs in the request: no worker to start here
             "DJANGO_SETTINGS_MODULE": "appraise.web.settings",
         }
     )

@@ -234,6 +234,7 @@ CASES = [
     Case("interview-sign", "POST", lambda w: f"/api/interviews/{w.interview}/sign/", "sup1", 403),
     Case("interview-sign", "POST", lambda w: f"/api/interviews/{w.interview}/sign/", "b1", 404),
     Case("task-detail", "GET", lambda w: f"/api/tasks/{w.task}/", "sup1", 404),
+    Case("task-rerun", "POST", lambda w: f"/api/tasks/{w.task}/rerun/", "sup1", 404),
     Case("audit", "GET", lambda w: "/api/audit/", "sup1", 403),
     Case("audit", "GET", lambda w: "/api/audit/", "a1", 403),
     *[

@@ -1,7 +1,7 @@
 """Sign-in throttling, password rules and error pages with DEBUG off (issue 16, items 5 and 8).
 
 In this process (the development settings with DEBUG switched off by the test);
-tests/web/test_production.py runs the production settings themselves behind gunicorn.
+tests/web/browser/test_production.py runs the production settings themselves behind gunicorn.
 """
 
 from __future__ import annotations
@@ -130,3 +130,18 @@ def test_a_weak_password_is_refused_when_a_user_is_created(
 def test_a_strong_password_is_taken(people: People) -> None:
     user = user_create(by=people.admin, username="newcomer", password="Qv7-lamp-orbit-91")
     assert user.check_password("Qv7-lamp-orbit-91")
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from appraise.web.ops.client import client_ip
+
+    # nginx sets X-Forwarded-For to the address it saw; a client's own header comes before it.
+    request = RequestFactory().get(
+        "/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.7"
+    settings.BEHIND_PROXY = False  # reached directly: the header is anybody's to write
+    assert client_ip(request) == "127.0.0.1"

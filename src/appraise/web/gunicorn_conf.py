@@ -8,6 +8,9 @@ computes, and a few threads per process keep memory low on a small server.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from typing import Any
 
 _cores = os.cpu_count() or 1
 
@@ -26,3 +29,28 @@ errorlog = "-"
 # X-Forwarded-* is trusted from the proxy on this machine only (deploy/nginx.conf).
 forwarded_allow_ips = os.environ.get("APPRAISE_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "appraise"
+
+# `make serve` runs the task worker beside the web processes (APPRAISE_START_WORKER=1): gunicorn
+# starts it once it is ready and stops it when it stops. Under systemd the worker has its own
+# unit instead (deploy/appraise-worker.service), so that it restarts on its own.
+_task_worker: subprocess.Popen[bytes] | None = None
+
+
+def when_ready(server: Any) -> None:
+    global _task_worker
+    if os.environ.get("APPRAISE_START_WORKER") != "1":
+        return
+    if os.environ.get("APPRAISE_TASKS", "worker") != "worker":
+        server.log.warning("APPRAISE_START_WORKER=1 without APPRAISE_TASKS=worker: no worker")
+        return
+    _task_worker = subprocess.Popen([sys.executable, "-m", "appraise.web", "run_tasks"])
+    server.log.info("task worker started (pid %s)", _task_worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    if _task_worker is not None and _task_worker.poll() is None:
+        _task_worker.terminate()
+        try:
+            _task_worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            _task_worker.kill()

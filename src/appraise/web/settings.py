@@ -7,6 +7,8 @@ so that a fresh checkout runs with no set-up and CI can run the same suite on Po
 from __future__ import annotations
 
 import importlib.util
+import os
+import tempfile
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -45,6 +47,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Django's task framework (the django-tasks backport until Django 6) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     "appraise.web.audit",
     "appraise.web.org",
     "appraise.web.schemes",
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "appraise.web.qa",
     "appraise.web.api",
     "appraise.web.demo",
+    "appraise.web.ops",
     # The server-rendered pages live in their own package, written separately.
     *(["appraise.web.pages"] if _PAGES else []),
 ]
@@ -111,8 +117,23 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "appraise.sqlite3",
-            # Several page requests and the task thread write at once; wait instead of failing.
-            "OPTIONS": {"timeout": 20},
+            # Several requests (gunicorn's processes and threads) and the task worker write at once.
+            # IMMEDIATE takes the write lock when a transaction begins, so a transaction that read
+            # first never fails at its first write with "database is locked" (SQLite cannot wait
+            # there); the busy timeout makes the others queue for the lock instead of failing. WAL
+            # lets readers go on while one writes; synchronous=NORMAL is durable in WAL mode
+            # except for the last commits on a power cut, never corrupt.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": envint("APPRAISE_SQLITE_TIMEOUT", 30),
+                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+            },
+            # The tests' database is a file too (in the temporary folder, one per run), so that
+            # they meet the locking that production meets; an in-memory database shares one
+            # connection between threads and never waits for a lock.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"appraise-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 
@@ -140,9 +161,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "appraise.web.pages.views_misc.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
-if BEHIND_PROXY:
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the proxy every request comes from 127.0.0.1; the proxy says who it was.
+AXES_CLIENT_IP_CALLABLE = "appraise.web.ops.client.client_ip"
 
 # With DEBUG off. Cookies: never readable by scripts (htmx sends the CSRF token from the page).
 SESSION_COOKIE_HTTPONLY = True
@@ -150,6 +170,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a probe on the machine asks over plain HTTP
 SECURE_HSTS_SECONDS = envint("APPRAISE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -234,9 +255,18 @@ EMAIL_USE_TLS = envbool("APPRAISE_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = envstr("APPRAISE_EMAIL_FROM", "appraise@localhost")
 
-# How background tasks run: "thread" (in the web process), "worker" (`python -m appraise.web
-# run_tasks` picks them up) or "sync" (in the request; the tests use this).
-APPRAISE_TASKS = envchoice("APPRAISE_TASKS", "thread", ("thread", "worker", "sync"))
+# How background tasks run: "worker" (on the database queue of Django's task framework;
+# `python -m appraise.web run_tasks` runs them; `make demo` and `make serve` start it) or "sync"
+# (at once in the caller; the tests use this).
+APPRAISE_TASKS = envchoice("APPRAISE_TASKS", "worker", ("worker", "sync"))
+TASKS: dict[str, Any] = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# The uploaded files of a failed task are kept this long, to run it again (tasks.services).
+APPRAISE_STAGED_KEEP_HOURS = envint("APPRAISE_STAGED_KEEP_HOURS", 48)
+# /healthz counts a worker as gone when its last heartbeat is older than this, and the task it
+# was running as failed.
+APPRAISE_WORKER_STALE_SECONDS = envint("APPRAISE_WORKER_STALE_SECONDS", 60)
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,4 +1,4 @@
-"""The URL map: the REST API under /api/, the pages (their own package) at the root."""
+"""The URL map: /healthz, the REST API under /api/, the pages (their own package) at the root."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import importlib.util
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from appraise.web.ops.health import healthz
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", healthz, name="healthz"),
     path("api/", include("appraise.web.api.urls")),
 ]
 

@@ -32,6 +32,7 @@ DEMO_PASSWORD = "demo"  # appraise.web.demo.loader.DEMO_PASSWORD
 def production_env(data_dir: Path) -> dict[str, str]:
     """This process's environment without the test run's development switches, plus a key."""
     drop = {"APPRAISE_DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "APPRAISE_TASKS"}
+    drop.add("DJANGO_ALLOW_ASYNC_UNSAFE")  # set by this conftest for Playwright, not for servers
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(APPRAISE_DATA_DIR=str(data_dir), APPRAISE_SECRET_KEY=secrets.token_urlsafe(50))
     return env

@@ -368,6 +368,14 @@ ROUTES = [
         [("sup1", 404), ("a1", 404), ("manager", 404)],
         ("hr", OK),
     ),
+    Route(
+        "task-rerun",
+        lambda w: f"/tasks/{w.task.pk}/rerun/",
+        [("sup1", 404), ("a1", 404), ("manager", 404)],
+        ("hr", OK),
+        method="POST",
+        prepare=lambda w: Task.objects.filter(pk=w.task.pk).update(status="failed") and None,
+    ),
     # exports
     Route(
         "scorecard-pdf",

@@ -59,6 +59,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interviews/<int:pk>/", v.interview_detail, name="interview-detail"),
     path("interviews/<int:pk>/sign/", v.interview_sign, name="interview-sign"),
     path("tasks/<int:pk>/", v.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/rerun/", v.task_rerun, name="task-rerun"),
     path("audit/", v.audit, name="audit"),
     path("points/", include("appraise.web.points.urls")),
     path("qa/", include("appraise.web.qa.urls")),

@@ -41,6 +41,7 @@ from appraise.web.org.models import Agent
 from appraise.web.permissions import agent_of, signed_in
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_check, scheme_version_create
+from appraise.web.tasks import services as task_svc
 from appraise.web.tasks.selectors import task_get
 from appraise.web.uploads import upload_limited
 
@@ -612,6 +613,14 @@ def interview_sign(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def task_detail(request: Request, pk: int) -> Response:
     return Response(render.task_json(task_get(user=request.user, pk=pk)))
+
+
+@extend_schema(request=None, responses=answers(status=202, ok=sc.TaskOut))
+@api_view(["POST"])
+def task_rerun(request: Request, pk: int) -> Response:
+    """A failed task run again (same files) as a new task; 409 unless it failed."""
+    task = task_svc.task_rerun(task=task_get(user=request.user, pk=pk), by=request.user)
+    return Response(render.task_json(task), status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(

@@ -70,6 +70,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="agent-scorecard",
     ),
     path("tasks/<int:pk>/", views_cycles.task_progress, name="task"),
+    path("tasks/<int:pk>/rerun/", views_cycles.task_rerun, name="task-rerun"),
     # exports
     path(
         "cycles/<int:cycle_id>/scorecards/<str:agent_id>.pdf",

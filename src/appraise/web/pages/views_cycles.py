@@ -27,6 +27,7 @@ from appraise.web.pages.views_import import TEMPLATES, preset_choices, uploaded_
 from appraise.web.permissions import User, require_hr
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_of
+from appraise.web.tasks import services as task_svc
 from appraise.web.tasks.models import TaskStatus
 from appraise.web.tasks.selectors import task_get, task_list
 from appraise.web.uploads import upload_limited
@@ -253,3 +254,11 @@ def _progress(request: HttpRequest, pk: int) -> HttpResponse:
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar of a task; htmx polls it until the task has finished."""
     return _progress(request, pk)
+
+
+@guarded
+@require_POST
+def task_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """A failed task run again; the answer is the new task's progress bar, in its place."""
+    task = task_svc.task_rerun(task=task_get(user=request.user, pk=pk), by=request.user)
+    return _progress(request, task.pk)

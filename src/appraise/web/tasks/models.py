@@ -32,6 +32,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker process running it (``host:pid``, as its heartbeat names it); empty in sync mode.
+    worker = models.CharField(max_length=64, blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -42,7 +44,8 @@ class Task(models.Model):
 
 
 class StagedFile(models.Model):
-    """A file uploaded for a task that has not run yet; deleted when the task finishes."""
+    """A file uploaded for a task; deleted when the task succeeds, kept a while when it fails so
+    that it can be run again (tasks.services.task_rerun, task_clean_staged)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="files")
     name = models.CharField(max_length=200)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from appraise.web.errors import NotFound
 from appraise.web.permissions import User, is_hr
-from appraise.web.tasks.models import Task
+from appraise.web.tasks.models import Task, TaskStatus
 
 
 def task_list(*, user: User) -> QuerySet[Task]:
@@ -19,7 +19,12 @@ def task_list(*, user: User) -> QuerySet[Task]:
 
 
 def task_get(*, user: User, pk: int) -> Task:
+    """One task; a running one whose worker has gone is failed by then (the page stops polling)."""
+    from appraise.web.tasks.services import task_fail_abandoned
+
     found = task_list(user=user).filter(pk=pk).first()
+    if found is not None and found.status == TaskStatus.RUNNING and task_fail_abandoned():
+        found.refresh_from_db()
     if found is None:
         raise NotFound(_("no task %(pk)s") % {"pk": pk})
     return found

@@ -1,27 +1,42 @@
-"""A small task runner: long work (imports, computation) recorded as :class:`Task` rows.
+"""Long work (imports, computations, notifications) recorded as :class:`Task` rows, run from a
+queue by a worker process.
 
-``settings.APPRAISE_TASKS`` says how a task runs once its request has committed:
-``thread`` in a thread of the web process, ``worker`` by ``python -m appraise.web run_tasks``,
-``sync`` at once in the caller (tests). A task runs a registered function with the task's
-creator as the actor, so the service checks permissions exactly as for a direct call.
+The queue is Django's task framework (DEP 14) with django-tasks-db's database backend: the
+``django_tasks`` backport on Django 5.2, which becomes ``django.tasks`` when the project can
+move to Django 6 (it needs Python 3.12). The :class:`Task` row stays the record that pages and
+the API read: status, progress, problems, the uploaded files; the queue only says which task to
+run next. ``settings.APPRAISE_TASKS``: ``worker`` puts the task on the queue in the caller's
+transaction (an upload and its task are saved together or not at all), ``python -m appraise.web
+run_tasks`` runs it; ``sync`` runs it at once in the caller (tests). A task runs a registered
+function with the task's creator as the actor, so the service checks permissions exactly as for
+a direct call.
+
+A worker that dies (kill -9, a lost machine) leaves its task ``running``:
+:func:`task_fail_abandoned` marks it failed once that worker's heartbeat is older than
+``APPRAISE_WORKER_STALE_SECONDS``, and :func:`task_rerun` runs it again with the same files.
+Uploaded files are deleted when a task succeeds, and those of failed tasks after
+``APPRAISE_STAGED_KEEP_HOURS``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import os
+import socket
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
+from django_tasks import task as queued_task
 
 from appraise.problems import AppraiseError, ProblemsError
 from appraise.web.cycles.models import Cycle
-from appraise.web.errors import error_response_data
+from appraise.web.errors import Conflict, error_response_data
 from appraise.web.permissions import User, signed_in
 from appraise.web.tasks.models import StagedFile, Task, TaskStatus
 
@@ -49,7 +64,7 @@ def task_enqueue(
     params: Mapping[str, Any] | None = None,
     files: Mapping[str, bytes] | None = None,
 ) -> Task:
-    """Record a task (and its uploaded files) and start it once this transaction commits."""
+    """Record a task (and its uploaded files) and queue it, all in one transaction."""
     if kind not in RUNNERS:
         raise ValueError(f"no task runner {kind!r}")
     with transaction.atomic():
@@ -61,24 +76,34 @@ def task_enqueue(
         )
         for name, content in (files or {}).items():
             StagedFile.objects.create(task=task, name=name, content=content)
-    mode = settings.APPRAISE_TASKS
-    if mode == "sync":
-        task_run(task)
-        task.refresh_from_db()
-    elif mode == "thread":
-        transaction.on_commit(lambda: _start_thread(task.pk))
+        _queue(task)
+    _run_now_if_sync(task)
     return task
 
 
-def _start_thread(pk: int) -> None:
-    def work() -> None:
-        try:
-            task = Task.objects.get(pk=pk)
-            task_run(task)
-        finally:
-            close_old_connections()
+def _queue(task: Task) -> None:
+    """On the queue, in the caller's transaction (worker mode; sync runs it after, below)."""
+    if settings.APPRAISE_TASKS == "worker":
+        run_queued_task.enqueue(task.pk)
 
-    threading.Thread(target=work, name=f"appraise-task-{pk}", daemon=True).start()
+
+def _run_now_if_sync(task: Task) -> None:
+    if settings.APPRAISE_TASKS == "sync":
+        task_run(task)
+        task.refresh_from_db()
+
+
+@queued_task()
+def run_queued_task(task_id: int) -> None:
+    """What the queue runs: one appraise task, by its id (the worker's entry point)."""
+    task = Task.objects.filter(pk=task_id).first()
+    if task is not None:
+        task_run(task)
+
+
+def worker_name() -> str:
+    """This process as the heartbeat and the running task name it (``host:pid``)."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 def _progress(task: Task) -> Progress:
@@ -91,7 +116,9 @@ def _progress(task: Task) -> Progress:
 def task_run(task: Task) -> Task:
     """Run one pending task to the end; input problems are stored with the task, not raised."""
     claimed = Task.objects.filter(pk=task.pk, status=TaskStatus.PENDING).update(
-        status=TaskStatus.RUNNING, started_at=timezone.now()
+        status=TaskStatus.RUNNING,
+        started_at=timezone.now(),
+        worker=worker_name() if settings.APPRAISE_TASKS == "worker" else "",
     )
     if not claimed:
         return task
@@ -99,8 +126,9 @@ def task_run(task: Task) -> Task:
     # Messages and errors in the language of the person who started it (a worker has none).
     with translation.override(task.params.get("language") or settings.LANGUAGE_CODE):
         _run_claimed(task)
-    StagedFile.objects.filter(task=task).delete()
     task.refresh_from_db()
+    if task.status == TaskStatus.DONE:
+        StagedFile.objects.filter(task=task).delete()  # a failed task keeps them to run again
     return task
 
 
@@ -133,41 +161,69 @@ def _run_claimed(task: Task) -> None:
         )
 
 
-def task_run_pending(limit: int | None = None) -> int:
-    """Run pending tasks oldest first (the worker command); returns how many ran."""
+def task_fail_abandoned(*, now: Any = None) -> int:
+    """Mark failed the running tasks whose worker has stopped reporting; how many.
+
+    A worker writes its heartbeat every few seconds (run_tasks); one that has not written for
+    ``APPRAISE_WORKER_STALE_SECONDS`` is gone, and so is whatever it was running.
+    """
+    from appraise.web.ops.models import Heartbeat
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.APPRAISE_WORKER_STALE_SECONDS)
+    alive = Heartbeat.objects.filter(seen_at__gte=stale).values_list("worker", flat=True)
+    abandoned = (
+        Task.objects.filter(status=TaskStatus.RUNNING, started_at__lt=stale)
+        .exclude(worker="")
+        .exclude(worker__in=list(alive))
+    )
     n = 0
-    for task in Task.objects.filter(status=TaskStatus.PENDING).order_by("created_at", "id"):
-        task_run(task)
-        n += 1
-        if limit is not None and n >= limit:
-            break
+    for task in abandoned:
+        with translation.override(task.params.get("language") or settings.LANGUAGE_CODE):
+            message = gettext("the worker running this task stopped; run it again")
+        n += Task.objects.filter(pk=task.pk, status=TaskStatus.RUNNING).update(
+            status=TaskStatus.FAILED, message=message, finished_at=now
+        )
+    if n:
+        log.warning("%d task(s) of a stopped worker marked failed", n)
     return n
 
 
-def _actor(task: Task) -> User:
+def task_rerun(*, task: Task, by: User) -> Task:
+    """Run a failed task again, with its uploaded files, as a new task; the new one.
+
+    The task's own service checks the actor and the cycle's state again when it runs.
+    """
+    with transaction.atomic():
+        old = Task.objects.select_for_update().get(pk=task.pk)
+        if old.status != TaskStatus.FAILED:
+            raise Conflict(gettext("only a failed task can be run again"))
+        if old.kind == "cycle_import" and not old.files.exists():
+            raise Conflict(
+                gettext("the uploaded files of this task are deleted; upload them again")
+            )
+        new = Task.objects.create(
+            kind=old.kind,
+            cycle=old.cycle,
+            params={**old.params, "language": translation.get_language(), "rerun_of": old.pk},
+            created_by=signed_in(by),
+        )
+        StagedFile.objects.filter(task=old).update(task=new)
+        _queue(new)
+    _run_now_if_sync(new)
+    return new
+
+
+def task_clean_staged(*, now: Any = None) -> int:
+    """Delete the uploaded files of failed tasks older than APPRAISE_STAGED_KEEP_HOURS."""
+    now = now or timezone.now()
+    old = now - timedelta(hours=settings.APPRAISE_STAGED_KEEP_HOURS)
+    deleted, _ = StagedFile.objects.filter(
+        task__status=TaskStatus.FAILED, task__finished_at__lt=old
+    ).delete()
+    return deleted
+
+
+def task_actor(task: Task) -> User:
+    """Who a task acts as: the person who started it."""
     return task.created_by if task.created_by is not None else AnonymousUser()
-
-
-@runner("cycle_import")
-def _run_import(task: Task, progress: Progress) -> Any:
-    from appraise.web.cycles.services import cycle_compute, cycle_import_data
-
-    assert task.cycle is not None
-    files = {f.name: bytes(f.content) for f in task.files.all()}
-    progress(
-        2,
-        ngettext("checking %(n)d file", "checking %(n)d files", len(files)) % {"n": len(files)},
-    )
-    cycle = cycle_import_data(cycle=task.cycle, by=_actor(task), files=files)
-    if task.params.get("compute", True):
-        cycle_compute(cycle=cycle, by=_actor(task), progress=progress)
-    return {"files": sorted(files)}
-
-
-@runner("cycle_compute")
-def _run_compute(task: Task, progress: Progress) -> Any:
-    from appraise.web.cycles.services import cycle_compute
-
-    assert task.cycle is not None
-    cycle = cycle_compute(cycle=task.cycle, by=_actor(task), progress=progress)
-    return {"results": cycle.results.filter(is_current=True).count()}
