@@ -50,9 +50,22 @@ def _loc_path(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
     return tuple(path)
 
 
+def _code(err: Any) -> str:
+    """The problem code of a pydantic error: ``bad_id`` for an id the pattern refuses (it has
+    its own sentence), ``invalid`` for every other structural problem."""
+    return "bad_id" if err["type"] == "string_pattern_mismatch" else "invalid"
+
+
 def _message(err: Any) -> str:
     loc = ".".join(str(x) for x in err["loc"] if not str(x).endswith("Rule"))
     msg = str(err["msg"])
+    if err["type"] == "string_pattern_mismatch":
+        # The pattern itself (with its \\u escapes) means nothing to a manager.
+        if tuple(err["loc"]) == ("id",):
+            rule = "lower-case letters, Chinese, digits, - and _"
+        else:
+            rule = "letters (Chinese too), digits and _, not starting with a digit"
+        return f"{loc}: {err['input']!r} is not a valid id: use {rule}; no spaces or punctuation"
     if err["type"] == "extra_forbidden":
         return f"unknown field {err['loc'][-1]!r} (check the spelling; see docs/scheme-format.md)"
     if err["type"] == "missing":
@@ -84,7 +97,9 @@ def parse_scheme(text: str, file: str) -> LoadedScheme:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem("error", "invalid", _message(err), file, lines.line(_loc_path(raw, err["loc"])))
+            Problem(
+                "error", _code(err), _message(err), file, lines.line(_loc_path(raw, err["loc"]))
+            )
             for err in exc.errors()
         ]
         raise ProblemsError(sorted(problems, key=lambda p: p.line or 0)) from None
