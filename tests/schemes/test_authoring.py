@@ -105,3 +105,127 @@ def test_id_from_name(name: str, made: str | None) -> None:
 def test_id_problems(body: str, line: int, code: str, message: str) -> None:
     found = problems(body)
     assert (line, "error", code, message) in found, found
+
+
+# ------------------------------------------------------------------ references by name
+
+
+def test_metrics_and_indicators_are_named_by_id_or_chinese_name() -> None:
+    s = load("""
+        id: s
+        name: 方案
+        constants: {门槛: 80}
+        indicators:
+          - {id: attitude, name: 服务态度, aliases: [态度], weight: 40%, rule: {type: rated}}
+          - id: conversion
+            name: 转化
+            weight: 30%
+            rule: {type: threshold, metric: 询单转化率, range: ">= 20", score: 100}
+          - id: speed
+            name: 速度
+            weight: 30%
+            rule: {type: rank, metric: " 平均回复时长 ", order: asc, points: [100, 50]}
+          - id: mix
+            name: 综合
+            counts: false
+            rule: {type: formula, expr: "态度 + 转化 + 满意度 - csat + 门槛"}
+        ranking: {tie_breakers: [服务态度]}
+        grades: [{name: 好, when: "满意度 >= 90"}, {name: 差, range: "< 60"}]
+        """).scheme
+    conversion, speed, mix = (n.rule for n in s.indicators[1:])
+    assert conversion.metric == "conversion_rate"  # type: ignore[union-attr]
+    assert speed.metric == "reply_time_mean"  # type: ignore[union-attr]
+    assert mix.expr.names == {"attitude", "conversion", "csat", "门槛"}  # type: ignore[union-attr]
+    assert str(mix.expr) == "态度 + 转化 + 满意度 - csat + 门槛"  # type: ignore[union-attr]
+    assert s.ranking.tie_breakers == ["attitude"]
+    assert s.grades[0].when is not None and s.grades[0].when.names == {"csat"}
+
+
+def test_needed_metrics_sees_the_ids_of_metrics_named_in_chinese() -> None:
+    from appraise.scoring.needs import needed_metrics
+
+    s = load("""
+        id: s
+        name: 方案
+        indicators:
+          - {id: a, name: 转化, weight: 50%, rule: {type: target, metric: 询单转化率, target: 20, full: 100}}
+          - {id: b, name: 满意, weight: 50%, rule: {type: formula, expr: "满意度 * 1"}}
+        """).scheme
+    assert needed_metrics(s) == {"conversion_rate", "csat"}
+
+
+BASE = "id: s\nname: 方案\nindicators:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "code", "message"),
+    [
+        (
+            "  - {id: x, name: 转化, rule: {type: threshold, metric: 询单转化, range: '>= 1', "
+            "score: 1}}\n",
+            4,
+            "unknown_metric",
+            'indicator "x" uses unknown metric "询单转化" (not in the metric catalog nor in the '
+            "scheme's `metrics:`); did you mean 询单转化率 (conversion_rate)?",
+        ),
+        (
+            "  - {id: x, name: 转化, rule: {type: threshold, metric: conversion_rat, "
+            "range: '>= 1', score: 1}}\n",
+            4,
+            "unknown_metric",
+            'indicator "x" uses unknown metric "conversion_rat" (not in the metric catalog nor '
+            "in the scheme's `metrics:`); did you mean 询单转化率 (conversion_rate), 每小时接待量 "
+            "(conversations_per_hour) or 接待会话量 (conversations_owned)?",
+        ),
+        (
+            "  - {id: x, name: 转化, rule: {type: threshold, metric: 完全不相干, range: '>= 1', "
+            "score: 1}}\n",
+            4,
+            "unknown_metric",
+            'indicator "x" uses unknown metric "完全不相干" (not in the metric catalog nor in '
+            "the scheme's `metrics:`)",
+        ),
+        (
+            "  - {id: attitude, name: 服务态度, weight: 50%, rule: {type: rated}}\n"
+            "  - {id: f, name: 综合, weight: 50%, rule: {type: formula, expr: '服务态 * 2'}}\n",
+            5,
+            "unknown_metric",
+            'indicator "f" uses unknown name "服务态" (not a metric of the catalog or of the '
+            "scheme's `metrics:`, nor an indicator); did you mean 服务态度 (attitude)?",
+        ),
+        (
+            "  - {id: unit_price, name: 客单价, weight: 50%, rule: {type: rated}}\n"
+            "  - {id: f, name: 综合, weight: 50%, rule: {type: formula, expr: '客单价 * 2'}}\n",
+            5,
+            "ambiguous_name",
+            'indicator "f" reads "客单价", the name of indicator 客单价 (unit_price) and of '
+            "metric 客单价 (average_order_value): write the id of the one meant",
+        ),
+        (
+            "  - {id: attitude, name: 服务态度, weight: 50%, rule: {type: rated}}\n"
+            "  - {id: r, name: 排名, weight: 50%, rule: {type: rank, of: 服务太度, points: [1]}}\n",
+            5,
+            "unknown_indicator",
+            'rank rule of "r" ranks unknown indicator "服务太度"; did you mean 服务态度 (attitude)?',
+        ),
+        (
+            "  - {id: a, name: 甲, weight: 100%, rule: {type: rated}}\n"
+            "grades: [{name: 好, when: '满意 >= 90'}]\n",
+            5,
+            "unknown_name",
+            'grade "好" uses unknown name "满意"; did you mean 满意度 (csat)?',
+        ),
+    ],
+    ids=[
+        "metric-name-misspelt",
+        "metric-id-misspelt",
+        "nothing-close",
+        "formula-indicator-misspelt",
+        "formula-name-of-both",
+        "rank-of-misspelt",
+        "condition-name-misspelt",
+    ],
+)
+def test_reference_problems(body: str, line: int, code: str, message: str) -> None:
+    found = problems(BASE + body)
+    assert (line, "error", code, message) in found, found

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import Scheme
-from appraise.schemes.validate import Checked, check
+from appraise.schemes.names import Resolver, catalog_metrics, resolve_names
+from appraise.schemes.validate import FIXED_NAMES, Checked, check
 from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
 
@@ -103,7 +104,9 @@ def parse_scheme(text: str, file: str) -> LoadedScheme:
             for err in exc.errors()
         ]
         raise ProblemsError(sorted(problems, key=lambda p: p.line or 0)) from None
-    problems = check(Checked(scheme, lines, file, known_metrics()))
+    catalog = catalog_metrics()
+    scheme = resolve_names(scheme, Resolver(scheme, catalog, FIXED_NAMES))
+    problems = check(Checked(scheme, lines, file, frozenset(catalog), catalog))
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     return LoadedScheme(scheme, file, problems)
