@@ -229,3 +229,136 @@ BASE = "id: s\nname: 方案\nindicators:\n"
 def test_reference_problems(body: str, line: int, code: str, message: str) -> None:
     found = problems(BASE + body)
     assert (line, "error", code, message) in found, found
+
+
+# ------------------------------------------------------------------ lower is better
+
+
+def test_lower_is_better_metrics_of_the_library() -> None:
+    from appraise.metrics.catalog import LIBRARY
+    from appraise.metrics.direction import lower_is_better
+
+    lower = {d.id for d in LIBRARY.values() if lower_is_better(d.id, d.unit)}
+    # Every duration (unit seconds) and every rate or count of something bad; nothing else.
+    seconds = {d.id for d in LIBRARY.values() if d.unit == "seconds"}
+    assert lower - seconds == {
+        "abandonment_rate",
+        "absences",
+        "bad_review_rate",
+        "bad_review_rate_change",
+        "complaint_rate",
+        "late_count",
+        "message_leave_rate",
+        "refund_rate",
+        "reopen_rate",
+        "ticket_reopen_rate",
+        "transfer_rate",
+    }
+    assert seconds <= lower and "reply_time_mean" in seconds
+    assert not lower & {"csat", "conversion_rate", "fcr_rate", "service_level", "attendance_rate"}
+
+
+def one_rule(rule: str) -> str:
+    return f"id: s\nname: 方案\nindicators:\n  - id: x\n    name: 指标\n    rule: {rule}\n"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "{type: target, metric: reply_time_mean, target: 30, full: 10}",
+            'indicator "x" reads 平均回复时长 (reply_time_mean), which is better when lower, but '
+            "its target rule gives more points for higher values; write `better: lower`",
+        ),
+        (
+            "{type: threshold, metric: 退款率, range: '>= 5', score: 10}",
+            'indicator "x" reads 退款率 (refund_rate), which is better when lower, but its '
+            "threshold rule gives 10 points for >= 5",
+        ),
+        (
+            "{type: threshold, metric: transfer_rate, range: '< 5', score: 0, otherwise: 10}",
+            'indicator "x" reads 转接率 (transfer_rate), which is better when lower, but its '
+            "threshold rule gives 10 points outside < 5",
+        ),
+        (
+            "{type: bands, metric: asa, bands: [{range: '> 60', score: 10}, "
+            "{range: '(20, 60]', score: 5}, {range: '<= 20', score: 0}]}",
+            'indicator "x" reads 平均应答速度 (asa), which is better when lower, but its bands '
+            "give more points for higher values",
+        ),
+        (
+            "{type: rank, metric: 迟到次数, points: [3, 2, 1]}",
+            'indicator "x" reads 迟到次数 (late_count), which is better when lower, but its rank '
+            "rule puts the highest value first; write `order: asc`",
+        ),
+    ],
+    ids=["target", "threshold-above", "threshold-penalty-below", "bands-rising", "rank-desc"],
+)
+def test_a_lower_is_better_metric_rewarded_upwards_is_warned_at_its_line(
+    rule: str, message: str
+) -> None:
+    warnings = load(one_rule(rule)).warnings
+    assert [(w.code, w.line, w.message) for w in warnings] == [("wrong_direction", 6, message)]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "{type: target, metric: reply_time_mean, better: lower, target: 30, full: 10}",
+        "{type: target, metric: csat, target: 90, full: 10}",
+        "{type: threshold, metric: refund_rate, range: '<= 5', score: 10}",
+        "{type: threshold, metric: refund_rate, range: '[2, 5]', score: 10}",
+        "{type: bands, metric: asa, bands: [{range: '<= 20', score: 10}, {range: '> 20', score: 0}]}",
+        # rising then falling: no direction can be told
+        "{type: bands, metric: asa, bands: [{range: '<= 20', score: 5}, {range: '(20, 40]', "
+        "score: 10}, {range: '> 40', score: 0}]}",
+        "{type: rank, metric: late_count, order: asc, points: [3, 2, 1]}",
+    ],
+    ids=[
+        "target-lower",
+        "csat-higher",
+        "threshold-below",
+        "threshold-both-edges",
+        "bands-falling",
+        "bands-mixed",
+        "rank-asc",
+    ],
+)
+def test_rules_in_the_right_direction_are_not_warned(rule: str) -> None:
+    assert [w.code for w in load(one_rule(rule)).warnings] == []
+
+
+def test_no_seed_rewards_a_lower_is_better_metric_upwards() -> None:
+    from pathlib import Path
+
+    from appraise.schemes.loader import load_scheme
+
+    root = Path(__file__).resolve().parents[2] / "schemes" / "seeds"
+    found = [
+        str(w)
+        for p in sorted(root.glob("*.yaml"))
+        for w in load_scheme(p).warnings
+        if w.code == "wrong_direction"
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "{type: target, metric: asa, better: lower, target: 20, full: 10, method: steps, "
+            "zero_below: 60}",
+            'target rule of "x" is lower-is-better (`better: lower`): write `zero_above`, not '
+            "`zero_below`",
+        ),
+        (
+            "{type: target, metric: csat, target: 90, full: 10, method: steps, zero_above: 60}",
+            'target rule of "x" is higher-is-better (`better: higher`): write `zero_below`, not '
+            "`zero_above`",
+        ),
+    ],
+    ids=["zero-below-on-lower", "zero-above-on-higher"],
+)
+def test_a_zero_limit_on_the_wrong_side_is_an_error(rule: str, message: str) -> None:
+    assert (6, "error", "target_zero_direction", message) in problems(one_rule(rule))

@@ -166,18 +166,24 @@ class TargetRule(Node):
     (``rounding`` says how part of a step counts), and 0 below ``zero_below``.
     ``target`` is a number, or omitted to read the agent's target for the metric from the
     ``targets`` metric ``<metric>_target``.
+    ``better: lower`` (response times, refund rates) mirrors both: ``full × target / value``
+    (a value of 0 or less scores the cap), or ``full`` at or below target minus ``step_points``
+    for every ``step`` over, and 0 above ``zero_above``.
     """
 
     type: Literal["target"]
     metric: str | None = None
     target: Num | None = None
     full: Num
+    better: Literal["higher", "lower"] = "higher"
     method: Literal["proportion", "steps"] = "proportion"
     cap: Share = Decimal(100)
     step: Num = Decimal(1)
     step_points: Num = Decimal(1)
     rounding: Literal["floor", "ceil", "exact"] = "floor"
     zero_below: Num | None = None
+    # With ``better: lower``: 0 points above this value.
+    zero_above: Num | None = None
     min: Num = Decimal(0)
 
 

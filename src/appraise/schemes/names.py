@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from appraise.inputs.names import normalize_name
+from appraise.metrics.direction import lower_is_better
 from appraise.schemes.expr import Expr
 from appraise.schemes.model import (
     BandsRule,
@@ -44,6 +45,11 @@ class MetricInfo:
     id: str
     name: str
     unit: str | None
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Durations and rates of bad things (:mod:`appraise.metrics.direction`)."""
+        return lower_is_better(self.id, self.unit)
 
 
 @lru_cache(maxsize=1)

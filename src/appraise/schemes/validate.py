@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from itertools import pairwise
 
 from appraise.inputs.names import normalize_name
 from appraise.problems import Level, Problem
@@ -662,6 +663,76 @@ def _pay(c: Checked) -> list[Problem]:
     return out
 
 
+def _target_direction(c: Checked) -> list[Problem]:
+    """``zero_below`` belongs to a higher-is-better target, ``zero_above`` to a lower one."""
+    out = []
+    for node, path in all_indicators(c.scheme):
+        rule = node.rule
+        if not isinstance(rule, TargetRule):
+            continue
+        wrong = "zero_below" if rule.better == "lower" else "zero_above"
+        if getattr(rule, wrong) is not None:
+            right = "zero_above" if rule.better == "lower" else "zero_below"
+            out.append(
+                c.problem(
+                    "error",
+                    "target_zero_direction",
+                    f'target rule of "{node.id}" is {rule.better}-is-better (`better: '
+                    f"{rule.better}`): write `{right}`, not `{wrong}`",
+                    (*path, "rule", wrong),
+                )
+            )
+    return out
+
+
+def _rewards_higher(rule: object) -> str | None:
+    """How a rule gives more points for a higher value, as far as can be told; None if not."""
+    if isinstance(rule, TargetRule) and rule.better == "higher":
+        return "its target rule gives more points for higher values; write `better: lower`"
+    if isinstance(rule, RankRule) and rule.order == "desc":
+        return "its rank rule puts the highest value first; write `order: asc`"
+    if isinstance(rule, ThresholdRule):
+        r = rule.range
+        above = r.low is not None and r.high is None
+        below = r.high is not None and r.low is None
+        if rule.score > rule.otherwise and above:
+            return f"its threshold rule gives {_fmt(rule.score)} points for {r}"
+        if rule.score < rule.otherwise and below:
+            return f"its threshold rule gives {_fmt(rule.otherwise)} points outside {r}"
+    if isinstance(rule, BandsRule) and len(rule.bands) > 1:
+        ordered = sorted(
+            rule.bands,
+            key=lambda b: (b.range.low is not None, b.range.low or 0, b.range.high is None),
+        )
+        scores = [b.score for b in ordered]
+        if scores[0] < scores[-1] and all(a <= b for a, b in pairwise(scores)):
+            return "its bands give more points for higher values"
+    return None
+
+
+def _wrong_direction(c: Checked) -> list[Problem]:
+    """A lower-is-better metric (response time, refund rate) read by a rule that rewards more."""
+    out = []
+    for node, path in all_indicators(c.scheme):
+        rule = node.rule
+        metric = getattr(rule, "metric", None)
+        info = c.resolver.metrics.get(metric) if isinstance(metric, str) else None
+        if info is None or not info.lower_is_better:
+            continue
+        how = _rewards_higher(rule)
+        if how is not None:
+            out.append(
+                c.problem(
+                    "warning",
+                    "wrong_direction",
+                    f'indicator "{node.id}" reads {c.resolver.label(info.id)}, which is better '
+                    f"when lower, but {how}",
+                    (*path, "rule", "metric"),
+                )
+            )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -676,6 +747,8 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _grades,
     _conditions,
     _pay,
+    _target_direction,
+    _wrong_direction,
 ]
 
 
