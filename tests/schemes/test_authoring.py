@@ -362,3 +362,36 @@ def test_no_seed_rewards_a_lower_is_better_metric_upwards() -> None:
 )
 def test_a_zero_limit_on_the_wrong_side_is_an_error(rule: str, message: str) -> None:
     assert (6, "error", "target_zero_direction", message) in problems(one_rule(rule))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "",
+            "the scheme is empty: write at least id:, name: and indicators: "
+            "(docs/scheme-format.md has a first scheme)",
+        ),
+        (
+            "# only a comment\n",
+            "the scheme is empty: write at least id:, name: and indicators: "
+            "(docs/scheme-format.md has a first scheme)",
+        ),
+        (
+            "- id: a\n- id: b\n",
+            "a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not a list",
+        ),
+        (
+            "小店客服月度考核\n",
+            "a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not a single "
+            "value",
+        ),
+    ],
+    ids=["empty", "comment-only", "list", "text"],
+)
+def test_a_document_that_is_not_a_mapping_says_what_a_scheme_is(text: str, message: str) -> None:
+    with pytest.raises(ProblemsError) as err:
+        parse_scheme(text, "s.yaml")
+    assert [(p.line, p.code, p.message) for p in err.value.problems] == [
+        (1, "not_a_scheme", message)
+    ]

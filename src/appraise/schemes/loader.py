@@ -83,17 +83,19 @@ def parse_scheme(text: str, file: str) -> LoadedScheme:
     except yaml.YAMLError as exc:
         raise ProblemsError([yaml_problem(exc, file)]) from None
     if not isinstance(raw, dict):
-        raise ProblemsError(
-            [
-                Problem(
-                    "error",
-                    "not_a_scheme",
-                    "a scheme file is a YAML mapping (id:, name:, ...)",
-                    file,
-                    1,
-                )
-            ]
-        )
+        # The messages of the functional core are English; there is no Chinese catalog for
+        # them yet (the code is what a translation would key on).
+        if raw is None:
+            message = (
+                "the scheme is empty: write at least id:, name: and indicators: "
+                "(docs/scheme-format.md has a first scheme)"
+            )
+        else:
+            kind = "a list" if isinstance(raw, list) else "a single value"
+            message = (
+                f"a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not {kind}"
+            )
+        raise ProblemsError([Problem("error", "not_a_scheme", message, file, 1)])
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
