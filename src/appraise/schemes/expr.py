@@ -13,6 +13,7 @@ arithmetic on ``None`` gives ``None`` and a comparison with ``None`` is false, s
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import (
@@ -145,6 +146,16 @@ class Expr:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 names.discard(node.func.id)
         return cls(str(text), tree, frozenset(names))
+
+    def renamed(self, mapping: Mapping[str, str]) -> Expr:
+        """The same expression reading ``mapping[name]`` wherever it read ``name`` (a name
+        written as the metric's Chinese name becomes its id); the text stays as written."""
+        tree = copy.deepcopy(self.tree)
+        funcs = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and id(node) not in funcs and node.id in mapping:
+                node.id = mapping[node.id]
+        return Expr(self.text, tree, frozenset(mapping.get(n, n) for n in self.names))
 
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         try:

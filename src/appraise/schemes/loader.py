@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import Scheme
-from appraise.schemes.validate import Checked, check
+from appraise.schemes.names import Resolver, catalog_metrics, resolve_names
+from appraise.schemes.validate import FIXED_NAMES, Checked, check
 from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
 
@@ -50,9 +51,22 @@ def _loc_path(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
     return tuple(path)
 
 
+def _code(err: Any) -> str:
+    """The problem code of a pydantic error: ``bad_id`` for an id the pattern refuses (it has
+    its own sentence), ``invalid`` for every other structural problem."""
+    return "bad_id" if err["type"] == "string_pattern_mismatch" else "invalid"
+
+
 def _message(err: Any) -> str:
     loc = ".".join(str(x) for x in err["loc"] if not str(x).endswith("Rule"))
     msg = str(err["msg"])
+    if err["type"] == "string_pattern_mismatch":
+        # The pattern itself (with its \\u escapes) means nothing to a manager.
+        if tuple(err["loc"]) == ("id",):
+            rule = "lower-case letters, Chinese, digits, - and _"
+        else:
+            rule = "letters (Chinese too), digits and _, not starting with a digit"
+        return f"{loc}: {err['input']!r} is not a valid id: use {rule}; no spaces or punctuation"
     if err["type"] == "extra_forbidden":
         return f"unknown field {err['loc'][-1]!r} (check the spelling; see docs/scheme-format.md)"
     if err["type"] == "missing":
@@ -69,26 +83,32 @@ def parse_scheme(text: str, file: str) -> LoadedScheme:
     except yaml.YAMLError as exc:
         raise ProblemsError([yaml_problem(exc, file)]) from None
     if not isinstance(raw, dict):
-        raise ProblemsError(
-            [
-                Problem(
-                    "error",
-                    "not_a_scheme",
-                    "a scheme file is a YAML mapping (id:, name:, ...)",
-                    file,
-                    1,
-                )
-            ]
-        )
+        # The messages of the functional core are English; there is no Chinese catalog for
+        # them yet (the code is what a translation would key on).
+        if raw is None:
+            message = (
+                "the scheme is empty: write at least id:, name: and indicators: "
+                "(docs/scheme-format.md has a first scheme)"
+            )
+        else:
+            kind = "a list" if isinstance(raw, list) else "a single value"
+            message = (
+                f"a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not {kind}"
+            )
+        raise ProblemsError([Problem("error", "not_a_scheme", message, file, 1)])
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem("error", "invalid", _message(err), file, lines.line(_loc_path(raw, err["loc"])))
+            Problem(
+                "error", _code(err), _message(err), file, lines.line(_loc_path(raw, err["loc"]))
+            )
             for err in exc.errors()
         ]
         raise ProblemsError(sorted(problems, key=lambda p: p.line or 0)) from None
-    problems = check(Checked(scheme, lines, file, known_metrics()))
+    catalog = catalog_metrics()
+    scheme = resolve_names(scheme, Resolver(scheme, catalog, FIXED_NAMES))
+    problems = check(Checked(scheme, lines, file, frozenset(catalog), catalog))
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     return LoadedScheme(scheme, file, problems)

@@ -9,6 +9,8 @@ whole scheme (weights that do not add up, an unknown metric) by :mod:`appraise.s
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -20,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from appraise.periods import PeriodKind
@@ -68,7 +71,26 @@ ExprText = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "examples": ["total < 70", "rank == 1"]}),
 ]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
+# Chinese characters (the CJK unified ideographs and extension A) count as letters: an id may be
+# 询单转化率. Never a space or punctuation, so an id is one word in a formula (and a Python
+# identifier, which formulas are parsed as) and one cell in a table. ``\uXXXX`` rather than ``\w``:
+# the pattern is copied into the JSON Schema, whose (ECMA) regexes know no Unicode classes.
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+ID_PATTERN = rf"^[A-Za-z_{_HAN}][A-Za-z0-9_{_HAN}]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+# A scheme's id also names its file (<id>.yaml) and may start with a digit and contain ``-``.
+SCHEME_ID_PATTERN = rf"^[a-z0-9{_HAN}][a-z0-9_{_HAN}-]*$"
+_NOT_IN_ID = re.compile(rf"[^A-Za-z0-9_{_HAN}]+")
+
+
+def id_from_name(name: str) -> str | None:
+    """The id an indicator without one gets: its name without spaces and punctuation
+    (``"1.礼貌得体、语言流畅"`` -> ``"_1礼貌得体语言流畅"``, a leading digit behind ``_``); None
+    when nothing of the name is left or it is longer than an id may be."""
+    text = _NOT_IN_ID.sub("", unicodedata.normalize("NFKC", name))
+    if text[:1].isdigit():
+        text = "_" + text
+    return text if text and len(text) <= 64 else None
 
 
 class Node(BaseModel):
@@ -144,18 +166,24 @@ class TargetRule(Node):
     (``rounding`` says how part of a step counts), and 0 below ``zero_below``.
     ``target`` is a number, or omitted to read the agent's target for the metric from the
     ``targets`` metric ``<metric>_target``.
+    ``better: lower`` (response times, refund rates) mirrors both: ``full × target / value``
+    (a value of 0 or less scores the cap), or ``full`` at or below target minus ``step_points``
+    for every ``step`` over, and 0 above ``zero_above``.
     """
 
     type: Literal["target"]
     metric: str | None = None
     target: Num | None = None
     full: Num
+    better: Literal["higher", "lower"] = "higher"
     method: Literal["proportion", "steps"] = "proportion"
     cap: Share = Decimal(100)
     step: Num = Decimal(1)
     step_points: Num = Decimal(1)
     rounding: Literal["floor", "ceil", "exact"] = "floor"
     zero_below: Num | None = None
+    # With ``better: lower``: 0 points above this value.
+    zero_above: Num | None = None
     min: Num = Decimal(0)
 
 
@@ -284,13 +312,23 @@ Rule = Annotated[
 ]
 
 
+def _id_not_required(schema: dict[str, Any]) -> None:
+    """The JSON Schema of an indicator: ``id`` is optional (made from the name)."""
+    required = schema.get("required")
+    if isinstance(required, list) and "id" in required:
+        required.remove("id")
+
+
 class Indicator(Node):
     """A category (with ``children``) or an indicator (with a ``rule``).
 
     ``weight`` is a percentage of the scheme's full score (``"10%"``) or points (``10``); omitted,
     it is the sum of the children's weights, or the rule's full score. ``counts: false`` makes a
     helper indicator (a rank list that a formula combines) that adds nothing by itself.
+    ``id`` may be left out: it is then made from ``name`` (:func:`id_from_name`).
     """
+
+    model_config = ConfigDict(json_schema_extra=_id_not_required)
 
     id: Id
     name: str
@@ -305,6 +343,15 @@ class Indicator(Node):
     # An agent with no value for it: score 0 (and a warning), or leave the agent unscored.
     missing: Literal["zero", "fail"] | None = None
     aliases: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "id" not in data and isinstance(data.get("name"), str):
+            made = id_from_name(data["name"])
+            if made is not None:
+                return {"id": made, **data}
+        return data
 
     @field_validator("weight")
     @classmethod
@@ -560,7 +607,7 @@ class MetricDecl(Node):
 class Scheme(Node):
     """An appraisal scheme (考核方案)."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    id: Annotated[str, Field(pattern=SCHEME_ID_PATTERN, max_length=100)]
     name: str
     name_en: str | None = None
     description: str | None = None

@@ -7,9 +7,11 @@ problems. Errors stop the scheme from being used; warnings are shown and the sch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from itertools import pairwise
 
 from appraise.inputs.names import normalize_name
 from appraise.problems import Level, Problem
@@ -29,6 +31,7 @@ from appraise.schemes.model import (
     ThresholdRule,
     Tiers,
 )
+from appraise.schemes.names import MetricInfo, Resolver
 from appraise.schemes.ranges import Range, gaps
 from appraise.schemes.yamlload import LineMap, Path_
 
@@ -47,12 +50,34 @@ BUILTIN_NAMES = frozenset(
 )
 
 
+# Names every formula and condition may read as they are: never taken for a metric's name.
+FIXED_NAMES = CONSEQUENCE_NAMES | ELIGIBILITY_NAMES | RESULT_NAMES | AGENT_NAMES | BUILTIN_NAMES
+
+
 @dataclass
 class Checked:
     scheme: Scheme
     lines: LineMap
     file: str
     known_metrics: frozenset[str]
+    # The catalog's metrics with their names and units, for suggestions and directions.
+    catalog: Mapping[str, MetricInfo] = field(default_factory=dict)
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self.scheme, self.catalog, FIXED_NAMES)
+
+    def unknown(self, name: str, *, metrics: bool = True, indicators: bool = False) -> str:
+        """Why ``name`` resolves to nothing: it names an indicator and a metric at once (write
+        the id), or nothing, with the closest names as a suggestion."""
+        r = self.resolver
+        ind, met = r.candidates(name)
+        if metrics and indicators and ind is not None and met is not None:
+            return (
+                f", the name of indicator {r.indicator_label(ind)} and of metric "
+                f"{r.label(met)}: write the id of the one meant"
+            )
+        return r.suggest(name, metrics=metrics, indicators=indicators)
 
     def problem(self, level: Level, code: str, message: str, path: Path_) -> Problem:
         return Problem(level, code, message, self.file, self.lines.line(path))
@@ -259,32 +284,50 @@ def _metric_names(c: Checked) -> list[Problem]:
     known |= AGENT_NAMES
     out = []
 
-    def need(name: str, node: Indicator, path: Path_) -> None:
-        if name not in known and name not in ids:
+    def need(name: str, node: Indicator, path: Path_, formula: bool) -> None:
+        if name in known or name in ids:
+            return
+        ind, met = c.resolver.candidates(name)
+        if formula and ind is not None and met is not None:
             out.append(
                 c.problem(
                     "error",
-                    "unknown_metric",
-                    f'indicator "{node.id}" uses unknown metric "{name}" (not in the metric '
-                    "catalog nor in the scheme's `metrics:`)",
+                    "ambiguous_name",
+                    f'indicator "{node.id}" reads "{name}"{c.unknown(name, indicators=True)}',
                     path,
                 )
             )
+            return
+        what = "name" if formula else "metric"
+        where = (
+            "not a metric of the catalog or of the scheme's `metrics:`, nor an indicator"
+            if formula
+            else "not in the metric catalog nor in the scheme's `metrics:`"
+        )
+        out.append(
+            c.problem(
+                "error",
+                "unknown_metric",
+                f'indicator "{node.id}" uses unknown {what} "{name}" ({where})'
+                + c.unknown(name, indicators=formula),
+                path,
+            )
+        )
 
     for node, path in all_indicators(s):
         rule = node.rule
         rp = (*path, "rule")
         if isinstance(rule, BandsRule | TargetRule | ThresholdRule) and rule.metric:
-            need(rule.metric, node, (*rp, "metric"))
+            need(rule.metric, node, (*rp, "metric"), False)
         if isinstance(rule, RankRule):
             if rule.metric:
-                need(rule.metric, node, (*rp, "metric"))
+                need(rule.metric, node, (*rp, "metric"), False)
             if rule.eligible is not None:
-                for name in rule.eligible.names:
-                    need(name, node, (*rp, "eligible"))
+                for name in sorted(rule.eligible.names):
+                    need(name, node, (*rp, "eligible"), True)
         if isinstance(rule, FormulaRule):
-            for name in rule.expr.names:
-                need(name, node, (*rp, "expr"))
+            for name in sorted(rule.expr.names):
+                need(name, node, (*rp, "expr"), True)
     return out
 
 
@@ -334,7 +377,8 @@ def _rule_shapes(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "unknown_indicator",
-                        f'rank rule of "{node.id}" ranks unknown indicator "{rule.of}"',
+                        f'rank rule of "{node.id}" ranks unknown indicator "{rule.of}"'
+                        + c.unknown(rule.of, metrics=False, indicators=True),
                         (*rp, "of"),
                     )
                 )
@@ -526,7 +570,12 @@ def _names_allowed(
     known |= BUILTIN_NAMES | AGENT_NAMES
     known |= {node.id for node, _ in all_indicators(s)}
     return [
-        c.problem("error", "unknown_name", f'{what} uses unknown name "{n}"', path)
+        c.problem(
+            "error",
+            "unknown_name",
+            f'{what} uses unknown name "{n}"' + c.unknown(n, indicators=True),
+            path,
+        )
         for n in sorted(names - known)
     ]
 
@@ -614,6 +663,76 @@ def _pay(c: Checked) -> list[Problem]:
     return out
 
 
+def _target_direction(c: Checked) -> list[Problem]:
+    """``zero_below`` belongs to a higher-is-better target, ``zero_above`` to a lower one."""
+    out = []
+    for node, path in all_indicators(c.scheme):
+        rule = node.rule
+        if not isinstance(rule, TargetRule):
+            continue
+        wrong = "zero_below" if rule.better == "lower" else "zero_above"
+        if getattr(rule, wrong) is not None:
+            right = "zero_above" if rule.better == "lower" else "zero_below"
+            out.append(
+                c.problem(
+                    "error",
+                    "target_zero_direction",
+                    f'target rule of "{node.id}" is {rule.better}-is-better (`better: '
+                    f"{rule.better}`): write `{right}`, not `{wrong}`",
+                    (*path, "rule", wrong),
+                )
+            )
+    return out
+
+
+def _rewards_higher(rule: object) -> str | None:
+    """How a rule gives more points for a higher value, as far as can be told; None if not."""
+    if isinstance(rule, TargetRule) and rule.better == "higher":
+        return "its target rule gives more points for higher values; write `better: lower`"
+    if isinstance(rule, RankRule) and rule.order == "desc":
+        return "its rank rule puts the highest value first; write `order: asc`"
+    if isinstance(rule, ThresholdRule):
+        r = rule.range
+        above = r.low is not None and r.high is None
+        below = r.high is not None and r.low is None
+        if rule.score > rule.otherwise and above:
+            return f"its threshold rule gives {_fmt(rule.score)} points for {r}"
+        if rule.score < rule.otherwise and below:
+            return f"its threshold rule gives {_fmt(rule.otherwise)} points outside {r}"
+    if isinstance(rule, BandsRule) and len(rule.bands) > 1:
+        ordered = sorted(
+            rule.bands,
+            key=lambda b: (b.range.low is not None, b.range.low or 0, b.range.high is None),
+        )
+        scores = [b.score for b in ordered]
+        if scores[0] < scores[-1] and all(a <= b for a, b in pairwise(scores)):
+            return "its bands give more points for higher values"
+    return None
+
+
+def _wrong_direction(c: Checked) -> list[Problem]:
+    """A lower-is-better metric (response time, refund rate) read by a rule that rewards more."""
+    out = []
+    for node, path in all_indicators(c.scheme):
+        rule = node.rule
+        metric = getattr(rule, "metric", None)
+        info = c.resolver.metrics.get(metric) if isinstance(metric, str) else None
+        if info is None or not info.lower_is_better:
+            continue
+        how = _rewards_higher(rule)
+        if how is not None:
+            out.append(
+                c.problem(
+                    "warning",
+                    "wrong_direction",
+                    f'indicator "{node.id}" reads {c.resolver.label(info.id)}, which is better '
+                    f"when lower, but {how}",
+                    (*path, "rule", "metric"),
+                )
+            )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -628,6 +747,8 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _grades,
     _conditions,
     _pay,
+    _target_direction,
+    _wrong_direction,
 ]
 
 

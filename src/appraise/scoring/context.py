@@ -1,8 +1,8 @@
 """Turn the raw input records into what each agent's scoring reads.
 
 Names are matched the way managers write them (:func:`normalize_name`): an indicator by its id,
-its name or an alias; a metric by its id or the name the scheme declares. Rows for other periods
-are left out; rows with no period apply to the period scored.
+its name or an alias; a metric by its id, the name the scheme declares or the catalog's name.
+Rows for other periods are left out; rows with no period apply to the period scored.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from appraise.inputs.records import (
 from appraise.periods import Period, PeriodKind
 from appraise.problems import Problem
 from appraise.schemes.model import BonusRule, DeductionRule, KindPoints, Scheme
+from appraise.schemes.names import catalog_metrics
 from appraise.schemes.validate import BUILTIN_NAMES, all_indicators, expression_names
 
 InputValue = Decimal | str
@@ -80,9 +81,16 @@ def build_context(
     for node, _ in all_indicators(scheme):
         for name in [node.id, node.name, *node.aliases]:
             indicator_names.setdefault(normalize_name(name), node.id)
+    # A row names a metric by its id or its Chinese name (询单转化率 is conversion_rate), as a
+    # scheme does (appraise.schemes.names); the scheme's own metrics before the catalog's.
+    catalog = catalog_metrics()
     metric_names: dict[str, str] = {normalize_name(m.id): m.id for m in scheme.metrics}
+    for info in catalog.values():
+        metric_names.setdefault(normalize_name(info.id), info.id)
     for m in scheme.metrics:
         metric_names.setdefault(normalize_name(m.name), m.id)
+    for info in catalog.values():
+        metric_names.setdefault(normalize_name(info.name), info.id)
     kinds: dict[str, KindPoints] = {}
     for node, _ in all_indicators(scheme):
         if isinstance(node.rule, DeductionRule | BonusRule):

@@ -311,6 +311,8 @@ def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Out
         goal = tgt.value if tgt is not None and isinstance(tgt.value, Decimal) else None
     if goal is None or goal <= 0:
         return Outcome(value, None, t["no_target"].format(m=rule.metric or node.id))
+    if rule.better == "lower":
+        return _target_lower(rule, value, goal, t)
     if rule.method == "proportion":
         cap = rule.full * rule.cap / 100
         raw = rule.full * value / goal
@@ -337,6 +339,53 @@ def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Out
             v=fmt(value),
             g=fmt(goal),
             short=fmt(short),
+            n=fmt(steps),
+            step=fmt(rule.step),
+            p=fmt(rule.step_points),
+            f=fmt(rule.full),
+            s=fmt(score),
+        ),
+    )
+
+
+def _target_lower(rule: TargetRule, value: Decimal, goal: Decimal, t: dict[str, str]) -> Outcome:
+    """``better: lower``: the higher-is-better formulas mirrored (the value over the target
+    counts as the shortfall does, ``zero_above`` as ``zero_below``)."""
+    if rule.method == "proportion":
+        cap = rule.full * rule.cap / 100
+        if value <= 0:  # nothing at all (no wait): as far below the target as can be
+            score = max(rule.min, cap)
+            return Outcome(
+                value, score, t["target_met_lower"].format(v=fmt(value), g=fmt(goal), s=fmt(score))
+            )
+        raw = rule.full * goal / value
+        score = max(rule.min, min(raw, cap))
+        text = t["proportion_lower"].format(
+            v=fmt(value), g=fmt(goal), f=fmt(rule.full), s=fmt(score)
+        )
+        if raw > cap:
+            text += t["capped"].format(c=fmt(cap))
+        return Outcome(value, score, text)
+    if rule.zero_above is not None and value > rule.zero_above:
+        return Outcome(
+            value, Decimal(0), t["zero_above"].format(v=fmt(value), z=fmt(rule.zero_above))
+        )
+    if value <= goal:
+        return Outcome(
+            value,
+            rule.full,
+            t["target_met_lower"].format(v=fmt(value), g=fmt(goal), s=fmt(rule.full)),
+        )
+    over = value - goal
+    steps = _round(over / rule.step, rule.rounding)
+    score = max(rule.min, rule.full - steps * rule.step_points)
+    return Outcome(
+        value,
+        score,
+        t["steps_lower"].format(
+            v=fmt(value),
+            g=fmt(goal),
+            over=fmt(over),
             n=fmt(steps),
             step=fmt(rule.step),
             p=fmt(rule.step_points),

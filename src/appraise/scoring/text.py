@@ -63,6 +63,11 @@ ZH: dict[str, str] = {
     "zero_below": "{v} 低于 {z},此项 0 分",
     "target_met": "{v} 达到目标 {g} → 满分 {s}",
     "steps": "{v} 比目标 {g} 少 {short},每少 {step} 扣 {p} 分,扣 {n} 次 → {f} - {n}×{p} = {s} 分",
+    "proportion_lower": "目标 {g} / 实际 {v} × {f} = {s} 分",
+    "target_met_lower": "{v} 不高于目标 {g} → {s} 分",
+    "zero_above": "{v} 高于 {z},此项 0 分",
+    "steps_lower": "{v} 比目标 {g} 多 {over},每多 {step} 扣 {p} 分,扣 {n} 次 → {f} - {n}×{p} = "
+    "{s} 分",
     "incident_money": "{k}({d})金额 {a} 元",
     "kind_part": "{k} {n} 次 {p} 分{m}",
     "no_incidents_deduct": "无扣分记录,得基础分 {b}",
@@ -107,6 +112,11 @@ EN: dict[str, str] = {
     "zero_below": "{v} is below {z}: 0 points",
     "target_met": "{v} meets the target {g} -> full {s}",
     "steps": "{v} is {short} short of {g}; {p} off per {step} short, {n} times -> {f} - {n}×{p} = "
+    "{s} points",
+    "proportion_lower": "target {g} over {v} × {f} = {s} points",
+    "target_met_lower": "{v} is at or below the target {g} -> {s} points",
+    "zero_above": "{v} is above {z}: 0 points",
+    "steps_lower": "{v} is {over} over {g}; {p} off per {step} over, {n} times -> {f} - {n}×{p} = "
     "{s} points",
     "incident_money": "{k} ({d}) amount {a}",
     "kind_part": "{k} {n}× {p} points{m}",
