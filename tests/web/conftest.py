@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appraise.web.cycles import services as cs
@@ -111,6 +113,12 @@ def scheme_version(people: People) -> SchemeVersion:
     )
 
 
+def appeal_deadline_passed(cycle: Cycle) -> None:
+    """The appeal window's days have gone by (closing before the deadline needs a reason)."""
+    Cycle.objects.filter(pk=cycle.pk).update(appeal_deadline=timezone.now() - timedelta(seconds=1))
+    cycle.refresh_from_db()
+
+
 def ratings_csv(rows: dict[str, dict[str, int]]) -> bytes:
     """A long ratings table of supervisor ratings (empty rater_role: s000 has one rater)."""
     lines = ["agent_id,period,indicator,rater_role,rater_id,value"]
@@ -176,7 +184,10 @@ def advance(people: People) -> Advance:
             State.PUBLISHED: compute_then(cs.cycle_publish),
             State.INTERVIEWS: by_hr(cs.cycle_open_interviews),
             State.APPEAL_WINDOW: by_hr(cs.cycle_open_appeal_window),
-            State.CLOSED: by_hr(cs.cycle_close),
+            State.CLOSED: lambda: (
+                appeal_deadline_passed(cycle),
+                cs.cycle_close(cycle=cycle, by=people.hr),
+            ),
         }
         order = [str(s) for s in State]
         for target, step in steps.items():

@@ -13,7 +13,7 @@ from appraise.web.evaluations.services import rating_set
 from appraise.web.followups.models import FollowUp
 from appraise.web.interviews import services as interviews
 
-from .conftest import PAPER, S000_WEIGHTS, People, ratings_csv
+from .conftest import PAPER, S000_WEIGHTS, People, appeal_deadline_passed, ratings_csv
 
 
 def _current(cycle: Cycle, agent_id: str) -> Result:
@@ -97,6 +97,7 @@ def test_a_cycle_from_draft_to_closed_scores_ratings_from_files_and_from_the_app
         by=hr,
     )
     appeal = appeals.appeal_rescore(appeal=appeal, by=hr)
+    appeal_deadline_passed(cycle)
     cs.cycle_close(cycle=cycle, by=hr)
 
     cycle.refresh_from_db()

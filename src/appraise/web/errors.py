@@ -14,14 +14,16 @@ from appraise.problems import AppraiseError, ProblemsError
 
 
 class AppError(AppraiseError):
-    """A request that cannot be done; ``status`` is the HTTP status it becomes."""
+    """A request that cannot be done; ``status`` is the HTTP status it becomes. ``field`` names
+    the argument that was wrong, when one was, for a page to show the message beside it."""
 
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
         if code is not None:
             self.code = code
 

@@ -41,6 +41,15 @@ def test_a_cycle_from_creation_to_the_appeal_walked_through_in_the_browser(
 ) -> None:
     hr = sign_in(people.hr)
     assert hr.url.endswith("/cycles/")  # HR's home is the cycle list
+    # Steps that cannot be taken back ask first; each person here says yes (what is asked is
+    # checked at the end; dismissing is tests/web/browser/test_forms_and_confirmation.py).
+    asked: list[str] = []
+
+    def yes(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    hr.on("dialog", yes)
 
     # HR opens the cycle and imports the paper ratings, which are computed at once.
     hr.fill("#id_name", "十月考核")
@@ -63,6 +72,7 @@ def test_a_cycle_from_creation_to_the_appeal_walked_through_in_the_browser(
 
     # The agent assesses themselves (self ratings do not count in s000's total).
     agent = sign_in(people.a1)
+    agent.on("dialog", yes)
     assert agent.url.endswith("/me/")
     agent.fill("#self-courtesy", "85")
     agent.click("#self-assessment button[type=submit]")
@@ -72,6 +82,7 @@ def test_a_cycle_from_creation_to_the_appeal_walked_through_in_the_browser(
 
     # The supervisor rates courtesy 90, replacing the paper 80, and sees the self rating beside it.
     sup = sign_in(people.sup1)
+    sup.on("dialog", yes)
     assert sup.url.endswith("/team/")
     sup.click(f"a[href='/team/{cycle.pk}/rate/A001/']")
     assert "85" in sup.inner_text("table")
@@ -152,6 +163,9 @@ def test_a_cycle_from_creation_to_the_appeal_walked_through_in_the_browser(
     assert (
         agent.inner_text("[data-test=appeal-state]").strip() == "已重新评分"
     )  # the state label in the default language
+
+    # Calibrating, publishing, signing, rejecting and upholding each asked first.
+    assert [q[:4] for q in asked] == ["确定调整", "确定发布", "确定签字", "确定驳回", "确定支持"]
 
     # The audit log, newest first, shows every step above.
     hr.goto(f"/audit/?cycle={cycle.pk}")

@@ -11,7 +11,7 @@ from appraise.web.audit.models import AuditLog
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.followups.models import FollowUp, ItemState
 
-from ..conftest import Advance, People
+from ..conftest import Advance, People, appeal_deadline_passed
 
 
 def client(user: User | None) -> Client:
@@ -102,6 +102,7 @@ def test_hr_closes_from_the_cycle_page_only_with_a_reason_while_items_are_open(
     people: People, fcycle: Cycle, advance: Advance
 ) -> None:
     advance(fcycle, "appeal_window")
+    appeal_deadline_passed(fcycle)
     hr = client(people.hr)
     page = hr.get(f"/cycles/{fcycle.pk}/").content.decode()
     assert "4 项中 4 项未完成" in page

@@ -20,7 +20,7 @@ from appraise.web.followups.models import GAP_RULE, FollowUp, ItemState, Kind
 from appraise.web.followups.todo import todo_list
 from appraise.web.interviews import services as interviews
 
-from ..conftest import S000_WEIGHTS, Advance, People
+from ..conftest import S000_WEIGHTS, Advance, People, appeal_deadline_passed
 
 
 def _items(cycle: Cycle) -> list[tuple[str, str, str, str]]:
@@ -221,6 +221,7 @@ def test_an_open_follow_up_blocks_closing_and_the_cycle_closes_once_all_are_done
     assert refused.value.code == "open_followups"
     assert "4" in str(refused.value)
     _finish_all(people, fcycle)
+    appeal_deadline_passed(fcycle)
     cs.cycle_close(cycle=fcycle, by=people.hr)
     fcycle.refresh_from_db()
     assert fcycle.state == State.CLOSED

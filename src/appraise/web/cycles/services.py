@@ -68,7 +68,8 @@ def period_parse(text: str) -> Period:
                 '"%(period)s" is not a period: write 2026-10 (month), 2026-Q4 (quarter), '
                 "2026 (year), 2026-W41 (ISO week) or 2026-10-05 (day)"
             )
-            % {"period": text}
+            % {"period": text},
+            field="period",
         ) from None
 
 
@@ -165,14 +166,15 @@ def cycle_create(
                 "unit": period_kind_label(scheme.period),
                 "period": p,
                 "kind": period_kind_label(p.kind),
-            }
+            },
+            field="period",
         )
     team_list = list(teams)
     pinned = {a.pk: a for a in agents}
     for a in Agent.objects.filter(team__in=team_list):
         pinned[a.pk] = a
     if not pinned:
-        raise Invalid(_("a cycle needs at least one agent (name teams or agents)"))
+        raise Invalid(_("a cycle needs at least one agent (name teams or agents)"), field="teams")
     if not allow_duplicate:
         same = Cycle.objects.filter(
             scheme_version__scheme_id=scheme_version.scheme_id,
@@ -615,10 +617,11 @@ def cycle_calibrate(*, cycle: Cycle, by: User, agent: Agent, grade: str, note: s
     if grade not in names:
         raise Invalid(
             _('"%(grade)s" is not a grade of the scheme (%(grades)s)')
-            % {"grade": grade, "grades": ", ".join(names)}
+            % {"grade": grade, "grades": ", ".join(names)},
+            field="grade",
         )
     if not note.strip():
-        raise Invalid(_("a calibration needs a reason"))
+        raise Invalid(_("a calibration needs a reason"), field="note")
     result = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
     if result is None:
         raise Invalid(
@@ -687,9 +690,10 @@ def cycle_open_appeal_window(*, cycle: Cycle, by: User, days: int = 7) -> Cycle:
 
 @transaction.atomic
 def cycle_close(*, cycle: Cycle, by: User, override_reason: str = "") -> Cycle:
-    """Close the appeal window for good: no appeal may be open, and no follow-up either unless
-    HR closes anyway with ``override_reason`` (audited with the items left open, which stay
-    on their owners' to-do lists)."""
+    """Close the appeal window for good: no appeal may be open, and neither an open follow-up
+    nor an appeal deadline still ahead unless HR closes anyway with ``override_reason``
+    (audited with the items left open, which stay on their owners' to-do lists, and the
+    deadline that was cut short: agents who meant to appeal lose the days left)."""
     require_hr(by, _("close cycles"))
     cycle = _locked(cycle)
     _require_state(cycle, [State.APPEAL_WINDOW], _("close"))
@@ -721,19 +725,36 @@ def cycle_close(*, cycle: Cycle, by: User, override_reason: str = "") -> Cycle:
             )
             % {"n": len(left_open)},
             code="open_followups",
+            field="override_reason",
         )
-    cycle = _move(cycle, by, State.CLOSED, "cycle.close", closed_at=timezone.now())
-    if left_open:
+    now = timezone.now()
+    deadline = cycle.appeal_deadline
+    early = deadline is not None and now < deadline
+    if deadline is not None and early and not reason:
+        raise Conflict(
+            _(
+                "cannot close before the appeal deadline %(deadline)s: agents may still "
+                "appeal; wait, or close anyway with a reason"
+            )
+            % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            code="appeal_window_open",
+            field="override_reason",
+        )
+    cycle = _move(cycle, by, State.CLOSED, "cycle.close", closed_at=now)
+    if left_open or early:
+        after: dict[str, Any] = {
+            "open_followups": [
+                {"id": f.pk, "agent": f.agent.agent_id, "rule": f.rule, "state": f.state}
+                for f in left_open
+            ]
+        }
+        if early and deadline is not None:
+            after["appeal_deadline"] = deadline.isoformat()
         audit_record(
             by=by,
             action="cycle.close_override",
             obj=cycle,
-            after={
-                "open_followups": [
-                    {"id": f.pk, "agent": f.agent.agent_id, "rule": f.rule, "state": f.state}
-                    for f in left_open
-                ]
-            },
+            after=after,
             cycle_id=cycle.pk,
             note=reason,
         )

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from appraise.decimals import plain
 from appraise.problems import AppraiseError
@@ -398,6 +399,9 @@ def _run_month(
         cs.cycle_open_appeal_window(cycle=cycle, by=hr, days=APPEAL_DAYS)
     if cycle.state == State.APPEAL_WINDOW and not last:
         _finish_followups(people, cycle)
+        # An earlier month: its appeal window went by long ago (closing earlier needs a reason).
+        Cycle.objects.filter(pk=cycle.pk).update(appeal_deadline=timezone.now())
+        cycle.refresh_from_db()
         cs.cycle_close(cycle=cycle, by=hr)
     return cycle
 

@@ -59,9 +59,9 @@ def user_create(
     require_admin(by, _("create users"))
     wanted = _check_roles(roles_)
     if not username.strip():
-        raise Invalid(_("a user needs a user name"))
+        raise Invalid(_("a user needs a user name"), field="username")
     if User.objects.filter(username=username).exists():
-        raise Invalid(_('the user name "%(name)s" is taken') % {"name": username})
+        raise Invalid(_('the user name "%(name)s" is taken') % {"name": username}, field="username")
     if password is not None:
         _check_password(password, User(username=username, first_name=first_name, email=email))
     user = User.objects.create_user(
@@ -112,7 +112,7 @@ def team_create(
 ) -> Team:
     require_hr(by, _("define teams"))
     if Team.objects.filter(name=name).exists():
-        raise Invalid(_('a team named "%(name)s" exists') % {"name": name})
+        raise Invalid(_('a team named "%(name)s" exists') % {"name": name}, field="name")
     team = Team.objects.create(name=name, indirect_supervisor=indirect_supervisor)
     team.supervisors.set(list(supervisors))
     audit_record(by=by, action="team.create", obj=team, after=_team_dict(team))
@@ -159,7 +159,9 @@ def agent_create(
     if not agent_id.strip() or not name.strip():
         raise Invalid(_("an agent needs an agent_id and a name"))
     if Agent.objects.filter(agent_id=agent_id).exists():
-        raise Invalid(_('the agent id "%(agent_id)s" is taken') % {"agent_id": agent_id})
+        raise Invalid(
+            _('the agent id "%(agent_id)s" is taken') % {"agent_id": agent_id}, field="agent_id"
+        )
     agent = Agent.objects.create(
         agent_id=agent_id, name=name, team=team, user=user, position=position, hired_on=hired_on
     )

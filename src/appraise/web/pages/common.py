@@ -2,24 +2,29 @@
 
 Views read through selectors and write through services; an :class:`AppraiseError` becomes
 either an error page with its status (404 and 403: the person may not see or do this) or, for a
-form that was refused for its content or the cycle's state, a message above the form again.
+form that was refused for its content or the cycle's state, the form's page again with what was
+typed still in the form and the reason beside the field it is about (:class:`Refusal`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast, overload
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from appraise.problems import AppraiseError, ProblemsError
-from appraise.web.errors import Forbidden, NotFound, error_response_data
+from appraise.problems import AppraiseError, Problem, ProblemsError
+from appraise.web.errors import Conflict, Forbidden, NotFound, error_response_data
 from appraise.web.org import roles
 from appraise.web.permissions import User, agent_of, is_admin, is_hr, led_teams
 
@@ -77,12 +82,19 @@ def nav(user: User) -> list[dict[str, Any]]:
 def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    """Render a page; templates extend ``base``, which is bare for htmx requests."""
+    """Render a page; templates extend ``base``, which is bare for htmx requests.
+
+    ``here`` is the page's address for the forms' ``next`` field: a page drawn again after a
+    refusal answers the form's POST address, and keeps the address the form came from.
+    """
+    refused = refusal_of(request)
     ctx = {
         # An htmx request gets the page's content alone, to swap into the page it came from.
         "base": "pages/_bare.html" if is_htmx(request) else "base.html",
         "nav": nav(request.user),
         "roles": sorted(roles.roles_of(request.user)),
+        "refused": refused,
+        "here": (refused.value("next") if refused is not None else "") or request.get_full_path(),
         **context,
     }
     return render(request, template, ctx, status=status)
@@ -109,6 +121,14 @@ def back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
+def _referer(request: HttpRequest) -> str:
+    """The page the browser sent the form from, when it is one of ours."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return referer
+    return ""
+
+
 def flash_problems(request: HttpRequest, exc: AppraiseError) -> None:
     _, body = error_response_data(exc)
     text = body["message"]
@@ -119,24 +139,167 @@ def flash_problems(request: HttpRequest, exc: AppraiseError) -> None:
     messages.error(request, text)
 
 
-def guarded(view: V) -> V:
-    """Signed-in only; 404/403 become error pages; other refusals of a POST come back as a
-    message on the page the form was on, so the person sees why and can correct it."""
+@dataclass
+class Refusal:
+    """A form the services refused, shown again on its page.
 
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, Forbidden) as exc:
-            return error_page(request, exc)
-        except AppraiseError as exc:
-            if request.method == "POST" and not is_htmx(request):
-                flash_problems(request, exc)
-                return back(request, request.path)
-            return error_page(request, exc)
+    ``form`` names the form on the page (a page may have several: one calibration form per
+    agent, told apart by ``key``), ``data`` is what was typed, ``fields`` the reasons by field
+    name (the field the message is about, when the view knows it) and ``message`` the reason
+    for the form as a whole.
+    """
 
-    return cast(V, wrapper)
+    form: str
+    message: str
+    data: QueryDict
+    fields: dict[str, str] = field(default_factory=dict)
+    key: Any = None
+
+    def value(self, name: str, default: Any = "") -> Any:
+        return self.data.get(name, default)
+
+
+def refusal_of(request: HttpRequest) -> Refusal | None:
+    return cast(Refusal | None, getattr(request, "refusal", None))
+
+
+def submitted(request: HttpRequest) -> bool:
+    """A POST to handle; not when the view is drawing its page again after a refusal."""
+    return request.method == "POST" and refusal_of(request) is None
+
+
+@contextmanager
+def for_field(name: str) -> Iterator[None]:
+    """A refusal of the content raised inside is about the field ``name`` (unless it already
+    names one); one of the state (:class:`Conflict`: the cycle moved on) is about the form."""
+    try:
+        yield
+    except AppraiseError as exc:
+        if not isinstance(exc, Conflict) and getattr(exc, "field", None) is None:
+            exc.field = name  # type: ignore[attr-defined]
+        raise
+
+
+def refuse(request: HttpRequest, exc: AppraiseError, form: str, key: Any = None) -> Refusal:
+    """Record ``exc`` as the refusal of ``form`` for the page drawn next."""
+    body = error_response_data(exc)[1]
+    fields: dict[str, str] = {}
+    message = body["message"]
+    name = getattr(exc, "field", None)
+    if isinstance(exc, ProblemsError):
+        for p in exc.problems:
+            if p.level != "error":
+                continue
+            if name:
+                # The whole input of the field ``name`` (a file): each problem says where in it.
+                on, text = name, f"{p.where}: {p.message}" if p.where else p.message
+            else:
+                on, text = p.field, p.message
+            if on:
+                fields[on] = f"{fields[on]}; {text}" if on in fields else text
+            else:
+                message += ": " + text
+    elif name:
+        fields[name] = message
+        message = _("Not saved: see the field marked below.")
+    refusal = Refusal(form=form, message=message, data=request.POST, fields=fields, key=key)
+    request.refusal = refusal  # type: ignore[attr-defined]
+    return refusal
+
+
+def form_refused(form: forms.Form) -> ProblemsError:
+    """The errors of a Django form that did not validate, as one refusal naming each field."""
+    return ProblemsError(
+        Problem(
+            level="error",
+            code="invalid",
+            message=str(message),
+            field=None if name == NON_FIELD_ERRORS else name,
+        )
+        for name, errors in form.errors.items()
+        for message in errors
+    )
+
+
+def refused_into(request: HttpRequest, form: forms.Form, name: str) -> forms.Form:
+    """Put the refusal of the form ``name`` (if it was) into the bound Django ``form``: each
+    reason on its field, the rest above the fields."""
+    refused = refusal_of(request)
+    if refused is not None and refused.form == name:
+        for field_name, message in refused.fields.items():
+            form.add_error(field_name if field_name in form.fields else None, message)
+        if not refused.fields or not all(f in form.fields for f in refused.fields):
+            form.add_error(None, refused.message)
+    return form
+
+
+FormPage = Callable[..., HttpResponse]
+
+
+@overload
+def guarded(view: V) -> V: ...
+
+
+@overload
+def guarded(
+    *,
+    form: str = "",
+    key: Callable[..., Any] | None = None,
+    page: FormPage | None = None,
+) -> Callable[[V], V]: ...
+
+
+def guarded(
+    view: V | None = None,
+    *,
+    form: str = "",
+    key: Callable[..., Any] | None = None,
+    page: FormPage | None = None,
+) -> Any:
+    """Signed-in only; 404/403 become error pages; other refusals of a POST come back on the
+    form's page, drawn again by ``page`` (called like the view) with the typed values kept and
+    the reasons beside the fields (``refused`` in the template). ``form`` names the form on that
+    page and ``key``, a function of the request and the view's arguments, tells which one of
+    several forms of that name it was.
+
+    With ``form`` and without ``page`` the view draws its own page again (it handles GET and
+    POST, and checks :func:`submitted`); a view only for POSTs says its page. A view that says
+    neither gets the reason as a message on the page it came from (the pages of the qa, points
+    and follow-up apps).
+    """
+
+    def decorate(view: V) -> V:
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except (NotFound, Forbidden) as exc:
+                return error_page(request, exc)
+            except AppraiseError as exc:
+                if request.method != "POST" or is_htmx(request) or refusal_of(request) is not None:
+                    return error_page(request, exc)
+                if not form and page is None:
+                    # A view that does not say its form: the reason as a message on the page
+                    # the form was on (its ``next``, else the page the browser came from).
+                    flash_problems(request, exc)
+                    return back(request, _referer(request) or request.path)
+                refuse(
+                    request,
+                    exc,
+                    form or view.__name__,
+                    key(request, *args, **kwargs) if key is not None else None,
+                )
+                try:
+                    return (page or wrapper)(request, *args, **kwargs)
+                except AppraiseError as again:
+                    return error_page(request, again)
+
+        return cast(V, wrapper)
+
+    if view is not None:
+        return decorate(view)
+    return decorate
 
 
 def int_or_none(value: str | None) -> int | None:

@@ -28,7 +28,7 @@ from appraise.web.interviews.models import GapFlag, GapStatus
 from appraise.web.org import selectors as org_sel
 from appraise.web.org.models import Agent
 from appraise.web.pages import charts
-from appraise.web.pages.common import back, guarded, page
+from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
 from appraise.web.permissions import User, agent_of, is_hr
 from appraise.web.schemes.services import scheme_of
 
@@ -127,8 +127,19 @@ def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpRespo
             for r in eval_sel.rating_list(user=request.user, cycle=cycle, agent=me)
             if r.role == SELF
         }
+        refused = refusal_of(request)
+        if refused is not None and refused.form == "self":
+            # What was typed, not what was saved, so that nothing has to be typed again.
+            given = {i: refused.value(f"ind_{i}") for i in rated_indicators(scheme)}
         ctx["self_form"] = [
-            {"id": i, "name": name, "value": given.get(i, "")}
+            {
+                "id": i,
+                "name": name,
+                "value": given.get(i, ""),
+                "error": refused.fields.get(f"ind_{i}", "")
+                if refused is not None and refused.form == "self"
+                else "",
+            }
             for i, name in rated_indicators(scheme).items()
         ]
     ctx["interviews"] = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=me)
@@ -162,7 +173,7 @@ def agent_scorecard(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpR
     return page(request, "pages/scorecard.html", ctx)
 
 
-@guarded
+@guarded(form="self", page=my_scorecard)
 @require_POST
 def self_assess(request: HttpRequest, cycle_id: int) -> HttpResponse:
     me = _me(request.user)
@@ -174,21 +185,26 @@ def self_assess(request: HttpRequest, cycle_id: int) -> HttpResponse:
         for indicator in rated_indicators(scheme):
             value = request.POST.get(f"ind_{indicator}", "").strip()
             if value:
-                rating_set(
-                    cycle=cycle,
-                    agent=me,
-                    indicator=indicator,
-                    role=SELF,
-                    value=value,
-                    by=request.user,
-                    note=request.POST.get("note", ""),
-                )
+                with for_field(f"ind_{indicator}"):
+                    rating_set(
+                        cycle=cycle,
+                        agent=me,
+                        indicator=indicator,
+                        role=SELF,
+                        value=value,
+                        by=request.user,
+                        note=request.POST.get("note", ""),
+                    )
                 n += 1
     messages.success(request, _("Self-assessment saved (%(n)d ratings).") % {"n": n})
     return back(request, f"/me/{cycle.pk}/")
 
 
-@guarded
+def _interview_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return my_scorecard(request, iv_sel.interview_get(user=request.user, pk=pk).cycle_id)
+
+
+@guarded(form="sign", key=lambda request, pk: pk, page=_interview_page)
 @require_POST
 def interview_sign(request: HttpRequest, pk: int) -> HttpResponse:
     record = iv_sel.interview_get(user=request.user, pk=pk)
@@ -197,10 +213,13 @@ def interview_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, f"/me/{record.cycle_id}/")
 
 
-@guarded
+@guarded(form="appeal", page=my_scorecard)
 @require_POST
 def appeal_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
-    appeal_svc.appeal_file(cycle=cycle, by=request.user, reasons=request.POST.get("reasons", ""))
+    with for_field("reasons"):
+        appeal_svc.appeal_file(
+            cycle=cycle, by=request.user, reasons=request.POST.get("reasons", "")
+        )
     messages.success(request, _("Appeal filed; your supervisor answers first."))
     return back(request, f"/me/{cycle.pk}/")

@@ -18,7 +18,7 @@ from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import rating_set
-from appraise.web.pages.common import back, guarded, page
+from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
 from appraise.web.permissions import (
     User,
     agent_of,
@@ -56,19 +56,36 @@ def appeal_queue(request: HttpRequest) -> HttpResponse:
     return page(request, "pages/appeals.html", {"waiting": waiting, "others": others})
 
 
-def _correction_rows(appeal: Appeal, user: User) -> list[dict[str, Any]]:
+def _correction_rows(request: HttpRequest, appeal: Appeal) -> list[dict[str, Any]]:
+    user = request.user
     scheme = scheme_of(appeal.cycle.scheme_version)
     roles = [r for r in rater_roles(scheme) if r != SELF]
     given = {
         (r.indicator, r.role): r.value
         for r in eval_sel.rating_list(user=user, cycle=appeal.cycle, agent=appeal.agent)
     }
+    refused = refusal_of(request)
+    errors = refused.fields if refused is not None and refused.form == "correct" else {}
+    if refused is not None and refused.form == "correct":
+        # What was typed, not what was saved, so that nothing has to be typed again.
+        given.update(
+            {
+                (i, role): refused.value(f"ind_{i}__{role}")
+                for i in rated_indicators(scheme)
+                for role in roles
+            }
+        )
     return [
         {
             "id": i,
             "name": name,
             "cells": [
-                {"role": role, "field": f"ind_{i}__{role}", "value": given.get((i, role), "")}
+                {
+                    "role": role,
+                    "field": f"ind_{i}__{role}",
+                    "value": given.get((i, role), ""),
+                    "error": errors.get(f"ind_{i}__{role}", ""),
+                }
                 for role in roles
             ],
         }
@@ -98,25 +115,26 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_correct": appeal.state == AppealState.UPHELD and is_hr(user),
     }
     if ctx["can_correct"]:
-        ctx["rows"] = _correction_rows(appeal, user)
+        ctx["rows"] = _correction_rows(request, appeal)
     return page(request, "pages/appeal.html", ctx)
 
 
-@guarded
+@guarded(form="decide", page=appeal_detail)
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_sel.appeal_get(user=request.user, pk=pk)
-    appeal_svc.appeal_decide(
-        appeal=appeal,
-        by=request.user,
-        decision=request.POST.get("decision", ""),
-        note=request.POST.get("note", ""),
-    )
+    with for_field("note"):
+        appeal_svc.appeal_decide(
+            appeal=appeal,
+            by=request.user,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+        )
     messages.success(request, _("Decision recorded."))
     return back(request, f"/appeals/{appeal.pk}/")
 
 
-@guarded
+@guarded(form="escalate", page=appeal_detail)
 @require_POST
 def appeal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_sel.appeal_get(user=request.user, pk=pk)
@@ -125,7 +143,7 @@ def appeal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, f"/appeals/{appeal.pk}/")
 
 
-@guarded
+@guarded(form="correct", page=appeal_detail)
 @require_POST
 def appeal_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """HR corrects the ratings of an upheld appeal and re-scores in one step: the agent's
@@ -142,15 +160,16 @@ def appeal_correct(request: HttpRequest, pk: int) -> HttpResponse:
             for role in roles:
                 value = request.POST.get(f"ind_{indicator}__{role}", "").strip()
                 if value and value != given.get((indicator, role)):
-                    rating_set(
-                        cycle=appeal.cycle,
-                        agent=appeal.agent,
-                        indicator=indicator,
-                        role=role,
-                        value=value,
-                        by=request.user,
-                        note=f"appeal {appeal.pk}",
-                    )
+                    with for_field(f"ind_{indicator}__{role}"):
+                        rating_set(
+                            cycle=appeal.cycle,
+                            agent=appeal.agent,
+                            indicator=indicator,
+                            role=role,
+                            value=value,
+                            by=request.user,
+                            note=f"appeal {appeal.pk}",
+                        )
         appeal = appeal_svc.appeal_rescore(appeal=appeal, by=request.user)
     messages.success(request, _("Re-scored: the agent's new result is published."))
     return back(request, f"/appeals/{appeal.pk}/")

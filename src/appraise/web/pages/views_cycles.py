@@ -8,10 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from appraise.web.appeals.models import OPEN_STATES, Appeal
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
@@ -21,7 +23,14 @@ from appraise.web.followups.selectors import followups_open_for_cycle
 from appraise.web.followups.todo import cycle_progress
 from appraise.web.org import selectors as org_sel
 from appraise.web.pages import charts
-from appraise.web.pages.common import back, guarded, int_or_none, page
+from appraise.web.pages.common import (
+    back,
+    guarded,
+    int_or_none,
+    page,
+    refused_into,
+    submitted,
+)
 from appraise.web.pages.forms import CycleForm
 from appraise.web.pages.views_import import TEMPLATES, preset_choices, uploaded_files
 from appraise.web.permissions import User, require_hr
@@ -45,7 +54,7 @@ def _appeal_window(request: HttpRequest, c: Cycle) -> Any:
 def _rescore(request: HttpRequest, c: Cycle) -> Any:
     reason = request.POST.get("reason", "").strip()
     if not reason:
-        raise Invalid(_("a re-score needs a reason"))
+        raise Invalid(_("a re-score needs a reason"), field="reason")
     return cycle_svc.cycle_rescore(cycle=c, by=request.user, reason=reason)
 
 
@@ -80,13 +89,39 @@ NEXT: dict[str, list[tuple[str, Any]]] = {
 }
 
 
+# Steps a person confirms in a dialog before they happen (app.js asks: data-confirm), for
+# what cannot be taken back: agents see published results, a closed cycle takes no appeal.
+CONFIRM: dict[str, Any] = {
+    "publish": gettext_lazy(
+        "Publish the results? The agents see them, and they never change in place again."
+    ),
+    "close": gettext_lazy("Close the cycle? No appeal can be filed after that."),
+}
+
+# Steps the services refuse while the results are older than their inputs.
+NEEDS_FRESH_RESULTS = ("open-indirect-audit", "publish")
+
+
+def next_steps(cycle: Cycle, open_appeals: int) -> list[tuple[str, Any, Any]]:
+    """The buttons of the overview: only steps that can be taken now (after computing again,
+    after the open appeals are decided), each with its confirmation question or ``""``."""
+    steps = []
+    for action, label in NEXT.get(cycle.state, []):
+        if action in NEEDS_FRESH_RESULTS and cycle.results_stale:
+            continue
+        if action == "close" and open_appeals:
+            continue
+        steps.append((action, label, CONFIRM.get(action, "")))
+    return steps
+
+
 def _hr_cycle(user: User, pk: int, doing: str) -> Cycle:
     cycle = cycle_sel.cycle_get(user=user, pk=pk)
     require_hr(user, doing)
     return cycle
 
 
-@guarded
+@guarded(form="cycle")
 def cycle_list(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, _("manage cycles"))
     form = CycleForm(
@@ -94,7 +129,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         versions=scheme_sel.scheme_version_list(user=request.user),
         teams=org_sel.team_list(user=request.user),
     )
-    if request.method == "POST" and form.is_valid():
+    if submitted(request) and form.is_valid():
         d = form.cleaned_data
         try:
             cycle = cycle_svc.cycle_create(
@@ -116,8 +151,22 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "pages/cycles.html",
-        {"cycles": cycle_sel.cycle_list(user=request.user), "form": form},
+        {
+            "cycles": cycle_sel.cycle_list(user=request.user),
+            "form": refused_into(request, form, "cycle"),
+        },
     )
+
+
+def _close_needs_reason(cycle: Cycle, followups_open: int) -> str:
+    """The words of the reason field beside 关闭, when closing now needs HR's reason."""
+    if cycle.state != State.APPEAL_WINDOW:
+        return ""
+    if cycle.appeal_deadline is not None and timezone.now() < cycle.appeal_deadline:
+        return _("Reason to close before the appeal deadline")
+    if followups_open:
+        return _("Reason to close with open follow-ups")
+    return ""
 
 
 @guarded
@@ -130,6 +179,12 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row["cap"] = charts.quota_count(row)
         row["over"] = charts.over_quota(row)
     confirmed = {c.team_id: c for c in cycle.confirmations.select_related("confirmed_by")}
+    followups_open = followups_open_for_cycle(cycle).count()
+    open_appeals = (
+        Appeal.objects.filter(cycle=cycle, state__in=OPEN_STATES).count()
+        if cycle.state == State.APPEAL_WINDOW
+        else 0
+    )
     running = task_list(user=request.user).filter(
         cycle=cycle, status__in=(TaskStatus.PENDING, TaskStatus.RUNNING)
     )
@@ -142,7 +197,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "results": results,
             "agent_count": cycle.agents.count(),
             "files": cycle.files.all().defer("content"),
-            "next_steps": NEXT.get(cycle.state, []),
+            "next_steps": next_steps(cycle, open_appeals),
+            "open_appeals": open_appeals,
             "can_import": cycle.state in (State.DRAFT, State.DATA_IMPORTED),
             "presets": preset_choices(),
             "templates": list(TEMPLATES),
@@ -159,7 +215,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for t in cycle_svc.cycle_teams(cycle)
             ],
             "auditing": cycle.state == State.INDIRECT_AUDIT,
-            "followups_open": followups_open_for_cycle(cycle).count(),
+            "followups_open": followups_open,
+            "close_needs_reason": _close_needs_reason(cycle, followups_open),
             "progress": cycle_progress(cycle),
             "followups_total": cycle.followups.count(),
             "task": running.first(),
@@ -169,7 +226,11 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded
+@guarded(
+    form="action",
+    key=lambda request, pk, action: action,
+    page=lambda request, pk, action: cycle_detail(request, pk),
+)
 @require_POST
 def cycle_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -194,7 +255,11 @@ def cycle_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect("/cycles/")
 
 
-@guarded
+@guarded(
+    form="calibrate",
+    key=lambda request, pk: request.POST.get("agent_id", ""),
+    page=lambda request, pk: cycle_detail(request, pk),
+)
 @require_POST
 def cycle_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)

@@ -25,7 +25,15 @@ from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.org import roles
 from appraise.web.org import selectors as org_sel
 from appraise.web.org import services as org_svc
-from appraise.web.pages.common import guarded, int_or_none, page
+from appraise.web.pages.common import (
+    form_refused,
+    guarded,
+    int_or_none,
+    page,
+    refusal_of,
+    refused_into,
+    submitted,
+)
 from appraise.web.pages.forms import RolesForm, UserForm, user_roles
 from appraise.web.permissions import User, agent_of, is_admin, is_hr, led_teams, require_admin
 
@@ -130,11 +138,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
 # --- users, roles, tokens -----------------------------------------------------------------
 
 
-@guarded
+@guarded(form="user")
 def people(request: HttpRequest) -> HttpResponse:
     require_admin(request.user, _("manage users"))
     form = UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if submitted(request) and form.is_valid():
         d = form.cleaned_data
         user = org_svc.user_create(
             by=request.user,
@@ -146,6 +154,9 @@ def people(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("User %(name)s created.") % {"name": user.username})
         return HttpResponseRedirect("/people/")
     users = org_sel.user_list(user=request.user)
+    refused = refusal_of(request)
+    if refused is not None and refused.form != "user":
+        form = UserForm()  # another form was refused: this one was not sent
     with_token = set(Token.objects.values_list("user_id", flat=True))
     rows: list[dict[str, Any]] = [
         {
@@ -153,14 +164,20 @@ def people(request: HttpRequest) -> HttpResponse:
             "roles": user_roles(u),
             "has_token": u.pk in with_token,
             "agent": agent_of(u),
-            "form": RolesForm(initial={"roles": user_roles(u)}, prefix=f"u{u.pk}"),
+            "form": refused_into(request, RolesForm(request.POST, prefix=f"u{u.pk}"), "roles")
+            if refused is not None and refused.form == "roles" and refused.key == u.pk
+            else RolesForm(initial={"roles": user_roles(u)}, prefix=f"u{u.pk}"),
         }
         for u in users
     ]
     return page(
         request,
         "pages/people.html",
-        {"rows": rows, "form": form, "new_key": request.session.pop("new_token", None)},
+        {
+            "rows": rows,
+            "form": refused_into(request, form, "user"),
+            "new_key": request.session.pop("new_token", None),
+        },
     )
 
 
@@ -168,7 +185,7 @@ def _target(request: HttpRequest, pk: int) -> AuthUser:
     return org_sel.user_get(user=request.user, pk=pk)
 
 
-@guarded
+@guarded(form="roles", key=lambda request, pk: pk, page=lambda request, pk: people(request))
 @require_POST
 def people_roles(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user, _("change roles"))
@@ -176,16 +193,13 @@ def people_roles(request: HttpRequest, pk: int) -> HttpResponse:
     form = RolesForm(request.POST, prefix=f"u{pk}")
     if not form.is_valid():
         # An unknown role changes nothing (it must never read as "no roles at all").
-        messages.error(
-            request, _("Roles of %(name)s not saved: unknown role.") % {"name": user.username}
-        )
-        return HttpResponseRedirect("/people/")
+        raise form_refused(form)
     org_svc.user_set_roles(by=request.user, user=user, roles_=form.cleaned_data["roles"])
     messages.success(request, _("Roles of %(name)s saved.") % {"name": user.username})
     return HttpResponseRedirect("/people/")
 
 
-@guarded
+@guarded(form="token", key=lambda request, pk: pk, page=lambda request, pk: people(request))
 @require_POST
 def people_token(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user, _("issue API tokens"))

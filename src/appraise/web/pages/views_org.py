@@ -6,8 +6,6 @@ and writes the audit log; the forms here only check the shape of what was typed.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -20,13 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from appraise.problems import AppraiseError, ProblemsError
-from appraise.web.errors import Forbidden, NotFound
 from appraise.web.org import roles
 from appraise.web.org import selectors as org_sel
 from appraise.web.org import services as org_svc
 from appraise.web.org.models import Team
-from appraise.web.pages.common import back, flash_problems, guarded, page
+from appraise.web.pages.common import (
+    for_field,
+    form_refused,
+    guarded,
+    page,
+    refusal_of,
+    refused_into,
+)
 from appraise.web.permissions import require_hr
 from appraise.web.uploads import upload_limited
 
@@ -111,33 +114,19 @@ class UploadForm(forms.Form):
     )
 
 
-def _to_org(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A form refused for its content comes back to the organisation page with the reason (the
-    form's own URL takes only POSTs)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, Forbidden):
-            raise
-        except AppraiseError as exc:
-            flash_problems(request, exc)
-            return back(request, ORG)
-
-    return wrapper
-
-
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-
-
 @guarded
 def org_page(request: HttpRequest) -> HttpResponse:
+    return _org_page(request, request.GET.get("edit"))
+
+
+def _org_page(request: HttpRequest, edit: str | None = None) -> HttpResponse:
+    """The organisation page; after a refused form, that form again with what was typed."""
     require_hr(request.user, "define the organisation")
+    refused = refusal_of(request)
+
+    def again(name: str, key: Any = None) -> bool:
+        return refused is not None and refused.form == name and refused.key == key
+
     teams = (
         org_sel.team_list(user=request.user)
         .select_related("indirect_supervisor")
@@ -148,28 +137,37 @@ def org_page(request: HttpRequest) -> HttpResponse:
     team_rows = [
         {
             "team": t,
-            "form": SupervisorsForm(
+            "form": refused_into(
+                request, SupervisorsForm(request.POST, prefix=f"t{t.pk}"), "supervisors"
+            )
+            if again("supervisors", t.pk)
+            else SupervisorsForm(
                 initial={
                     "supervisors": list(t.supervisors.all()),
                     "indirect_supervisor": t.indirect_supervisor,
                 },
                 prefix=f"t{t.pk}",
             ),
+            "open": again("supervisors", t.pk),
         }
         for t in teams
     ]
     agents = Paginator(org_sel.agent_list(user=request.user).order_by("agent_id"), 100)
     editing = None
     edit_form = None
-    if request.GET.get("edit"):
-        editing = org_sel.agent_get(user=request.user, agent_id=request.GET["edit"])
-        edit_form = AgentEditForm(
-            initial={
-                "name": editing.name,
-                "team": editing.team,
-                "position": editing.position,
-                "hired_on": editing.hired_on,
-            }
+    if edit:
+        editing = org_sel.agent_get(user=request.user, agent_id=edit)
+        edit_form = (
+            refused_into(request, AgentEditForm(request.POST), "edit")
+            if again("edit", editing.agent_id)
+            else AgentEditForm(
+                initial={
+                    "name": editing.name,
+                    "team": editing.team,
+                    "position": editing.position,
+                    "hired_on": editing.hired_on,
+                }
+            )
         )
     return page(
         request,
@@ -177,24 +175,32 @@ def org_page(request: HttpRequest) -> HttpResponse:
         {
             "teams": team_rows,
             "agents": agents.get_page(request.GET.get("page")),
-            "team_form": TeamForm(),
-            "agent_form": AgentForm(),
-            "upload_form": UploadForm(),
+            "team_form": refused_into(request, TeamForm(request.POST), "team")
+            if again("team")
+            else TeamForm(),
+            "agent_form": refused_into(request, AgentForm(request.POST), "agent")
+            if again("agent")
+            else AgentForm(),
+            "upload_form": refused_into(request, UploadForm(request.POST, request.FILES), "upload")
+            if again("upload")
+            else UploadForm(),
             "editing": editing,
             "edit_form": edit_form,
         },
     )
 
 
-@guarded
+def _org_again(request: HttpRequest, *args: Any) -> HttpResponse:
+    return _org_page(request)
+
+
+@guarded(form="team", page=_org_again)
 @require_POST
-@_to_org
 def team_create(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, "define teams")
     form = TeamForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return HttpResponseRedirect(ORG)
+        raise form_refused(form)
     d = form.cleaned_data
     team = org_svc.team_create(
         by=request.user,
@@ -206,16 +212,14 @@ def team_create(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(ORG)
 
 
-@guarded
+@guarded(form="supervisors", key=lambda request, pk: pk, page=_org_again)
 @require_POST
-@_to_org
 def team_supervisors(request: HttpRequest, pk: int) -> HttpResponse:
     require_hr(request.user, "change team supervisors")
     team = org_sel.team_get(user=request.user, pk=pk)
     form = SupervisorsForm(request.POST, prefix=f"t{pk}")
     if not form.is_valid():
-        _form_errors(request, form)
-        return HttpResponseRedirect(ORG)
+        raise form_refused(form)
     org_svc.team_set_supervisors(
         by=request.user,
         team=team,
@@ -226,15 +230,13 @@ def team_supervisors(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(ORG)
 
 
-@guarded
+@guarded(form="agent", page=_org_again)
 @require_POST
-@_to_org
 def agent_create(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, "define agents")
     form = AgentForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return HttpResponseRedirect(ORG)
+        raise form_refused(form)
     d = form.cleaned_data
     agent = org_svc.agent_create(
         by=request.user,
@@ -249,16 +251,18 @@ def agent_create(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(ORG)
 
 
-@guarded
+@guarded(
+    form="edit",
+    key=lambda request, agent_id: agent_id,
+    page=lambda request, agent_id: _org_page(request, agent_id),
+)
 @require_POST
-@_to_org
 def agent_edit(request: HttpRequest, agent_id: str) -> HttpResponse:
     require_hr(request.user, "change agents")
     agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
     form = AgentEditForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return HttpResponseRedirect(f"{ORG}?edit={agent.agent_id}")
+        raise form_refused(form)
     d = form.cleaned_data
     org_svc.agent_update(
         by=request.user,
@@ -272,25 +276,20 @@ def agent_edit(request: HttpRequest, agent_id: str) -> HttpResponse:
     return HttpResponseRedirect(ORG)
 
 
-@guarded
+@guarded(form="upload", page=_org_again)
 @require_POST
-@_to_org
 @upload_limited
 def agents_upload(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, "define agents")
     upload = request.FILES.get("file")
-    try:
+    # A refused file comes back with one line per bad cell beside the file field (the file
+    # itself cannot be kept: a browser never fills a file field in again).
+    with for_field("file"):
         result = org_svc.agents_upload(
             by=request.user,
             file_name=(upload.name or "") if upload else "",
             content=upload.read() if upload else None,
         )
-    except ProblemsError as exc:
-        # One message per bad cell, so each row and column can be found and corrected.
-        messages.error(request, _("Nothing was changed: the file has problems."))
-        for p in exc.errors:
-            messages.error(request, f"{p.where}: {p.message}" if p.where else p.message)
-        return HttpResponseRedirect(ORG)
     messages.success(
         request,
         _("Agents file read: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -25,8 +26,17 @@ from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
 from appraise.web.interviews.models import GapStatus
 from appraise.web.org import selectors as org_sel
+from appraise.web.org.models import Team
 from appraise.web.pages import charts
-from appraise.web.pages.common import back, guarded, int_or_none, page
+from appraise.web.pages.common import (
+    back,
+    for_field,
+    guarded,
+    int_or_none,
+    page,
+    refusal_of,
+    submitted,
+)
 from appraise.web.permissions import (
     User,
     is_direct_supervisor,
@@ -149,6 +159,16 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
         led = set(led_teams(user).values_list("id", flat=True))
         teams = [t for t in teams if t.pk in led]
     confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
+    # Links only to what the person may do: HR and the direct supervisor rate, only the direct
+    # supervisor writes the interview record and asks for a re-assessment.
+    supervised = (
+        set(Team.objects.filter(supervisors=user).values_list("id", flat=True))
+        if isinstance(user, AuthUser)
+        else set()
+    )
+    rate_teams = (
+        set(r["agent"]["team_id"] for r in results) | supervised if is_hr(user) else supervised
+    )
     return {
         "cycle": cycle,
         "results": results,
@@ -169,6 +189,8 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
             iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
         ),
         "rating_open": cycle.state == State.SUPERVISOR_RATING,
+        "rate_teams": rate_teams,
+        "interview_teams": supervised,
         "interviews_open": cycle.state in INTERVIEW_STATES,
         "interviews": {i.agent_id: i for i in iv_sel.interview_list(user=user, cycle_id=cycle.pk)},
         "appeals": list(
@@ -191,8 +213,12 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
 
 @guarded
 def team_dashboard(request: HttpRequest) -> HttpResponse:
+    return _team_page(request, int_or_none(request.GET.get("cycle")))
+
+
+def _team_page(request: HttpRequest, cycle_id: int | None) -> HttpResponse:
     _require_leader(request.user)
-    cycle = _pick_cycle(request.user, int_or_none(request.GET.get("cycle")))
+    cycle = _pick_cycle(request.user, cycle_id)
     ctx: dict[str, Any] = {"cycles": cycle_sel.cycle_list(user=request.user)}
     if cycle is not None:
         ctx.update(dashboard_context(request.user, cycle, all_rows=request.GET.get("all") == "1"))
@@ -203,7 +229,7 @@ def _rating_roles(cycle: Cycle) -> list[str]:
     return [r for r in rater_roles(scheme_of(cycle.scheme_version)) if r != SELF]
 
 
-@guarded
+@guarded(form="rate")
 def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
     """The rating form for one agent: every rated indicator, per rater role, beside the
     agent's self-assessment."""
@@ -213,22 +239,23 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
         raise Forbidden(_("only the agent's direct supervisor or HR rates them"))
     scheme = scheme_of(cycle.scheme_version)
     roles = _rating_roles(cycle)
-    if request.method == "POST":
+    if submitted(request):
         n = 0
         with transaction.atomic():
             for indicator in rated_indicators(scheme):
                 for role in roles:
                     value = request.POST.get(f"ind_{indicator}__{role}", "").strip()
                     if value:
-                        rating_set(
-                            cycle=cycle,
-                            agent=agent,
-                            indicator=indicator,
-                            role=role,
-                            value=value,
-                            by=request.user,
-                            note=request.POST.get("note", ""),
-                        )
+                        with for_field(f"ind_{indicator}__{role}"):
+                            rating_set(
+                                cycle=cycle,
+                                agent=agent,
+                                indicator=indicator,
+                                role=role,
+                                value=value,
+                                by=request.user,
+                                note=request.POST.get("note", ""),
+                            )
                         n += 1
         messages.success(request, _("Ratings saved (%(n)d).") % {"n": n})
         return back(request, f"/team/?cycle={cycle.pk}")
@@ -236,13 +263,29 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
         (r.indicator, r.role): r.value
         for r in eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent)
     }
+    refused = refusal_of(request)
+    errors = refused.fields if refused is not None else {}
+    if refused is not None:
+        # What was typed, not what was saved, so that nothing has to be typed again.
+        given.update(
+            {
+                (i, role): refused.value(f"ind_{i}__{role}")
+                for i in rated_indicators(scheme)
+                for role in roles
+            }
+        )
     rows = [
         {
             "id": i,
             "name": name,
             "self": given.get((i, SELF), ""),
             "cells": [
-                {"role": role, "field": f"ind_{i}__{role}", "value": given.get((i, role), "")}
+                {
+                    "role": role,
+                    "field": f"ind_{i}__{role}",
+                    "value": given.get((i, role), ""),
+                    "error": errors.get(f"ind_{i}__{role}", ""),
+                }
                 for role in roles
             ],
         }
@@ -261,27 +304,41 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
     )
 
 
-@guarded
+@guarded(form="interview")
 def interview_write(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
     agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
     if not is_direct_supervisor(request.user, agent):
         raise Forbidden(_("only the direct supervisor writes the interview record"))
     record = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=agent).first()
-    if request.method == "POST":
-        iv_svc.interview_write(
-            cycle=cycle,
-            agent=agent,
-            by=request.user,
-            content=request.POST.get("content", ""),
-            plan=request.POST.get("plan", ""),
-        )
+    if submitted(request):
+        with for_field("content"):
+            iv_svc.interview_write(
+                cycle=cycle,
+                agent=agent,
+                by=request.user,
+                content=request.POST.get("content", ""),
+                plan=request.POST.get("plan", ""),
+            )
         messages.success(request, _("Interview record saved; the agent can read and sign it."))
         return back(request, f"/team/?cycle={cycle.pk}")
     return page(request, "pages/interview.html", {"cycle": cycle, "agent": agent, "record": record})
 
 
-@guarded
+def _gap_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _team_page(request, iv_sel.gap_flag_get(user=request.user, pk=pk).cycle_id)
+
+
+def _confirm_page(request: HttpRequest, cycle_id: int, team_id: int) -> HttpResponse:
+    """The confirmation is on the team dashboard, or on the cycle's page for HR."""
+    if request.POST.get("next", "").startswith("/cycles/"):
+        from appraise.web.pages.views_cycles import cycle_detail
+
+        return cycle_detail(request, cycle_id)
+    return _team_page(request, cycle_id)
+
+
+@guarded(form="gap", key=lambda request, pk: pk, page=_gap_page)
 @require_POST
 def gap_reassess(request: HttpRequest, pk: int) -> HttpResponse:
     flag = iv_sel.gap_flag_get(user=request.user, pk=pk)
@@ -290,7 +347,7 @@ def gap_reassess(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, f"/team/?cycle={flag.cycle_id}")
 
 
-@guarded
+@guarded(form="confirm", key=lambda request, cycle_id, team_id: team_id, page=_confirm_page)
 @require_POST
 def confirm_team(request: HttpRequest, cycle_id: int, team_id: int) -> HttpResponse:
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)

@@ -44,6 +44,20 @@
     location.href = go + encodeURIComponent(select.value) + "/";
   });
 
+  // A step that cannot be taken back asks first: a form (or the button that sends it) with
+  // data-confirm="question" is sent only when the person says yes. htmx's hx-confirm asks only
+  // for the requests htmx sends, and these forms are plain POSTs that answer with a redirect.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var button = e.submitter;
+    var question = (button && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
+    if (question && !window.confirm(question)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSwap", function (e) { draw(e.target); });
   window.addEventListener("resize", resize);

@@ -37,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["import", *ACTIONS])
         parser.add_argument("files", nargs="*", type=Path, help="input files for import")
         parser.add_argument("--as", dest="username", required=True, help="who does it")
+        parser.add_argument(
+            "--override-reason",
+            default="",
+            help="close: why the cycle closes before its appeal deadline or with open "
+            "follow-ups (audited)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
@@ -49,6 +55,8 @@ class Command(BaseCommand):
             if options["action"] == "import":
                 files = {p.name: p.read_bytes() for p in options["files"]}
                 cs.cycle_import_data(cycle=cycle, by=user, files=files)
+            elif options["action"] == "close":
+                cs.cycle_close(cycle=cycle, by=user, override_reason=options["override_reason"])
             else:
                 ACTIONS[options["action"]](cycle=cycle, by=user)
         except ProblemsError as exc:
