@@ -8,14 +8,13 @@ that exist, tests on the right types) are the loader's.
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from appraise import schemafile
 from appraise.metrics.definitions import DefinitionFile
 
-PATH = Path(__file__).resolve().parents[3] / "schemes" / "metrics.schema.json"
+PATH = schemafile.SCHEMES_DIR / "metrics.schema.json"
 
 
 def generate() -> dict[str, Any]:
@@ -28,24 +27,11 @@ def generate() -> dict[str, Any]:
 
 
 def render() -> str:
-    return json.dumps(generate(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return schemafile.render(generate())
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        current = PATH.read_text(encoding="utf-8") if PATH.exists() else ""
-        if current != text:
-            print(
-                f"{PATH} is out of date; run `python -m appraise.metrics.jsonschema`",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{PATH.name} is up to date")
-        return 0
-    PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {PATH}")
-    return 0
+    return schemafile.write_or_check(PATH, generate(), "appraise.metrics.jsonschema", argv)
 
 
 if __name__ == "__main__":

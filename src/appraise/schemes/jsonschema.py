@@ -7,14 +7,13 @@ is never edited by hand. Editors use it to complete and check scheme YAML.
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from appraise import schemafile
 from appraise.schemes.model import Scheme
 
-PATH = Path(__file__).resolve().parents[3] / "schemes" / "scheme.schema.json"
+PATH = schemafile.SCHEMES_DIR / "scheme.schema.json"
 
 
 def generate() -> dict[str, Any]:
@@ -25,24 +24,11 @@ def generate() -> dict[str, Any]:
 
 
 def render() -> str:
-    return json.dumps(generate(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return schemafile.render(generate())
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        current = PATH.read_text(encoding="utf-8") if PATH.exists() else ""
-        if current != text:
-            print(
-                f"{PATH} is out of date; run `python -m appraise.schemes.jsonschema`",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{PATH.name} is up to date")
-        return 0
-    PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {PATH}")
-    return 0
+    return schemafile.write_or_check(PATH, generate(), "appraise.schemes.jsonschema", argv)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from appraise.web.cycles.models import Cycle, State
 from appraise.web.followups.models import FollowUp, ItemState
 from appraise.web.schemes.services import scheme_version_create
 
-from ..conftest import S000, Advance, People
+from ..conftest import S000, Advance, People, appeal_deadline_passed
 from ..followups.conftest import EXTRA
 from .conftest import SignIn
 
@@ -54,14 +54,19 @@ def test_every_follow_up_is_done_by_its_owner_and_the_cycle_closes_after(
         teams=[people.team1, people.team2],
     )
     advance(cycle, "appeal_window")
+    # The appeal window is over (closing before its deadline needs a reason of its own).
+    appeal_deadline_passed(cycle)
     assert FollowUp.objects.filter(cycle=cycle).count() == 4
 
     hr = sign_in(people.hr)
+    # Closing asks first; HR says yes.
+    hr.on("dialog", lambda dialog: dialog.accept())
     hr.goto(f"/cycles/{cycle.pk}/")
     assert "4 项中 4 项未完成" in hr.inner_text("body")
     hr.click("button[data-action=close]")
-    hr.wait_for_selector(".messages .error")
-    assert "还有 4 项跟进事项未完成" in hr.inner_text(".messages")
+    # The refusal comes back on the cycle page, the reason beside the step's reason field.
+    hr.wait_for_selector("[data-test=refused]")
+    assert "还有 4 项跟进事项未完成" in hr.inner_text("main")
 
     # The agents write their plans on a phone, from the count in the top bar.
     a1 = sign_in(people.a1, width=PHONE)
@@ -74,6 +79,7 @@ def test_every_follow_up_is_done_by_its_owner_and_the_cycle_closes_after(
     a1.click("form[action$='/plan/'] button[type=submit]")
     ok(a1)
     b1 = sign_in(people.b1, width=PHONE)
+    b1.on("dialog", lambda dialog: dialog.accept())  # signing asks first
     open_from_todo(b1, "整改计划", "王五")
     b1.fill("#plan", "补学产品知识,每周两次跟听")
     b1.click("form[action$='/plan/'] button[type=submit]")
