@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 # Text that stands for "no value" in exported reports. Free text (a message) keeps them.
 NULL_TOKENS: tuple[str, ...] = ("-", "--", "---", "—", "——", "–", "/", "无", "N/A", "n/a", "null")
@@ -31,19 +31,14 @@ DURATION_WORDS_SQL = "(?i)" + _WORDS.pattern
 DURATION_CLOCK = r"^(?:(\d+):)?([0-5]?\d):([0-5]\d(?:\.\d+)?)$"
 _CLOCK = re.compile(DURATION_CLOCK)
 
-# 2026年10月5日, 2026年10月5日 9:07, 2026年10月5日9时7分
+# 2026年10月5日 9:07 and the like; the importer rewrites it as 2026-10-5 9:07.
 CHINESE_DATE = r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*(.*)$"
-_CHINESE_DATE = re.compile(CHINESE_DATE)
 MONEY_SIGNS = "¥￥$€£"
 
 
 def fold(text: str) -> str:
     """Full-width digits, letters and signs to ASCII; the typographic minus to a hyphen."""
     return unicodedata.normalize("NFKC", text).strip().replace("−", "-")
-
-
-def is_null_token(text: str) -> bool:
-    return text.strip() in NULL_TOKENS
 
 
 def parse_duration(text: str) -> Decimal | None:
@@ -71,21 +66,3 @@ def strip_money(text: str) -> str:
     t = t.lstrip(MONEY_SIGNS).strip()
     t = t.removesuffix("元").removesuffix("RMB").removesuffix("CNY").strip()
     return t
-
-
-def chinese_date(text: str) -> str | None:
-    """``2026年10月5日 9:07`` as ``2026-10-05 09:07``; None when it is not written that way."""
-    m = _CHINESE_DATE.match(fold(text))
-    if not m:
-        return None
-    year, month, day, rest = m.groups()
-    rest = rest.strip().replace("时", ":").replace("点", ":").replace("分", ":").rstrip("秒:")
-    out = f"{year}-{int(month):02d}-{int(day):02d}"
-    return f"{out} {rest}" if rest else out
-
-
-def decimal_or_none(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
