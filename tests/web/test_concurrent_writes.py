@@ -1,21 +1,13 @@
 """Writes at the same moment from many threads: no "database is locked", no 500 (issue 16.2).
 
-Each test runs its writers in real threads, each with its own database connection, released
-together by a barrier. On SQLite the test database is a file in WAL mode with the production
-OPTIONS (settings.py: IMMEDIATE transactions and a busy timeout); on PostgreSQL
-(``DATABASE_URL``) the same tests run against the server. A writer may be refused for a reason a
+Each test runs its writers with ``threads.at_once``. A writer may be refused for a reason a
 person can read (an AppError: 409 "not now"), never fail with a database error (a 500).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import TypeVar
-
 import pytest
 from django.contrib.auth.models import User
-from django.db import connections
 
 from appraise.web.audit.models import AuditLog
 from appraise.web.cycles import services as cs
@@ -26,37 +18,9 @@ from appraise.web.evaluations.services import rating_set
 from appraise.web.org.models import Agent
 
 from .conftest import S000_WEIGHTS, Advance, People
+from .threads import at_once, database_errors
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
-
-T = TypeVar("T")
-
-
-def at_once(n: int, work: Callable[[int], T]) -> list[T | BaseException]:
-    """Run ``work(0..n-1)`` in n threads that start together; what each returned or raised."""
-    barrier = threading.Barrier(n)
-    outcome: list[T | BaseException] = [RuntimeError("did not run")] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcome[i] = work(i)
-        except BaseException as exc:
-            outcome[i] = exc
-        finally:
-            connections.close_all()  # this thread's connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcome
-
-
-def _database_errors(outcome: list[object]) -> list[BaseException]:
-    """What would have been a 500: anything raised that is not an application refusal."""
-    return [x for x in outcome if isinstance(x, BaseException) and not isinstance(x, AppError)]
 
 
 def test_sixty_ratings_saved_at_once_are_all_kept(
@@ -82,7 +46,7 @@ def test_sixty_ratings_saved_at_once_are_all_kept(
         )
 
     outcome = at_once(2 * len(cells), save)
-    assert _database_errors(outcome) == []
+    assert database_errors(outcome) == []
     assert [x for x in outcome if isinstance(x, BaseException)] == []
     stored = {
         (r.agent.agent_id, r.indicator): r.value
@@ -104,7 +68,7 @@ def test_a_cycle_published_from_eight_requests_at_once_is_published_once(
         return cs.cycle_publish(cycle=Cycle.objects.get(pk=cycle.pk), by=people.hr)
 
     outcome = at_once(8, publish)
-    assert _database_errors(outcome) == []
+    assert database_errors(outcome) == []
     published = [x for x in outcome if isinstance(x, Cycle)]
     assert len(published) == 1  # the other seven are told the cycle is no longer in calibration
     assert all(getattr(x, "status", None) == 409 for x in outcome if isinstance(x, AppError))
@@ -122,7 +86,7 @@ def test_two_computes_of_one_cycle_at_once_both_end_without_a_database_error(
         return cs.cycle_compute(cycle=Cycle.objects.get(pk=cycle.pk), by=people.hr)
 
     outcome = at_once(2, compute)
-    assert _database_errors(outcome) == []
+    assert database_errors(outcome) == []
     cycle.refresh_from_db()
     # One set of current results, one per agent, whichever compute saved last.
     assert cycle.results.filter(is_current=True).count() == 3
