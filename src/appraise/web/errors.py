@@ -54,6 +54,13 @@ class Conflict(AppError):
     code = "wrong_state"
 
 
+class Stale(Conflict):
+    """Someone saved the object since the person saw it; their change was not written. About
+    the field that holds it, when the page has one (a rating cell)."""
+
+    code = "stale"
+
+
 def error_response_data(exc: AppraiseError) -> tuple[int, dict[str, Any]]:
     """Status and JSON body for an application error; problems carry their file and line."""
     if isinstance(exc, ProblemsError):

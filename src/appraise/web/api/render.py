@@ -129,6 +129,7 @@ def rating_json(r: Rating) -> dict[str, Any]:
         "note": r.note,
         "rater": r.rater.username if r.rater else None,
         "updated_at": _at(r.updated_at),
+        "version": r.version,
     }
 
 

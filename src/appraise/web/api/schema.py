@@ -190,6 +190,7 @@ class RatingOut(S):
     note = _text(allow_blank=True)
     rater = _maybe_text()
     updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="counts the saves; send it back to be safe")
 
 
 class GapOut(S):

@@ -93,6 +93,14 @@ class RatingIn(serializers.Serializer[None]):
     role = serializers.CharField()
     value = serializers.CharField(max_length=100)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=(
+            "The rating's version this client read (0: there was none). Named, a save over a "
+            "newer rating is refused with 409 `stale`; left out, the later save wins."
+        ),
+    )
 
 
 class AppealIn(serializers.Serializer[None]):

@@ -31,7 +31,7 @@ from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
-from appraise.web.evaluations.services import rating_set
+from appraise.web.evaluations.services import Seen, rating_set
 from appraise.web.exports import documents
 from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
@@ -465,6 +465,7 @@ def cycle_ratings(request: Request, pk: int) -> Response:
             value=d["value"],
             by=request.user,
             note=d["note"],
+            seen=None if d.get("version") is None else Seen(d["version"]),
         )
         return Response(render.rating_json(r), status=status.HTTP_201_CREATED)
     agent_id = request.query_params.get("agent_id")

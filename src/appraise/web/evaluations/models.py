@@ -13,6 +13,8 @@ class Rating(models.Model):
     ``role`` is a rater role id of the scheme (``supervisor``), or ``self``. ``value`` is kept
     as written (a number or a level name); the scheme engine reads it exactly as a file cell.
     One row per role: a later entry replaces the value, and the audit log keeps the earlier one.
+    ``version`` counts the saves: a form or API call that names the version it was shown is
+    refused when someone saved the rating since (no lost update, issue 16).
     """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="ratings")
@@ -25,6 +27,7 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["agent__agent_id", "indicator", "role"]

@@ -3,9 +3,11 @@ HR's correction of an input after an upheld appeal."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from appraise.schemes.model import LevelsRule, RatedRule
@@ -20,7 +22,7 @@ from appraise.web.cycles.services import (
     mark_inputs_changed,
     state_label,
 )
-from appraise.web.errors import Conflict, Invalid, NotFound
+from appraise.web.errors import Conflict, Invalid, NotFound, Stale
 from appraise.web.evaluations.models import Rating
 from appraise.web.org.models import Agent
 from appraise.web.permissions import (
@@ -89,8 +91,15 @@ def rating_set(
     value: str,
     by: User,
     note: str = "",
+    seen: Seen | None = None,
 ) -> Rating:
     """Enter or change one rating.
+
+    ``seen`` is what the person was shown: the rating's version (0 when there was none) and,
+    from a form, the value in the cell. When someone saved the rating since, a cell the person
+    left as shown keeps the newer value (merged: nothing is written), and a changed cell is
+    refused with who changed it to what, so that nobody's save silently undoes another's.
+    Without ``seen`` (an API call that names no version) the later save wins, as before.
 
     - ``self``: the agent, during self-assessment, or later when the supervisor asked for a
       re-assessment because of a grade gap;
@@ -140,9 +149,17 @@ def rating_set(
         )
     text = _check_value(cycle, indicator, value)
     rating = Rating.objects.filter(cycle=cycle, agent=agent, indicator=indicator, role=role).first()
+    current = 0 if rating is None else rating.version
+    if seen is not None and seen.version != current:
+        if rating is not None and text in (rating.value, seen.value):
+            return rating  # the newer save stands: this person changed nothing in it
+        raise _stale(rating, text)
+    if rating is not None and rating.value == text and rating.note == note:
+        return rating  # nothing changes: no new version, no audit entry, results stay current
     before = None if rating is None else {"value": rating.value, "rater": _name(rating)}
     if rating is None:
         rating = Rating(cycle=cycle, agent=agent, indicator=indicator, role=role)
+    rating.version = current + 1
     rating.value = text
     rating.note = note
     rating.rater = signed_in(by)
@@ -158,6 +175,40 @@ def rating_set(
         note=note,
     )
     return rating
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The rating a form or API client was shown: its version (0: none yet) and, from a form,
+    the value in the cell (None: unknown, as from the API)."""
+
+    version: int
+    value: str | None = None
+
+
+def _stale(rating: Rating | None, mine: str) -> Stale:
+    if rating is None:  # the version seen does not exist (a client's mistake or a deleted row)
+        return Stale(_("this rating was changed since you saw it; reload and check"))
+    return Stale(
+        _(
+            "%(rater)s changed this rating to %(value)s at %(at)s, after you opened the page; "
+            "your %(mine)s was not saved: check it and save again"
+        )
+        % {
+            "rater": rating_rater_label(rating),
+            "value": rating.value,
+            "at": localtime(rating.updated_at).strftime("%Y-%m-%d %H:%M"),
+            "mine": mine,
+        }
+    )
+
+
+def rating_rater_label(rating: Rating) -> str:
+    """Who saved the rating, as people read it: the name on their login, else the login."""
+    user = rating.rater
+    if user is None:
+        return _("someone")
+    return user.get_full_name() or user.username
 
 
 def _name(rating: Rating) -> str | None:

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from appraise.problems import AppraiseError, Problem, ProblemsError
-from appraise.web.errors import Conflict, Forbidden, NotFound, error_response_data
+from appraise.web.errors import Conflict, Forbidden, NotFound, Stale, error_response_data
 from appraise.web.org import roles
 from appraise.web.permissions import User, agent_of, is_admin, is_hr, led_teams
 
@@ -171,11 +171,13 @@ def submitted(request: HttpRequest) -> bool:
 @contextmanager
 def for_field(name: str) -> Iterator[None]:
     """A refusal of the content raised inside is about the field ``name`` (unless it already
-    names one); one of the state (:class:`Conflict`: the cycle moved on) is about the form."""
+    names one); one of the state (:class:`Conflict`: the cycle moved on) is about the form,
+    except a :class:`Stale` write, which is about the value in this field."""
     try:
         yield
     except AppraiseError as exc:
-        if not isinstance(exc, Conflict) and getattr(exc, "field", None) is None:
+        about_field = not isinstance(exc, Conflict) or isinstance(exc, Stale)
+        if about_field and getattr(exc, "field", None) is None:
             exc.field = name  # type: ignore[attr-defined]
         raise
 

@@ -29,6 +29,7 @@ from appraise.web.org import selectors as org_sel
 from appraise.web.org.models import Agent
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
+from appraise.web.pages.rating_cells import rating_cell, seen_in
 from appraise.web.permissions import User, agent_of, is_hr
 from appraise.web.schemes.services import scheme_of
 
@@ -122,24 +123,15 @@ def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpRespo
     if cycle.state == State.SELF_ASSESSMENT or (
         cycle.state == State.SUPERVISOR_RATING and reassess
     ):
-        given = {
-            r.indicator: r.value
+        own = {
+            r.indicator: r
             for r in eval_sel.rating_list(user=request.user, cycle=cycle, agent=me)
             if r.role == SELF
         }
         refused = refusal_of(request)
-        if refused is not None and refused.form == "self":
-            # What was typed, not what was saved, so that nothing has to be typed again.
-            given = {i: refused.value(f"ind_{i}") for i in rated_indicators(scheme)}
+        kept = refused if refused is not None and refused.form == "self" else None
         ctx["self_form"] = [
-            {
-                "id": i,
-                "name": name,
-                "value": given.get(i, ""),
-                "error": refused.fields.get(f"ind_{i}", "")
-                if refused is not None and refused.form == "self"
-                else "",
-            }
+            {"id": i, "name": name, **rating_cell(f"ind_{i}", own.get(i), kept)}
             for i, name in rated_indicators(scheme).items()
         ]
     ctx["interviews"] = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=me)
@@ -194,6 +186,7 @@ def self_assess(request: HttpRequest, cycle_id: int) -> HttpResponse:
                         value=value,
                         by=request.user,
                         note=request.POST.get("note", ""),
+                        seen=seen_in(request.POST, f"ind_{indicator}"),
                     )
                 n += 1
     messages.success(request, _("Self-assessment saved (%(n)d ratings).") % {"n": n})

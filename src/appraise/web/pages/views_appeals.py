@@ -19,6 +19,7 @@ from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import rating_set
 from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
+from appraise.web.pages.rating_cells import rating_rows, seen_in
 from appraise.web.permissions import (
     User,
     agent_of,
@@ -57,40 +58,14 @@ def appeal_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _correction_rows(request: HttpRequest, appeal: Appeal) -> list[dict[str, Any]]:
-    user = request.user
     scheme = scheme_of(appeal.cycle.scheme_version)
-    roles = [r for r in rater_roles(scheme) if r != SELF]
-    given = {
-        (r.indicator, r.role): r.value
-        for r in eval_sel.rating_list(user=user, cycle=appeal.cycle, agent=appeal.agent)
-    }
     refused = refusal_of(request)
-    errors = refused.fields if refused is not None and refused.form == "correct" else {}
-    if refused is not None and refused.form == "correct":
-        # What was typed, not what was saved, so that nothing has to be typed again.
-        given.update(
-            {
-                (i, role): refused.value(f"ind_{i}__{role}")
-                for i in rated_indicators(scheme)
-                for role in roles
-            }
-        )
-    return [
-        {
-            "id": i,
-            "name": name,
-            "cells": [
-                {
-                    "role": role,
-                    "field": f"ind_{i}__{role}",
-                    "value": given.get((i, role), ""),
-                    "error": errors.get(f"ind_{i}__{role}", ""),
-                }
-                for role in roles
-            ],
-        }
-        for i, name in rated_indicators(scheme).items()
-    ]
+    return rating_rows(
+        rated_indicators(scheme),
+        [r for r in rater_roles(scheme) if r != SELF],
+        list(eval_sel.rating_list(user=request.user, cycle=appeal.cycle, agent=appeal.agent)),
+        refused if refused is not None and refused.form == "correct" else None,
+    )
 
 
 @guarded
@@ -159,8 +134,9 @@ def appeal_correct(request: HttpRequest, pk: int) -> HttpResponse:
         for indicator in rated_indicators(scheme):
             for role in roles:
                 value = request.POST.get(f"ind_{indicator}__{role}", "").strip()
+                field = f"ind_{indicator}__{role}"
                 if value and value != given.get((indicator, role)):
-                    with for_field(f"ind_{indicator}__{role}"):
+                    with for_field(field):
                         rating_set(
                             cycle=appeal.cycle,
                             agent=appeal.agent,
@@ -169,6 +145,7 @@ def appeal_correct(request: HttpRequest, pk: int) -> HttpResponse:
                             value=value,
                             by=request.user,
                             note=f"appeal {appeal.pk}",
+                            seen=seen_in(request.POST, field),
                         )
         appeal = appeal_svc.appeal_rescore(appeal=appeal, by=request.user)
     messages.success(request, _("Re-scored: the agent's new result is published."))

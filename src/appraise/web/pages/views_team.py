@@ -37,6 +37,7 @@ from appraise.web.pages.common import (
     refusal_of,
     submitted,
 )
+from appraise.web.pages.rating_cells import rating_rows, seen_in
 from appraise.web.permissions import (
     User,
     is_direct_supervisor,
@@ -246,7 +247,8 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
                 for role in roles:
                     value = request.POST.get(f"ind_{indicator}__{role}", "").strip()
                     if value:
-                        with for_field(f"ind_{indicator}__{role}"):
+                        field = f"ind_{indicator}__{role}"
+                        with for_field(field):
                             rating_set(
                                 cycle=cycle,
                                 agent=agent,
@@ -255,42 +257,17 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
                                 value=value,
                                 by=request.user,
                                 note=request.POST.get("note", ""),
+                                seen=seen_in(request.POST, field),
                             )
                         n += 1
         messages.success(request, _("Ratings saved (%(n)d).") % {"n": n})
         return back(request, f"/team/?cycle={cycle.pk}")
-    given = {
-        (r.indicator, r.role): r.value
-        for r in eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent)
-    }
-    refused = refusal_of(request)
-    errors = refused.fields if refused is not None else {}
-    if refused is not None:
-        # What was typed, not what was saved, so that nothing has to be typed again.
-        given.update(
-            {
-                (i, role): refused.value(f"ind_{i}__{role}")
-                for i in rated_indicators(scheme)
-                for role in roles
-            }
-        )
-    rows = [
-        {
-            "id": i,
-            "name": name,
-            "self": given.get((i, SELF), ""),
-            "cells": [
-                {
-                    "role": role,
-                    "field": f"ind_{i}__{role}",
-                    "value": given.get((i, role), ""),
-                    "error": errors.get(f"ind_{i}__{role}", ""),
-                }
-                for role in roles
-            ],
-        }
-        for i, name in rated_indicators(scheme).items()
-    ]
+    rows = rating_rows(
+        rated_indicators(scheme),
+        roles,
+        list(eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent)),
+        refusal_of(request),
+    )
     return page(
         request,
         "pages/rate.html",

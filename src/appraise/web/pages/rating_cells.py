@@ -1,0 +1,78 @@
+"""The cells of the rating forms (the supervisor's, the agent's self-assessment, HR's correction
+after an upheld appeal).
+
+Each cell carries, in a hidden ``seen_<field>`` input, the rating the person was shown: its
+version and value ("3|80", "0|" for none). The service compares it with what is stored when the
+form comes back, so that a save never silently undoes a newer one (issue 16: no lost update).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+
+from appraise.web.cycles.scoring import SELF
+from appraise.web.evaluations.models import Rating
+from appraise.web.evaluations.services import Seen
+from appraise.web.pages.common import Refusal
+
+SEEN = "seen_"
+
+
+def seen_token(rating: Rating | None) -> str:
+    return "0|" if rating is None else f"{rating.version}|{rating.value}"
+
+
+def seen_in(post: QueryDict, field: str) -> Seen | None:
+    """What the form says its person was shown; None for a form without it (or a token that
+    is not one), which saves as before: the later save wins."""
+    version, sep, value = post.get(SEEN + field, "").partition("|")
+    if not sep or not version.isdigit():
+        return None
+    return Seen(int(version), value)
+
+
+def rating_cell(field: str, stored: Rating | None, refused: Refusal | None) -> dict[str, Any]:
+    """One input: what was saved, or after a refusal what was typed (nothing is typed twice)
+    with the reason beside it. A refused cell is shown against the rating as it is now; the
+    others keep the version the person first saw, so a second submit is checked as the first."""
+    if refused is None:
+        return {
+            "field": field,
+            "value": stored.value if stored else "",
+            "error": "",
+            "seen": seen_token(stored),
+        }
+    error = refused.fields.get(field, "")
+    seen = "" if error else refused.value(SEEN + field)
+    return {
+        "field": field,
+        "value": refused.value(field),
+        "error": error,
+        "seen": seen or seen_token(stored),
+    }
+
+
+def rating_rows(
+    indicators: dict[str, str],
+    roles: list[str],
+    ratings: list[Rating],
+    refused: Refusal | None,
+) -> list[dict[str, Any]]:
+    """A row per rated indicator (id -> name), a cell per rater role (``ind_<id>__<role>``),
+    and the agent's own rating beside them."""
+    stored = {(r.indicator, r.role): r for r in ratings}
+    own = {i: r.value for (i, role), r in stored.items() if role == SELF}
+    return [
+        {
+            "id": i,
+            "name": name,
+            "self": own.get(i, ""),
+            "cells": [
+                {"role": role, **rating_cell(f"ind_{i}__{role}", stored.get((i, role)), refused)}
+                for role in roles
+            ],
+        }
+        for i, name in indicators.items()
+    ]
