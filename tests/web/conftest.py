@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -214,3 +215,23 @@ def api() -> Iterator[Callable[[User | None], APIClient]]:
         return c
 
     yield client
+
+
+@pytest.fixture(autouse=True)
+def openapi_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every API answer of every web test must be one the OpenAPI schema documents, in its
+    shape (tests/web/openapi.py)."""
+    from .openapi import check
+
+    request = APIClient.request
+
+    def checked(self: APIClient, **kwargs: Any) -> Any:
+        response = request(self, **kwargs)
+        path = kwargs.get("PATH_INFO", "")
+        if path.startswith("/api/") and path != "/api/schema/":
+            kind = response.get("Content-Type", "")
+            body = response.json() if kind.startswith("application/json") else None
+            check(kwargs["REQUEST_METHOD"], path, response.status_code, body, kind)
+        return response
+
+    monkeypatch.setattr(APIClient, "request", checked)

@@ -23,13 +23,12 @@ from appraise.web.api.schema import ERRORS, answers
 from appraise.web.errors import Invalid
 from appraise.web.org import selectors as org_sel
 from appraise.web.points import render
+from appraise.web.points import schema as sc
 from appraise.web.points import selectors as sel
 from appraise.web.points import services as svc
 from appraise.web.points.models import Source
 from appraise.web.schemes.selectors import scheme_version_get
 from appraise.web.uploads import upload_limited
-
-OBJ = OpenApiTypes.OBJECT
 
 
 class EntryIn(serializers.Serializer[None]):
@@ -90,7 +89,7 @@ def _limit(request: Request) -> int:
 @extend_schema(
     operation_id="points_mine",
     parameters=[OpenApiParameter("limit", int)],
-    responses=answers(OBJ),
+    responses=answers(sc.PointsAgentPointsOut),
 )
 @api_view(["GET"])
 def mine(request: Request) -> Response:
@@ -103,7 +102,7 @@ def mine(request: Request) -> Response:
 @extend_schema(
     operation_id="points_agent",
     parameters=[OpenApiParameter("limit", int)],
-    responses=answers(OBJ),
+    responses=answers(sc.PointsAgentPointsOut),
 )
 @api_view(["GET"])
 def agent(request: Request, agent_id: str) -> Response:
@@ -113,15 +112,21 @@ def agent(request: Request, agent_id: str) -> Response:
 
 
 @extend_schema(
-    operation_id="points_entries",
+    methods=["POST"],
+    operation_id="points_entries_create",
     request=EntryIn,
+    responses=answers(status=201, ok=sc.PointsEntryOut),
+)
+@extend_schema(
+    methods=["GET"],
+    operation_id="points_entries_list",
     parameters=[
         OpenApiParameter("agent_id", str),
         OpenApiParameter("period", str, description="a day, ISO week or month"),
         OpenApiParameter("source", str, enum=[s.value for s in Source]),
         OpenApiParameter("limit", int),
     ],
-    responses=answers(OBJ),
+    responses=answers(sc.PointsEntryOut(many=True)),
 )
 @api_view(["GET", "POST"])
 def entries(request: Request) -> Response:
@@ -148,7 +153,11 @@ def entries(request: Request) -> Response:
     return Response([render.entry_json(e) for e in rows[: _limit(request)]])
 
 
-@extend_schema(operation_id="points_entry_correct", request=CorrectIn, responses=answers(OBJ))
+@extend_schema(
+    operation_id="points_entry_correct",
+    request=CorrectIn,
+    responses=answers(status=201, ok=sc.PointsEntryOut(many=True)),
+)
 @api_view(["POST"])
 def entry_correct(request: Request, pk: int) -> Response:
     """HR: correct an entry (a reversal and the right value, both pointing at it)."""
@@ -165,7 +174,7 @@ def entry_correct(request: Request, pk: int) -> Response:
         OpenApiParameter("period", str, required=True, description="2026-05-31, 2026-W22, 2026-05"),
         OpenApiParameter("team", int),
     ],
-    responses=answers(OBJ),
+    responses=answers(sc.PointsLeaderboardOut),
 )
 @api_view(["GET"])
 def leaderboard(request: Request) -> Response:
@@ -184,7 +193,22 @@ def leaderboard(request: Request) -> Response:
 
 
 @upload_limited
-@extend_schema(operation_id="points_runs", request=RunIn, responses=answers(OBJ))
+@extend_schema(
+    methods=["POST"],
+    operation_id="points_runs_create",
+    request=RunIn,
+    responses=answers(status=201, ok=sc.PointsRunOutcomeOut, s200=sc.PointsRunOutcomeOut),
+)
+@extend_schema(
+    methods=["GET"],
+    operation_id="points_runs_list",
+    parameters=[
+        OpenApiParameter("scheme_id", str),
+        OpenApiParameter("period", str),
+        OpenApiParameter("limit", int),
+    ],
+    responses=answers(sc.PointsRunOut(many=True)),
+)
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
 def runs(request: Request) -> Response:
@@ -229,7 +253,19 @@ def _figures(request: Request, d: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-@extend_schema(operation_id="points_redemptions", request=RedeemIn, responses=answers(OBJ))
+@extend_schema(
+    methods=["POST"],
+    operation_id="points_redemptions_create",
+    request=RedeemIn,
+    responses=answers(
+        status=201, ok=sc.PointsRedemptionOutcomeOut, s200=sc.PointsRedemptionOutcomeOut
+    ),
+)
+@extend_schema(
+    methods=["GET"],
+    operation_id="points_redemptions_list",
+    responses=answers(sc.PointsRedemptionOut(many=True)),
+)
 @api_view(["GET", "POST"])
 def redemptions(request: Request) -> Response:
     """GET (HR): redemptions by month. POST (HR): redeem a month; 201 the first time, 200 with
@@ -252,7 +288,7 @@ def redemptions(request: Request) -> Response:
         OpenApiParameter("last_month_bookings", OpenApiTypes.DECIMAL),
         OpenApiParameter("scheme_version", int),
     ],
-    responses=answers(OBJ),
+    responses=answers(sc.PointsRedemptionPlanOut),
 )
 @api_view(["GET"])
 def redemption_preview(request: Request) -> Response:
@@ -262,7 +298,7 @@ def redemption_preview(request: Request) -> Response:
     return Response(render.redemption_plan_json(svc.redemption_plan(**_figures(request, d))))
 
 
-@extend_schema(operation_id="points_redemption", responses=answers(OBJ))
+@extend_schema(operation_id="points_redemption", responses=answers(sc.PointsRedemptionPaidOut))
 @api_view(["GET"])
 def redemption(request: Request, month: str) -> Response:
     r = sel.redemption_get(user=request.user, month=month)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import User as AuthUser
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
@@ -23,13 +22,12 @@ from appraise.web.api.schema import answers
 from appraise.web.errors import Invalid
 from appraise.web.org.models import Agent
 from appraise.web.qa import render, scoring
+from appraise.web.qa import schema as sc
 from appraise.web.qa import selectors as sel
 from appraise.web.qa import services as svc
 from appraise.web.qa.models import Source
 from appraise.web.schemes.selectors import scheme_version_get
 from appraise.web.uploads import upload_limited
-
-OBJ = OpenApiTypes.OBJECT
 
 
 class QaRubricIn(serializers.Serializer[None]):
@@ -130,9 +128,14 @@ def _ratings(raw: Mapping[str, str]) -> dict[str, str]:
 # ----------------------------------------------------------------------------------- rubrics
 
 
-@extend_schema(methods=["GET"], operation_id="qa_rubrics_list", responses=answers(OBJ))
 @extend_schema(
-    methods=["POST"], operation_id="qa_rubrics_create", request=QaRubricIn, responses=answers(OBJ)
+    methods=["GET"], operation_id="qa_rubrics_list", responses=answers(sc.QaRubricOut(many=True))
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="qa_rubrics_create",
+    request=QaRubricIn,
+    responses=answers(status=201, ok=sc.QaRubricFormOut),
 )
 @api_view(["GET", "POST"])
 def rubrics(request: Request) -> Response:
@@ -153,7 +156,7 @@ def rubrics(request: Request) -> Response:
     return Response([render.rubric_json(r) for r in sel.rubric_list(user=request.user)])
 
 
-@extend_schema(operation_id="qa_rubric", responses=answers(OBJ))
+@extend_schema(operation_id="qa_rubric", responses=answers(sc.QaRubricFormOut))
 @api_view(["GET"])
 def rubric(request: Request, pk: int) -> Response:
     """One rubric with its form: the items to rate, their levels and ranges, fatal and N/A."""
@@ -164,9 +167,14 @@ def rubric(request: Request, pk: int) -> Response:
 
 
 @upload_limited
-@extend_schema(methods=["GET"], operation_id="qa_imports_list", responses=answers(OBJ))
 @extend_schema(
-    methods=["POST"], operation_id="qa_imports_create", request=QaImportIn, responses=answers(OBJ)
+    methods=["GET"], operation_id="qa_imports_list", responses=answers(sc.QaImportOut(many=True))
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="qa_imports_create",
+    request=QaImportIn,
+    responses=answers(status=201, ok=sc.QaImportOut),
 )
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
@@ -196,7 +204,7 @@ def imports(request: Request) -> Response:
 @extend_schema(
     operation_id="qa_conversations",
     parameters=[OpenApiParameter("period", str)],
-    responses=answers(OBJ),
+    responses=answers(sc.QaConversationOut(many=True)),
 )
 @api_view(["GET"])
 def conversations(request: Request) -> Response:
@@ -206,7 +214,7 @@ def conversations(request: Request) -> Response:
     return Response([render.conversation_json(c) for c in rows[:1000]])
 
 
-@extend_schema(operation_id="qa_conversation", responses=answers(OBJ))
+@extend_schema(operation_id="qa_conversation", responses=answers(sc.QaConversationFullOut))
 @api_view(["GET"])
 def conversation(request: Request, pk: int) -> Response:
     """One conversation with its transcript and every finding of the automatic checks."""
@@ -214,7 +222,9 @@ def conversation(request: Request, pk: int) -> Response:
     return Response(render.conversation_json(c, transcript=True))
 
 
-@extend_schema(operation_id="qa_conversation_preview", request=QaPreviewIn, responses=answers(OBJ))
+@extend_schema(
+    operation_id="qa_conversation_preview", request=QaPreviewIn, responses=answers(sc.QaResultOut)
+)
 @api_view(["POST"])
 def conversation_preview(request: Request, pk: int) -> Response:
     """The score a form would get on this conversation; nothing is stored."""
@@ -241,10 +251,13 @@ def conversation_preview(request: Request, pk: int) -> Response:
     methods=["GET"],
     operation_id="qa_runs_list",
     parameters=[OpenApiParameter("period", str)],
-    responses=answers(OBJ),
+    responses=answers(sc.QaRunOut(many=True)),
 )
 @extend_schema(
-    methods=["POST"], operation_id="qa_runs_create", request=QaRunIn, responses=answers(OBJ)
+    methods=["POST"],
+    operation_id="qa_runs_create",
+    request=QaRunIn,
+    responses=answers(status=201, ok=sc.QaRunOut),
 )
 @api_view(["GET", "POST"])
 def runs(request: Request) -> Response:
@@ -265,7 +278,7 @@ def runs(request: Request) -> Response:
     return Response([render.run_json(r) for r in rows[:100]])
 
 
-@extend_schema(operation_id="qa_run", responses=answers(OBJ))
+@extend_schema(operation_id="qa_run", responses=answers(sc.QaRunFullOut))
 @api_view(["GET"])
 def run(request: Request, pk: int) -> Response:
     r = sel.run_get(user=request.user, pk=pk)
@@ -283,7 +296,7 @@ def run(request: Request, pk: int) -> Response:
         OpenApiParameter("state", str, enum=["assigned", "reviewed"]),
         OpenApiParameter("period", str),
     ],
-    responses=answers(OBJ),
+    responses=answers(sc.QaAssignmentOut(many=True)),
 )
 @api_view(["GET"])
 def assignments(request: Request) -> Response:
@@ -293,7 +306,7 @@ def assignments(request: Request) -> Response:
     return Response([render.assignment_json(a) for a in rows])
 
 
-@extend_schema(operation_id="qa_assignment", responses=answers(OBJ))
+@extend_schema(operation_id="qa_assignment", responses=answers(sc.QaAssignmentFullOut))
 @api_view(["GET"])
 def assignment(request: Request, pk: int) -> Response:
     a = sel.assignment_get(user=request.user, pk=pk)
@@ -303,7 +316,11 @@ def assignment(request: Request, pk: int) -> Response:
     return Response(out)
 
 
-@extend_schema(operation_id="qa_assignment_review", request=QaReviewIn, responses=answers(OBJ))
+@extend_schema(
+    operation_id="qa_assignment_review",
+    request=QaReviewIn,
+    responses=answers(status=201, ok=sc.QaReviewOut),
+)
 @api_view(["POST"])
 def assignment_review(request: Request, pk: int) -> Response:
     """The assigned reviewer's review: ``ratings`` item id -> value (a number, a level name or
@@ -331,7 +348,7 @@ def assignment_review(request: Request, pk: int) -> Response:
         OpenApiParameter("agent_id", str),
         OpenApiParameter("current", bool),
     ],
-    responses=answers(OBJ),
+    responses=answers(sc.QaReviewOut(many=True)),
 )
 @api_view(["GET"])
 def reviews(request: Request) -> Response:
@@ -348,13 +365,17 @@ def reviews(request: Request) -> Response:
     return Response([render.review_json(r) for r in rows[:1000]])
 
 
-@extend_schema(operation_id="qa_review", responses=answers(OBJ))
+@extend_schema(operation_id="qa_review", responses=answers(sc.QaReviewOut))
 @api_view(["GET"])
 def review(request: Request, pk: int) -> Response:
     return Response(render.review_json(sel.review_get(user=request.user, pk=pk)))
 
 
-@extend_schema(operation_id="qa_review_dispute", request=QaDisputeIn, responses=answers(OBJ))
+@extend_schema(
+    operation_id="qa_review_dispute",
+    request=QaDisputeIn,
+    responses=answers(status=201, ok=sc.QaDisputeOut),
+)
 @api_view(["POST"])
 def review_dispute(request: Request, pk: int) -> Response:
     """The reviewed agent disputes the review with a reason."""
@@ -370,7 +391,7 @@ def review_dispute(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="qa_disputes",
     parameters=[OpenApiParameter("state", str, enum=["open", "assigned", "upheld", "rejected"])],
-    responses=answers(OBJ),
+    responses=answers(sc.QaDisputeOut(many=True)),
 )
 @api_view(["GET"])
 def disputes(request: Request) -> Response:
@@ -378,13 +399,15 @@ def disputes(request: Request) -> Response:
     return Response([render.dispute_json(d) for d in rows])
 
 
-@extend_schema(operation_id="qa_dispute", responses=answers(OBJ))
+@extend_schema(operation_id="qa_dispute", responses=answers(sc.QaDisputeOut))
 @api_view(["GET"])
 def dispute(request: Request, pk: int) -> Response:
     return Response(render.dispute_json(sel.dispute_get(user=request.user, pk=pk)))
 
 
-@extend_schema(operation_id="qa_dispute_assign", request=QaAssignIn, responses=answers(OBJ))
+@extend_schema(
+    operation_id="qa_dispute_assign", request=QaAssignIn, responses=answers(sc.QaDisputeOut)
+)
 @api_view(["POST"])
 def dispute_assign(request: Request, pk: int) -> Response:
     """HR names the second reviewer (a QA reviewer may name themselves to take it)."""
@@ -396,7 +419,9 @@ def dispute_assign(request: Request, pk: int) -> Response:
     )
 
 
-@extend_schema(operation_id="qa_dispute_decide", request=QaDecideIn, responses=answers(OBJ))
+@extend_schema(
+    operation_id="qa_dispute_decide", request=QaDecideIn, responses=answers(sc.QaDisputeOut)
+)
 @api_view(["POST"])
 def dispute_decide(request: Request, pk: int) -> Response:
     """The second reviewer: ``uphold`` with the corrected ``ratings`` (a new version of the
@@ -417,12 +442,16 @@ def dispute_decide(request: Request, pk: int) -> Response:
 # -------------------------------------------------------------------------------- calibration
 
 
-@extend_schema(methods=["GET"], operation_id="qa_calibrations_list", responses=answers(OBJ))
+@extend_schema(
+    methods=["GET"],
+    operation_id="qa_calibrations_list",
+    responses=answers(sc.QaCalibrationOut(many=True)),
+)
 @extend_schema(
     methods=["POST"],
     operation_id="qa_calibrations_create",
     request=QaCalibrationIn,
-    responses=answers(OBJ),
+    responses=answers(status=201, ok=sc.QaCalibrationOut),
 )
 @api_view(["GET", "POST"])
 def calibrations(request: Request) -> Response:
@@ -449,7 +478,7 @@ def calibrations(request: Request) -> Response:
     return Response([render.calibration_json(s) for s in sel.calibration_list(user=request.user)])
 
 
-@extend_schema(operation_id="qa_calibration", responses=answers(OBJ))
+@extend_schema(operation_id="qa_calibration", responses=answers(sc.QaCalibrationFullOut))
 @api_view(["GET"])
 def calibration(request: Request, pk: int) -> Response:
     """A session with its report: the spread per item and per reviewer."""
@@ -460,7 +489,9 @@ def calibration(request: Request, pk: int) -> Response:
 
 
 @extend_schema(
-    operation_id="qa_calibration_review", request=QaCalibrationReviewIn, responses=answers(OBJ)
+    operation_id="qa_calibration_review",
+    request=QaCalibrationReviewIn,
+    responses=answers(status=201, ok=sc.QaReviewOut),
 )
 @api_view(["POST"])
 def calibration_review(request: Request, pk: int) -> Response:
@@ -481,7 +512,9 @@ def calibration_review(request: Request, pk: int) -> Response:
     return Response(render.review_json(r), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(operation_id="qa_calibration_close", request=None, responses=answers(OBJ))
+@extend_schema(
+    operation_id="qa_calibration_close", request=None, responses=answers(sc.QaCalibrationOut)
+)
 @api_view(["POST"])
 def calibration_close(request: Request, pk: int) -> Response:
     s = sel.calibration_get(user=request.user, pk=pk)
@@ -497,7 +530,7 @@ def calibration_close(request: Request, pk: int) -> Response:
         OpenApiParameter("period", str, required=True, description="2026-10"),
         OpenApiParameter("rubric", int),
     ],
-    responses=answers(OBJ),
+    responses=answers(sc.QaFiguresOut),
 )
 @api_view(["GET"])
 def figures(request: Request) -> Response:
