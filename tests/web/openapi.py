@@ -70,8 +70,10 @@ def check(method: str, url: str, status: int, body: Any, content_type: str) -> N
             _validate(method, path, status, body, {"$ref": "#/components/schemas/ErrorOut"})
         return
     operation = spec["paths"][template].get(method.lower())
-    if operation is None:  # a method the path does not take: refused as such, in JSON
-        assert status == 405, f"{method} {template}: not in the schema, answered {status}"
+    if operation is None:  # a method the path does not take, or a path that only looks like it
+        assert status in (404, 405), f"{method} {template}: not in the schema, answered {status}"
+        if is_json:
+            _validate(method, path, status, body, {"$ref": "#/components/schemas/ErrorOut"})
         return
     documented = operation["responses"].get(str(status))
     assert documented is not None, f"{method} {template} answered {status}, not documented"

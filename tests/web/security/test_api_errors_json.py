@@ -27,7 +27,14 @@ def _json_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("debug", [True, False])
 @pytest.mark.parametrize(
-    "path", ["/api/nothing-here/", "/api/cycles/1/nothing/", "/api/cycles", "/api/qa/nope/"]
+    "path",
+    [
+        "/api/nothing-here/",
+        "/api/cycles/1/nothing/",
+        "/api/cycles",
+        "/api/qa/nope/",
+        "/api/cycles/%2C%0A%20%20%20%20/",  # a newline in the id (found by schemathesis)
+    ],
 )
 def test_an_unknown_api_path_is_a_json_404(
     people: People, api: Any, path: str, debug: bool

@@ -64,5 +64,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("points/", include("appraise.web.points.urls")),
     path("qa/", include("appraise.web.qa.urls")),
     # Last: any other path is a JSON 404, not Django's HTML page (nor a slash redirect).
-    re_path(r"^(?P<path>.*)$", not_found),
+    re_path(r"^(?P<path>[\s\S]*)$", not_found),  # [\s\S]: a newline in a path too
 ]
