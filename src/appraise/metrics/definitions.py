@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from appraise.metrics.config import CenterConfig
 from appraise.metrics.schema import TABLES
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.yamlload import LineMap, load_yaml
@@ -1064,3 +1065,14 @@ def list_definitions(extra: list[MetricDefinition] | None = None) -> list[dict[s
         }
         for d in defs
     ]
+
+
+def center_for(data: Path) -> tuple[CenterConfig, list[MetricDefinition]]:
+    """The center's configuration and its own metric definitions for an event store or a folder
+    of events: ``center.yaml`` in the folder (or beside the store file), else the defaults and
+    none. Every problem of the file at once, at its line."""
+    folder = data if data.is_dir() else data.parent
+    path = folder / "center.yaml"
+    if not path.is_file():
+        return CenterConfig(), []
+    return CenterConfig.load(path), load_center_definitions(path, dict(library_definitions()))

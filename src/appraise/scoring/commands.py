@@ -131,14 +131,24 @@ def score_files(
         data_path = inputs_path / "events"
     computed = None
     if data_path is not None:
+        from appraise.metrics.definitions import center_for
         from appraise.metrics.engine import compute_metrics
         from appraise.metrics.store import open_data
 
-        conn = open_data(data_path)
+        # The center's hours, calendar and own metric definitions (center.yaml beside the data)
+        # count here as in `appraise metrics`.
+        config, defined = center_for(data_path)
+        conn = open_data(data_path, config=config)
         metric_warnings: list[Problem] = []
         try:
-            wanted = sorted(needed_metrics(loaded.scheme))
-            computed = compute_metrics(conn, p, wanted, problems=metric_warnings) if wanted else {}
+            wanted = sorted(needed_metrics(loaded.scheme, (d.id for d in defined)))
+            computed = (
+                compute_metrics(
+                    conn, p, wanted, config=config, definitions=defined, problems=metric_warnings
+                )
+                if wanted
+                else {}
+            )
         finally:
             conn.close()
     else:

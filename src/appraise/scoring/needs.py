@@ -1,6 +1,9 @@
-"""Which built-in metrics a scheme reads, so `appraise score --data` computes only those."""
+"""Which metrics a scheme reads that events can give (built-in, or defined by the center), so
+`appraise score --data` and a cycle with raw events compute only those."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from appraise.schemes.model import (
     BandsRule,
@@ -18,7 +21,8 @@ from appraise.schemes.model import (
 from appraise.schemes.validate import all_indicators
 
 
-def needed_metrics(scheme: Scheme) -> set[str]:
+def needed_metrics(scheme: Scheme, defined: Iterable[str] = ()) -> set[str]:
+    """The ids the scheme reads among the library's and ``defined`` (the center's own)."""
     from appraise.metrics.catalog import LIBRARY
 
     names: set[str] = set()
@@ -46,4 +50,4 @@ def needed_metrics(scheme: Scheme) -> set[str]:
             names.add(comp.amount)
         elif isinstance(comp, SalaryChange) and isinstance(comp.base, str):
             names.add(comp.base)
-    return names & set(LIBRARY)
+    return names & (set(LIBRARY) | set(defined))

@@ -61,7 +61,8 @@ def check_file_name(name: str) -> str:
                     "error",
                     "bad_file_name",
                     f'"{name}": upload input tables and reports as NAME.csv or NAME.xlsx, a '
-                    "mapping as mapping.yaml, and raw events as events/NAME",
+                    "mapping as mapping.yaml, the center's settings and metrics as center.yaml, "
+                    "and raw events as events/NAME",
                     name,
                 )
             ]
@@ -225,6 +226,7 @@ def read_files(
             inputs = replace(inputs, warnings=_relative(inputs.warnings, folder))
         computed: dict[str, dict[str, float | Decimal | None]] | None = None
         if events:
+            from appraise.metrics.definitions import center_for
             from appraise.metrics.engine import compute_metrics
             from appraise.metrics.store import open_data
 
@@ -236,16 +238,29 @@ def read_files(
             if "mapping.yaml" in tables and "mapping.yaml" not in events:
                 # One mapping serves the reports and the raw events.
                 (folder / "mapping.yaml").write_bytes(tables["mapping.yaml"])
-            conn = open_data(folder)
+            if "center.yaml" in tables and "center.yaml" not in events:
+                (folder / "center.yaml").write_bytes(tables["center.yaml"])
+            # center.yaml: the center's hours, calendar and own metric definitions.
             try:
-                wanted = sorted(needed_metrics(scheme))
+                config, defined = center_for(folder)
+            except ProblemsError as exc:
+                raise ProblemsError(_relative(exc.problems, folder)) from None
+            conn = open_data(folder, config=config)
+            try:
+                wanted = sorted(needed_metrics(scheme, (d.id for d in defined)))
                 progress(
                     45,
                     ngettext("computing %(n)d metric", "computing %(n)d metrics", len(wanted))
                     % {"n": len(wanted)},
                 )
                 said: list[Problem] = []
-                raw = compute_metrics(conn, period, wanted, problems=said) if wanted else {}
+                raw = (
+                    compute_metrics(
+                        conn, period, wanted, config=config, definitions=defined, problems=said
+                    )
+                    if wanted
+                    else {}
+                )
                 computed = {a: dict(v) for a, v in raw.items()}
                 inputs = replace(inputs, warnings=[*inputs.warnings, *said])
             finally:
