@@ -78,3 +78,17 @@ def test_a_bad_definition_in_the_uploaded_center_yaml_is_named_by_its_file_and_l
         read_files(scheme, Period.parse("2026-10"), _files(bad))
     (problem,) = err.value.problems
     assert (problem.file, problem.line) == ("center.yaml", 12)  # the aggregate line
+
+
+def test_a_metric_the_scheme_defines_is_computed_from_the_cycles_events() -> None:
+    # The same definition under the scheme's own metrics:, and no center.yaml: 2 of 3 again.
+    entry = CENTER.decode().split("metrics:\n", 1)[1]
+    text = SCHEME.replace(
+        "metrics:\n  - {id: reply_within_200s, name: 200秒回复率, unit: percent}\n",
+        "metrics:\n" + entry,
+    )
+    scheme = parse_scheme(text, "s.yaml").scheme
+    files = {k: v for k, v in _files(CENTER).items() if k != "center.yaml"}
+    _, computed = read_files(scheme, Period.parse("2026-10"), files)
+    assert computed is not None
+    assert computed["a1"]["reply_within_200s"] == pytest.approx(200 / 3)

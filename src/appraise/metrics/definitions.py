@@ -15,6 +15,7 @@ the rows read, tests on the right types, metrics referred to that exist).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
@@ -636,9 +637,22 @@ def parse_definitions(
         ) from None
     items = _raw_definitions(raw, file, lines, only_metrics)
     prefix: tuple[str | int, ...] = ("metrics",) if isinstance(raw, dict) else ()
+    return located_definitions(enumerate(items), file, lines, prefix, library=library)
+
+
+def located_definitions(
+    items: Iterable[tuple[int, Any]],
+    file: str,
+    lines: LineMap,
+    prefix: tuple[str | int, ...],
+    *,
+    library: dict[str, MetricDefinition] | None = None,
+) -> list[Located]:
+    """The definitions among a loaded document's entries (index in its list under ``prefix``,
+    raw entry), checked for shape and meaning; every problem at once, at ``file:line``."""
     problems: list[Problem] = []
     located: list[Located] = []
-    for i, item in enumerate(items):
+    for i, item in items:
         path = (*prefix, i)
         try:
             d = MetricDefinition.model_validate(item)
@@ -1065,6 +1079,15 @@ def list_definitions(extra: list[MetricDefinition] | None = None) -> list[dict[s
         }
         for d in defs
     ]
+
+
+def together(*groups: Iterable[MetricDefinition]) -> list[MetricDefinition]:
+    """Definitions from several places by id, a later group's replacing an earlier one's (a
+    scheme's own over the center's)."""
+    out: dict[str, MetricDefinition] = {}
+    for group in groups:
+        out.update({d.id: d for d in group})
+    return list(out.values())
 
 
 def center_for(data: Path) -> tuple[CenterConfig, list[MetricDefinition]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -14,6 +14,9 @@ from appraise.schemes.model import Scheme
 from appraise.schemes.names import Resolver, catalog_metrics, resolve_names
 from appraise.schemes.validate import FIXED_NAMES, Checked, check
 from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
+
+if TYPE_CHECKING:
+    from appraise.metrics.definitions import MetricDefinition
 
 
 @dataclass
@@ -76,8 +79,11 @@ def _message(err: Any) -> str:
     return f"{loc}: {msg.removeprefix('Value error, ')}"
 
 
-def parse_scheme(text: str, file: str) -> LoadedScheme:
-    """Parse scheme text; raise :class:`ProblemsError` with every problem if it has errors."""
+def parse_scheme(text: str, file: str, base: Path | None = None) -> LoadedScheme:
+    """Parse scheme text; raise :class:`ProblemsError` with every problem if it has errors.
+
+    ``base``: the folder ``include_metrics:`` files are relative to (the scheme file's); None
+    for a scheme stored in the app, which has no folder."""
     try:
         raw, lines = load_yaml(text)
     except yaml.YAMLError as exc:
@@ -96,6 +102,7 @@ def parse_scheme(text: str, file: str) -> LoadedScheme:
                 f"a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not {kind}"
             )
         raise ProblemsError([Problem("error", "not_a_scheme", message, file, 1)])
+    raw = _with_metric_definitions(raw, lines, file, base)
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
@@ -120,7 +127,95 @@ def load_scheme(path: Path | str) -> LoadedScheme:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
-    return parse_scheme(text, str(p))
+    return parse_scheme(text, str(p), p.parent)
 
 
-__all__ = ["LineMap", "LoadedScheme", "load_scheme", "parse_scheme"]
+def _is_definition(entry: Any) -> bool:
+    """A ``metrics:`` entry written in the metric language (it says which rows it reads)."""
+    return isinstance(entry, dict) and "from" in entry
+
+
+def _declared(d: Any) -> dict[str, Any]:
+    """The declaration a definition makes: its id, name and unit, and the definition itself."""
+    return {
+        "id": d.id,
+        "name": d.name_zh,
+        "unit": d.unit,
+        "description": d.description,
+        "definition": d.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+    }
+
+
+def _with_metric_definitions(
+    raw: dict[str, Any], lines: LineMap, file: str, base: Path | None
+) -> dict[str, Any]:
+    """``raw`` with the metrics the scheme defines (under ``metrics:`` with ``from:``, and in
+    the files of ``include_metrics:``) checked by the metric language and declared with their
+    definition; every problem of the scheme and of each file at once."""
+    from appraise.metrics.definitions import (
+        library_definitions,
+        load_definitions,
+        located_definitions,
+    )
+
+    entries = raw.get("metrics", [])
+    includes = raw.get("include_metrics")
+    if not isinstance(entries, list) or not isinstance(includes, list | None):
+        return raw  # the model says what is wrong with their shape
+    if not includes and not any(_is_definition(e) for e in entries):
+        return raw
+    known = dict(library_definitions())
+    problems: list[Problem] = []
+    declared: dict[int, dict[str, Any]] = {}
+    try:
+        found = located_definitions(
+            ((i, e) for i, e in enumerate(entries) if _is_definition(e)),
+            file,
+            lines,
+            ("metrics",),
+            library=known,
+        )
+        declared = {x.index: _declared(x.definition) for x in found}
+        known.update({x.definition.id: x.definition for x in found})
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
+    included: list[dict[str, Any]] = []
+    for i, name in enumerate(includes or []):
+        where = lines.line(("include_metrics", i))
+        if base is None:
+            problems.append(
+                Problem(
+                    "error",
+                    "include_without_folder",
+                    f"include_metrics: {name!r} cannot be read for a scheme stored in the app; "
+                    "write the definitions under metrics: instead",
+                    file,
+                    where,
+                )
+            )
+            continue
+        try:
+            for d in load_definitions(base / str(name), library=known):
+                included.append(_declared(d))
+                known[d.id] = d
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProblemsError(problems)
+    metrics = [declared.get(i, e) for i, e in enumerate(entries)] + included
+    return {**raw, "metrics": metrics}
+
+
+def scheme_definitions(scheme: Scheme) -> list[MetricDefinition]:
+    """The metric definitions a scheme carries (``metrics:`` entries with ``from:`` and the
+    included files), for the engine to compute beside the library's."""
+    from appraise.metrics.definitions import MetricDefinition
+
+    return [
+        MetricDefinition.model_validate(m.definition)
+        for m in scheme.metrics
+        if m.definition is not None
+    ]
+
+
+__all__ = ["LineMap", "LoadedScheme", "load_scheme", "parse_scheme", "scheme_definitions"]

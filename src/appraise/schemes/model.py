@@ -596,12 +596,16 @@ class Pay(Node):
 
 class MetricDecl(Node):
     """A metric the scheme reads that is not in the metric catalog: the center supplies it in
-    ``metric_values`` (招聘任务完成率, 打字速度)."""
+    ``metric_values`` (招聘任务完成率, 打字速度), defines it in ``center.yaml``, or the scheme
+    defines it here in the metric language (an entry with ``from:``, docs/metrics.md), or in a
+    file it names under ``include_metrics:``. The loader keeps such a definition, checked, in
+    ``definition``: scoring from events computes it."""
 
     id: Id
     name: str
     unit: str | None = None
     description: str | None = None
+    definition: dict[str, Any] | None = None
 
 
 class Scheme(Node):
@@ -633,8 +637,10 @@ class Scheme(Node):
     levels: Levels | None = None
     consequences: list[Consequence] = []
     pay: Pay | None = None
-    # Metrics supplied by the center beyond the catalog.
+    # Metrics supplied by the center beyond the catalog, or defined here.
     metrics: list[MetricDecl] = []
+    # Files of metric definitions (docs/metrics.md), relative to the scheme file.
+    include_metrics: list[str] = []
     # Named constants formulas may use.
     constants: dict[Id, Num] = {}
 

@@ -131,13 +131,15 @@ def score_files(
         data_path = inputs_path / "events"
     computed = None
     if data_path is not None:
-        from appraise.metrics.definitions import center_for
+        from appraise.metrics.definitions import center_for, together
         from appraise.metrics.engine import compute_metrics
         from appraise.metrics.store import open_data
+        from appraise.schemes.loader import scheme_definitions
 
         # The center's hours, calendar and own metric definitions (center.yaml beside the data)
-        # count here as in `appraise metrics`.
-        config, defined = center_for(data_path)
+        # count here as in `appraise metrics`, and the scheme's own definitions over them.
+        config, center = center_for(data_path)
+        defined = together(center, scheme_definitions(loaded.scheme))
         conn = open_data(data_path, config=config)
         metric_warnings: list[Problem] = []
         try:

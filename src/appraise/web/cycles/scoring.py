@@ -226,9 +226,10 @@ def read_files(
             inputs = replace(inputs, warnings=_relative(inputs.warnings, folder))
         computed: dict[str, dict[str, float | Decimal | None]] | None = None
         if events:
-            from appraise.metrics.definitions import center_for
+            from appraise.metrics.definitions import center_for, together
             from appraise.metrics.engine import compute_metrics
             from appraise.metrics.store import open_data
+            from appraise.schemes.loader import scheme_definitions
 
             progress(20, gettext("importing raw events"))
             folder = root / EVENTS
@@ -242,9 +243,10 @@ def read_files(
                 (folder / "center.yaml").write_bytes(tables["center.yaml"])
             # center.yaml: the center's hours, calendar and own metric definitions.
             try:
-                config, defined = center_for(folder)
+                config, center = center_for(folder)
             except ProblemsError as exc:
                 raise ProblemsError(_relative(exc.problems, folder)) from None
+            defined = together(center, scheme_definitions(scheme))
             conn = open_data(folder, config=config)
             try:
                 wanted = sorted(needed_metrics(scheme, (d.id for d in defined)))
