@@ -7,12 +7,14 @@ Nothing here writes to the database: :mod:`appraise.web.cycles.services` stores 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from appraise.inputs import Agent as InputAgent
 from appraise.inputs import HistoryEntry, Inputs, Rating, Source, load_inputs, normalize_name
@@ -25,6 +27,11 @@ from appraise.scoring.needs import needed_metrics
 from appraise.scoring.results import ScoreRun
 from appraise.web.cycles.models import Cycle
 from appraise.web.schemes.services import scheme_of
+
+if TYPE_CHECKING:
+    from appraise.metrics.config import CenterConfig
+    from appraise.metrics.definitions import MetricDefinition
+    from appraise.metrics.engine import DrillRow
 
 Progress = Callable[[int, str], None]
 
@@ -226,29 +233,10 @@ def read_files(
             inputs = replace(inputs, warnings=_relative(inputs.warnings, folder))
         computed: dict[str, dict[str, float | Decimal | None]] | None = None
         if events:
-            from appraise.metrics.definitions import center_for, together
             from appraise.metrics.engine import compute_metrics
-            from appraise.metrics.store import open_data
-            from appraise.schemes.loader import scheme_definitions
 
             progress(20, gettext("importing raw events"))
-            folder = root / EVENTS
-            folder.mkdir()
-            for name, content in events.items():
-                (folder / name).write_bytes(content)
-            if "mapping.yaml" in tables and "mapping.yaml" not in events:
-                # One mapping serves the reports and the raw events.
-                (folder / "mapping.yaml").write_bytes(tables["mapping.yaml"])
-            if "center.yaml" in tables and "center.yaml" not in events:
-                (folder / "center.yaml").write_bytes(tables["center.yaml"])
-            # center.yaml: the center's hours, calendar and own metric definitions.
-            try:
-                config, center = center_for(folder)
-            except ProblemsError as exc:
-                raise ProblemsError(_relative(exc.problems, folder)) from None
-            defined = together(center, scheme_definitions(scheme))
-            conn = open_data(folder, config=config)
-            try:
+            with _events_store(scheme, files, root) as (conn, config, defined):
                 wanted = sorted(needed_metrics(scheme, (d.id for d in defined)))
                 progress(
                     45,
@@ -265,9 +253,59 @@ def read_files(
                 )
                 computed = {a: dict(v) for a, v in raw.items()}
                 inputs = replace(inputs, warnings=[*inputs.warnings, *said])
-            finally:
-                conn.close()
     return inputs, computed
+
+
+@contextmanager
+def _events_store(
+    scheme: Scheme, files: Mapping[str, bytes], root: Path
+) -> Iterator[tuple[Any, CenterConfig, list[MetricDefinition]]]:
+    """The cycle's raw events imported into a DuckDB store (in ``root``), with the center's
+    configuration and the metric definitions the center (center.yaml) and the scheme give."""
+    from appraise.metrics.definitions import center_for, together
+    from appraise.metrics.store import open_data
+    from appraise.schemes.loader import scheme_definitions
+
+    folder = root / EVENTS
+    folder.mkdir()
+    for name, content in files.items():
+        if name.startswith(EVENTS + "/"):
+            (folder / name.split("/", 1)[1]).write_bytes(content)
+    for shared in ("mapping.yaml", "center.yaml"):
+        # One mapping serves the reports and the raw events; center.yaml may sit beside them.
+        if shared in files and f"{EVENTS}/{shared}" not in files:
+            (folder / shared).write_bytes(files[shared])
+    try:
+        config, center = center_for(folder)
+    except ProblemsError as exc:
+        # The temporary folder means nothing to the person who uploaded the files.
+        raise ProblemsError(_relative(exc.problems, folder)) from None
+    conn = open_data(folder, config=config)
+    try:
+        yield conn, config, together(center, scheme_definitions(scheme))
+    finally:
+        conn.close()
+
+
+def metric_rows(
+    scheme: Scheme, period: Period, files: Mapping[str, bytes], metric_id: str, agent_id: str
+) -> list[tuple[str, list[DrillRow]]]:
+    """The rows behind one agent's value of one metric computed from the cycle's raw events:
+    per part of the metric, every row credited to the agent, whether it counted and why not."""
+    from appraise.metrics.compile import resolve
+    from appraise.metrics.definitions import library_definitions
+    from appraise.metrics.engine import drilldown_rows
+
+    lang: Literal["zh", "en"] = "en" if (get_language() or "zh").startswith("en") else "zh"
+    with (
+        tempfile.TemporaryDirectory(prefix="appraise-rows-") as tmp,
+        _events_store(scheme, files, Path(tmp)) as (conn, config, defined),
+    ):
+        (definition,) = resolve([metric_id], defined)
+        known = library_definitions() | {d.id: d for d in defined}
+        return drilldown_rows(
+            conn, period, definition, agent_id, config=config, lang=lang, known=known
+        )
 
 
 def _relative(problems: list[Problem], folder: Path) -> list[Problem]:

@@ -14,6 +14,7 @@ from appraise.web.pages import (
     views_logins,
     views_misc,
     views_org,
+    views_rows,
     views_schemes,
     views_team,
 )
@@ -68,6 +69,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "cycles/<int:cycle_id>/agents/<str:agent_id>/",
         views_agent.agent_scorecard,
         name="agent-scorecard",
+    ),
+    path(
+        "cycles/<int:cycle_id>/agents/<str:agent_id>/rows/<str:metric>/",
+        views_rows.metric_rows_page,
+        name="metric-rows",
     ),
     path("tasks/<int:pk>/", views_cycles.task_progress, name="task"),
     path("tasks/<int:pk>/rerun/", views_cycles.task_rerun, name="task-rerun"),

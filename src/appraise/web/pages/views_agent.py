@@ -30,6 +30,7 @@ from appraise.web.org.models import Agent
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
 from appraise.web.pages.rating_cells import rating_cell, seen_in
+from appraise.web.pages.views_rows import rows_links
 from appraise.web.permissions import User, agent_of, is_hr
 from appraise.web.schemes.services import scheme_of
 
@@ -79,7 +80,11 @@ def scorecard_context(
         data = result.data
         indicators = list(data.get("indicators") or [])
         parents = {i.get("parent") for i in indicators}
-        ctx["indicators"] = [{**i, "is_category": i["id"] in parents} for i in indicators]
+        links = rows_links(cycle, agent.agent_id)  # a value read from raw events opens its rows
+        ctx["indicators"] = [
+            {**i, "is_category": i["id"] in parents, "rows_url": links.get(i["id"])}
+            for i in indicators
+        ]
         ctx["adjustments"] = list(data.get("adjustments") or [])
         ctx["pay_lines"] = [
             {"id": k, "amount": v, "explain": data.get("pay_explain", {}).get(k, "")}
