@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import typer
 
 from appraise import __version__
+from appraise.messages import set_lang
 
 app = typer.Typer(
     name="appraise",
@@ -13,6 +16,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"
 
 
 def _version(value: bool) -> None:
@@ -26,8 +34,15 @@ def main(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    lang: Language = typer.Option(
+        Language.zh,
+        "--lang",
+        envvar="APPRAISE_LANG",
+        help="Language of messages, explanations and workbooks: zh (中文, default) or en.",
+    ),
 ) -> None:
     """Performance appraisal (绩效考核) for customer-service teams."""
+    set_lang(lang.value)
 
 
 # Command groups register themselves here, one line each, so each module owns its commands.
