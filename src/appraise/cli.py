@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     zh = "zh"
     en = "en"
 

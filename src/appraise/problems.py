@@ -23,7 +23,8 @@ class Problem:
 
     ``code`` is a stable machine-readable name (``weights_sum``, ``unknown_metric``), ``message``
     the sentence a manager reads: an :func:`appraise.messages.message` (its English text, written
-    in the reader's language by :meth:`render` and :attr:`text`) or, for older code, plain text. ``file`` with ``line`` points into a YAML file; ``file`` with
+    in the reader's language by :meth:`render` and :attr:`text`) or, for older code, plain text.
+    ``file`` with ``line`` points into a YAML file; ``file`` with
     ``row`` and ``field`` points into a table (row 1 is the header, so the first data row is 2).
     """
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from appraise.inputs.records import Inputs
+from appraise.messages import message
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import (
@@ -126,7 +127,12 @@ def _score(
                         Problem(
                             "warning",
                             "missing_value",
-                            f'agent {agent_id}: no value for "{node.name}"; scored 0',
+                            message(
+                                "missing_value",
+                                'agent {agent}: no value for "{indicator}"; scored 0',
+                                agent=agent_id,
+                                indicator=node.name,
+                            ),
                         )
                     )
             scores[agent_id][node.id] = score

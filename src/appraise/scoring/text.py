@@ -99,4 +99,4 @@ EN: dict[str, str] = {
 }
 
 # The sentences in Chinese are in the core's catalog (appraise.messages), as "explain.<key>".
-T: dict[str, dict[str, str]] = dict(table("explain", EN))
+T: dict[str, dict[str, str]] = {lang: t for lang, t in table("explain", EN).items()}

@@ -17,14 +17,13 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from openpyxl import Workbook
 
-from appraise.messages import Lang, table
-
+from appraise.messages import Lang as Lang
+from appraise.messages import table
 from appraise.sheets import YUAN, append_row, fit_columns, header_row, number_format, print_setup
-
 
 LABELS_EN: dict[str, str] = {
     # key: English; the Chinese is the catalog's "workbook.<key>" (appraise.messages)
