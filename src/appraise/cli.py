@@ -31,6 +31,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -42,7 +43,8 @@ def main(
     ),
 ) -> None:
     """Performance appraisal (绩效考核) for customer-service teams."""
-    set_lang(lang.value)
+    # For this command only: a test that runs the CLI twice in one process gets each its own.
+    ctx.call_on_close(set_lang(lang.value))
 
 
 # Command groups register themselves here, one line each, so each module owns its commands.

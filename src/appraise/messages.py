@@ -42,7 +42,7 @@ import gettext
 import io
 import string
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -74,9 +74,11 @@ def current_lang() -> Lang:
     return _current.get()
 
 
-def set_lang(lang: str | None) -> None:
-    """Set the reader's language for what follows (the CLI's ``--lang``)."""
-    _current.set(lang_of(lang))
+def set_lang(lang: str | None) -> Callable[[], None]:
+    """Set the reader's language for what follows (the CLI's ``--lang``); returns the function
+    that puts back the language before."""
+    token = _current.set(lang_of(lang))
+    return lambda: _current.reset(token)
 
 
 @contextmanager

@@ -52,8 +52,8 @@ def test_last_months_incident_and_an_unknown_kind_count_for_nothing(
     # The 命令语气 of 2026-09-30 is in September; 迟到 is not an item of this code.
     assert totals["A005"] == 84
     (warning,) = [w for w in run["warnings"] if w["code"] == "unknown_incident_kind"]
-    assert '"迟到"' in warning["message"]
-    assert warning["where"] == "incidents.csv:row 18:kind"
+    assert "“迟到”" in warning["message"]
+    assert warning["where"] == "incidents.csv:第 18 行:kind"
 
 
 def test_equal_totals_share_a_rank(run: dict[str, Any], totals: dict[str, Any]) -> None:
