@@ -79,11 +79,12 @@ class Problem:
         )
 
     def as_dict(self, lang: Lang | None = None) -> dict[str, str]:
-        """For the API: the code, the message in ``lang`` (the reader's), where and the level."""
+        """For the API: the code, the message in ``lang`` (the reader's), where and the level.
+        ``where`` stays as a program reads it (``file:row 3:field``), like the code."""
         return {
             "code": self.code,
             "message": text(self.message, lang),
-            "where": self.where_in(lang),
+            "where": self.where,
             "level": self.level,
         }
 

@@ -53,7 +53,7 @@ def test_last_months_incident_and_an_unknown_kind_count_for_nothing(
     assert totals["A005"] == 84
     (warning,) = [w for w in run["warnings"] if w["code"] == "unknown_incident_kind"]
     assert "“迟到”" in warning["message"]
-    assert warning["where"] == "incidents.csv:第 18 行:kind"
+    assert warning["where"] == "incidents.csv:row 18:kind"
 
 
 def test_equal_totals_share_a_rank(run: dict[str, Any], totals: dict[str, Any]) -> None:

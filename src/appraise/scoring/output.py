@@ -74,7 +74,7 @@ def run_dict(run: ScoreRun) -> dict[str, Any]:
         "scheme": run.scheme_id,
         "period": run.period,
         "warnings": [
-            {"code": w.code, "message": w.text, "where": w.where_in()} for w in run.warnings
+            {"code": w.code, "message": w.text, "where": w.where} for w in run.warnings
         ],
         "results": [result_dict(r) for r in run.results],
     }
