@@ -73,9 +73,7 @@ def run_dict(run: ScoreRun) -> dict[str, Any]:
     return {
         "scheme": run.scheme_id,
         "period": run.period,
-        "warnings": [
-            {"code": w.code, "message": w.text, "where": w.where} for w in run.warnings
-        ],
+        "warnings": [{"code": w.code, "message": w.text, "where": w.where} for w in run.warnings],
         "results": [result_dict(r) for r in run.results],
     }
 
