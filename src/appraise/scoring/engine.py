@@ -43,6 +43,7 @@ from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
 from appraise.scoring.text import T, fmt
+from appraise.scoring.units import with_unit
 from appraise.scoring.variables import agent_env, eligibility_env
 
 _ZERO = Decimal(0)
@@ -108,6 +109,7 @@ def _score(
     leaf_results: dict[str, dict[str, IndicatorResult]] = {a: {} for a in appraised}
     money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
     failed: dict[str, list[str]] = defaultdict(list)
+    units = _units(scheme)
     for node in _leaf_order(scheme):
         outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
         for agent_id, out in outcomes.items():
@@ -137,7 +139,15 @@ def _score(
                     )
             scores[agent_id][node.id] = score
             leaf_results[agent_id][node.id] = IndicatorResult(
-                node.id, node.name, None, out.value, score, None, explain, counts=node.counts
+                node.id,
+                node.name,
+                None,
+                out.value,
+                score,
+                None,
+                explain,
+                counts=node.counts,
+                value_text=with_unit(out.value, units.get(node.id), lang),
             )
     errors = [pr for pr in ctx.problems if pr.level == "error"]
     if errors:
@@ -423,6 +433,21 @@ class TreePlan:
                 raw[st.parent] += weighted
                 child_w[st.parent] += weight
         return out, [ret[i] for i in self.roots]
+
+
+def _units(scheme: Scheme) -> dict[str, str]:
+    """The unit of the metric each indicator reads (catalog or scheme ``metrics:``), by id."""
+    from appraise.schemes.names import catalog_metrics
+
+    known: dict[str, str | None] = {m.id: m.unit for m in catalog_metrics().values()}
+    known.update({m.id: m.unit for m in scheme.metrics})
+    out: dict[str, str] = {}
+    for node in _leaf_order(scheme):
+        metric = getattr(node.rule, "metric", None)
+        unit = known.get(metric) if isinstance(metric, str) else None
+        if unit:
+            out[node.id] = unit
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ def _indicator(ir: IndicatorResult, step: Decimal) -> dict[str, Any]:
         "explain": ir.explain,
         "depth": ir.depth,
         "parent": ir.parent,
+        **({"value_text": ir.value_text} if ir.value_text is not None else {}),
     }
 
 

@@ -189,7 +189,8 @@ def payroll_workbook(
     )
     for r in rows:
         for i in r.indicators:
-            value = i.get("value")
+            # With its unit when the indicator reads a metric (45 秒), else the number.
+            value = i.get("value_text") or i.get("value")
             append_row(
                 wi,
                 [
