@@ -41,3 +41,16 @@ def test_a_scored_example_carries_the_value_with_its_unit_beside_the_number() ->
         (ROOT / SEEDS / "examples" / "s004-online-shop" / "expected.json").read_text("utf-8")
     )
     assert out == expected
+
+
+def test_a_formula_is_explained_with_the_metrics_names_units_and_values() -> None:
+    out = run_example("s003-service-points")
+    explains = [i["explain"] for r in out["results"] for i in r["indicators"]]
+    # 200 simple × 0.1 + 50 normal × 0.2 + 10 hard × 0.5 = 20 + 10 + 5 = 35 points.
+    assert any(
+        e.startswith(
+            "解决疑难问题数 10 次、解决一般问题数 50 次、解决简单问题数 200 次 → "
+            "200 × 0.1 + 50 × 0.2 + 10 × 0.5 = 35 分"
+        )
+        for e in explains
+    ), explains[:5]

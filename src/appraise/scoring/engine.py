@@ -10,6 +10,8 @@ every agent's value, formulas other indicators), 3. categories and the total, ad
 
 from __future__ import annotations
 
+import ast
+import copy
 import gc
 from collections import defaultdict
 from collections.abc import Mapping
@@ -20,6 +22,7 @@ from appraise.inputs.records import Inputs
 from appraise.messages import message
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
+from appraise.schemes.expr import Expr
 from appraise.schemes.model import (
     BandsRule,
     BonusRule,
@@ -275,6 +278,7 @@ def _evaluate(
     if isinstance(rule, RatedRule | LevelsRule):
         plan = rules.plan_raters(node, rule, scheme.raters)
         return {a: rules.rated(node, rule, d, plan, lang) for a, d in data.items()}
+    reads = _formula_reads(rule, scheme, lang) if isinstance(rule, FormulaRule) else None
     for agent_id, d in data.items():
         if isinstance(rule, BandsRule):
             out[agent_id] = rules.bands(node, rule, d, lang)
@@ -285,8 +289,41 @@ def _evaluate(
         elif isinstance(rule, DeductionRule | BonusRule):
             out[agent_id] = rules.incidents(node, rule, d, lang)
         elif isinstance(rule, FormulaRule):
-            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], lang)
+            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], lang, reads)
     return out
+
+
+FormulaReads = dict[str, tuple[str, str | None]]
+
+
+def _formula_reads(rule: FormulaRule, scheme: Scheme, lang: str) -> FormulaReads:
+    """What each name of a formula is to a reader: the metric's or indicator's name, its unit."""
+    from appraise.schemes.names import catalog_metrics
+
+    catalog = catalog_metrics()
+    declared = {m.id: m for m in scheme.metrics}
+    indicators = {n.id: n.name for n in _leaf_order(scheme)}
+    out: FormulaReads = {}
+    for name in rule.expr.names:
+        if name in declared:
+            out[name] = (declared[name].name or name, declared[name].unit)
+        elif name in catalog:
+            out[name] = (catalog[name].name or name, catalog[name].unit)
+        elif name in indicators:
+            out[name] = (indicators[name], None)
+        else:
+            out[name] = (name, None)
+    return out
+
+
+def _with_values(expr: Expr, values: Mapping[str, str]) -> str:
+    """The expression with each name replaced by its value, in the signs people write:
+    ``min(100, 100 × 30 ÷ 45)``."""
+    tree = copy.deepcopy(expr.tree)
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and n.id in values:
+            n.id = values[n.id]
+    return ast.unparse(tree).replace(" * ", " × ").replace(" / ", " ÷ ")
 
 
 def _formula(
@@ -296,6 +333,7 @@ def _formula(
     data: AgentData,
     scores: dict[str, Decimal | None],
     lang: str,
+    reads: FormulaReads | None = None,
 ) -> rules.Outcome:
     t = T[lang]
     direct = data.direct.get(node.id)
@@ -316,13 +354,26 @@ def _formula(
         num = min(num, rule.max)
     if rule.min is not None:
         num = max(num, rule.min)
-    shown = ", ".join(
-        f"{n}={fmt(v) if isinstance(v, Decimal) else v}"
-        for n in sorted(rule.expr.names)
-        if (v := env.get(n)) is not None
+    reads = reads if reads is not None else _formula_reads(rule, scheme, lang)
+    # "平均回复时长 45 秒 → min(100, 100 × 30 ÷ 45) = 66.67 分": what it read, by name and with
+    # its unit, then the arithmetic with those values (shown to two decimals).
+    inputs: list[str] = []
+    values: dict[str, str] = {}
+    for n in sorted(rule.expr.names):
+        v = env.get(n)
+        if not isinstance(v, Decimal):
+            continue
+        label, unit = reads.get(n, (n, None))
+        values[n] = fmt(v, 2)
+        inputs.append(f"{label} {with_unit(v, unit, lang) or values[n]}")
+    if not inputs:
+        return rules.Outcome(num, num, t["formula"].format(e=rule.expr, s=fmt(num, 2)))
+    text = t["formula_explained"].format(
+        inputs=("、" if lang == "zh" else ", ").join(inputs),
+        e=_with_values(rule.expr, values),
+        s=fmt(num, 2),
     )
-    text = t["formula"].format(e=rule.expr, s=fmt(num))
-    return rules.Outcome(num, num, f"{text}({shown})" if shown else text)
+    return rules.Outcome(num, num, text)
 
 
 @dataclass(slots=True)

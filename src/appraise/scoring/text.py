@@ -93,6 +93,7 @@ EN: dict[str, str] = {
     "rank_ineligible": "not eligible to rank ({c}) -> {s} points",
     "rank_novalue": "nothing to rank by -> {s} points",
     "formula": "{e} = {s}",
+    "formula_explained": "{inputs} -> {e} = {s} points",
     "formula_missing": "{e}: data missing",
     "adjust_add": "adds {x}",
     "adjust_sub": "subtracts {x}",
