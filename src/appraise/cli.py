@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import typer
 
 from appraise import __version__
+from appraise.messages import set_lang
 
 app = typer.Typer(
     name="appraise",
@@ -15,6 +18,11 @@ app = typer.Typer(
 )
 
 
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"appraise {__version__}")
@@ -23,11 +31,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    lang: Language = typer.Option(
+        Language.zh,
+        "--lang",
+        envvar="APPRAISE_LANG",
+        help="Language of messages, explanations and workbooks: zh (中文, default) or en.",
+    ),
 ) -> None:
     """Performance appraisal (绩效考核) for customer-service teams."""
+    # For this command only: a test that runs the CLI twice in one process gets each its own.
+    ctx.call_on_close(set_lang(lang.value))
 
 
 # Command groups register themselves here, one line each, so each module owns its commands.

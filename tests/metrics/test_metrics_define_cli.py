@@ -79,10 +79,9 @@ def test_a_bad_definition_file_names_every_problem_with_its_line(tmp_path: Path)
         ),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        app,
-        ["metrics", "--data", str(_store(tmp_path)), "--period", "2026-10", "--define", str(defs)],
-    )
+    # In English (--lang en); the level reads (错误) in the default Chinese.
+    args = ["metrics", "--data", str(_store(tmp_path)), "--period", "2026-10", "--define"]
+    result = CliRunner().invoke(app, ["--lang", "en", *args, str(defs)])
     assert result.exit_code == 1
     assert f"{defs}:10: '8' is not a time of day like 08:00 (error)" in result.stderr
     assert f"{defs}:12: duration to 'first_reply' is not a column of conversations" in result.stderr

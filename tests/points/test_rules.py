@@ -115,9 +115,9 @@ def test_missing_or_zero_bookings_name_every_bad_figure() -> None:
         "last_month_bookings",
         "this_month_bookings",
     ]
-    with pytest.raises(ProblemsError, match="last month's bookings"):
+    with pytest.raises(ProblemsError, match="缺少上月协议饭店预订成功量"):
         redemption_terms(this_month_bookings=Decimal(5), last_month_bookings=None)
-    with pytest.raises(ProblemsError, match="at most 1"):
+    with pytest.raises(ProblemsError, match="不超过 1"):
         redemption_terms(
             this_month_bookings=Decimal(5), last_month_bookings=Decimal(5), share=Decimal("1.2")
         )

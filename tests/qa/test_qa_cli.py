@@ -257,4 +257,4 @@ def test_a_bad_rating_in_the_reviews_file_names_its_row(tmp_path: Path) -> None:
     )
     assert res.exit_code == 1
     # r2 starts on row 8 (header, then r1's six rows)
-    assert f"{reviews}:row 8:表达能力: review r2:" in res.output and "20 is outside" in res.output
+    assert f"{reviews}:第 8 行:表达能力: review r2:" in res.output and "20 is outside" in res.output

@@ -106,8 +106,17 @@ def test_bad_input_exits_1_and_names_file_row_and_field(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["score", SCHEME, "-i", str(tmp_path), "-p", "2026-10"])
     assert result.exit_code == 1
-    assert "ratings.csv:row 2:value" in result.output
-    assert "ratings.csv:row 3:value" in result.output
+    # Chinese by default: where in the file, and the level.
+    assert "ratings.csv:第 2 行:value" in result.output
+    assert "ratings.csv:第 3 行:value" in result.output
+    assert "(错误)" in result.output
+    english = CliRunner().invoke(
+        app, ["--lang", "en", "score", SCHEME, "-i", str(tmp_path), "-p", "2026-10"]
+    )
+    assert english.exit_code == 1
+    assert "ratings.csv:row 2:value" in english.output
+    assert "ratings.csv:row 3:value" in english.output
+    assert "(error)" in english.output
 
 
 def test_bad_period_exits_2() -> None:

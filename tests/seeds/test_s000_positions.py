@@ -69,7 +69,7 @@ def test_unrated_item_counts_zero_with_a_warning(out: dict[str, Any]) -> None:
     assert _parts(p04)["results"] == 24
     assert p04["total"] == 59
     messages = [w["message"] for w in out["warnings"] if w["code"] == "missing_value"]
-    assert messages == ['agent P04: no value for "工作创新"; scored 0']
+    assert messages == ["客服 P04:“工作创新”没有数据;按 0 分计"]
 
 
 def test_equal_totals_share_a_rank(out: dict[str, Any]) -> None:

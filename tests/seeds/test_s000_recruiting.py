@@ -109,7 +109,7 @@ def test_missing_churn_rate_scores_zero_with_a_warning_and_last_month_does_not_c
     assert s["recruiting"] == 8
     assert r05["total"] == 48
     messages = [w["message"] for w in out["warnings"] if w["code"] == "missing_value"]
-    assert 'agent R05: no value for "回访流失率考核"; scored 0' in messages
+    assert "客服 R05:“回访流失率考核”没有数据;按 0 分计" in messages
 
 
 def test_self_assessment_is_shown_but_not_counted(out: dict[str, Any]) -> None:
@@ -129,4 +129,4 @@ def test_ranks_follow_the_computed_totals(out: dict[str, Any]) -> None:
 
 def test_printed_rows_add_up_to_75_and_validate_says_so(out: dict[str, Any]) -> None:
     (warning,) = [w for w in out["warnings"] if w["code"] == "weights_sum"]
-    assert "75 points, not 100 points" in warning["message"]
+    assert "75 分,不是 100 分" in warning["message"]

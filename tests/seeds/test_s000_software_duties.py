@@ -84,7 +84,7 @@ def test_lowest_knowledge_level_still_earns_one_point_and_a_blank_item_zero(
     assert w["general"] == 0
     assert d04["total"] == 4
     messages = [w["message"] for w in out["warnings"] if w["code"] == "missing_value"]
-    assert messages == ['agent D04: no value for "一般知识"; scored 0']
+    assert messages == ["客服 D04:“一般知识”没有数据;按 0 分计"]
 
 
 def test_ranks_by_total(out: dict[str, Any]) -> None:
@@ -100,5 +100,5 @@ def test_ranks_by_total(out: dict[str, Any]) -> None:
 def test_validate_names_both_mislabelled_categories(out: dict[str, Any]) -> None:
     messages = [w["message"] for w in out["warnings"] if w["code"] == "weights_sum"]
     assert len(messages) == 2
-    assert any('"duties" add up to 35 points, not 40 points' in m for m in messages)
-    assert any('"knowledge" add up to 25 points, not 20 points' in m for m in messages)
+    assert any("“duties”的权重合计 35 分" in m and "不是 40 分" in m for m in messages)
+    assert any("“knowledge”的权重合计 25 分" in m and "不是 20 分" in m for m in messages)

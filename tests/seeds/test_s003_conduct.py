@@ -52,7 +52,7 @@ def test_last_months_incident_and_an_unknown_kind_count_for_nothing(
     # The 命令语气 of 2026-09-30 is in September; 迟到 is not an item of this code.
     assert totals["A005"] == 84
     (warning,) = [w for w in run["warnings"] if w["code"] == "unknown_incident_kind"]
-    assert '"迟到"' in warning["message"]
+    assert "“迟到”" in warning["message"]
     assert warning["where"] == "incidents.csv:row 18:kind"
 
 

@@ -75,9 +75,9 @@ def test_an_unmonitored_agent_scores_zero_with_a_warning_per_missing_value(
     assert agents["A005"]["total"] == 0
     missing = {w["message"] for w in run["warnings"] if w["code"] == "missing_value"}
     assert missing == {
-        'agent A005: no value for "监听考评"; scored 0',
-        'agent A005: no value for "致命错误准确性"; scored 0',
-        'agent A005: no value for "非致命错误准确性"; scored 0',
+        "客服 A005:“监听考评”没有数据;按 0 分计",
+        "客服 A005:“致命错误准确性”没有数据;按 0 分计",
+        "客服 A005:“非致命错误准确性”没有数据;按 0 分计",
     }
     ranks = {k: a["rank"] for k, a in agents.items()}
     assert ranks == {"A001": 1, "A003": 2, "A002": 3, "A004": 4, "A005": 5}  # 100, 90, 84.2, 78, 0

@@ -86,4 +86,4 @@ def test_an_agent_with_no_data_keeps_only_the_untouched_deduction_bases(
 
 def test_validate_warns_that_the_seed_weights_add_up_to_95(run: dict[str, Any]) -> None:
     (warning,) = [w for w in run["warnings"] if w["code"] == "weights_sum"]
-    assert "95 points" in warning["message"]
+    assert "95 分" in warning["message"]

@@ -60,7 +60,7 @@ def _error(message: str) -> typer.Exit:
 
 def _problems(exc: ProblemsError) -> typer.Exit:
     for problem in exc.problems:
-        typer.echo(str(problem), err=True)
+        typer.echo(problem.render(), err=True)
     return typer.Exit(1)
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from appraise.decimals import plain
+from appraise.messages import message
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import Scheme
 
@@ -62,21 +64,58 @@ def redemption_terms(
         problems.append(Problem("error", "bad_redemption_terms", message, where, field=field))
 
     if last_month_bookings is None:
-        bad("last_month_bookings", "上月协议饭店预订成功量 (last month's bookings) is missing")
+        bad(
+            "last_month_bookings",
+            message(
+                "redeem.last_missing",
+                "last month's hotel bookings (上月协议饭店预订成功量) are missing",
+            ),
+        )
     elif last_month_bookings <= 0:
         bad(
             "last_month_bookings",
-            f"上月协议饭店预订成功量 is {last_month_bookings}: the exchange rate divides by it, "
-            "so it must be above 0",
+            message(
+                "redeem.last_not_positive",
+                "last month's hotel bookings are {n}: the exchange rate divides by them, "
+                "so they must be above 0",
+                n=last_month_bookings,
+            ),
         )
     if this_month_bookings is None:
-        bad("this_month_bookings", "本月协议饭店预订成功量 (this month's bookings) is missing")
+        bad(
+            "this_month_bookings",
+            message(
+                "redeem.this_missing",
+                "this month's hotel bookings (本月协议饭店预订成功量) are missing",
+            ),
+        )
     elif this_month_bookings < 0:
-        bad("this_month_bookings", f"本月协议饭店预订成功量 is {this_month_bookings}, below 0")
+        bad(
+            "this_month_bookings",
+            message(
+                "redeem.this_negative",
+                "this month's hotel bookings are {n}, below 0",
+                n=this_month_bookings,
+            ),
+        )
     if not Decimal(0) < share <= 1:
-        bad("share", f"the redeemed share is {share}; it must be above 0 and at most 1")
+        bad(
+            "share",
+            message(
+                "redeem.share",
+                "the redeemed share is {share}; it must be above 0 and at most 1",
+                share=plain(share),
+            ),
+        )
     if yuan_per_point < 0:
-        bad("yuan_per_point", f"yuan per point is {yuan_per_point}, below 0")
+        bad(
+            "yuan_per_point",
+            message(
+                "redeem.yuan_per_point",
+                "yuan per point is {yuan}, below 0",
+                yuan=plain(yuan_per_point),
+            ),
+        )
     if problems:
         raise ProblemsError(problems)
     assert this_month_bookings is not None and last_month_bookings is not None

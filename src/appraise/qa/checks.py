@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from appraise.messages import message, text
 from appraise.metrics.calendar import business_seconds
 from appraise.metrics.config import CenterConfig
 from appraise.qa.config import QaConfig, ScriptCheck
@@ -86,7 +87,7 @@ class Finding:
             "agent_id": self.agent_id,
             "check": self.check,
             "passed": self.passed,
-            "message": self.message,
+            "message": text(self.message),
             "evidence": [
                 {"message_index": e.message_index, "text": e.text, "note": e.note}
                 for e in self.evidence
@@ -141,16 +142,25 @@ def _script_check(
     for script in check.scripts:
         ev = _find_script(t, w, script_parts(script))
         if ev is not None:
-            return Finding(t.conversation_id, agent, name, True, ev, f"script “{script}” found")
-    where = "first" if first else "last"
-    looked = tuple(Evidence(i, t.messages[i].text, "looked here") for i in window)
+            found = message("qa.script_found", "script “{script}” found", script=script)
+            return Finding(t.conversation_id, agent, name, True, ev, found)
+    where = message("qa.first", "first") if first else message("qa.last", "last")
+    looked = tuple(
+        Evidence(i, t.messages[i].text, message("qa.looked_here", "looked here")) for i in window
+    )
     return Finding(
         t.conversation_id,
         agent,
         name,
         False,
         looked,
-        f"none of the {name} scripts in the {where} {len(window)} agent message(s)",
+        message(
+            "qa.script_missing",
+            "none of the {name} scripts in the {where} {n} agent message(s)",
+            name=name,
+            where=where,
+            n=len(window),
+        ),
     )
 
 
@@ -240,7 +250,11 @@ def check_transcript(
             ):
                 by_agent[sender_of(i)].append(Evidence(i, text, f"服务忌语 “{phrase}”"))
         for agent, ev in by_agent.items():
-            msg = f"{len(ev)} forbidden phrase(s)" if ev else "no forbidden phrase"
+            msg = (
+                message("qa.forbidden", "{n} forbidden phrase(s)", n=len(ev))
+                if ev
+                else message("qa.no_forbidden", "no forbidden phrase")
+            )
             out.append(Finding(t.conversation_id, agent, "forbidden", not ev, tuple(ev), msg))
     timed = [m.sent_at is not None for m in msgs]
     if cfg.response.enabled and msgs and all(timed):
@@ -256,12 +270,21 @@ def check_transcript(
                     Evidence(
                         i,
                         _excerpt(msgs[i].text),
-                        f"{gap:g} s of silence after message {i - 1} "
-                        f"(limit {cfg.silence.max_seconds:g} s)",
+                        message(
+                            "qa.silence_gap",
+                            "{gap} s of silence after message {i} (limit {limit} s)",
+                            gap=f"{gap:g}",
+                            i=i - 1,
+                            limit=f"{cfg.silence.max_seconds:g}",
+                        ),
                     )
                 )
         limit = cfg.silence.max_seconds
-        msg = f"{len(ev)} silence(s) over {limit:g} s" if ev else "no long silence"
+        msg = (
+            message("qa.silences", "{n} silence(s) over {limit} s", n=len(ev), limit=f"{limit:g}")
+            if ev
+            else message("qa.no_silence", "no long silence")
+        )
         out.append(Finding(t.conversation_id, t.final_agent, "silence", not ev, tuple(ev), msg))
     if cfg.hangup.enabled and t.is_call and t.hung_up_by:
         agent_first = t.hung_up_by.strip().lower() == "agent"
@@ -272,7 +295,9 @@ def check_transcript(
                 "hangup",
                 not agent_first,
                 (Evidence(None, f"hung_up_by={t.hung_up_by}"),),
-                "the agent hung up first" if agent_first else "the customer hung up first",
+                message("qa.agent_hung_up", "the agent hung up first")
+                if agent_first
+                else message("qa.customer_hung_up", "the customer hung up first"),
             )
         )
     return out
@@ -297,13 +322,21 @@ def _response(t: Transcript, cfg: QaConfig, center: CenterConfig) -> list[Findin
         assert a is not None and b is not None
         secs = _seconds(center, a, b, business)
         if secs > limit:
-            kind = "business" if business else "wall-clock"
             by_agent[agent].append(
                 Evidence(
                     i,
                     _excerpt(m.text),
-                    f"replied {secs:g} {kind} s after message {run_start} "
-                    f"“{_excerpt(msgs[run_start].text, 20)}” (limit {limit:g} s)",
+                    message(
+                        "qa.slow_reply",
+                        "replied {secs} {kind} s after message {i} “{text}” (limit {limit} s)",
+                        secs=f"{secs:g}",
+                        kind=message("qa.business", "business")
+                        if business
+                        else message("qa.wall_clock", "wall-clock"),
+                        i=run_start,
+                        text=_excerpt(msgs[run_start].text, 20),
+                        limit=f"{limit:g}",
+                    ),
                 )
             )
         run_start = None
@@ -314,7 +347,11 @@ def _response(t: Transcript, cfg: QaConfig, center: CenterConfig) -> list[Findin
             "response",
             not ev,
             tuple(ev),
-            f"{len(ev)} repl(ies) over {limit:g} s" if ev else "every reply in time",
+            message(
+                "qa.slow_replies", "{n} repl(ies) over {limit} s", n=len(ev), limit=f"{limit:g}"
+            )
+            if ev
+            else message("qa.replies_in_time", "every reply in time"),
         )
         for agent, ev in by_agent.items()
     ]

@@ -41,7 +41,7 @@ def _num(v: float | Decimal) -> str:
 
 def _fail(exc: ProblemsError) -> typer.Exit:
     for p in exc.problems:
-        typer.echo(str(p), err=True)
+        typer.echo(p.render(), err=True)
     return typer.Exit(1)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from appraise.inputs.names import normalize_name
+from appraise.messages import message
 from appraise.metrics.direction import lower_is_better
 from appraise.schemes.expr import Expr
 from appraise.schemes.model import (
@@ -150,8 +151,13 @@ class Resolver:
         if not picked:
             return ""
         if len(picked) == 1:
-            return f"; did you mean {picked[0]}?"
-        return f"; did you mean {', '.join(picked[:-1])} or {picked[-1]}?"
+            return message("did_you_mean", "; did you mean {name}?", name=picked[0])
+        return message(
+            "did_you_mean_any",
+            "; did you mean {names} or {last}?",
+            names=", ".join(picked[:-1]),
+            last=picked[-1],
+        )
 
 
 def _expr(e: Expr, r: Resolver) -> Expr:

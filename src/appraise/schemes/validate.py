@@ -14,6 +14,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from appraise.inputs.names import normalize_name
+from appraise.messages import message
 from appraise.problems import Level, Problem
 from appraise.schemes.model import (
     BandsRule,
@@ -73,9 +74,11 @@ class Checked:
         r = self.resolver
         ind, met = r.candidates(name)
         if metrics and indicators and ind is not None and met is not None:
-            return (
-                f", the name of indicator {r.indicator_label(ind)} and of metric "
-                f"{r.label(met)}: write the id of the one meant"
+            return message(
+                "ambiguous_hint",
+                ", the name of indicator {ind} and of metric {met}: write the id of the one meant",
+                ind=r.indicator_label(ind),
+                met=r.label(met),
             )
         return r.suggest(name, metrics=metrics, indicators=indicators)
 
@@ -133,8 +136,12 @@ def _unique_ids(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "duplicate_id",
-                    f'indicator id "{node.id}" is used twice (first at line '
-                    f"{c.lines.line(seen[node.id])})",
+                    message(
+                        "duplicate_id",
+                        'indicator id "{id}" is used twice (first at line {line})',
+                        id=node.id,
+                        line=c.lines.line(seen[node.id]),
+                    ),
                     (*path, "id"),
                 )
             )
@@ -151,13 +158,24 @@ def _rule_or_children(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "rule_and_children",
-                    f'indicator "{node.id}" has both children and a rule; a category scores by its '
-                    "children",
+                    message(
+                        "rule_and_children",
+                        'indicator "{id}" has both children and a rule; a category scores by its '
+                        "children",
+                        id=node.id,
+                    ),
                     path,
                 )
             )
         if not node.children and node.rule is None:
-            out.append(c.problem("error", "no_rule", f'indicator "{node.id}" has no rule', path))
+            out.append(
+                c.problem(
+                    "error",
+                    "no_rule",
+                    message("no_rule", 'indicator "{id}" has no rule', id=node.id),
+                    path,
+                )
+            )
     return out
 
 
@@ -181,35 +199,58 @@ def _weights(c: Checked) -> list[Problem]:
             return
         # Say it the way the scheme writes it: percentages or points.
         if any(isinstance(ch.weight, str) for ch in counted):
-            got, want = f"{_fmt(total * 100 / full)}%", f"{_fmt(expected * 100 / full)}%"
+            got: str = f"{_fmt(total * 100 / full)}%"
+            want: str = f"{_fmt(expected * 100 / full)}%"
         else:
-            got, want = f"{_fmt(total)} points", f"{_fmt(expected)} points"
+            got = message("points_n", "{n} points", n=_fmt(total))
+            want = message("points_n", "{n} points", n=_fmt(expected))
         mode = (
-            "the total is their plain sum, as declared by `total: sum`"
+            message("total_sum", "the total is their plain sum, as declared by `total: sum`")
             if s.total == "sum"
-            else "they are scaled to it (`total: normalized`)"
+            else message("total_normalized", "they are scaled to it (`total: normalized`)")
         )
         out.append(
             c.problem(
                 "warning",
                 "weights_sum",
-                f"the weights of {where} add up to {got}, not {want}; {mode}",
+                message(
+                    "weights_sum",
+                    "the weights of {where} add up to {got}, not {want}; {mode}",
+                    where=where,
+                    got=got,
+                    want=want,
+                    mode=mode,
+                ),
                 path,
             )
         )
 
-    check(list(s.indicators), s.full_score, "the top-level indicators", ("indicators",))
+    check(
+        list(s.indicators),
+        s.full_score,
+        message("what.top_level", "the top-level indicators"),
+        ("indicators",),
+    )
     for node, path in walk(list(s.indicators), ("indicators",)):
         if node.children:
-            check(node.children, weight_points(node, s.full_score), f'"{node.id}"', path)
+            check(
+                node.children,
+                weight_points(node, s.full_score),
+                message("what.children", '"{id}"', id=node.id),
+                path,
+            )
     for node, path in all_indicators(s):
         if isinstance(node.weight, str) and s.full_score is None:
             out.append(
                 c.problem(
                     "error",
                     "percent_without_full_score",
-                    f'indicator "{node.id}" has a percentage weight but the scheme has no '
-                    "full_score; write its weight in points",
+                    message(
+                        "percent_without_full_score",
+                        'indicator "{id}" has a percentage weight but the scheme has no '
+                        "full_score; write its weight in points",
+                        id=node.id,
+                    ),
                     (*path, "weight"),
                 )
             )
@@ -223,15 +264,25 @@ def _bands(c: Checked) -> list[Problem]:
         if not isinstance(rule, BandsRule):
             continue
         ranges = [b.range for b in rule.bands]
-        out += _overlaps(c, ranges, (*path, "rule", "bands"), f'bands of "{node.id}"')
+        out += _overlaps(
+            c,
+            ranges,
+            (*path, "rule", "bands"),
+            message("what.bands", 'bands of "{id}"', id=node.id),
+        )
         missing = gaps(ranges)
         if missing and rule.otherwise is None:
             out.append(
                 c.problem(
                     "warning",
                     "band_gap",
-                    f'bands of "{node.id}" leave out {", ".join(missing)}; a value there has no '
-                    "score (add `otherwise:` or close the gap)",
+                    message(
+                        "band_gap",
+                        'bands of "{id}" leave out {gaps}; a value there has no '
+                        "score (add `otherwise:` or close the gap)",
+                        id=node.id,
+                        gaps=", ".join(missing),
+                    ),
                     (*path, "rule", "bands"),
                 )
             )
@@ -247,7 +298,13 @@ def _overlaps(c: Checked, ranges: list[Range], path: Path_, what: str) -> list[P
                     c.problem(
                         "error",
                         "ranges_overlap",
-                        f"{what}: {a} and {ranges[j]} overlap, so a value could fall in both",
+                        message(
+                            "ranges_overlap",
+                            "{what}: {a} and {b} overlap, so a value could fall in both",
+                            what=what,
+                            a=a,
+                            b=ranges[j],
+                        ),
                         (*path, j),
                     )
                 )
@@ -268,7 +325,12 @@ def _level_names(c: Checked) -> list[Problem]:
                         c.problem(
                             "error",
                             "duplicate_level",
-                            f'level name "{name}" of "{node.id}" is used twice',
+                            message(
+                                "duplicate_level",
+                                'level name "{name}" of "{id}" is used twice',
+                                name=name,
+                                id=node.id,
+                            ),
                             (*path, "rule", "levels", i),
                         )
                     )
@@ -293,23 +355,41 @@ def _metric_names(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "ambiguous_name",
-                    f'indicator "{node.id}" reads "{name}"{c.unknown(name, indicators=True)}',
+                    message(
+                        "ambiguous_name",
+                        'indicator "{id}" reads "{name}"{hint}',
+                        id=node.id,
+                        name=name,
+                        hint=c.unknown(name, indicators=True),
+                    ),
                     path,
                 )
             )
             return
-        what = "name" if formula else "metric"
+        what = message("word.name", "name") if formula else message("word.metric", "metric")
         where = (
-            "not a metric of the catalog or of the scheme's `metrics:`, nor an indicator"
+            message(
+                "unknown_name_where",
+                "not a metric of the catalog or of the scheme's `metrics:`, nor an indicator",
+            )
             if formula
-            else "not in the metric catalog nor in the scheme's `metrics:`"
+            else message(
+                "unknown_metric_where", "not in the metric catalog nor in the scheme's `metrics:`"
+            )
         )
         out.append(
             c.problem(
                 "error",
                 "unknown_metric",
-                f'indicator "{node.id}" uses unknown {what} "{name}" ({where})'
-                + c.unknown(name, indicators=formula),
+                message(
+                    "unknown_metric",
+                    'indicator "{id}" uses unknown {what} "{name}" ({where}){hint}',
+                    id=node.id,
+                    what=what,
+                    name=name,
+                    where=where,
+                    hint=c.unknown(name, indicators=formula),
+                ),
                 path,
             )
         )
@@ -348,8 +428,14 @@ def _name_clashes(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "name_clash",
-                        f'metric "{m.id}" is called "{name}", like indicator "{ind}"; a column '
-                        "of that name in the files would be ambiguous: rename one of them",
+                        message(
+                            "name_clash",
+                            'metric "{id}" is called "{name}", like indicator "{ind}"; a column '
+                            "of that name in the files would be ambiguous: rename one of them",
+                            id=m.id,
+                            name=name,
+                            ind=ind,
+                        ),
                         ("metrics", i),
                     )
                 )
@@ -368,7 +454,11 @@ def _rule_shapes(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "rank_input",
-                        f'rank rule of "{node.id}" needs exactly one of `metric` or `of`',
+                        message(
+                            "rank_input",
+                            'rank rule of "{id}" needs exactly one of `metric` or `of`',
+                            id=node.id,
+                        ),
                         rp,
                     )
                 )
@@ -377,8 +467,13 @@ def _rule_shapes(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "unknown_indicator",
-                        f'rank rule of "{node.id}" ranks unknown indicator "{rule.of}"'
-                        + c.unknown(rule.of, metrics=False, indicators=True),
+                        message(
+                            "unknown_indicator",
+                            'rank rule of "{id}" ranks unknown indicator "{of}"{hint}',
+                            id=node.id,
+                            of=rule.of,
+                            hint=c.unknown(rule.of, metrics=False, indicators=True),
+                        ),
                         (*rp, "of"),
                     )
                 )
@@ -387,12 +482,23 @@ def _rule_shapes(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "target_missing",
-                    f'target rule of "{node.id}" with method steps needs a `target`',
+                    message(
+                        "target_missing",
+                        'target rule of "{id}" with method steps needs a `target`',
+                        id=node.id,
+                    ),
                     rp,
                 )
             )
         if isinstance(rule, RatedRule) and rule.min >= rule.max:
-            out.append(c.problem("error", "rated_range", f'"{node.id}": min must be below max', rp))
+            out.append(
+                c.problem(
+                    "error",
+                    "rated_range",
+                    message("rated_range", '"{id}": min must be below max', id=node.id),
+                    rp,
+                )
+            )
         if isinstance(rule, DeductionRule | BonusRule):
             for i, k in enumerate(rule.kinds):
                 if isinstance(k.points, PointsRange) and k.points.min > k.points.max:
@@ -400,7 +506,12 @@ def _rule_shapes(c: Checked) -> list[Problem]:
                         c.problem(
                             "error",
                             "points_range",
-                            f'"{node.id}": points range of "{k.kind}" has min above max',
+                            message(
+                                "points_range",
+                                '"{id}": points range of "{kind}" has min above max',
+                                id=node.id,
+                                kind=k.kind,
+                            ),
                             (*rp, "kinds", i),
                         )
                     )
@@ -412,8 +523,13 @@ def _rule_shapes(c: Checked) -> list[Problem]:
                         c.problem(
                             "error",
                             "unknown_rater",
-                            f'indicator "{node.id}" names rater role "{role}", which the '
-                            "scheme's `raters` does not declare",
+                            message(
+                                "unknown_rater",
+                                'indicator "{id}" names rater role "{role}", which the '
+                                "scheme's `raters` does not declare",
+                                id=node.id,
+                                role=role,
+                            ),
                             (*path, "raters", i),
                         )
                     )
@@ -445,7 +561,11 @@ def _formula_cycles(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "formula_cycle",
-                        f"indicators depend on each other in a circle: {' -> '.join(cycle)}",
+                        message(
+                            "formula_cycle",
+                            "indicators depend on each other in a circle: {cycle}",
+                            cycle=" -> ".join(cycle),
+                        ),
                         paths[m],
                     )
                 )
@@ -470,8 +590,12 @@ def _raters(c: Checked) -> list[Problem]:
             c.problem(
                 "warning",
                 "rater_weights",
-                f"rater weights add up to {_fmt(total)}%, not 100%; each indicator divides by "
-                "the weights of the roles that rated it",
+                message(
+                    "rater_weights",
+                    "rater weights add up to {total}%, not 100%; each indicator divides by "
+                    "the weights of the roles that rated it",
+                    total=_fmt(total),
+                ),
                 ("raters", "roles"),
             )
         )
@@ -482,7 +606,7 @@ def _raters(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "duplicate_rater",
-                    f'rater role "{role}" is declared twice',
+                    message("duplicate_rater", 'rater role "{role}" is declared twice', role=role),
                     ("raters", "roles", i),
                 )
             )
@@ -499,30 +623,45 @@ def _grades(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "grade_condition",
-                    f'grade "{g.name}" needs exactly one of `range` or `when`',
+                    message(
+                        "grade_condition",
+                        'grade "{grade}" needs exactly one of `range` or `when`',
+                        grade=g.name,
+                    ),
                     ("grades", i),
                 )
             )
         if g.name in names[:i]:
             out.append(
                 c.problem(
-                    "error", "duplicate_grade", f'grade "{g.name}" is declared twice', ("grades", i)
+                    "error",
+                    "duplicate_grade",
+                    message("duplicate_grade", 'grade "{grade}" is declared twice', grade=g.name),
+                    ("grades", i),
                 )
             )
         if g.when is not None:
             out += _names_allowed(
-                c, g.when.names, ("grades", i, "when"), f'grade "{g.name}"', RESULT_NAMES
+                c,
+                g.when.names,
+                ("grades", i, "when"),
+                message("what.grade", 'grade "{grade}"', grade=g.name),
+                RESULT_NAMES,
             )
     ranges = [g.range for g in s.grades if g.range is not None]
     if ranges and len(ranges) == len(s.grades):
-        out += _overlaps(c, ranges, ("grades",), "grades")
+        out += _overlaps(c, ranges, ("grades",), message("what.grades", "grades"))
         missing = gaps(ranges)
         if missing:
             out.append(
                 c.problem(
                     "warning",
                     "grade_gap",
-                    f"grades leave out totals {', '.join(missing)}; such an agent gets no grade",
+                    message(
+                        "grade_gap",
+                        "grades leave out totals {gaps}; such an agent gets no grade",
+                        gaps=", ".join(missing),
+                    ),
                     ("grades",),
                 )
             )
@@ -534,7 +673,11 @@ def _grades(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "unknown_grade",
-                        f'quota names grade "{q.grade}", which is not declared',
+                        message(
+                            "unknown_grade",
+                            'quota names grade "{grade}", which is not declared',
+                            grade=q.grade,
+                        ),
                         ("distribution", "quotas", i),
                     )
                 )
@@ -543,7 +686,11 @@ def _grades(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "quota_shape",
-                        f'quota for "{q.grade}" needs exactly one of `max` or `share`',
+                        message(
+                            "quota_shape",
+                            'quota for "{grade}" needs exactly one of `max` or `share`',
+                            grade=q.grade,
+                        ),
                         ("distribution", "quotas", i),
                     )
                 )
@@ -553,12 +700,21 @@ def _grades(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "quota_sum",
-                    f"quota shares add up to {_fmt(shares)}%, more than 100%",
+                    message(
+                        "quota_sum",
+                        "quota shares add up to {total}%, more than 100%",
+                        total=_fmt(shares),
+                    ),
                     ("distribution", "quotas"),
                 )
             )
     if s.levels is not None:
-        out += _overlaps(c, [r.range for r in s.levels.rungs], ("levels", "rungs"), "levels")
+        out += _overlaps(
+            c,
+            [r.range for r in s.levels.rungs],
+            ("levels", "rungs"),
+            message("what.levels", "levels"),
+        )
     return out
 
 
@@ -573,7 +729,13 @@ def _names_allowed(
         c.problem(
             "error",
             "unknown_name",
-            f'{what} uses unknown name "{n}"' + c.unknown(n, indicators=True),
+            message(
+                "unknown_name",
+                '{what} uses unknown name "{name}"{hint}',
+                what=what,
+                name=n,
+                hint=c.unknown(n, indicators=True),
+            ),
             path,
         )
         for n in sorted(names - known)
@@ -585,7 +747,11 @@ def _conditions(c: Checked) -> list[Problem]:
     out: list[Problem] = []
     for i, q in enumerate(s.consequences):
         out += _names_allowed(
-            c, q.when.names, ("consequences", i, "when"), f'consequence "{q.id}"', CONSEQUENCE_NAMES
+            c,
+            q.when.names,
+            ("consequences", i, "when"),
+            message("what.consequence", 'consequence "{id}"', id=q.id),
+            CONSEQUENCE_NAMES,
         )
     comps = {p.id for p in s.pay.components} if s.pay else set()
     for i, e in enumerate(s.eligibility):
@@ -593,7 +759,7 @@ def _conditions(c: Checked) -> list[Problem]:
             c,
             e.when.names,
             ("eligibility", i, "when"),
-            f'eligibility rule "{e.id}"',
+            message("what.eligibility", 'eligibility rule "{id}"', id=e.id),
             ELIGIBILITY_NAMES,
         )
         for j, pid in enumerate(e.pay):
@@ -602,7 +768,12 @@ def _conditions(c: Checked) -> list[Problem]:
                     c.problem(
                         "error",
                         "unknown_pay",
-                        f'eligibility rule "{e.id}" names unknown pay component "{pid}"',
+                        message(
+                            "unknown_pay_eligibility",
+                            'eligibility rule "{id}" names unknown pay component "{pay}"',
+                            id=e.id,
+                            pay=pid,
+                        ),
                         ("eligibility", i, "pay", j),
                     )
                 )
@@ -626,7 +797,10 @@ def _pay(c: Checked) -> list[Problem]:
         if comp.id in ids[:i]:
             out.append(
                 c.problem(
-                    "error", "duplicate_pay", f'pay component "{comp.id}" is declared twice', path
+                    "error",
+                    "duplicate_pay",
+                    message("duplicate_pay", 'pay component "{id}" is declared twice', id=comp.id),
+                    path,
                 )
             )
         if isinstance(comp, Tiers):
@@ -637,8 +811,16 @@ def _pay(c: Checked) -> list[Problem]:
                         c.problem(
                             "error",
                             "unknown_tier",
-                            f'pay "{comp.id}" has an amount for {comp.by} "{name}", which '
-                            f"the scheme does not declare",
+                            message(
+                                "unknown_tier",
+                                'pay "{id}" has an amount for {by} "{name}", which '
+                                "the scheme does not declare",
+                                id=comp.id,
+                                by=message("word.grade", "grade")
+                                if comp.by == "grade"
+                                else message("word.level", "level"),
+                                name=name,
+                            ),
                             (*path, "amounts", name),
                         )
                     )
@@ -647,8 +829,13 @@ def _pay(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "unknown_pay",
-                    f'pay "{comp.id}" applies to "{comp.applies_to}", which is not a pay '
-                    "component declared before it",
+                    message(
+                        "unknown_pay_base",
+                        'pay "{id}" applies to "{base}", which is not a pay '
+                        "component declared before it",
+                        id=comp.id,
+                        base=comp.applies_to,
+                    ),
                     (*path, "applies_to"),
                 )
             )
@@ -657,7 +844,7 @@ def _pay(c: Checked) -> list[Problem]:
                 c,
                 comp.when.names,
                 (*path, "when"),
-                f'pay "{comp.id}"',
+                message("what.pay", 'pay "{id}"', id=comp.id),
                 RESULT_NAMES | ELIGIBILITY_NAMES,
             )
     return out
@@ -677,8 +864,15 @@ def _target_direction(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "target_zero_direction",
-                    f'target rule of "{node.id}" is {rule.better}-is-better (`better: '
-                    f"{rule.better}`): write `{right}`, not `{wrong}`",
+                    message(
+                        "target_zero_direction",
+                        'target rule of "{id}" is {better}-is-better (`better: '
+                        "{better}`): write `{right}`, not `{wrong}`",
+                        id=node.id,
+                        better=rule.better,
+                        right=right,
+                        wrong=wrong,
+                    ),
                     (*path, "rule", wrong),
                 )
             )
@@ -688,17 +882,32 @@ def _target_direction(c: Checked) -> list[Problem]:
 def _rewards_higher(rule: object) -> str | None:
     """How a rule gives more points for a higher value, as far as can be told; None if not."""
     if isinstance(rule, TargetRule) and rule.better == "higher":
-        return "its target rule gives more points for higher values; write `better: lower`"
+        return message(
+            "rewards_higher.target",
+            "its target rule gives more points for higher values; write `better: lower`",
+        )
     if isinstance(rule, RankRule) and rule.order == "desc":
-        return "its rank rule puts the highest value first; write `order: asc`"
+        return message(
+            "rewards_higher.rank", "its rank rule puts the highest value first; write `order: asc`"
+        )
     if isinstance(rule, ThresholdRule):
         r = rule.range
         above = r.low is not None and r.high is None
         below = r.high is not None and r.low is None
         if rule.score > rule.otherwise and above:
-            return f"its threshold rule gives {_fmt(rule.score)} points for {r}"
+            return message(
+                "rewards_higher.threshold",
+                "its threshold rule gives {n} points for {range}",
+                n=_fmt(rule.score),
+                range=r,
+            )
         if rule.score < rule.otherwise and below:
-            return f"its threshold rule gives {_fmt(rule.otherwise)} points outside {r}"
+            return message(
+                "rewards_higher.threshold_outside",
+                "its threshold rule gives {n} points outside {range}",
+                n=_fmt(rule.otherwise),
+                range=r,
+            )
     if isinstance(rule, BandsRule) and len(rule.bands) > 1:
         ordered = sorted(
             rule.bands,
@@ -706,7 +915,7 @@ def _rewards_higher(rule: object) -> str | None:
         )
         scores = [b.score for b in ordered]
         if scores[0] < scores[-1] and all(a <= b for a, b in pairwise(scores)):
-            return "its bands give more points for higher values"
+            return message("rewards_higher.bands", "its bands give more points for higher values")
     return None
 
 
@@ -725,8 +934,13 @@ def _wrong_direction(c: Checked) -> list[Problem]:
                 c.problem(
                     "warning",
                     "wrong_direction",
-                    f'indicator "{node.id}" reads {c.resolver.label(info.id)}, which is better '
-                    f"when lower, but {how}",
+                    message(
+                        "wrong_direction",
+                        'indicator "{id}" reads {metric}, which is better when lower, but {how}',
+                        id=node.id,
+                        metric=c.resolver.label(info.id),
+                        how=how,
+                    ),
                     (*path, "rule", "metric"),
                 )
             )

@@ -27,7 +27,7 @@ def print_problems(problems: list[Problem], console: Console) -> None:
         style = "red" if p.level == "error" else "yellow"
         # emoji=False: "file:id:" is a location, not the :id: emoji.
         console.print(
-            str(p), style=style, highlight=False, markup=False, emoji=False, soft_wrap=True
+            p.render(), style=style, highlight=False, markup=False, emoji=False, soft_wrap=True
         )
 
 
@@ -163,7 +163,7 @@ def score_files(
 def render_table(run: ScoreRun, console: Console) -> None:
     for w in run.warnings:
         console.print(
-            f"[yellow]warning: {w.where + ': ' if w.where else ''}{w.message}[/yellow]",
+            f"[yellow]{w.render()}[/yellow]",
             highlight=False,
         )
     table = Table(title=f"{run.scheme_name} · {run.period}")

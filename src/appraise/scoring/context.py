@@ -22,6 +22,7 @@ from appraise.inputs.records import (
     Rating,
     Source,
 )
+from appraise.messages import message
 from appraise.periods import Period, PeriodKind
 from appraise.problems import Problem
 from appraise.schemes.model import BonusRule, DeductionRule, KindPoints, Scheme
@@ -112,7 +113,11 @@ def build_context(
                     Problem(
                         "warning",
                         "unknown_agent",
-                        f'agent "{agent_id}" is not in the agents file; scored anyway',
+                        message(
+                            "unknown_agent",
+                            'agent "{agent}" is not in the agents file; scored anyway',
+                            agent=agent_id,
+                        ),
                         source.file,
                         row=source.row,
                         field="agent_id",
@@ -153,10 +158,15 @@ def build_context(
             Problem(
                 "warning",
                 "values_of_shorter_periods",
-                f"{len(inside)} metric value(s) are for periods inside {wanted} (such as "
-                f"{first.period}), not for {wanted} itself, and are not counted: a mapping's "
-                "reports: section adds daily rows up to the period by a rule per metric "
-                "(docs/data-format.md)",
+                message(
+                    "values_of_shorter_periods",
+                    "{n} metric value(s) are for periods inside {wanted} (such as "
+                    "{first}), not for {wanted} itself, and are not counted: a mapping's "
+                    "reports: section adds daily rows up to the period by a rule per metric",
+                    n=len(inside),
+                    wanted=wanted,
+                    first=first.period,
+                ),
                 first.source.file,
                 row=first.source.row,
             )
@@ -175,7 +185,12 @@ def build_context(
             Problem(
                 "warning",
                 "unknown_indicator",
-                f'"{name}" is not an indicator of scheme {scheme.id}; its ratings are ignored',
+                message(
+                    "unknown_indicator_rated",
+                    '"{name}" is not an indicator of scheme {scheme}; its ratings are ignored',
+                    name=name,
+                    scheme=scheme.id,
+                ),
                 src.file,
                 row=src.row,
                 field=src.field or "indicator",
@@ -194,7 +209,12 @@ def build_context(
             Problem(
                 "warning",
                 "unknown_incident_kind",
-                f'incident kind "{name}" is not used by scheme {scheme.id}; it counts for nothing',
+                message(
+                    "unknown_incident_kind",
+                    'incident kind "{kind}" is not used by scheme {scheme}; it counts for nothing',
+                    kind=name,
+                    scheme=scheme.id,
+                ),
                 src.file,
                 row=src.row,
                 field="kind",

@@ -10,6 +10,8 @@ every agent's value, formulas other indicators), 3. categories and the total, ad
 
 from __future__ import annotations
 
+import ast
+import copy
 import gc
 from collections import defaultdict
 from collections.abc import Mapping
@@ -17,8 +19,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from appraise.inputs.records import Inputs
+from appraise.messages import message
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
+from appraise.schemes.expr import Expr
 from appraise.schemes.model import (
     BandsRule,
     BonusRule,
@@ -42,6 +46,7 @@ from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
 from appraise.scoring.text import T, fmt
+from appraise.scoring.units import with_unit
 from appraise.scoring.variables import agent_env, eligibility_env
 
 _ZERO = Decimal(0)
@@ -107,6 +112,7 @@ def _score(
     leaf_results: dict[str, dict[str, IndicatorResult]] = {a: {} for a in appraised}
     money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
     failed: dict[str, list[str]] = defaultdict(list)
+    units = _units(scheme)
     for node in _leaf_order(scheme):
         outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
         for agent_id, out in outcomes.items():
@@ -126,12 +132,25 @@ def _score(
                         Problem(
                             "warning",
                             "missing_value",
-                            f'agent {agent_id}: no value for "{node.name}"; scored 0',
+                            message(
+                                "missing_value",
+                                'agent {agent}: no value for "{indicator}"; scored 0',
+                                agent=agent_id,
+                                indicator=node.name,
+                            ),
                         )
                     )
             scores[agent_id][node.id] = score
             leaf_results[agent_id][node.id] = IndicatorResult(
-                node.id, node.name, None, out.value, score, None, explain, counts=node.counts
+                node.id,
+                node.name,
+                None,
+                out.value,
+                score,
+                None,
+                explain,
+                counts=node.counts,
+                value_text=with_unit(out.value, units.get(node.id), lang),
             )
     errors = [pr for pr in ctx.problems if pr.level == "error"]
     if errors:
@@ -259,6 +278,7 @@ def _evaluate(
     if isinstance(rule, RatedRule | LevelsRule):
         plan = rules.plan_raters(node, rule, scheme.raters)
         return {a: rules.rated(node, rule, d, plan, lang) for a, d in data.items()}
+    reads = _formula_reads(rule, scheme, lang) if isinstance(rule, FormulaRule) else None
     for agent_id, d in data.items():
         if isinstance(rule, BandsRule):
             out[agent_id] = rules.bands(node, rule, d, lang)
@@ -269,8 +289,41 @@ def _evaluate(
         elif isinstance(rule, DeductionRule | BonusRule):
             out[agent_id] = rules.incidents(node, rule, d, lang)
         elif isinstance(rule, FormulaRule):
-            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], lang)
+            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], lang, reads)
     return out
+
+
+FormulaReads = dict[str, tuple[str, str | None]]
+
+
+def _formula_reads(rule: FormulaRule, scheme: Scheme, lang: str) -> FormulaReads:
+    """What each name of a formula is to a reader: the metric's or indicator's name, its unit."""
+    from appraise.schemes.names import catalog_metrics
+
+    catalog = catalog_metrics()
+    declared = {m.id: m for m in scheme.metrics}
+    indicators = {n.id: n.name for n in _leaf_order(scheme)}
+    out: FormulaReads = {}
+    for name in rule.expr.names:
+        if name in declared:
+            out[name] = (declared[name].name or name, declared[name].unit)
+        elif name in catalog:
+            out[name] = (catalog[name].name or name, catalog[name].unit)
+        elif name in indicators:
+            out[name] = (indicators[name], None)
+        else:
+            out[name] = (name, None)
+    return out
+
+
+def _with_values(expr: Expr, values: Mapping[str, str]) -> str:
+    """The expression with each name replaced by its value, in the signs people write:
+    ``min(100, 100 × 30 ÷ 45)``."""
+    tree = copy.deepcopy(expr.tree)
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and n.id in values:
+            n.id = values[n.id]
+    return ast.unparse(tree).replace(" * ", " × ").replace(" / ", " ÷ ")
 
 
 def _formula(
@@ -280,6 +333,7 @@ def _formula(
     data: AgentData,
     scores: dict[str, Decimal | None],
     lang: str,
+    reads: FormulaReads | None = None,
 ) -> rules.Outcome:
     t = T[lang]
     direct = data.direct.get(node.id)
@@ -300,13 +354,26 @@ def _formula(
         num = min(num, rule.max)
     if rule.min is not None:
         num = max(num, rule.min)
-    shown = ", ".join(
-        f"{n}={fmt(v) if isinstance(v, Decimal) else v}"
-        for n in sorted(rule.expr.names)
-        if (v := env.get(n)) is not None
+    reads = reads if reads is not None else _formula_reads(rule, scheme, lang)
+    # "平均回复时长 45 秒 → min(100, 100 × 30 ÷ 45) = 66.67 分": what it read, by name and with
+    # its unit, then the arithmetic with those values (shown to two decimals).
+    inputs: list[str] = []
+    values: dict[str, str] = {}
+    for n in sorted(rule.expr.names):
+        v = env.get(n)
+        if not isinstance(v, Decimal):
+            continue
+        label, unit = reads.get(n, (n, None))
+        values[n] = fmt(v, 2)
+        inputs.append(f"{label} {with_unit(v, unit, lang) or values[n]}")
+    if not inputs:
+        return rules.Outcome(num, num, t["formula"].format(e=rule.expr, s=fmt(num, 2)))
+    text = t["formula_explained"].format(
+        inputs=("、" if lang == "zh" else ", ").join(inputs),
+        e=_with_values(rule.expr, values),
+        s=fmt(num, 2),
     )
-    text = t["formula"].format(e=rule.expr, s=fmt(num))
-    return rules.Outcome(num, num, f"{text}({shown})" if shown else text)
+    return rules.Outcome(num, num, text)
 
 
 @dataclass(slots=True)
@@ -417,6 +484,21 @@ class TreePlan:
                 raw[st.parent] += weighted
                 child_w[st.parent] += weight
         return out, [ret[i] for i in self.roots]
+
+
+def _units(scheme: Scheme) -> dict[str, str]:
+    """The unit of the metric each indicator reads (catalog or scheme ``metrics:``), by id."""
+    from appraise.schemes.names import catalog_metrics
+
+    known: dict[str, str | None] = {m.id: m.unit for m in catalog_metrics().values()}
+    known.update({m.id: m.unit for m in scheme.metrics})
+    out: dict[str, str] = {}
+    for node in _leaf_order(scheme):
+        metric = getattr(node.rule, "metric", None)
+        unit = known.get(metric) if isinstance(metric, str) else None
+        if unit:
+            out[node.id] = unit
+    return out
 
 
 @dataclass(frozen=True, slots=True)

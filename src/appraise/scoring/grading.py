@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from appraise.messages import message
 from appraise.periods import Period
 from appraise.problems import Problem
 from appraise.schemes.expr import Value
@@ -128,8 +129,16 @@ def apply_distribution(scheme: Scheme, results: list[AgentResult]) -> list[Probl
                     Problem(
                         "warning",
                         "quota_exceeded_by_tie",
-                        f'{len(keep)} agents keep grade "{q.grade}" (quota {allowed} of {n}) '
-                        f"because they tie at rank {cut_rank}",
+                        message(
+                            "quota_exceeded_by_tie",
+                            '{kept} agents keep grade "{grade}" (quota {allowed} of {n}) '
+                            "because they tie at rank {rank}",
+                            kept=len(keep),
+                            grade=q.grade,
+                            allowed=allowed,
+                            n=n,
+                            rank=cut_rank,
+                        ),
                     )
                 )
             elif d.ties == "exclude":
@@ -168,8 +177,16 @@ def _forced(
                     Problem(
                         "warning",
                         "quota_exceeded_by_tie",
-                        f'grade "{grade}" takes {end - pos} agents (quota {take} '
-                        f"of {n}) because they tie at rank {tie_rank}",
+                        message(
+                            "quota_taken_by_tie",
+                            'grade "{grade}" takes {kept} agents (quota {allowed} '
+                            "of {n}) because they tie at rank {rank}",
+                            grade=grade,
+                            kept=end - pos,
+                            allowed=take,
+                            n=n,
+                            rank=tie_rank,
+                        ),
                     )
                 )
             else:

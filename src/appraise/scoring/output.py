@@ -35,6 +35,7 @@ def _indicator(ir: IndicatorResult, step: Decimal) -> dict[str, Any]:
         "explain": ir.explain,
         "depth": ir.depth,
         "parent": ir.parent,
+        **({"value_text": ir.value_text} if ir.value_text is not None else {}),
     }
 
 
@@ -73,9 +74,7 @@ def run_dict(run: ScoreRun) -> dict[str, Any]:
     return {
         "scheme": run.scheme_id,
         "period": run.period,
-        "warnings": [
-            {"code": w.code, "message": w.message, "where": w.where} for w in run.warnings
-        ],
+        "warnings": [{"code": w.code, "message": w.text, "where": w.where} for w in run.warnings],
         "results": [result_dict(r) for r in run.results],
     }
 
@@ -86,8 +85,11 @@ def to_json(run: ScoreRun) -> str:
 
 def write_xlsx(run: ScoreRun, path: Path) -> None:
     """The payroll workbook (``appraise.scoring.workbook``): totals and pay, every indicator,
-    the warnings; in Chinese, the CLI's language."""
+    the warnings; in the reader's language (the CLI's ``--lang``, Chinese by default)."""
+    from appraise.messages import current_lang, text
     from appraise.scoring.workbook import PayrollRow, flag_names, label, payroll_workbook
+
+    lang = current_lang()
 
     pay_lines: list[tuple[str, str]] = []
     for r in run.results:
@@ -106,16 +108,18 @@ def write_xlsx(run: ScoreRun, path: Path) -> None:
             level=r.level or "",
             pay={line.id: line.amount for line in r.pay},
             pay_total=r.pay_total,
-            flags=flag_names(r.flags, {c.id: c.name for c in r.consequences}, "zh"),
+            flags=flag_names(r.flags, {c.id: c.name for c in r.consequences}, lang),
             indicators=[_indicator(i, Decimal("0.0001")) for i in [*r.indicators, *r.adjustments]],
         )
         for r in run.results
     ]
     about = [
-        (label("scheme", "zh"), f"{run.scheme_name} ({run.scheme_id})"),
-        (label("period", "zh"), run.period),
+        (label("scheme", lang), f"{run.scheme_name} ({run.scheme_id})"),
+        (label("period", lang), run.period),
     ]
-    warnings = [(w.code, w.where or "", w.message) for w in run.warnings]
+    warnings = [(w.code, w.where_in(lang), text(w.message, lang)) for w in run.warnings]
     path.write_bytes(
-        payroll_workbook(rows, pay_lines=pay_lines, about=about, warnings=warnings, versions=False)
+        payroll_workbook(
+            rows, pay_lines=pay_lines, about=about, warnings=warnings, versions=False, lang=lang
+        )
     )

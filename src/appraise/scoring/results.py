@@ -27,6 +27,9 @@ class IndicatorResult:
     depth: int = 0
     counts: bool = True
     parent: str | None = None
+    # The value as the 实际值 column shows it, with the metric's unit (``45 秒``); None when the
+    # indicator reads no metric with a unit.
+    value_text: str | None = None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from appraise.inputs.names import normalize_name
 from appraise.inputs.records import Incident, Rating
+from appraise.messages import message
 from appraise.problems import Problem
 from appraise.schemes.model import (
     BandsRule,
@@ -207,7 +208,12 @@ def rated(
                 Problem(
                     "warning",
                     "unknown_rater_role",
-                    f'rater role "{role_id or "(empty)"}" does not rate "{node.name}"; ignored',
+                    message(
+                        "unknown_rater_role",
+                        'rater role "{role}" does not rate "{indicator}"; ignored',
+                        role=role_id or "-",
+                        indicator=node.name,
+                    ),
                     r0.source.file,
                     row=r0.source.row,
                     field="rater_role",
@@ -425,9 +431,14 @@ def incidents(
                     Problem(
                         "error",
                         "points_required",
-                        f'incident kind "{k.name or k.kind}" is graded by severity; give points '
-                        "between "
-                        f"{fmt(k.points.min)} and {fmt(k.points.max)}",
+                        message(
+                            "points_required",
+                            'incident kind "{kind}" is graded by severity; give points '
+                            "between {min} and {max}",
+                            kind=k.name or k.kind,
+                            min=fmt(k.points.min),
+                            max=fmt(k.points.max),
+                        ),
                         inc.source.file,
                         row=inc.source.row,
                         field="points",
@@ -439,8 +450,14 @@ def incidents(
                     Problem(
                         "error",
                         "points_range",
-                        f'incident kind "{k.name or k.kind}" takes {fmt(k.points.min)}..'
-                        f"{fmt(k.points.max)} points, not {fmt(inc.points)}",
+                        message(
+                            "points_out_of_range",
+                            'incident kind "{kind}" takes {min}..{max} points, not {points}',
+                            kind=k.name or k.kind,
+                            min=fmt(k.points.min),
+                            max=fmt(k.points.max),
+                            points=fmt(inc.points),
+                        ),
                         inc.source.file,
                         row=inc.source.row,
                         field="points",

@@ -1,8 +1,14 @@
-"""Explanation sentences, in the scheme's language (Chinese first, English second)."""
+"""Explanation sentences, in the scheme's language (Chinese first, English second).
+
+The templates are written here in English; their Chinese is in the core's message catalog
+(:mod:`appraise.messages`, entries ``explain.<key>``).
+"""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from appraise.messages import table
 
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
@@ -41,55 +47,6 @@ def _fmt(d: Decimal, places: int) -> str:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
 
-
-ZH: dict[str, str] = {
-    "given": "直接给定 {v}({src})→ {s} 分",
-    "no_rating": "无评分",
-    "no_value": "无数据({m})",
-    "rated_one": "评分 {v} → {s} 分",
-    "rated_avg": "{n} 个评分平均 {s} 分",
-    "role_part": "{role} {v}×{w}%",
-    "missing_role_renorm": ";缺少 {roles} 的评分,按已有权重 {d}% 折算",
-    "missing_role_zero": ";缺少 {roles} 的评分,按 0 分计(除以 {d}%)",
-    "missing_role_fail": "缺少 {roles} 的评分",
-    "rated_combined": " = {s} 分",
-    "band": "{v} 落在 {r} 区间 → {s} 分",
-    "band_otherwise": "{v} 不在任何区间 → {s} 分",
-    "threshold_hit": "{v} 满足 {r} → {s} 分",
-    "threshold_miss": "{v} 不满足 {r} → {s} 分",
-    "no_target": "无目标值({m})",
-    "proportion": "完成 {v} / 目标 {g} × {f} = {s} 分",
-    "capped": ",封顶 {c}",
-    "zero_below": "{v} 低于 {z},此项 0 分",
-    "target_met": "{v} 达到目标 {g} → 满分 {s}",
-    "steps": "{v} 比目标 {g} 少 {short},每少 {step} 扣 {p} 分,扣 {n} 次 → {f} - {n}×{p} = {s} 分",
-    "proportion_lower": "目标 {g} / 实际 {v} × {f} = {s} 分",
-    "target_met_lower": "{v} 不高于目标 {g} → {s} 分",
-    "zero_above": "{v} 高于 {z},此项 0 分",
-    "steps_lower": "{v} 比目标 {g} 多 {over},每多 {step} 扣 {p} 分,扣 {n} 次 → {f} - {n}×{p} = "
-    "{s} 分",
-    "incident_money": "{k}({d})金额 {a} 元",
-    "kind_part": "{k} {n} 次 {p} 分{m}",
-    "no_incidents_deduct": "无扣分记录,得基础分 {b}",
-    "no_incidents_bonus": "无加分记录,{b} 分",
-    "deducted": "基础分 {b},扣分:{parts} → {s} 分",
-    "added": "{b} 分,计分:{parts} → {s} 分",
-    "floored": ",最低 {f} 分",
-    "weighted": "{s} 分 ÷ 满分 {f} × 权重 {w} = {x}",
-    "weighted_points": "{s} 分",
-    "category": "小计 {x}(权重 {w},得分率 {p}%)",
-    "category_norm": "小计 {raw} × {w} ÷ {sw} = {x}",
-    "missing_zero": ";按 0 分计",
-    "rank": "{v},第 {r} 名(共 {n} 人)→ {s} 分",
-    "rank_tie": "{v},并列第 {r} 名(共 {n} 人)→ {s} 分",
-    "rank_others": "{v},未进入前 {k} 名 → {s} 分",
-    "rank_ineligible": "不符合排名条件({c})→ {s} 分",
-    "rank_novalue": "无可排名的数值 → {s} 分",
-    "formula": "{e} = {s}",
-    "formula_missing": "{e}:缺少数据",
-    "adjust_add": "加分 {x}",
-    "adjust_sub": "减分 {x}",
-}
 
 EN: dict[str, str] = {
     "given": "given directly as {v} ({src}) -> {s} points",
@@ -136,9 +93,11 @@ EN: dict[str, str] = {
     "rank_ineligible": "not eligible to rank ({c}) -> {s} points",
     "rank_novalue": "nothing to rank by -> {s} points",
     "formula": "{e} = {s}",
+    "formula_explained": "{inputs} -> {e} = {s} points",
     "formula_missing": "{e}: data missing",
     "adjust_add": "adds {x}",
     "adjust_sub": "subtracts {x}",
 }
 
-T: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+# The sentences in Chinese are in the core's catalog (appraise.messages), as "explain.<key>".
+T: dict[str, dict[str, str]] = {lang: t for lang, t in table("explain", EN).items()}

@@ -17,65 +17,66 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from openpyxl import Workbook
 
+from appraise.messages import Lang as Lang
+from appraise.messages import table
 from appraise.sheets import YUAN, append_row, fit_columns, header_row, number_format, print_setup
 
-Lang = Literal["zh", "en"]
-
-LABELS: dict[str, tuple[str, str]] = {
-    # key: (Chinese, English)
-    "results": ("考核结果", "Results"),
-    "indicators": ("指标明细", "Indicators"),
-    "about": ("考核周期", "Cycle"),
-    "warnings": ("警告", "Warnings"),
-    "agent_id": ("工号", "Agent ID"),
-    "name": ("姓名", "Name"),
-    "team": ("班组", "Team"),
-    "version": ("结果版本", "Version"),
-    "eligible": ("参加考核", "Appraised"),
-    "total": ("总分", "Total"),
-    "grade": ("等级", "Grade"),
-    "computed_grade": ("校准前等级", "Grade before calibration"),
-    "rank": ("排名", "Rank"),
-    "level": ("级别", "Level"),
-    "pay_total": ("绩效工资合计", "Pay total"),
-    "calibration": ("校准说明", "Calibration reason"),
-    "flags": ("标记", "Flags"),
-    "indicator": ("指标编号", "Indicator ID"),
-    "indicator_name": ("考核项目", "Indicator"),
-    "weight": ("权重", "Weight"),
-    "value": ("实际值", "Value"),
-    "score": ("得分", "Score"),
-    "weighted": ("加权得分", "Weighted score"),
-    "explain": ("评分说明", "Explanation"),
-    "code": ("代码", "Code"),
-    "where": ("位置", "Where"),
-    "message": ("内容", "Message"),
-    "item": ("项目", "Item"),
-    "content": ("内容", "Value"),
-    "cycle_name": ("考核名称", "Cycle"),
-    "scheme": ("考核方案", "Scheme"),
-    "period": ("考核期间", "Period"),
-    "state": ("状态", "State"),
-    "published": ("已发布", "Published"),
-    "draft": ("否（草稿结果）", "no (draft results)"),
-    "exported": ("导出时间", "Exported at"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
+LABELS_EN: dict[str, str] = {
+    # key: English; the Chinese is the catalog's "workbook.<key>" (appraise.messages)
+    "results": "Results",
+    "indicators": "Indicators",
+    "about": "Cycle",
+    "warnings": "Warnings",
+    "agent_id": "Agent ID",
+    "name": "Name",
+    "team": "Team",
+    "version": "Version",
+    "eligible": "Appraised",
+    "total": "Total",
+    "grade": "Grade",
+    "computed_grade": "Grade before calibration",
+    "rank": "Rank",
+    "level": "Level",
+    "pay_total": "Pay total",
+    "calibration": "Calibration reason",
+    "flags": "Flags",
+    "indicator": "Indicator ID",
+    "indicator_name": "Indicator",
+    "weight": "Weight",
+    "value": "Value",
+    "score": "Score",
+    "weighted": "Weighted score",
+    "explain": "Explanation",
+    "code": "Code",
+    "where": "Where",
+    "message": "Message",
+    "item": "Item",
+    "content": "Value",
+    "cycle_name": "Cycle",
+    "scheme": "Scheme",
+    "period": "Period",
+    "state": "State",
+    "published": "Published",
+    "draft": "no (draft results)",
+    "exported": "Exported at",
+    "yes": "yes",
+    "no": "no",
 }
+LABELS = table("workbook", LABELS_EN)
 
 
 def label(key: str, lang: Lang) -> str:
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
+    return LABELS[lang][key]
 
 
-_FLAGS: dict[str, tuple[str, str]] = {
-    "requires_basis": ("需附评定依据", "needs the grounds of the grade"),
+_FLAGS_EN: dict[str, str] = {
+    "requires_basis": "needs the grounds of the grade",
 }
+_FLAGS = table("flag", _FLAGS_EN)
 
 
 def flag_names(flags: Sequence[str], consequences: Mapping[str, str], lang: Lang) -> list[str]:
@@ -85,8 +86,8 @@ def flag_names(flags: Sequence[str], consequences: Mapping[str, str], lang: Lang
     for f in flags:
         if f in consequences:
             out.append(consequences[f])
-        elif f in _FLAGS:
-            out.append(_FLAGS[f][0 if lang == "zh" else 1])
+        elif f in _FLAGS_EN:
+            out.append(_FLAGS[lang][f])
         else:
             out.append(f)
     return out
@@ -188,7 +189,8 @@ def payroll_workbook(
     )
     for r in rows:
         for i in r.indicators:
-            value = i.get("value")
+            # With its unit when the indicator reads a metric (45 秒), else the number.
+            value = i.get("value_text") or i.get("value")
             append_row(
                 wi,
                 [

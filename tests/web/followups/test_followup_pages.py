@@ -77,13 +77,31 @@ def test_an_empty_plan_comes_back_with_the_reason_in_chinese(
     advance(fcycle, "published")
     item = FollowUp.objects.get(cycle=fcycle, agent=people.agent_a1, rule="rectification_plan")
     response = client(people.a1).post(
-        f"/followups/{item.pk}/plan/",
-        {"plan": " ", "next": f"/followups/{item.pk}/"},
-        follow=True,
+        f"/followups/{item.pk}/plan/", {"plan": " ", "next": f"/followups/{item.pk}/"}
     )
-    assert "请填写整改计划" in response.content.decode()
+    # The page again, not a redirect: the reason beside the plan's field, what was typed kept.
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert re.search(r'<div class="errorlist" id="plan-error"[^>]*>[^<]*请填写整改计划', body)
+    assert 'aria-invalid="true"' in body
     item.refresh_from_db()
     assert item.state == ItemState.OPEN
+
+
+def test_returning_a_plan_without_a_note_keeps_the_page_and_says_why(
+    people: People, fcycle: Cycle, advance: Advance
+) -> None:
+    advance(fcycle, "published")
+    item = FollowUp.objects.get(cycle=fcycle, agent=people.agent_a1, rule="rectification_plan")
+    client(people.a1).post(f"/followups/{item.pk}/plan/", {"plan": "每天复盘三个会话"})
+    response = client(people.sup1).post(
+        f"/followups/{item.pk}/review/", {"decision": "return", "note": "  "}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="note-error"' in body and "每天复盘三个会话" in body
+    item.refresh_from_db()
+    assert item.state == ItemState.SUBMITTED
 
 
 def test_the_team_dashboard_shows_the_teams_open_follow_ups(

@@ -298,7 +298,7 @@ def test_the_redemption_needs_last_months_bookings_above_zero(ledger: Ledger) ->
             by=ledger.people.hr,
         )
     assert [p.field for p in err.value.problems] == ["last_month_bookings"]
-    with pytest.raises(ProblemsError, match="missing"):
+    with pytest.raises(ProblemsError, match="缺少上月协议饭店预订成功量"):
         ps.points_redeem_month(
             month="2026-05", this_month_bookings=None, last_month_bookings=None, by=ledger.people.hr
         )

@@ -290,7 +290,7 @@ def test_hr_adds_a_manual_entry_and_one_without_a_reason_writes_nothing(ledger: 
     )
     listed = read(hr.get("/points/entries/").content)
     newest = listed.rows("manual")[0]
-    assert newest.cells[2:5] == ["李四", "+3", "记录 / entry"]
+    assert newest.cells[2:5] == ["李四", "+3", "记录"]
 
 
 def test_a_correction_through_the_page_adds_a_reversal_and_the_right_value(ledger: Ledger) -> None:

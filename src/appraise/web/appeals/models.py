@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appraise.web.cycles.models import Cycle
@@ -59,4 +60,8 @@ class Appeal(models.Model):
         ordering = ["-filed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"appeal {self.pk} {self.agent.agent_id} {self.cycle.period}"
+        return gettext("appeal %(n)s: %(agent)s %(period)s") % {
+            "n": self.pk,
+            "agent": self.agent.agent_id,
+            "period": self.cycle.period,
+        }

@@ -157,7 +157,7 @@ def appeal_rescore(*, appeal: Appeal, by: User) -> Appeal:
             _("the appeal is %(state)s, not upheld") % {"state": AppealState(appeal.state).label}
         )
     before = _snapshot(appeal)
-    cycle_rescore(cycle=appeal.cycle, by=by, reason=f"appeal {appeal.pk}")
+    cycle_rescore(cycle=appeal.cycle, by=by, reason=_("appeal %(n)s") % {"n": appeal.pk})
     appeal.new_result = Result.objects.get(cycle=appeal.cycle, agent=appeal.agent, is_current=True)
     appeal.state = AppealState.RESCORED
     appeal.save()

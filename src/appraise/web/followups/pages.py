@@ -26,7 +26,7 @@ from appraise.web.followups.models import (
     Kind,
 )
 from appraise.web.org import selectors as org_sel
-from appraise.web.pages.common import back, guarded, int_or_none, page
+from appraise.web.pages.common import back, for_field, guarded, int_or_none, page
 from appraise.web.permissions import (
     User,
     agent_of,
@@ -113,32 +113,36 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded
+# A refused form comes back on the item's page with what was typed and the reason beside it.
+@guarded(form="plan", page=followup_detail)
 @require_POST
 def followup_plan(request: HttpRequest, pk: int) -> HttpResponse:
     item = sel.followup_get(user=request.user, pk=pk)
-    svc.followup_submit_plan(item=item, by=request.user, text=request.POST.get("plan", ""))
+    with for_field("plan"):
+        svc.followup_submit_plan(item=item, by=request.user, text=request.POST.get("plan", ""))
     messages.success(request, _("Plan submitted; your supervisor will read it."))
     return back(request, f"/followups/{item.pk}/")
 
 
-@guarded
+@guarded(form="review", page=followup_detail)
 @require_POST
 def followup_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = sel.followup_get(user=request.user, pk=pk)
     accept = request.POST.get("decision") == "accept"
-    svc.followup_review_plan(
-        item=item, by=request.user, accept=accept, note=request.POST.get("note", "")
-    )
+    with for_field("note"):
+        svc.followup_review_plan(
+            item=item, by=request.user, accept=accept, note=request.POST.get("note", "")
+        )
     messages.success(request, _("Plan accepted.") if accept else _("Plan returned to the agent."))
     return back(request, f"/followups/{item.pk}/")
 
 
-@guarded
+@guarded(form="complete", page=followup_detail)
 @require_POST
 def followup_complete(request: HttpRequest, pk: int) -> HttpResponse:
     item = sel.followup_get(user=request.user, pk=pk)
-    svc.followup_complete(item=item, by=request.user, note=request.POST.get("note", ""))
+    with for_field("note"):
+        svc.followup_complete(item=item, by=request.user, note=request.POST.get("note", ""))
     messages.success(request, _("Decision recorded."))
     return back(request, f"/followups/{item.pk}/")
 

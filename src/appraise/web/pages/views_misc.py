@@ -3,7 +3,6 @@ administrator's users, roles and API tokens."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from appraise.web.audit import words as audit_words
 from appraise.web.audit.models import AuditLog
 from appraise.web.audit.selectors import audit_details, audit_list
 from appraise.web.cycles import selectors as cycle_sel
@@ -90,15 +90,10 @@ def _date_or_none(value: str | None) -> date | None:
         return None
 
 
-def _compact_json(value: Any) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
-
-
 def _audit_row(request: HttpRequest, e: AuditLog) -> tuple[Any, ...]:
     d = audit_details(user=request.user, entry=e)
-    return (e, _compact_json(d.before), _compact_json(d.after), d.note, d.withheld)
+    said = audit_words.sentence(e.actor_name, e.action, e.object_repr)
+    return (e, said, audit_words.changes(d.before, d.after, e.action), d.note, d.withheld)
 
 
 @guarded
@@ -127,9 +122,16 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             "filters": query,
             # Escaped: a "+" or "&" in a name must reach the next page as typed.
             "query": urlencode(query),
-            "actions": AuditLog.objects.order_by("action")
-            .values_list("action", flat=True)
-            .distinct(),
+            # The filter in words, by name: (code, 计算考核).
+            "actions": sorted(
+                (
+                    (a, audit_words.action_name(a))
+                    for a in AuditLog.objects.order_by("action")
+                    .values_list("action", flat=True)
+                    .distinct()
+                ),
+                key=lambda pair: pair[1],
+            ),
             "cycles": cycle_sel.cycle_list(user=request.user) if is_hr(request.user) else [],
         },
     )

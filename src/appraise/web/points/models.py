@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from appraise.web.org.models import Agent
 from appraise.web.schemes.models import SchemeVersion
@@ -21,15 +22,15 @@ class LedgerChangeRefused(Exception):
 
 
 class Source(models.TextChoices):
-    SCHEME = "scheme", "方案计算 / scheme run"
-    MANUAL = "manual", "人工录入 / manual"
-    REDEMPTION = "redemption", "积分兑换 / redemption"
+    SCHEME = "scheme", _("Scheme run")
+    MANUAL = "manual", _("Manual")
+    REDEMPTION = "redemption", _("Redemption")
 
 
 class Kind(models.TextChoices):
-    ENTRY = "entry", "记录 / entry"
-    REVERSAL = "reversal", "冲销 / reversal"
-    CORRECTION = "correction", "更正 / correction"
+    ENTRY = "entry", _("Entry")
+    REVERSAL = "reversal", _("Reversal")
+    CORRECTION = "correction", _("Correction")
 
 
 class PointsRun(models.Model):

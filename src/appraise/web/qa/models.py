@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from appraise.web.org.models import Agent
 from appraise.web.schemes.models import SchemeVersion
@@ -68,10 +69,10 @@ class ImportBatch(models.Model):
 
 
 class Outcome(models.TextChoices):
-    RESOLVED = "resolved", "已解决 / resolved"
-    NOT_RESOLVED = "not_resolved", "未解决 / not resolved"
-    TRANSFERRED = "transferred", "已转接 / transferred"
-    UNKNOWN = "unknown", "未知 / unknown"
+    RESOLVED = "resolved", _("Resolved")
+    NOT_RESOLVED = "not_resolved", _("Not resolved")
+    TRANSFERRED = "transferred", _("Transferred")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Conversation(models.Model):
@@ -122,8 +123,8 @@ class SamplingRun(models.Model):
 
 
 class AssignmentState(models.TextChoices):
-    ASSIGNED = "assigned", "待质检 / to review"
-    REVIEWED = "reviewed", "已质检 / reviewed"
+    ASSIGNED = "assigned", _("To review")
+    REVIEWED = "reviewed", _("Reviewed")
 
 
 class Assignment(models.Model):
@@ -151,8 +152,8 @@ class Assignment(models.Model):
 
 
 class SessionState(models.TextChoices):
-    OPEN = "open", "进行中 / open"
-    CLOSED = "closed", "已结束 / closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class CalibrationSession(models.Model):
@@ -177,8 +178,8 @@ class CalibrationSession(models.Model):
 
 
 class Source(models.TextChoices):
-    INTERNAL = "internal", "内部质检 / internal"
-    EXTERNAL = "external", "外部质检 / external"
+    INTERNAL = "internal", _("Internal")
+    EXTERNAL = "external", _("External")
 
 
 class Review(models.Model):
@@ -244,10 +245,10 @@ class Review(models.Model):
 
 
 class DisputeState(models.TextChoices):
-    OPEN = "open", "待复核 / open"
-    ASSIGNED = "assigned", "复核中 / with a second reviewer"
-    UPHELD = "upheld", "申诉成立 / upheld"
-    REJECTED = "rejected", "驳回 / rejected"
+    OPEN = "open", _("Awaiting review")
+    ASSIGNED = "assigned", _("With a second reviewer")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected")
 
 
 OPEN_DISPUTE_STATES = (DisputeState.OPEN, DisputeState.ASSIGNED)

@@ -1,0 +1,98 @@
+"""Every message of the functional core has a code, parameters and a Chinese translation.
+
+The core writes its messages in English with ``message(code, template, **params)`` (or a
+``table(prefix, {...})`` of templates); the Chinese is in ``src/appraise/locale/zh_Hans``. These
+tests fail like tests/web/pages/test_i18n.py does for the templates: on a message without a
+translation, on a translation that loses a placeholder, on a stale ``.mo``.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from appraise import messages
+from appraise.messages import Message, message, reading, text
+
+FIX = "python -m appraise.messages"
+
+
+def test_every_core_message_has_a_chinese_translation_with_the_same_placeholders() -> None:
+    found = messages.problems()
+    listing = "\n".join(found)
+    assert found == [], (
+        f"{len(found)} problems with the core's messages (`{FIX} --missing` prints the "
+        f"untranslated ones as .po entries):\n{listing}"
+    )
+
+
+def test_the_committed_mo_is_the_compilation_of_the_po() -> None:
+    assert not messages.stale(), f"run `{FIX}`"
+
+
+def test_the_scan_finds_messages_and_tables_and_refuses_computed_text(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text(
+        "from appraise.messages import message, table\n"
+        'X = {"k": "Key {n}"}\n'
+        'T = table("labels", X)\n'
+        'ok = message("weights_sum", "weights add up to {total}", total=1)\n'
+        'extra = message("other", "no placeholder", total=1)\n'
+        'computed = message("fstr", f"{ok} computed")\n',
+        encoding="utf-8",
+    )
+    found, bad = messages.scan(pkg)
+    assert [(s.code, s.template) for s in found] == [
+        ("labels.k", "Key {n}"),
+        ("weights_sum", "weights add up to {total}"),
+        ("other", "no placeholder"),
+    ]
+    assert [b.where for b in bad] == ["pkg/a.py:6"]
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgctxt "labels.k"\nmsgid "Key {n}"\nmsgstr "键 {m}"\n\n'
+        'msgctxt "weights_sum"\nmsgid "weights add up to {total}"\nmsgstr "权重合计 {total}"\n',
+        encoding="utf-8",
+    )
+    found_problems = messages.problems(pkg, po)
+    assert any("labels.k" in p and "placeholders" in p for p in found_problems)
+    assert any("'other' passes ['total']" in p for p in found_problems)
+    assert any("'other' has no Chinese translation" in p for p in found_problems)
+    assert any("pkg/a.py:6" in p for p in found_problems)
+    assert not any("weights_sum" in p for p in found_problems)
+
+
+def test_a_message_is_its_english_text_and_renders_in_the_readers_language() -> None:
+    # "explain.rated_one" is in the catalog: "评分 {v} → {s} 分".
+    m = message("explain.rated_one", "rated {v} -> {s} points", v="4", s="80")
+    assert m == "rated 4 -> 80 points"
+    assert m.render("zh") == "评分 4 → 80 分"
+    assert m.render("en") == "rated 4 -> 80 points"
+    with reading("en"):
+        assert text(m) == "rated 4 -> 80 points"
+    with reading("zh-hans"):
+        assert text(m) == "评分 4 → 80 分"
+    assert text("plain words") == "plain words"
+    copy = pickle.loads(pickle.dumps(m))
+    assert isinstance(copy, Message) and copy.render("zh") == "评分 4 → 80 分"
+
+
+def test_a_message_inside_a_message_is_written_in_the_same_language() -> None:
+    inner = message("workbook.yes", "yes")
+    outer = message("explain.no_value", "no data ({m})", m=inner)
+    assert outer.render("en") == "no data (yes)"
+    assert outer.render("zh") == "无数据(是)"
+
+
+def test_an_unknown_code_falls_back_to_english() -> None:
+    assert message("nowhere", "as {x} said", x=1).render("zh") == "as 1 said"
+
+
+def test_templates_and_f_strings_write_a_message_in_the_readers_language() -> None:
+    m = message("explain.rated_one", "rated {v} -> {s} points", v="4", s="80")
+    with reading("zh"):
+        assert f"{m}" == str(m) == "评分 4 → 80 分"
+    with reading("en"):
+        assert f"{m}" == "rated 4 -> 80 points"
