@@ -417,14 +417,16 @@ class Distribution(Node):
     ``cap``: grades come from the thresholds; a grade with a ``max`` share keeps its best-ranked
     agents up to the quota and moves the rest one grade down. ``forced``: grades come from rank
     alone: the first ``share`` of agents get the first grade, and so on; the last grade takes the
-    rest. ``rounding`` turns shares into head counts; ``ties``: ``include`` keeps agents tied at
+    rest. ``rounding`` turns shares into head counts: ``floor`` (down), ``round`` (nearest, half
+    up), ``ceil`` (up), ``at_least_one`` (down, but one when the share and the group are not
+    empty); a positive share that rounds to nobody is warned about. ``ties``: ``include`` keeps agents tied at
     the cut together in the better grade (the quota may be exceeded, with a warning),
     ``exclude`` moves them all down.
     """
 
     mode: Literal["cap", "forced"] = "cap"
     quotas: list[Quota] = Field(min_length=1)
-    rounding: Literal["floor", "round", "ceil"] = "floor"
+    rounding: Literal["floor", "round", "ceil", "at_least_one"] = "floor"
     ties: Literal["include", "exclude"] = "include"
     group: Literal["all", "team"] = "all"
 
