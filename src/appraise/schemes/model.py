@@ -419,8 +419,8 @@ class Distribution(Node):
     alone: the first ``share`` of agents get the first grade, and so on; the last grade takes the
     rest. ``rounding`` turns shares into head counts: ``floor`` (down), ``round`` (nearest, half
     up), ``ceil`` (up), ``at_least_one`` (down, but one when the share and the group are not
-    empty); a positive share that rounds to nobody is warned about. ``ties``: ``include`` keeps agents tied at
-    the cut together in the better grade (the quota may be exceeded, with a warning),
+    empty); a positive share that rounds to nobody is warned about. ``ties``: ``include`` keeps
+    agents tied at the cut together in the better grade (the quota may be exceeded, with a warning),
     ``exclude`` moves them all down.
     """
 
@@ -487,6 +487,23 @@ class Consequence(Node):
         if self.follow_up is not None:
             return self.follow_up
         return "none" if self.pay is not None else "hr"
+
+
+class Rollup(Node):
+    """How published results of the scheme's own periods roll up into longer ones (季度, 半年,
+    年度), so that consequences ``over`` those kinds read them without a history file.
+
+    ``to``: the longer kinds made (each a whole number of the scheme's periods). ``rule``:
+    ``mean`` is the mean of the totals the agent has in the longer period (a month without a
+    result is left out); ``weighted`` weighs each month by the share of its days the agent was
+    on the job (hired on the 16th of a 30-day month: 15/30). The rolled total is rounded to
+    ``score_step``, graded by the range grades and ranked like a period's total. A longer
+    period is rolled up, and a consequence over it fires, in the period that closes it (March
+    for the first quarter). A history row given for a longer period wins over the roll-up.
+    """
+
+    to: list[PeriodKind] = Field(min_length=1)
+    rule: Literal["mean", "weighted"] = "mean"
 
 
 class Eligibility(Node):
@@ -638,6 +655,7 @@ class Scheme(Node):
     distribution: Distribution | None = None
     levels: Levels | None = None
     consequences: list[Consequence] = []
+    rollup: Rollup | None = None
     pay: Pay | None = None
     # Metrics supplied by the center beyond the catalog, or defined here.
     metrics: list[MetricDecl] = []

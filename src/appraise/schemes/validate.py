@@ -14,6 +14,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from appraise.inputs.names import normalize_name
+from appraise.periods import MONTHS
 from appraise.problems import Level, Problem
 from appraise.schemes.model import (
     BandsRule,
@@ -806,6 +807,37 @@ def _small_teams(c: Checked) -> list[Problem]:
     return out
 
 
+def _rollup(c: Checked) -> list[Problem]:
+    """Roll-ups go from the scheme's own period to longer ones made of whole periods."""
+    s = c.scheme
+    if s.rollup is None:
+        return []
+    out: list[Problem] = []
+    if s.period not in MONTHS:
+        return [
+            c.problem(
+                "error",
+                "rollup_period",
+                f"`rollup` rolls months or quarters up; this scheme's period is a {s.period}",
+                ("rollup",),
+            )
+        ]
+    own = MONTHS[s.period]
+    longer = [k for k, n in MONTHS.items() if n > own and n % own == 0]
+    for i, kind in enumerate(s.rollup.to):
+        if kind not in longer:
+            out.append(
+                c.problem(
+                    "error",
+                    "rollup_kind",
+                    f"`rollup` cannot make a {kind} from {s.period}s: name longer periods made "
+                    f"of whole {s.period}s ({', '.join(longer)})",
+                    ("rollup", "to", i),
+                )
+            )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -824,6 +856,7 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _wrong_direction,
     _unreachable_grades,
     _small_teams,
+    _rollup,
 ]
 
 

@@ -41,6 +41,7 @@ from appraise.scoring.history import apply_consequences, plan_consequences
 from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
+from appraise.scoring.rollup import roll_up
 from appraise.scoring.text import T, fmt
 from appraise.scoring.variables import agent_env, eligibility_env
 
@@ -178,7 +179,12 @@ def _score(
     assign_grades(scheme, [results[a] for a in ranked], ctx, scores)
     ctx.problems.extend(apply_distribution(scheme, [results[a] for a in ranked]))
     assign_levels(scheme, [results[a] for a in ranked], ctx, p)
-    # 7. consequences; 8. pay
+    # 7. consequences (over the roll-ups that end now, too); 8. pay
+    for (agent_id, key), rolled in roll_up(scheme, ctx, p, [results[a] for a in ranked]).items():
+        ctx.history_by_period.setdefault(key, {})[agent_id] = rolled.entry
+        if agent_id in ctx.agents:
+            ctx.agents[agent_id].history[key] = rolled.entry
+        ctx.rolled[(agent_id, key)] = rolled.explain(lang)
     counts = _group_counts(scheme, [results[a] for a in ranked])
     plans = plan_consequences(scheme, p)
     for agent_id in ranked:

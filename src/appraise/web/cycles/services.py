@@ -50,6 +50,7 @@ PERIOD_KINDS = {
     "week": gettext_lazy("ISO week"),
     "month": gettext_lazy("month"),
     "quarter": gettext_lazy("quarter"),
+    "half": gettext_lazy("half-year"),
     "year": gettext_lazy("year"),
 }
 
