@@ -512,7 +512,10 @@ class Eligibility(Node):
     ``when`` may use ``tenure_months`` (whole months on the job at the end of the period),
     ``tenure_days``, ``hired_in_period``, ``hired_day`` (day of the month hired), ``position``,
     ``team`` and any metric. ``effect``: ``not_appraised`` leaves the agent out of scores and
-    ranks; ``no_pay`` zeroes the pay components listed in ``pay``.
+    ranks; ``no_pay`` zeroes the pay components listed in ``pay``. ``paid: true`` with
+    ``not_appraised`` (不参加本次考核, the salary still paid): the agent keeps the pay lines that
+    read no result (pools, formulas over metrics and tenure, hours) and counts in a pool's head
+    count; lines that need a score are 0 with the reason.
     """
 
     id: Id
@@ -520,6 +523,7 @@ class Eligibility(Node):
     when: ExprText
     effect: Literal["not_appraised", "no_pay"]
     pay: list[Id] = []
+    paid: bool = False
 
 
 class PayBand(Node):

@@ -92,6 +92,8 @@ def _score(
         results[agent_id] = AgentResult(agent_id, a.name, a.team, eligible=True)
     # 1. eligibility
     blocked_pay: dict[str, dict[str, str]] = defaultdict(dict)
+    # Not appraised but paid (eligibility ``paid: true``).
+    paid_only: set[str] = set()
     for agent_id, data in ctx.agents.items():
         env = eligibility_env(scheme, data, p)
         for rule in scheme.eligibility:
@@ -99,6 +101,8 @@ def _score(
                 if rule.effect == "not_appraised":
                     results[agent_id].eligible = False
                     results[agent_id].notes.append(rule.name)
+                    if rule.paid:
+                        paid_only.add(agent_id)
                 else:
                     for comp in rule.pay:
                         blocked_pay[agent_id][comp] = rule.name
@@ -191,7 +195,7 @@ def _score(
         apply_consequences(
             scheme, plans, results[agent_id], ctx, p, counts[agent_id], scores[agent_id]
         )
-    compute_pay(scheme, results, ctx, scores, money, blocked_pay, counts)
+    compute_pay(scheme, results, ctx, scores, money, blocked_pay, counts, paid_only)
     for r in results.values():
         for g in scheme.grades:
             if g.requires_basis and r.grade == g.name and "requires_basis" not in r.flags:
