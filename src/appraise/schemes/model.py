@@ -221,6 +221,9 @@ class KindPoints(Node):
     amount: Num | None = None
     # Most points this kind may count for in one period.
     cap: Num | None = None
+    # Seat items: the kind counts only for agents in these positions (CDMA专席); an incident of
+    # it logged for another position is left out with a warning. Empty: every position.
+    positions: list[str] = []
 
 
 class DeductionRule(Node):

@@ -112,11 +112,19 @@ def _score(
     leaf_results: dict[str, dict[str, IndicatorResult]] = {a: {} for a in appraised}
     money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
     failed: dict[str, list[str]] = defaultdict(list)
+    said: set[tuple[str | None, int | None, str]] = set()
     for node in _leaf_order(scheme):
         outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
         for agent_id, out in outcomes.items():
             if out.problems:
-                ctx.problems.extend(out.problems)
+                for pr in out.problems:
+                    # A seat item read by two rules (a deduction and a count) is said once.
+                    if pr.code == "kind_not_for_position":
+                        once = (pr.file, pr.row, pr.message)
+                        if once in said:
+                            continue
+                        said.add(once)
+                    ctx.problems.append(pr)
             if out.money:
                 money[agent_id].extend(out.money)
             score = out.score
