@@ -471,7 +471,9 @@ class Consequence(Node):
     direct supervisor holds a 绩效面谈, the agent signs it), ``plan`` (the agent submits a
     rectification plan, the supervisor accepts it), ``hr`` (an HR decision: training, transfer,
     dismissal, promotion, allowance), ``none``; unset, it is ``none`` for a consequence that pays
-    (payroll carries it) and ``hr`` otherwise.
+    (payroll carries it) and ``hr`` otherwise. ``allowance`` moves the agent's post allowance
+    level (岗位津贴, seed 004) by that many levels when the results are published; the web app
+    stores the level per agent and shows the move on the HR item.
     """
 
     id: Id
@@ -483,6 +485,8 @@ class Consequence(Node):
     due_days: int | None = None
     note: str | None = None
     follow_up: Literal["interview", "plan", "hr", "none"] | None = None
+    # Levels the agent's post allowance (岗位津贴) moves when the rule fires: 1 up, -1 down.
+    allowance: int | None = Field(None, ge=-3, le=3)
 
     @property
     def follow_up_kind(self) -> str:

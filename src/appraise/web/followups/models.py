@@ -65,6 +65,9 @@ class FollowUp(models.Model):
     plan = models.TextField(blank=True)
     plan_submitted_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
+    # The post allowance move the rule made (``allowance``): level before and after.
+    allowance_from = models.IntegerField(null=True, blank=True)
+    allowance_to = models.IntegerField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraise.schemes.model import Consequence
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import Cycle
 from appraise.web.errors import Conflict, Invalid
 from appraise.web.followups.models import GAP_RULE, FollowUp, ItemState, Kind
 from appraise.web.interviews.models import GapFlag, GapStatus, InterviewRecord
+from appraise.web.org.models import Agent
 from appraise.web.permissions import (
     User,
     is_direct_supervisor,
@@ -38,6 +40,25 @@ def _interview_state(record: InterviewRecord | None) -> dict[str, Any]:
     if record is not None and record.signed_at is not None:
         return {"state": ItemState.DONE, "done_at": record.signed_at, "done_by": None}
     return {}
+
+
+def _move_allowances(new: list[FollowUp], rules: dict[str, Consequence]) -> None:
+    """Move each agent's post allowance level by the rules that fired for it, once per new item
+    (an item already there moved it before), and write the move on the item."""
+    moving = [f for f in new if (r := rules.get(f.rule)) is not None and r.allowance]
+    if not moving:
+        return
+    agents = {
+        a.pk: a
+        for a in Agent.objects.select_for_update().filter(pk__in={f.agent_id for f in moving})
+    }
+    for f in moving:
+        step = rules[f.rule].allowance or 0
+        agent = agents[f.agent_id]
+        f.allowance_from = agent.allowance_level
+        agent.allowance_level += step
+        f.allowance_to = agent.allowance_level
+    Agent.objects.bulk_update(list(agents.values()), ["allowance_level"])
 
 
 def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
@@ -91,6 +112,7 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
             GAP_RULE,
             explain=f"{flag.self_grade or '-'} / {flag.supervisor_grade or '-'}",
         )
+    _move_allowances(new, rules)
     FollowUp.objects.bulk_create(new)
     if new:
         from appraise.web.followups.notify import notifications_create
@@ -115,6 +137,11 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
                     "rule": f.rule,
                     "due_on": f.due_on.isoformat() if f.due_on else None,
                     "state": f.state,
+                    **(
+                        {"allowance": [f.allowance_from, f.allowance_to]}
+                        if f.allowance_to is not None
+                        else {}
+                    ),
                 }
                 for f in new
             ],
