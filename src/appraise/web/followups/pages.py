@@ -235,7 +235,10 @@ def basis_form(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
 
     cycle, agent = _basis_agent(request, cycle_id, agent_id)
     if submitted(request):
-        files = [(f.name, f.content_type or "", f.read()) for f in request.FILES.getlist("files")]
+        files = [
+            (f.name or "file", f.content_type or "", bytes(f.read()))
+            for f in request.FILES.getlist("files")
+        ]
         svc.basis_write(
             cycle=cycle,
             agent=agent,
@@ -274,4 +277,18 @@ def basis_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(att.content), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, att.name)
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@guarded
+def interview_form(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
+    """The printable 绩效面谈表 (seed 004) of one agent's interview record."""
+    from appraise.web.exports import documents
+
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    body, content_type, name = documents.agent_interview_form(
+        user=request.user, cycle=cycle, agent_id=agent_id
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
