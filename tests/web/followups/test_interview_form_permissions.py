@@ -39,7 +39,11 @@ def test_the_interview_form_prints_what_was_written_and_signed(
     # No record yet: nothing to print.
     assert _get(people.sup2, url).status_code == 404  # type: ignore[attr-defined]
     record = interviews.interview_write(
-        cycle=fcycle, agent=people.agent_b1, by=people.sup2, content="逐项核对十月扣分", plan="每周复盘一次"
+        cycle=fcycle,
+        agent=people.agent_b1,
+        by=people.sup2,
+        content="逐项核对十月扣分",
+        plan="每周复盘一次",
     )
     interviews.interview_sign(record=record, by=people.b1, comment="同意改进")
     response = _get(people.b1, url)
