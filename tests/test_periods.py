@@ -11,6 +11,8 @@ from appraise.periods import Period
         ("2026-10", "month", date(2026, 10, 1), date(2026, 11, 1)),
         ("2026-12", "month", date(2026, 12, 1), date(2027, 1, 1)),
         ("2026-Q4", "quarter", date(2026, 10, 1), date(2027, 1, 1)),
+        ("2026-H1", "half", date(2026, 1, 1), date(2026, 7, 1)),
+        ("2026-H2", "half", date(2026, 7, 1), date(2027, 1, 1)),
         ("2026", "year", date(2026, 1, 1), date(2027, 1, 1)),
         # ISO week 41 of 2026 starts on Monday 5 October 2026.
         ("2026-W41", "week", date(2026, 10, 5), date(2026, 10, 12)),
@@ -27,6 +29,8 @@ def test_previous_crosses_year_boundary() -> None:
     assert str(Period.parse("2026-01").previous()) == "2025-12"
     assert str(Period.parse("2026-Q1").previous()) == "2025-Q4"
     assert str(Period.parse("2026-W01").previous()) == "2025-W52"
+    assert str(Period.parse("2026-H1").previous()) == "2025-H2"
+    assert str(Period.containing(date(2026, 6, 30), "half")) == "2026-H1"
 
 
 def test_contains() -> None:
@@ -36,7 +40,7 @@ def test_contains() -> None:
     assert q.contains(date(2026, 12, 31))
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "26-10", "October", "2026-02-30"])
+@pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "2026-H3", "26-10", "October", "2026-02-30"])
 def test_bad_periods_say_what_is_accepted(bad: str) -> None:
     with pytest.raises(ValueError, match="period"):
         Period.parse(bad)

@@ -1,7 +1,8 @@
-"""Appraisal periods: a day, an ISO week, a month, a quarter or a year.
+"""Appraisal periods: a day, an ISO week, a month, a quarter, a half-year or a year.
 
-Written ``2026-10-05`` (day), ``2026-W41`` (ISO week), ``2026-10`` (month), ``2026-Q4`` (quarter)
-and ``2026`` (year). A period covers the half-open range of dates ``[start, end)``.
+Written ``2026-10-05`` (day), ``2026-W41`` (ISO week), ``2026-10`` (month), ``2026-Q4`` (quarter),
+``2026-H1`` (half-year: January to June, the 年中 of a mid-year review) and ``2026`` (year).
+A period covers the half-open range of dates ``[start, end)``.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-PeriodKind = Literal["day", "week", "month", "quarter", "year"]
-PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month", "quarter", "year")
+PeriodKind = Literal["day", "week", "month", "quarter", "half", "year"]
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month", "quarter", "half", "year")
+# Months in each kind of period made of months.
+MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 _PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
     ("day", re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")),
     ("week", re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)),
     ("month", re.compile(r"^(\d{4})-(\d{1,2})$")),
     ("quarter", re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)),
+    ("half", re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)),
     ("year", re.compile(r"^(\d{4})$")),
 ]
 
@@ -38,7 +42,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse ``2026-10``, ``2026-Q4``, ``2026``, ``2026-W41`` or ``2026-10-05``.
+        """Parse ``2026-10``, ``2026-Q4``, ``2026-H1``, ``2026``, ``2026-W41`` or ``2026-10-05``.
 
         Raises ``ValueError`` with a message a user can act on.
         """
@@ -57,11 +61,14 @@ class Period:
                     return cls.containing(date(nums[0], nums[1], 1), "month")
                 if kind == "quarter":
                     return cls.containing(date(nums[0], 3 * nums[1] - 2, 1), "quarter")
+                if kind == "half":
+                    return cls.containing(date(nums[0], 6 * nums[1] - 5, 1), "half")
                 return cls.containing(date(nums[0], 1, 1), "year")
             except ValueError as exc:
                 raise ValueError(f"period {raw!r} is not a real {kind}: {exc}") from None
         raise ValueError(
-            f"period {raw!r} is not one of 2026-10 (month), 2026-Q4 (quarter), 2026 (year), "
+            f"period {raw!r} is not one of 2026-10 (month), 2026-Q4 (quarter), "
+            "2026-H1 (half-year), 2026 (year), "
             "2026-W41 (ISO week), 2026-10-05 (day)"
         )
 
@@ -79,6 +86,9 @@ class Period:
         if kind == "quarter":
             start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
             return cls(start, _add_months(start, 3), "quarter")
+        if kind == "half":
+            start = date(day.year, 1 if day.month <= 6 else 7, 1)
+            return cls(start, _add_months(start, 6), "half")
         start = date(day.year, 1, 1)
         return cls(start, date(day.year + 1, 1, 1), "year")
 
@@ -88,7 +98,7 @@ class Period:
             return Period.containing(self.start + timedelta(days=n), "day")
         if self.kind == "week":
             return Period.containing(self.start + timedelta(weeks=n), "week")
-        months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        months = MONTHS[self.kind]
         return Period.containing(_add_months(self.start, n * months), self.kind)
 
     def previous(self) -> Period:
@@ -113,4 +123,6 @@ class Period:
             return f"{self.start.year}-{self.start.month:02d}"
         if self.kind == "quarter":
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "half":
+            return f"{self.start.year}-H{1 if self.start.month == 1 else 2}"
         return str(self.start.year)

@@ -203,3 +203,64 @@ def test_a_full_score_or_score_step_at_or_below_zero_is_an_error_on_its_line() -
         """)
     assert (3, "error", "invalid") in found  # full_score: -5
     assert (4, "error", "invalid") in found  # score_step: 0
+
+
+def test_specialist_form_warns_that_excellent_is_out_of_reach() -> None:
+    # s000-specialist: categories weigh 20 + 30 + 20 + 20 = 90 points of rated items (each at
+    # most its weight) and 优秀 asks > 95, so no total reaches it.
+    root = Path(__file__).resolve().parents[2] / "schemes" / "seeds"
+    loaded = load_scheme(root / "s000-specialist.yaml")
+    (w,) = [w for w in loaded.warnings if w.code == "grade_unreachable"]
+    assert '"优秀"' in w.message and "> 95" in w.message and "is 90" in w.message
+
+
+def test_a_grade_reachable_at_full_marks_is_not_warned_about() -> None:
+    loaded = parse_scheme(
+        textwrap.dedent(
+            """
+            id: t
+            name: t
+            indicators:
+              - {id: a, name: a, weight: 100%, rule: {type: rated, max: 100}}
+            grades:
+              - {name: 满分, range: ">= 100"}
+              - {name: 其他, range: "< 100"}
+            """
+        ).lstrip(),
+        "t.yaml",
+    )
+    assert not [w for w in loaded.warnings if w.code == "grade_unreachable"]
+
+
+@pytest.mark.parametrize(
+    ("rounding", "smallest"),
+    # floor: 10% of n >= 1 needs n >= 10; round half up: 10% of n >= 0.5 needs n >= 5.
+    [("floor", 10), ("round", 5), ("ceil", None), ("at_least_one", None)],
+)
+def test_quota_warns_below_the_team_size_that_reaches_the_grade(
+    rounding: str, smallest: int | None
+) -> None:
+    loaded = parse_scheme(
+        textwrap.dedent(
+            f"""
+            id: t
+            name: t
+            indicators:
+              - {{id: a, name: a, weight: 100%, rule: {{type: rated, max: 100}}}}
+            grades:
+              - {{name: 优秀, range: ">= 90"}}
+              - {{name: 合格, range: "< 90"}}
+            distribution:
+              quotas: [{{grade: 优秀, max: 10%}}]
+              rounding: {rounding}
+              group: team
+            """
+        ).lstrip(),
+        "t.yaml",
+    )
+    found = [w for w in loaded.warnings if w.code == "quota_needs_team_size"]
+    if smallest is None:
+        assert not found
+    else:
+        (w,) = found
+        assert f"a team of fewer than {smallest} agents" in w.message

@@ -323,3 +323,36 @@ indicators:
     # a: 90 × 60/100 + 100 × 40/100 = 54 + 40 = 94; b has no csat: 0 (warning) + 50 × 0.4 = 20.
     assert out["a"].total == 94 and out["b"].total == 20
     assert any(w.code == "missing_value" and "agent b" in w.message for w in run_.warnings)
+
+
+def test_not_appraised_but_paid_gets_the_lines_that_read_no_score(tmp_path: Path) -> None:
+    body = """
+    indicators:
+      - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+    metrics:
+      - {id: post_salary, name: 岗位工资, unit: money}
+      - {id: public_sales, name: 公共销售, unit: money}
+    eligibility:
+      - {id: new_hire, name: 新人不参加考核, when: "tenure_months < 2", effect: not_appraised, paid: true}
+    pay:
+      components:
+        - {id: post, name: 岗位工资, type: formula, expr: "post_salary"}
+        - {id: bonus, name: 绩效奖金, type: rated_bonus, amount: 1000}
+        - {id: public, name: 公共提成, type: pool, metric: public_sales, rate: 1%}
+    """
+    agents = "agent_id,name,hired_on\na,A,2020-01-01\nn,N,2026-10-10\n"
+    ratings = "agent_id,period,indicator,rater_role,rater_id,value\na,2026-10,work,,m,80\n"
+    values = "agent_id,period,post_salary,public_sales\na,2026-10,3000,\nn,2026-10,2000,\n,2026-10,,9000\n"
+    out = by_id(run(tmp_path, body, agents=agents, ratings=ratings, metric_values=values))
+    lines = {p.id: p.amount for p in out["n"].pay}
+    # n: post 2000; no score, so no rated bonus; the pool 9000 × 1% = 90 ÷ 2 heads = 45.
+    assert lines == {"post": D(2000), "bonus": D(0), "public": D(45)}
+    assert out["n"].total is None and out["n"].eligible is False
+    (bonus,) = [p for p in out["n"].pay if p.id == "bonus"]
+    assert bonus.explain == "未参加考核,不计"
+    # a: 3000 + 1000 × 80 / 100 = 800 + 45.
+    assert {p.id: p.amount for p in out["a"].pay} == {
+        "post": D(3000),
+        "bonus": D(800),
+        "public": D(45),
+    }

@@ -259,3 +259,51 @@ indicators:
     out = by_id(run(tmp_path, body, "2026-10-30", ratings=ratings, history=history))
     # 10-30 does not close the month: no bonus for anyone.
     assert out["a"].total == 4
+
+
+SMALL_TEAM = (
+    GRADES
+    + """
+distribution:
+  mode: cap
+  quotas: [{grade: 优秀, max: 10%}]
+  rounding: ROUNDING
+"""
+)
+# Six agents, two above 95: 10% of 6 = 0.6.
+SIX = {"a": "99", "b": "97", "c": "90", "d": "80", "e": "75", "f": "60"}
+
+
+def test_floor_on_a_small_team_gives_nobody_the_grade_and_warns(tmp_path: Path) -> None:
+    run_ = run(tmp_path, SMALL_TEAM.replace("ROUNDING", "floor"), ratings=_ratings(SIX))
+    out = by_id(run_)
+    # floor(0.6) = 0: a and b both move down to 称职.
+    assert (out["a"].grade, out["b"].grade) == ("称职", "称职")
+    (w,) = [w for w in run_.warnings if w.code == "quota_unreachable"]
+    assert "6 agent(s)" in w.message and '"优秀"' in w.message
+
+
+def test_round_to_nearest_gives_one_place_on_six(tmp_path: Path) -> None:
+    run_ = run(tmp_path, SMALL_TEAM.replace("ROUNDING", "round"), ratings=_ratings(SIX))
+    out = by_id(run_)
+    # 0.6 rounds half up to 1: a (rank 1) keeps 优秀, b moves down.
+    assert (out["a"].grade, out["b"].grade) == ("优秀", "称职")
+    assert not [w for w in run_.warnings if w.code == "quota_unreachable"]
+
+
+def test_at_least_one_gives_one_place_when_the_share_rounds_down_to_zero(tmp_path: Path) -> None:
+    # Three agents: 10% of 3 = 0.3, floor 0, but at least one.
+    three = {"a": "99", "b": "97", "c": "60"}
+    run_ = run(tmp_path, SMALL_TEAM.replace("ROUNDING", "at_least_one"), ratings=_ratings(three))
+    out = by_id(run_)
+    assert (out["a"].grade, out["b"].grade) == ("优秀", "称职")
+    assert not [w for w in run_.warnings if w.code == "quota_unreachable"]
+
+
+def test_at_least_one_is_floor_once_the_share_is_a_whole_agent_or_more(tmp_path: Path) -> None:
+    # Twenty agents, three above 95: 10% of 20 = 2 places (floor 2, never raised to 3).
+    twenty = {f"a{i:02d}": "80" for i in range(3, 20)} | {"a00": "99", "a01": "98", "a02": "97"}
+    out = by_id(
+        run(tmp_path, SMALL_TEAM.replace("ROUNDING", "at_least_one"), ratings=_ratings(twenty))
+    )
+    assert [out[a].grade for a in ("a00", "a01", "a02")] == ["优秀", "优秀", "称职"]

@@ -43,12 +43,13 @@ def test_additions_carry_a_strong_month_past_120_to_the_top_level(out: dict[str,
     # 18 + 19 + 20 + 20 + 20 + 23 + 20 = 140 -> 特级 (>= 120).
     assert f01["total"] == 140
     assert f01["level"] == "特级"
-    # 第 1 名 1000 + 特级 1000 + 全勤 200 = 2200.
+    # 第 1 名 1000 + 特级 1000 + 全勤 200 + 考勤 100 = 2300.
     assert f01["pay"] == {
         "rank_bonus": 1000,
         "level_bonus": 1000,
         "full_attendance": 200,
-        "total": 2200,
+        "attendance_allowance": 100,
+        "total": 2300,
     }
 
 
@@ -76,9 +77,11 @@ def test_a_tie_shares_the_rank_and_its_ladder_amount(out: dict[str, Any]) -> Non
     # 全勤 needs no 旷工: F02 200, F03 0.
     assert f02["pay"]["full_attendance"] == 200
     assert f03["pay"]["full_attendance"] == 0
-    # F02 800 + 500 + 200 = 1500; F03 800 + 500 + 0 = 1300.
-    assert f02["pay"]["total"] == 1500
-    assert f03["pay"]["total"] == 1300
+    # 考勤 100 is paid to both, 旷工 or not (the seed's "(全勤200,考勤100)").
+    assert f02["pay"]["attendance_allowance"] == f03["pay"]["attendance_allowance"] == 100
+    # F02 800 + 500 + 200 + 100 = 1600; F03 800 + 500 + 0 + 100 = 1400.
+    assert f02["pay"]["total"] == 1600
+    assert f03["pay"]["total"] == 1400
 
 
 def test_place_after_a_tie_skips_one_and_steps_down_200(out: dict[str, Any]) -> None:
@@ -88,12 +91,13 @@ def test_place_after_a_tie_skips_one_and_steps_down_200(out: dict[str, Any]) -> 
     assert f06["level"] == "初级"
     # Ranks 1, 2, 2, then 4: 600 - 200 = 400.
     assert f06["rank"] == 4
-    # 400 + 初级 400 + 全勤 200 = 1000.
+    # 400 + 初级 400 + 全勤 200 + 考勤 100 = 1100.
     assert f06["pay"] == {
         "rank_bonus": 400,
         "level_bonus": 400,
         "full_attendance": 200,
-        "total": 1000,
+        "attendance_allowance": 100,
+        "total": 1100,
     }
 
 
@@ -105,13 +109,15 @@ def test_ladder_stops_at_300_and_late_topups_cost_points_and_money(out: dict[str
     # 15 + 15 + 20 + 20 + 10 - 10 = 70 -> 初级, rank 5.
     assert f05["total"] == 70
     assert f05["rank"] == 5
-    # Rank 5 would be 600 - 2×200 = 200, held at 300; 2 × ¥200 = -400.
+    # Rank 5 would be 600 - 2×200 = 200, held at 300; 2 × ¥200 = -400;
+    # 300 + 400 + 200 + 考勤 100 - 400 = 600.
     assert f05["pay"] == {
         "rank_bonus": 300,
         "level_bonus": 400,
         "full_attendance": 200,
+        "attendance_allowance": 100,
         "incidents": -400,
-        "total": 500,
+        "total": 600,
     }
 
 
@@ -130,13 +136,14 @@ def test_complaints_run_past_the_item_and_a_total_under_50_gets_300(
     assert f04["total"] == 34
     assert f04["level"] == "底级"
     assert f04["rank"] == 6
-    # Below 50: 排序奖金 300; 底级 300; 全勤 200; -100 for the browsing -> 700.
+    # Below 50: 排序奖金 300; 底级 300; 全勤 200; 考勤 100; -100 for the browsing -> 800.
     assert f04["pay"] == {
         "rank_bonus": 300,
         "level_bonus": 300,
         "full_attendance": 200,
+        "attendance_allowance": 100,
         "incidents": -100,
-        "total": 700,
+        "total": 800,
     }
 
 

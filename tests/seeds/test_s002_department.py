@@ -67,8 +67,9 @@ def test_values_just_off_the_standard_fall_into_the_next_band(
     a = _weighted(agents["A002"])
     assert a["conversion"] == 12  # 27.5% in [25, 30) → 80 × 15%
     assert a["response_time"] == 8  # 28.5 s in (28, 40] → 80 × 10%
-    assert a["fcr"] == 13.5  # 70% is inside the 70-75 standard band → 90 × 15%
-    assert a["order_value"] == 8  # 120 / 150 = 80% of 10
+    # 70% is inside the stated industry standard (70%-75%): it meets it, full marks 100 × 15%.
+    assert a["fcr"] == 15
+    assert a["order_value"] == 6.5  # 97.5 / 150 = 65% of 10
     assert a["satisfaction"] == 7  # 89.9% in [85, 90) → 70 × 10%
     assert a["violations"] == 0  # late twice: more than 1 per month
 
@@ -76,7 +77,7 @@ def test_values_just_off_the_standard_fall_into_the_next_band(
 def test_half_up_rounding_makes_two_different_agents_tie_for_second(
     agents: dict[str, dict[str, Any]],
 ) -> None:
-    # A002: 48.5 + (13.2 + 8) + (4.1875 + 3.6875 + 2.5) = 80.075 → 80.08.
+    # A002: (12 + 8 + 15 + 6.5 + 7) + (13.2 + 8) + (4.1875 + 3.6875 + 2.5) = 80.075 → 80.08.
     # A003: (9 + 10 + 15 + 10 + 4) + (12 + 7.5) + (3.9 + 3.675 + 5) = 80.075 → 80.08, where
     # 协作性 (80×30 + 80×50 + 70×20) / 100 = 78 and 学习成长 (75×30 + 72×50 + 75×20) / 100 = 73.5.
     assert agents["A002"]["total"] == agents["A003"]["total"] == 80.08
@@ -131,3 +132,13 @@ def test_promotion_priority_needs_three_quarters_at_90_or_more(
     # A001: Q1 91, Q2 93.5, Q3 90 (on the edge) → priority. A002: Q3 88 breaks the run.
     assert "promotion_priority" in agents["A001"]["flags"]
     assert "promotion_priority" not in agents["A002"]["flags"]
+
+
+def test_a_fcr_inside_the_stated_industry_standard_scores_full_marks(
+    agents: dict[str, dict[str, Any]],
+) -> None:
+    # Seed 002's table: 一次解决率(FCR) 行业标准 70%-75%, weight 15%. Meeting the standard is
+    # full marks, so 70% (A002, the bottom of the band), 75% (A001) and 76% (A003) all earn 15;
+    # 65% (A005) is below it: 70 × 15% = 10.5.
+    fcr = {a: _weighted(agents[a])["fcr"] for a in ("A001", "A002", "A003", "A005")}
+    assert fcr == {"A001": 15, "A002": 15, "A003": 15, "A005": 10.5}

@@ -44,13 +44,27 @@ def test_totals_and_grades(results: dict[str, dict[str, Any]]) -> None:
     }
 
 
-def test_public_commission_shares_the_center_pool_among_appraised_agents(
+def test_public_commission_shares_the_center_pool_among_every_agent_paid(
     results: dict[str, dict[str, Any]],
 ) -> None:
-    # 80000 × 0.5% = 400, ÷ 5 appraised agents = 80 each; A006 is not appraised.
-    for a in ("A001", "A002", "A003", "A004", "A005"):
-        assert results[a]["pay"]["public_commission"] == 80
-    assert results["A006"]["pay"] == {"total": None}
+    # 第十条 公共总销售业绩 × 0.5% ÷ 客服人数: 80000 × 0.5% = 400, ÷ 6 agents (A006 is a 客服
+    # too, though not appraised) = 66.666... -> 66.67 each.
+    for a in ("A001", "A002", "A003", "A004", "A005", "A006"):
+        assert results[a]["pay"]["public_commission"] == 66.67
+
+
+def test_not_appraised_excludes_the_appraisal_not_the_salary(
+    results: dict[str, dict[str, Any]],
+) -> None:
+    # 第二条 不参加本次考核: A006 has no score, but the salary lines read no score:
+    # 岗位工资 2500 + 个人业绩提成 8000 × 1% = 80 + 公共 66.67 + 工龄 0 = 2646.67.
+    assert results["A006"]["pay"] == {
+        "post": 2500,
+        "personal_commission": 80,
+        "public_commission": 66.67,
+        "seniority": 0,
+        "total": 2646.67,
+    }
 
 
 def test_personal_commission_is_one_percent_of_own_sales(
@@ -69,17 +83,17 @@ def test_seniority_pay_counts_whole_years(results: dict[str, dict[str, Any]]) ->
 
 
 def test_monthly_salary_adds_the_four_parts(results: dict[str, dict[str, Any]]) -> None:
-    # A002: 3000 + 450 + 80 + 50 = 3580; A005: 2500 + 100 + 80 + 0 = 2680.
-    assert results["A002"]["pay"]["total"] == 3580
-    assert results["A005"]["pay"]["total"] == 2680
+    # A002: 3000 + 450 + 66.67 + 50 = 3566.67; A005: 2500 + 100 + 66.67 + 0 = 2666.67.
+    assert results["A002"]["pay"]["total"] == 3566.67
+    assert results["A005"]["pay"]["total"] == 2666.67
 
 
 def test_first_three_months_running_earns_200_once_the_third_month_comes(
     results: dict[str, dict[str, Any]],
 ) -> None:
-    # A001 first in 2026-08, 2026-09 (tied) and now: 3000 + 600 + 80 + 150 + 200 = 4030.
+    # A001 first in 2026-08, 2026-09 (tied) and now: 3000 + 600 + 66.67 + 150 + 200 = 4016.67.
     assert results["A001"]["pay"]["first_three_months"] == 200
-    assert results["A001"]["pay"]["total"] == 4030
+    assert results["A001"]["pay"]["total"] == 4016.67
     # A002 shared first in 2026-09 but was second in 2026-08 and is second now.
     assert "first_three_months" not in results["A002"]["flags"]
 

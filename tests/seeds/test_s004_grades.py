@@ -29,8 +29,17 @@ def test_totals(results: dict[str, dict[str, Any]]) -> None:
 
 def test_missing_csat_scores_zero_with_a_warning() -> None:
     out = run_example("s004-grades")
-    (warning,) = out["warnings"]
-    assert warning["code"] == "missing_value" and "A007" in warning["message"]
+    (warning,) = [w for w in out["warnings"] if w["code"] == "missing_value"]
+    assert "A007" in warning["message"]
+
+
+def test_validate_names_the_smallest_cycle_that_reaches_each_capped_grade() -> None:
+    # 优秀 max 10% rounded down: 10 agents give 1 place; 良好 max 15%: 100 / 15 = 6.67, so 7.
+    out = run_example("s004-grades")
+    said = [w["message"] for w in out["warnings"] if w["code"] == "quota_needs_team_size"]
+    assert len(said) == 2
+    assert 'fewer than 10 agents gets no "优秀"' in said[0]
+    assert 'fewer than 7 agents gets no "良好"' in said[1]
 
 
 def test_grade_edges(results: dict[str, dict[str, Any]]) -> None:

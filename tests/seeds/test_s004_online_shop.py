@@ -71,20 +71,21 @@ def test_reports_combine_self_30_and_manager_70(results: dict[str, dict[str, Any
     assert weighted(results["A004"])["management"] == 14.6
 
 
-def test_missing_self_rating_leaves_the_manager_rating_alone(
+def test_a_missing_self_rating_loses_the_self_30_percent_of_the_reports(
     results: dict[str, dict[str, Any]],
 ) -> None:
-    # A003 has only the manager's 80: 80 × 70% ÷ 70% = 80 -> 4 + 8 + 4 = 16.
+    # 管理类 split as written, 自评 30% / 经理 70%: A003 has only the manager's 80:
+    # 0 × 30% + 80 × 70% = 56 -> 5 × 0.56 = 2.8, 10 × 0.56 = 5.6, 2.8; category 11.2.
     w = weighted(results["A003"])
-    assert (w["report_timeliness"], w["report_accuracy"], w["management"]) == (4, 8, 16)
+    assert (w["report_timeliness"], w["report_accuracy"], w["management"]) == (2.8, 5.6, 11.2)
 
 
 def test_totals(results: dict[str, dict[str, Any]]) -> None:
-    # A001 80 + 18.6; A002 80 + 20 × (86 × 30% + 96 × 70% = 93) = 98.6; A003 60 + 16;
+    # A001 80 + 18.6; A002 80 + 20 × (86 × 30% + 96 × 70% = 93) = 98.6; A003 60 + 11.2;
     # A004 (9 + 8 + 3) + (7.5 + 3 + 7 + 3 + 7.5) + 0 + 14.6 = 62.6;
     # A005 (5 + 0 + 0) + (5 + 0 + 4 + 0 + 5) + 3 + 20 × (60 × 30% + 50 × 70% = 53%) = 32.6.
     totals = {a: r["total"] for a, r in results.items()}
-    assert totals == {"A001": 98.6, "A002": 98.6, "A003": 76, "A004": 62.6, "A005": 32.6}
+    assert totals == {"A001": 98.6, "A002": 98.6, "A003": 71.2, "A004": 62.6, "A005": 32.6}
 
 
 def test_agents_tied_for_first_both_get_the_100_yuan(results: dict[str, dict[str, Any]]) -> None:

@@ -221,6 +221,9 @@ class KindPoints(Node):
     amount: Num | None = None
     # Most points this kind may count for in one period.
     cap: Num | None = None
+    # Seat items: the kind counts only for agents in these positions (CDMA专席); an incident of
+    # it logged for another position is left out with a warning. Empty: every position.
+    positions: list[str] = []
 
 
 class DeductionRule(Node):
@@ -417,14 +420,16 @@ class Distribution(Node):
     ``cap``: grades come from the thresholds; a grade with a ``max`` share keeps its best-ranked
     agents up to the quota and moves the rest one grade down. ``forced``: grades come from rank
     alone: the first ``share`` of agents get the first grade, and so on; the last grade takes the
-    rest. ``rounding`` turns shares into head counts; ``ties``: ``include`` keeps agents tied at
-    the cut together in the better grade (the quota may be exceeded, with a warning),
+    rest. ``rounding`` turns shares into head counts: ``floor`` (down), ``round`` (nearest, half
+    up), ``ceil`` (up), ``at_least_one`` (down, but one when the share and the group are not
+    empty); a positive share that rounds to nobody is warned about. ``ties``: ``include`` keeps
+    agents tied at the cut together in the better grade (the quota may be exceeded, with a warning),
     ``exclude`` moves them all down.
     """
 
     mode: Literal["cap", "forced"] = "cap"
     quotas: list[Quota] = Field(min_length=1)
-    rounding: Literal["floor", "round", "ceil"] = "floor"
+    rounding: Literal["floor", "round", "ceil", "at_least_one"] = "floor"
     ties: Literal["include", "exclude"] = "include"
     group: Literal["all", "team"] = "all"
 
@@ -466,7 +471,9 @@ class Consequence(Node):
     direct supervisor holds a 绩效面谈, the agent signs it), ``plan`` (the agent submits a
     rectification plan, the supervisor accepts it), ``hr`` (an HR decision: training, transfer,
     dismissal, promotion, allowance), ``none``; unset, it is ``none`` for a consequence that pays
-    (payroll carries it) and ``hr`` otherwise.
+    (payroll carries it) and ``hr`` otherwise. ``allowance`` moves the agent's post allowance
+    level (岗位津贴, seed 004) by that many levels when the results are published; the web app
+    stores the level per agent and shows the move on the HR item.
     """
 
     id: Id
@@ -478,6 +485,8 @@ class Consequence(Node):
     due_days: int | None = None
     note: str | None = None
     follow_up: Literal["interview", "plan", "hr", "none"] | None = None
+    # Levels the agent's post allowance (岗位津贴) moves when the rule fires: 1 up, -1 down.
+    allowance: int | None = Field(None, ge=-3, le=3)
 
     @property
     def follow_up_kind(self) -> str:
@@ -487,13 +496,33 @@ class Consequence(Node):
         return "none" if self.pay is not None else "hr"
 
 
+class Rollup(Node):
+    """How published results of the scheme's own periods roll up into longer ones (季度, 半年,
+    年度), so that consequences ``over`` those kinds read them without a history file.
+
+    ``to``: the longer kinds made (each a whole number of the scheme's periods). ``rule``:
+    ``mean`` is the mean of the totals the agent has in the longer period (a month without a
+    result is left out); ``weighted`` weighs each month by the share of its days the agent was
+    on the job (hired on the 16th of a 30-day month: 15/30). The rolled total is rounded to
+    ``score_step``, graded by the range grades and ranked like a period's total. A longer
+    period is rolled up, and a consequence over it fires, in the period that closes it (March
+    for the first quarter). A history row given for a longer period wins over the roll-up.
+    """
+
+    to: list[PeriodKind] = Field(min_length=1)
+    rule: Literal["mean", "weighted"] = "mean"
+
+
 class Eligibility(Node):
     """Who is appraised and who is paid what.
 
     ``when`` may use ``tenure_months`` (whole months on the job at the end of the period),
     ``tenure_days``, ``hired_in_period``, ``hired_day`` (day of the month hired), ``position``,
     ``team`` and any metric. ``effect``: ``not_appraised`` leaves the agent out of scores and
-    ranks; ``no_pay`` zeroes the pay components listed in ``pay``.
+    ranks; ``no_pay`` zeroes the pay components listed in ``pay``. ``paid: true`` with
+    ``not_appraised`` (不参加本次考核, the salary still paid): the agent keeps the pay lines that
+    read no result (pools, formulas over metrics and tenure, hours) and counts in a pool's head
+    count; lines that need a score are 0 with the reason.
     """
 
     id: Id
@@ -501,6 +530,7 @@ class Eligibility(Node):
     when: ExprText
     effect: Literal["not_appraised", "no_pay"]
     pay: list[Id] = []
+    paid: bool = False
 
 
 class PayBand(Node):
@@ -636,6 +666,7 @@ class Scheme(Node):
     distribution: Distribution | None = None
     levels: Levels | None = None
     consequences: list[Consequence] = []
+    rollup: Rollup | None = None
     pay: Pay | None = None
     # Metrics supplied by the center beyond the catalog, or defined here.
     metrics: list[MetricDecl] = []

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from functools import cached_property
 from itertools import pairwise
 
 from appraise.inputs.names import normalize_name
 from appraise.messages import message
+from appraise.periods import MONTHS
 from appraise.problems import Level, Problem
 from appraise.schemes.model import (
     BandsRule,
@@ -947,6 +948,110 @@ def _wrong_direction(c: Checked) -> list[Problem]:
     return out
 
 
+def _highest(node: Indicator, full_score: Decimal | None) -> Decimal | None:
+    """The most weighted points ``node`` can give, when its rules bound it: a rated or levels
+    leaf gives at most its weight, a category at most the sum of its counted children (or its
+    own weight, if smaller). None where a rule can exceed its weight or a weight is missing."""
+    w = weight_points(node, full_score)
+    if node.children:
+        parts = [_highest(ch, full_score) for ch in node.children if ch.counts]
+        if any(p is None for p in parts):
+            return None
+        inner = sum((p for p in parts if p is not None), Decimal(0))
+        return inner if w is None else min(inner, w)
+    if isinstance(node.rule, RatedRule | LevelsRule):
+        return w
+    return None
+
+
+def _unreachable_grades(c: Checked) -> list[Problem]:
+    """A grade whose range starts above the highest total the scheme can give (seed 000's
+    specialist form weighs 90 points and asks > 95 for 优秀)."""
+    s = c.scheme
+    if s.total != "sum" or any(a.direction == "add" for a in s.adjustments):
+        return []
+    parts = [_highest(n, s.full_score) for n in s.indicators if n.counts]
+    if not parts or any(p is None for p in parts):
+        return []
+    top = sum((p for p in parts if p is not None), Decimal(0))
+    out: list[Problem] = []
+    for i, g in enumerate(s.grades):
+        r = g.range
+        if r is None or r.low is None:
+            continue
+        if r.low > top or (r.low == top and not r.low_inclusive):
+            out.append(
+                c.problem(
+                    "warning",
+                    "grade_unreachable",
+                    f'grade "{g.name}" needs a total {r.text} but the highest total this scheme '
+                    f"can give is {_fmt(top)}; no one can get it",
+                    ("grades", i, "range"),
+                )
+            )
+    return out
+
+
+def _small_teams(c: Checked) -> list[Problem]:
+    """The smallest group in which each positive quota gives somebody the grade."""
+    d = c.scheme.distribution
+    if d is None or d.rounding in ("ceil", "at_least_one"):
+        return []
+    out: list[Problem] = []
+    where = "a team" if d.group == "team" else "a cycle"
+    for i, q in enumerate(d.quotas):
+        share = q.max if q.max is not None else q.share
+        if share is None or share <= 0 or share >= 100:
+            continue
+        # floor: n * share / 100 >= 1; round (half up): n * share / 100 >= 0.5.
+        need = Decimal(100) if d.rounding == "floor" else Decimal(50)
+        smallest = int((need / share).to_integral_value(rounding=ROUND_CEILING))
+        if smallest <= 1:
+            continue
+        out.append(
+            c.problem(
+                "warning",
+                "quota_needs_team_size",
+                f'{where} of fewer than {smallest} agents gets no "{q.grade}": '
+                f"{_fmt(share)}% rounded {'down' if d.rounding == 'floor' else 'to the nearest'} "
+                "is 0 there; declare `rounding: at_least_one` to give it to one agent",
+                ("distribution", "quotas", i),
+            )
+        )
+    return out
+
+
+def _rollup(c: Checked) -> list[Problem]:
+    """Roll-ups go from the scheme's own period to longer ones made of whole periods."""
+    s = c.scheme
+    if s.rollup is None:
+        return []
+    out: list[Problem] = []
+    if s.period not in MONTHS:
+        return [
+            c.problem(
+                "error",
+                "rollup_period",
+                f"`rollup` rolls months or quarters up; this scheme's period is a {s.period}",
+                ("rollup",),
+            )
+        ]
+    own = MONTHS[s.period]
+    longer = [k for k, n in MONTHS.items() if n > own and n % own == 0]
+    for i, kind in enumerate(s.rollup.to):
+        if kind not in longer:
+            out.append(
+                c.problem(
+                    "error",
+                    "rollup_kind",
+                    f"`rollup` cannot make a {kind} from {s.period}s: name longer periods made "
+                    f"of whole {s.period}s ({', '.join(longer)})",
+                    ("rollup", "to", i),
+                )
+            )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -963,6 +1068,9 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _pay,
     _target_direction,
     _wrong_direction,
+    _unreachable_grades,
+    _small_teams,
+    _rollup,
 ]
 
 

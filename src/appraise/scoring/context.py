@@ -69,6 +69,8 @@ class Context:
     center: dict[str, Sourced] = field(default_factory=dict)
     # The worst rank in each agent's ranking group, once ranks are known (末位 with ties).
     last_rank: dict[str, int] = field(default_factory=dict)
+    # How a rolled-up period's total was made, by (agent, period): for the explanation.
+    rolled: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def build_context(

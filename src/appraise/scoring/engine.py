@@ -45,6 +45,7 @@ from appraise.scoring.history import apply_consequences, plan_consequences
 from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
+from appraise.scoring.rollup import roll_up
 from appraise.scoring.text import T, fmt
 from appraise.scoring.units import with_unit
 from appraise.scoring.variables import agent_env, eligibility_env
@@ -96,6 +97,8 @@ def _score(
         results[agent_id] = AgentResult(agent_id, a.name, a.team, eligible=True)
     # 1. eligibility
     blocked_pay: dict[str, dict[str, str]] = defaultdict(dict)
+    # Not appraised but paid (eligibility ``paid: true``).
+    paid_only: set[str] = set()
     for agent_id, data in ctx.agents.items():
         env = eligibility_env(scheme, data, p)
         for rule in scheme.eligibility:
@@ -103,6 +106,8 @@ def _score(
                 if rule.effect == "not_appraised":
                     results[agent_id].eligible = False
                     results[agent_id].notes.append(rule.name)
+                    if rule.paid:
+                        paid_only.add(agent_id)
                 else:
                     for comp in rule.pay:
                         blocked_pay[agent_id][comp] = rule.name
@@ -113,11 +118,19 @@ def _score(
     money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
     failed: dict[str, list[str]] = defaultdict(list)
     units = _units(scheme)
+    said: set[tuple[str | None, int | None, str]] = set()
     for node in _leaf_order(scheme):
         outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
         for agent_id, out in outcomes.items():
             if out.problems:
-                ctx.problems.extend(out.problems)
+                for pr in out.problems:
+                    # A seat item read by two rules (a deduction and a count) is said once.
+                    if pr.code == "kind_not_for_position":
+                        once = (pr.file, pr.row, pr.message)
+                        if once in said:
+                            continue
+                        said.add(once)
+                    ctx.problems.append(pr)
             if out.money:
                 money[agent_id].extend(out.money)
             score = out.score
@@ -197,14 +210,19 @@ def _score(
     assign_grades(scheme, [results[a] for a in ranked], ctx, scores)
     ctx.problems.extend(apply_distribution(scheme, [results[a] for a in ranked]))
     assign_levels(scheme, [results[a] for a in ranked], ctx, p)
-    # 7. consequences; 8. pay
+    # 7. consequences (over the roll-ups that end now, too); 8. pay
+    for (agent_id, key), rolled in roll_up(scheme, ctx, p, [results[a] for a in ranked]).items():
+        ctx.history_by_period.setdefault(key, {})[agent_id] = rolled.entry
+        if agent_id in ctx.agents:
+            ctx.agents[agent_id].history[key] = rolled.entry
+        ctx.rolled[(agent_id, key)] = rolled.explain(lang)
     counts = _group_counts(scheme, [results[a] for a in ranked])
     plans = plan_consequences(scheme, p)
     for agent_id in ranked:
         apply_consequences(
             scheme, plans, results[agent_id], ctx, p, counts[agent_id], scores[agent_id]
         )
-    compute_pay(scheme, results, ctx, scores, money, blocked_pay, counts)
+    compute_pay(scheme, results, ctx, scores, money, blocked_pay, counts, paid_only)
     for r in results.values():
         for g in scheme.grades:
             if g.requires_basis and r.grade == g.name and "requires_basis" not in r.flags:

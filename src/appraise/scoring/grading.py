@@ -95,10 +95,27 @@ def assign_grades(
                 break
 
 
-def _count(share: Decimal, n: int, rounding: str) -> int:
+def quota_count(share: Decimal, n: int, rounding: str) -> int:
+    """Head count of a ``share`` (percent) of ``n`` agents by the scheme's ``rounding``:
+    ``floor`` down, ``round`` to the nearest (half up), ``ceil`` up, ``at_least_one`` down but
+    never below one when the share and the team are not empty."""
     exact = share * n / 100
+    if rounding == "at_least_one":
+        down = int(exact.to_integral_value(rounding=ROUND_FLOOR))
+        return max(down, 1) if share > 0 and n > 0 else down
     mode = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "round": ROUND_HALF_UP}[rounding]
     return int(exact.to_integral_value(rounding=mode))
+
+
+def _unreachable(grade: str, share: Decimal, n: int, team: str | None) -> Problem:
+    """A positive quota that the group's size rounds to nobody (a team of 6 and 10%, floor)."""
+    where = f'team "{team}"' if team else "the group"
+    return Problem(
+        "warning",
+        "quota_unreachable",
+        f'{where} has {n} agent(s): a quota of {share.normalize():f}% for grade "{grade}" '
+        "rounds to 0, so no one can get it",
+    )
 
 
 def apply_distribution(scheme: Scheme, results: list[AgentResult]) -> list[Problem]:
@@ -111,13 +128,16 @@ def apply_distribution(scheme: Scheme, results: list[AgentResult]) -> list[Probl
     for group in _groups(d.group, results):
         n = len(group)
         ordered = sorted(group, key=lambda r: (r.rank or 0, r.agent_id))
+        team = group[0].team if d.group == "team" else None
         if d.mode == "forced":
-            problems += _forced(d.quotas, names, ordered, n, d.rounding, d.ties)
+            problems += _forced(d.quotas, names, ordered, n, d.rounding, d.ties, team)
             continue
         for q in d.quotas:
             if q.max is None:
                 continue
-            allowed = _count(q.max, n, d.rounding)
+            allowed = quota_count(q.max, n, d.rounding)
+            if allowed == 0 and q.max > 0:
+                problems.append(_unreachable(q.grade, q.max, n, team))
             holders = [r for r in ordered if r.grade == q.grade]
             if len(holders) <= allowed:
                 continue
@@ -159,6 +179,7 @@ def _forced(
     n: int,
     rounding: str,
     ties: str,
+    team: str | None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     shares = {q.grade: q.share for q in quotas if q.share is not None}
@@ -166,7 +187,9 @@ def _forced(
     grade_order = [g for g in names if g in shares] + [g for g in names if g not in shares][:1]
     for gi, grade in enumerate(grade_order):
         last = gi == len(grade_order) - 1
-        take = n - pos if last else _count(shares[grade], n, rounding)
+        take = n - pos if last else quota_count(shares[grade], n, rounding)
+        if not last and take == 0 and shares[grade] > 0:
+            problems.append(_unreachable(grade, shares[grade], n, team))
         end = min(n, pos + take)
         if not last and 0 < end < n and ordered[end - 1].rank == ordered[end].rank:
             tie_rank = ordered[end].rank

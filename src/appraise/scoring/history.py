@@ -4,6 +4,11 @@
 counts another kind of period (``over: quarter`` in a monthly scheme), only the history is read:
 the latest quarter is the one containing this period if the history has it, else the one before.
 
+With ``rollup:`` the longer kinds it lists are also made from the scheme's own periods
+(:mod:`appraise.scoring.rollup`). The quarter containing this period exists only when this
+period closes it (March), and the fall-back to the quarter before reads only a history file's
+row, never a roll-up: a quarterly rule fires once, in March, not again in April and May.
+
 The current period's condition may read metrics and indicator scores too; an earlier period
 only has what the history file keeps (total, grade, rank, count), and anything else is null.
 """
@@ -19,6 +24,7 @@ from appraise.schemes.model import Consequence, Scheme
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
+from appraise.scoring.rollup import ROLLUP_SOURCE
 from appraise.scoring.variables import agent_env
 
 _RESULT = frozenset({"total", "grade", "rank", "count", "last_rank", "level"})
@@ -94,6 +100,9 @@ def apply_consequences(
             and latest is not None
             and r.agent_id not in ctx.history_by_period.get(latest, {})
         ):
+            before = ctx.history_by_period.get(plan.fallback[0], {}).get(r.agent_id)
+            if before is not None and before.source.file == ROLLUP_SOURCE:
+                continue
             periods = plan.fallback
         seen: list[str] = []
         holds = True
@@ -140,4 +149,9 @@ def apply_consequences(
                 if rule.periods > 1
                 else ""
             )
+        made = [ctx.rolled[(r.agent_id, p)] for p in seen if (r.agent_id, p) in ctx.rolled]
+        if made:
+            explain += (";" if scheme.language == "zh" else "; ") + (
+                ";" if scheme.language == "zh" else "; "
+            ).join(made)
         r.consequences.append(Fired(rule.id, rule.name, rule.due_days, rule.pay, explain))

@@ -23,6 +23,7 @@ from appraise.schemes.model import (
     Scheme,
     Tiers,
 )
+from appraise.schemes.validate import RESULT_NAMES, all_indicators
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult, PayLine
 from appraise.scoring.text import fmt
@@ -48,11 +49,19 @@ def compute_pay(
     money: dict[str, list[tuple[str, Decimal, str]]],
     blocked: dict[str, dict[str, str]],
     counts: dict[str, int],
+    paid_only: set[str] | None = None,
 ) -> None:
+    """Pay lines of every scored agent, and of the agents not appraised but paid
+    (``paid_only``), who get the lines that read no result."""
     zh = scheme.language == "zh"
     step = scheme.pay.step if scheme.pay else Decimal("0.01")
     comps = list(scheme.pay.components) if scheme.pay else []
-    paid = [r for r in results.values() if r.eligible and r.total is not None]
+    unscored = paid_only or set()
+    paid = [
+        r
+        for r in results.values()
+        if (r.eligible and r.total is not None) or (not r.eligible and r.agent_id in unscored)
+    ]
     pools = _pools(comps, paid, ctx)
     for r in paid:
         # Pay conditions may read the result (total, grade, rank ...) and tenure alike.
@@ -61,7 +70,7 @@ def compute_pay(
         env.update(
             total=r.total,
             rank=Decimal(r.rank) if r.rank else None,
-            count=Decimal(counts[r.agent_id]),
+            count=Decimal(counts[r.agent_id]) if r.agent_id in counts else None,
             last_rank=Decimal(ctx.last_rank[r.agent_id]) if r.agent_id in ctx.last_rank else None,
             grade=r.grade,
             level=r.level,
@@ -69,8 +78,11 @@ def compute_pay(
         )
         exact: dict[str, Decimal] = {}
         for comp in comps:
-            amount, text = _component(comp, scheme, r, env, exact, pools, zh)
             reason = blocked.get(r.agent_id, {}).get(comp.id)
+            if r.total is None and _needs_result(comp, scheme):
+                amount, text = Decimal(0), ("未参加考核,不计" if zh else "not appraised: none")
+            else:
+                amount, text = _component(comp, scheme, r, env, exact, pools, zh)
             if reason is not None:
                 amount, text = Decimal(0), (f"{reason}:不发放" if zh else f"{reason}: not paid")
             elif comp.when is not None and comp.when.evaluate(env) is not True:
@@ -95,6 +107,21 @@ def compute_pay(
         for c in r.consequences:
             if c.pay is not None:
                 r.pay.append(PayLine(c.id, c.name, _round(c.pay, step), c.explain))
+
+
+def _needs_result(comp: PayComponent, scheme: Scheme) -> bool:
+    """A component that reads the agent's score, grade, rank or level (or an indicator's
+    score): it cannot be paid to an agent who was not appraised."""
+    if isinstance(comp, Pool | HoursProration):
+        names: frozenset[str] = frozenset()
+    elif isinstance(comp, PayFormula):
+        names = comp.expr.names
+    else:
+        return True
+    if comp.when is not None:
+        names = names | comp.when.names
+    indicators = {node.id for node, _ in all_indicators(scheme)}
+    return bool(names & (RESULT_NAMES | indicators))
 
 
 def _pools(
@@ -136,8 +163,9 @@ def _component(
     pools: dict[tuple[str, str | None], tuple[Decimal, int]],
     zh: bool,
 ) -> tuple[Decimal, str]:
-    assert r.total is not None
+    # A component that reads the total is only reached for a scored agent (_needs_result).
     if isinstance(comp, RatedBonus):
+        assert r.total is not None
         base = _amount_of(comp.amount, env)
         full = scheme.full_score or Decimal(100)
         if base is None:
@@ -145,6 +173,7 @@ def _component(
         amount = base * r.total / full
         return amount, f"{fmt(base)} × {fmt(r.total)} / {fmt(full)} = {fmt(amount, 2)}"
     if isinstance(comp, RankLadder):
+        assert r.total is not None
         if (
             comp.fallback_range is not None
             and comp.fallback is not None
@@ -168,6 +197,7 @@ def _component(
         amount = comp.amounts.get(key or "", Decimal(0))
         return amount, f"{key or '-'} → {fmt(amount)}"
     if isinstance(comp, SalaryChange):
+        assert r.total is not None
         base = _amount_of(comp.base, env)
         if base is None:
             return Decimal(0), ("无基本工资数据" if zh else "no base salary")

@@ -421,9 +421,25 @@ def incidents(
     per_kind: dict[str, Decimal] = {}
     counts: dict[str, Decimal] = {}
     money: list[tuple[str, Decimal, str]] = []
+    skipped: list[Problem] = []
+    position = normalize_name(data.agent.position or "")
     for inc in data.incidents:
         k = match_kind(list(rule.kinds), inc)
         if k is None:
+            continue
+        if k.positions and position not in {normalize_name(p) for p in k.positions}:
+            skipped.append(
+                Problem(
+                    "warning",
+                    "kind_not_for_position",
+                    f'incident kind "{k.name or k.kind}" applies only to '
+                    f"{', '.join(k.positions)}; agent {data.agent.agent_id} is "
+                    f"{data.agent.position or 'of no position'}, so it is not counted",
+                    inc.source.file,
+                    row=inc.source.row,
+                    field="kind",
+                )
+            )
             continue
         if isinstance(k.points, PointsRange):
             if inc.points is None:
@@ -503,16 +519,18 @@ def incidents(
         raw = rule.base - total
         score = raw if rule.floor is None else max(rule.floor, raw)
         if not parts:
-            return Outcome(n, score, t["no_incidents_deduct"].format(b=fmt(rule.base)), [], money)
+            return Outcome(
+                n, score, t["no_incidents_deduct"].format(b=fmt(rule.base)), skipped, money
+            )
         text = t["deducted"].format(b=fmt(rule.base), parts="; ".join(parts), s=fmt(score))
         if rule.floor is not None and raw < rule.floor:
             text += t["floored"].format(f=fmt(rule.floor))
-        return Outcome(n, score, text, [], money)
+        return Outcome(n, score, text, skipped, money)
     raw = rule.base + total
     score = raw if rule.cap is None else min(raw, rule.cap)
     if not parts:
-        return Outcome(n, score, t["no_incidents_bonus"].format(b=fmt(rule.base)), [], money)
+        return Outcome(n, score, t["no_incidents_bonus"].format(b=fmt(rule.base)), skipped, money)
     text = t["added"].format(b=fmt(rule.base), parts="; ".join(parts), s=fmt(score))
     if rule.cap is not None and raw > rule.cap:
         text += t["capped"].format(c=fmt(rule.cap))
-    return Outcome(n, score, text, [], money)
+    return Outcome(n, score, text, skipped, money)

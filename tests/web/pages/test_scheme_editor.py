@@ -70,8 +70,9 @@ def test_live_validation_of_a_good_scheme_says_it_loads_and_keeps_its_warnings(
     assert "客服专员绩效考核表(s000-specialist)校验通过" in body.replace("（", "(").replace(
         "）", ")"
     )
-    # s000's four categories weigh 20 + 30 + 20 + 20 = 90%: a warning, on the line of `indicators:`.
-    assert "1 个警告" in body
+    # s000's four categories weigh 20 + 30 + 20 + 20 = 90%: a warning, on the line of `indicators:`,
+    # and a second one: 优秀 (> 95) is out of reach of a 90-point form.
+    assert "2 个警告" in body
     assert f'data-line="{line_of(text, "indicators:")}"' in body and "90%" in body
     assert SchemeVersion.objects.count() == 0  # validating stores nothing
 

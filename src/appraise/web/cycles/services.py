@@ -50,6 +50,7 @@ PERIOD_KINDS = {
     "week": gettext_lazy("ISO week"),
     "month": gettext_lazy("month"),
     "quarter": gettext_lazy("quarter"),
+    "half": gettext_lazy("half-year"),
     "year": gettext_lazy("year"),
 }
 
@@ -657,8 +658,15 @@ def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
     _require_state(cycle, [State.CALIBRATION], _("publish"))
     _require_fresh(cycle, _("publish"))
     from appraise.web.evaluations.models import Result
-    from appraise.web.followups.services import followups_create_for_cycle
+    from appraise.web.followups.services import bases_missing, followups_create_for_cycle
 
+    missing = bases_missing(cycle)
+    if missing:
+        raise Conflict(
+            _("publication waits for the factual basis of %(agents)s")
+            % {"agents": "、".join(f"{a.name}({a.agent_id}, {g})" for a, g in missing)},
+            code="basis_missing",
+        )
     now = timezone.now()
     Result.objects.filter(cycle=cycle, is_current=True).update(published_at=now)
     cycle = _move(cycle, by, State.PUBLISHED, "cycle.publish", published_at=now)

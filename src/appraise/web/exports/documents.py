@@ -20,8 +20,10 @@ from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.models import Result
 from appraise.web.exports.scorecard import (
     Interview,
+    InterviewForm,
     Sheet,
     file_name,
+    interview_pdf,
     scorecard_pdf,
     scorecards_merged_pdf,
     scorecards_zip,
@@ -130,3 +132,39 @@ def cycle_scorecards(
     if fmt == "zip":
         return scorecards_zip(sheets), "application/zip", f"{name}.zip"
     return scorecards_merged_pdf(sheets), "application/pdf", f"{name}.pdf"
+
+
+def agent_interview_form(*, user: User, cycle: Cycle, agent_id: str) -> Download:
+    """Seed 004's 绩效面谈表 of one agent: for the agent, their supervisors and HR, once the
+    supervisor has written the record."""
+    from appraise.web.followups.models import FollowUp, Kind
+    from appraise.web.interviews.models import GapFlag
+
+    record = _interviews(user, cycle, [agent_id]).get(agent_id)
+    if record is None:
+        raise NotFound(
+            _("%(agent_id)s has no interview record in cycle %(pk)s")
+            % {"agent_id": agent_id, "pk": cycle.pk}
+        )
+    result = eval_sel.result_get(user=user, cycle=cycle, agent_id=agent_id)
+    interview = _interview(record)
+    assert interview is not None
+    items = FollowUp.objects.filter(cycle=cycle, agent=result.agent, kind=Kind.INTERVIEW)
+    gap = GapFlag.objects.filter(cycle=cycle, agent=result.agent).first()
+    form = InterviewForm(
+        company=settings.APPRAISE_SCORECARD["COMPANY_NAME"],
+        scheme_name=scheme_of(cycle.scheme_version).name,
+        period=cycle.period,
+        agent_id=result.agent.agent_id,
+        name=result.agent.name,
+        team=result.agent.team.name if result.agent.team else "",
+        position=result.agent.position,
+        total=plain_or_none(result.total) or "",
+        grade=result.grade,
+        self_grade=(gap.self_grade or "") if gap is not None else "",
+        reasons=[f"{i.rule_label}" + (f"({i.explain})" if i.explain else "") for i in items],
+        interview=interview,
+        generated=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    )
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in agent_id)
+    return interview_pdf(form), "application/pdf", f"interview-{cycle.period}-{safe}.pdf"

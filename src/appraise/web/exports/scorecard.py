@@ -174,3 +174,40 @@ def scorecards_zip(sheets: Sequence[Sheet]) -> bytes:
         for s in sheets:
             z.writestr(file_name(s.period, s.agent_id, s.version), scorecard_pdf(s))
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class InterviewForm:
+    """Seed 004's 绩效面谈表: the person, the result, why the interview was held, what the
+    supervisor wrote and the agent's confirmation, with a signature line for each."""
+
+    company: str
+    scheme_name: str
+    period: str
+    agent_id: str
+    name: str
+    team: str
+    position: str
+    total: str
+    grade: str
+    self_grade: str
+    reasons: Sequence[str]
+    interview: Interview
+    generated: str
+
+
+def interview_html(form: InterviewForm) -> str:
+    english = (get_language() or "").startswith("en")
+    return render_to_string(
+        "exports/interview.html",
+        {
+            "lang": "en" if english else "zh-Hans",
+            "f": form,
+            "title": f"{form.name} {form.period}",
+        },
+    )
+
+
+def interview_pdf(form: InterviewForm) -> bytes:
+    body: bytes = render(interview_html(form)).write_pdf()
+    return body

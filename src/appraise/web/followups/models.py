@@ -65,6 +65,9 @@ class FollowUp(models.Model):
     plan = models.TextField(blank=True)
     plan_submitted_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
+    # The post allowance move the rule made (``allowance``): level before and after.
+    allowance_from = models.IntegerField(null=True, blank=True)
+    allowance_to = models.IntegerField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -184,3 +187,41 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event} {self.target or self.channel_id}"
+
+
+class FactualBasis(models.Model):
+    """具体事实依据: what the direct supervisor writes for an agent whose grade asks for one
+    (``requires_basis``: seed 004's 优秀 and 急需改进) before the cycle is published; HR reads
+    it in calibration, and publication waits for it."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="bases")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="bases")
+    grade = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "agent"], name="basis_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agent.agent_id} ({self.cycle.period})"
+
+
+class BasisAttachment(models.Model):
+    """A file behind a factual basis (a complaint letter, a screenshot of the chat)."""
+
+    basis = models.ForeignKey(FactualBasis, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["basis", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ from appraise.web.followups.models import (
     Kind,
 )
 from appraise.web.org import selectors as org_sel
-from appraise.web.pages.common import back, for_field, guarded, int_or_none, page
+from appraise.web.pages.common import back, for_field, guarded, int_or_none, page, submitted
 from appraise.web.permissions import (
     User,
     agent_of,
@@ -216,3 +217,82 @@ def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
     notify.delivery_retry(delivery=delivery, by=request.user)
     messages.success(request, _("The notification is being sent again."))
     return back(request, "/notify/")
+
+
+def _basis_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> tuple[Any, Any]:
+    """The cycle and agent of a factual basis, for the agent's direct supervisor or HR."""
+    from appraise.web.org.models import Agent
+
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    agent = Agent.objects.filter(agent_id=agent_id, cycles=cycle).first()
+    if agent is None:
+        raise NotFound(_("agent %(agent)s is not in this cycle") % {"agent": agent_id})
+    if not (is_direct_supervisor(request.user, agent) or is_hr(request.user)):
+        raise Forbidden(_("only the agent's direct supervisor or HR may write the factual basis"))
+    return cycle, agent
+
+
+@guarded(form="basis")
+def basis_form(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
+    """事实依据: the facts behind an 优秀 or 急需改进, with files, written before publication."""
+    from appraise.web.followups.models import FactualBasis
+
+    cycle, agent = _basis_agent(request, cycle_id, agent_id)
+    if submitted(request):
+        files = [
+            (f.name or "file", f.content_type or "", bytes(f.read()))
+            for f in request.FILES.getlist("files")
+        ]
+        svc.basis_write(
+            cycle=cycle,
+            agent=agent,
+            by=request.user,
+            text=request.POST.get("text", ""),
+            files=files,
+        )
+        messages.success(request, _("Factual basis saved; HR sees it in calibration."))
+        return back(request, f"/team/{cycle.pk}/basis/{agent.agent_id}/")
+    basis = FactualBasis.objects.filter(cycle=cycle, agent=agent).first()
+    return page(
+        request,
+        "followups/basis.html",
+        {
+            "cycle": cycle,
+            "agent": agent,
+            "basis": basis,
+            "text": request.POST.get("text", "")
+            if request.method == "POST"
+            else (basis.text if basis else ""),
+        },
+    )
+
+
+@guarded
+def basis_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One file of a factual basis, for the agent's direct supervisor and HR."""
+    from appraise.web.followups.models import BasisAttachment
+
+    att = (
+        BasisAttachment.objects.select_related("basis__agent", "basis__cycle").filter(pk=pk).first()
+    )
+    if att is None:
+        raise NotFound(_("no such file"))
+    _basis_agent(request, att.basis.cycle_id, att.basis.agent.agent_id)
+    response = HttpResponse(bytes(att.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, att.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@guarded
+def interview_form(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
+    """The printable 绩效面谈表 (seed 004) of one agent's interview record."""
+    from appraise.web.exports import documents
+
+    cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+    body, content_type, name = documents.agent_interview_form(
+        user=request.user, cycle=cycle, agent_id=agent_id
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -14,14 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraise.schemes.model import Consequence
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import Cycle
 from appraise.web.errors import Conflict, Invalid
-from appraise.web.followups.models import GAP_RULE, FollowUp, ItemState, Kind
+from appraise.web.followups.models import GAP_RULE, FactualBasis, FollowUp, ItemState, Kind
 from appraise.web.interviews.models import GapFlag, GapStatus, InterviewRecord
+from appraise.web.org.models import Agent
 from appraise.web.permissions import (
     User,
     is_direct_supervisor,
+    is_hr,
     is_self,
     require,
     require_hr,
@@ -38,6 +41,25 @@ def _interview_state(record: InterviewRecord | None) -> dict[str, Any]:
     if record is not None and record.signed_at is not None:
         return {"state": ItemState.DONE, "done_at": record.signed_at, "done_by": None}
     return {}
+
+
+def _move_allowances(new: list[FollowUp], rules: dict[str, Consequence]) -> None:
+    """Move each agent's post allowance level by the rules that fired for it, once per new item
+    (an item already there moved it before), and write the move on the item."""
+    moving = [f for f in new if (r := rules.get(f.rule)) is not None and r.allowance]
+    if not moving:
+        return
+    agents = {
+        a.pk: a
+        for a in Agent.objects.select_for_update().filter(pk__in={f.agent_id for f in moving})
+    }
+    for f in moving:
+        step = rules[f.rule].allowance or 0
+        agent = agents[f.agent_id]
+        f.allowance_from = agent.allowance_level
+        agent.allowance_level += step
+        f.allowance_to = agent.allowance_level
+    Agent.objects.bulk_update(list(agents.values()), ["allowance_level"])
 
 
 def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
@@ -91,6 +113,7 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
             GAP_RULE,
             explain=f"{flag.self_grade or '-'} / {flag.supervisor_grade or '-'}",
         )
+    _move_allowances(new, rules)
     FollowUp.objects.bulk_create(new)
     if new:
         from appraise.web.followups.notify import notifications_create
@@ -115,6 +138,11 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
                     "rule": f.rule,
                     "due_on": f.due_on.isoformat() if f.due_on else None,
                     "state": f.state,
+                    **(
+                        {"allowance": [f.allowance_from, f.allowance_to]}
+                        if f.allowance_to is not None
+                        else {}
+                    ),
                 }
                 for f in new
             ],
@@ -256,3 +284,85 @@ def followup_complete(*, item: FollowUp, by: User, note: str) -> FollowUp:
         note=item.answer,
     )
     return item
+
+
+# 事实依据 ------------------------------------------------------------------------------------
+
+BASIS_FILES = 5
+BASIS_FILE_BYTES = 5 * 1024 * 1024
+
+
+def bases_missing(cycle: Cycle) -> list[tuple[Agent, str]]:
+    """(agent, grade) of every current result whose grade asks for a factual basis
+    (``requires_basis``) that nobody has written yet."""
+    from appraise.web.evaluations.models import Result
+
+    written = set(FactualBasis.objects.filter(cycle=cycle).values_list("agent_id", flat=True))
+    rows = Result.objects.filter(cycle=cycle, is_current=True).select_related("agent")
+    return [
+        (r.agent, r.grade)
+        for r in rows.order_by("agent__agent_id")
+        if "requires_basis" in (r.flags or []) and r.agent_id not in written
+    ]
+
+
+@transaction.atomic
+def basis_write(
+    *,
+    cycle: Cycle,
+    agent: Agent,
+    by: User,
+    text: str,
+    files: list[tuple[str, str, bytes]] = [],  # noqa: B006 - read only
+) -> FactualBasis:
+    """The direct supervisor (or HR) writes the factual basis of an agent's grade, with up to
+    five files (name, content type, bytes), before the cycle is published."""
+    from appraise.web.cycles.services import BEFORE_PUBLICATION
+    from appraise.web.evaluations.models import Result
+    from appraise.web.followups.models import BasisAttachment
+
+    require(
+        is_direct_supervisor(by, agent) or is_hr(by),
+        _("only the agent's direct supervisor or HR may write the factual basis"),
+    )
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state not in BEFORE_PUBLICATION:
+        raise Conflict(_("the factual basis is written before the results are published"))
+    result = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
+    if result is None or "requires_basis" not in (result.flags or []):
+        raise Conflict(_("this agent's grade asks for no factual basis"))
+    if not text.strip():
+        raise Invalid(_("write the facts the grade rests on"))
+    basis = FactualBasis.objects.filter(cycle=cycle, agent=agent).first()
+    if len(files) + (basis.attachments.count() if basis else 0) > BASIS_FILES:
+        raise Invalid(_("at most %(n)d files per factual basis") % {"n": BASIS_FILES})
+    for name, _type, content in files:
+        if len(content) > BASIS_FILE_BYTES:
+            raise Invalid(
+                _("%(name)s is larger than %(mb)d MB")
+                % {"name": name, "mb": BASIS_FILE_BYTES // 2**20}
+            )
+    before = {"text": basis.text} if basis else None
+    if basis is None:
+        basis = FactualBasis(cycle=cycle, agent=agent)
+    basis.grade = result.grade
+    basis.text = text.strip()
+    basis.written_by = signed_in(by)
+    basis.save()
+    for name, content_type, content in files:
+        BasisAttachment.objects.create(
+            basis=basis,
+            name=name[:200],
+            content_type=content_type[:100],
+            content=content,
+            size=len(content),
+        )
+    audit_record(
+        by=by,
+        action="basis.write",
+        obj=basis,
+        before=before,
+        after={"grade": basis.grade, "text": basis.text, "files": [n for n, _t, _c in files]},
+        cycle_id=cycle.pk,
+    )
+    return basis

@@ -49,6 +49,8 @@ class Agent(models.Model):
     )
     position = models.CharField(max_length=100, blank=True)
     hired_on = models.DateField(null=True, blank=True)
+    # 岗位津贴级别 (seed 004): moved by a consequence's ``allowance`` at publication.
+    allowance_level = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["agent_id"]

@@ -180,6 +180,15 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row["over"] = charts.over_quota(row)
     confirmed = {c.team_id: c for c in cycle.confirmations.select_related("confirmed_by")}
     followups_open = followups_open_for_cycle(cycle).count()
+    from appraise.web.followups.models import FactualBasis
+    from appraise.web.followups.services import bases_missing
+
+    bases = list(
+        FactualBasis.objects.filter(cycle=cycle)
+        .select_related("agent", "written_by")
+        .prefetch_related("attachments")
+        .order_by("agent__agent_id")
+    )
     open_appeals = (
         Appeal.objects.filter(cycle=cycle, state__in=OPEN_STATES).count()
         if cycle.state == State.APPEAL_WINDOW
@@ -216,6 +225,10 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "auditing": cycle.state == State.INDIRECT_AUDIT,
             "followups_open": followups_open,
+            "bases": bases,
+            "bases_missing": bases_missing(cycle)
+            if cycle.state in cycle_svc.BEFORE_PUBLICATION
+            else [],
             "close_needs_reason": _close_needs_reason(cycle, followups_open),
             "progress": cycle_progress(cycle),
             "followups_total": cycle.followups.count(),

@@ -155,6 +155,16 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
         if any(f != "requires_basis" for f in r["flags"])
     ]
     heat_chart = _heat_chart(results)
+    from appraise.web.followups.models import FactualBasis
+
+    written = set(
+        FactualBasis.objects.filter(cycle=cycle).values_list("agent__agent_id", flat=True)
+    )
+    needs_basis = [
+        {"result": r, "written": r["agent"]["agent_id"] in written}
+        for r in results
+        if "requires_basis" in r["flags"]
+    ]
     teams = list(cycle_svc.cycle_teams(cycle))
     if not is_hr(user):
         led = set(led_teams(user).values_list("id", flat=True))
@@ -186,6 +196,8 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
         # Room for every row, plus the rotated indicator names and the colour scale.
         "heat_height": max(360, 26 * len(heat_chart.get("yAxis", {}).get("data", [])) + 170),
         "flagged": flagged,
+        "needs_basis": needs_basis,
+        "basis_open": cycle.state in cycle_svc.BEFORE_PUBLICATION,
         "gaps": list(
             iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
         ),
