@@ -156,7 +156,7 @@ def _problems(body: str) -> list[str]:
         pytest.param(
             "    from: tickets\n    aggregate: count\n    where:\n"
             "      - {column: tags, has_none: []}\n",
-            "kpis.yaml:10: has_none: List should have at least 1 item after validation, not 0 "
+            "kpis.yaml:10: where.0.has_none: List should have at least 1 item after validation, not 0 "
             "(error)",
             id="tags-empty-list",
         ),

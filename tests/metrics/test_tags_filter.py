@@ -125,9 +125,10 @@ def test_help_desk_exports_bring_their_tags_and_the_filter_reads_them(tmp_path: 
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     (fresh / "freshdesk_tickets.csv").write_text(
-        "Ticket ID,Agent,Created time,Initial response time,Tags\n"
-        '5,Carol,2026-10-05 09:00:00,2026-10-05 09:45:00,"refund, vip"\n'
-        "6,Carol,2026-10-05 10:00:00,2026-10-05 10:05:00,\n",
+        "Ticket ID,Priority,Type,Agent,Created time,Due by Time,Resolved time,"
+        "Initial response time,Tags\n"
+        '5,Medium,Refund,Carol,2026-10-05 09:00:00,,,2026-10-05 09:45:00,"refund, vip"\n'
+        "6,Medium,Question,Carol,2026-10-05 10:00:00,,,2026-10-05 10:05:00,\n",
         encoding="utf-8",
     )
     # Zendesk API: "tags" is a JSON list
@@ -135,6 +136,7 @@ def test_help_desk_exports_bring_their_tags_and_the_filter_reads_them(tmp_path: 
     zen.mkdir()
     (zen / "tickets.json").write_text(
         '{"tickets": [{"id": 7, "assignee_id": 900, "created_at": "2026-10-05T01:00:00Z", '
+        '"type": "incident", "priority": "high", "due_at": null, '
         '"tags": ["complaint", "refund"], "metric_set": {"solved_at": null, "reopens": 0, '
         '"reply_time_in_minutes": {"calendar": 30}}}], "count": 1}',
         encoding="utf-8",
@@ -156,7 +158,9 @@ def test_a_store_made_before_tags_gets_the_column_empty(tmp_path: Path) -> None:
 
     path = tmp_path / "old.duckdb"
     old = duckdb.connect(str(path))
-    old.execute("CREATE TABLE tickets (ticket_id VARCHAR, agent_id VARCHAR, created_at TIMESTAMPTZ)")
+    old.execute(
+        "CREATE TABLE tickets (ticket_id VARCHAR, agent_id VARCHAR, created_at TIMESTAMPTZ)"
+    )
     old.execute("INSERT INTO tickets VALUES ('t1', 'k', '2026-10-05 10:00:00+00')")
     old.close()
     conn = open_store(path)
