@@ -100,7 +100,8 @@ def _problems(body: str) -> list[str]:
             "    from: conversations\n    aggregate: share\n"
             "    test: {column: first_response, le: 180, gt: 3}\n",
             "kpis.yaml:9: test: a test on a column has exactly one operator (equals, not_equals, "
-            "in, not_in, lt, le, gt, ge, between, is, is_null); got le, gt (error)",
+            "in, not_in, lt, le, gt, ge, between, is, is_null, has_any, has_all, has_none); got le, "
+            "gt (error)",
             id="two-operators",
         ),
         pytest.param(
@@ -131,6 +132,33 @@ def _problems(body: str) -> list[str]:
             "kpis.yaml:10: le: an instant is compared with another column ({column: ...}) or "
             "tested in a window (error)",
             id="instant-compared-with-number",
+        ),
+        pytest.param(
+            "    from: tickets\n    aggregate: count\n    where:\n"
+            "      - {column: created_at, has_any: [vip]}\n",
+            "kpis.yaml:10: has_any tests a list of tags (text); 'created_at' is a instant (error)",
+            id="tags-test-on-an-instant",
+        ),
+        pytest.param(
+            "    from: tickets\n    aggregate: count\n    where:\n"
+            "      - {column: tags, has_all: [vip, 'vip customer']}\n",
+            "kpis.yaml:10: has_all: 'vip customer' is not one tag (a tag has no spaces, commas, "
+            "semicolons, brackets or quotes) (error)",
+            id="tag-with-a-space",
+        ),
+        pytest.param(
+            "    from: tickets\n    aggregate: count\n    where:\n"
+            "      - {column: tags, has_any: ['']}\n",
+            "kpis.yaml:10: has_any: '' is not one tag (a tag has no spaces, commas, semicolons, "
+            "brackets or quotes) (error)",
+            id="empty-tag",
+        ),
+        pytest.param(
+            "    from: tickets\n    aggregate: count\n    where:\n"
+            "      - {column: tags, has_none: []}\n",
+            "kpis.yaml:10: where.0.has_none: List should have at least 1 item after validation, not 0 "
+            "(error)",
+            id="tags-empty-list",
         ),
         pytest.param(
             "    from: tickets\n    aggregate: mean\n    measure: {column: category}\n",

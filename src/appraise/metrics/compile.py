@@ -27,6 +27,8 @@ from appraise.metrics.config import CenterConfig
 from appraise.metrics.definitions import (
     COMPARISONS,
     ROW_SOURCES,
+    TAG_OPERATORS,
+    TAG_SEPARATORS,
     ColumnRef,
     Condition,
     ConfigRef,
@@ -226,6 +228,8 @@ class _Rows:
             out = self.value(v, kind)
             return f"lower({out})" if c.ignore_case and isinstance(v, str) else out
 
+        if op in TAG_OPERATORS:
+            return _tags_test(subject, op, getattr(c, op))
         if op in ("in_", "not_in"):
             values = [
                 v.lower() if c.ignore_case and isinstance(v, str) else v for v in getattr(c, op)
@@ -616,3 +620,18 @@ def resolve(
             for m in unknown
         )
     return tuple(known[m] for m in dict.fromkeys(metric_ids))
+
+
+def _tags_test(subject: str, op: str, tags: list[str]) -> str:
+    """A tag-list test, the same SQL in DuckDB and Spark: the list is read as text, every
+    separator (space, semicolon, JSON brackets and quotes) becomes a comma or goes, and each tag
+    is looked for between commas (``,vip,`` in ``,vip,refund,``). Tags compare without case."""
+    # translate(): characters of the second argument past the third's length are deleted.
+    sep = TAG_SEPARATORS.replace(",", "")
+    listed = f"',' || lower(translate(coalesce({subject}, ''), '{sep}', ',,')) || ','"
+    quoted = [t.lower().replace("'", "''") for t in tags]
+    found = [f"contains({listed}, ',{t},')" for t in quoted]
+    if op == "has_all":
+        return _and(found)
+    any_ = " OR ".join(f"({f})" for f in found)
+    return f"NOT ({any_})" if op == "has_none" else f"({any_})"

@@ -42,7 +42,19 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 # Condition operators on a column or a duration, with the SQL they compile to.
 COMPARISONS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "equals": "=", "not_equals": "<>"}
-_OPERATORS = (*COMPARISONS, "in_", "not_in", "between", "is_", "is_null")
+_OPERATORS = (
+    *COMPARISONS,
+    "in_",
+    "not_in",
+    "between",
+    "is_",
+    "is_null",
+    *("has_any", "has_all", "has_none"),
+)
+# Tag lists (a ``tags`` column): tags are separated by commas, semicolons or spaces, and may come
+# as a JSON list (``["vip","refund"]``); a tag named in a filter holds none of these characters.
+TAG_SEPARATORS = ' ,;[]"'
+TAG_OPERATORS = ("has_any", "has_all", "has_none")
 
 
 class _Model(BaseModel):
@@ -100,6 +112,10 @@ class Condition(_Model):
     between: tuple[Scalar, Scalar] | None = None
     is_: bool | None = Field(None, alias="is")
     is_null: bool | None = None
+    # On a tag list: the row carries at least one / every one / none of the tags.
+    has_any: list[str] | None = Field(None, min_length=1)
+    has_all: list[str] | None = Field(None, min_length=1)
+    has_none: list[str] | None = Field(None, min_length=1)
     ignore_case: bool = False
     all: list[Condition] | None = Field(None, min_length=1)
     any: list[Condition] | None = Field(None, min_length=1)
@@ -126,7 +142,8 @@ class Condition(_Model):
             if len(ops) != 1:
                 raise ValueError(
                     f"a test on a {subjects[0]} has exactly one operator (equals, not_equals, in, "
-                    f"not_in, lt, le, gt, ge, between, is, is_null); got {_names(ops) or 'none'}"
+                    "not_in, lt, le, gt, ge, between, is, is_null, has_any, has_all, has_none); "
+                    f"got {_names(ops) or 'none'}"
                 )
         elif ops:
             raise ValueError(f"{_names(ops)} needs a column or a duration to test")
@@ -857,6 +874,19 @@ class _Checker:
             return
         if c.ignore_case and kind != "string":
             self.mismatch((*path, "ignore_case"), "ignore_case applies to text columns")
+        if op in TAG_OPERATORS:
+            if kind != "string":
+                subject = repr(c.column) if c.column else "a duration"
+                self.mismatch(opath, f"{shown} tests a list of tags (text); {subject} is a {kind}")
+            for i, tag in enumerate(getattr(c, op)):
+                if not tag.strip() or any(ch in TAG_SEPARATORS for ch in tag):
+                    self.error(
+                        (*opath, i),
+                        "bad_tag",
+                        f"{shown}: {tag!r} is not one tag (a tag has no spaces, commas, "
+                        "semicolons, brackets or quotes)",
+                    )
+            return
         many = op in ("in_", "not_in", "between")
         values: list[Any] = list(getattr(c, op)) if many else [getattr(c, op)]
         if op in ("equals", "not_equals", "in_", "not_in") and kind == "duration":

@@ -267,6 +267,9 @@ class _Sink:
             writer.close()
 
 
+TICKET_TAGS = ("urgent", "complaint", "reopened")
+
+
 def generate_center(
     out: Path,
     *,
@@ -969,6 +972,20 @@ def _tickets(
                 "category": _dict(category, TICKET_CATEGORIES),
                 "priority": _dict(priority, PRIORITIES),
                 "sla_due_at": _ts(created + sla),
+                # Tags as a help desk writes them, from what the ticket is (no random draws, so
+                # the other columns stay as they were): urgent, complaint, reopened.
+                "tags": pa.array(
+                    [
+                        ",".join(t for t, on in zip(TICKET_TAGS, flags, strict=True) if on) or None
+                        for flags in zip(
+                            priority == len(PRIORITIES) - 1,
+                            category == complaint,
+                            reopened,
+                            strict=True,
+                        )
+                    ],
+                    pa.string(),
+                ),
             }
         ),
     )

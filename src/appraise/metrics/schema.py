@@ -117,6 +117,7 @@ TABLES: dict[str, Table] = {
                 _c("category", "string", False),
                 _c("priority", "string", False),
                 _c("sla_due_at", "timestamp", False),
+                _c("tags", "string", False, "tags, separated by commas or spaces"),
             ),
             "Work orders (工单).",
         ),

@@ -36,9 +36,23 @@ PROVIDED_DDL = (
 
 
 def create_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create every canonical table that does not exist yet; existing data is left alone."""
+    """Create every canonical table that does not exist yet; existing data is left alone.
+
+    A store made before a column was added to the schema (tickets' ``tags``) gets it, empty."""
     for table in TABLES.values():
         conn.execute(table_ddl(table))
+    have = set(
+        conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        ).fetchall()
+    )
+    for table in TABLES.values():
+        for c in table.columns:
+            if (table.name, c.name) not in have:
+                conn.execute(
+                    f'ALTER TABLE "{table.name}" ADD COLUMN "{c.name}" {DUCKDB_TYPES[c.type]}'
+                )
     conn.execute(PROVIDED_DDL)
 
 
