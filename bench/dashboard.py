@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -46,12 +47,17 @@ def _setup(folder: Path) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ["APPRAISE_TASKS"] = "sync"
     os.environ["APPRAISE_ALLOWED_HOSTS"] = "testserver"  # the test client's host name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraise.web.settings")
+    # The production settings (DEBUG off: no query log), as the server runs them.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "appraise.web.settings"
+    os.environ.pop("APPRAISE_DEBUG", None)
+    os.environ["APPRAISE_SECRET_KEY"] = secrets.token_urlsafe(50)
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    # DEBUG off serves the hashed copies, so the pages need collectstatic's manifest.
+    call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def _metrics(rng: random.Random) -> dict[str, float | Decimal | None]:

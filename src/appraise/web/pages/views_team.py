@@ -20,6 +20,7 @@ from appraise.web.cycles.models import Cycle, State
 from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.evaluations.cache import cached, results_version
 from appraise.web.evaluations.services import rating_set
 from appraise.web.followups import selectors as followup_sel
 from appraise.web.interviews import selectors as iv_sel
@@ -71,6 +72,9 @@ def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
 
 # Rows of the leaderboard shown at first; a manager over a whole center asks for the rest.
 LEADERBOARD_ROWS = 50
+# Rows of the flags, gaps and follow-ups shown beside the charts, each with its full count: a
+# manager over 10,000 agents would otherwise get thousands of each on one page.
+LIST_ROWS = 20
 
 
 ROW_FIELDS = (
@@ -86,15 +90,14 @@ ROW_FIELDS = (
 )
 
 
-def _rows(user: User, cycle: Cycle) -> list[dict[str, Any]]:
-    """The current results the person may see, as plain rows shaped like ``result.agent.…``.
+def _rows(results: Any) -> list[dict[str, Any]]:
+    """The results as plain rows shaped like ``result.agent.…``.
 
-    A manager's dashboard reads a thousand results: plain values, not model instances (with
-    their agents and teams), keep it in the 300 ms that bench/dashboard.py measures.
+    A manager's dashboard reads thousands of results: plain values, not model instances (with
+    their agents and teams), keep it in the time that bench/dashboard.py measures.
     """
-    qs = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
     rows = []
-    for agent_id, name, team_id, team_name, total, grade, rank, flags, data in qs.values_list(
+    for agent_id, name, team_id, team_name, total, grade, rank, flags, data in results.values_list(
         *ROW_FIELDS
     ):
         rows.append(
@@ -135,9 +138,8 @@ def _heat_chart(results: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
-def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> dict[str, Any]:
-    """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean)."""
-    results = _rows(user, cycle)
+def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the dashboard draws from the results alone: the same for everyone who sees them."""
     scheme = scheme_of(cycle.scheme_version)
     grades = [g.name for g in scheme.grades]
     counts = {g: 0 for g in grades}
@@ -148,32 +150,20 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     consequence_names = {c.id: c.name for c in scheme.consequences}
     flagged = [
         {
-            "result": r,
+            "result": {k: v for k, v in r.items() if k != "data"},
             "flags": [consequence_names.get(f, f) for f in r["flags"] if f != "requires_basis"],
         }
         for r in results
         if any(f != "requires_basis" for f in r["flags"])
     ]
     heat_chart = _heat_chart(results)
-    teams = list(cycle_svc.cycle_teams(cycle))
-    if not is_hr(user):
-        led = set(led_teams(user).values_list("id", flat=True))
-        teams = [t for t in teams if t.pk in led]
-    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
-    # Links only to what the person may do: HR and the direct supervisor rate, only the direct
-    # supervisor writes the interview record and asks for a re-assessment.
-    supervised = (
-        set(Team.objects.filter(supervisors=user).values_list("id", flat=True))
-        if isinstance(user, AuthUser)
-        else set()
-    )
-    rate_teams = (
-        set(r["agent"]["team_id"] for r in results) | supervised if is_hr(user) else supervised
-    )
     return {
-        "cycle": cycle,
-        "results": results,
-        "leaderboard": results if all_rows else results[:LEADERBOARD_ROWS],
+        "results_count": len(results),
+        "team_ids": {r["agent"]["team_id"] for r in results},
+        # The leaderboard's first rows, without the indicators (kept small in the cache).
+        "leaderboard": [
+            {k: v for k, v in r.items() if k != "data"} for r in results[:LEADERBOARD_ROWS]
+        ],
         "grade_chart": charts.distribution_option(
             [{"grade": g, "count": c, "of": len(results)} for g, c in counts.items()],
             _("Agents"),
@@ -185,23 +175,64 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
         "heat_by_team": len({r["agent"]["team_id"] for r in results}) > 1,
         # Room for every row, plus the rotated indicator names and the colour scale.
         "heat_height": max(360, 26 * len(heat_chart.get("yAxis", {}).get("data", [])) + 170),
-        "flagged": flagged,
-        "gaps": list(
-            iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
-        ),
+        "flagged_count": len(flagged),
+        "flagged": flagged[:LIST_ROWS],
+    }
+
+
+def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> dict[str, Any]:
+    """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean).
+
+    The part drawn from the results is cached per version of those results
+    (``evaluations.cache``); ``all_rows`` (every agent in the leaderboard) reads them afresh.
+    """
+    hr = is_hr(user)
+    led = set(led_teams(user).values_list("id", flat=True)) if not hr else set()
+    visible = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
+    if all_rows:
+        results = _rows(visible)
+        summary = _summary(cycle, results)
+        summary["leaderboard"] = results
+    else:
+        scope: object = "hr" if hr else tuple(sorted(led))
+        version = results_version(cycle.pk, visible)
+        summary = cached(
+            "dashboard",
+            (cycle.pk, scope, version),
+            lambda: _summary(cycle, _rows(visible)),
+        )
+    teams = list(cycle_svc.cycle_teams(cycle))
+    if not hr:
+        teams = [t for t in teams if t.pk in led]
+    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
+    # Links only to what the person may do: HR and the direct supervisor rate, only the direct
+    # supervisor writes the interview record and asks for a re-assessment.
+    supervised = (
+        set(Team.objects.filter(supervisors=user).values_list("id", flat=True))
+        if isinstance(user, AuthUser)
+        else set()
+    )
+    rate_teams = summary["team_ids"] | supervised if hr else supervised
+    gaps = iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
+    followups = followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
+    return {
+        "cycle": cycle,
+        **summary,
+        "gaps_count": gaps.count(),
+        "gaps": list(gaps.order_by("agent__agent_id")[:LIST_ROWS]),
         "rating_open": cycle.state == State.SUPERVISOR_RATING,
         "rate_teams": rate_teams,
         "interview_teams": supervised,
         "interviews_open": cycle.state in INTERVIEW_STATES,
-        "interviews": {i.agent_id: i for i in iv_sel.interview_list(user=user, cycle_id=cycle.pk)},
+        "interviews_count": iv_sel.interview_list(user=user, cycle_id=cycle.pk).count(),
         "appeals": list(
             appeal_sel.appeal_list(user=user, cycle_id=cycle.pk).filter(
                 state=AppealState.WITH_SUPERVISOR
             )
         ),
+        "followups_count": followups.count(),
         "followups": [
-            {"item": f, "owner": followup_sel.owner_label(f)}
-            for f in followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
+            {"item": f, "owner": followup_sel.owner_label(f)} for f in followups[:LIST_ROWS]
         ],
         "audit_teams": [
             {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
