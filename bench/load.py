@@ -175,7 +175,7 @@ def _targets(env: dict[str, str]) -> dict[str, list[Target]]:
 
 
 @contextmanager
-def _server(env: dict[str, str], port: int, log: Path) -> Iterator[None]:
+def _server(env: dict[str, str], port: int, log: Path) -> Iterator[int]:
     """`make serve` in its own process group; stopped (TERM, then KILL) on the way out."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -200,7 +200,7 @@ def _server(env: dict[str, str], port: int, log: Path) -> Iterator[None]:
             if time.monotonic() > deadline:
                 raise SystemExit(f"make serve did not answer in 180 s; see {log}")
             time.sleep(0.5)
-        yield
+        yield proc.pid
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -284,8 +284,51 @@ async def open_load(base: str, targets: list[Target], rate: float, seconds: floa
     return tally
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it (make, gunicorn's arbiter and its workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def server_cpu(root: int) -> float:
+    """CPU seconds used so far by the server's live processes (user + system)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def _loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _cost(tally: Tally, cpu: float) -> str:
+    """The server's CPU time per answered request (warm-up included, so a little high), and the
+    rate the machine's cores could serve at that cost if nothing else ran on them: on a shared
+    machine that is steadier than the rate seen, which depends on what the others do."""
+    n = len(tally.times) + sum(tally.errors.values())
+    if n == 0:
+        return f"[load {_loadavg()}]"
+    ms = 1000 * cpu / n
+    cores = os.cpu_count() or 1
+    capacity = 1000 * cores / ms if ms > 0 else float("inf")
+    return f"[server CPU {ms:.0f} ms/req, {cores} cores ~ {capacity:.0f} req/s; load {_loadavg()}]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,20 +357,24 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{args.port}"
         log = Path(tmp) / "serve.log"
         results: dict[str, Tally] = {}
-        with _server(env, args.port, log):
+        with _server(env, args.port, log) as root:
             gunicorn = "gunicorn " + " ".join(
                 f"{k}={env.get(f'APPRAISE_{k.upper()}', 'default')}" for k in ("workers", "threads")
             )
             print(f"serving on {base} ({gunicorn}); {args.seconds:.0f} s a phase")
             for name in [n for n in args.only.split(",") if n in targets]:
                 for u in users:
+                    used = server_cpu(root)
                     t = asyncio.run(closed(base, targets[name], u, args.seconds))
                     results[f"{name}@{u}"] = t
-                    print(t.line(f"{name}, {u} users"), f"[load {_loadavg()}]", flush=True)
+                    print(t.line(f"{name}, {u} users"), _cost(t, server_cpu(root) - used))
             mix = [t for name in args.only.split(",") for t in targets.get(name, [])]
+            used = server_cpu(root)
             t = asyncio.run(open_load(base, mix, args.rate, args.seconds))
             results["open"] = t
-            print(t.line(f"open load {args.rate:g} req/s, mixed"), f"[load {_loadavg()}]")
+            print(
+                t.line(f"open load {args.rate:g} req/s, mixed"), _cost(t, server_cpu(root) - used)
+            )
         cpu = resource.getrusage(resource.RUSAGE_SELF)
         print(f"client CPU {cpu.ru_utime + cpu.ru_stime:.1f} s; load average after {_loadavg()}")
     errors = sum(sum(t.errors.values()) for t in results.values())
