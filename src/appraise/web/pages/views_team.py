@@ -191,6 +191,14 @@ def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _head(name: str, rows: Any) -> dict[str, Any]:
+    """The first ``LIST_ROWS`` rows as ``name`` and their count as ``name_count``: one query
+    unless there are more (each filter over a center's teams costs a scan)."""
+    head = list(rows[: LIST_ROWS + 1])
+    count = len(head) if len(head) <= LIST_ROWS else rows.count()
+    return {name: head[:LIST_ROWS], f"{name}_count": count}
+
+
 def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> dict[str, Any]:
     """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean).
 
@@ -225,12 +233,16 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     )
     rate_teams = summary["team_ids"] | supervised if hr else supervised
     gaps = iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
-    followups = followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
+    followups = _head(
+        "followups", followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
+    )
+    followups["followups"] = [
+        {"item": f, "owner": followup_sel.owner_label(f)} for f in followups["followups"]
+    ]
     return {
         "cycle": cycle,
         **summary,
-        "gaps_count": gaps.count(),
-        "gaps": list(gaps.order_by("agent__agent_id")[:LIST_ROWS]),
+        **_head("gaps", gaps.order_by("agent__agent_id")),
         "rating_open": cycle.state == State.SUPERVISOR_RATING,
         "rate_teams": rate_teams,
         "interview_teams": supervised,
@@ -241,10 +253,7 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
                 state=AppealState.WITH_SUPERVISOR
             )
         ),
-        "followups_count": followups.count(),
-        "followups": [
-            {"item": f, "owner": followup_sel.owner_label(f)} for f in followups[:LIST_ROWS]
-        ],
+        **followups,
         "audit_teams": [
             {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
             for t in teams
