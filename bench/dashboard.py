@@ -18,6 +18,8 @@ needs without the template: ``result_list_team`` and every result as JSON.
 
     python bench/dashboard.py [--teams 40] [--per-team 25] [--requests 15] [--seed 1]
 
+The agent scorecard of the cycle's last agent (``/cycles/N/agents/ID/``, as the manager and as
+HR) is timed the same way. ``--teams 400 --per-team 25`` is the 10,000-agent cycle of issue 14.
 The last line is ``dashboard_ms=X agents=N``.
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -46,12 +49,17 @@ def _setup(folder: Path) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ["APPRAISE_TASKS"] = "sync"
     os.environ["APPRAISE_ALLOWED_HOSTS"] = "testserver"  # the test client's host name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraise.web.settings")
+    # The production settings (DEBUG off: no query log), as the server runs them.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "appraise.web.settings"
+    os.environ.pop("APPRAISE_DEBUG", None)
+    os.environ["APPRAISE_SECRET_KEY"] = secrets.token_urlsafe(50)
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    # DEBUG off serves the hashed copies, so the pages need collectstatic's manifest.
+    call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def _metrics(rng: random.Random) -> dict[str, float | Decimal | None]:
@@ -132,13 +140,13 @@ def build(teams: int, per_team: int, seed: int) -> tuple[Any, Any, Any, Any]:
     return cycle, manager, sups[0], hr
 
 
-def page_timer(cycle: Any) -> Callable[[Any], float] | None:
-    """Seconds for one GET of the team dashboard as ``user``; None when there is no page yet."""
+def page_timer(cycle: Any, url: str | None = None) -> Callable[[Any], float] | None:
+    """Seconds for one GET of ``url`` (the team dashboard) as ``user``; None without pages."""
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
     try:
-        url = f"{reverse('team')}?cycle={cycle.pk}"
+        url = url or f"{reverse('team')}?cycle={cycle.pk}"
     except NoReverseMatch:
         return None
     clients: dict[int, Client] = {}
@@ -213,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "under" if ms < 300 else "OVER"
         print(f"  the manager over all {args.teams} teams ({n} agents): {ms:.0f} ms")
         print(f"target 300 ms: {verdict}")
+        card = page_timer(cycle, f"/cycles/{cycle.pk}/agents/A{n:05d}/")
+        if card is not None and what.startswith("GET"):
+            # The last agent's scorecard: their team's average is read beside their result.
+            card_ms = median_ms(card, manager, args.requests)
+            print(f"  GET an agent's scorecard as the manager: {card_ms:.0f} ms")
+            hr_card_ms = median_ms(card, hr, args.requests)
+            print(f"  GET an agent's scorecard as HR: {hr_card_ms:.0f} ms")
         if args.profile:
             import cProfile
             import pstats

@@ -67,6 +67,16 @@ def _user(username: str, *roles: str) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: a rolled-back test's ids come round again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_the_request(settings: pytest.FixtureRequest) -> None:
     settings.APPRAISE_TASKS = "sync"  # type: ignore[attr-defined]
 

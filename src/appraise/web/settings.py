@@ -139,6 +139,18 @@ else:
         }
     }
 
+# The pages' cache (appraise.web.evaluations.cache): local memory in each server process. Its keys
+# carry the version of what they were built from, so nothing has to be shared between processes
+# or invalidated; an old version just ages out.
+CACHES: dict[str, Any] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "appraise-pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_CACHE_ENTRIES", 2000)},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/login/"
 

@@ -145,3 +145,15 @@ def test_the_api_closes_with_an_override_reason_too(
     assert refused.status_code == 409 and refused.json()["code"] == "open_followups"
     done = c.post(f"/api/cycles/{fcycle.pk}/close/", {"override_reason": "下月跟进"}, format="json")
     assert done.status_code == 200 and done.json()["state"] == "closed"
+
+
+def test_the_count_in_the_top_bar_is_the_length_of_the_list_for_everyone(
+    people: People, fcycle: Cycle, advance: Advance
+) -> None:
+    # todo_count counts the follow-ups in the database instead of building each item.
+    from appraise.web.followups.todo import todo_count, todo_list
+
+    advance(fcycle, "published")
+    for user in (people.a1, people.b1, people.sup1, people.sup2, people.manager, people.hr):
+        listed = sum(len(items) for items in todo_list(user=user).values())
+        assert todo_count(user=user) == listed, user.username

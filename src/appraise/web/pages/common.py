@@ -51,28 +51,27 @@ def nav(user: User) -> list[dict[str, Any]]:
                 "count": todo_count(user=user),
             }
         )
-    if agent_of(user) is not None:
+    # Each role asked once: every page draws this menu.
+    hr = is_hr(user)
+    leads = hr or led_teams(user).exists()
+    appraised = agent_of(user) is not None
+    if appraised:
         links.append({"url": "/me/", "label": _("My scorecard"), "key": "me"})
-    if is_hr(user) or led_teams(user).exists():
+    if leads:
         links.append({"url": "/team/", "label": _("Team dashboard"), "key": "team"})
-    if is_hr(user) or led_teams(user).exists() or agent_of(user) is not None:
+    if leads or appraised:
         links.append({"url": "/appeals/", "label": _("Appeals"), "key": "appeals"})
-    if is_hr(user) or led_teams(user).exists() or agent_of(user) is not None:
+    if leads or appraised:
         links.append({"url": "/points/", "label": _("Points"), "key": "points"})
-    if is_hr(user):
+    if hr:
         links.append({"url": "/cycles/", "label": _("Cycles"), "key": "cycles"})
         links.append({"url": "/org/", "label": _("Organisation"), "key": "org"})
         links.append({"url": "/notify/", "label": _("Notifications"), "key": "notify"})
-    if (
-        is_hr(user)
-        or led_teams(user).exists()
-        or agent_of(user)
-        or roles.QA in roles.roles_of(user)
-    ):
+    if leads or appraised or roles.QA in roles.roles_of(user):
         links.append({"url": "/qa/", "label": _("QA"), "key": "qa"})
     if user.is_authenticated:
         links.append({"url": "/schemes/", "label": _("Schemes"), "key": "schemes"})
-    if is_hr(user) or is_admin(user):
+    if hr or is_admin(user):
         links.append({"url": "/audit/", "label": _("Audit log"), "key": "audit"})
     if is_admin(user):
         links.append({"url": "/people/", "label": _("Users"), "key": "people"})

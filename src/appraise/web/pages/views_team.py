@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
+from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from appraise.web.cycles.models import Cycle, State
 from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
+from appraise.web.evaluations.cache import cached, results_version
 from appraise.web.evaluations.services import rating_set
 from appraise.web.followups import selectors as followup_sel
 from appraise.web.interviews import selectors as iv_sel
@@ -71,6 +73,9 @@ def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
 
 # Rows of the leaderboard shown at first; a manager over a whole center asks for the rest.
 LEADERBOARD_ROWS = 50
+# Rows of the flags, gaps and follow-ups shown beside the charts, each with its full count: a
+# manager over 10,000 agents would otherwise get thousands of each on one page.
+LIST_ROWS = 20
 
 
 ROW_FIELDS = (
@@ -82,21 +87,30 @@ ROW_FIELDS = (
     "grade",
     "rank",
     "flags",
-    "data",
 )
 
 
-def _rows(user: User, cycle: Cycle) -> list[dict[str, Any]]:
-    """The current results the person may see, as plain rows shaped like ``result.agent.…``.
+def _rows(results: Any) -> list[dict[str, Any]]:
+    """The results as plain rows shaped like ``result.agent.…``.
 
-    A manager's dashboard reads a thousand results: plain values, not model instances (with
-    their agents and teams), keep it in the 300 ms that bench/dashboard.py measures.
+    A manager's dashboard reads thousands of results: plain values, not model instances (with
+    their agents and teams), keep it in the time that bench/dashboard.py measures.
     """
-    qs = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
     rows = []
-    for agent_id, name, team_id, team_name, total, grade, rank, flags, data in qs.values_list(
-        *ROW_FIELDS
-    ):
+    # Of each result's data only its indicators (the heat map's cells): the explanations, pay
+    # lines and notes beside them are most of the bytes, and are not read here.
+    indicators = KeyTransform("indicators", "data")
+    for (
+        agent_id,
+        name,
+        team_id,
+        team_name,
+        total,
+        grade,
+        rank,
+        flags,
+        leaves,
+    ) in results.values_list(*ROW_FIELDS, indicators):
         rows.append(
             {
                 "agent": {
@@ -109,7 +123,7 @@ def _rows(user: User, cycle: Cycle) -> list[dict[str, Any]]:
                 "grade": grade,
                 "rank": rank,
                 "flags": flags or [],
-                "data": data,
+                "data": {"indicators": leaves or []},
             }
         )
     return rows
@@ -135,9 +149,8 @@ def _heat_chart(results: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
-def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> dict[str, Any]:
-    """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean)."""
-    results = _rows(user, cycle)
+def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the dashboard draws from the results alone: the same for everyone who sees them."""
     scheme = scheme_of(cycle.scheme_version)
     grades = [g.name for g in scheme.grades]
     counts = {g: 0 for g in grades}
@@ -148,42 +161,27 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     consequence_names = {c.id: c.name for c in scheme.consequences}
     flagged = [
         {
-            "result": r,
+            "result": {k: v for k, v in r.items() if k != "data"},
             "flags": [consequence_names.get(f, f) for f in r["flags"] if f != "requires_basis"],
         }
         for r in results
         if any(f != "requires_basis" for f in r["flags"])
     ]
     heat_chart = _heat_chart(results)
-    from appraise.web.followups.models import FactualBasis
-
-    written = set(
-        FactualBasis.objects.filter(cycle=cycle).values_list("agent__agent_id", flat=True)
-    )
-    needs_basis = [
-        {"result": r, "written": r["agent"]["agent_id"] in written}
+    # The agents whose grade needs a factual basis (事实依据); whether it is written is read
+    # per request (dashboard_context), not cached with the results.
+    basis_rows = [
+        {k: v for k, v in r.items() if k != "data"}
         for r in results
         if "requires_basis" in r["flags"]
     ]
-    teams = list(cycle_svc.cycle_teams(cycle))
-    if not is_hr(user):
-        led = set(led_teams(user).values_list("id", flat=True))
-        teams = [t for t in teams if t.pk in led]
-    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
-    # Links only to what the person may do: HR and the direct supervisor rate, only the direct
-    # supervisor writes the interview record and asks for a re-assessment.
-    supervised = (
-        set(Team.objects.filter(supervisors=user).values_list("id", flat=True))
-        if isinstance(user, AuthUser)
-        else set()
-    )
-    rate_teams = (
-        set(r["agent"]["team_id"] for r in results) | supervised if is_hr(user) else supervised
-    )
     return {
-        "cycle": cycle,
-        "results": results,
-        "leaderboard": results if all_rows else results[:LEADERBOARD_ROWS],
+        "results_count": len(results),
+        "team_ids": {r["agent"]["team_id"] for r in results},
+        # The leaderboard's first rows, without the indicators (kept small in the cache).
+        "leaderboard": [
+            {k: v for k, v in r.items() if k != "data"} for r in results[:LEADERBOARD_ROWS]
+        ],
         "grade_chart": charts.distribution_option(
             [{"grade": g, "count": c, "of": len(results)} for g, c in counts.items()],
             _("Agents"),
@@ -195,26 +193,85 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
         "heat_by_team": len({r["agent"]["team_id"] for r in results}) > 1,
         # Room for every row, plus the rotated indicator names and the colour scale.
         "heat_height": max(360, 26 * len(heat_chart.get("yAxis", {}).get("data", [])) + 170),
-        "flagged": flagged,
+        "flagged_count": len(flagged),
+        "flagged": flagged[:LIST_ROWS],
+        "basis_rows": basis_rows,
+    }
+
+
+def _head(name: str, rows: Any) -> dict[str, Any]:
+    """The first ``LIST_ROWS`` rows as ``name`` and their count as ``name_count``: one query
+    unless there are more (each filter over a center's teams costs a scan)."""
+    head = list(rows[: LIST_ROWS + 1])
+    count = len(head) if len(head) <= LIST_ROWS else rows.count()
+    return {name: head[:LIST_ROWS], f"{name}_count": count}
+
+
+def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> dict[str, Any]:
+    """Everything the team dashboard shows for one cycle (timed by bench/, so kept lean).
+
+    The part drawn from the results is cached per version of those results
+    (``evaluations.cache``); ``all_rows`` (every agent in the leaderboard) reads them afresh.
+    """
+    hr = is_hr(user)
+    led = set(led_teams(user).values_list("id", flat=True)) if not hr else set()
+    visible = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
+    if all_rows:
+        results = _rows(visible)
+        summary = _summary(cycle, results)
+        summary["leaderboard"] = results
+    else:
+        scope: object = "hr" if hr else tuple(sorted(led))
+        version = results_version(cycle.pk, visible)
+        summary = cached(
+            "dashboard",
+            (cycle.pk, scope, version),
+            lambda: _summary(cycle, _rows(visible)),
+        )
+    teams = list(cycle_svc.cycle_teams(cycle))
+    if not hr:
+        teams = [t for t in teams if t.pk in led]
+    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
+    # Links only to what the person may do: HR and the direct supervisor rate, only the direct
+    # supervisor writes the interview record and asks for a re-assessment.
+    supervised = (
+        set(Team.objects.filter(supervisors=user).values_list("id", flat=True))
+        if isinstance(user, AuthUser)
+        else set()
+    )
+    rate_teams = summary["team_ids"] | supervised if hr else supervised
+    from appraise.web.followups.models import FactualBasis
+
+    written = set(
+        FactualBasis.objects.filter(cycle=cycle).values_list("agent__agent_id", flat=True)
+    )
+    needs_basis = [
+        {"result": r, "written": r["agent"]["agent_id"] in written} for r in summary["basis_rows"]
+    ]
+    gaps = iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
+    followups = _head(
+        "followups", followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
+    )
+    followups["followups"] = [
+        {"item": f, "owner": followup_sel.owner_label(f)} for f in followups["followups"]
+    ]
+    return {
+        "cycle": cycle,
+        **summary,
         "needs_basis": needs_basis,
         "basis_open": cycle.state in cycle_svc.BEFORE_PUBLICATION,
-        "gaps": list(
-            iv_sel.gap_flag_list(user=user, cycle_id=cycle.pk).exclude(status=GapStatus.CLEARED)
-        ),
+        **_head("gaps", gaps.order_by("agent__agent_id")),
         "rating_open": cycle.state == State.SUPERVISOR_RATING,
         "rate_teams": rate_teams,
         "interview_teams": supervised,
         "interviews_open": cycle.state in INTERVIEW_STATES,
-        "interviews": {i.agent_id: i for i in iv_sel.interview_list(user=user, cycle_id=cycle.pk)},
+        "interviews_count": iv_sel.interview_list(user=user, cycle_id=cycle.pk).count(),
         "appeals": list(
             appeal_sel.appeal_list(user=user, cycle_id=cycle.pk).filter(
                 state=AppealState.WITH_SUPERVISOR
             )
         ),
-        "followups": [
-            {"item": f, "owner": followup_sel.owner_label(f)}
-            for f in followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
-        ],
+        **followups,
         "audit_teams": [
             {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
             for t in teams

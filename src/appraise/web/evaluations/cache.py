@@ -1,0 +1,55 @@
+"""What the pages draw from a cycle's results, kept between requests (docs/architecture.md).
+
+The team dashboard's charts, leaderboard and flags, and the team averages on a scorecard, are the
+same for everyone who sees the same results: they are built once and kept in Django's cache
+(``CACHES``, a local-memory cache in each server process) under a key that names
+
+- what was read: the cycle and the scope (``hr`` for every team, else the team ids),
+- the version of what was read, taken from the database on every request: the number and the
+  highest id of the results in that scope (a computation, a recompute, a correction or an appeal's
+  rescore adds rows), and the highest audit-log id of the cycle (a calibration, a publication and
+  every other change to a cycle's results is audited with the cycle's id, also those that change
+  a row in place),
+- the language, since labels inside the charts are translated.
+
+So a change is never served stale, in any process, and there is nothing to invalidate: a new
+version is a new key, and the old entries age out of the cache. The version costs two indexed
+aggregate queries, the rebuilt value one read of every result in scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import get_language
+
+from appraise.web.audit.models import AuditLog
+from appraise.web.evaluations.models import Result
+
+T = TypeVar("T")
+
+# Long enough for a month-end's morning; a version change makes a new key well before.
+TIMEOUT_SECONDS = 3600
+
+
+def results_version(cycle_id: int, results: QuerySet[Result]) -> str:
+    """Changes whenever anything a page reads from these results may have changed."""
+    seen = results.order_by().aggregate(n=Count("id"), last=Max("id"))
+    audited = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
+    return f"{seen['n']}.{seen['last']}.{audited}"
+
+
+def cached(what: str, parts: Sequence[object], build: Callable[[], T]) -> T:
+    """``build()``, or the value kept under ``what`` and ``parts`` (with the language)."""
+    digest = hashlib.sha1(repr((*parts, get_language())).encode(), usedforsecurity=False)
+    key = f"appraise:{what}:{digest.hexdigest()}"
+    found: Any = cache.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = build()
+    cache.set(key, value, TIMEOUT_SECONDS)
+    return value
