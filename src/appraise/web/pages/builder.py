@@ -584,6 +584,7 @@ def view(applied: Applied) -> dict[str, Any]:
             rtype = rule.get("type") if rule else None
             node: dict[str, Any] = {
                 "path": where,
+                "dom": where.replace(".", "-"),
                 "depth": depth,
                 "indent": min(depth, 4),
                 "first": i == 0,
