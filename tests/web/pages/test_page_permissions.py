@@ -19,6 +19,7 @@ covers in ``PAGE_NAMES`` (namespaced: ``{"points:runs", ...}``) counts for the l
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from appraise.web.evaluations.services import rating_set
 from appraise.web.interviews import services as interviews
 from appraise.web.interviews.models import GapFlag
 from appraise.web.org.models import Agent
+from appraise.web.pages.builder import from_yaml
 from appraise.web.tasks.models import Task
 
 from ..conftest import PAPER, S000, S000_WEIGHTS, Advance, People, ratings_csv
@@ -427,6 +429,39 @@ ROUTES = [
         lambda w: "/schemes/preview/",
         [],
         ("sup1", OK),
+        method="POST",
+        data=lambda w: {"text": SCHEME_TEXT},
+    ),
+    # The builder writes schemes: HR only, even for the live checks.
+    Route(
+        "scheme-builder",
+        lambda w: "/schemes/builder/",
+        [("sup1", 403), ("a1", 403), ("admin", 403)],
+        ("hr", 302),
+        method="POST",
+        data=lambda w: {"state": json.dumps(from_yaml(EDITED))},
+    ),
+    Route(
+        "scheme-builder-sync",
+        lambda w: "/schemes/builder/sync/",
+        [("sup1", 403), ("a1", 403)],
+        ("hr", OK),
+        method="POST",
+        data=lambda w: {"state": json.dumps(from_yaml(SCHEME_TEXT)), "str:name": "改名"},
+    ),
+    Route(
+        "scheme-builder-op",
+        lambda w: "/schemes/builder/op/",
+        [("sup1", 403), ("a1", 403)],
+        ("hr", OK),
+        method="POST",
+        data=lambda w: {"state": json.dumps(from_yaml(SCHEME_TEXT)), "op": "add:indicators"},
+    ),
+    Route(
+        "scheme-builder-yaml",
+        lambda w: "/schemes/builder/yaml/",
+        [("sup1", 403), ("a1", 403)],
+        ("hr", OK),
         method="POST",
         data=lambda w: {"text": SCHEME_TEXT},
     ),

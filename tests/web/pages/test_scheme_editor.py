@@ -129,7 +129,8 @@ def test_a_new_scheme_is_hrs_to_write(people: People) -> None:
 
 
 def _preview_rows(body: str) -> dict[str, list[str]]:
-    """The preview table: agent id -> its cells (total, grade, rank, pay)."""
+    """The preview table: agent id -> its cells (total, then every indicator's weighted score,
+    then grade, rank, pay)."""
     rows: dict[str, list[str]] = {}
     for tr in re.findall(r"<tr><td>(.*?)</tr>", body, re.DOTALL):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
@@ -148,7 +149,9 @@ def test_the_preview_scores_the_seeds_worked_example(people: People) -> None:
     rows = _preview_rows(body)
     # M01 (schemes/seeds/examples/s000-monthly): the best level everywhere, 50 leads:
     # 18 + 13 + 13 + 10 + 4 x 10 = 94; pay = the centre's rated 1000 x 94 / 100 = 940.
-    assert rows["M01"] == ["94", "", "1", "940"]
+    assert [rows["M01"][0], *rows["M01"][-3:]] == ["94", "", "1", "940"]
+    # The per-indicator breakdown: the first category is 18 + 13 + 13 + 10 = 54.
+    assert rows["M01"][1] == "54"
     assert SchemeVersion.objects.count() == 0
 
 
@@ -185,9 +188,9 @@ def test_the_preview_scores_uploaded_files_for_the_period_given(people: People) 
     rows = _preview_rows(body)
     # Z01: 18 + 8 + 13 + leads 47 (3 short of 50: one step of 1 point -> 9) + 10 + 5 + 10 + 10
     # = 83; pay 1234.57 x 83 / 100 = 1024.6931 -> 1024.69 (to the cent, half up).
-    assert rows["Z01"] == ["83", "", "1", "1024.69"]
+    assert [rows["Z01"][0], *rows["Z01"][-3:]] == ["83", "", "1", "1024.69"]
     # Z02: 6 + 3 + 3 + 10 (50 leads) + 0 = 22 on the centre's 999.99: 219.9978 -> 220.00.
-    assert rows["Z02"] == ["22", "", "2", "220"]
+    assert [rows["Z02"][0], *rows["Z02"][-3:]] == ["22", "", "2", "220"]
 
 
 def test_a_preview_without_files_of_a_scheme_that_is_no_seed_asks_for_files(

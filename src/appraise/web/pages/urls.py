@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from appraise.web.pages import (
     views_agent,
     views_appeals,
+    views_builder,
     views_cycles,
     views_exports,
     views_import,
@@ -92,6 +93,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # schemes
     path("schemes/", views_schemes.scheme_list, name="schemes"),
     path("schemes/new/", views_schemes.scheme_editor, name="scheme-new"),
+    path("schemes/builder/", views_builder.scheme_builder, name="scheme-builder"),
+    path("schemes/builder/sync/", views_builder.builder_sync, name="scheme-builder-sync"),
+    path("schemes/builder/op/", views_builder.builder_op, name="scheme-builder-op"),
+    path("schemes/builder/yaml/", views_builder.builder_yaml, name="scheme-builder-yaml"),
     path("schemes/<int:pk>/", views_schemes.scheme_editor, name="scheme"),
     path("schemes/validate/", views_schemes.scheme_validate, name="scheme-validate"),
     path("schemes/preview/", views_schemes.scheme_preview, name="scheme-preview"),

@@ -1,0 +1,113 @@
+"""The scheme builder's form logic (appraise.web.pages.builder): typed fields, refusals, the tree
+operations, and seeds that still load after passing through the builder."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from appraise.seeds import ROOT, SEEDS
+from appraise.web.pages import builder as b
+from appraise.web.schemes.services import scheme_check
+
+SEED_FILES = sorted((ROOT / SEEDS).glob("*.yaml"))
+
+
+def test_there_are_21_seed_templates() -> None:
+    assert len(b.seed_names()) == len(SEED_FILES) == 21
+
+
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.stem)
+def test_every_seed_loads_the_same_after_the_builder_dumps_it(seed: object) -> None:
+    original = scheme_check(text=seed.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    dumped = b.to_yaml(b.template_state(seed.stem))  # type: ignore[attr-defined]
+    again = scheme_check(text=dumped)
+    assert original.ok and again.ok
+    assert again.scheme == original.scheme
+    assert "#" not in "".join(line.split(":")[0] for line in dumped.splitlines())
+
+
+def test_typed_values_are_converted_by_their_kind() -> None:
+    assert b.convert("num", " 40 ") == 40
+    assert b.convert("num", "0.5") == 0.5
+    assert b.convert("weight", "40%") == "40%"
+    assert b.convert("share", "30") == "30%"
+    assert b.convert("nums", "3，2, 1") == [3, 2, 1]
+    assert b.convert("range", "[60, 90)") == "[60, 90)"
+    assert b.convert("num", "") is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("num", "三十", "不是数字"),
+        ("weight", "-5", "权重不能为负数"),
+        ("int", "1.5", "整数"),
+        ("range", ">= 九十", "不是范围"),
+        ("expr", "total <", "不是公式"),
+        ("num", "30%", "不带 %"),
+    ],
+)
+def test_bad_values_are_refused_with_a_chinese_message(kind: str, text: str, message: str) -> None:
+    with translation.override("zh-hans"), pytest.raises(ValueError, match=message):
+        b.convert(kind, text)
+
+
+def test_a_refused_field_keeps_the_old_value_and_its_text() -> None:
+    state = b.template_state(None)
+    applied = b.apply_fields(state, {"weight:indicators.0.weight": "abc", "str:name": "新名"})
+    assert applied.data["indicators"][0]["weight"] == 100
+    assert applied.data["name"] == "新名"
+    assert applied.raw == {"weight:indicators.0.weight": "abc"}
+    assert "weight:indicators.0.weight" in applied.errors
+
+
+def test_a_new_rule_type_starts_from_its_defaults_and_keeps_the_metric() -> None:
+    state = {"id": "x", "name": "x", "indicators": [{"name": "甲", "rule": {"type": "rated"}}]}
+    applied = b.apply_fields(state, {"type:indicators.0.rule": "target"})
+    assert applied.data["indicators"][0]["rule"] == {"type": "target", "target": 100, "full": 100}
+    applied.data["indicators"][0]["rule"]["metric"] = "csat"
+    again = b.apply_fields(
+        applied.data, {"type:indicators.0.rule": "rank", "num:indicators.0.rule.target": "5"}
+    )
+    # The old type's fields sent with the change are not written into the new rule.
+    assert again.data["indicators"][0]["rule"] == {
+        "type": "rank",
+        "points": [3, 2, 1],
+        "metric": "csat",
+    }
+
+
+def test_tree_operations_add_nest_move_and_remove() -> None:
+    data = b.template_state(None)
+    b.apply_op(data, "add:indicators")
+    b.apply_op(data, "add:indicators")
+    names = [i["name"] for i in data["indicators"]]
+    assert names == ["服务态度", "新指标1", "新指标2"]
+    b.apply_op(data, "up:indicators.2")
+    assert [i["name"] for i in data["indicators"]] == ["服务态度", "新指标2", "新指标1"]
+    b.apply_op(data, "child:indicators.0")
+    assert "rule" not in data["indicators"][0]  # a category has no rule of its own
+    assert data["indicators"][0]["children"][0]["name"] == "新指标3"
+    b.apply_op(data, "del:indicators.1")
+    assert [i["name"] for i in data["indicators"]] == ["服务态度", "新指标1"]
+    b.apply_op(data, "row:raters.roles")
+    assert data["raters"] == {"roles": [{"id": "self", "name": "自评", "weight": "0%"}]}
+
+
+def test_the_weight_sum_counts_percentages_of_the_full_score_and_categories() -> None:
+    from decimal import Decimal
+
+    items = [
+        {"weight": "40%"},
+        {"children": [{"weight": 20}, {"weight": 10}]},  # no weight: its children's 30
+        {"weight": 5, "counts": False},  # a helper adds nothing
+    ]
+    # 40% of 200 = 80, plus 30.
+    assert b.weight_sum(items, Decimal(200)) == Decimal(110)
+
+
+def test_yaml_that_is_no_mapping_keeps_the_form() -> None:
+    assert b.from_yaml("- a\n- b\n") is None
+    assert b.from_yaml("id: [\n") is None
+    assert b.from_yaml("id: x\nname: y\n") == {"id": "x", "name": "y"}
