@@ -1302,6 +1302,11 @@ def _record_provided(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> None:
     )
 
 
+# Conversation ids whose conversation or messages an import into a non-empty store inserted or
+# changed: the facts of only these are derived again.
+TOUCHED_TABLE = "_imp_touched"
+
+
 def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
@@ -1347,6 +1352,11 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
             f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} JOIN {cls} "
             f"USING (_row) WHERE status <> 'same' ORDER BY {order}"
         )
+        if table.name in ("conversations", "messages"):
+            conn.execute(
+                f"INSERT INTO {TOUCHED_TABLE} SELECT DISTINCT conversation_id FROM {stage} "
+                f"JOIN {cls} USING (_row) WHERE status <> 'same' AND conversation_id IS NOT NULL"
+            )
     conn.execute(f"DROP TABLE {cls}")
     return TableCounts(
         table.name,
@@ -1484,6 +1494,14 @@ def _import(
                     staged.append(result)
             if any(p.level == "error" for p in problems):
                 raise ProblemsError(problems)
+            # The facts can be brought up to date conversation by conversation when they were
+            # current and the import adds to a store that already holds conversations.
+            incremental = (
+                facts_current(conn, config)
+                and not _is_empty(conn, "conversations")
+                and not _is_empty(conn, "messages")
+            )
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
             conn.execute("BEGIN TRANSACTION")
             try:
                 # Still in the center's zone: a file inserted straight from its checked query
@@ -1500,12 +1518,14 @@ def _import(
                 if changed or not facts_current(conn, config):
                     # Per-conversation facts are part of the import, in its transaction: metrics
                     # never sort messages, and a store never holds facts of other data.
-                    derive_facts(conn, config, temporary=False)
+                    only = TOUCHED_TABLE if incremental and changed else None
+                    derive_facts(conn, config, temporary=False, only=only)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
     finally:
+        conn.execute(f"DROP TABLE IF EXISTS {TOUCHED_TABLE}")
         for src in sources:
             for suffix in ("raw", "stage"):
                 conn.execute(f"DROP TABLE IF EXISTS _imp_{src.table.name}_{suffix}")
