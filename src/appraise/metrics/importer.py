@@ -1040,10 +1040,16 @@ def _stage(
     # One scan converts and checks every value (and counts messages without a seq) without
     # keeping the rows: a month of messages is not copied before it is known to be clean.
     unnumbered = "count(*) FILTER (WHERE seq IS NULL AND _skip IS NULL)" if messages else "0"
+    # The same scan tells whether any two kept rows can share a key: fewer distinct key hashes
+    # than keyed rows. Only then does the exact duplicate query (a GROUP BY on the key columns,
+    # another read of the file) run; a hash collision only costs that query, never a result.
+    keyed = " AND ".join([keep, *(f"{_ident(k)} IS NOT NULL" for k in table.key)])
+    key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
     try:
-        ((total, bad, missing_seq, skipped_n),) = conn.execute(
+        ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
-            f"count(_skip) FROM {checked}"
+            f"count(_skip), count(*) FILTER (WHERE {keyed}), "
+            f"count(DISTINCT {key_hash}) FILTER (WHERE {keyed}) FROM {checked}"
         ).fetchall()
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
@@ -1089,7 +1095,7 @@ def _stage(
         _report_bad_values(conn, src, staged.stage, int(bad), problems)
     # Without a seq column the numbering makes message keys unique; checking would cost a
     # 30-million-row aggregate for nothing.
-    if not messages or "seq" in resolved:
+    if (not messages or "seq" in resolved) and n_hashes < n_keyed:
         _check_duplicates(conn, staged, problems)
     if not messages and read:
         _warn_empty_columns(conn, staged, problems)
