@@ -133,27 +133,139 @@ def _child_pandas(folder: Path, period: str) -> dict[str, Any]:
 
 
 def _child_import(folder: Path, store: Path) -> dict[str, Any]:
+    """``appraise import`` of the folder, with the seconds of each phase (wrapped functions)."""
     from appraise.metrics import importer
     from appraise.metrics.config import CenterConfig
     from appraise.metrics.schema import TABLES
     from appraise.metrics.store import open_store
 
     rows = _table_rows(folder, [t for t in TABLES if (folder / f"{t}.parquet").is_file()])
+    phases: dict[str, float] = {}
+    inner = {"_check_duplicates": "duplicates", "_warn_empty_columns": "empty columns"}
+
+    def timed(name: str, label: str) -> None:
+        original = getattr(importer, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                phases[label] = phases.get(label, 0.0) + time.perf_counter() - began
+
+        setattr(importer, name, wrapper)
+
+    # _stage includes the duplicate and empty-column scans; they are subtracted below.
+    for name, label in {
+        "_read": "read (describe)",
+        "_stage": "check scan",
+        "_merge": "merge (insert sorted)",
+        "derive_facts": "facts (derive)",
+        **inner,
+    }.items():
+        timed(name, label)
+    began = time.perf_counter()
+    conn = open_store(store)
+    importer.import_folder(conn, folder, config=CenterConfig())
+    conn.close()
+    seconds = time.perf_counter() - began
+    for label in inner.values():
+        phases["check scan"] -= phases.get(label, 0.0)
+    phases["other (open, commit, close)"] = seconds - sum(phases.values())
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "derive_s": phases["facts (derive)"],
+        "phases": phases,
+    }
+
+
+def _child_append(folder: Path, store: Path) -> dict[str, Any]:
+    """``appraise import`` of one more day into a copy of the imported month's store."""
+    from appraise.metrics import importer
+    from appraise.metrics.config import CenterConfig
+    from appraise.metrics.schema import TABLES
+    from appraise.metrics.store import open_store
+
+    rows = _table_rows(folder, [t for t in TABLES if (folder / f"{t}.parquet").is_file()])
+    copy = store.with_name("append.duckdb")
+    shutil.copyfile(store, copy)
     derive_s: list[float] = []
-    derive = importer.derive_facts
+    derive = getattr(importer, "derive_facts")  # noqa: B009 - not re-exported; replaced below
 
     def timed_derive(*args: Any, **kwargs: Any) -> None:
         began = time.perf_counter()
         derive(*args, **kwargs)
         derive_s.append(time.perf_counter() - began)
 
-    importer.derive_facts = timed_derive  # type: ignore[assignment]
+    setattr(importer, "derive_facts", timed_derive)  # noqa: B010
     began = time.perf_counter()
-    conn = open_store(store)
-    importer.import_folder(conn, folder, config=CenterConfig())
+    conn = open_store(copy)
+    report = importer.import_folder(conn, folder, config=CenterConfig())
     conn.close()
     seconds = time.perf_counter() - began
-    return {"seconds": seconds, "rows": rows, "derive_s": sum(derive_s)}
+    copy.unlink()
+    counts = {t: (c.inserted, c.updated) for t, c in report.tables.items()}
+    return {"seconds": seconds, "rows": rows, "derive_s": sum(derive_s), "counts": counts}
+
+
+def split_last_day(folder: Path, month: Path, day: Path, last: date) -> None:
+    """Split a generated folder into the days before ``last`` and ``last`` itself, as a daily
+    export would: each row by its event time (messages by ``sent_at``, so a conversation begun
+    before midnight has messages in both), in the center's time zone."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from appraise.metrics.config import CenterConfig
+    from appraise.metrics.importer import ORDER
+
+    zone = CenterConfig().timezone
+    month.mkdir(parents=True, exist_ok=True)
+    day.mkdir(parents=True, exist_ok=True)
+    for path in sorted(folder.glob("*.parquet")):
+        table = pq.read_table(path)
+        column = "sent_at" if path.stem == "messages" else ORDER[path.stem][0]
+        values = table.column(column)
+        if column == "period":
+            pq.write_table(table, month / path.name)
+            continue
+        if isinstance(values.type, pa.TimestampType):
+            # Instants (UTC) to the local calendar day.
+            local = pc.local_timestamp(pc.cast(values, pa.timestamp("us", tz=zone)))
+            days = pc.cast(local, pa.date32())
+        else:
+            days = pc.cast(values, pa.date32())
+        is_last = pc.fill_null(pc.equal(days, pa.scalar(last, pa.date32())), False)
+        pq.write_table(table.filter(pc.invert(is_last)), month / path.name)
+        pq.write_table(table.filter(is_last), day / path.name)
+
+
+def _child_plain(folder: Path, store: Path) -> dict[str, Any]:
+    """The yardstick: a plain DuckDB load of the same Parquet files into a new store file, each
+    table sorted in the importer's storage order, under the importer's memory budget; no checks,
+    no facts."""
+    import duckdb
+
+    from appraise.metrics.importer import IMPORT_MEMORY_LIMIT, _order_sql
+    from appraise.metrics.schema import TABLES
+
+    present = [t for t in TABLES if (folder / f"{t}.parquet").is_file()]
+    rows = _table_rows(folder, present)
+    plain = store.with_name("plain.duckdb")
+    plain.unlink(missing_ok=True)
+    began = time.perf_counter()
+    conn = duckdb.connect(str(plain))
+    conn.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}B'")
+    for t in present:
+        path = str(folder / f"{t}.parquet").replace("'", "''")
+        conn.execute(
+            f"CREATE TABLE \"{t}\" AS SELECT * FROM read_parquet('{path}') ORDER BY {_order_sql(t)}"
+        )
+    conn.close()
+    seconds = time.perf_counter() - began
+    plain.unlink(missing_ok=True)
+    return {"seconds": seconds, "rows": rows}
 
 
 _FOUR = ("first_response_time_mean", "reply_time_mean", "csat", "conversion_rate")
@@ -170,6 +282,10 @@ def run_child(kind: str, folder: Path, store: Path, period: str, result: Path) -
         out = _child_pandas(folder, period)
     elif kind == "import":
         out = _child_import(folder, store)
+    elif kind == "append":
+        out = _child_append(folder, store)
+    elif kind == "plain":
+        out = _child_plain(folder, store)
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
     result.write_text(json.dumps(out), encoding="utf-8")
@@ -212,7 +328,13 @@ def measure(
 ) -> dict[str, Any]:
     """Median wall time and median peak over ``repeat`` fresh processes (the machine is shared:
     one run can be slowed by a neighbour, the median of several rarely is)."""
-    runs = [measure_once(kind, folder, store, period, scratch) for _ in range(repeat)]
+    runs = []
+    for _ in range(repeat):
+        if kind == "import":
+            # Each import goes into a new store file, as the first import of a month does.
+            for leftover in store.parent.glob(store.name + "*"):
+                leftover.unlink()
+        runs.append(measure_once(kind, folder, store, period, scratch))
     out = dict(runs[0])
     out["seconds"] = statistics.median(r["seconds"] for r in runs)
     out["peak_mb"] = statistics.median(r["peak_mb"] for r in runs)
@@ -258,6 +380,109 @@ def _line(label: str, m: dict[str, Any]) -> str:
     )
 
 
+def _data(folder: Path, agents: int, days: int, seed: int, start: date) -> None:
+    from appraise.metrics.generate import generate_center, manifest_matches
+
+    what = f"{agents} agents x {days} days from {start}, seed {seed}"
+    print(f"data: {what}, in {folder}", flush=True)
+    if manifest_matches(folder, agents=agents, days=days, seed=seed, start=start, fmt="parquet"):
+        print("data: reusing the folder (manifest matches)")
+    else:
+        report = generate_center(folder, agents=agents, days=days, seed=seed, start=start)
+        print(f"data: {report.summary()}")
+    size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
+    print(f"data: {size / 2**20:,.0f} MiB of Parquet; {os.cpu_count()} CPUs", flush=True)
+
+
+def import_lines(imported: dict[str, Any], plain: dict[str, Any]) -> list[str]:
+    """The import against the plain load + sort, and where the import's time went."""
+    ratio = imported["seconds"] / plain["seconds"]
+    lines = [
+        _line("appraise import (checks + facts)", imported),
+        _line("plain DuckDB load + sort (no checks)", plain),
+        f"import / plain:              {ratio:.2f}x  (target <= 1.5x)",
+        "import phases (first run): "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in imported["phases"].items()),
+    ]
+    return lines
+
+
+def import_ratio_sizes(args: argparse.Namespace, sizes: list[int]) -> int:
+    """``--sizes``: only the import and the plain load, at several sizes, one ratio each."""
+    start = date.fromisoformat(args.start)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="appraise-bench-"))
+    scratch = Path(tempfile.mkdtemp(prefix="appraise-bench-results-"))
+    summary: list[str] = []
+    try:
+        for agents in sizes:
+            folder = root / f"agents-{agents}" if args.keep else root
+            _data(folder, agents, args.days, args.seed, start)
+            store = scratch / "store.duckdb"
+            period = f"{start.year:04d}-{start.month:02d}"
+            imported = measure("import", folder, store, period, scratch, args.repeat)
+            plain = measure("plain", folder, store, period, scratch, args.repeat)
+            print(f"medians of {args.repeat} runs, each in a fresh process")
+            for line in import_lines(imported, plain):
+                print(line)
+            print()
+            summary.append(
+                f"agents={agents} import_s={imported['seconds']:.2f} "
+                f"plain_s={plain['seconds']:.2f} "
+                f"ratio={imported['seconds'] / plain['seconds']:.2f} "
+                f"import_peak_mb={imported['peak_mb']:.0f}"
+            )
+            if not args.keep:
+                for leftover in root.iterdir():
+                    shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        for line in summary:
+            print(line)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+def append_day(args: argparse.Namespace) -> int:
+    """``--append``: day ``--days`` appended to the days before it, against importing those."""
+    start = date.fromisoformat(args.start)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="appraise-bench-"))
+    scratch = Path(tempfile.mkdtemp(prefix="appraise-bench-results-"))
+    try:
+        folder = root / f"agents-{args.agents}-days-{args.days}"
+        _data(folder, args.agents, args.days, args.seed, start)
+        last = date.fromordinal(start.toordinal() + args.days - 1)
+        month, day = root / "split" / "month", root / "split" / "day"
+        shutil.rmtree(root / "split", ignore_errors=True)
+        split_last_day(folder, month, day, last)
+        period = f"{start.year:04d}-{start.month:02d}"
+        store = scratch / "store.duckdb"
+        imported = measure("import", month, store, period, scratch, 1)
+        appended = measure("append", day, store, period, scratch, args.repeat)
+        print(f"the {args.days - 1} days before {last} imported, then {last} appended")
+        print(
+            _line(f"import of {args.days - 1} days", imported)
+            + f"  of which facts {imported['derive_s']:.2f} s"
+        )
+        print(
+            _line(f"append day {args.days} (median of {args.repeat})", appended)
+            + f"  of which facts {appended['derive_s']:.2f} s"
+        )
+        print(f"appended (inserted, updated) per table: {appended['counts']}")
+        share = appended["rows"] / imported["rows"]
+        cost = appended["seconds"] / imported["seconds"]
+        print(f"the day is {share:.1%} of the rows and costs {cost:.1%} of the month's import")
+        print(
+            f"append_s={appended['seconds']:.2f} append_facts_s={appended['derive_s']:.2f} "
+            f"month_import_s={imported['seconds']:.2f}"
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -268,6 +493,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", default="2026-10-01")
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--sizes",
+        help="only the import against a plain DuckDB load + sort, at these agent counts "
+        "(comma-separated, e.g. 100,300,1000; 1,000 agents takes minutes per run)",
+    )
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="only the incremental day: day --days appended to the days before it",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -277,8 +512,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         run_child(args.child, args.data, args.store, args.period, args.result)
         return 0
-
-    from appraise.metrics.generate import generate_center, manifest_matches
+    if args.append:
+        return append_day(args)
+    if args.sizes:
+        return import_ratio_sizes(args, [int(x) for x in args.sizes.split(",")])
 
     start = date.fromisoformat(args.start)
     period = f"{start.year:04d}-{start.month:02d}"
@@ -286,33 +523,19 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="appraise-bench-")) if temporary else args.keep
     scratch = Path(tempfile.mkdtemp(prefix="appraise-bench-results-"))
     try:
-        what = f"{args.agents} agents x {args.days} days from {start}, seed {args.seed}"
-        print(f"data: {what}, in {folder}")
-        if manifest_matches(
-            folder, agents=args.agents, days=args.days, seed=args.seed, start=start, fmt="parquet"
-        ):
-            print("data: reusing the folder (manifest matches)")
-        else:
-            report = generate_center(
-                folder, agents=args.agents, days=args.days, seed=args.seed, start=start
-            )
-            print(f"data: {report.summary()}")
-        size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
-        print(f"data: {size / 2**20:,.0f} MiB of Parquet; period {period}; {os.cpu_count()} CPUs")
-
+        _data(folder, args.agents, args.days, args.seed, start)
         store = scratch / "store.duckdb"
         r = args.repeat
         imported = measure("import", folder, store, period, scratch, 1)
+        plain = measure("plain", folder, store, period, scratch, 1)
         floor = measure("floor", folder, store, period, scratch, r)
         catalog = measure("catalog", folder, store, period, scratch, r)
         engine4 = measure("engine4", folder, store, period, scratch, r)
         pandas = measure("pandas", folder, store, period, scratch, r)
         print()
         print(f"medians of {r} runs, each in a fresh process; peak = the process's peak RSS")
-        print(
-            _line("import into a store file (once)", imported)
-            + f"  of which facts (derive) {imported['derive_s']:.2f} s"
-        )
+        for line in import_lines(imported, plain):
+            print(line)
         print(_line("floor (needed columns into Arrow)", floor))
         print(
             _line(f"catalog, DuckDB ({catalog['metrics']} metrics)", catalog)
@@ -333,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pandas / (import + catalog): {pandas['seconds'] / once:.2f}x")
         print(f"catalog / floor:             {catalog['seconds'] / floor['seconds']:.2f}x")
         print(f"agreement engine vs pandas:  {compare(engine4['values'], pandas['values'])}")
-        print(f"import_s={imported['seconds']:.2f} import_peak_mb={imported['peak_mb']:.0f}")
+        print(
+            f"import_s={imported['seconds']:.2f} plain_s={plain['seconds']:.2f} "
+            f"import_peak_mb={imported['peak_mb']:.0f}"
+        )
         print(
             f"catalog_s={catalog['seconds']:.2f} catalog_cpu_s={catalog['cpu_seconds']:.2f} "
             f"pandas_s={pandas['seconds']:.2f} "

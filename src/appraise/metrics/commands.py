@@ -135,6 +135,12 @@ def register(app: typer.Typer) -> None:
         by: str | None = typer.Option(
             None, "--by", help="day, week or month: the metrics of each sub-period."
         ),
+        engine: str = typer.Option(
+            "duckdb", "--engine", help="duckdb, or spark (--data: a folder of Parquet datasets)."
+        ),
+        master: str = typer.Option(
+            "local[*]", "--master", help="With --engine spark: the Spark master URL."
+        ),
     ) -> None:
         """Compute agent × metric values for a period (definitions: docs/metrics.md)."""
         if ctx.invoked_subcommand is not None:
@@ -143,6 +149,10 @@ def register(app: typer.Typer) -> None:
             raise _error("--data and --period are needed (or a command: explain, rows)")
         if fmt not in ("json", "csv"):
             raise _error(f"--format must be json or csv, not {fmt!r}")
+        if engine not in ("duckdb", "spark"):
+            raise _error(f"--engine must be duckdb or spark, not {engine!r}")
+        if engine == "spark" and by is not None:
+            raise _error("--by is not available with --engine spark")
         if by is not None and by not in PERIOD_KINDS:
             raise _error(f"--by must be one of {', '.join(PERIOD_KINDS)}, not {by!r}")
         try:
@@ -158,6 +168,21 @@ def register(app: typer.Typer) -> None:
             defs = _definitions(config_path, define)
             ids = list(dict.fromkeys(metric)) if metric else None
             shown = [d.id for d in resolve(ids, defs)]
+            if engine == "spark":
+                from appraise.metrics.spark import compute_metrics_spark, spark_session
+
+                spark = spark_session(master)
+                try:
+                    values = compute_metrics_spark(
+                        spark, str(data), p, ids, config=config, definitions=defs
+                    )
+                finally:
+                    spark.stop()
+                if fmt == "json":
+                    typer.echo(render_json(p, values))
+                else:
+                    typer.echo(render_csv(values, shown), nl=False)
+                return
             conn = open_data(data, config=config)
             try:
                 if by is None:

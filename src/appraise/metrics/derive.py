@@ -151,13 +151,22 @@ GROUP BY conversation_id
 """
 
 
-def conversation_facts_sql(with_calendar: bool, *, native: bool = False) -> str:
+def conversation_facts_sql(
+    with_calendar: bool, *, native: bool = False, only: str | None = None
+) -> str:
     """One row per conversation: who owns it, who ended with it, and its exact durations.
 
     Reads ``conversation_messages`` (message counts, first customer message, first reply).
-    ``native``: DuckDB-only SQL with the same results (see :func:`_diff_us`).
+    ``native``: DuckDB-only SQL with the same results (see :func:`_diff_us`). ``only``: a table
+    of ``conversation_id`` values; just those conversations.
     """
     n = native
+    conversations = (
+        "conversations"
+        if only is None
+        else "(SELECT * FROM conversations "
+        f"WHERE conversation_id IN (SELECT conversation_id FROM {only}))"
+    )
     if with_calendar:
         first = bus_us_expr("r.first_customer_at", "r.first_reply_at", "c1", "c2", native=n)
         resolution = bus_us_expr("c.started_at", "c.ended_at", "c3", "c4", native=n)
@@ -191,7 +200,7 @@ SELECT c.conversation_id,
     CASE WHEN r.first_reply_at IS NOT NULL THEN {first} END AS first_response_us,
     CASE WHEN coalesce(c.resolved, false) AND c.ended_at >= c.started_at
         THEN {resolution} END AS resolution_us
-FROM conversations AS c
+FROM {conversations} AS c
 LEFT JOIN conversation_messages AS r ON r.conversation_id = c.conversation_id
 {joins}
 """
@@ -389,17 +398,25 @@ def _block(table: pa.Table, previous_id: str | None, clock: _Clock) -> tuple[pa.
 
 
 def ordered_pass(
-    conn: Any, clock: _Clock, *, block_rows: int = PASS_BLOCK_ROWS, sort: bool = False
+    conn: Any,
+    clock: _Clock,
+    *,
+    block_rows: int = PASS_BLOCK_ROWS,
+    sort: bool = False,
+    only: str | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """Reply facts and conversation message facts from one pass over the ordered messages.
 
     Each batch DuckDB hands over is processed in place, less the conversation it ends in, which
     is carried into the next batch (so a conversation is never split). When the order check
     fails the pass starts again on rows DuckDB sorts (``sort=True`` does so from the start).
+    ``only``: a table of ``conversation_id`` values; just those conversations' messages.
     """
     # The relation API refuses to start while an execute() result is open; finish it unread.
     conn.complete()
-    reader = conn.sql(_PASS_SQL + (_PASS_ORDER if sort else "")).to_arrow_reader(block_rows)
+    where = f" AND conversation_id IN (SELECT conversation_id FROM {only})" if only else ""
+    sql = _PASS_SQL.rstrip() + where + (_PASS_ORDER if sort else "")
+    reader = conn.sql(sql).to_arrow_reader(block_rows)
     parts: list[pa.Table] = []
     messages: list[pa.Table] = []
     previous_id: str | None = None
@@ -436,7 +453,7 @@ def ordered_pass(
         if sort:
             raise AssertionError("sorted messages failed the order check") from None
         reader.close()
-        return ordered_pass(conn, clock, block_rows=block_rows, sort=True)
+        return ordered_pass(conn, clock, block_rows=block_rows, sort=True, only=only)
     return (
         pa.concat_tables(parts) if parts else REPLY_PARTS_SCHEMA.empty_table(),
         pa.concat_tables(messages) if messages else CONVERSATION_MESSAGES_SCHEMA.empty_table(),
@@ -508,13 +525,22 @@ def facts_current(conn: Any, config: CenterConfig) -> bool:
 
 
 def derive_facts(
-    conn: Any, config: CenterConfig | None = None, *, temporary: bool | None = None
+    conn: Any,
+    config: CenterConfig | None = None,
+    *,
+    temporary: bool | None = None,
+    only: str | None = None,
 ) -> None:
     """Build ``reply_facts`` and ``conversation_facts`` on a DuckDB connection.
 
     The importer calls this after a load so the store keeps the facts (``temporary=False``);
     the engine calls it when they are missing or stale. ``temporary=None`` keeps them in the
     store when the connection can write to it, else in the connection's temporary schema.
+
+    ``only``: a table of ``conversation_id`` values whose conversations or messages changed,
+    when the stored facts were current before the change (the importer appending a day). The
+    facts of just those conversations are derived again and replace theirs; the others are
+    kept, so appending a day costs time in proportion to the day.
     """
     config = config or CenterConfig()
     if temporary is None:
@@ -531,17 +557,33 @@ def derive_facts(
             f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS "
             "SELECT *, epoch_us(minute_start) AS minute_us FROM cal"
         )
-    parts, messages = ordered_pass(conn, _Clock(minutes))
-    _drop_facts(conn, temporary)
+    # A day's messages of a conversation begun the day before land after the month's rows, so
+    # the touched conversations are never in storage order: sort just them.
+    parts, messages = ordered_pass(conn, _Clock(minutes), sort=only is not None, only=only)
+    if only is None:
+        _drop_facts(conn, temporary)
     conn.register("_appraise_reply_parts", parts)
     conn.register("conversation_messages", messages)
+    facts_sql = conversation_facts_sql(with_calendar, only=only)
     try:
-        conn.execute(f"CREATE {kind} reply_facts AS SELECT * FROM _appraise_reply_parts")
-        conn.execute(f"CREATE {kind} conversation_facts AS {conversation_facts_sql(with_calendar)}")
+        if only is None:
+            conn.execute(f"CREATE {kind} reply_facts AS SELECT * FROM _appraise_reply_parts")
+            conn.execute(f"CREATE {kind} conversation_facts AS {facts_sql}")
+        else:
+            for name in ("reply_facts", "conversation_facts"):
+                conn.execute(
+                    f"DELETE FROM {name} "
+                    f"WHERE conversation_id IN (SELECT conversation_id FROM {only})"
+                )
+            conn.execute("INSERT INTO reply_facts SELECT * FROM _appraise_reply_parts")
+            conn.execute(f"INSERT INTO conversation_facts {facts_sql}")
     finally:
         conn.unregister("_appraise_reply_parts")
         conn.unregister("conversation_messages")
-    conn.execute(f"CREATE {kind} {META_TABLE} (key VARCHAR, value VARCHAR)")
+    if only is None:
+        conn.execute(f"CREATE {kind} {META_TABLE} (key VARCHAR, value VARCHAR)")
+    else:
+        conn.execute(f"DELETE FROM {META_TABLE} WHERE key = 'fingerprint'")
     conn.execute(
         f"INSERT INTO {META_TABLE} VALUES ('fingerprint', ?)", [fingerprint(config, counts)]
     )

@@ -60,8 +60,16 @@ def register(app: typer.Typer) -> None:
         config: Path | None = typer.Option(
             None, "--config", help="Center configuration; default: DIR/center.yaml if any."
         ),
+        engine: str = typer.Option(
+            "duckdb",
+            "--engine",
+            help="duckdb: a store file; spark: --store is a folder of Parquet datasets by month.",
+        ),
     ) -> None:
         """Import a folder of exports into the event store, all or nothing."""
+        if engine not in ("duckdb", "spark"):
+            Console(stderr=True).print(f"--engine must be duckdb or spark, not {engine!r}")
+            raise typer.Exit(2)
         # emoji=False: a location "file:id:" must not turn into an emoji.
         out = Console(emoji=False)
         err = Console(stderr=True, emoji=False)
@@ -71,13 +79,19 @@ def register(app: typer.Typer) -> None:
             if mapping is None and (folder / "mapping.yaml").is_file():
                 mapping = folder / "mapping.yaml"
             cmap = ColumnMapping.load(mapping) if mapping else None
-            conn = open_store(store)
+            # Spark: the same checks in an in-memory store, then the months it holds written
+            # as Parquet datasets (docs/scale.md).
+            conn = open_store(None if engine == "spark" else store)
             try:
                 report = import_folder(conn, folder, config=cfg, mapping=cmap)
+                if engine == "spark":
+                    from appraise.metrics.spark import write_dataset
+
+                    write_dataset(conn, store, cfg.timezone)
             finally:
                 conn.close()
         except ProblemsError as exc:
-            if not existed:
+            if not existed and engine == "duckdb":
                 # A failed first import leaves no empty store behind.
                 for leftover in (store, store.with_name(store.name + ".wal")):
                     leftover.unlink(missing_ok=True)

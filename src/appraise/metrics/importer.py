@@ -1040,10 +1040,16 @@ def _stage(
     # One scan converts and checks every value (and counts messages without a seq) without
     # keeping the rows: a month of messages is not copied before it is known to be clean.
     unnumbered = "count(*) FILTER (WHERE seq IS NULL AND _skip IS NULL)" if messages else "0"
+    # The same scan tells whether any two kept rows can share a key: fewer distinct key hashes
+    # than keyed rows. Only then does the exact duplicate query (a GROUP BY on the key columns,
+    # another read of the file) run; a hash collision only costs that query, never a result.
+    keyed = " AND ".join([keep, *(f"{_ident(k)} IS NOT NULL" for k in table.key)])
+    key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
     try:
-        ((total, bad, missing_seq, skipped_n),) = conn.execute(
+        ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
-            f"count(_skip) FROM {checked}"
+            f"count(_skip), count(*) FILTER (WHERE {keyed}), "
+            f"count(DISTINCT {key_hash}) FILTER (WHERE {keyed}) FROM {checked}"
         ).fetchall()
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
@@ -1089,7 +1095,7 @@ def _stage(
         _report_bad_values(conn, src, staged.stage, int(bad), problems)
     # Without a seq column the numbering makes message keys unique; checking would cost a
     # 30-million-row aggregate for nothing.
-    if not messages or "seq" in resolved:
+    if (not messages or "seq" in resolved) and n_hashes < n_keyed:
         _check_duplicates(conn, staged, problems)
     if not messages and read:
         _warn_empty_columns(conn, staged, problems)
@@ -1302,6 +1308,11 @@ def _record_provided(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> None:
     )
 
 
+# Conversation ids whose conversation or messages an import into a non-empty store inserted or
+# changed: the facts of only these are derived again.
+TOUCHED_TABLE = "_imp_touched"
+
+
 def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
@@ -1347,6 +1358,11 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
             f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} JOIN {cls} "
             f"USING (_row) WHERE status <> 'same' ORDER BY {order}"
         )
+        if table.name in ("conversations", "messages"):
+            conn.execute(
+                f"INSERT INTO {TOUCHED_TABLE} SELECT DISTINCT conversation_id FROM {stage} "
+                f"JOIN {cls} USING (_row) WHERE status <> 'same' AND conversation_id IS NOT NULL"
+            )
     conn.execute(f"DROP TABLE {cls}")
     return TableCounts(
         table.name,
@@ -1484,6 +1500,14 @@ def _import(
                     staged.append(result)
             if any(p.level == "error" for p in problems):
                 raise ProblemsError(problems)
+            # The facts can be brought up to date conversation by conversation when they were
+            # current and the import adds to a store that already holds conversations.
+            incremental = (
+                facts_current(conn, config)
+                and not _is_empty(conn, "conversations")
+                and not _is_empty(conn, "messages")
+            )
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
             conn.execute("BEGIN TRANSACTION")
             try:
                 # Still in the center's zone: a file inserted straight from its checked query
@@ -1500,12 +1524,14 @@ def _import(
                 if changed or not facts_current(conn, config):
                     # Per-conversation facts are part of the import, in its transaction: metrics
                     # never sort messages, and a store never holds facts of other data.
-                    derive_facts(conn, config, temporary=False)
+                    only = TOUCHED_TABLE if incremental and changed else None
+                    derive_facts(conn, config, temporary=False, only=only)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
     finally:
+        conn.execute(f"DROP TABLE IF EXISTS {TOUCHED_TABLE}")
         for src in sources:
             for suffix in ("raw", "stage"):
                 conn.execute(f"DROP TABLE IF EXISTS _imp_{src.table.name}_{suffix}")

@@ -59,6 +59,74 @@ SELECT unix_micros(min(lo)) AS lo, unix_micros(max(hi)) AS hi FROM (
 """
 
 
+# The partition column of the Parquet dataset (``<table>/month=YYYY-MM/*.parquet``).
+PARTITION_COLUMN = "month"
+
+
+def write_dataset(conn: Any, root: Path, timezone: str) -> dict[str, list[str]]:
+    """Write every table of a DuckDB store under ``root`` as a Parquet dataset for Spark.
+
+    Each table goes to ``root/<table>/month=YYYY-MM/``, the month of the row's event time (the
+    first time in its storage order, see :data:`appraise.metrics.importer.ORDER`) in the
+    center's time zone. The months this store holds replace the same months already in
+    ``root``; other months are left alone, so a center keeps its history by importing a month
+    at a time. Returns the months written per table.
+    """
+    import shutil
+
+    from appraise.metrics.importer import ORDER
+
+    written: dict[str, list[str]] = {}
+    for name, table in TABLES.items():
+        column = next(
+            c for c in ORDER[name] if c == "period" or table.column(c).type in ("timestamp", "date")
+        )
+        kind = table.column(column).type
+        if kind == "timestamp":
+            month = f"strftime(timezone('{timezone}', \"{column}\"), '%Y-%m')"
+        elif kind == "date":
+            month = f"strftime(\"{column}\", '%Y-%m')"
+        else:
+            month = f'substr("{column}", 1, 7)'
+        months = [
+            str(m)
+            for (m,) in conn.execute(
+                f'SELECT DISTINCT {month} FROM "{name}" WHERE {month} IS NOT NULL ORDER BY 1'
+            ).fetchall()
+        ]
+        if not months:
+            continue
+        folder = root / name
+        for m in months:
+            shutil.rmtree(folder / f"{PARTITION_COLUMN}={m}", ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = str(folder).replace("'", "''")
+        conn.execute(
+            f'COPY (SELECT *, {month} AS {PARTITION_COLUMN} FROM "{name}" '
+            f"WHERE {month} IS NOT NULL) TO '{target}' "
+            f"(FORMAT parquet, PARTITION_BY ({PARTITION_COLUMN}), OVERWRITE_OR_IGNORE, "
+            "FILENAME_PATTERN 'part-{uuid}')"
+        )
+        written[name] = months
+    return written
+
+
+def spark_session(master: str) -> Any:
+    """A Spark session on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``...).
+
+    Session time zone UTC: the stored times are instants, and the SQL never depends on it.
+    """
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master)
+        .appName("appraise-metrics")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+
+
 def _patch(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.PercentileCont):
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
@@ -89,7 +157,11 @@ def _register_tables(spark: Any, tables: Mapping[str, Any] | Path | str) -> None
         for name in TABLES:
             for candidate in (folder / f"{name}.parquet", folder / name):
                 if candidate.exists():
-                    frames[name] = spark.read.parquet(str(candidate))
+                    frame = spark.read.parquet(str(candidate))
+                    # A dataset written by write_dataset: its month partition is layout only.
+                    if PARTITION_COLUMN in frame.columns:
+                        frame = frame.drop(PARTITION_COLUMN)
+                    frames[name] = frame
                     break
     else:
         unknown = sorted(set(tables) - set(TABLES))
