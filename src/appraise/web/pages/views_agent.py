@@ -81,8 +81,18 @@ def scorecard_context(
         indicators = list(data.get("indicators") or [])
         parents = {i.get("parent") for i in indicators}
         links = rows_links(cycle, agent.agent_id)  # a value read from raw events opens its rows
+        from appraise.web.qa.appraisal import qa_evidence
+
+        qa = qa_evidence(
+            scheme=scheme_of(cycle.scheme_version), period=cycle.period, agent_id=agent.agent_id
+        )
         ctx["indicators"] = [
-            {**i, "is_category": i["id"] in parents, "rows_url": links.get(i["id"])}
+            {
+                **i,
+                "is_category": i["id"] in parents,
+                "rows_url": links.get(i["id"]),
+                "qa": qa.get(i["id"]),
+            }
             for i in indicators
         ]
         ctx["adjustments"] = list(data.get("adjustments") or [])
