@@ -95,10 +95,10 @@ def test_the_scorecard_links_the_reviews_behind_the_number(qa: Qa) -> None:
     _reviewed(qa)
     cycle = _cycle(qa, "qa_scale: 100\n")
     cs.cycle_compute(cycle=cycle, by=qa.people.hr)
-    evidence = qa_evidence(
-        scheme=scheme_of(cycle.scheme_version), period=PERIOD, agent_id="A001"
-    )["call_quality"]
-    assert (evidence.reviews, evidence.mean, evidence.maximum) == (2, Decimal("35.5"), 45)
+    evidence = qa_evidence(scheme=scheme_of(cycle.scheme_version), period=PERIOD, agent_id="A001")[
+        "call_quality"
+    ]
+    assert (evidence.reviews, evidence.mean, evidence.maximum) == (2, Decimal("35.5"), Decimal(45))
     assert evidence.scaled is not None and round(evidence.scaled, 2) == Decimal("78.89")
     client = Client()
     client.force_login(qa.people.hr)
