@@ -161,6 +161,7 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
     progress(5, gettext("reading input files"))
     inputs, computed = read_files(scheme, period, files, progress)
     inputs, qa_warnings = with_qa_results(scheme, cycle.period, inputs, agents)
+    inputs = with_corrections(cycle, period, inputs)
     app = [
         AppRating(
             r.agent.agent_id,
@@ -240,6 +241,30 @@ def with_qa_results(
             )
         )
     return replace(inputs, metric_values=[*kept, *got.values]), warnings
+
+
+def with_corrections(cycle: Cycle, period: Period, inputs: Inputs) -> Inputs:
+    """HR's corrections after publication (appeals.Correction), oldest first, over every other
+    source: a metric's value for the agent, or the count of one kind of incident in the period
+    (the files' rows of that kind give way to one row of the corrected count)."""
+    from appraise.inputs import Incident, MetricValue
+    from appraise.web.appeals.models import Correction, CorrectionKind
+
+    metrics = list(inputs.metric_values)
+    incidents = list(inputs.incidents)
+    for c in Correction.objects.filter(cycle=cycle).select_related("agent"):
+        agent_id = c.agent.agent_id
+        source = Source("correction", c.pk, c.name)
+        if c.kind == CorrectionKind.METRIC:
+            metrics = [m for m in metrics if (m.agent_id, m.metric) != (agent_id, c.name)]
+            metrics.append(MetricValue(agent_id, str(period), c.name, c.value, source))
+        else:
+            incidents = [i for i in incidents if (i.agent_id, i.kind) != (agent_id, c.name)]
+            if c.value > 0:
+                incidents.append(
+                    Incident(agent_id, period.start, c.name, c.value, None, None, c.reason, source)
+                )
+    return replace(inputs, metric_values=metrics, incidents=incidents)
 
 
 def read_files(
