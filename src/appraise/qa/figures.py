@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from appraise.qa.rubric import ReviewResult
@@ -137,3 +137,42 @@ def qa_figures(results: Sequence[ReviewResult]) -> QaFigures:
         for rev, rs in sorted(by_reviewer.items())
     ]
     return QaFigures(agents, items, reviewers)
+
+
+# QA figures that are scores on the form's own scale (the rest are percentages already).
+SCORE_METRICS = ("qa_internal_average", "qa_external_average", "qa_average")
+
+
+@dataclass(frozen=True)
+class ScaleMismatch:
+    """Reviews on a form whose full score is not the scale the scheme reads them on."""
+
+    rubric_id: str
+    maximum: Decimal
+    reviews: int
+
+
+def on_scale(
+    results: Sequence[ReviewResult], scale: Decimal | None
+) -> tuple[list[ReviewResult], list[ScaleMismatch]]:
+    """Each review's score read on 0..``scale``: score × scale ÷ the form's full score, so a
+    31.91 on a 45-point form is 31.91 × 100 ÷ 45 = 70.91 of 100.
+
+    ``scale`` is what the scheme declares (``qa_scale``). Without a declaration, scores are
+    taken as they are, which is right only for a form out of 100: any other form is returned
+    as a mismatch (a 45-point form read as a 0-100 indicator would score 45% too low), never
+    rescaled silently.
+    """
+    if scale is None:
+        off: dict[tuple[str, Decimal], int] = defaultdict(int)
+        for r in results:
+            if r.score is not None and r.maximum != _HUNDRED:
+                off[(r.rubric_id, r.maximum)] += 1
+        return list(results), [ScaleMismatch(k[0], k[1], n) for k, n in sorted(off.items())]
+    out = [
+        r
+        if r.score is None or r.maximum == scale
+        else replace(r, score=r.score * scale / r.maximum, maximum=scale)
+        for r in results
+    ]
+    return out, []

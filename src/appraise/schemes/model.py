@@ -672,6 +672,11 @@ class Scheme(Node):
     metrics: list[MetricDecl] = []
     # Files of metric definitions (docs/metrics.md), relative to the scheme file.
     include_metrics: list[str] = []
+    # The scale the QA app's review scores (qa_average, qa_internal_average, qa_external_average)
+    # are read on: each review's score × qa_scale ÷ its form's full score (31.91 of a 45-point
+    # form is 70.91 with qa_scale 100). Omitted, scores are read as they are, which a cycle
+    # allows only for forms out of 100.
+    qa_scale: PositiveNum | None = None
     # Named constants formulas may use.
     constants: dict[Id, Num] = {}
 

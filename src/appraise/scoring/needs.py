@@ -21,19 +21,25 @@ from appraise.schemes.model import (
 from appraise.schemes.validate import all_indicators
 
 
+def rule_names(rule: object) -> set[str]:
+    """The names one indicator's rule reads (metrics, declared metrics, constants)."""
+    names: set[str] = set()
+    if isinstance(rule, BandsRule | TargetRule | ThresholdRule | RankRule) and rule.metric:
+        names.add(rule.metric)
+    if isinstance(rule, RankRule) and rule.eligible is not None:
+        names |= rule.eligible.names
+    if isinstance(rule, FormulaRule):
+        names |= rule.expr.names
+    return names
+
+
 def needed_metrics(scheme: Scheme, defined: Iterable[str] = ()) -> set[str]:
     """The ids the scheme reads among the library's and ``defined`` (the center's own)."""
     from appraise.metrics.catalog import LIBRARY
 
     names: set[str] = set()
     for node, _ in all_indicators(scheme):
-        rule = node.rule
-        if isinstance(rule, BandsRule | TargetRule | ThresholdRule | RankRule) and rule.metric:
-            names.add(rule.metric)
-        if isinstance(rule, RankRule) and rule.eligible is not None:
-            names |= rule.eligible.names
-        if isinstance(rule, FormulaRule):
-            names |= rule.expr.names
+        names |= rule_names(node.rule)
     for e in scheme.eligibility:
         names |= e.when.names
     for g in scheme.grades:

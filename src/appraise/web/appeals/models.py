@@ -65,3 +65,38 @@ class Appeal(models.Model):
             "agent": self.agent.agent_id,
             "period": self.cycle.period,
         }
+
+
+class CorrectionKind(models.TextChoices):
+    METRIC = "metric", _("metric value")
+    INCIDENT = "incident", _("incident count")
+
+
+class Correction(models.Model):
+    """HR's correction of one agent's input after publication, with the reason: a metric's value
+    (replacing the files', the QA app's and the events' value) or the count of one kind of
+    incident in the period (replacing the files' rows of that kind). Re-scoring makes a new
+    result version; the correction points at it, and at the data appeal that asked for it."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="corrections")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=10, choices=CorrectionKind.choices)
+    name = models.CharField(max_length=100)  # the metric id or the incident kind
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    reason = models.TextField()
+    appeal = models.ForeignKey(
+        Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    result = models.ForeignKey(
+        Result, null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk} {self.agent.agent_id} {self.name}={self.value}"

@@ -3,11 +3,19 @@ HR; an upheld appeal is closed by HR re-scoring after correcting the input."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraise.web.appeals.models import OPEN_STATES, Appeal, AppealState
+from appraise.web.appeals.models import (
+    OPEN_STATES,
+    Appeal,
+    AppealState,
+    Correction,
+    CorrectionKind,
+)
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.cycles.services import cycle_rescore, lock_cycle
@@ -170,3 +178,99 @@ def appeal_rescore(*, appeal: Appeal, by: User) -> Appeal:
         cycle_id=appeal.cycle_id,
     )
     return appeal
+
+
+@transaction.atomic
+def correction_apply(
+    *,
+    cycle: Cycle,
+    agent_id: str,
+    by: User,
+    kind: str,
+    name: str,
+    value: str,
+    reason: str,
+    appeal: Appeal | None = None,
+) -> Correction:
+    """HR corrects one agent's metric value or incident count after publication and re-scores.
+
+    The agent's earlier result stays as an earlier version (``cycle_rescore``); the correction
+    points at the new one, and a data appeal upheld for it is closed as re-scored with it.
+    """
+    require(is_hr(by), _("only HR corrects published data"))
+    if cycle.state not in (State.PUBLISHED, State.INTERVIEWS, State.APPEAL_WINDOW):
+        raise Conflict(_("data is corrected after publication and before the cycle closes"))
+    agent = cycle.agents.filter(agent_id=agent_id).first()
+    if agent is None:
+        raise Invalid(_("agent %(id)s is not in this cycle") % {"id": agent_id})
+    if kind not in CorrectionKind.values:
+        raise Invalid(_("kind is metric or incident"))
+    if not name.strip():
+        raise Invalid(_("name the metric or the incident kind"))
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or (kind == CorrectionKind.INCIDENT and number < 0):
+        raise Invalid(_("the corrected value must be a number (a count of 0 or more)"))
+    if not reason.strip():
+        raise Invalid(_("say why the data is corrected"))
+    if appeal is not None:
+        appeal = _locked(appeal)
+        if appeal.cycle_id != cycle.pk or appeal.agent_id != agent.pk:
+            raise Invalid(_("the appeal is another agent's or cycle's"))
+        if appeal.state != AppealState.UPHELD:
+            raise Conflict(
+                _("the appeal is %(state)s, not upheld")
+                % {"state": AppealState(appeal.state).label}
+            )
+    correction = Correction.objects.create(
+        cycle=cycle,
+        agent=agent,
+        kind=kind,
+        name=name.strip(),
+        value=number,
+        reason=reason.strip(),
+        appeal=appeal,
+        by=by if by.is_authenticated else None,
+    )
+    old = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
+    cycle_rescore(cycle=cycle, by=by, reason=f"correction {correction.pk}: {reason.strip()}")
+    new = Result.objects.get(cycle=cycle, agent=agent, is_current=True)
+    correction.result = new
+    correction.save(update_fields=["result"])
+    audit_record(
+        by=by,
+        action="correction.apply",
+        obj=correction,
+        before={"result_version": old.version if old else None, "total": _num(old)},
+        after={
+            "kind": kind,
+            "name": correction.name,
+            "value": format(number.normalize(), "f"),
+            "result_version": new.version,
+            "total": _num(new),
+        },
+        cycle_id=cycle.pk,
+        note=correction.reason,
+    )
+    if appeal is not None:
+        before = _snapshot(appeal)
+        appeal.new_result = new
+        appeal.state = AppealState.RESCORED
+        appeal.save()
+        audit_record(
+            by=by,
+            action="appeal.rescore",
+            obj=appeal,
+            before=before,
+            after={**_snapshot(appeal), "result_version": new.version},
+            cycle_id=appeal.cycle_id,
+        )
+    return correction
+
+
+def _num(result: Result | None) -> str | None:
+    if result is None or result.total is None:
+        return None
+    return format(result.total.normalize(), "f")

@@ -26,6 +26,7 @@ from appraise.scoring.engine import score_period
 from appraise.scoring.needs import needed_metrics
 from appraise.scoring.results import ScoreRun
 from appraise.web.cycles.models import Cycle
+from appraise.web.org.models import Agent as AgentRow
 from appraise.web.schemes.services import scheme_of
 
 if TYPE_CHECKING:
@@ -159,6 +160,8 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
     files = {f.name: bytes(f.content) for f in cycle.files.all()}
     progress(5, gettext("reading input files"))
     inputs, computed = read_files(scheme, period, files, progress)
+    inputs, qa_warnings = with_qa_results(scheme, cycle.period, inputs, agents)
+    inputs = with_corrections(cycle, period, inputs)
     app = [
         AppRating(
             r.agent.agent_id,
@@ -208,7 +211,60 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
         Problem("warning", w["code"], w["message"], w["where"] or None)
         for w in cycle.scheme_version.warnings
     ]
-    return CycleScore(run, [*scheme_warnings, *warnings, *run.warnings], gaps)
+    return CycleScore(run, [*scheme_warnings, *qa_warnings, *warnings, *run.warnings], gaps)
+
+
+def with_qa_results(
+    scheme: Scheme, period: str, inputs: Inputs, agents: Iterable[AgentRow]
+) -> tuple[Inputs, list[Problem]]:
+    """The inputs with the QA app's results of the period in place of the files' values for
+    the same agent and metric (the QA app is where reviews are made; a file's qa_average is a
+    copy at best). Raises ProblemsError when a form's scale is not declared."""
+    from appraise.web.qa.appraisal import qa_inputs
+
+    got = qa_inputs(scheme=scheme, period=period, agent_ids={a.agent_id for a in agents})
+    if got.problems:
+        raise ProblemsError(got.problems)
+    if not got.values:
+        return inputs, []
+    taken = {(v.agent_id, v.metric) for v in got.values}
+    replaced = sorted({m.metric for m in inputs.metric_values if (m.agent_id, m.metric) in taken})
+    kept = [m for m in inputs.metric_values if (m.agent_id, m.metric) not in taken]
+    warnings = []
+    if replaced:
+        warnings.append(
+            Problem(
+                "warning",
+                "qa_values_replaced",
+                gettext("%(metrics)s taken from the QA app instead of the uploaded files")
+                % {"metrics": ", ".join(replaced)},
+            )
+        )
+    return replace(inputs, metric_values=[*kept, *got.values]), warnings
+
+
+def with_corrections(cycle: Cycle, period: Period, inputs: Inputs) -> Inputs:
+    """HR's corrections after publication (appeals.Correction), oldest first, over every other
+    source: a metric's value for the agent, or the count of one kind of incident in the period
+    (the files' rows of that kind give way to one row of the corrected count)."""
+    from appraise.inputs import Incident, MetricValue
+    from appraise.web.appeals.models import Correction, CorrectionKind
+
+    metrics = list(inputs.metric_values)
+    incidents = list(inputs.incidents)
+    for c in Correction.objects.filter(cycle=cycle).select_related("agent"):
+        agent_id = c.agent.agent_id
+        source = Source("correction", c.pk, c.name)
+        if c.kind == CorrectionKind.METRIC:
+            metrics = [m for m in metrics if (m.agent_id, m.metric) != (agent_id, c.name)]
+            metrics.append(MetricValue(agent_id, str(period), c.name, c.value, source))
+        else:
+            incidents = [i for i in incidents if (i.agent_id, i.kind) != (agent_id, c.name)]
+            if c.value > 0:
+                incidents.append(
+                    Incident(agent_id, period.start, c.name, c.value, None, None, c.reason, source)
+                )
+    return replace(inputs, metric_values=metrics, incidents=incidents)
 
 
 def read_files(

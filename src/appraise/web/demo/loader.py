@@ -120,6 +120,20 @@ def load_demo(
         for i, month in enumerate(periods):
             last = i == len(periods) - 1
             _hire(people, on_staff(data.roster, month))
+            if last:
+                # A month of QA (demo/qa.py), before the month is scored: the cycle takes its
+                # reviewed agents' qa_average from the QA app, so the scorecard and the QA
+                # page show the same reviews (31.91 of 45 there is 70.91 of 100 here).
+                from appraise.web.demo.qa import load_qa_demo
+
+                load_qa_demo(
+                    hr=people.hr,
+                    agents=people.agents,
+                    users=people.users,
+                    new_user=people.logins.get,
+                    period=month,
+                    log=log,
+                )
             _run_month(people, version, month, data, last, log)
             log(f"  {cycle_name(month)} done ({_since(began):.1f} s)")
         # A month of points and its redemption (demo/points.py).
@@ -129,17 +143,6 @@ def load_demo(
             agents_per_team=agents_per_team,
             months=months,
             seed=seed,
-            log=log,
-        )
-        # A month of QA: a sample reviewed, disputes, a calibration (demo/qa.py).
-        from appraise.web.demo.qa import load_qa_demo
-
-        load_qa_demo(
-            hr=people.hr,
-            agents=people.agents,
-            users=people.users,
-            new_user=people.logins.get,
-            period=periods[-1],
             log=log,
         )
         _set_passwords(people, log)

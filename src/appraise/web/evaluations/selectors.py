@@ -38,7 +38,7 @@ def result_list_mine(*, user: User) -> QuerySet[Result]:
         return Result.objects.none()
     return (
         Result.objects.filter(agent=me, is_current=True, published_at__isnull=False)
-        .select_related("cycle", "agent", "agent__team")
+        .select_related("cycle__scheme_version", "agent", "agent__team")
         .order_by("-cycle__period", "cycle__name")
     )
 

@@ -73,29 +73,47 @@ def weak_indicators(
     return out[:limit]
 
 
-def trend_option(points: Sequence[tuple[str, float | None]], title: str) -> dict[str, Any]:
-    """A line of totals over periods, oldest first (the last twelve)."""
-    shown = list(points)[-12:]
-    return {
-        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
-        "xAxis": {"type": "category", "data": [p for p, _ in shown]},
-        "yAxis": {"type": "value", "scale": True},
-        "series": [
+# Line colours of the trend chart, one per scheme (the first is the pages' accent).
+TREND_COLOURS = (ACCENT, "#e8833a", "#2a9d8f", "#9b5de5", "#d62828", "#6c757d")
+
+TrendLine = tuple[str, Sequence[tuple[str, float | None]]]
+
+
+def trend_option(lines: Sequence[TrendLine], title: str) -> dict[str, Any]:
+    """One line of totals per scheme over the periods, oldest first (the last twelve periods
+    any line has). Totals of different schemes are not comparable (another full score, other
+    indicators), so each scheme is its own line and a period it has no result for is a gap."""
+    periods = sorted({p for _, points in lines for p, _ in points})[-12:]
+    series: list[dict[str, Any]] = []
+    for i, (name, points) in enumerate(lines):
+        by_period = dict(points)
+        series.append(
             {
+                "name": name,
                 "type": "line",
-                "data": [v for _, v in shown],
+                "data": [by_period.get(p) for p in periods],
                 # Straight segments: a spline would draw totals between periods that never were.
                 "smooth": False,
                 "symbolSize": 8,
                 "label": {"show": True, "position": "top", "fontSize": 11},
-                "itemStyle": {"color": ACCENT},
-                "areaStyle": {"opacity": 0.08},
-                "connectNulls": True,
+                "itemStyle": {"color": TREND_COLOURS[i % len(TREND_COLOURS)]},
+                # A missing month of one scheme stays a gap rather than a line across it.
+                "connectNulls": False,
             }
-        ],
+        )
+    if len(series) == 1:
+        series[0]["areaStyle"] = {"opacity": 0.08}
+    option: dict[str, Any] = {
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 16, "top": 40 if len(lines) < 2 else 64, "bottom": 30},
+        "xAxis": {"type": "category", "data": periods},
+        "yAxis": {"type": "value", "scale": True},
+        "series": series,
     }
+    if len(lines) > 1:
+        option["legend"] = {"top": 26, "left": 0, "data": [name for name, _ in lines]}
+    return option
 
 
 def distribution_option(rows: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:

@@ -65,10 +65,18 @@ def team_average_data(cycle: Cycle, agent: Agent) -> list[dict[str, Any]]:
     )
 
 
-def trend(results: list[Result]) -> list[tuple[str, float | None]]:
-    """Totals by period, oldest first; two cycles of one period are shown one after the other."""
-    rows = sorted(results, key=lambda r: (r.cycle.period, r.cycle.pk))
-    return [(r.cycle.period, None if r.total is None else float(r.total)) for r in rows]
+def trend(results: list[Result]) -> list[charts.TrendLine]:
+    """Totals by period, one line per scheme (named as the scheme is), the schemes in the order
+    of their first period. Of two cycles of one scheme in one period, the later one is shown."""
+    lines: dict[str, dict[str, float | None]] = {}
+    names: dict[str, str] = {}
+    for r in sorted(results, key=lambda r: (r.cycle.period, r.cycle.pk)):
+        version = r.cycle.scheme_version
+        names.setdefault(version.scheme_id, version.name)
+        lines.setdefault(version.scheme_id, {})[r.cycle.period] = (
+            None if r.total is None else float(r.total)
+        )
+    return [(names[k], sorted(points.items())) for k, points in lines.items()]
 
 
 def scorecard_context(
@@ -81,8 +89,18 @@ def scorecard_context(
         indicators = list(data.get("indicators") or [])
         parents = {i.get("parent") for i in indicators}
         links = rows_links(cycle, agent.agent_id)  # a value read from raw events opens its rows
+        from appraise.web.qa.appraisal import qa_evidence
+
+        qa = qa_evidence(
+            scheme=scheme_of(cycle.scheme_version), period=cycle.period, agent_id=agent.agent_id
+        )
         ctx["indicators"] = [
-            {**i, "is_category": i["id"] in parents, "rows_url": links.get(i["id"])}
+            {
+                **i,
+                "is_category": i["id"] in parents,
+                "rows_url": links.get(i["id"]),
+                "qa": qa.get(i["id"]),
+            }
             for i in indicators
         ]
         ctx["adjustments"] = list(data.get("adjustments") or [])
@@ -161,7 +179,7 @@ def agent_scorecard(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpR
         r
         for r in Result.objects.filter(agent=agent, is_current=True)
         .exclude(total=None)
-        .select_related("cycle")
+        .select_related("cycle__scheme_version")
         if r.published_at is not None or is_hr(request.user)
     ]
     ctx = scorecard_context(request.user, cycle, agent, result)

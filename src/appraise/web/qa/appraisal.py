@@ -1,0 +1,160 @@
+"""The QA app's results as appraisal inputs: a cycle reads the period's reviews and automatic
+checks directly (issue 13), on the scale its scheme declares (``qa_scale``).
+
+The figures are the QA page's (:func:`appraise.qa.qa_figures` over the effective sample
+reviews, a decided dispute's review instead of the disputed one), so the number on the
+scorecard is the number on the QA page, rescaled only by declaration.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext
+
+from appraise.inputs import MetricValue, Source
+from appraise.periods import Period
+from appraise.problems import Problem
+from appraise.qa import QA_METRICS, agent_metrics, qa_figures
+from appraise.qa.figures import SCORE_METRICS, on_scale
+from appraise.schemes.model import Scheme
+from appraise.scoring.needs import needed_metrics
+from appraise.web.qa.models import Conversation, Review
+from appraise.web.qa.scoring import findings_of
+from appraise.web.qa.selectors import effective_results
+
+# The ``file`` of a metric value that came from the QA app (the scorecard links it).
+QA_SOURCE = "qa"
+# What the reviews give per agent (AgentFigures.metrics) and what the automatic checks give.
+REVIEW_METRICS = (
+    "monitored_calls",
+    "qa_internal_average",
+    "qa_external_average",
+    "qa_average",
+    "fatal_accuracy",
+    "nonfatal_accuracy",
+)
+
+
+@dataclass(frozen=True)
+class QaInputs:
+    values: list[MetricValue]
+    reviews: dict[str, int]  # agent -> sample reviews counted
+    problems: list[Problem]
+
+
+def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
+    """The metric values the QA app holds for the cycle's agents and the metrics the scheme
+    reads; a form not out of 100 without ``qa_scale`` is an error naming the form."""
+    p = str(Period.parse(period))
+    # Catalog metrics the scheme reads, and the ones it declares (the center supplies those;
+    # the QA app is one of the places they come from).
+    wanted = needed_metrics(scheme) | {m.id for m in scheme.metrics}
+    from_reviews = [m for m in REVIEW_METRICS if m in wanted]
+    from_checks = [m for m in QA_METRICS if m in wanted]
+    values: list[MetricValue] = []
+    problems: list[Problem] = []
+    counted: dict[str, int] = {}
+    if from_reviews:
+        reviews = list(
+            Review.objects.filter(
+                conversation__period=p,
+                calibration__isnull=True,
+                agent__agent_id__in=agent_ids,
+            ).select_related("agent", "reviewer", "rubric__scheme_version", "conversation")
+        )
+        results = effective_results(reviews)
+        if any(m in SCORE_METRICS for m in from_reviews):
+            results, off = on_scale(results, scheme.qa_scale)
+            for mis in off:
+                problems.append(
+                    Problem(
+                        "error",
+                        "qa_scale_undeclared",
+                        gettext(
+                            "%(n)d QA review(s) of %(period)s are on form %(form)s, out of "
+                            "%(max)s, and the scheme reads QA scores as they are: declare "
+                            "qa_scale (for example qa_scale: 100) to rescale them"
+                        )
+                        % {
+                            "n": mis.reviews,
+                            "period": p,
+                            "form": mis.rubric_id,
+                            "max": format(mis.maximum.normalize(), "f"),
+                        },
+                        "scheme.qa_scale",
+                    )
+                )
+        for a in qa_figures(results).agents:
+            counted[a.agent_id] = a.monitored
+            got = a.metrics()
+            for metric in from_reviews:
+                value = got.get(metric)
+                if value is not None:
+                    values.append(
+                        MetricValue(a.agent_id, p, metric, value, Source(QA_SOURCE, 0, metric))
+                    )
+    if from_checks:
+        conversations = Conversation.objects.filter(period=p, agent__agent_id__in=agent_ids)
+        findings = [f for c in conversations for f in findings_of(c)]
+        per_agent: dict[str, dict[str, float | None]] = defaultdict(dict)
+        per_agent.update(agent_metrics(findings))
+        for agent_id in sorted(per_agent):
+            for metric in from_checks:
+                raw = per_agent[agent_id].get(metric)
+                if raw is not None:
+                    values.append(
+                        MetricValue(
+                            agent_id, p, metric, Decimal(repr(raw)), Source(QA_SOURCE, 0, metric)
+                        )
+                    )
+    return QaInputs(values, counted, problems)
+
+
+@dataclass(frozen=True)
+class QaEvidence:
+    """What a scorecard says under an indicator that reads the QA app's reviews."""
+
+    reviews: int
+    mean: Decimal | None  # the QA page's qa_average, on the form's own scale
+    maximum: Decimal | None  # the form's full score (None when forms of several scales mix)
+    scaled: Decimal | None  # on the scheme's scale (qa_scale), what the indicator read
+    scale: Decimal | None
+    url: str
+
+
+def qa_evidence(*, scheme: Scheme, period: str, agent_id: str) -> dict[str, QaEvidence]:
+    """Indicator id -> the reviews behind it, for each indicator whose rule reads a QA review
+    figure; empty when the agent has no sample review in the period."""
+    from appraise.schemes.validate import all_indicators
+    from appraise.scoring.needs import rule_names
+
+    reading = [
+        node.id for node, _ in all_indicators(scheme) if rule_names(node.rule) & set(REVIEW_METRICS)
+    ]
+    if not reading:
+        return {}
+    p = str(Period.parse(period))
+    reviews = list(
+        Review.objects.filter(
+            conversation__period=p, calibration__isnull=True, agent__agent_id=agent_id
+        ).select_related("agent", "reviewer", "rubric__scheme_version", "conversation")
+    )
+    raw = effective_results(reviews)
+    if not raw:
+        return {}
+    scaled, _ = on_scale(raw, scheme.qa_scale)
+    mine = qa_figures(raw).agents
+    theirs = qa_figures(scaled).agents
+    maxima = {r.maximum for r in raw if r.score is not None}
+    evidence = QaEvidence(
+        mine[0].monitored if mine else 0,
+        mine[0].qa_average if mine else None,
+        next(iter(maxima)) if len(maxima) == 1 else None,
+        theirs[0].qa_average if theirs else None,
+        scheme.qa_scale,
+        f"/qa/reviews/?agent={agent_id}&period={p}",
+    )
+    return {i: evidence for i in reading}
