@@ -1,12 +1,35 @@
 # Two commands for a fresh machine: `make demo` and `make test`. Everything installs into .venv.
-PYTHON ?= python3
+# Python >= 3.12 (Django 6 needs it). PYTHON=... (command line or environment) wins; else the
+# first of python3.13, python3.12, python3 on PATH that runs and is new enough (a pyenv shim of a
+# version pyenv has not selected does not run); else the newest 3.12+ that pyenv installed.
+PY_NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 12))
+PY_FIND := for p in python3.13 python3.12 python3 \
+	    $$(ls -d "$$(pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}")"/versions/3.1[2-9]* \
+	       2>/dev/null | sort -rV | sed 's|$$|/bin/python3|'); do \
+	  if "$$p" -c '$(PY_NEW_ENOUGH)' >/dev/null 2>&1; then command -v "$$p"; break; fi; \
+	done
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell $(PY_FIND))
+endif
+PYVERSION := $(if $(PYTHON),$(shell "$(PYTHON)" -c 'import sys; print(".".join(map(str, sys.version_info[:3])))' 2>/dev/null))
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Named after the interpreter's version: another interpreter means another stamp, and the
+# recipe below rebuilds the venv instead of installing over one of another Python.
+STAMP := $(VENV)/.installed-py$(PYVERSION)
 
 .PHONY: demo serve seeds-demo chromium screenshots test lint fmt bench install examples clean
 
 $(STAMP): pyproject.toml
+	@if [ -z "$(PYVERSION)" ] || ! "$(PYTHON)" -c '$(PY_NEW_ENOUGH)' 2>/dev/null; then \
+	  echo "appraise needs Python 3.12 or newer (Django 6), and found none:" \
+	    "$(if $(PYTHON),PYTHON=$(PYTHON) is $(or $(PYVERSION),not runnable),no python3.13, python3.12 or python3 >= 3.12 on PATH, none in pyenv)." \
+	    "Install one (pyenv install 3.12, or your system's python3.12) or run make PYTHON=/path/to/python3.12" >&2; \
+	  exit 1; \
+	fi
+	@if [ -e $(VENV) ] && [ "$$($(BIN)/python -c 'import sys; print(".".join(map(str, sys.version_info[:3])))' 2>/dev/null)" != "$(PYVERSION)" ]; then \
+	  echo "$(VENV) is not of Python $(PYVERSION) ($(PYTHON)): building it again"; rm -rf $(VENV); \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -9,6 +9,7 @@ the task reads as failed and runs again with the same files.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,3 +163,28 @@ def test_old_uploads_of_failed_tasks_are_deleted_recent_ones_kept(
     assert StagedFile.objects.filter(task=recent).exists()
     with pytest.raises(Conflict):  # an import without its files cannot run again
         task_rerun(task=Task.objects.get(pk=old.pk), by=people.hr)
+
+
+def _imports(module: str) -> set[str]:
+    """Every appraise module ``module`` imports, at the top or inside a function."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return {m for m in found if m.startswith("appraise.")}
+
+
+def test_the_task_services_do_not_import_the_cycle_services() -> None:
+    """No circle: cycles.services queues through tasks.services (a plain import at the top),
+    which knows only the cycle models; the cycle runners are registered by cycles.tasks."""
+    assert "appraise.web.tasks.services" in _imports("appraise.web.cycles.services")
+    assert "appraise.web.cycles.services" not in _imports("appraise.web.tasks.services")
+    assert "appraise.web.cycles.tasks" not in _imports("appraise.web.tasks.services")

@@ -771,3 +771,95 @@ def read_frame(
     if frame is not None:
         frame.encoding, frame.delimiter = encoding, delimiter
     return frame
+
+
+# --- column reading ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ColumnFrame(Frame):
+    """A CSV table read column by column (pyarrow): each column a list of the cells' text, and
+    the file row number of each data row. :attr:`rows` is filled only when a reader asks for
+    rows (:meth:`materialize`); the bulk tables convert whole columns instead."""
+
+    numbers: list[int] = field(default_factory=list)
+    columns: list[list[str]] = field(default_factory=list)
+
+    def materialize(self) -> None:
+        if self.rows or not self.numbers:
+            return
+        self.rows = [
+            (n, [Cell(v) for v in cells])
+            for n, cells in zip(self.numbers, zip(*self.columns, strict=True), strict=True)
+        ]
+
+    def width(self) -> int:
+        return len(self.headers)
+
+    def column_has_data(self, index: int) -> bool:
+        if index >= len(self.columns):
+            return False
+        return any(not Cell(v).empty for v in self.columns[index])
+
+
+def read_csv_columns(
+    text: str, layout: Layout, label: str, expected: Sequence[str]
+) -> tuple[ColumnFrame, dict[str, int]] | None:
+    """``text`` (a decoded CSV) read by pyarrow's CSV reader into columns, with its header found
+    by the layout reader on the first rows; the title rows skipped are counted.
+
+    None when the file needs the row reader to number its rows as a person sees them: a blank
+    line or a quoted line break inside the table, rows of different widths, a two-level header,
+    a note or totals row at the end, another delimiter. The row reader then reads it (same
+    results, slower)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    head = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), HEADER_SEARCH_ROWS + 2))
+    head_rows = [(n, [Cell(v) for v in r]) for n, r in enumerate(head, start=1)]
+    found = shape(head_rows, layout, label, [], expected)
+    if found is None or found.aliases or set(found.skipped) - {"title"}:
+        return None
+    header_row = found.header_row
+    header_cells = head[header_row - 1]
+    width = len(header_cells)
+    if width < 2 or [h.strip() for h in header_cells] != found.headers[:width]:
+        return None
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    data_lines = len(lines) - header_row
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(skip_rows=header_row, column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=","),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if table.num_rows != data_lines or data_lines == 0:
+        return None  # blank lines or line breaks inside cells: rows are not lines
+    import pyarrow.compute as pc
+
+    nulls = pa.array(["", *NULL_TOKENS])
+    blank = None
+    for i in range(width):
+        empty = pc.is_in(pc.utf8_trim_whitespace(table.column(i)), value_set=nulls)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and pc.any(blank).as_py():
+        return None  # a row of empty cells, which the row reader leaves out
+    columns: list[list[str]] = [table.column(i).to_pylist() for i in range(width)]
+    last = [Cell(c[-1]) for c in columns]
+    if _is_note(last, width):
+        return None
+    numbers = list(range(header_row + 1, header_row + 1 + data_lines))
+    frame = ColumnFrame(
+        label, header_row, list(found.headers[:width]), [], numbers=numbers, columns=columns
+    )
+    return frame, dict(found.skipped)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,11 +26,13 @@ from appraise.inputs.names import normalize_name
 from appraise.inputs.reading import (
     EMPTY,
     Cell,
+    ColumnFrame,
     Frame,
     Layout,
     decode,
     formula_problems,
     open_workbook,
+    read_csv_columns,
     shape,
     worksheet_rows,
 )
@@ -42,7 +45,7 @@ from appraise.inputs.records import (
     Rating,
     Source,
 )
-from appraise.inputs.values import fold, parse_duration, strip_money
+from appraise.inputs.values import NULL_TOKENS, fold, parse_duration, strip_money
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 
@@ -76,6 +79,7 @@ class _BadCell(Exception):
 
 _Cell = Cell
 _EMPTY = EMPTY
+_NULL_TEXTS = frozenset(NULL_TOKENS)
 
 
 # A table as read: the layout reader's frame.
@@ -328,7 +332,15 @@ def _sheet(
     frame = shape(rows, _CANONICAL, label, [], _KNOWN_COLUMNS)
     if frame is None:
         return None
-    for what, n in frame.skipped.items():
+    _skipped_warnings(frame, frame.skipped, label, problems)
+    # Cells to the right of the last header still count: they are data in an unnamed column.
+    return frame
+
+
+def _skipped_warnings(
+    frame: _Sheet, skipped: dict[str, int], label: str, problems: list[Problem]
+) -> None:
+    for what, n in skipped.items():
         problems.append(
             Problem(
                 "warning",
@@ -338,14 +350,18 @@ def _sheet(
                 file=label,
             )
         )
-    # Cells to the right of the last header still count: they are data in an unnamed column.
-    return frame
 
 
 def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
     text = decode(path.read_bytes(), "auto", label, problems)
     if text is None:
         return None
+    # The column reader (pyarrow) when rows are lines; the row reader for anything else.
+    read = read_csv_columns(text, _CANONICAL, label, _KNOWN_COLUMNS)
+    if read is not None:
+        frame, skipped = read
+        _skipped_warnings(frame, skipped, label, problems)
+        return frame
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -631,6 +647,8 @@ class _Row:
 
 
 def _rows(sheet: _Sheet, columns: _Columns, problems: list[Problem]) -> Iterator[_Row]:
+    if isinstance(sheet, ColumnFrame):
+        sheet.materialize()
     for number, cells in sheet.rows:
         yield _Row(sheet, columns, number, cells, problems)
 
@@ -704,13 +722,12 @@ def _metric_values(sheet: _Sheet, problems: list[Problem]) -> list[MetricValue]:
         _warn_unknown(sheet, columns, problems)
         if not _require(sheet, columns, ("agent_id", "metric", "value"), problems):
             return []
+        if isinstance(sheet, ColumnFrame):
+            return _long_values_by_column(sheet, columns, problems)
         for row in _rows(sheet, columns, problems):
-            agent_id = row.agent_or_center()
-            period = row.period()
-            metric = row.get("metric", _as_text, required=True)
-            value = row.get("value", _as_value)
-            if row.ok and metric is not None and value is not None:
-                values.append(MetricValue(agent_id, period, metric, value, row.source()))
+            found = _long_value(row)
+            if found is not None:
+                values.append(found)
         return values
     wide = _wide_columns(sheet, "metric_values", "metric", problems)
     if wide is None or not _require(sheet, wide, ("agent_id",), problems):
@@ -727,16 +744,130 @@ def _metric_values(sheet: _Sheet, problems: list[Problem]) -> list[MetricValue]:
                     field=name,
                 )
             )
+    if isinstance(sheet, ColumnFrame):
+        return _wide_values_by_column(sheet, wide, problems)
     for row in _rows(sheet, wide, problems):
-        agent_id = row.agent_or_center()
-        period = row.period()
+        values.extend(_wide_values(row, wide))
+    return values
+
+
+def _long_value(row: _Row) -> MetricValue | None:
+    agent_id = row.agent_or_center()
+    period = row.period()
+    metric = row.get("metric", _as_text, required=True)
+    value = row.get("value", _as_value)
+    if row.ok and metric is not None and value is not None:
+        return MetricValue(agent_id, period, metric, value, row.source())
+    return None
+
+
+def _wide_values(row: _Row, wide: _Columns) -> list[MetricValue]:
+    agent_id = row.agent_or_center()
+    period = row.period()
+    row_values: list[MetricValue] = []
+    for index, header in wide.other:
+        value = row.convert(row.at(index), header, _as_value)
+        if value is not None:
+            row_values.append(MetricValue(agent_id, period, header, value, row.source(header)))
+    return row_values if row.ok else []
+
+
+# --- whole columns at once -------------------------------------------------------------------
+# A column-read table converts its plain cells (an ASCII id, a period seen before, a plain
+# number) in one pass over the columns; a row with any other cell goes through the row reader
+# above, which converts it and reports its problems with file, row and column as always.
+
+
+def _column(sheet: ColumnFrame, columns: _Columns, name: str) -> Iterable[str]:
+    index = columns.known.get(name)
+    return itertools.repeat("", len(sheet.numbers)) if index is None else sheet.columns[index]
+
+
+def _slow_row(sheet: ColumnFrame, columns: _Columns, k: int, problems: list[Problem]) -> _Row:
+    cells = [_Cell(c[k]) for c in sheet.columns]
+    return _Row(sheet, columns, sheet.numbers[k], cells, problems)
+
+
+def _plain_id(text: str) -> str | None:
+    """An id that needs no conversion (ASCII, not empty, not a null token), else None."""
+    if not text.isascii():
+        return None
+    stripped = text.strip()
+    return stripped if stripped and stripped not in _NULL_TEXTS else None
+
+
+def _plain_period(text: str) -> str | None:
+    """The period of a cell seen before; "" for an empty cell; None when it needs the row."""
+    if text == "":
+        return ""
+    return _PERIODS.get(text)
+
+
+def _plain_number(text: str) -> Decimal | None:
+    stripped = text.strip()
+    return Decimal(stripped) if _NUMBER.match(stripped) else None
+
+
+def _long_values_by_column(
+    sheet: ColumnFrame, columns: _Columns, problems: list[Problem]
+) -> list[MetricValue]:
+    values: list[MetricValue] = []
+    label = sheet.label
+    rows = zip(
+        sheet.numbers,
+        _column(sheet, columns, "agent_id"),
+        _column(sheet, columns, "period"),
+        _column(sheet, columns, "metric"),
+        _column(sheet, columns, "value"),
+        strict=True,
+    )
+    for k, (number, a, p, m, v) in enumerate(rows):
+        agent_id = _plain_id(a)
+        period = _plain_period(p)
+        metric = m.strip()
+        value = _plain_number(v)
+        if (
+            agent_id is None
+            or period is None
+            or value is None
+            or not metric
+            or metric in _NULL_TEXTS
+        ):
+            found = _long_value(_slow_row(sheet, columns, k, problems))
+            if found is not None:
+                values.append(found)
+            continue
+        values.append(MetricValue(agent_id, period or None, metric, value, Source(label, number)))
+    return values
+
+
+def _wide_values_by_column(
+    sheet: ColumnFrame, wide: _Columns, problems: list[Problem]
+) -> list[MetricValue]:
+    values: list[MetricValue] = []
+    label = sheet.label
+    others = [(sheet.columns[index], header) for index, header in wide.other]
+    ids = _column(sheet, wide, "agent_id")
+    periods = _column(sheet, wide, "period")
+    for k, (number, a, p) in enumerate(zip(sheet.numbers, ids, periods, strict=True)):
+        agent_id = _plain_id(a)
+        period = _plain_period(p)
         row_values: list[MetricValue] = []
-        for index, header in wide.other:
-            value = row.convert(row.at(index), header, _as_value)
-            if value is not None:
-                row_values.append(MetricValue(agent_id, period, header, value, row.source(header)))
-        if row.ok:
-            values.extend(row_values)
+        plain = agent_id is not None and period is not None
+        if agent_id is not None and period is not None:
+            for column, header in others:
+                text = column[k]
+                if text == "":
+                    continue
+                value = _plain_number(text)
+                if value is None:
+                    plain = False
+                    break
+                source = Source(label, number, header)
+                row_values.append(MetricValue(agent_id, period or None, header, value, source))
+        if not plain:
+            row_values = _wide_values(_slow_row(sheet, wide, k, problems), wide)
+        values.extend(row_values)
     return values
 
 
@@ -749,17 +880,12 @@ def _ratings(sheet: _Sheet, problems: list[Problem]) -> list[Rating]:
         _warn_unknown(sheet, columns, problems)
         if not _require(sheet, columns, ("agent_id", "indicator", "value"), problems):
             return []
+        if isinstance(sheet, ColumnFrame):
+            return _long_ratings_by_column(sheet, columns, problems)
         for row in _rows(sheet, columns, problems):
-            agent_id = row.get("agent_id", _as_id, required=True)
-            period = row.period()
-            indicator = row.get("indicator", _as_text, required=True)
-            role = row.get("rater_role", _as_text)
-            rater_id = row.get("rater_id", _as_id)
-            value = row.get("value", _as_value)
-            if row.ok and agent_id is not None and indicator is not None and value is not None:
-                ratings.append(
-                    Rating(agent_id, period, indicator, role, rater_id, value, row.source())
-                )
+            found = _long_rating(row)
+            if found is not None:
+                ratings.append(found)
         return ratings
     wide = _wide_columns(sheet, "ratings", "indicator", problems)
     if wide is None or not _require(sheet, wide, ("agent_id",), problems):
@@ -778,6 +904,67 @@ def _ratings(sheet: _Sheet, problems: list[Problem]) -> list[Rating]:
                 )
         if row.ok:
             ratings.extend(row_ratings)
+    return ratings
+
+
+def _long_rating(row: _Row) -> Rating | None:
+    agent_id = row.get("agent_id", _as_id, required=True)
+    period = row.period()
+    indicator = row.get("indicator", _as_text, required=True)
+    role = row.get("rater_role", _as_text)
+    rater_id = row.get("rater_id", _as_id)
+    value = row.get("value", _as_value)
+    if row.ok and agent_id is not None and indicator is not None and value is not None:
+        return Rating(agent_id, period, indicator, role, rater_id, value, row.source())
+    return None
+
+
+def _long_ratings_by_column(
+    sheet: ColumnFrame, columns: _Columns, problems: list[Problem]
+) -> list[Rating]:
+    ratings: list[Rating] = []
+    label = sheet.label
+    rows = zip(
+        sheet.numbers,
+        _column(sheet, columns, "agent_id"),
+        _column(sheet, columns, "period"),
+        _column(sheet, columns, "indicator"),
+        _column(sheet, columns, "rater_role"),
+        _column(sheet, columns, "rater_id"),
+        _column(sheet, columns, "value"),
+        strict=True,
+    )
+    for k, (number, a, p, i, role, rater, v) in enumerate(rows):
+        agent_id = _plain_id(a)
+        period = _plain_period(p)
+        indicator = i.strip()
+        rater_id = _plain_id(rater) if rater else ""
+        value = _plain_number(v)
+        role = role.strip()
+        if (
+            agent_id is None
+            or period is None
+            or value is None
+            or rater_id is None
+            or not indicator
+            or indicator in _NULL_TEXTS
+            or role in _NULL_TEXTS
+        ):
+            found = _long_rating(_slow_row(sheet, columns, k, problems))
+            if found is not None:
+                ratings.append(found)
+            continue
+        ratings.append(
+            Rating(
+                agent_id,
+                period or None,
+                indicator,
+                role or None,
+                rater_id or None,
+                value,
+                Source(label, number),
+            )
+        )
     return ratings
 
 

@@ -946,7 +946,8 @@ def _tickets(
     sla = np.rint(SLA_HOURS[priority] * 3600).astype(np.int64)
     first_response = created + np.rint(_lognormal(rng, 0.05 * sla * speed, 0.9, k)).astype(np.int64)
     # Diligent agents resolve well inside the SLA; others overrun it more often.
-    to_resolve = np.rint(_lognormal(rng, 0.45 * sla * np.exp(-0.25 * dil), 0.7, k)).astype(np.int64)
+    resolve_median: F64 = np.asarray(0.45 * sla * np.exp(-0.25 * dil), dtype=np.float64)
+    to_resolve = np.rint(_lognormal(rng, resolve_median, 0.7, k)).astype(np.int64)
     category = np.searchsorted(
         np.cumsum(TICKET_CATEGORY_SHARE), rng.random(k) * 0.9999, side="right"
     ).astype(np.int64)

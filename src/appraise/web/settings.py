@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.utils.csp import CSP
 
 from appraise.web.env import SettingsError, envbool, envchoice, envint, envstr, secret_key
 
@@ -47,8 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    # Django's task framework (the django-tasks backport until Django 6) and its database queue.
-    "django_tasks",
+    # The database queue (django-tasks-db) of Django's task framework, django.tasks.
     "django_tasks_db",
     "appraise.web.audit",
     "appraise.web.org",
@@ -73,7 +72,7 @@ MIDDLEWARE = [
     # Static files from the collected, hashed and compressed copies (no nginx rule needed);
     # with DEBUG on, runserver and the test server serve the source files instead.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
-    "csp.middleware.CSPMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The functional core's messages in the language LocaleMiddleware chose.
@@ -197,24 +196,23 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in envstr("APPRAISE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-# Content-Security-Policy (django-csp), in development too so that the tests see what production
-# refuses: scripts only from our static files (htmx, ECharts, app.js; no inline handlers, no eval),
-# style sheets only ours; style="" attributes are allowed because the templates and ECharts'
-# tooltips size elements with them, and an attribute cannot run code.
-CONTENT_SECURITY_POLICY: dict[str, Any] = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "style-src-attr": [UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
+# Content-Security-Policy (Django's own middleware, docs/deploy.md), in development too so that
+# the tests see what production refuses: scripts only from our static files (htmx, ECharts,
+# app.js; no inline handlers, no eval), style sheets only ours; style="" attributes are allowed
+# because the templates and ECharts' tooltips size elements with them, and an attribute cannot
+# run code.
+SECURE_CSP: dict[str, Any] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 
 LANGUAGE_CODE = "zh-hans"
@@ -261,12 +259,21 @@ APPRAISE_SCORECARD: dict[str, Any] = {
 }
 
 # Mail for notifications (docs/web.md): SMTP at APPRAISE_EMAIL_HOST; none is sent without a host.
-EMAIL_HOST = envstr("APPRAISE_EMAIL_HOST", "")
-EMAIL_PORT = envint("APPRAISE_EMAIL_PORT", 25)
-EMAIL_HOST_USER = envstr("APPRAISE_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = envstr("APPRAISE_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = envbool("APPRAISE_EMAIL_TLS", False)
-EMAIL_TIMEOUT = 10
+# Django 6.1's MAILERS (the EMAIL_HOST family of settings is deprecated there).
+APPRAISE_EMAIL_HOST = envstr("APPRAISE_EMAIL_HOST", "")
+MAILERS: dict[str, Any] = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": APPRAISE_EMAIL_HOST or "localhost",
+            "port": envint("APPRAISE_EMAIL_PORT", 25),
+            "username": envstr("APPRAISE_EMAIL_USER", ""),
+            "password": envstr("APPRAISE_EMAIL_PASSWORD", ""),
+            "use_tls": envbool("APPRAISE_EMAIL_TLS", False),
+            "timeout": 10,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = envstr("APPRAISE_EMAIL_FROM", "appraise@localhost")
 
 # How background tasks run: "worker" (on the database queue of Django's task framework;

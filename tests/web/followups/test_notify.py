@@ -203,7 +203,7 @@ def test_after_the_last_attempt_a_delivery_is_failed_shown_to_hr_and_sent_again(
 def test_email_goes_to_each_owner_through_djangos_mail_settings(
     people: People, fcycle: Cycle, advance: Advance, settings: Any
 ) -> None:
-    settings.EMAIL_HOST = "mail.example.com"  # pytest-django's locmem backend keeps the mail
+    settings.APPRAISE_EMAIL_HOST = "mail.example.com"  # the test run's locmem mailer keeps it
     people.sup2.email = "sup2@example.com"
     people.sup2.save()
     people.a1.email = "a1@example.com"
@@ -224,10 +224,14 @@ def test_email_goes_to_each_owner_through_djangos_mail_settings(
 def test_an_unreachable_mail_server_leaves_the_email_pending_with_the_error(
     people: People, fcycle: Cycle, advance: Advance, settings: Any
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = 9  # discard: nothing listens there
-    settings.EMAIL_TIMEOUT = 2
+    settings.APPRAISE_EMAIL_HOST = "127.0.0.1"
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # discard: nothing listens there
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
     people.a1.email = "a1@example.com"
     people.a1.save()
     advance(fcycle, "published")

@@ -44,6 +44,8 @@ from appraise.web.permissions import (
 )
 from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of
+from appraise.web.tasks.models import Task
+from appraise.web.tasks.services import task_enqueue
 
 PERIOD_KINDS = {
     "day": gettext_lazy("day"),
@@ -780,10 +782,8 @@ def mark_inputs_changed(cycle: Cycle) -> None:
 
 def cycle_import_start(
     *, cycle: Cycle, by: User, files: Mapping[str, bytes], compute: bool = True
-) -> Any:
+) -> Task:
     """Check who and when, then import (and compute) as a background task; returns the Task."""
-    from appraise.web.tasks.services import task_enqueue
-
     require_hr(by, _("import data"))
     _require_state(cycle, (State.DRAFT, State.DATA_IMPORTED), _("import data"))
     names = check_files(files)
@@ -792,10 +792,8 @@ def cycle_import_start(
     )
 
 
-def cycle_compute_start(*, cycle: Cycle, by: User) -> Any:
+def cycle_compute_start(*, cycle: Cycle, by: User) -> Task:
     """Check who and when, then compute as a background task; returns the Task."""
-    from appraise.web.tasks.services import task_enqueue
-
     require_hr(by, _("compute results"))
     _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
     return task_enqueue(kind="cycle_compute", by=by, cycle=cycle)

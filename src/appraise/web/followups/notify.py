@@ -186,7 +186,7 @@ def _owner_emails(item: FollowUp) -> list[str]:
 
 
 def email_enabled() -> bool:
-    return bool(settings.EMAIL_HOST)
+    return bool(settings.APPRAISE_EMAIL_HOST)
 
 
 def notifications_create(*, items: Iterable[FollowUp], event: str, by: User) -> list[Delivery]:

@@ -1,15 +1,14 @@
 """Long work (imports, computations, notifications) recorded as :class:`Task` rows, run from a
 queue by a worker process.
 
-The queue is Django's task framework (DEP 14) with django-tasks-db's database backend: the
-``django_tasks`` backport on Django 5.2, which becomes ``django.tasks`` when the project can
-move to Django 6 (it needs Python 3.12). The :class:`Task` row stays the record that pages and
-the API read: status, progress, problems, the uploaded files; the queue only says which task to
-run next. ``settings.APPRAISE_TASKS``: ``worker`` puts the task on the queue in the caller's
-transaction (an upload and its task are saved together or not at all), ``python -m appraise.web
-run_tasks`` runs it; ``sync`` runs it at once in the caller (tests). A task runs a registered
-function with the task's creator as the actor, so the service checks permissions exactly as for
-a direct call.
+The queue is Django 6's task framework (``django.tasks``) with django-tasks-db's database
+backend (a table in the same database, no broker). The :class:`Task` row stays the record
+that pages and the API read: status, progress, problems, the uploaded files; the queue only
+says which task to run next. ``settings.APPRAISE_TASKS``: ``worker`` puts the task on the queue
+in the caller's transaction (an upload and its task are saved together or not at all),
+``python -m appraise.web run_tasks`` runs it; ``sync`` runs it at once in the caller (tests).
+A task runs a registered function with the task's creator as the actor, so the service checks
+permissions exactly as for a direct call.
 
 A worker that dies (kill -9, a lost machine) leaves its task ``running``:
 :func:`task_fail_abandoned` marks it failed once that worker's heartbeat is older than
@@ -30,9 +29,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.tasks import task as queued_task
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django_tasks import task as queued_task
 
 from appraise.problems import AppraiseError, ProblemsError
 from appraise.web.cycles.models import Cycle
