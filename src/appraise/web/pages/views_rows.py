@@ -8,10 +8,11 @@ events (the files it was computed from), so they are the same rows the value cam
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appraise.metrics.definitions import MetricDefinition, library_definitions
@@ -94,10 +95,17 @@ def metric_rows_page(
     reading = {
         n.id for n, _depth in all_indicators(scheme) if getattr(n.rule, "metric", None) == metric
     }
-    value = next(
-        (i.get("value") for i in result.data.get("indicators") or [] if i.get("id") in reading),
+    shown_value = next(
+        (
+            i.get("value_text") or i.get("value")
+            for i in result.data.get("indicators") or []
+            if i.get("id") in reading
+        ),
         None,
     )
+    from appraise.metrics.explain import describe
+
+    lang: Literal["zh", "en"] = "en" if (get_language() or "zh").startswith("en") else "zh"
     return page(
         request,
         "pages/metric_rows.html",
@@ -105,7 +113,9 @@ def metric_rows_page(
             "cycle": cycle,
             "agent": result.agent,
             "metric": definition,
-            "value": value,
+            "value": shown_value,
+            # The definition in words, in the reader's language (its description is English).
+            "words": describe(definition, lang),
             "rows": shown,
             "total": len(rows),
             "counted": counted,

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followups', '0004_factual_basis'),
+        ("followups", "0004_factual_basis"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='status',
-            field=models.CharField(choices=[('pending', 'waiting to be sent'), ('sent', 'sent'), ('failed', 'delivery failed')], default='pending', max_length=20),
+            model_name="delivery",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "waiting to be sent"),
+                    ("sent", "sent"),
+                    ("failed", "delivery failed"),
+                ],
+                default="pending",
+                max_length=20,
+            ),
         ),
     ]
