@@ -89,3 +89,20 @@ def test_an_unexpected_exception_is_a_json_500_without_details(
     body = _json_error(response, 500, "server_error")
     assert body["message"] == "internal error; it has been logged"
     assert b"secret" not in response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/appeals/?cycle=-55171890472629190656",  # found by schemathesis: a 500 before
+        "/api/interviews/?cycle=99999999999999999999",
+        "/api/qa/figures/?period=2026-10&rubric=99999999999999999999",
+        "/api/points/leaderboard/?kind=day&period=2026-05-31&team=99999999999999999999",
+    ],
+)
+def test_an_id_beyond_the_databases_integers_is_a_400_not_a_500(
+    people: People, api: Any, url: str
+) -> None:
+    response = api(people.hr).get(url)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"

@@ -71,9 +71,12 @@ def _int(value: str | None, name: str) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise Invalid(_("%(name)s must be a number") % {"name": name}) from None
+    if not 0 <= number < 2**63:  # no id is outside a database's integers (a 500 before)
+        raise Invalid(_("%(name)s must be a number") % {"name": name})
+    return number
 
 
 # --- people -------------------------------------------------------------------------------
@@ -423,7 +426,10 @@ def cycle_scorecards(request: Request, pk: int) -> HttpResponse:
     fmt = request.query_params.get("as") or "zip"
     team = request.query_params.get("team")
     content, content_type, name = documents.cycle_scorecards(
-        user=request.user, cycle=c, fmt=fmt, team=int(team) if team and team.isdigit() else None
+        user=request.user,
+        cycle=c,
+        fmt=fmt,
+        team=int(team) if team and team.isdigit() and len(team) < 19 else None,
     )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

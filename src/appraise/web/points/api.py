@@ -183,7 +183,7 @@ def leaderboard(request: Request) -> Response:
     team_pk = q.get("team")
     team = None
     if team_pk:
-        if not team_pk.isdigit():
+        if not (team_pk.isdigit() and len(team_pk) < 19):  # an id, not a bignum
             raise Invalid("team must be a number")
         team = sel.team_get_for_board(user=request.user, pk=int(team_pk))
     board = sel.leaderboard(
