@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+# Spark's local workers run the tests' interpreter, not the first `python3` on PATH (these
+# machines' is 3.11; PySpark refuses a worker of another minor version than the driver's).
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 # A 赤兔/千牛 客服绩效 daily report as 赤兔 lays it out: a merged title row, a two-level header
 # (日期 and 旺旺 merged over both rows, the figures under merged groups), then the rows.

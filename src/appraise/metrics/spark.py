@@ -18,6 +18,8 @@ pyspark is imported lazily: it is a development dependency, not needed for DuckD
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -118,13 +120,17 @@ def spark_session(master: str) -> Any:
     """
     from pyspark.sql import SparkSession
 
-    return (
+    builder = (
         SparkSession.builder.master(master)
         .appName("appraise-metrics")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
     )
+    if master.startswith("local"):
+        # Local workers run this interpreter, not whatever `python3` is first on PATH (PySpark
+        # refuses a worker of another minor version); a cluster names its own PYSPARK_PYTHON.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return builder.getOrCreate()
 
 
 def _patch(node: exp.Expression) -> exp.Expression:
