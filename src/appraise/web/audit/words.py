@@ -27,6 +27,14 @@ ACTIONS: dict[str, tuple[Promise, Promise]] = {
         pgettext_lazy("audit", "re-scored"),
     ),
     "appeal.uphold": (gettext_lazy("Uphold an appeal"), pgettext_lazy("audit", "upheld")),
+    "basis.write": (
+        gettext_lazy("Write the factual basis of a grade"),
+        pgettext_lazy("audit", "wrote"),
+    ),
+    "correction.apply": (
+        gettext_lazy("Correct an agent's data"),
+        pgettext_lazy("audit", "corrected"),
+    ),
     "appeal.reject": (gettext_lazy("Reject an appeal"), pgettext_lazy("audit", "rejected")),
     "cycle.close_override": (
         gettext_lazy("Close a cycle before its appeal deadline"),
