@@ -72,14 +72,16 @@ def test_spark_cli_gives_duckdb_numbers(tmp_path: Path) -> None:
 
 def test_reimporting_a_month_replaces_only_that_month(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    generate_center(data, agents=2, days=2, seed=3, start=date(2026, 9, 30))
+    # Two working days across a month end (31 August, 1 September; the generator leaves
+    # 1 October, 国庆, without work).
+    generate_center(data, agents=2, days=2, seed=3, start=date(2026, 8, 31))
     dataset = tmp_path / "dataset"
     _run("import", str(data), "--store", str(dataset), "--engine", "spark")
-    october = dataset / "conversations" / "month=2026-10"
-    marker = october / "stale.parquet"
+    later = dataset / "conversations" / "month=2026-09"
+    marker = later / "stale.parquet"
     marker.write_bytes(b"")
-    september = sorted((dataset / "conversations" / "month=2026-09").iterdir())
+    earlier = sorted((dataset / "conversations" / "month=2026-08").iterdir())
     _run("import", str(data), "--store", str(dataset), "--engine", "spark")
     assert not marker.exists()  # the month was written again, whole
-    assert [p.name for p in sorted((dataset / "conversations" / "month=2026-09").iterdir())] != []
-    assert len(september) == 1
+    assert [p.name for p in sorted((dataset / "conversations" / "month=2026-08").iterdir())] != []
+    assert len(earlier) == 1
