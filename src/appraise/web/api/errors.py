@@ -41,6 +41,13 @@ def _flatten(detail: Any, where: str = "") -> list[dict[str, str]]:
     return [{"level": "error", "code": str(code), "message": str(detail), "where": where}]
 
 
+def _has_nul(request: Any) -> bool:
+    """Whether the request's address or query holds a NUL character."""
+    params = getattr(request, "query_params", None)
+    values = [v for _, vs in params.lists() for v in vs] if params is not None else []
+    return any("\x00" in v for v in [getattr(request, "path", ""), *values])
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.ParseError) and isinstance(exc.__context__, AppraiseError):
         # DRF's multipart parser re-raises an upload handler's refusal (an upload over the
@@ -50,8 +57,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         status, body = error_response_data(exc)
         return Response(body, status=status)
     response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is None and _has_nul(request):
+        # PostgreSQL refuses text with a NUL character (a ValueError deep in the query): the
+        # request's fault, said as such, not a 500.
+        set_rollback()
+        return Response(
+            {
+                "code": "invalid",
+                "message": _("a value may not contain the NUL character"),
+                "problems": [],
+            },
+            status=400,
+        )
     if response is None:
-        request = context.get("request")
         log.exception(
             "unexpected error in %s %s",
             getattr(request, "method", "?"),
