@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
 from appraise.inputs import Agent as InputAgent
 from appraise.inputs import HistoryEntry, Inputs, Rating, Source, load_inputs, normalize_name
@@ -344,7 +344,12 @@ def _events_store(
 
 
 def metric_rows(
-    scheme: Scheme, period: Period, files: Mapping[str, bytes], metric_id: str, agent_id: str
+    scheme: Scheme,
+    period: Period,
+    files: Mapping[str, bytes],
+    metric_id: str,
+    agent_id: str,
+    lang: Literal["zh", "en"] = "zh",
 ) -> list[tuple[str, list[DrillRow]]]:
     """The rows behind one agent's value of one metric computed from the cycle's raw events:
     per part of the metric, every row credited to the agent, whether it counted and why not."""
@@ -352,7 +357,6 @@ def metric_rows(
     from appraise.metrics.definitions import library_definitions
     from appraise.metrics.engine import drilldown_rows
 
-    lang: Literal["zh", "en"] = "en" if (get_language() or "zh").startswith("en") else "zh"
     with (
         tempfile.TemporaryDirectory(prefix="appraise-rows-") as tmp,
         _events_store(scheme, files, Path(tmp)) as (conn, config, defined),

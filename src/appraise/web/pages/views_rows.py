@@ -84,7 +84,8 @@ def metric_rows_page(
             _("%(metric)s was not computed from this cycle's raw events") % {"metric": metric}
         )
     files = {f.name: bytes(f.content) for f in cycle.files.all()}
-    parts = metric_rows(scheme, Period.parse(cycle.period), files, metric, agent_id)
+    lang: Literal["zh", "en"] = "en" if (get_language() or "zh").startswith("en") else "zh"
+    parts = metric_rows(scheme, Period.parse(cycle.period), files, metric, agent_id, lang)
     rows: list[dict[str, Any]] = [
         {"part": label, "row": r} for label, found in parts for r in found
     ]
@@ -105,7 +106,6 @@ def metric_rows_page(
     )
     from appraise.metrics.explain import describe
 
-    lang: Literal["zh", "en"] = "en" if (get_language() or "zh").startswith("en") else "zh"
     return page(
         request,
         "pages/metric_rows.html",
