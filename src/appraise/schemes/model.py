@@ -461,6 +461,14 @@ class Ranking(Node):
     group: Literal["all", "team"] = "all"
 
 
+class Earlier(Node):
+    """One earlier step of a consequence's chain (``after``): ``when`` held in the latest period
+    of kind ``over`` that ended before the end of the period read before it."""
+
+    over: PeriodKind
+    when: ExprText
+
+
 class Consequence(Node):
     """A rule over the current and earlier periods: ``when`` holds ``periods`` times in a row.
 
@@ -474,6 +482,11 @@ class Consequence(Node):
     (payroll carries it) and ``hr`` otherwise. ``allowance`` moves the agent's post allowance
     level (岗位津贴, seed 004) by that many levels when the results are published; the web app
     stores the level per agent and shows the move on the HR item.
+
+    ``at`` keeps the rule to some periods of its kind (``[H1]``: the mid-year review, not the
+    second half). ``after`` chains earlier steps of other kinds (seed 004: 待改进 in the annual,
+    then again at mid-year): each step is read in the latest period of its kind that ended
+    before the end of the one read before it, and the rule fires only when every step held too.
     """
 
     id: Id
@@ -481,6 +494,8 @@ class Consequence(Node):
     when: ExprText
     periods: int = Field(1, ge=1)
     over: PeriodKind | None = None
+    at: list[Literal["H1", "H2", "Q1", "Q2", "Q3", "Q4"]] = []
+    after: list[Earlier] = []
     pay: Num | None = None
     due_days: int | None = None
     note: str | None = None

@@ -754,6 +754,15 @@ def _conditions(c: Checked) -> list[Problem]:
             message("what.consequence", 'consequence "{id}"', id=q.id),
             CONSEQUENCE_NAMES,
         )
+        for j, step in enumerate(q.after):
+            # An earlier period has only what the history keeps: the result's names.
+            out += _names_allowed(
+                c,
+                step.when.names - CONSEQUENCE_NAMES,
+                ("consequences", i, "after", j, "when"),
+                message("what.consequence", 'consequence "{id}"', id=q.id),
+                frozenset(),
+            )
     comps = {p.id for p in s.pay.components} if s.pay else set()
     for i, e in enumerate(s.eligibility):
         out += _names_allowed(
@@ -1052,6 +1061,35 @@ def _rollup(c: Checked) -> list[Problem]:
     return out
 
 
+_AT_PREFIX = {"half": "H", "quarter": "Q"}
+
+
+def _consequence_at(c: Checked) -> list[Problem]:
+    """``at`` names periods of the rule's own kind: H1/H2 of a half-year, Q1..Q4 of a quarter."""
+    s = c.scheme
+    out: list[Problem] = []
+    for i, q in enumerate(s.consequences):
+        kind = q.over or s.period
+        prefix = _AT_PREFIX.get(kind)
+        for j, label in enumerate(q.at):
+            if prefix is None or not label.startswith(prefix):
+                out.append(
+                    c.problem(
+                        "error",
+                        "consequence_at",
+                        message(
+                            "consequence_at",
+                            'consequence "{id}" counts {kind} periods, which have no "{label}"',
+                            id=q.id,
+                            kind=kind,
+                            label=label,
+                        ),
+                        ("consequences", i, "at", j),
+                    )
+                )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -1071,6 +1109,7 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _unreachable_grades,
     _small_teams,
     _rollup,
+    _consequence_at,
 ]
 
 
