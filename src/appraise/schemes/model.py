@@ -511,6 +511,26 @@ class Consequence(Node):
         return "none" if self.pay is not None else "hr"
 
 
+# What a scheme reading months (``months:``) has besides its one total per month.
+MONTH_AGGREGATES = ("months_mean", "months_count", "months_min", "months_max")
+MONTHS_IN = {"quarter": 3, "half": 6, "year": 12}
+
+
+class Months(Node):
+    """The published monthly results of another scheme, read as this (quarterly, half-yearly or
+    annual) scheme's metrics: ``month_total_1`` .. ``month_total_N`` (the totals of the period's
+    months in order; missing for a month without a result), ``months_mean`` (the mean of those
+    the agent has), ``months_count``, ``months_min`` and ``months_max``. In the web application
+    they come from the published cycles of ``scheme``; on the command line from the history
+    file's rows of those months."""
+
+    scheme: Annotated[str, Field(pattern=SCHEME_ID_PATTERN, max_length=100)]
+
+    def names(self, period: str) -> list[str]:
+        n = MONTHS_IN.get(period, 0)
+        return [*(f"month_total_{i}" for i in range(1, n + 1)), *MONTH_AGGREGATES]
+
+
 class Rollup(Node):
     """How published results of the scheme's own periods roll up into longer ones (季度, 半年,
     年度), so that consequences ``over`` those kinds read them without a history file.
@@ -682,6 +702,8 @@ class Scheme(Node):
     levels: Levels | None = None
     consequences: list[Consequence] = []
     rollup: Rollup | None = None
+    # Another scheme's monthly results as metrics (a quarterly scheme reading its months).
+    months: Months | None = None
     pay: Pay | None = None
     # Metrics supplied by the center beyond the catalog, or defined here.
     metrics: list[MetricDecl] = []

@@ -18,6 +18,7 @@ from appraise.messages import message
 from appraise.periods import MONTHS
 from appraise.problems import Level, Problem
 from appraise.schemes.model import (
+    MONTHS_IN,
     BandsRule,
     BonusRule,
     DeductionRule,
@@ -344,7 +345,7 @@ def _metric_names(c: Checked) -> list[Problem]:
     s = c.scheme
     ids = {node.id for node, _ in all_indicators(s)}
     known = c.known_metrics | {m.id for m in s.metrics} | set(s.constants) | BUILTIN_NAMES
-    known |= AGENT_NAMES
+    known |= AGENT_NAMES | _month_names(s)
     out = []
 
     def need(name: str, node: Indicator, path: Path_, formula: bool) -> None:
@@ -724,6 +725,7 @@ def _names_allowed(
 ) -> list[Problem]:
     s = c.scheme
     known = allowed | set(s.constants) | c.known_metrics | {m.id for m in s.metrics}
+    known |= _month_names(s)
     known |= BUILTIN_NAMES | AGENT_NAMES
     known |= {node.id for node, _ in all_indicators(s)}
     return [
@@ -1061,6 +1063,45 @@ def _rollup(c: Checked) -> list[Problem]:
     return out
 
 
+def _month_names(s: Scheme) -> frozenset[str]:
+    return frozenset(s.months.names(s.period)) if s.months is not None else frozenset()
+
+
+def _months(c: Checked) -> list[Problem]:
+    """A scheme reads months when its own period is made of months, and of another scheme."""
+    s = c.scheme
+    if s.months is None:
+        return []
+    if s.period not in MONTHS_IN:
+        return [
+            c.problem(
+                "error",
+                "months_period",
+                message(
+                    "months_period",
+                    "`months` reads the months of a quarter, half-year or year; this scheme's "
+                    "period is a {period}",
+                    period=s.period,
+                ),
+                ("months",),
+            )
+        ]
+    if s.months.scheme == s.id:
+        return [
+            c.problem(
+                "error",
+                "months_self",
+                message(
+                    "months_self",
+                    '`months` names the monthly scheme to read, not this scheme "{id}"',
+                    id=s.id,
+                ),
+                ("months", "scheme"),
+            )
+        ]
+    return []
+
+
 _AT_PREFIX = {"half": "H", "quarter": "Q"}
 
 
@@ -1110,6 +1151,7 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _small_teams,
     _rollup,
     _consequence_at,
+    _months,
 ]
 
 
