@@ -293,7 +293,11 @@ def correction_apply(
         by=by if by.is_authenticated else None,
     )
     old = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
-    cycle_rescore(cycle=cycle, by=by, reason=f"correction {correction.pk}: {reason.strip()}")
+    cycle_rescore(
+        cycle=cycle,
+        by=by,
+        reason=_("correction %(n)s: %(reason)s") % {"n": correction.pk, "reason": reason.strip()},
+    )
     new = Result.objects.get(cycle=cycle, agent=agent, is_current=True)
     correction.result = new
     correction.save(update_fields=["result"])
