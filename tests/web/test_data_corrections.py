@@ -264,3 +264,45 @@ def test_the_api_corrects_and_lists_only_what_the_caller_may_see(
     assert a2 is not None
     assert api(a2).get(url).json() == []
     assert len(api(people.hr).get(f"{url}?agent_id=A002").json()) == 0
+
+
+INCIDENT_SCHEME = """\
+id: corrections-incidents
+name: 服务规范考核
+period: month
+indicators:
+  - id: conduct
+    name: 服务规范
+    weight: 100%
+    rule: {type: deduction, base: 100, kinds: [{kind: complaint, name: 客户投诉, points: 5}]}
+"""
+
+
+def test_an_incident_count_is_corrected_and_an_unknown_kind_refused(
+    people: People, advance: Advance
+) -> None:
+    version = scheme_version_create(
+        by=people.hr, text=INCIDENT_SCHEME, file="corrections-incidents.yaml"
+    )
+    cycle = cs.cycle_create(
+        by=people.hr,
+        name="十月",
+        scheme_version=version,
+        period="2026-10",
+        teams=[people.team1, people.team2],
+    )
+    incidents = b"agent_id,date,kind,count\nA001,2026-10-05,complaint,2\n"
+    cs.cycle_import_data(cycle=cycle, by=people.hr, files={"incidents.csv": incidents})
+    advance(cycle, State.PUBLISHED)
+    hr = _client(people.hr)
+    form = hr.get(_url(cycle)).content.decode()
+    assert '<option value="complaint">' in form
+    fix = {"kind": "incident", "name": "praise", "value": "1", "reason": "一次投诉已撤销"}
+    refused = hr.post(_url(cycle), fix).content.decode()
+    assert "praise" in refused.split('id="fix-name-error">', 1)[1].split("</div>", 1)[0]
+    assert hr.post(_url(cycle), {**fix, "value": "-1", "name": "complaint"}).status_code == 200
+    assert not Correction.objects.exists()
+    # 2 complaints × 5 = 90; one withdrawn: 100 - 1 × 5 = 95.
+    assert hr.post(_url(cycle), {**fix, "name": "complaint"}).status_code == 302
+    old, new = _a001(cycle)
+    assert (old.total, new.total) == (Decimal("90"), Decimal("95"))
