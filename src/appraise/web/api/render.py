@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from appraise.decimals import money_or_none, plain_or_none
-from appraise.web.appeals.models import Appeal
+from appraise.web.appeals.models import Appeal, Correction
 from appraise.web.audit.models import AuditLog
 from appraise.web.audit.selectors import AuditDetails
 from appraise.web.cycles.models import Cycle
@@ -148,6 +148,22 @@ def appeal_json(a: Appeal) -> dict[str, Any]:
         "hr_decision": a.hr_decision or None,
         "hr_note": a.hr_note,
         "new_result_version": a.new_result.version if a.new_result else None,
+    }
+
+
+def correction_json(c: Correction) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "cycle": c.cycle_id,
+        "agent_id": c.agent.agent_id,
+        "kind": c.kind,
+        "name": c.name,
+        "value": _num(c.value),
+        "reason": c.reason,
+        "appeal": c.appeal_id,
+        "result_version": c.result.version if c.result else None,
+        "by": c.by.username if c.by else None,
+        "at": _at(c.at),
     }
 
 

@@ -221,6 +221,22 @@ class AppealOut(S):
     new_result_version = _maybe_int()
 
 
+class CorrectionOut(S):
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    agent_id = _text()
+    kind = serializers.ChoiceField(choices=["metric", "incident"])
+    name = _text()
+    value = serializers.CharField(help_text="exact decimal, e.g. 90 or 2")
+    reason = _text()
+    appeal = _maybe_int()
+    result_version = serializers.IntegerField(
+        allow_null=True, help_text="the result version the re-scoring made"
+    )
+    by = _maybe_text()
+    at = serializers.DateTimeField()
+
+
 class InterviewOut(S):
     id = serializers.IntegerField()
     cycle = serializers.IntegerField()

@@ -117,6 +117,17 @@ class NoteIn(serializers.Serializer[None]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class CorrectionIn(serializers.Serializer[None]):
+    agent_id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["metric", "incident"])
+    name = serializers.CharField(help_text="the metric id, or the incident kind")
+    value = serializers.CharField(help_text="the corrected value, or the count of incidents")
+    reason = serializers.CharField()
+    appeal = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="the upheld data appeal it answers"
+    )
+
+
 class InterviewIn(serializers.Serializer[None]):
     cycle = serializers.IntegerField()
     agent_id = serializers.CharField()

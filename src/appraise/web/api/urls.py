@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="cycle-result-history",
     ),
     path("cycles/<int:pk>/ratings/", v.cycle_ratings, name="cycle-ratings"),
+    path("cycles/<int:pk>/corrections/", v.cycle_corrections, name="cycle-corrections"),
     path("cycles/<int:pk>/gaps/", v.cycle_gaps, name="cycle-gaps"),
     *[
         path(

@@ -569,6 +569,43 @@ def appeal_rescore(request: Request, pk: int) -> Response:
     return Response(render.appeal_json(appeal_svc.appeal_rescore(appeal=a, by=request.user)))
 
 
+@extend_schema(
+    methods=["GET"],
+    operation_id="cycle_corrections_list",
+    responses=answers(sc.CorrectionOut(many=True)),
+    parameters=[OpenApiParameter("agent_id", str)],
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="cycle_corrections_apply",
+    request=s.CorrectionIn,
+    responses=answers(status=201, ok=sc.CorrectionOut),
+)
+@api_view(["GET", "POST"])
+def cycle_corrections(request: Request, pk: int) -> Response:
+    """HR's corrections of an agent's data after publication; POST corrects and re-scores."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        d = _valid(s.CorrectionIn, request)
+        agent = _agent(request.user, d["agent_id"])
+        appeal = appeal_sel.appeal_get(user=request.user, pk=d["appeal"]) if d["appeal"] else None
+        made = appeal_svc.correction_apply(
+            cycle=c,
+            agent_id=agent.agent_id,
+            by=request.user,
+            kind=d["kind"],
+            name=d["name"],
+            value=d["value"],
+            reason=d["reason"],
+            appeal=appeal,
+        )
+        return Response(render.correction_json(made), status=status.HTTP_201_CREATED)
+    rows = appeal_sel.correction_list(
+        user=request.user, cycle_id=c.pk, agent_id=request.query_params.get("agent_id") or None
+    )
+    return Response([render.correction_json(x) for x in rows])
+
+
 # --- interviews ---------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from appraise.inputs import Agent as InputAgent
 from appraise.inputs import HistoryEntry, Inputs, Rating, Source, load_inputs, normalize_name
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
-from appraise.schemes.model import Scheme
+from appraise.schemes.model import MONTHS_IN, Scheme
 from appraise.schemes.validate import all_indicators
 from appraise.scoring.engine import score_period
 from appraise.scoring.needs import needed_metrics
@@ -191,6 +191,7 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
         .exclude(cycle__period=cycle.period)
         .select_related("agent", "cycle")
     ]
+    earlier += months_of(scheme, period, agents)
     org = [
         InputAgent(
             a.agent_id,
@@ -212,6 +213,40 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
         for w in cycle.scheme_version.warnings
     ]
     return CycleScore(run, [*scheme_warnings, *qa_warnings, *warnings, *run.warnings], gaps)
+
+
+def months_of(scheme: Scheme, period: Period, agents: Iterable[AgentRow]) -> list[HistoryEntry]:
+    """A scheme reading months (``months:``): the published current results of the named
+    scheme in the months of ``period``, as history entries (the engine makes them metrics,
+    :mod:`appraise.scoring.months`). Of two cycles of that scheme in one month, the later one."""
+    from appraise.web.evaluations.models import Result
+
+    if scheme.months is None or period.kind not in MONTHS_IN:
+        return []
+    first = Period.containing(period.start, "month")
+    months = [str(first.shift(k)) for k in range(MONTHS_IN[period.kind])]
+    rows = (
+        Result.objects.filter(
+            is_current=True,
+            published_at__isnull=False,
+            cycle__scheme_version__scheme_id=scheme.months.scheme,
+            cycle__period__in=months,
+            agent__in=list(agents),
+        )
+        .select_related("agent", "cycle")
+        .order_by("cycle__period", "cycle_id")
+    )
+    return [
+        HistoryEntry(
+            r.agent.agent_id,
+            r.cycle.period,
+            r.total,
+            r.grade or None,
+            r.rank,
+            Source(f"{APP_SOURCE}:results", r.pk),
+        )
+        for r in rows
+    ]
 
 
 def with_qa_results(

@@ -9,6 +9,7 @@ from appraise.web.pages import (
     views_agent,
     views_appeals,
     views_builder,
+    views_corrections,
     views_cycles,
     views_exports,
     views_import,
@@ -70,6 +71,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "cycles/<int:cycle_id>/agents/<str:agent_id>/",
         views_agent.agent_scorecard,
         name="agent-scorecard",
+    ),
+    path(
+        "cycles/<int:cycle_id>/agents/<str:agent_id>/correct/",
+        views_corrections.agent_correct,
+        name="agent-correct",
     ),
     path(
         "cycles/<int:cycle_id>/agents/<str:agent_id>/rows/<str:metric>/",

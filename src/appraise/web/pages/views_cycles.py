@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from appraise.web.appeals.models import OPEN_STATES, Appeal
+from appraise.web.appeals.models import OPEN_STATES, Appeal, Correction
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
@@ -173,6 +173,13 @@ def _close_needs_reason(cycle: Cycle, followups_open: int) -> str:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _hr_cycle(request.user, pk, _("run cycles"))
     results = list(eval_sel.result_list_cycle(user=request.user, cycle=cycle))
+    # The latest correction of each agent's data (one query; none before publication).
+    latest: dict[int, Correction] = {}
+    if results and cycle.state not in cycle_svc.BEFORE_PUBLICATION:
+        for c in Correction.objects.filter(cycle=cycle).select_related("result"):
+            latest[c.agent_id] = c  # ordered oldest first: the last one stays
+    for r in results:
+        r.correction = latest.get(r.agent_id)  # type: ignore[attr-defined]
     scheme = scheme_of(cycle.scheme_version)
     distribution = cycle_sel.cycle_distribution(cycle=cycle) if results else []
     for row in distribution:
