@@ -347,3 +347,32 @@ def withhold(
         for p in g.problems([m for m in metric_of.get(g.check, ()) if m in present] or [g.check])
     ]
     return kept, problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One period's automatic metrics once the gate has been applied."""
+
+    metrics: dict[str, dict[str, float | Decimal | None]]
+    figures: list[Agreement]
+    gates: list[Gate]
+    problems: list[Problem]
+
+
+def gated_metrics(
+    findings: Sequence[Finding],
+    reviews: Sequence[ReviewResult],
+    config: AgreementConfig,
+    *,
+    verdicts: Sequence[Verdict] = (),
+    metric_of: Mapping[str, Sequence[str]] = CHECK_METRICS,
+) -> Checked:
+    """``agent_metrics(findings)`` without the metrics of the checks that have not shown the
+    agreement the config requires, on the human ``reviews`` of the same period; ``verdicts``
+    adds the rules' verdicts to the checks'."""
+    from appraise.qa.checks import agent_metrics
+
+    figs = agreement([*verdicts_from_findings(findings), *verdicts], reviews, config.mirrors())
+    shut = gates(config, figs)
+    metrics, problems = withhold(agent_metrics(findings), shut, metric_of)
+    return Checked(metrics, figs, shut, problems)
