@@ -149,7 +149,7 @@ def test_risk_places_keep_the_declared_random_share_rounded_up() -> None:
     # 15 × 0.4 = 6 random, 9 risk; 15 × 0.35 = 5.25 -> 6 random (never below the share), 9 risk
     assert risk_places(15, Decimal("0.4")) == (6, 9)
     assert risk_places(15, Decimal("0.35")) == (6, 9)
-    assert risk_places(10, Decimal(0)) == (0, 10)
+    assert risk_places(10, Decimal("0.01")) == (1, 9)  # 0.1 -> 1: never no random part
     assert risk_places(10, Decimal(1)) == (10, 0)
 
 
@@ -229,6 +229,8 @@ def test_risk_flags_and_estimate_keep_the_random_part() -> None:
     assert risk_flags(fs, checks={"silence"}) == {"C1": ("check:silence",)}
     with pytest.raises(ProblemsError):
         sample_contacts(month(), 5, random_share=Decimal("1.5"), flags={})
+    with pytest.raises(ProblemsError):
+        sample_contacts(month(), 5, random_share=Decimal(0), flags={})
 
     class R:
         def __init__(self, cid: str) -> None:

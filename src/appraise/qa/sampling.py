@@ -118,9 +118,10 @@ def sample_contacts(
     ordered by agent, then conversation id. With ``flags`` (conversation -> reasons) and
     ``random_share`` below 1 the sample is risk-weighted (see the module's text)."""
     bad = [s for s in strata if s not in STRATA]
-    if not Decimal(0) <= random_share <= 1:
+    if not Decimal(0) < random_share <= 1:
+        # A random part is what keeps the figures unbiased: it may be small, never empty.
         raise ProblemsError(
-            [Problem("error", "bad_share", "random_share must be from 0 to 1 (a share)")]
+            [Problem("error", "bad_share", "random_share must be above 0 and at most 1")]
         )
     if bad or per_agent < 1:
         raise ProblemsError(
