@@ -67,7 +67,11 @@ def test_the_figures_page_shows_each_checks_agreement_and_that_it_is_withheld(qa
     # hang-up: no requirement; the check failed on K-A001-2 (the agent hung up) and C002 says
     # 先挂机: tp 1, and the three others tn 3: po 1, pe (1 + 9) / 16, κ = 1
     row = html.split('<tr data-check="hangup">')[1].split("</tr>")[0]
-    assert "无要求" in row and '<td class="num" data-test="kappa">1.000</td>' in row
+    assert (
+        "后挂机" in row
+        and "无要求" in row
+        and '<td class="num" data-test="kappa">1.000</td>' in row
+    )
 
 
 def test_the_figures_api_gives_the_agreement_validated_by_the_schema(qa: Qa) -> None:

@@ -15,7 +15,7 @@ An object outside that is :class:`NotFound` (404); a page or list only HR uses i
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -370,15 +370,16 @@ class PeriodAgreement:
     config: AgreementConfig
     figures: list[Agreement]
     gates: list[Gate]
+    item_names: dict[str, str] = field(default_factory=dict)  # item id -> name, as reviewed
 
     def rows(self) -> list[dict[str, object]]:
-        """One row per mirrored check: its item, figures (None without pairs) and gate."""
+        """One row per mirrored check: its item (by name), figures (None without pairs), gate."""
         by_check = {a.check: a for a in self.figures}
         shut = {g.check: g for g in self.gates}
         return [
             {
                 "check": check,
-                "item": item,
+                "item": self.item_names.get(item, item),
                 "figures": by_check.get(check),
                 "gate": shut.get(check),
             }
@@ -410,7 +411,8 @@ def period_agreement(*, period: str, verdicts: Sequence[Verdict] = ()) -> Period
     results = effective_results(list(reviews))
     results = estimate_reviews(results, sample_parts({r.conversation_id for r in results}))
     figs = agreement([*verdicts_from_findings(findings), *verdicts], results, cfg.mirrors())
-    return PeriodAgreement(p, cfg, figs, gates(cfg, figs))
+    names = {it.id: it.name for r in results for it in r.items}
+    return PeriodAgreement(p, cfg, figs, gates(cfg, figs), names)
 
 
 def periods(*, user: User) -> list[str]:
