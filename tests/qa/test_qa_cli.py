@@ -358,3 +358,62 @@ def test_sample_command_risk_weighted(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 2 and "--random-share" in res.output
+
+
+def test_agreement_and_figures_use_the_random_part_of_a_sample_file(tmp_path: Path) -> None:
+    cfg, reviews = write_agreement(tmp_path)
+    sample = tmp_path / "sample.csv"
+    sample.write_text(
+        "conversation_id,agent_id,part\nC1,A001,random\nC2,A001,random\nC3,A002,risk\n",
+        encoding="utf-8",
+    )
+    args = ["--data", str(tmp_path / "data"), "--period", "2026-10", "--config", str(cfg)]
+    res = runner.invoke(
+        app,
+        [
+            "qa",
+            "agreement",
+            *args,
+            "--reviews",
+            str(reviews),
+            "--sample",
+            str(sample),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (opening,) = json.loads(res.stdout)["checks"]
+    # C3 (the fn) was drawn for risk and is left out: tp 1 (C2), tn 1 (C1): po = 1,
+    # pe = (1 × 1 + 1 × 1) / 4 = 1/2, κ = (1 − 1/2) / (1/2) = 1 ≥ 0.6: the check counts
+    assert (opening["tp"], opening["fn"], opening["tn"], opening["kappa"]) == (1, 0, 1, 1.0)
+    assert opening["counts"] is True
+    res = runner.invoke(
+        app,
+        [
+            "qa",
+            "figures",
+            "--config",
+            str(cfg),
+            "--reviews",
+            str(reviews),
+            "--period",
+            "2026-10",
+            "--sample",
+            str(sample),
+            "--format",
+            "csv",
+        ],
+    )
+    got = {
+        (r["agent_id"], r["metric"]): r["value"] for r in csv.DictReader(io.StringIO(res.stdout))
+    }
+    # A002's only review is in the risk part: monitored 1, no average to estimate from
+    assert got[("A002", "monitored_calls")] == "1"
+    assert ("A002", "qa_average") not in got
+    sample.write_text("conversation_id,part\nC1,randm\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["qa", "agreement", *args, "--reviews", str(reviews), "--sample", str(sample)]
+    )
+    assert res.exit_code == 1
+    assert "sample.csv:第 2 行:part: 抽检部分 'randm' 不是 random, risk, fill 之一" in res.stderr

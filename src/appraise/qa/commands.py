@@ -68,6 +68,61 @@ def _fl(v: Decimal | None) -> float | None:
     return None if v is None else float(v)
 
 
+PARTS = ("random", "risk", "fill")
+
+
+def read_parts(path: Path | None) -> dict[str, str]:
+    """conversation -> part from a ``qa sample`` output (conversation_id, part); none: {}.
+    A file without a ``part`` column is an unweighted sample: every conversation random."""
+    if path is None:
+        return {}
+    from appraise.messages import message
+    from appraise.problems import Problem
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+            fields = rows[0].keys() if rows else []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProblemsError([Problem("error", "unreadable", str(exc), str(path))]) from None
+    if rows and "conversation_id" not in fields:
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "no_column",
+                    message("qa.sample_no_id", "no conversation_id column"),
+                    str(path),
+                    row=1,
+                )
+            ]
+        )
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    for n, r in enumerate(rows, start=2):
+        part = (r.get("part") or "random").strip()
+        if part not in PARTS:
+            problems.append(
+                Problem(
+                    "error",
+                    "bad_part",
+                    message(
+                        "qa.bad_part",
+                        "part {part} is not one of {parts}",
+                        part=repr(part),
+                        parts=", ".join(PARTS),
+                    ),
+                    str(path),
+                    row=n,
+                    field="part",
+                )
+            )
+        out[(r.get("conversation_id") or "").strip()] = part
+    if problems:
+        raise ProblemsError(problems)
+    return out
+
+
 def agreement_dict(a: Agreement) -> dict[str, object]:
     """One check's agreement as JSON (figures as numbers, None when undefined)."""
     return {
@@ -254,6 +309,9 @@ def register(app: typer.Typer) -> None:
         reviews: Path = typer.Option(..., "--reviews", help="Human reviews CSV (docs/qa.md)."),
         center: Path | None = typer.Option(None, "--center"),
         fmt: str = typer.Option("table", "--format", help="table or json."),
+        sample: Path | None = typer.Option(
+            None, "--sample", help="qa sample's output: only the random part's reviews count."
+        ),
     ) -> None:
         """Precision, recall and Cohen's κ of each check against the rubric item it mirrors."""
         from appraise.metrics.store import open_data
@@ -261,12 +319,15 @@ def register(app: typer.Typer) -> None:
         from appraise.qa.checks import check_all
         from appraise.qa.config import load_qa_config
         from appraise.qa.io import load_rubrics, read_reviews
+        from appraise.qa.sampling import estimate_reviews
         from appraise.qa.store import load_transcripts
 
         p = _period(period)
         try:
             cfg = load_qa_config(config)
-            human = read_reviews(reviews, load_rubrics(config))
+            human = estimate_reviews(
+                read_reviews(reviews, load_rubrics(config)), read_parts(sample)
+            )
             cc = _center(data, center)
             conn = open_data(data, config=cc)
             try:
@@ -455,14 +516,21 @@ def register(app: typer.Typer) -> None:
         reviews: Path = typer.Option(..., "--reviews"),
         period: str = typer.Option(..., "--period", help="Written into the csv rows."),
         fmt: str = typer.Option("table", "--format", help="table or csv (metric_values)."),
+        sample: Path | None = typer.Option(
+            None,
+            "--sample",
+            help="qa sample's output: a risk-weighted sample's averages over its random part.",
+        ),
     ) -> None:
         """Fatal / non-fatal accuracy and QA averages per agent (csv: a metric_values file)."""
-        from appraise.qa.figures import qa_figures
+        from appraise.qa.figures import estimated_figures
         from appraise.qa.io import load_rubrics, read_reviews
 
         p = _period(period)
         try:
-            figs = qa_figures(read_reviews(reviews, load_rubrics(config)))
+            figs = estimated_figures(
+                read_reviews(reviews, load_rubrics(config)), read_parts(sample)
+            )
         except ProblemsError as exc:
             raise _fail(exc) from None
         if fmt == "csv":

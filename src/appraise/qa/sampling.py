@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from appraise.messages import message
 from appraise.metrics.config import CenterConfig
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
@@ -121,7 +122,17 @@ def sample_contacts(
     if not Decimal(0) < random_share <= 1:
         # A random part is what keeps the figures unbiased: it may be small, never empty.
         raise ProblemsError(
-            [Problem("error", "bad_share", "random_share must be above 0 and at most 1")]
+            [
+                Problem(
+                    "error",
+                    "bad_share",
+                    message(
+                        "qa.bad_share",
+                        "the random share {share} must be above 0 and at most 1",
+                        share=format(random_share, "f"),
+                    ),
+                )
+            ]
         )
     if bad or per_agent < 1:
         raise ProblemsError(
