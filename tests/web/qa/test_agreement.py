@@ -240,3 +240,51 @@ def test_a_risk_weighted_samples_figures_average_its_random_part(qa: Qa) -> None
     assert '<td class="num">2</td>' in row
     assert 'data-test="qa-average">45.00<' in row
     assert "只按随机部分计算（无偏估计）" in html
+
+
+CYCLE_SCHEME = """\
+id: auto-qa
+name: 自动质检考核
+period: month
+missing: zero
+metrics:
+  - {id: qa_opening_rate, name: 开场白规范率, unit: percent}
+  - {id: qa_hangup_first_count, name: 先挂机次数, unit: count}
+indicators:
+  - {id: o, name: 开场白, weight: 50, rule: {type: target, metric: qa_opening_rate, target: 100, full: 50}}
+  - id: h
+    name: 先挂机
+    weight: 50
+    rule: {type: bands, metric: qa_hangup_first_count, bands: [{range: "== 0", score: 50}, {range: "> 0", score: 0}]}
+"""
+
+
+def test_a_cycle_scores_without_the_withheld_check_and_keeps_the_warning(qa: Qa) -> None:
+    from appraise.web.cycles import services as cs
+    from appraise.web.cycles.models import Cycle
+    from appraise.web.evaluations.models import Result
+    from appraise.web.schemes.services import scheme_version_create
+
+    _reviewed(qa)
+    hr = qa.people.hr
+    version = scheme_version_create(by=hr, text=CYCLE_SCHEME, file="auto-qa.yaml")
+    cycle = cs.cycle_create(
+        by=hr,
+        name="十月自动质检",
+        scheme_version=version,
+        period=PERIOD,
+        teams=[qa.people.team1, qa.people.team2],
+    )
+    cs.cycle_import_data(
+        cycle=cycle,
+        by=hr,
+        files={"metric_values.csv": b"agent_id,period,metric,value\nA001,2026-10,x_unused,1\n"},
+    )
+    cs.cycle_compute(cycle=cycle, by=hr)
+    warnings = Cycle.objects.get(pk=cycle.pk).warnings
+    assert "qa_agreement_unmet" in [w["code"] for w in warnings]
+    result = Result.objects.get(cycle=cycle, agent__agent_id="A002", is_current=True)
+    # A002: the opening rate is withheld (missing: zero gives 开场白 0), and A002 never hung up
+    # first: 先挂机 50. Total 0 + 50 = 50 (counted, the opening rate would be 100% — both of
+    # A002's contacts open with the script — and the total 100).
+    assert result.total == Decimal(50)
