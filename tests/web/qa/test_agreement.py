@@ -288,3 +288,22 @@ def test_a_cycle_scores_without_the_withheld_check_and_keeps_the_warning(qa: Qa)
     # first: 先挂机 50. Total 0 + 50 = 50 (counted, the opening rate would be 100% — both of
     # A002's contacts open with the script — and the total 100).
     assert result.total == Decimal(50)
+
+
+def test_a_risk_weighted_run_over_the_api(qa: Qa) -> None:
+    from rest_framework.test import APIClient
+
+    hr = APIClient()
+    hr.force_authenticate(qa.people.hr)
+    body = {"period": PERIOD, "reviewers": ["q1"], "per_agent": 2, "seed": "7"}
+    bad = hr.post("/api/qa/runs/", {**body, "random_share": "0"}, format="json")
+    assert bad.status_code == 400
+    got = hr.post("/api/qa/runs/", {**body, "random_share": "0.5"}, format="json")
+    assert got.status_code == 201 and got.json()["random_share"] == "0.5"
+    run = hr.get(f"/api/qa/runs/{got.json()['id']}/").json()
+    parts = {
+        a["conversation"]["conversation_id"]: (a["part"], a["flags"]) for a in run["assignments"]
+    }
+    # the same draw as the sample form's (seed 7, 2 places, half random)
+    assert parts["K-A001-2"] == ("risk", ["check:forbidden", "check:hangup", "check:opening"])
+    assert parts["K-B001-1"] == ("fill", [])
