@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appraise.problems import Problem, ProblemsError
+from appraise.qa.agreement import AgreementConfig
 from appraise.qa.text import fold_phrase, script_parts
 from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
@@ -124,6 +125,8 @@ class QaConfig(_Model):
     silence: SilenceCheck = SilenceCheck()
     hangup: HangupCheck = HangupCheck()
     rubrics: list[RubricRef] = []
+    # Which checks mirror which rubric item, and the agreement they need (qa/agreement.py).
+    agreement: AgreementConfig = AgreementConfig()
 
 
 def _loc_path(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:

@@ -120,3 +120,15 @@ def load_transcripts(
         )
         for c in contacts
     ]
+
+
+def load_csat(conn: Any) -> dict[str, int | None]:
+    """conversation -> its survey's CSAT (1..5; the lowest when a conversation has several),
+    empty without a ``surveys`` table. Risk-weighted sampling flags a low one."""
+    if "surveys" not in _tables(conn):
+        return {}
+    rows = conn.execute(
+        "SELECT conversation_id, min(csat) FROM surveys "
+        "WHERE conversation_id IS NOT NULL GROUP BY conversation_id"
+    ).fetchall()
+    return {str(cid): None if v is None else int(v) for cid, v in rows}

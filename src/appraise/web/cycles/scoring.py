@@ -258,14 +258,16 @@ def with_qa_results(
     from appraise.web.qa.appraisal import qa_inputs
 
     got = qa_inputs(scheme=scheme, period=period, agent_ids={a.agent_id for a in agents})
-    if got.problems:
+    if any(p.level == "error" for p in got.problems):
         raise ProblemsError(got.problems)
+    # Warnings: an automatic check's metrics withheld until it agrees with the reviewers.
+    notes = [p for p in got.problems if p.level != "error"]
     if not got.values:
-        return inputs, []
+        return inputs, notes
     taken = {(v.agent_id, v.metric) for v in got.values}
     replaced = sorted({m.metric for m in inputs.metric_values if (m.agent_id, m.metric) in taken})
     kept = [m for m in inputs.metric_values if (m.agent_id, m.metric) not in taken]
-    warnings = []
+    warnings = list(notes)
     if replaced:
         warnings.append(
             Problem(

@@ -8,6 +8,8 @@ here adds points up.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +110,8 @@ class SamplingRun(models.Model):
     seed = models.CharField(max_length=64)
     per_agent = models.PositiveIntegerField()
     strata = models.JSONField(default=list)
+    # Risk-weighted sampling: the share of each agent's places drawn at random (1: all).
+    random_share = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(1))
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     sampled = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -120,6 +124,11 @@ class SamplingRun(models.Model):
 
     def __str__(self) -> str:
         return f"QA sample {self.pk} {self.period} seed {self.seed}"
+
+    @property
+    def random_percent(self) -> str:
+        """The random share as a plain percentage ("40", "100")."""
+        return format((Decimal(self.random_share) * 100).normalize(), "f")
 
 
 class AssignmentState(models.TextChoices):
@@ -140,6 +149,9 @@ class Assignment(models.Model):
     )
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assignments")
     stratum = models.CharField(max_length=200, blank=True)
+    # random (the unbiased estimate), risk (flagged by the checks) or fill; see docs/qa.md
+    part = models.CharField(max_length=10, default="random")
+    flags = models.JSONField(default=list, blank=True)
     state = models.CharField(
         max_length=10, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -598,6 +599,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     rubric_pk = int_or_none(request.GET.get("rubric"))
     rubric = sel.rubric_get(user=user, pk=rubric_pk) if rubric_pk else None
     got = sel.figures(user=user, period=period, rubric=rubric) if period else None
+    agreement = sel.period_agreement(period=period) if got else None
     names = {a.agent_id: a for a in Agent.objects.select_related("team")}
     return qa_page(
         request,
@@ -610,6 +612,12 @@ def figures(request: HttpRequest) -> HttpResponse:
             "f": got,
             "agents": [{"fig": a, "agent": names.get(a.agent_id)} for a in got.figures.agents]
             if got
+            else [],
+            "estimated": got is not None and got.estimated,
+            "agreement_rows": [
+                {**row, "label": _check_label(str(row["check"]))} for row in agreement.rows()
+            ]
+            if agreement
             else [],
         },
     )
@@ -722,6 +730,21 @@ def manage_import(request: HttpRequest) -> HttpResponse:
     return back(request, "/qa/manage/")
 
 
+def _share(text: str) -> Decimal:
+    """ "40%", "40％", "0.4" -> 0.4; empty -> 1 (all random)."""
+    t = text.strip().replace("％", "%")
+    if not t:
+        return Decimal(1)
+    bad = Invalid(_("the random share %(text)s is not a share (0.4 or 40%%)") % {"text": t})
+    try:
+        value = Decimal(t[:-1]) / 100 if t.endswith("%") else Decimal(t)
+    except InvalidOperation:
+        raise bad from None
+    if not value.is_finite():
+        raise bad
+    return value
+
+
 @guarded
 @require_POST
 def manage_sample(request: HttpRequest) -> HttpResponse:
@@ -736,6 +759,7 @@ def manage_sample(request: HttpRequest) -> HttpResponse:
         per_agent=per_agent,
         seed=request.POST.get("seed", "").strip() or "0",
         strata=_split(request.POST.get("strata", "")) or ["channel", "outcome"],
+        random_share=_share(request.POST.get("random_share", "")),
     )
     messages.success(request, _("%(n)d conversations sampled and assigned.") % {"n": run.sampled})
     return back(request, "/qa/manage/")
