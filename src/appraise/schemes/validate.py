@@ -612,6 +612,34 @@ def _raters(c: Checked) -> list[Problem]:
                     ("raters", "roles", i),
                 )
             )
+    for i, role in enumerate(r.roles):
+        if role.id == "self" and (role.assigned or role.anonymous):
+            out.append(
+                c.problem(
+                    "error",
+                    "self_rater_assigned",
+                    message(
+                        "self_rater_assigned",
+                        'rater role "self" is the agent themselves; it cannot be assigned '
+                        "to other raters or anonymous",
+                    ),
+                    ("raters", "roles", i),
+                )
+            )
+        elif role.anonymous and not role.assigned:
+            out.append(
+                c.problem(
+                    "error",
+                    "anonymous_not_assigned",
+                    message(
+                        "anonymous_not_assigned",
+                        'rater role "{role}" is anonymous but not assigned: only raters HR '
+                        "assigns (assigned: true) can stay unnamed to the agent",
+                        role=role.id,
+                    ),
+                    ("raters", "roles", i),
+                )
+            )
     return out
 
 

@@ -18,7 +18,7 @@ from appraise.web.appeals.models import AppealState
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
+from appraise.web.cycles.scoring import form_roles, rated_indicators
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.cache import cached, results_version
@@ -296,7 +296,8 @@ def _team_page(request: HttpRequest, cycle_id: int | None) -> HttpResponse:
 
 
 def _rating_roles(cycle: Cycle) -> list[str]:
-    return [r for r in rater_roles(scheme_of(cycle.scheme_version)) if r != SELF]
+    # Assigned roles (peers, another department) are rated on the raters' own page.
+    return form_roles(scheme_of(cycle.scheme_version))
 
 
 @guarded(form="rate")
