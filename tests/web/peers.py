@@ -34,12 +34,12 @@ grades:
 
 # The supervisors' ratings of A002 and B001 come from a file; A001 is rated in the app.
 FILE = (
-    "agent_id,period,indicator,rater_role,rater_id,value\n"
-    "A002,2026-10,teamwork,supervisor,sup1,70\n"
-    "A002,2026-10,attitude,supervisor,sup1,70\n"
-    "B001,2026-10,teamwork,supervisor,sup2,60\n"
-    "B001,2026-10,attitude,supervisor,sup2,60\n"
-).encode()
+    b"agent_id,period,indicator,rater_role,rater_id,value\n"
+    b"A002,2026-10,teamwork,supervisor,sup1,70\n"
+    b"A002,2026-10,attitude,supervisor,sup1,70\n"
+    b"B001,2026-10,teamwork,supervisor,sup2,60\n"
+    b"B001,2026-10,attitude,supervisor,sup2,60\n"
+)
 
 
 def peer_cycle(people: People, *, anonymous: bool = True) -> Cycle:

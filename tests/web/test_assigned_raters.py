@@ -178,7 +178,7 @@ def test_only_the_assigned_rater_rates_and_only_while_rating_is_open(
     people: People, advance: Advance
 ) -> None:
     cycle = peer_cycle(people)
-    (a2, b1, outsider) = _assign(cycle, people)
+    (_a2, _b1, outsider) = _assign(cycle, people)
     with pytest.raises(Conflict):  # data imported: rating has not opened
         rating_set(
             cycle=cycle,

@@ -612,8 +612,8 @@ def _raters(c: Checked) -> list[Problem]:
                     ("raters", "roles", i),
                 )
             )
-    for i, role in enumerate(r.roles):
-        if role.id == "self" and (role.assigned or role.anonymous):
+    for i, rr in enumerate(r.roles):
+        if rr.id == "self" and (rr.assigned or rr.anonymous):
             out.append(
                 c.problem(
                     "error",
@@ -626,7 +626,7 @@ def _raters(c: Checked) -> list[Problem]:
                     ("raters", "roles", i),
                 )
             )
-        elif role.anonymous and not role.assigned:
+        elif rr.anonymous and not rr.assigned:
             out.append(
                 c.problem(
                     "error",
@@ -635,7 +635,7 @@ def _raters(c: Checked) -> list[Problem]:
                         "anonymous_not_assigned",
                         'rater role "{role}" is anonymous but not assigned: only raters HR '
                         "assigns (assigned: true) can stay unnamed to the agent",
-                        role=role.id,
+                        role=rr.id,
                     ),
                     ("raters", "roles", i),
                 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -321,6 +321,18 @@ def cycle_progress(cycle: Cycle) -> list[Step]:
         counts = self_assessed(cycle)
         done = sum(1 for pk in agents if of and counts.get(pk, 0) >= of)
         steps.append(Step(_("Self-assessments done"), done, len(agents)))
+    if _reached(cycle, State.SELF_ASSESSMENT) and cycle.assignments.exists():
+        # Assigned raters (peers, another department): assignments with every indicator rated.
+        scheme = scheme_of(cycle.scheme_version)
+        rows = cycle.assignments.annotate(given=Count("ratings")).values_list("role", "given")
+        wanted: dict[str, int] = {}
+        done = total = 0
+        for role, given in rows:
+            if role not in wanted:
+                wanted[role] = len(role_indicators(scheme, role))
+            total += 1
+            done += given >= wanted[role]
+        steps.append(Step(_("Assigned raters done"), done, total))
     if _reached(cycle, State.SUPERVISOR_RATING):
         missing = ratings_missing(cycle)
         steps.append(Step(_("Agents fully rated"), len(agents) - len(missing), len(agents)))

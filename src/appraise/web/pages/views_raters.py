@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraise.web.cycles import selectors as cycle_sel
-from appraise.web.cycles.scoring import anonymous_roles, assigned_roles
+from appraise.web.cycles.scoring import anonymous_roles, assigned_roles, role_indicators
 from appraise.web.errors import Forbidden, Invalid
 from appraise.web.evaluations import raters
 from appraise.web.evaluations.models import RaterAssignment
@@ -63,16 +63,18 @@ def cycle_raters(request: HttpRequest, pk: int) -> HttpResponse:
         done = raters.raters_assign(
             cycle=cycle, by=request.user, role=post.get("role", ""), raters=people, agents=targets
         )
-        messages.success(
-            request,
-            _(
-                "%(n)d raters assigned (%(existing)d already were; %(self)d left out: an agent "
-                "does not rate themselves)."
-            )
-            % {"n": len(done.created), "existing": done.existing, "self": done.themselves},
-        )
+        said = [_("%(n)d raters assigned.") % {"n": len(done.created)}]
+        if done.existing:
+            said.append(_("%(n)d were assigned already.") % {"n": done.existing})
+        if done.themselves:
+            said.append(_("%(n)d left out: nobody rates themselves.") % {"n": done.themselves})
+        messages.success(request, " ".join(said))
         return back(request, f"/cycles/{cycle.pk}/raters/")
-    rows = list(raters.assignment_list(user=request.user, cycle=cycle))
+    counts = {role: len(role_indicators(scheme, role)) for role in roles}
+    rows = [
+        {"a": a, "role": roles.get(a.role, a.role), "of": counts.get(a.role, 0)}
+        for a in raters.assignment_list(user=request.user, cycle=cycle)
+    ]
     agents = list(cycle.agents.select_related("team").order_by("agent_id"))
     refused = refusal_of(request)
     typed = refused.data if refused is not None and refused.form == "assign" else None
