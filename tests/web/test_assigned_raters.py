@@ -352,3 +352,53 @@ def test_the_rating_page_keeps_a_newer_save_and_refuses_a_changed_cell(
     assert "88" in again.content.decode()
     stored.refresh_from_db()
     assert (stored.value, stored.version) == ("88", 1)
+
+
+def test_after_publication_hr_corrects_an_assigned_rating_only_after_an_upheld_appeal(
+    people: People, advance: Advance, api: Any
+) -> None:
+    from appraise.web.appeals import services as appeals
+
+    cycle = _published(people, advance)
+    advance(cycle, "appeal_window")
+    outsider = RaterAssignment.objects.get(cycle=cycle, rater=people.outsider)
+    url = f"/api/assignments/{outsider.pk}/ratings/"
+    body = {"indicator": "teamwork", "value": "66"}
+    refused = api(people.hr).post(url, body, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (409, "no_upheld_appeal")
+    assert api(people.outsider).post(url, body, format="json").status_code == 403
+    appeal = appeals.appeal_file(cycle=cycle, by=people.a1, reasons="同事互评打分有误")
+    appeals.appeal_decide(appeal=appeal, by=people.sup1, decision="uphold", note="属实")
+    assert api(people.hr).post(url, body, format="json").status_code == 201
+    stored = Rating.objects.get(assignment=outsider, indicator="teamwork")
+    assert (stored.value, stored.rater) == ("66", people.hr)
+
+
+def test_hr_is_told_when_an_anonymous_role_has_a_single_rater(people: People) -> None:
+    cycle = peer_cycle(people)
+    raters.raters_assign(
+        cycle=cycle, by=people.hr, role="peer", raters=[people.b1], agents=[people.agent_a1]
+    )
+    client = Client()
+    client.force_login(people.hr)
+    page = client.get(f"/cycles/{cycle.pk}/raters/").content.decode()
+    assert 'data-test="alone"' in page and "张三 A001 · 同事互评" in page
+    raters.raters_assign(
+        cycle=cycle, by=people.hr, role="peer", raters=[people.outsider], agents=[people.agent_a1]
+    )
+    assert 'data-test="alone"' not in client.get(f"/cycles/{cycle.pk}/raters/").content.decode()
+
+
+def test_a_refused_assignment_comes_back_with_the_reason_and_the_choices_kept(
+    people: People,
+) -> None:
+    cycle = peer_cycle(people)
+    client = Client()
+    client.force_login(people.hr)
+    # No rater chosen: refused beside the raters, the agents chosen still selected.
+    answer = client.post(f"/cycles/{cycle.pk}/raters/", {"role": "peer", "agents": ["A002"]})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "请至少选择一位评分人" in page
+    assert '<option value="A002" selected>' in page
+    assert not RaterAssignment.objects.exists()

@@ -76,6 +76,15 @@ def cycle_raters(request: HttpRequest, pk: int) -> HttpResponse:
         for a in raters.assignment_list(user=request.user, cycle=cycle)
     ]
     agents = list(cycle.agents.select_related("team").order_by("agent_id"))
+    # One rater of an anonymous role is no anonymity: the mean the agent reads is their rating.
+    hidden = anonymous_roles(scheme)
+    per: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        a = row["a"]
+        if a.role in hidden:
+            key = (a.agent.agent_id, a.agent.name, row["role"])
+            per[key] = per.get(key, 0) + 1
+    alone = [f"{name} {agent_id} · {role}" for (agent_id, name, role), n in per.items() if n == 1]
     refused = refusal_of(request)
     typed = refused.data if refused is not None and refused.form == "assign" else None
     return page(
@@ -86,6 +95,7 @@ def cycle_raters(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": roles,
             "anonymous": anonymous_roles(scheme),
             "assignments": rows,
+            "alone": alone,
             "agents": agents,
             "teams": sorted({a.team for a in agents if a.team}, key=lambda t: t.name),
             "people": AuthUser.objects.filter(is_active=True).order_by("username"),
