@@ -71,7 +71,7 @@ def cycle_raters(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, " ".join(said))
         return back(request, f"/cycles/{cycle.pk}/raters/")
     counts = {role: len(role_indicators(scheme, role)) for role in roles}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"a": a, "role": roles.get(a.role, a.role), "of": counts.get(a.role, 0)}
         for a in raters.assignment_list(user=request.user, cycle=cycle)
     ]
