@@ -402,3 +402,22 @@ def test_a_refused_assignment_comes_back_with_the_reason_and_the_choices_kept(
     assert "请至少选择一位评分人" in page
     assert '<option value="A002" selected>' in page
     assert not RaterAssignment.objects.exists()
+
+
+def test_the_supervisor_rates_beside_the_peers_mean(people: People, advance: Advance) -> None:
+    """Seed 004's order: self-evaluation, peer evaluation, then the manager's, who reads the
+    peers' mean (never a peer's name) in a column beside their own cells."""
+    cycle = peer_cycle(people)
+    _rate_all(cycle, people, advance)
+    client = Client()
+    client.force_login(people.sup1)
+    response = client.get(f"/team/{cycle.pk}/rate/A001/")
+    cells = [
+        " ".join(c.split())
+        for c in response.content.decode().split('data-test="assigned-peer">')[1:]
+    ]
+    # 协作性 (70 + 80 + 96) ÷ 3 = 82, 工作态度 (70 + 80 + 90) ÷ 3 = 80
+    assert [c.split("</td>")[0] for c in cells] == [
+        '82 <span class="small">（3 人）</span>',
+        '80 <span class="small">（3 人）</span>',
+    ]
