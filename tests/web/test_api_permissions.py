@@ -341,6 +341,9 @@ OPEN_TO_ALL = {
 
 def test_the_table_covers_every_endpoint() -> None:
     from .qa.test_permissions import API_ROUTES as QA_ROUTES  # the QA API's own table
+    from .test_rater_permissions import API_ROUTES as RATER_ROUTES  # assigned raters' table
 
-    covered = {case.route for case in CASES} | OPEN_TO_ALL | POINTS_ROUTES | QA_ROUTES
+    covered = (
+        {case.route for case in CASES} | OPEN_TO_ALL | POINTS_ROUTES | QA_ROUTES | RATER_ROUTES
+    )
     assert _api_routes() - covered == set()

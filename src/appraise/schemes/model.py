@@ -381,9 +381,16 @@ class Adjustment(Indicator):
 
 
 class RaterRole(Node):
+    """One rater role. ``assigned``: its raters are people HR assigns per agent in the web app
+    (colleagues, another department: 同事互评, 跨部门, 办公室评分), several per agent, whose
+    ratings are averaged within the role before its weight applies. ``anonymous`` (assigned
+    roles only): the agent sees the role's mean, never a rater's name or single rating."""
+
     id: Id
     name: str
     weight: Share
+    assigned: bool = False
+    anonymous: bool = False
 
 
 class Raters(Node):

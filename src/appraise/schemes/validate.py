@@ -612,6 +612,34 @@ def _raters(c: Checked) -> list[Problem]:
                     ("raters", "roles", i),
                 )
             )
+    for i, rr in enumerate(r.roles):
+        if rr.id == "self" and (rr.assigned or rr.anonymous):
+            out.append(
+                c.problem(
+                    "error",
+                    "self_rater_assigned",
+                    message(
+                        "self_rater_assigned",
+                        'rater role "self" is the agent themselves; it cannot be assigned '
+                        "to other raters or anonymous",
+                    ),
+                    ("raters", "roles", i),
+                )
+            )
+        elif rr.anonymous and not rr.assigned:
+            out.append(
+                c.problem(
+                    "error",
+                    "anonymous_not_assigned",
+                    message(
+                        "anonymous_not_assigned",
+                        'rater role "{role}" is anonymous but not assigned: only raters HR '
+                        "assigns (assigned: true) can stay unnamed to the agent",
+                        role=rr.id,
+                    ),
+                    ("raters", "roles", i),
+                )
+            )
     return out
 
 

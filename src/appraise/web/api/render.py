@@ -12,7 +12,7 @@ from appraise.web.appeals.models import Appeal, Correction
 from appraise.web.audit.models import AuditLog
 from appraise.web.audit.selectors import AuditDetails
 from appraise.web.cycles.models import Cycle
-from appraise.web.evaluations.models import Rating, Result
+from appraise.web.evaluations.models import RaterAssignment, Rating, Result
 from appraise.web.interviews.models import GapFlag, InterviewRecord
 from appraise.web.org.models import Agent, Team
 from appraise.web.org.roles import roles_of
@@ -130,6 +130,48 @@ def rating_json(r: Rating) -> dict[str, Any]:
         "rater": r.rater.username if r.rater else None,
         "updated_at": _at(r.updated_at),
         "version": r.version,
+    }
+
+
+def assignment_json(a: RaterAssignment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "cycle": a.cycle_id,
+        "agent_id": a.agent.agent_id,
+        "agent_name": a.agent.name,
+        "team": a.agent.team.name if a.agent.team else None,
+        "role": a.role,
+        "rater": a.rater.username,
+        "rater_name": a.rater.get_full_name(),
+        "ratings": a.given if hasattr(a, "given") else a.ratings.count(),
+    }
+
+
+def my_assignment_json(a: RaterAssignment) -> dict[str, Any]:
+    """An assignment for its rater: the agent's name and what to rate, nothing of results."""
+    from appraise.web.evaluations.raters import assignment_indicators, assignment_open, role_name
+
+    given = {r.indicator: r for r in a.ratings.all()}
+    return {
+        "id": a.pk,
+        "cycle": a.cycle_id,
+        "cycle_name": a.cycle.name,
+        "period": a.cycle.period,
+        "agent_id": a.agent.agent_id,
+        "agent_name": a.agent.name,
+        "team": a.agent.team.name if a.agent.team else None,
+        "role": a.role,
+        "role_name": role_name(a),
+        "open": assignment_open(a),
+        "indicators": [
+            {
+                "id": i,
+                "name": name,
+                "value": given[i].value if i in given else "",
+                "version": given[i].version if i in given else 0,
+            }
+            for i, name in assignment_indicators(a).items()
+        ],
     }
 
 

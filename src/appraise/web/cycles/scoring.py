@@ -105,6 +105,38 @@ def rater_roles(scheme: Scheme) -> list[str]:
     return ids if SELF in ids else [SELF, *ids]
 
 
+def assigned_roles(scheme: Scheme) -> dict[str, str]:
+    """Role id -> name of the roles whose raters HR assigns per agent (``assigned: true``)."""
+    if scheme.raters is None:
+        return {}
+    return {r.id: r.name for r in scheme.raters.roles if r.assigned and r.id != SELF}
+
+
+def anonymous_roles(scheme: Scheme) -> set[str]:
+    """Roles whose single ratings and raters the agent never sees (only the role's mean)."""
+    if scheme.raters is None:
+        return set()
+    return {r.id for r in scheme.raters.roles if r.anonymous and r.assigned}
+
+
+def form_roles(scheme: Scheme) -> list[str]:
+    """The roles the direct supervisor's (and HR's correction) form enters: neither ``self``
+    nor an assigned role, whose ratings come from the assigned raters' own form."""
+    assigned = assigned_roles(scheme)
+    return [r for r in rater_roles(scheme) if r != SELF and r not in assigned]
+
+
+def role_indicators(scheme: Scheme, role: str) -> dict[str, str]:
+    """Indicator id -> name of the rated leaves one role rates (a leaf's ``raters`` limits it)."""
+    return {
+        node.id: node.name
+        for node, _ in all_indicators(scheme)
+        if node.rule is not None
+        and node.rule.type in ("rated", "levels")
+        and (node.raters is None or role in node.raters)
+    }
+
+
 def rated_indicators(scheme: Scheme) -> dict[str, str]:
     """Indicator id -> name of every leaf whose value comes from ratings."""
     return {

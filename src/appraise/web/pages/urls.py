@@ -16,6 +16,7 @@ from appraise.web.pages import (
     views_logins,
     views_misc,
     views_org,
+    views_raters,
     views_rows,
     views_schemes,
     views_team,
@@ -82,6 +83,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_rows.metric_rows_page,
         name="metric-rows",
     ),
+    path("cycles/<int:pk>/raters/", views_raters.cycle_raters, name="cycle-raters"),
+    path(
+        "cycles/<int:pk>/raters/<int:assignment_id>/remove/",
+        views_raters.cycle_rater_remove,
+        name="cycle-rater-remove",
+    ),
+    # assigned raters (peers, another department): their own assignments only
+    path("ratings/assigned/", views_raters.my_assignments, name="my-assignments"),
+    path("ratings/assigned/<int:pk>/", views_raters.assignment_rate, name="assignment-rate"),
     path("tasks/<int:pk>/", views_cycles.task_progress, name="task"),
     path("tasks/<int:pk>/rerun/", views_cycles.task_rerun, name="task-rerun"),
     # exports

@@ -17,6 +17,7 @@ from appraise.web.appeals.models import OPEN_STATES, Appeal, Correction
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
+from appraise.web.cycles.scoring import assigned_roles
 from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.followups.selectors import followups_open_for_cycle
@@ -210,6 +211,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cycle": cycle,
             "scheme": scheme,
+            "has_raters": bool(assigned_roles(scheme)),
             "results": results,
             "agent_count": cycle.agents.count(),
             "files": cycle.files.all().defer("content"),
