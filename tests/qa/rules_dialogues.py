@@ -16,7 +16,9 @@ from appraise.qa.rules.engine import RuleFinding, RuleSet, build_ruleset, run_ru
 T0 = datetime(2026, 10, 12, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
-def chat(lines: list[tuple[str, str]], cid: str = "C1", agent: str = "A001", **kw: object) -> Transcript:
+def chat(
+    lines: list[tuple[str, str]], cid: str = "C1", agent: str = "A001", **kw: object
+) -> Transcript:
     """An untimed chat: (sender, text)."""
     msgs = tuple(Message("agent" if s == "agent" else "customer", t) for s, t in lines)
     return Transcript(cid, agent, msgs, **kw)  # type: ignore[arg-type]

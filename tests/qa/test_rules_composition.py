@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from rules_dialogues import SHOP, T0, chat, run, ruleset
+from rules_dialogues import SHOP, T0, chat, ruleset, run
 
 from appraise.qa.checks import Message, Transcript
 from appraise.qa.rules import expr

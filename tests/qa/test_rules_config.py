@@ -56,7 +56,10 @@ def test_an_anchor_cycle_is_refused() -> None:
     cfg = "rules:\n  - id: r\n    conditions:\n      a: {keywords: [x], after: b}\n      b: {keywords: [y], after: a}\n"
     with pytest.raises(ProblemsError) as err:
         parse_qa_config(cfg, "qa.yaml")
-    assert [(p.line, p.code) for p in err.value.problems] == [(4, "anchor_cycle"), (5, "anchor_cycle")]
+    assert [(p.line, p.code) for p in err.value.problems] == [
+        (4, "anchor_cycle"),
+        (5, "anchor_cycle"),
+    ]
 
 
 def test_unknown_builtin_rules_and_duplicate_ids() -> None:

@@ -3,11 +3,13 @@ always masked in the evidence."""
 
 from __future__ import annotations
 
-from rules_dialogues import chat, run, ruleset
+from rules_dialogues import chat, ruleset, run
 
 from appraise.qa.rules.privacy import id_check_ok, luhn_ok
 
-RULE = "rules:\n  - id: leak\n    conditions:\n      c: {pii: [mobile, id_card, bank_card, address]}\n"
+RULE = (
+    "rules:\n  - id: leak\n    conditions:\n      c: {pii: [mobile, id_card, bank_card, address]}\n"
+)
 
 # GB 11643's example: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over 11010519491231002 sum to
 # 167, 167 mod 11 = 2, and "10X98765432"[2] = X.
@@ -57,4 +59,7 @@ def test_full_width_digits_are_found_and_the_whole_message_can_be_masked() -> No
     t = chat([("agent", "您的号码１３９００００１１１１已登记")])
     (f,) = run(RULE, t)
     assert [m.text for m in f.evidence] == ["１３９****１１１１"]  # masked as written
-    assert ruleset(RULE).mask("您的号码１３９００００１１１１已登记") == "您的号码１３９****１１１１已登记"
+    assert (
+        ruleset(RULE).mask("您的号码１３９００００１１１１已登记")
+        == "您的号码１３９****１１１１已登记"
+    )

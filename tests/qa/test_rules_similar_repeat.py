@@ -50,7 +50,9 @@ def test_the_same_agent_sentence_again_within_three_sentences_is_a_repeat() -> N
     # agent sentences: 0 麻烦您提供一下订单号, 1 在我的订单里可以看到, 2 麻烦您提供一下订单号, 3 好的, 4 好的
     # 2 repeats 0 (two sentences back); 好的 is shorter than min_chars 4
     (f,) = run(rule("{repeat: {within: 3}}"), t)
-    assert [(m.message_index, m.start, m.text) for m in f.evidence] == [(2, 11, "麻烦您提供一下订单号")]
+    assert [(m.message_index, m.start, m.text) for m in f.evidence] == [
+        (2, 11, "麻烦您提供一下订单号")
+    ]
     (f,) = run(rule("{repeat: {within: 1}}"), t)
     assert not f.hit
 

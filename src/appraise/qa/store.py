@@ -59,9 +59,7 @@ def load_contacts(
     else:
         start, end = period_bounds(period, center)
         params = [start.replace(tzinfo=None), end.replace(tzinfo=None)]
-        conv_when = (
-            "WHERE CAST(started_at AS TIMESTAMP) >= ? AND CAST(started_at AS TIMESTAMP) < ?"
-        )
+        conv_when = "WHERE CAST(started_at AS TIMESTAMP) >= ? AND CAST(started_at AS TIMESTAMP) < ?"
         call_when = "CAST(offered_at AS TIMESTAMP) >= ? AND CAST(offered_at AS TIMESTAMP) < ? AND"
     if "conversations" in tables:
         rows = conn.execute(

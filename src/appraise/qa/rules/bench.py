@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from appraise.messages import message
+from appraise.messages import message, text
 from appraise.qa.checks import Transcript
 from appraise.qa.rules.engine import CompiledRule, RuleFinding, RuleSet, evaluate_rule
 
@@ -46,7 +46,7 @@ def bench_lines(
     by_id = {t.conversation_id: t for t in transcripts}
     hits = [f for f in findings if f.hit]
     unknown = [f for f in findings if not f.computable]
-    lines = [
+    lines: list[str] = [
         message(
             "autoqa.bench_head",
             "rule {rule} ({name}, {severity}): when {when}",
@@ -81,31 +81,27 @@ def bench_lines(
         t = by_id[f.conversation_id]
         for m in f.evidence:
             if m.message_index is None:
-                lines.append(
-                    "  "
-                    + message(
-                        "autoqa.bench_ev_call",
-                        "condition {cond}: {text} ({note})",
-                        cond=m.condition,
-                        text=m.text,
-                        note=m.note,
-                    )
-                )
-                continue
-            msg = t.messages[m.message_index]
-            lines.append(
-                "  "
-                + message(
-                    "autoqa.bench_ev",
-                    "condition {cond}: message {i} ({role}) [{start}:{end}] {note}",
+                ev = message(
+                    "autoqa.bench_ev_call",
+                    "condition {cond}: {text} ({note})",
                     cond=m.condition,
-                    i=m.message_index,
-                    role=ROLE[msg.sender],
-                    start=m.start,
-                    end=m.end,
+                    text=m.text,
                     note=m.note,
                 )
+                lines.append("  " + text(ev))
+                continue
+            msg = t.messages[m.message_index]
+            ev = message(
+                "autoqa.bench_ev",
+                "condition {cond}: message {i} ({role}) [{start}:{end}] {note}",
+                cond=m.condition,
+                i=m.message_index,
+                role=ROLE[msg.sender],
+                start=m.start,
+                end=m.end,
+                note=m.note,
             )
+            lines.append("  " + text(ev))
             assert m.start is not None and m.end is not None
             lines.append("    " + _context(rs, msg.text, m.start, m.end, m.text))
     if unknown:

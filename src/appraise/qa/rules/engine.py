@@ -263,7 +263,10 @@ class _Ctx:
         self.need_times()
         if any(m.m.ended_at is None for m in self.msgs):
             raise NotComputable(
-                message("autoqa.no_ends", "the messages have no end times (a transcript's sentence ends)")
+                message(
+                    "autoqa.no_ends",
+                    "the messages have no end times (a transcript's sentence ends)",
+                )
             )
 
 
@@ -319,7 +322,10 @@ def _phrase_hits(m: _Msg, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
 
 def _regex_hits(m: _Msg, pats: Iterable[re.Pattern[str]]) -> list[tuple[int, int, str]]:
     return [
-        (x.start(), x.end(), p.pattern) for p in pats for x in p.finditer(m.light) if x.end() > x.start()
+        (x.start(), x.end(), p.pattern)
+        for p in pats
+        for x in p.finditer(m.light)
+        if x.end() > x.start()
     ]
 
 
@@ -354,11 +360,20 @@ def _op_keywords(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
     seen: set[str] = set()
     for i in idx:
         m = ctx.msgs[i]
-        hits = _dedupe(_outside(_phrase_hits(m, words), _exception_spans(m, [*op.exclude, *pack_exc])))
+        hits = _dedupe(
+            _outside(_phrase_hits(m, words), _exception_spans(m, [*op.exclude, *pack_exc]))
+        )
         for s, e, w in hits:
             seen.add(w)
             found.append(
-                Match(name, i, s, e, _quote(m, s, e), message("autoqa.keyword", "keyword “{word}”", word=w))
+                Match(
+                    name,
+                    i,
+                    s,
+                    e,
+                    _quote(m, s, e),
+                    message("autoqa.keyword", "keyword “{word}”", word=w),
+                )
             )
     mode = op.mode
     if mode == "any":
@@ -404,7 +419,14 @@ def _op_regex(ctx: _Ctx, rule: CompiledRule, name: str, idx: list[int]) -> _Resu
         excluded = [x.span() for p in rule.excludes[name] for x in p.finditer(m.light)]
         for s, e, pat in _dedupe(_overlap_free(_regex_hits(m, rule.regexes[name]), excluded)):
             found.append(
-                Match(name, i, s, e, _quote(m, s, e), message("autoqa.regex", "pattern {pattern}", pattern=pat))
+                Match(
+                    name,
+                    i,
+                    s,
+                    e,
+                    _quote(m, s, e),
+                    message("autoqa.regex", "pattern {pattern}", pattern=pat),
+                )
             )
     return _Result(bool(found), found)
 
@@ -436,7 +458,9 @@ def _op_fuzzy(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
                     s,
                     e,
                     _quote(m, s, e),
-                    message("autoqa.fuzzy", "like “{phrase}” (score {score})", phrase=p, score=score),
+                    message(
+                        "autoqa.fuzzy", "like “{phrase}” (score {score})", phrase=p, score=score
+                    ),
                 )
             )
     return _Result(bool(found), found)
@@ -491,7 +515,14 @@ def _op_pinyin(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
                     hits.append((f.origin[k], f.origin[k + n - 1] + 1, p))
         for s, e, p in _dedupe(hits):
             found.append(
-                Match(name, i, s, e, _quote(m, s, e), message("autoqa.pinyin", "sounds like “{phrase}”", phrase=p))
+                Match(
+                    name,
+                    i,
+                    s,
+                    e,
+                    _quote(m, s, e),
+                    message("autoqa.pinyin", "sounds like “{phrase}”", phrase=p),
+                )
             )
     return _Result(bool(found), found)
 
@@ -659,7 +690,9 @@ def _op_interrupt(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result
     found: list[Match] = []
     for i in idx:
         cur = ctx.msgs[i].m
-        prev = next((ctx.msgs[j].m for j in range(i - 1, -1, -1) if ctx.msgs[j].sender != cur.sender), None)
+        prev = next(
+            (ctx.msgs[j].m for j in range(i - 1, -1, -1) if ctx.msgs[j].sender != cur.sender), None
+        )
         if prev is None:
             continue
         assert prev.ended_at is not None and cur.sent_at is not None
@@ -823,7 +856,9 @@ def _evaluate_condition(
 
 
 def _applies(r: RuleDef, t: Transcript) -> bool:
-    if r.channels and normalize_name(t.channel or "") not in {normalize_name(x) for x in r.channels}:
+    if r.channels and normalize_name(t.channel or "") not in {
+        normalize_name(x) for x in r.channels
+    }:
         return False
     return not (
         r.queues and normalize_name(t.queue or "") not in {normalize_name(x) for x in r.queues}
@@ -837,7 +872,9 @@ def conversation_start(t: Transcript) -> datetime | None:
     return min(times) if times else None
 
 
-def evaluate_rule(rule: CompiledRule, t: Transcript, rs: RuleSet, ctx: _Ctx | None = None) -> RuleFinding | None:
+def evaluate_rule(
+    rule: CompiledRule, t: Transcript, rs: RuleSet, ctx: _Ctx | None = None
+) -> RuleFinding | None:
     """The rule on one conversation, or None when its channel or queue is not the rule's."""
     r = rule.rule
     if not _applies(r, t):
@@ -864,7 +901,9 @@ def evaluate_rule(rule: CompiledRule, t: Transcript, rs: RuleSet, ctx: _Ctx | No
             break
     reason = ""
     if value is None:
-        reason = "; ".join(dict.fromkeys(str(memo[n].reason) for n in r.conditions if values[n] is None))
+        reason = "; ".join(
+            dict.fromkeys(str(memo[n].reason) for n in r.conditions if values[n] is None)
+        )
     return RuleFinding(
         t.conversation_id,
         agent,

@@ -56,7 +56,11 @@ def finding_points(findings: list[RuleFinding], rs: RuleSet) -> list[Decimal]:
     rules = {r.rule.id: r.rule for r in rs.rules}
     out = [f.points if f.hit else Decimal(0) for f in findings]
     order = sorted(
-        (i for i, f in enumerate(findings) if f.hit and rules.get(f.rule) and rules[f.rule].escalate),
+        (
+            i
+            for i, f in enumerate(findings)
+            if f.hit and rules.get(f.rule) and rules[f.rule].escalate
+        ),
         key=lambda i: (
             findings[i].started_at is None,
             findings[i].started_at or _EPOCH,

@@ -88,7 +88,7 @@ class KeywordsOp(_Model):
     def mode(self) -> Literal["any", "all", "none", "of"]:
         for m in ("any", "all", "none"):
             if getattr(self, m) is not None:
-                return m  # type: ignore[return-value]
+                return m
         return "of"
 
     @property
@@ -247,8 +247,9 @@ class Condition(_Model):
     def _one_operator(self) -> Condition:
         ops = [op for op in OPERATORS if getattr(self, op) is not None]
         if len(ops) != 1:
+            got = ", ".join(ops) or "none"
             raise ValueError(
-                f"a condition has exactly one operator of {', '.join(OPERATORS)}; got {ops or 'none'}"
+                f"a condition has exactly one operator of {', '.join(OPERATORS)}; got {got}"
             )
         if self.first is not None and self.last is not None:
             raise ValueError("first and last exclude each other")

@@ -105,7 +105,11 @@ def find_pii(
             if id_check_ok(m.group()):
                 taken.append(m.span())
                 if "id_card" in kinds:
-                    out.append(PiiMatch("id_card", *m.span(), _mask_digits(text[m.start() : m.end()], 4, 4)))
+                    out.append(
+                        PiiMatch(
+                            "id_card", *m.span(), _mask_digits(text[m.start() : m.end()], 4, 4)
+                        )
+                    )
     if "bank_card" in kinds:
         for m in _CARD.finditer(light):
             digits = re.sub(r"\D", "", m.group())
@@ -116,24 +120,28 @@ def find_pii(
                 and luhn_ok(digits)
             ):
                 taken.append(m.span())
-                out.append(PiiMatch("bank_card", *m.span(), _mask_digits(text[m.start() : m.end()], 4, 4)))
+                out.append(
+                    PiiMatch("bank_card", *m.span(), _mask_digits(text[m.start() : m.end()], 4, 4))
+                )
     if "mobile" in kinds:
         for m in _MOBILE.finditer(light):
             if free(*m.span()):
                 taken.append(m.span())
-                out.append(PiiMatch("mobile", *m.span(), _mask_digits(text[m.start() : m.end()], 3, 4)))
+                out.append(
+                    PiiMatch("mobile", *m.span(), _mask_digits(text[m.start() : m.end()], 3, 4))
+                )
     if "address" in kinds:
         for pat in address_patterns:
             for m in pat.finditer(light):
                 if free(*m.span()):
                     taken.append(m.span())
-                    out.append(PiiMatch("address", *m.span(), mask_address(text[m.start() : m.end()])))
+                    out.append(
+                        PiiMatch("address", *m.span(), mask_address(text[m.start() : m.end()]))
+                    )
     return sorted(out, key=lambda p: p.start)
 
 
-def mask_text(
-    text: str, light: str, address_patterns: Sequence[re.Pattern[str]] = ()
-) -> str:
+def mask_text(text: str, light: str, address_patterns: Sequence[re.Pattern[str]] = ()) -> str:
     """``text`` with every personal datum masked (what a reviewer or agent is shown)."""
     found = find_pii(text, light, PII_KINDS, address_patterns)
     out = text

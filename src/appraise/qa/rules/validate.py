@@ -4,6 +4,7 @@ expressions, condition names, anchors, packs, regular expressions, empty phrases
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from appraise.messages import message
@@ -50,7 +51,9 @@ def rule_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem]:
                     err(
                         ("packs", pid, key, j),
                         "bad_regex",
-                        message("autoqa.bad_regex", "pattern “{pattern}”: {why}", pattern=p, why=why),
+                        message(
+                            "autoqa.bad_regex", "pattern “{pattern}”: {why}", pattern=p, why=why
+                        ),
                     )
         for key, words in (("phrases", edit.phrases or []), ("add", edit.add)):
             for j, w in enumerate(words):
@@ -60,7 +63,8 @@ def rule_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem]:
                         "empty_pattern",
                         message(
                             "autoqa.empty_phrase",
-                            "phrase “{phrase}” has no letters once spaces and punctuation are ignored",
+                            "phrase “{phrase}” has no letters once spaces and punctuation "
+                            "are ignored",
                             phrase=w,
                         ),
                     )
@@ -92,7 +96,7 @@ def rule_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem]:
 
 
 def _one_rule(
-    r: RuleDef, base: Path_, packs: dict[str, object], lines: LineMap, file: str
+    r: RuleDef, base: Path_, packs: Mapping[str, object], lines: LineMap, file: str
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -167,7 +171,7 @@ def _cycle(r: RuleDef, start: str) -> bool:
 
 
 def _one_condition(
-    c: Condition, path: Path_, packs: dict[str, object], lines: LineMap, file: str
+    c: Condition, path: Path_, packs: Mapping[str, object], lines: LineMap, file: str
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -194,15 +198,15 @@ def _one_condition(
                 ),
             )
     if c.regex is not None:
-        for key, pats in (("patterns", c.regex.patterns), ("exclude", c.regex.exclude)):
-            for p in pats:
-                if (why := _regex_problem(p)) is not None:
-                    err(
-                        (*path, "regex"),
-                        "bad_regex",
-                        message("autoqa.bad_regex", "pattern “{pattern}”: {why}", pattern=p, why=why),
-                    )
-            del key
+        for pattern in (*c.regex.patterns, *c.regex.exclude):
+            if (why := _regex_problem(pattern)) is not None:
+                err(
+                    (*path, "regex"),
+                    "bad_regex",
+                    message(
+                        "autoqa.bad_regex", "pattern “{pattern}”: {why}", pattern=pattern, why=why
+                    ),
+                )
     words: list[str] = []
     if c.keywords is not None:
         words = c.keywords.words
