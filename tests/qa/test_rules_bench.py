@@ -138,3 +138,44 @@ def test_check_adds_the_rules_metrics_by_period_and_by_day(tmp_path: Path) -> No
     doc = json.loads(runner.invoke(app, base).output)
     ev = next(f for f in doc["rule_findings"] if f["rule"] == "privacy_leak")["evidence"][0]
     assert (ev["message_index"], ev["text"]) == (1, "138****5678")
+
+
+def test_a_scheme_reads_the_red_line_count(tmp_path: Path) -> None:
+    write_data(tmp_path / "data")
+    (tmp_path / "qa.yaml").write_text(QA_YAML, encoding="utf-8")
+    res = runner.invoke(
+        app,
+        [
+            "qa", "check", "--data", str(tmp_path / "data"), "--period", "2026-10",
+            "--config", str(tmp_path / "qa.yaml"), "--format", "csv",
+        ],
+    )  # fmt: skip
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "metric_values.csv").write_text(res.output, encoding="utf-8")
+    (inputs / "agents.csv").write_text("agent_id,name\nA001,林晓\nA002,周敏\n", encoding="utf-8")
+    doc = Path(__file__).resolve().parents[2] / "docs" / "qa.md"
+    text = doc.read_text(encoding="utf-8")
+    # the scheme of docs/qa.md ("Findings and metrics"), as written there
+    start = text.index("metrics:\n  - {id: autoqa_redline_count")
+    block = text[start : text.index("```", start)]
+    scheme = tmp_path / "s.yaml"
+    scheme.write_text("id: s\nname: 红线\n" + block, encoding="utf-8")
+    res = runner.invoke(
+        app,
+        ["score", str(scheme), "--inputs", str(inputs), "--period", "2026-10", "--format", "json"],
+    )
+    assert res.exit_code == 0, res.output
+    totals = {r["agent_id"]: r["total"] for r in json.loads(res.output)["results"]}
+    # A001 crossed the 站外联系 red line in both chats -> 0; A002 none -> 100
+    assert totals == {"A001": 0, "A002": 100}
+
+
+def test_the_config_example_of_the_docs_is_valid() -> None:
+    from appraise.qa.config import parse_qa_config
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "qa.md").read_text(encoding="utf-8")
+    sec = text.index("## The rule language")
+    start = text.index("```yaml\n", sec) + len("```yaml\n")
+    cfg, _ = parse_qa_config(text[start : text.index("```", start)], "docs/qa.md")
+    assert [r.id for r in cfg.rules] == ["off_platform"] and cfg.builtin_rules is True
