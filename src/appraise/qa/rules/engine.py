@@ -933,6 +933,19 @@ def run_rules(transcripts: Iterable[Transcript], rs: RuleSet) -> list[RuleFindin
     return out
 
 
+def mask(text: str) -> str:
+    """``text`` with personal data masked, addresses by the built-in ``privacy`` pack (what the
+    pages show of a transcript)."""
+    return mask_text(text, light(text), _builtin_address_patterns())
+
+
+@cache
+def _builtin_address_patterns() -> tuple[re.Pattern[str], ...]:
+    from appraise.qa.rules.packs import builtin_packs
+
+    return tuple(re.compile(p) for p in builtin_packs()["privacy"].patterns)
+
+
 def rule_hits(findings: Iterable[RuleFinding]) -> list[tuple[str, str | None, str, bool]]:
     """(conversation_id, agent_id, rule, hit) of every computable finding: what agreement
     with human reviewers is measured on."""
