@@ -135,9 +135,12 @@ def transcript(conversation: Conversation) -> dict[str, Any]:
             i, start, end = e.get("message_index"), e.get("start"), e.get("end")
             if i is None or start is None or end is None or not 0 <= int(i) < len(texts):
                 continue
-            note = f"{label}: {e.get('note', '')}"
+            said = str(e.get("note", ""))
+            # A pack's note starts with the pack's name, often the rule's: say it once.
+            said = said.removeprefix(label).lstrip("：: ")
+            note = f"{label}: {said}" if said else label
             marks[int(i)].append((int(start), int(end), "hit-rule", note))
-            notes[int(i)].append({"label": label, "note": e.get("note", "")})
+            notes[int(i)].append({"label": label, "note": said})
         rules.append(f)
     rows = []
     for i, m in enumerate(conversation.messages):
