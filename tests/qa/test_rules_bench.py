@@ -179,3 +179,24 @@ def test_the_config_example_of_the_docs_is_valid() -> None:
     start = text.index("```yaml\n", sec) + len("```yaml\n")
     cfg, _ = parse_qa_config(text[start : text.index("```", start)], "docs/qa.md")
     assert [r.id for r in cfg.rules] == ["off_platform"] and cfg.builtin_rules is True
+
+
+def test_a_rule_under_the_agreement_gate_is_withheld_until_it_is_proven(tmp_path: Path) -> None:
+    write_data(tmp_path / "data")
+    gated = QA_YAML + (
+        "agreement:\n  checks:\n    off_platform:\n"
+        "      mirrors: {item: 开场白}\n      require: {kappa: 0.6, min_pairs: 20}\n"
+    )
+    (tmp_path / "qa.yaml").write_text(gated, encoding="utf-8")
+    res = runner.invoke(
+        app,
+        [
+            "qa", "check", "--data", str(tmp_path / "data"), "--period", "2026-10",
+            "--config", str(tmp_path / "qa.yaml"), "--format", "csv",
+        ],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    metrics = {r["metric"] for r in csv.DictReader(io.StringIO(res.stdout))}
+    # no reviews: no pairs, so the rule's own metric is withheld (the others stay)
+    assert "autoqa_off_platform" not in metrics and "autoqa_praise_request" in metrics
+    assert "off_platform" in res.stderr

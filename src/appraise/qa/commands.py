@@ -213,12 +213,12 @@ def register(app: typer.Typer) -> None:
         daily: dict[str, dict[str, dict[str, float | Decimal | None]]] = {}
         if rs is not None:
             per_rule = {r.rule.id: (f"autoqa_{r.rule.id}",) for r in rs.rules}
-            period_rows, _ = withhold(rule_metrics(rfs, rs), checked.shut, per_rule)
+            period_rows, _ = withhold(rule_metrics(rfs, rs), checked.gates, per_rule)
             for agent, row in period_rows.items():
                 metrics.setdefault(agent, {}).update(row)
             metrics = dict(sorted(metrics.items()))
             for d, v in daily_rule_metrics(rfs, rs, cc).items():
-                daily[d.isoformat()] = withhold(v, checked.shut, per_rule)[0]
+                daily[d.isoformat()] = withhold(v, checked.gates, per_rule)[0]
             rules_doc = {
                 "rule_findings": [f.as_dict() for f in rfs if f.hit],
                 "rules_not_computable": sum(1 for f in rfs if not f.computable),
