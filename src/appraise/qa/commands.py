@@ -166,10 +166,12 @@ def register(app: typer.Typer) -> None:
         A check whose agreement with the human reviews is below what the config's
         ``agreement`` section requires has its metrics withheld, with a warning."""
         from appraise.metrics.store import open_data
-        from appraise.qa.agreement import gated_metrics
+        from appraise.qa.agreement import Verdict, gated_metrics, withhold
         from appraise.qa.checks import check_all
         from appraise.qa.config import load_qa_config
         from appraise.qa.io import load_rubrics, read_reviews
+        from appraise.qa.rules.engine import build_ruleset, rule_hits, run_rules
+        from appraise.qa.rules.metrics import daily_rule_metrics, rule_metrics
         from appraise.qa.store import load_transcripts
 
         if fmt not in ("json", "csv"):
@@ -181,9 +183,10 @@ def register(app: typer.Typer) -> None:
             cc = _center(data, center)
             conn = open_data(data, config=cc)
             try:
-                findings = check_all(load_transcripts(conn, p, cc), cfg, cc)
+                transcripts = load_transcripts(conn, p, cc)
             finally:
                 conn.close()
+            findings = check_all(transcripts, cfg, cc)
             human = (
                 read_reviews(reviews, load_rubrics(config))
                 if reviews is not None and config is not None
@@ -196,22 +199,123 @@ def register(app: typer.Typer) -> None:
                 "--reviews needs --config (the rubrics the reviews were scored on)", err=True
             )
             raise typer.Exit(2)
-        checked = gated_metrics(findings, human, cfg.agreement)
+        rs = build_ruleset(cfg, cc) if cfg.has_rules else None
+        rfs = run_rules(transcripts, rs) if rs is not None else []
+        # The rules' verdicts are measured against the reviews like the checks' (qa/agreement.py).
+        verdicts = [Verdict(*h) for h in rule_hits(rfs)]
+        checked = gated_metrics(findings, human, cfg.agreement, verdicts=verdicts)
         for problem in checked.problems:
             typer.echo(problem.render(), err=True)
-        metrics = checked.metrics
+        metrics: dict[str, dict[str, float | Decimal | None]] = {
+            a: dict(v) for a, v in checked.metrics.items()
+        }
+        rules_doc: dict[str, object] = {}
+        daily: dict[str, dict[str, dict[str, float | Decimal | None]]] = {}
+        if rs is not None:
+            per_rule = {r.rule.id: (f"autoqa_{r.rule.id}",) for r in rs.rules}
+            period_rows, _ = withhold(rule_metrics(rfs, rs), checked.gates, per_rule)
+            for agent, row in period_rows.items():
+                metrics.setdefault(agent, {}).update(row)
+            metrics = dict(sorted(metrics.items()))
+            for d, v in daily_rule_metrics(rfs, rs, cc).items():
+                daily[d.isoformat()] = withhold(v, checked.gates, per_rule)[0]
+            rules_doc = {
+                "rule_findings": [f.as_dict() for f in rfs if f.hit],
+                "rules_not_computable": sum(1 for f in rfs if not f.computable),
+                "daily": {
+                    d: {
+                        a: {k: _num(x) for k, x in row.items() if x is not None}
+                        for a, row in v.items()
+                    }
+                    for d, v in daily.items()
+                },
+            }
         if fmt == "csv":
-            typer.echo(metric_values_csv(str(p), metrics), nl=False)
+            out = metric_values_csv(str(p), metrics)
+            for day, values in daily.items():
+                out += metric_values_csv(day, values).split("\n", 1)[1]
+            typer.echo(out, nl=False)
             return
         doc = {
             "period": str(p),
-            "metrics": metrics,
+            "metrics": {
+                a: {k: x if not isinstance(x, Decimal) else float(x) for k, x in row.items()}
+                for a, row in metrics.items()
+            },
             "findings": [f.as_dict() for f in findings if not f.passed],
             "checked": len({f.conversation_id for f in findings}),
             "agreement": [agreement_dict(a) for a in checked.figures],
             "withheld": [p.render() for p in checked.problems],
+            **rules_doc,
         }
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+    rules = typer.Typer(help="The rule language (自动质检规则): test a rule on real conversations.")
+    qa.add_typer(rules, name="rules")
+
+    @rules.command("test")
+    def rules_test(
+        data: Path = typer.Option(..., "--data", help="Event store (.duckdb) or data folder."),
+        rule: str = typer.Option(..., "--rule", help="A rule's id or name."),
+        config: Path | None = typer.Option(None, "--config", help="QA config YAML (qa.yaml)."),
+        period: str | None = typer.Option(None, "--period", help="Only this period."),
+        sample: int | None = typer.Option(None, "--sample", min=1, help="N conversations."),
+        seed: str = typer.Option("0", "--seed"),
+        center: Path | None = typer.Option(None, "--center"),
+        lang: str | None = typer.Option(None, "--lang", help="zh (default) or en."),
+        fmt: str = typer.Option("text", "--format", help="text or json."),
+    ) -> None:
+        """Run one rule over a folder of conversations and print every hit with its evidence."""
+        from appraise.messages import message, set_lang
+        from appraise.metrics.store import open_data
+        from appraise.qa.config import load_qa_config
+        from appraise.qa.rules.bench import bench_lines, pick
+        from appraise.qa.rules.engine import build_ruleset, builtin_rules, compile_rule
+        from appraise.qa.store import load_transcripts
+
+        restore = set_lang(lang) if lang else None
+        try:
+            p = _period(period) if period else None
+            try:
+                cfg = load_qa_config(config)
+                rs = build_ruleset(cfg, None)
+                chosen = rs.get(rule)
+                if chosen is None:
+                    extra = [r for r in builtin_rules() if rule in (r.id, r.name)]
+                    chosen = compile_rule(extra[0]) if extra else None
+                if chosen is None:
+                    names = [r.rule.id for r in rs.rules] + [r.id for r in builtin_rules()]
+                    typer.echo(
+                        message(
+                            "autoqa.no_such_rule",
+                            "no rule {rule}; rules: {names}",
+                            rule=rule,
+                            names=", ".join(dict.fromkeys(names)),
+                        ),
+                        err=True,
+                    )
+                    raise typer.Exit(2)
+                cc = _center(data, center)
+                rs = build_ruleset(cfg, cc)
+                conn = open_data(data, config=cc)
+                try:
+                    transcripts = load_transcripts(conn, p, cc)
+                finally:
+                    conn.close()
+            except ProblemsError as exc:
+                raise _fail(exc) from None
+            lines, findings = bench_lines(chosen, pick(transcripts, sample, seed), rs)
+            if fmt == "json":
+                typer.echo(
+                    json.dumps(
+                        [f.as_dict() for f in findings if f.hit], ensure_ascii=False, indent=2
+                    )
+                )
+            else:
+                typer.echo("\n".join(lines))
+        finally:
+            if restore is not None:
+                restore()
 
     @qa.command("sample")
     def sample(

@@ -92,6 +92,9 @@ class Conversation(models.Model):
     hung_up_by = models.CharField(max_length=16, blank=True)
     messages = models.JSONField(default=list)
     findings = models.JSONField(default=list)
+    # The hits of the QA config's rules (``RuleFinding.as_dict()``; docs/qa.md, "The rule
+    # language"), personal data already masked in their evidence.
+    rule_findings = models.JSONField(default=list)
     batch = models.ForeignKey(
         ImportBatch, null=True, on_delete=models.SET_NULL, related_name="conversations"
     )

@@ -8,6 +8,7 @@ from typing import Any
 from appraise.decimals import plain
 from appraise.qa import CalibrationReport, ReviewResult
 from appraise.qa.agreement import Agreement, Gate
+from appraise.qa.rules.engine import mask
 from appraise.web.qa import scoring
 from appraise.web.qa.models import (
     Assignment,
@@ -81,6 +82,10 @@ def import_json(b: ImportBatch) -> dict[str, Any]:
     }
 
 
+def _masked(text: Any) -> Any:
+    return mask(text) if isinstance(text, str) else text
+
+
 def conversation_json(c: Conversation, *, transcript: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.pk,
@@ -95,8 +100,15 @@ def conversation_json(c: Conversation, *, transcript: bool = False) -> dict[str,
         "failed_checks": sorted({str(f["check"]) for f in c.findings if not f["passed"]}),
     }
     if transcript:
-        out["messages"] = c.messages
-        out["findings"] = c.findings
+        # Personal data masked, as on the pages (docs/qa.md, "The rule language").
+        out["messages"] = [{**m, "text": _masked(m.get("text"))} for m in c.messages]
+        out["findings"] = [
+            {
+                **f,
+                "evidence": [{**e, "text": _masked(e.get("text"))} for e in f.get("evidence", [])],
+            }
+            for f in c.findings
+        ]
     return out
 
 

@@ -35,6 +35,7 @@ from appraise.qa import (
     select_rubric,
 )
 from appraise.qa.config import parse_qa_config
+from appraise.qa.rules.engine import build_ruleset, run_rules
 from appraise.qa.sampling import STRATA, risk_flags, sample_contacts
 from appraise.qa.store import Contact
 from appraise.web.audit.services import audit_record
@@ -238,6 +239,7 @@ def conversation_import(
     batch = ImportBatch.objects.create(
         period=p, source=source[:300], config=config_text, created_by=signed_in(by)
     )
+    ruleset = build_ruleset(config, center) if config.has_rules else None
     rows: list[Conversation] = []
     for t in transcripts:
         if t.conversation_id in existing:
@@ -260,6 +262,9 @@ def conversation_import(
                 hung_up_by=t.hung_up_by or "",
                 messages=_message_rows(t),
                 findings=[f.as_dict() for f in check_transcript(t, config, center)],
+                rule_findings=[]
+                if ruleset is None
+                else [f.as_dict() for f in run_rules([t], ruleset) if f.hit],
                 batch=batch,
             )
         )
