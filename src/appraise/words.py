@@ -56,7 +56,11 @@ class Say:
         self.params = params
 
     def render(self, lang: Lang) -> str:
-        return _fill(self.code, {k: _render(v, lang) for k, v in self.params.items()}, lang)
+        params = self.params
+        if not params:  # a separator
+            return _TEMPLATES.get((self.code, lang)) or _template(self.code, lang) or ""
+        values = {k: (v if type(v) is str else _render(v, lang)) for k, v in params.items()}
+        return _fill(self.code, values, lang)
 
     def data(self) -> dict[str, Any]:
         return {"say": self.code, "with": {k: _data(v) for k, v in self.params.items()}}
@@ -65,29 +69,78 @@ class Say:
         return f"Say({self.code!r}, {self.params!r})"
 
 
-def _fill(code: str, values: dict[str, str], lang: Lang) -> str:
-    for want in (lang, "en"):
-        template = _template(code, want)
-        if template is None:
-            break
+def _fill(code: str, values: Mapping[str, str], lang: Lang) -> str:
+    template = _TEMPLATES.get((code, lang)) or _template(code, lang)
+    if template is not None:
         try:
-            return template.format(**values)
+            return template.format_map(values)
         except (KeyError, IndexError, ValueError):
-            continue  # a translation with a broken placeholder (the catalog test catches it)
+            # A translation with a broken placeholder (the catalog test catches it): English.
+            english = _template(code, "en")
+            if english is not None and english != template:
+                try:
+                    return english.format_map(values)
+                except (KeyError, IndexError, ValueError):
+                    pass
     # A code no table declares any more (a result stored by an older version): its values.
     return " ".join(values.values())
 
 
 def _render(piece: Any, lang: Lang) -> str:
-    if isinstance(piece, Words | Say):
-        return piece.render(lang)
+    # An explanation has a few dozen pieces: the common cases first, by exact type.
+    kind = type(piece)
+    if kind is str:
+        return piece  # type: ignore[no-any-return]
+    if kind is Say:
+        return piece.render(lang)  # type: ignore[no-any-return]
+    if kind is Pending:
+        return "".join([_render(p, lang) for p in piece.parts])
+    if kind is Words:
+        return str.__str__(piece) if piece.lang == lang else piece.render(lang)
     return str.__str__(piece) if isinstance(piece, str) else str(piece)
 
 
 def _data(piece: Any) -> Any:
-    if isinstance(piece, Words | Say):
+    if isinstance(piece, Words | Say | Pending):
         return piece.data()
     return str.__str__(piece) if isinstance(piece, str) else str(piece)
+
+
+class Pending:
+    """Pieces said and not yet written: what scoring builds (nothing is formatted until a
+    reader's text is wanted, :meth:`words` or :meth:`render`)."""
+
+    __slots__ = ("lang", "parts")
+
+    def __init__(self, parts: tuple[Any, ...], lang: Lang) -> None:
+        self.parts = parts
+        self.lang = lang
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __add__(self, other: Any) -> Pending:
+        return words(self.lang, self, other)
+
+    def __radd__(self, other: Any) -> Pending:
+        return words(self.lang, other, self)
+
+    def render(self, lang: str | None = None) -> str:
+        want = lang_of(lang) if lang else current_lang()
+        return "".join([_render(p, want) for p in self.parts])
+
+    def words(self) -> Words:
+        """The text in the language it was said in, remembering what was said."""
+        return Words(self.parts, self.lang)
+
+    def data(self) -> list[Any]:
+        return [_data(p) for p in self.parts]
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Pending({self.parts!r}, {self.lang!r})"
 
 
 class Words(str):
@@ -98,7 +151,7 @@ class Words(str):
 
     def __new__(cls, parts: tuple[Any, ...], lang: str) -> Words:
         said = lang_of(lang)
-        self = super().__new__(cls, "".join(_render(p, said) for p in parts))
+        self = str.__new__(cls, "".join([_render(p, said) for p in parts]))
         self.parts = parts
         self.lang = said
         return self
@@ -115,42 +168,46 @@ class Words(str):
         want = lang_of(lang) if lang else current_lang()
         if want == self.lang:
             return str.__str__(self)
-        return "".join(_render(p, want) for p in self.parts)
+        return "".join([_render(p, want) for p in self.parts])
 
     def data(self) -> list[Any]:
         """The JSON form: a list of strings and ``{"say": code, "with": {...}}``."""
         return [_data(p) for p in self.parts]
 
     def __add__(self, other: str) -> Words:
-        if isinstance(other, Words) and other.lang == self.lang:
-            return _joined((*self.parts, *other.parts), self.lang, str.__str__(self) + other)
-        if isinstance(other, Say | Words):
-            return Words((*self.parts, other), self.lang)
-        return _joined((*self.parts, other), self.lang, str.__str__(self) + other)
+        return words(self.lang, self, other).words()
 
     def __radd__(self, other: str) -> Words:
-        return _joined((other, *self.parts), self.lang, other + str.__str__(self))
+        return words(self.lang, other, self).words()
 
 
-def _joined(parts: tuple[Any, ...], lang: Lang, text: str) -> Words:
-    # The text of both halves is already written in ``lang``: no need to render it again.
-    self = str.__new__(Words, text)
-    self.parts = parts
-    self.lang = lang
-    return self
+def written(value: Any) -> Any:
+    """What scoring said, as text: :class:`Pending` written (a :class:`Words`), the rest as it
+    is."""
+    return value.words() if type(value) is Pending else value
 
 
-def say(lang: str, code: str, /, **params: Any) -> Words:
-    """The sentence ``code`` with ``params``, said (for now) in ``lang``."""
-    return Words((Say(code, params),), lang)
+def say(lang: str, code: str, /, **params: Any) -> Pending:
+    """The sentence ``code`` with ``params`` (text that reads alike in every language, or
+    pieces said), said in ``lang``."""
+    return Pending((Say(code, params),), "en" if lang == "en" else "zh")
 
 
-def words(lang: str, *parts: Any) -> Words:
-    """Pieces (text, :class:`Say`, :class:`Words`) said one after the other."""
-    return Words(parts, lang)
+def words(lang: str, *pieces: Any) -> Pending:
+    """Pieces (text, :class:`Say`, :class:`Pending`, :class:`Words`) said one after the other;
+    pending pieces in the same language are spliced in."""
+    said: Lang = "en" if lang == "en" else "zh"
+    parts: list[Any] = []
+    for p in pieces:
+        kind = type(p)
+        if (kind is Pending or kind is Words) and p.lang == said:
+            parts.extend(p.parts)
+        elif kind is not str or p:
+            parts.append(p)
+    return Pending(tuple(parts), said)
 
 
-def joined(lang: str, items: list[Any], sep_code: str = "words.comma") -> Words:
+def joined(lang: str, items: list[Any], sep_code: str = "words.comma") -> Pending:
     """``items`` with the language's list separator between them (``、`` / ``, ``)."""
     parts: list[Any] = []
     sep = Say(sep_code, {})
@@ -158,14 +215,16 @@ def joined(lang: str, items: list[Any], sep_code: str = "words.comma") -> Words:
         if i:
             parts.append(sep)
         parts.append(item)
-    return Words(tuple(parts), lang)
+    return Pending(tuple(parts), "en" if lang == "en" else "zh")
 
 
-def in_lang(value: str | None, lang: str | None = None) -> str:
+def in_lang(value: object, lang: str | None = None) -> str:
     """Any explanation text in ``lang``: :class:`Words` written again, other text as it is."""
-    if isinstance(value, Words):
+    if isinstance(value, Words | Pending):
         return value.render(lang)
-    return "" if value is None else str.__str__(value)
+    if value is None:
+        return ""
+    return str.__str__(value) if isinstance(value, str) else str(value)
 
 
 def render_data(data: Any, lang: str | None = None) -> str:

@@ -16,10 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from appraise.decimals import plain
 from appraise.messages import table
-from appraise.words import Say, Words, joined, register
+from appraise.words import Pending, Say, joined, register, words
 
 RANGES_EN: dict[str, str] = {
     "any": "any value",
@@ -113,14 +114,17 @@ class Range:
     def __str__(self) -> str:
         return self.text
 
-    def said(self, unit: str | None = None, lang: str = "zh") -> Say | Words:
-        """The range in words (``60 至 90 秒``), for an explanation in any language."""
+    def said(self, unit: str | None = None, lang: str = "zh") -> Pending:
+        """The range in words (``60 至 90 秒``), said in ``lang`` and written again in any."""
+        return _said(self, unit, lang)
+
+    def _said(self, unit: str | None, lang: str) -> Pending:
         low, high = self.low, self.high
         a = plain(low) if low is not None else ""
         b = plain(high) if high is not None else ""
         left_out: list[str] = []
         if low is None and high is None:
-            return Say("range.any", {})
+            return words(lang, Say("range.any", {}))
         if low is not None and high is not None and low == high:
             core = Say("range.eq", {"a": a})
         elif high is None:
@@ -135,8 +139,14 @@ class Range:
         if unit in _UNITS:
             core = Say(f"unit.{unit}", {"v": core})
         if not left_out:
-            return core
-        return Say("range.excluding", {"r": core, "e": joined(lang, list(left_out))})
+            return words(lang, core)
+        return words(lang, Say("range.excluding", {"r": core, "e": joined(lang, list(left_out))}))
+
+
+@lru_cache(maxsize=4096)
+def _said(r: Range, unit: str | None, lang: str) -> Pending:
+    # A band's words are the same for every agent it explains (Pending is never changed).
+    return r._said(unit, lang)
 
 
 def _max_low(a: Range, b: Range) -> tuple[Decimal | None, bool]:

@@ -51,7 +51,7 @@ from appraise.scoring.text import Voice, fmt
 from appraise.scoring.text import quantize as quantize
 from appraise.scoring.units import value_words
 from appraise.scoring.variables import agent_env, eligibility_env
-from appraise.words import Words, words
+from appraise.words import Pending, words
 
 _ZERO = Decimal(0)
 
@@ -161,7 +161,7 @@ def _score(
                 None,
                 explain,
                 counts=node.counts,
-                value_text=value_words(out.value, units.get(node.id), lang),
+                value_said=out.value_text or value_words(out.value, units.get(node.id), lang),
             )
     errors = [pr for pr in ctx.problems if pr.level == "error"]
     if errors:
@@ -196,9 +196,7 @@ def _score(
             top = sink[0]
             top.weighted = signed
             key = "adjust_add" if adj.direction == "add" else "adjust_sub"
-            top.explain = words(
-                lang, top.explain, voice.then(), voice.say(key, x=voice.pts(capped))
-            )
+            top.said = voice.then_say(top.said, key, x=voice.pts(capped))
             r.adjustments.extend(sink)
             total += signed
         r.exact_total = total
@@ -377,8 +375,9 @@ def _formula(
     # "平均回复时长 45 秒 → min(100, 100 × 30 ÷ 45) = 66.67 分": what it read, by name and with
     # its unit (in the reader's language), then the arithmetic with those values (shown to two
     # decimals) and the score to the scheme's step.
-    inputs: list[Words] = []
+    inputs: list[Pending] = []
     values: dict[str, str] = {}
+    units: list[Pending | None] = []
     for n in sorted(rule.expr.names):
         v = env.get(n)
         if not isinstance(v, Decimal):
@@ -386,6 +385,7 @@ def _formula(
         label, unit = reads.get(n, (n, None))
         values[n] = fmt(v, 2)
         inputs.append(words(voice.lang, label, " ", voice.value(v, unit)))
+        units.append(value_words(v, unit, voice.lang))
     if not inputs:
         return rules.Outcome(num, num, voice.say("formula", e=str(rule.expr), s=pts(num)))
     text = voice.say(
@@ -394,7 +394,7 @@ def _formula(
         e=_with_values(rule.expr, values),
         s=pts(num),
     )
-    return rules.Outcome(num, num, text)
+    return rules.Outcome(num, num, text, value_text=units[0] if len(units) == 1 else None)
 
 
 @dataclass(slots=True)
@@ -439,7 +439,6 @@ class TreePlan:
     ) -> tuple[list[IndicatorResult], list[tuple[Decimal, Decimal | None]]]:
         voice = self.voice
         pts = voice.pts
-        lang = voice.lang
         steps = self.steps
         n = len(steps)
         out: list[IndicatorResult] = []
@@ -470,25 +469,16 @@ class TreePlan:
             if wp is None or not full:
                 weighted = score
                 if node.counts:
-                    res.explain = words(
-                        lang,
-                        res.explain,
-                        voice.then(),
-                        voice.say("weighted_points", s=pts(weighted)),
-                    )
+                    res.said = voice.then_say(res.said, "weighted_points", s=pts(weighted))
             else:
                 weighted = score * wp / full
-                res.explain = words(
-                    lang,
-                    res.explain,
-                    voice.then(),
-                    voice.say(
-                        "weighted",
-                        s=pts(score),
-                        f=info.full_text,
-                        w=info.weight_in,
-                        x=pts(weighted),
-                    ),
+                res.said = voice.then_say(
+                    res.said,
+                    "weighted",
+                    s=pts(score),
+                    f=info.full_text,
+                    w=info.weight_in,
+                    x=pts(weighted),
                 )
             res.weight = wp
             res.weighted = weighted if node.counts else _ZERO
@@ -508,7 +498,7 @@ class TreePlan:
             weighted = raw[i]
             if self.normalized and child_w[i] and weight != child_w[i]:
                 weighted = raw[i] * weight / child_w[i]
-                me.explain = voice.say(
+                me.said = voice.say(
                     "category_norm",
                     raw=pts(raw[i]),
                     w=fmt(weight),
@@ -516,9 +506,9 @@ class TreePlan:
                     x=pts(weighted),
                 )
             pct = weighted / weight * 100 if weight else None
-            if not me.explain:
+            if not me.said:
                 w_text = st.info.weight_text if st.info.weight is not None else fmt(weight)
-                me.explain = voice.say("category", x=pts(weighted), w=w_text, p=fmt(pct, 2))
+                me.said = voice.say("category", x=pts(weighted), w=w_text, p=fmt(pct, 2))
             me.weight = weight
             me.score = pct
             me.weighted = weighted if st.node.counts else _ZERO

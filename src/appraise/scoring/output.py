@@ -9,7 +9,7 @@ from typing import Any
 
 from appraise.messages import Lang, current_lang
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
-from appraise.words import Words, render_data
+from appraise.words import Pending, Words, in_lang, render_data
 
 
 def num(d: Decimal | None) -> int | float | None:
@@ -22,10 +22,8 @@ def num(d: Decimal | None) -> int | float | None:
     return float(d)
 
 
-def _text(said: str | None, lang: Lang) -> str | None:
-    if isinstance(said, Words):
-        return said.render(lang)
-    return None if said is None else str.__str__(said)
+def _text(said: object, lang: Lang) -> str | None:
+    return None if said is None else in_lang(said, lang)
 
 
 def _indicator(
@@ -43,17 +41,17 @@ def _indicator(
         "value": value,
         "score": q(ir.score),
         "weighted": q(ir.weighted),
-        "explain": _text(ir.explain, lang),
+        "explain": _text(ir.said, lang),
         "depth": ir.depth,
         "parent": ir.parent,
-        **({"value_text": _text(ir.value_text, lang)} if ir.value_text is not None else {}),
+        **({"value_text": _text(ir.value_said, lang)} if ir.value_said is not None else {}),
     }
     if said:
         # What was said, to write again in another reader's language (localized()).
-        if isinstance(ir.explain, Words):
-            out["explain_said"] = ir.explain.data()
-        if isinstance(ir.value_text, Words):
-            out["value_said"] = ir.value_text.data()
+        if isinstance(ir.said, Words | Pending):
+            out["explain_said"] = ir.said.data()
+        if isinstance(ir.value_said, Words | Pending):
+            out["value_said"] = ir.value_said.data()
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 from appraise.inputs.names import normalize_name
 from appraise.inputs.records import Incident, Rating
@@ -33,18 +34,21 @@ from appraise.scoring.context import AgentData, Sourced, where
 
 __all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "threshold", "where"]
 from appraise.scoring.text import Voice, fmt
-from appraise.words import Words
+from appraise.words import words
 
 
 @dataclass(slots=True)
 class Outcome:
     value: Decimal | str | None
     score: Decimal | None
-    explain: str  # a Words: what was said, rendered again in the reader's language
+    explain: Any  # what was said (appraise.words), written in a reader's language when read
     # Sequences, not lists: almost every outcome has none, and an empty tuple costs nothing.
     problems: Sequence[Problem] = ()
     # Money from incidents: (kind name, amount, explanation).
     money: Sequence[tuple[str, Decimal, str]] = ()
+    # What the 实际值 column shows when it is not the value itself: a formula of one metric
+    # shows that metric with its unit (45 秒), the formula's result being the score.
+    value_text: Any = None
 
 
 def _bad(src: Sourced | Rating, message: str) -> Problem:
@@ -234,7 +238,7 @@ def rated(
         )
     divisor = plan.den_all if missing and plan.missing == "zero" else den
     score = num / divisor
-    text = Words((" + ".join(parts),), voice.lang)
+    text = words(voice.lang, " + ".join(parts))
     if missing:
         key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
         text += voice.say(key, roles=voice.list(missing), d=fmt(divisor))
@@ -525,7 +529,10 @@ def incidents(
                 (
                     label,
                     sign * amount,
-                    voice.say("incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)),
+                    # Pay lines are text for now: written in the scheme's language.
+                    voice.say(
+                        "incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)
+                    ).words(),
                 )
             )
     if problems:
@@ -552,7 +559,7 @@ def incidents(
             return Outcome(
                 n, score, voice.say("no_incidents_deduct", b=pts(rule.base)), skipped, money
             )
-        listed = Words(tuple(parts), voice.lang)
+        listed = words(voice.lang, *parts)
         text = voice.say("deducted", b=pts(rule.base), parts=listed, s=pts(score))
         if rule.floor is not None and raw < rule.floor:
             text += voice.say("floored", f=pts(rule.floor))
@@ -561,7 +568,7 @@ def incidents(
     score = raw if rule.cap is None else min(raw, rule.cap)
     if not parts:
         return Outcome(n, score, voice.say("no_incidents_bonus", b=pts(rule.base)), skipped, money)
-    listed = Words(tuple(parts), voice.lang)
+    listed = words(voice.lang, *parts)
     text = voice.say("added", b=pts(rule.base), parts=listed, s=pts(score))
     if rule.cap is not None and raw > rule.cap:
         text += voice.say("capped", c=pts(rule.cap))

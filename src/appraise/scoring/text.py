@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from appraise.messages import table
-from appraise.words import Say, Words, joined, register, say
+from appraise.messages import Lang, table
+from appraise.words import Pending, Say, joined, register, words
 
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
@@ -135,6 +135,10 @@ def shown(value: Decimal, edges: Iterable[Decimal] = (), places: int = VALUE_PLA
     """``value`` to ``places`` decimals, or as many more as keep it on its side of every edge."""
     if not value.is_finite():
         return fmt(value)
+    exact = fmt(value, _MAX_PLACES)
+    dot = exact.find(".")
+    if dot < 0 or len(exact) - dot - 1 <= places:  # nothing to round (45, 92.5)
+        return exact
     near = [e for e in edges if e is not None]
     while places < _MAX_PLACES:
         rounded = value.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
@@ -144,23 +148,41 @@ def shown(value: Decimal, edges: Iterable[Decimal] = (), places: int = VALUE_PLA
     return fmt(value, places)
 
 
+def points_text(value: object, step: Decimal) -> str:
+    """A stored score (a JSON number) as the page shows it, rounded to the scheme's step:
+    ``66.6667`` -> ``66.67`` (step 0.01), ``9.5`` -> ``10`` (step 1); never E notation.
+    Text (a level name) as it is, nothing as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return fmt(quantize(d, step), 8) if d.is_finite() else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Voice:
     """How one run writes its explanations: the scheme's language and score step."""
 
-    lang: str = "zh"
+    lang: Lang = "zh"
     step: Decimal = Decimal("0.01")
     _pts: dict[Decimal, str] = field(default_factory=dict, compare=False, repr=False)
 
-    def say(self, key: str, /, **params: Any) -> Words:
-        """The explanation sentence ``explain.<key>``."""
-        return say(self.lang, f"explain.{key}", **params)
+    def say(self, key: str, /, **params: Any) -> Pending:
+        """The explanation sentence ``explain.<key>`` (written when a reader wants the text)."""
+        return Pending((Say(_CODES[key], params),), self.lang)
+
+    def then_say(self, before: Any, key: str, /, **params: Any) -> Pending:
+        """``before``, the break (``;``), then the sentence ``explain.<key>``."""
+        if type(before) is Pending and before.lang == self.lang:
+            return Pending((*before.parts, _THEN, Say(_CODES[key], params)), self.lang)
+        return words(self.lang, before, _THEN, Say(_CODES[key], params))
 
     def then(self) -> Say:
         """The break between two parts of an explanation (``;``)."""
         return _THEN
 
-    def list(self, items: list[Any]) -> Words:
+    def list(self, items: list[Any]) -> Pending:
         """Names or parts with the language's separator (``、`` / ``, ``)."""
         return joined(self.lang, items)
 
@@ -177,18 +199,21 @@ class Voice:
 
     def value(
         self, d: Decimal | str | None, unit: str | None = None, edges: Iterable[Decimal] = ()
-    ) -> str | Say:
+    ) -> str | Pending:
         """A metric's value as read: ``45 秒`` (the unit in the reader's language), ``0.125``."""
         if d is None:
             return "-"
         if isinstance(d, str):
             return d
         text = shown(d, edges)
-        return Say(f"unit.{unit}", {"v": text}) if unit in _UNIT_CODES else text
+        if unit in _UNIT_CODES:
+            return Pending((Say(_UNIT_CODES[unit], {"v": text}),), self.lang)
+        return text
 
 
+_CODES = {key: f"explain.{key}" for key in EN}
 _THEN = Say("words.then", {})
 # Imported late: units.py imports fmt from this module.
 from appraise.scoring.units import UNITS_EN as _UNITS_EN  # noqa: E402
 
-_UNIT_CODES = frozenset(_UNITS_EN)
+_UNIT_CODES = {unit: f"unit.{unit}" for unit in _UNITS_EN}

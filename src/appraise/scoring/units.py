@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from appraise.messages import table
 from appraise.scoring.text import fmt
-from appraise.words import Words, register, say
+from appraise.words import Pending, register, say
 
 UNITS_EN: dict[str, str] = {
     "seconds": "{v} s",
@@ -38,7 +38,7 @@ def with_unit(value: Decimal | str | None, unit: str | None, lang: str = "zh") -
     return words.format(v=fmt(value, DISPLAY_PLACES))
 
 
-def value_words(value: Decimal | str | None, unit: str | None, lang: str = "zh") -> Words | None:
+def value_words(value: Decimal | str | None, unit: str | None, lang: str = "zh") -> Pending | None:
     """``value`` with ``unit``, kept as what was said so that it reads in any language."""
     if value is None or isinstance(value, str) or unit not in UNITS_EN:
         return None
