@@ -191,7 +191,7 @@ def rated(
         scores = [s for items in by_role.values() for s, _ in items]
         avg = sum(scores, Decimal(0)) / len(scores)
         return Outcome(avg, avg, voice.say("rated_avg", n=str(len(scores)), s=pts(avg)))
-    parts: list[str] = []
+    parts: list[Any] = []
     num = Decimal(0)
     den = Decimal(0)
     missing: list[str] = []
@@ -202,14 +202,15 @@ def rated(
             continue
         if len(items) == 1:
             avg = items[0][0]
-            parts.append(f"{role_name} {_show(items[0][1].value)}×{weight_text}%")
+            part: Any = f"{role_name} {_show(items[0][1].value)}×{weight_text}%"
         else:
             # Several raters of one role (peers): their mean is the role's rating, and the
             # text says how many, never who gave what.
             avg = sum((s for s, _ in items), Decimal(0)) / len(items)
-            parts.append(
-                t["role_avg_part"].format(role=role_name, v=fmt(avg), n=len(items), w=weight_text)
+            part = voice.say(
+                "role_avg_part", role=role_name, v=pts(avg), n=str(len(items)), w=weight_text
             )
+        parts.extend([" + ", part] if parts else [part])
         num += avg * weight
         den += weight
     for role_id, items in by_role.items():
@@ -238,7 +239,7 @@ def rated(
         )
     divisor = plan.den_all if missing and plan.missing == "zero" else den
     score = num / divisor
-    text = words(voice.lang, " + ".join(parts))
+    text = words(voice.lang, *parts)
     if missing:
         key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
         text += voice.say(key, roles=voice.list(missing), d=fmt(divisor))
