@@ -96,3 +96,45 @@ def test_templates_and_f_strings_write_a_message_in_the_readers_language() -> No
         assert f"{m}" == str(m) == "评分 4 → 80 分"
     with reading("en"):
         assert f"{m}" == "rated 4 -> 80 points"
+
+
+def test_the_core_packages_say_nothing_in_english_only() -> None:
+    # inputs, metrics, qa, points, scoring, periods: every problem and every error a user can
+    # see is a message(...) with a code, so that it is written in the reader's language.
+    found = messages.plain_messages()
+    listing = "\n".join(found)
+    assert found == [], (
+        f"{len(found)} sentences without a code (write them with message(code, template, "
+        f"...) and translate them in {messages.PO.name}):\n{listing}"
+    )
+
+
+def test_the_english_only_scan_finds_problems_helpers_and_raises(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text(
+        "from appraise.messages import message\n"
+        "from appraise.problems import Problem\n"
+        'a = Problem("error", "x", f"{1} rows are bad")\n'  # 3: an f-string
+        'b = Problem("error", "x", "the file is empty", "f.csv")\n'  # 4: a sentence
+        'c = Problem("error", "x", message("x", "the file is empty"))\n'  # a message: fine
+        'd = Problem("warning", "unreadable", str(ValueError()))\n'  # a library's text: fine
+        "def f(n):\n"
+        '    raise ValueError(f"{n} is not a number")\n'  # 8
+        "def g():\n"
+        '    raise ValueError("needs a calendar")  # internal: callers check first\n'
+        "def h():\n"
+        '    raise AssertionError("cannot happen here")\n'
+        "def i(add):\n"
+        '    add("bad_tag", "not one tag")\n'  # 14: a checker's helper
+        "def j(tree):\n"
+        '    tree.add("总分 80 points")\n',  # rich's Tree.add: not a problem
+        encoding="utf-8",
+    )
+    found = messages.plain_messages(pkg, ("a.py",))
+    assert [line.split(": ", 1)[0] for line in found] == [
+        "pkg/a.py:3",
+        "pkg/a.py:4",
+        "pkg/a.py:8",
+        "pkg/a.py:14",
+    ]

@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appraise.problems import Problem, ProblemsError
+from appraise.messages import message
+from appraise.problems import Problem, ProblemsError, pydantic_text
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -73,7 +74,12 @@ class CenterConfig(BaseModel):
                 Problem(
                     "error",
                     "config_invalid",
-                    f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}",
+                    message(
+                        "config.invalid",
+                        "{loc}: {problem}",
+                        loc=".".join(str(x) for x in err["loc"]),
+                        problem=pydantic_text(err),
+                    ),
                     str(path),
                 )
                 for err in exc.errors()
