@@ -43,6 +43,20 @@ def _add_months(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def date_error(exc: ValueError) -> str:
+    """Python's reason a date does not exist, in the reader's language when it is a common one."""
+    said = str(exc)
+    if said == "day is out of range for month":
+        return message("date.day_out_of_range", "day is out of range for month")
+    if said == "month must be in 1..12":
+        return message("date.month_out_of_range", "month must be in 1..12")
+    if said.startswith("Invalid week: "):
+        return message(
+            "date.bad_week", "Invalid week: {week}", week=said.removeprefix("Invalid week: ")
+        )
+    return said
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Period:
     """A calendar period. Ordered by start, then by length (a day sorts before its month)."""
@@ -82,7 +96,7 @@ class Period:
                         "period {raw} is not a real {kind}: {error}",
                         raw=repr(raw),
                         kind=KIND_WORDS[kind],
-                        error=str(exc),
+                        error=date_error(exc),
                     )
                 ) from None
         raise ValueError(

@@ -56,7 +56,17 @@ def test_unknown_metric_exits_with_its_name(tmp_path: Path) -> None:
     assert "metric: 未知的指标 'csta';已知的指标:" in result.stderr
     english = CliRunner().invoke(
         app,
-        ["--lang", "en", "metrics", "--data", str(store), "--period", "2026-10", "--metric", "csta"],
+        [
+            "--lang",
+            "en",
+            "metrics",
+            "--data",
+            str(store),
+            "--period",
+            "2026-10",
+            "--metric",
+            "csta",
+        ],
     )
     assert "metric: unknown metric 'csta'; known metrics:" in english.stderr
 

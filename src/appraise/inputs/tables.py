@@ -47,7 +47,7 @@ from appraise.inputs.records import (
 )
 from appraise.inputs.values import NULL_TOKENS, fold, parse_duration, strip_money
 from appraise.messages import message, said
-from appraise.periods import Period
+from appraise.periods import Period, date_error
 from appraise.problems import Problem, ProblemsError
 
 TABLE_NAMES: tuple[str, ...] = ("agents", "metric_values", "ratings", "incidents", "history")
@@ -315,7 +315,7 @@ def _as_date(cell: _Cell) -> date:
                 "cell.not_real_date",
                 "{v} is not a real date: {error}",
                 v=repr(value.strip()),
-                error=str(exc),
+                error=date_error(exc),
             ),
         ) from None
 
