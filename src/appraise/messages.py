@@ -28,7 +28,9 @@ a list (``、`` in Chinese, ``, `` in English); numbers are given already writte
 
 ``tests/test_messages.py`` fails when a ``message(...)`` or ``table(...)`` of the core has no
 Chinese translation, when a translation drops or misspells a placeholder, when a call passes
-parameters its template does not use (or the reverse), and when the ``.mo`` is stale.
+parameters its template does not use (or the reverse), when the ``.mo`` is stale, and when a
+package of :data:`PLAIN_CHECKED` writes English straight into a problem or an exception
+(:func:`plain_messages`).
 
     python -m appraise.messages            # compile the .po into the .mo (Babel)
     python -m appraise.messages --check    # exit 1 when the .mo is out of date

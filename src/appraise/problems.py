@@ -183,6 +183,25 @@ def pydantic_text(err: Mapping[str, Any]) -> str:
     return english.removeprefix("Value error, ")
 
 
+def unreadable(exc: Exception) -> str:
+    """Why a file could not be read, for a person: missing, not UTF-8 text, not YAML, or the
+    system's reason (a permission, a folder given for a file)."""
+    import yaml
+
+    if isinstance(exc, yaml.YAMLError):
+        reason = getattr(exc, "problem", None) or str(exc)
+        return message("yaml.syntax", "not valid YAML: {reason}", reason=reason)
+    if isinstance(exc, FileNotFoundError):
+        return message("file.not_found", "no such file")
+    if isinstance(exc, UnicodeDecodeError):
+        return message(
+            "file.not_utf8",
+            "the file is not UTF-8 text ({error}); save it as UTF-8",
+            error=str(exc),
+        )
+    return message("file.unreadable", "cannot read the file: {error}", error=str(exc))
+
+
 class AppraiseError(Exception):
     """The one application error type; the CLI and the web app turn it into a message."""
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from appraise.inputs.values import NULL_TOKENS
 from appraise.messages import message
-from appraise.problems import Problem
+from appraise.problems import Problem, unreadable
 
 FileFormat = Literal["csv", "xlsx", "json", "jsonl", "parquet"]
 
@@ -314,7 +314,7 @@ def _read_text(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(_problem(label, "file_unreadable", str(exc)))
+        problems.append(_problem(label, "file_unreadable", unreadable(exc)))
         return None
     text = decode(raw, layout.encoding, label, problems)
     return None if text is None else (raw, text)

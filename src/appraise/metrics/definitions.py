@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from appraise.messages import message, said
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.schema import TABLES
-from appraise.problems import Problem, ProblemsError, pydantic_text
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 from appraise.schemes.yamlload import LineMap, load_yaml
 
 Unit = Literal["seconds", "percent", "count", "money", "ratio", "nps", "per_hour", "hours"]
@@ -777,7 +777,7 @@ def load_center_definitions(
         text = path.read_text(encoding="utf-8")
         raw, _ = load_yaml(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(path))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(path))]) from None
     if not isinstance(raw, dict) or not raw.get("metrics"):
         return []
     located = parse_definitions(text, str(path), library=library, only_metrics=True)
@@ -791,7 +791,7 @@ def load_definitions(
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(p))]) from None
     return [x.definition for x in parse_definitions(text, str(p), library=library)]
 
 

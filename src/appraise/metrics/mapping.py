@@ -23,7 +23,7 @@ from appraise.inputs.reading import FileFormat, Layout
 from appraise.inputs.reports import ReportMapping
 from appraise.messages import message
 from appraise.metrics.schema import TABLES
-from appraise.problems import Problem, ProblemsError, pydantic_text
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 
 __all__ = ["ColumnMapping", "ColumnSpec", "FileFormat", "TableMapping", "presets"]
 
@@ -337,7 +337,7 @@ class ColumnMapping(BaseModel):
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ProblemsError(
-                [Problem("error", "mapping_unreadable", str(exc), str(path))]
+                [Problem("error", "mapping_unreadable", unreadable(exc), str(path))]
             ) from exc
         return cls.parse(text, str(path))
 

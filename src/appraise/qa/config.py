@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appraise.messages import message
-from appraise.problems import Problem, ProblemsError, pydantic_text
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 from appraise.qa.text import fold_phrase, script_parts
 from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
@@ -235,5 +235,5 @@ def load_qa_config(path: Path | str | None) -> QaConfig:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(p))]) from None
     return parse_qa_config(text, str(p))[0]

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from appraise.messages import message
-from appraise.problems import Problem, ProblemsError
+from appraise.problems import Problem, ProblemsError, unreadable
 from appraise.qa.config import parse_qa_config
 from appraise.qa.rubric import ReviewInput, ReviewResult, Rubric, score_review
 from appraise.schemes.loader import load_scheme
@@ -23,7 +23,7 @@ def load_rubrics(config_path: Path | str) -> list[Rubric]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), file)]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), file)]) from None
     cfg, lines = parse_qa_config(text, file)
     problems: list[Problem] = []
     out: list[Rubric] = []
@@ -94,7 +94,7 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
             rows = list(csv.DictReader(fh))
             header = rows[0].keys() if rows else []
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), file)]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), file)]) from None
     missing = [c for c in REVIEW_COLUMNS if c not in header]
     if missing:
         raise ProblemsError(
