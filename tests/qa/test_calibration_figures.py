@@ -138,3 +138,26 @@ def test_a_confirmed_score_is_upheld() -> None:
     d = assign_dispute(open_dispute("d1", first, "A001", "评分过低", T), first, "Q2")
     d = decide_dispute(d, first, scored("r2", "C1", "A001", "Q2", supersedes="r1"), T)
     assert d.outcome == "upheld"
+
+
+def test_estimated_figures_average_the_random_part_and_count_every_review() -> None:
+    from appraise.qa.figures import estimated_figures
+
+    # C1 83 and C2 89 (倾听理解 30) drawn at random, C3 flagged (risk part) with 倾听理解 0:
+    # 10 + 0 + 24 + 20 + 5 = 59. All three: (83 + 89 + 59) / 3 = 77, biased by the risk part;
+    # the estimate is the random part's (83 + 89) / 2 = 86, and 3 conversations were monitored.
+    rs = [
+        scored("r1", "C1", "A001", "Q1"),
+        scored("r2", "C2", "A001", "Q1", listening=D(30)),
+        scored("r3", "C3", "A001", "Q2", listening=D(0)),
+    ]
+    parts = {"C1": "random", "C2": "random", "C3": "risk"}
+    assert qa_figures(rs).agents[0].qa_average == D(77)
+    (a,) = estimated_figures(rs, parts).agents
+    assert (a.monitored, a.qa_average) == (3, D(86))
+    assert {r.reviewer_id: r.reviews for r in estimated_figures(rs, parts).reviewers} == {
+        "Q1": 2,
+        "Q2": 1,
+    }
+    # no risk part: the plain figures
+    assert estimated_figures(rs, {}) == qa_figures(rs)

@@ -267,3 +267,162 @@ def test_a_bad_rating_in_the_reviews_file_names_its_row(tmp_path: Path) -> None:
         f"{reviews}:第 8 行:表达能力: 评审 r2:“表达能力”的评分范围是 0..15;20 超出范围 (错误)"
         in res.output
     )
+
+
+AGREE_CONFIG = """
+rubrics:
+  - {scheme: gsm.yaml, default: true, fatal: [no_leak]}
+agreement:
+  checks:
+    opening: {mirrors: {item: 开场白}, require: {kappa: 0.6}}
+"""
+
+
+def write_agreement(tmp_path: Path) -> tuple[Path, Path]:
+    write_data(tmp_path / "data")
+    (tmp_path / "gsm.yaml").write_text(GSM, encoding="utf-8")
+    cfg = tmp_path / "qa.yaml"
+    cfg.write_text(AGREE_CONFIG, encoding="utf-8")
+    rows = ["review_id,conversation_id,agent_id,reviewer_id,reviewed_at,item,value"]
+    base = {"倾听理解": "24", "表达能力": "12", "转接规范": "规范", "结束语": "简短"}
+    for rid, conv, agent, opening in [
+        ("r1", "C1", "A001", "规范"),
+        ("r2", "C2", "A001", "不规范"),
+        ("r3", "C3", "A002", "不规范"),
+    ]:
+        for item, value in {**base, "开场白": opening, "未泄露客户信息": "是"}.items():
+            rows.append(f"{rid},{conv},{agent},Q1,2026-10-20,{item},{value}")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return cfg, reviews
+
+
+def test_agreement_command_and_the_check_csv_withholds_an_unproven_check(tmp_path: Path) -> None:
+    cfg, reviews = write_agreement(tmp_path)
+    data = str(tmp_path / "data")
+    args = ["--data", data, "--period", "2026-10", "--config", str(cfg)]
+    res = runner.invoke(
+        app, ["qa", "agreement", *args, "--reviews", str(reviews), "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    (opening,) = json.loads(res.stdout)["checks"]
+    # The opening check: C1 passed / 规范 (tn), C2 failed / 不规范 (tp), C3 (您好，很高兴为您服务)
+    # passed / 不规范 (fn): precision 1/1, recall 1/2; po = 2/3,
+    # pe = ((1 + 0)(1 + 1) + (1 + 1)(0 + 1)) / 9 = 4/9, κ = (6/9 − 4/9) / (1 − 4/9) = 2/5
+    assert (opening["tp"], opening["fp"], opening["fn"], opening["tn"]) == (1, 0, 1, 1)
+    assert (opening["precision"], opening["recall"], opening["kappa"]) == (1.0, 0.5, 0.4)
+    assert opening["counts"] is False
+    res = runner.invoke(app, ["qa", "check", *args, "--reviews", str(reviews), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    metrics = {r["metric"] for r in csv.DictReader(io.StringIO(res.stdout))}
+    assert "qa_opening_rate" not in metrics and "qa_closing_rate" in metrics
+    assert "qa_opening_rate 暂不计入：kappa 0.40 低于要求的 0.60" in res.stderr
+    # Without reviews the check has not been proven at all: withheld too
+    res = runner.invoke(app, ["qa", "check", *args, "--format", "csv"])
+    assert "qa_opening_rate" not in res.stdout
+    assert "仅 0 条会话有人工评分，至少需要 1 条" in res.stderr
+
+
+def test_sample_command_risk_weighted(tmp_path: Path) -> None:
+    write_data(tmp_path / "data")
+
+    # A001 has C1 (clean) and C2 (BAD: failed checks). 2 places, random share 50%:
+    # ⌈2 × 0.5⌉ = 1 random of the two, then 1 risk place: C2 when the random draw took C1;
+    # when it took C2, no flagged chat is left and C1 fills the place. A002's one chat C3 is
+    # all it has: random.
+    def sample(seed: str) -> dict[str, tuple[str, str]]:
+        res = runner.invoke(
+            app,
+            [
+                *("qa", "sample", "--data", str(tmp_path / "data"), "--period", "2026-10"),
+                *("--per-agent", "2", "--random-share", "50%", "--seed", seed),
+            ],
+        )
+        assert res.exit_code == 0, res.output
+        rows = csv.DictReader(io.StringIO(res.stdout))
+        return {r["conversation_id"]: (r["part"], r["flags"]) for r in rows}
+
+    flags = "check:forbidden check:opening check:response check:silence"
+    assert sample("2") == {
+        "C1": ("random", ""),
+        "C2": ("risk", flags),
+        "C3": ("random", "check:closing"),
+    }
+    assert sample("0") == {
+        "C1": ("fill", ""),
+        "C2": ("random", flags),
+        "C3": ("random", "check:closing"),
+    }
+    res = runner.invoke(
+        app,
+        [
+            "qa",
+            "sample",
+            "--data",
+            str(tmp_path / "data"),
+            "--period",
+            "2026-10",
+            "--random-share",
+            "abc",
+        ],
+    )
+    assert res.exit_code == 2 and "--random-share" in res.output
+
+
+def test_agreement_and_figures_use_the_random_part_of_a_sample_file(tmp_path: Path) -> None:
+    cfg, reviews = write_agreement(tmp_path)
+    sample = tmp_path / "sample.csv"
+    sample.write_text(
+        "conversation_id,agent_id,part\nC1,A001,random\nC2,A001,random\nC3,A002,risk\n",
+        encoding="utf-8",
+    )
+    args = ["--data", str(tmp_path / "data"), "--period", "2026-10", "--config", str(cfg)]
+    res = runner.invoke(
+        app,
+        [
+            "qa",
+            "agreement",
+            *args,
+            "--reviews",
+            str(reviews),
+            "--sample",
+            str(sample),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (opening,) = json.loads(res.stdout)["checks"]
+    # C3 (the fn) was drawn for risk and is left out: tp 1 (C2), tn 1 (C1): po = 1,
+    # pe = (1 × 1 + 1 × 1) / 4 = 1/2, κ = (1 − 1/2) / (1/2) = 1 ≥ 0.6: the check counts
+    assert (opening["tp"], opening["fn"], opening["tn"], opening["kappa"]) == (1, 0, 1, 1.0)
+    assert opening["counts"] is True
+    res = runner.invoke(
+        app,
+        [
+            "qa",
+            "figures",
+            "--config",
+            str(cfg),
+            "--reviews",
+            str(reviews),
+            "--period",
+            "2026-10",
+            "--sample",
+            str(sample),
+            "--format",
+            "csv",
+        ],
+    )
+    got = {
+        (r["agent_id"], r["metric"]): r["value"] for r in csv.DictReader(io.StringIO(res.stdout))
+    }
+    # A002's only review is in the risk part: monitored 1, no average to estimate from
+    assert got[("A002", "monitored_calls")] == "1"
+    assert ("A002", "qa_average") not in got
+    sample.write_text("conversation_id,part\nC1,randm\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["qa", "agreement", *args, "--reviews", str(reviews), "--sample", str(sample)]
+    )
+    assert res.exit_code == 1
+    assert "sample.csv:第 2 行:part: 抽检部分 'randm' 不是 random, risk, fill 之一" in res.stderr

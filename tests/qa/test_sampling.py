@@ -136,3 +136,106 @@ def test_an_impossible_balance_says_why() -> None:
     with pytest.raises(ProblemsError) as e:
         assign_reviewers(samples("A001", 4) + samples("B", 2), ["A001", "Q2"])
     assert e.value.problems[0].code == "unbalanced"
+
+
+# ----------------------------------------------------------------------- risk-weighted sampling
+
+
+def test_risk_places_keep_the_declared_random_share_rounded_up() -> None:
+    from decimal import Decimal
+
+    from appraise.qa.sampling import risk_places
+
+    # 15 × 0.4 = 6 random, 9 risk; 15 × 0.35 = 5.25 -> 6 random (never below the share), 9 risk
+    assert risk_places(15, Decimal("0.4")) == (6, 9)
+    assert risk_places(15, Decimal("0.35")) == (6, 9)
+    assert risk_places(10, Decimal("0.01")) == (1, 9)  # 0.1 -> 1: never no random part
+    assert risk_places(10, Decimal(1)) == (10, 0)
+
+
+def test_risk_weighted_sample_random_part_is_the_plain_sample_and_risk_part_is_flagged() -> None:
+    from decimal import Decimal
+
+    # A001 has 30 contacts; the 10 resolved chats with an even number (000, 002, ..., 018)
+    # are flagged.
+    flagged = {
+        c.conversation_id: ("check:forbidden",)
+        for c in month()
+        if c.agent_id == "A001"
+        and c.outcome == "resolved"
+        and int(c.conversation_id[-3:]) % 2 == 0
+        and int(c.conversation_id[-3:]) < 24
+    }
+    assert len(flagged) == 10
+    got = [
+        s
+        for s in sample_contacts(month(), 15, seed=7, flags=flagged, random_share=Decimal("0.4"))
+        if s.agent_id == "A001"
+    ]
+    parts = Counter(s.part for s in got)
+    # 15 places: ⌈15 × 0.4⌉ = 6 random, 9 risk
+    assert len(got) == 15 and parts["random"] == 6
+    # The random part is exactly the unweighted sample of 6 (same seed, same strata): the flags
+    # do not change it, so it is a simple random sample of the month.
+    plain = {s.conversation_id for s in sample_contacts(month(), 6, seed=7) if s.agent_id == "A001"}
+    assert {s.conversation_id for s in got if s.part == "random"} == plain
+    # The risk part: flagged contacts the random part did not take, as many as there are up to 9;
+    # the places still free are filled from the rest.
+    # With seed 7 the random part took 3 flagged chats (resolved 004, 010, 014), so 7 are left:
+    # risk 7 of the 9 places, and 9 − 7 = 2 filled from the unflagged rest.
+    assert len(set(flagged) & plain) == 3
+    assert (parts["risk"], parts["fill"]) == (7, 2)
+    assert all(flagged.get(s.conversation_id) for s in got if s.part == "risk")
+    assert not any(flagged.get(s.conversation_id) for s in got if s.part == "fill")
+    assert all(s.flags == ("check:forbidden",) for s in got if s.conversation_id in flagged)
+    assert set(flagged) <= {s.conversation_id for s in got}  # every flagged one is in
+    # A002 has 4 contacts: all of them, in the random part
+    assert [
+        s.part
+        for s in sample_contacts(month(), 15, seed=7, flags=flagged, random_share=Decimal("0.4"))
+        if s.agent_id == "A002"
+    ] == ["random"] * 4
+
+
+def test_risk_part_with_many_flags_needs_no_fill() -> None:
+    from decimal import Decimal
+
+    flagged = {c.conversation_id: ("csat",) for c in month() if c.agent_id == "A001"}
+    got = [
+        s
+        for s in sample_contacts(month(), 10, seed=1, flags=flagged, random_share=Decimal("0.5"))
+        if s.agent_id == "A001"
+    ]
+    # ⌈10 × 0.5⌉ = 5 random, 5 risk from the 25 flagged left: no fill
+    assert Counter(s.part for s in got) == {"random": 5, "risk": 5}
+    assert len({s.conversation_id for s in got}) == 10
+
+
+def test_risk_flags_and_estimate_keep_the_random_part() -> None:
+    from decimal import Decimal
+
+    from appraise.qa.checks import Finding
+    from appraise.qa.sampling import estimate_reviews, risk_flags
+
+    fs = [
+        Finding("C1", "A", "opening", False),
+        Finding("C1", "A", "silence", False),
+        Finding("C2", "A", "opening", True),
+    ]
+    assert risk_flags(fs, {"C2": 2, "C3": 4, "C4": None}) == {
+        "C1": ("check:opening", "check:silence"),
+        "C2": ("csat",),
+    }
+    assert risk_flags(fs, checks={"silence"}) == {"C1": ("check:silence",)}
+    with pytest.raises(ProblemsError):
+        sample_contacts(month(), 5, random_share=Decimal("1.5"), flags={})
+    with pytest.raises(ProblemsError):
+        sample_contacts(month(), 5, random_share=Decimal(0), flags={})
+
+    class R:
+        def __init__(self, cid: str) -> None:
+            self.conversation_id = cid
+
+    rs = [R("C1"), R("C2"), R("C3")]
+    kept = estimate_reviews(rs, {"C1": "random", "C2": "risk"})
+    assert [r.conversation_id for r in kept] == ["C1", "C3"]

@@ -159,3 +159,88 @@ def test_three_quarters_at_or_above_90_from_nine_months(tmp_path: Path) -> None:
     assert "连续 3 期(2026-Q3、2026-Q2、2026-Q1)" in fired.explain
     assert "2026-Q2 = (89 + 90 + 91) ÷ 3 = 90" in fired.explain
     assert not out["b"].consequences
+
+
+# --- chains over periods of different kinds (after:, at:) -------------------------------------
+
+CHAIN = """
+indicators:
+  - {id: work, name: 工作, weight: 100%, rule: {type: rated, max: 100}}
+grades:
+  - {name: 中等, range: ">= 70"}
+  - {name: 待改进, range: "[50, 70)"}
+  - {name: 急需改进, range: "< 50"}
+rollup: {to: [half, year], rule: mean}
+consequences:
+  - id: midyear_again
+    name: 年中再次待改进
+    when: "grade == '待改进'"
+    over: half
+    at: [H1]
+    after: [{over: year, when: "grade == '待改进'"}]
+  - id: second_year
+    name: 年中再次待改进且次年急需改进
+    when: "grade == '急需改进'"
+    over: year
+    after:
+      - {over: half, when: "grade == '待改进'"}
+      - {over: year, when: "grade == '待改进'"}
+"""
+
+
+def _months(agent: str, totals: dict[str, int]) -> str:
+    return "".join(f"{agent},{p},{t}\n" for p, t in totals.items())
+
+
+def test_a_chain_reads_the_annual_before_the_mid_year_and_fires_in_june(tmp_path: Path) -> None:
+    # a: 2026 = (60 + 64) / 2 = 62 待改进; 2027-H1 = (60 × 5 + 66) / 6 = 61 待改进: fires.
+    # b: 2026 = (80 + 80) / 2 = 80 中等; 2027-H1 the same 61: the first step fails, nothing.
+    first_five = {f"2027-0{m}": 60 for m in range(1, 6)}
+    history = "agent_id,period,total\n" + _months("a", {"2026-11": 60, "2026-12": 64, **first_five})
+    history += _months("b", {"2026-11": 80, "2026-12": 80, **first_five})
+    june = _ratings("2027-06", {"a": "66", "b": "66"})
+    out = by_id(run(tmp_path, CHAIN, "2027-06", ratings=june, history=history))
+    assert out["a"].flags == ["midyear_again"] and out["b"].flags == []
+    (fired,) = out["a"].consequences
+    assert "此前 2026 grade == '待改进'" in fired.explain
+    assert "2026 = (60 + 64) ÷ 2 = 62" in fired.explain
+    assert "2027-H1 = (60 + 60 + 60 + 60 + 60 + 66) ÷ 6 = 61" in fired.explain
+
+
+def test_at_h1_keeps_the_mid_year_rule_out_of_the_second_half(tmp_path: Path) -> None:
+    # The same 待改进 annual 2026, and a 待改进 second half 2027-H2 closed in December: the
+    # mid-year rule is for H1 only. The year 2027 = 61 is 待改进, not 急需改进: no second_year.
+    months = {f"2027-{m:02d}": 60 for m in range(7, 12)}
+    history = "agent_id,period,total\n" + _months("a", {"2026-11": 60, "2026-12": 64, **months})
+    dec = _ratings("2027-12", {"a": "66"})
+    out = by_id(run(tmp_path, CHAIN, "2027-12", ratings=dec, history=history))
+    assert out["a"].flags == []
+
+
+def test_the_three_step_chain_ends_in_termination_at_the_second_annual(tmp_path: Path) -> None:
+    # 2026 = 62 待改进 (Nov 60, Dec 64); 2027-H1 = 61 待改进 (60 × 5, 66); 2027-H2 = 30 each
+    # month; 2027 = (60 × 5 + 66 + 30 × 6) / 12 = 546 / 12 = 45.5 急需改进: the annual fires
+    # second_year in December, read 2027 <- 2027-H1 <- 2026.
+    h1 = {**{f"2027-0{m}": 60 for m in range(1, 6)}, "2027-06": 66}
+    h2 = {f"2027-{m:02d}": 30 for m in range(7, 12)}
+    history = "agent_id,period,total\n" + _months("a", {"2026-11": 60, "2026-12": 64, **h1, **h2})
+    dec = _ratings("2027-12", {"a": "30"})
+    out = by_id(run(tmp_path, CHAIN, "2027-12", ratings=dec, history=history))
+    assert out["a"].flags == ["second_year"]
+    (fired,) = out["a"].consequences
+    assert "2027 grade == '急需改进';此前 2027-H1 grade == '待改进';此前 2026" in fired.explain
+    assert "= 45.5" in fired.explain
+
+
+def test_at_must_name_a_period_of_the_rules_kind() -> None:
+    from appraise.problems import ProblemsError
+    from appraise.schemes.loader import parse_scheme
+
+    bad = CHAIN.replace("at: [H1]", "at: [Q1]")
+    try:
+        parse_scheme("id: t\nname: t\n" + bad, "t.yaml")
+    except ProblemsError as exc:
+        (problem,) = [p for p in exc.problems if p.code == "consequence_at"]
+        assert '"midyear_again"' in problem.message and '"Q1"' in problem.message
+    else:
+        raise AssertionError("at: [Q1] on a half-year rule was accepted")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,54 @@ def test_levels_with_a_full_score_above_the_best_level(tmp_path: Path) -> None:
     )
     # 较好完成 is 18 of a printed 20: 18 ÷ 20 × 20 = 18, not scaled up to 20.
     assert out["a"].total == 18
+
+
+PEERS = """
+raters:
+  roles:
+    - {id: self, name: 员工自评, weight: 20%}
+    - {id: peer, name: 同事互评, weight: 30%, assigned: true, anonymous: true}
+    - {id: manager, name: 经理复评, weight: 50%}
+indicators:
+  - {id: work, name: 工作表现, weight: 100%, rule: {type: rated, max: 100}}
+"""
+
+
+def test_three_peers_are_averaged_within_their_role_and_the_text_says_how_many(
+    tmp_path: Path,
+) -> None:
+    out = by_id(
+        run(
+            tmp_path,
+            PEERS,
+            ratings="""
+            agent_id,period,indicator,rater_role,rater_id,value
+            a,2026-10,work,self,a,90
+            a,2026-10,work,peer,p1,70
+            a,2026-10,work,peer,p2,80
+            a,2026-10,work,peer,p3,96
+            a,2026-10,work,manager,m,80
+            """,
+        )
+    )
+    # The peers' mean is (70 + 80 + 96) ÷ 3 = 82; then the roles' weights:
+    # (90×20 + 82×30 + 80×50) ÷ 100 = (1800 + 2460 + 4000) ÷ 100 = 82.6
+    assert out["a"].total == D("82.6")
+    text = out["a"].indicators[0].explain
+    assert "同事互评 82（3 人平均）×30%" in text
+    # The mean only: no single peer's rating is written into the explanation.
+    assert "70" not in text and "96" not in text
+
+
+def test_anonymous_needs_assigned_and_self_is_never_assigned() -> None:
+    from appraise.schemes.loader import parse_scheme
+
+    body = PEERS.replace("assigned: true, anonymous: true", "anonymous: true").replace(
+        "weight: 20%}", "weight: 20%, assigned: true}"
+    )
+    with pytest.raises(ProblemsError) as err:
+        parse_scheme("id: t\nname: test\n" + textwrap.dedent(body), "t.yaml")
+    found = {p.code: p.line for p in err.value.problems if p.level == "error"}
+    # Each names its role's line: two header lines, a blank one, raters:, roles:, then self
+    # on line 6 and peer on line 7.
+    assert found == {"self_rater_assigned": 6, "anonymous_not_assigned": 7}

@@ -168,6 +168,23 @@ CASES = [
         403,
         {"agent_id": "A001", "indicator": "courtesy", "role": "supervisor", "value": "90"},
     ),
+    Case("cycle-corrections", "GET", lambda w: f"{t1(w)}/corrections/", "b1", 404),
+    Case(
+        "cycle-corrections",
+        "POST",
+        lambda w: f"{c(w)}/corrections/",
+        "b1",
+        404,
+        {"agent_id": "A001", "kind": "metric", "name": "x", "value": "1", "reason": "r"},
+    ),
+    Case(
+        "cycle-corrections",
+        "POST",
+        lambda w: f"{c(w)}/corrections/",
+        "sup1",
+        403,
+        {"agent_id": "A001", "kind": "metric", "name": "x", "value": "1", "reason": "r"},
+    ),
     Case("cycle-gaps", "GET", lambda w: f"{t1(w)}/gaps/", "sup2", 404),
     Case("gap-reassess", "POST", lambda w: f"/api/gaps/{w.gap}/reassess/", "sup2", 404),
     Case("gap-reassess", "POST", lambda w: f"/api/gaps/{w.gap}/reassess/", "a1", 404),
@@ -324,6 +341,9 @@ OPEN_TO_ALL = {
 
 def test_the_table_covers_every_endpoint() -> None:
     from .qa.test_permissions import API_ROUTES as QA_ROUTES  # the QA API's own table
+    from .test_rater_permissions import API_ROUTES as RATER_ROUTES  # assigned raters' table
 
-    covered = {case.route for case in CASES} | OPEN_TO_ALL | POINTS_ROUTES | QA_ROUTES
+    covered = (
+        {case.route for case in CASES} | OPEN_TO_ALL | POINTS_ROUTES | QA_ROUTES | RATER_ROUTES
+    )
     assert _api_routes() - covered == set()

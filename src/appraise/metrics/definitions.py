@@ -775,12 +775,23 @@ def load_center_definitions(
     """The definitions under ``metrics:`` in a center configuration file (none: no key)."""
     try:
         text = path.read_text(encoding="utf-8")
-        raw, _ = load_yaml(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(path))]) from None
+    return center_definitions(text, str(path), library)
+
+
+def center_definitions(
+    text: str, name: str, library: dict[str, MetricDefinition] | None = None
+) -> list[MetricDefinition]:
+    """The definitions under ``metrics:`` in the text of a center configuration file named
+    ``name`` (a stored upload has no path; :func:`load_center_definitions` reads a file)."""
+    try:
+        raw, _ = load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), name)]) from None
     if not isinstance(raw, dict) or not raw.get("metrics"):
         return []
-    located = parse_definitions(text, str(path), library=library, only_metrics=True)
+    located = parse_definitions(text, name, library=library, only_metrics=True)
     return [x.definition for x in located]
 
 

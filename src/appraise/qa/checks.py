@@ -35,12 +35,16 @@ CHECKS: tuple[CheckName, ...] = ("opening", "closing", "forbidden", "response", 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A customer or agent message; ``sent_at`` is an aware datetime or None (no times known)."""
+    """A customer or agent message; ``sent_at`` is an aware datetime or None (no times known).
+
+    ``ended_at`` is when the sentence ended, for an ASR transcript of a call that gives it (the
+    rule language's interruption and speech-speed operators need it)."""
 
     sender: Literal["customer", "agent"]
     text: str
     sent_at: datetime | None = None
     agent_id: str | None = None
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class Transcript:
     transferred_to: str | None = None
     hung_up_by: str | None = None
     is_call: bool = False
+    started_at: datetime | None = None
 
     @property
     def final_agent(self) -> str | None:

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appraise.messages import message
 from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
+from appraise.qa.agreement import AgreementConfig
+from appraise.qa.rules.model import PackEdit, RuleDef
 from appraise.qa.text import fold_phrase, script_parts
 from appraise.schemes.yamlload import LineMap, load_yaml, yaml_problem
 
@@ -125,6 +127,17 @@ class QaConfig(_Model):
     silence: SilenceCheck = SilenceCheck()
     hangup: HangupCheck = HangupCheck()
     rubrics: list[RubricRef] = []
+    # Which checks mirror which rubric item, and the agreement they need (qa/agreement.py).
+    agreement: AgreementConfig = AgreementConfig()
+    # The rule language (docs/qa.md, "The rule language"): changes to the lexicon packs, the
+    # built-in rules to run (true: all of them; or a list of ids), and the config's own rules.
+    packs: dict[str, PackEdit] = {}
+    builtin_rules: bool | list[str] = False
+    rules: list[RuleDef] = []
+
+    @property
+    def has_rules(self) -> bool:
+        return bool(self.builtin_rules) or bool(self.rules)
 
 
 def _loc_path(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
@@ -168,6 +181,9 @@ def _semantic_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem
     for i, p in enumerate(cfg.forbidden.phrases):
         if not fold_phrase(p):
             empty(("forbidden", "phrases", i), p, message("qa.config.phrase", "phrase"))
+    from appraise.qa.rules.validate import rule_problems
+
+    problems.extend(rule_problems(cfg, lines, file))
     defaults = [i for i, r in enumerate(cfg.rubrics) if r.default]
     for i in defaults[1:]:
         problems.append(

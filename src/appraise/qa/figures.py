@@ -16,7 +16,7 @@ disputed one). Reviews left unscored (an incomplete form) are not counted anywhe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -176,3 +176,26 @@ def on_scale(
         for r in results
     ]
     return out, []
+
+
+def estimated_figures(results: Sequence[ReviewResult], parts: Mapping[str, str]) -> QaFigures:
+    """:func:`qa_figures` of a risk-weighted sample: averages, accuracies and the per-item
+    figures over the reviews of its random part only (the unbiased estimate of each agent's
+    quality), while ``monitored`` and the reviewers' loads count every review. ``parts`` is
+    conversation -> part (random | risk | fill); a conversation not in it is random. With no
+    risk part it is :func:`qa_figures` itself."""
+    from appraise.qa.sampling import estimate_reviews
+
+    everything = qa_figures(results)
+    random_part = estimate_reviews(results, parts)
+    if len(random_part) == len(results):
+        return everything
+    estimate = qa_figures(random_part)
+    by_agent = {a.agent_id: a for a in estimate.agents}
+    agents = [
+        replace(by_agent[a.agent_id], monitored=a.monitored)
+        if a.agent_id in by_agent
+        else AgentFigures(a.agent_id, a.monitored, None, None, None, None, None)
+        for a in everything.agents
+    ]
+    return QaFigures(agents, estimate.items, everything.reviewers)

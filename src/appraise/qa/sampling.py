@@ -12,10 +12,25 @@ exactly N and no stratum gets more than it holds. An agent with N or fewer conta
 Randomness: within a stratum the contacts are sorted by id and drawn with a generator seeded by
 the text "seed|agent|stratum", so a sample depends on the seed and on that agent's own contacts
 only: another agent's new conversation does not change it.
+
+Risk-weighted sampling (:func:`sample_contacts` with ``flags`` and ``random_share`` < 1): each
+agent's N places are split into a **random part** of R = ⌈N × random_share⌉ places, drawn as
+above from ALL the agent's contacts (flagged or not), and a **risk part** of the N − R places
+left, drawn (seeded by "seed|agent|risk") from the flagged contacts the random part did not take:
+those with a failed automatic check, a long silence, a low CSAT (:func:`risk_flags`). When fewer
+flagged contacts are left than places, the risk part takes them all and the places still free
+are filled from the other contacts (part ``fill``). Every sample says its part.
+
+The random part is a simple random sample of the agent's month (stratified in proportion), so
+its reviews are the unbiased estimate of the agent's quality; the risk and fill parts find
+problems to coach but lean towards bad conversations. :func:`estimate_reviews` keeps the
+reviews of the random part only, for averages and accuracies; every review is still a monitored
+contact (``monitored``).
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -40,6 +55,8 @@ class Sample:
     outcome: str
     stratum: tuple[str, ...]
     is_call: bool = False
+    part: str = "random"  # random | risk | fill (risk-weighted sampling)
+    flags: tuple[str, ...] = ()
 
 
 def allocate(sizes: Mapping[tuple[str, ...], int], n: int) -> dict[tuple[str, ...], int]:
@@ -63,16 +80,60 @@ def _stratum(c: Contact, strata: Sequence[str]) -> tuple[str, ...]:
     return tuple(str(getattr(c, s) or "") for s in strata)
 
 
+def risk_places(per_agent: int, random_share: Decimal) -> tuple[int, int]:
+    """(random places, risk places) of an agent's ``per_agent``: ⌈N × share⌉ random."""
+    r = min(per_agent, math.ceil(Decimal(per_agent) * random_share))
+    return r, per_agent - r
+
+
+def risk_flags(
+    findings: Iterable[Any],
+    csat: Mapping[str, int | None] | None = None,
+    *,
+    low_csat: int = 2,
+    checks: Collection[str] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """conversation -> why it is risky: ``check:NAME`` for each failed automatic check (or rule;
+    ``checks`` limits them), ``csat`` when the survey's CSAT is ``low_csat`` or lower."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        if not f.passed and (checks is None or f.check in checks):
+            out[f.conversation_id].add(f"check:{f.check}")
+    for cid, score in (csat or {}).items():
+        if score is not None and score <= low_csat:
+            out[cid].add("csat")
+    return {cid: tuple(sorted(v)) for cid, v in sorted(out.items())}
+
+
 def sample_contacts(
     contacts: Iterable[Contact],
     per_agent: int = 15,
     seed: int | str = 0,
     strata: Sequence[str] = ("channel", "outcome"),
     exclude: Collection[str] = (),
+    *,
+    flags: Mapping[str, Sequence[str]] | None = None,
+    random_share: Decimal = Decimal(1),
 ) -> list[Sample]:
     """The sample from a list of contacts (the pure core of :func:`sample_conversations`),
-    ordered by agent, then conversation id."""
+    ordered by agent, then conversation id. With ``flags`` (conversation -> reasons) and
+    ``random_share`` below 1 the sample is risk-weighted (see the module's text)."""
     bad = [s for s in strata if s not in STRATA]
+    if not Decimal(0) < random_share <= 1:
+        # A random part is what keeps the figures unbiased: it may be small, never empty.
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "bad_share",
+                    message(
+                        "qa.bad_share",
+                        "the random share {share} must be above 0 and at most 1",
+                        share=format(random_share, "f"),
+                    ),
+                )
+            ]
+        )
     if bad or per_agent < 1:
         raise ProblemsError(
             [
@@ -111,19 +172,63 @@ def sample_contacts(
         seen.add(c.conversation_id)
         by_agent[c.agent_id][_stratum(c, strata)].append(c)
     out: list[Sample] = []
+    why = flags or {}
+    weighted = flags is not None and random_share < 1
     for agent in sorted(by_agent):
         groups = by_agent[agent]
-        quotas = allocate({k: len(v) for k, v in groups.items()}, per_agent)
+        n_random, n_risk = risk_places(per_agent, random_share) if weighted else (per_agent, 0)
+        quotas = allocate({k: len(v) for k, v in groups.items()}, n_random)
         mine: list[Sample] = []
         for key in sorted(groups):
             pool = sorted(groups[key], key=lambda c: c.conversation_id)
             rng = random.Random(f"{seed}|{agent}|{'|'.join(key)}")
             mine.extend(
-                Sample(c.conversation_id, agent, c.channel, c.outcome, key, c.is_call)
+                Sample(
+                    c.conversation_id,
+                    agent,
+                    c.channel,
+                    c.outcome,
+                    key,
+                    c.is_call,
+                    flags=tuple(why.get(c.conversation_id, ())),
+                )
                 for c in rng.sample(pool, quotas[key])
             )
+        if n_risk:
+            taken = {s.conversation_id for s in mine}
+            rest = sorted(
+                (c for g in groups.values() for c in g if c.conversation_id not in taken),
+                key=lambda c: c.conversation_id,
+            )
+            risky = [c for c in rest if why.get(c.conversation_id)]
+            others = [c for c in rest if not why.get(c.conversation_id)]
+            got = random.Random(f"{seed}|{agent}|risk").sample(risky, min(n_risk, len(risky)))
+            fill = random.Random(f"{seed}|{agent}|fill").sample(
+                others, min(n_risk - len(got), len(others))
+            )
+            for part, chosen in (("risk", got), ("fill", fill)):
+                mine.extend(
+                    Sample(
+                        c.conversation_id,
+                        agent,
+                        c.channel,
+                        c.outcome,
+                        _stratum(c, strata),
+                        c.is_call,
+                        part,
+                        tuple(why.get(c.conversation_id, ())),
+                    )
+                    for c in chosen
+                )
         out.extend(sorted(mine, key=lambda s: s.conversation_id))
     return out
+
+
+def estimate_reviews(results: Sequence[Any], parts: Mapping[str, str]) -> list[Any]:
+    """The reviews that estimate quality without bias: those of conversations sampled in the
+    random part (``parts``: conversation -> part; a conversation not in it counts, as a
+    review of an unweighted sample does)."""
+    return [r for r in results if parts.get(r.conversation_id, "random") == "random"]
 
 
 def sample_conversations(
@@ -135,6 +240,8 @@ def sample_conversations(
     exclude: Collection[str] = (),
     *,
     center: CenterConfig | None = None,
+    flags: Mapping[str, Sequence[str]] | None = None,
+    random_share: Decimal = Decimal(1),
 ) -> list[Sample]:
     """``per_agent`` contacts of each agent in ``period``, stratified, never one in ``exclude``.
 
@@ -143,7 +250,15 @@ def sample_conversations(
     samples) as ``exclude`` so that no conversation is monitored twice.
     """
     p = period if isinstance(period, Period) else Period.parse(period)
-    return sample_contacts(load_contacts(conn, p, center), per_agent, seed, strata, exclude)
+    return sample_contacts(
+        load_contacts(conn, p, center),
+        per_agent,
+        seed,
+        strata,
+        exclude,
+        flags=flags,
+        random_share=random_share,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ class Contact:
     outcome: str
     is_call: bool
     transferred_to: str | None = None
+    started_at: datetime | None = None
 
 
 def _tables(conn: Any) -> set[str]:
@@ -41,44 +42,55 @@ def _utc(v: datetime | None) -> datetime | None:
     return None if v is None else v.replace(tzinfo=UTC)
 
 
-def load_contacts(conn: Any, period: Period, center: CenterConfig | None = None) -> list[Contact]:
-    """Conversations started and calls answered in ``period``, ordered by id.
+def load_contacts(
+    conn: Any, period: Period | None, center: CenterConfig | None = None
+) -> list[Contact]:
+    """Conversations started and calls answered in ``period`` (every one with None), by id.
 
     A call whose ``call_id`` is also a conversation's id is that conversation (its transcript),
     not a second contact.
     """
     center = center or CenterConfig()
-    start, end = period_bounds(period, center)
     tables = _tables(conn)
     out: dict[str, Contact] = {}
-    params = [start.replace(tzinfo=None), end.replace(tzinfo=None)]
+    if period is None:
+        params: list[datetime] = []
+        conv_when = call_when = ""
+    else:
+        start, end = period_bounds(period, center)
+        params = [start.replace(tzinfo=None), end.replace(tzinfo=None)]
+        conv_when = "WHERE CAST(started_at AS TIMESTAMP) >= ? AND CAST(started_at AS TIMESTAMP) < ?"
+        call_when = "CAST(offered_at AS TIMESTAMP) >= ? AND CAST(offered_at AS TIMESTAMP) < ? AND"
     if "conversations" in tables:
         rows = conn.execute(
-            "SELECT conversation_id, agent_id, channel, queue, resolved, transferred_to "
-            "FROM conversations WHERE CAST(started_at AS TIMESTAMP) >= ? "
-            "AND CAST(started_at AS TIMESTAMP) < ?",
+            "SELECT conversation_id, agent_id, channel, queue, resolved, transferred_to, "
+            f"CAST(started_at AS TIMESTAMP) FROM conversations {conv_when}",
             params,
         ).fetchall()
-        for cid, agent, channel, queue, resolved, transferred in rows:
+        for cid, agent, channel, queue, resolved, transferred, started in rows:
             outcome = "transferred" if transferred else "resolved" if resolved else "not_resolved"
-            out[cid] = Contact(cid, agent, channel, queue, outcome, False, transferred)
+            out[cid] = Contact(
+                cid, agent, channel, queue, outcome, False, transferred, _utc(started)
+            )
     if "calls" in tables:
         rows = conn.execute(
-            "SELECT call_id, agent_id, queue FROM calls WHERE CAST(offered_at AS TIMESTAMP) >= ? "
-            "AND CAST(offered_at AS TIMESTAMP) < ? AND answered_at IS NOT NULL "
-            "AND NOT coalesce(abandoned, false)",
+            "SELECT call_id, agent_id, queue, CAST(offered_at AS TIMESTAMP) FROM calls "
+            f"WHERE {call_when} answered_at IS NOT NULL AND NOT coalesce(abandoned, false)",
             params,
         ).fetchall()
-        for cid, agent, queue in rows:
+        for cid, agent, queue, offered in rows:
             if cid not in out:
-                out[cid] = Contact(cid, agent, "phone", queue, "unknown", True)
+                out[cid] = Contact(
+                    cid, agent, "phone", queue, "unknown", True, started_at=_utc(offered)
+                )
     return [out[k] for k in sorted(out)]
 
 
 def load_transcripts(
-    conn: Any, period: Period, center: CenterConfig | None = None
+    conn: Any, period: Period | None, center: CenterConfig | None = None
 ) -> list[Transcript]:
-    """Every contact of the period with its customer and agent messages, in order.
+    """Every contact of the period (every one with None) with its customer and agent
+    messages, in order.
 
     Messages are ordered as the metrics order them (docs/metrics.md): ``sent_at``, then
     ``seq``, then the customer before the agent.
@@ -117,6 +129,19 @@ def load_transcripts(
             transferred_to=c.transferred_to,
             hung_up_by=hung.get(c.conversation_id),
             is_call=c.is_call or c.conversation_id in hung,
+            started_at=c.started_at,
         )
         for c in contacts
     ]
+
+
+def load_csat(conn: Any) -> dict[str, int | None]:
+    """conversation -> its survey's CSAT (1..5; the lowest when a conversation has several),
+    empty without a ``surveys`` table. Risk-weighted sampling flags a low one."""
+    if "surveys" not in _tables(conn):
+        return {}
+    rows = conn.execute(
+        "SELECT conversation_id, min(csat) FROM surveys "
+        "WHERE conversation_id IS NOT NULL GROUP BY conversation_id"
+    ).fetchall()
+    return {str(cid): None if v is None else int(v) for cid, v in rows}

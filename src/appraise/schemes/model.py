@@ -381,9 +381,16 @@ class Adjustment(Indicator):
 
 
 class RaterRole(Node):
+    """One rater role. ``assigned``: its raters are people HR assigns per agent in the web app
+    (colleagues, another department: 同事互评, 跨部门, 办公室评分), several per agent, whose
+    ratings are averaged within the role before its weight applies. ``anonymous`` (assigned
+    roles only): the agent sees the role's mean, never a rater's name or single rating."""
+
     id: Id
     name: str
     weight: Share
+    assigned: bool = False
+    anonymous: bool = False
 
 
 class Raters(Node):
@@ -461,6 +468,14 @@ class Ranking(Node):
     group: Literal["all", "team"] = "all"
 
 
+class Earlier(Node):
+    """One earlier step of a consequence's chain (``after``): ``when`` held in the latest period
+    of kind ``over`` that ended before the end of the period read before it."""
+
+    over: PeriodKind
+    when: ExprText
+
+
 class Consequence(Node):
     """A rule over the current and earlier periods: ``when`` holds ``periods`` times in a row.
 
@@ -474,6 +489,11 @@ class Consequence(Node):
     (payroll carries it) and ``hr`` otherwise. ``allowance`` moves the agent's post allowance
     level (岗位津贴, seed 004) by that many levels when the results are published; the web app
     stores the level per agent and shows the move on the HR item.
+
+    ``at`` keeps the rule to some periods of its kind (``[H1]``: the mid-year review, not the
+    second half). ``after`` chains earlier steps of other kinds (seed 004: 待改进 in the annual,
+    then again at mid-year): each step is read in the latest period of its kind that ended
+    before the end of the one read before it, and the rule fires only when every step held too.
     """
 
     id: Id
@@ -481,6 +501,8 @@ class Consequence(Node):
     when: ExprText
     periods: int = Field(1, ge=1)
     over: PeriodKind | None = None
+    at: list[Literal["H1", "H2", "Q1", "Q2", "Q3", "Q4"]] = []
+    after: list[Earlier] = []
     pay: Num | None = None
     due_days: int | None = None
     note: str | None = None
@@ -494,6 +516,26 @@ class Consequence(Node):
         if self.follow_up is not None:
             return self.follow_up
         return "none" if self.pay is not None else "hr"
+
+
+# What a scheme reading months (``months:``) has besides its one total per month.
+MONTH_AGGREGATES = ("months_mean", "months_count", "months_min", "months_max")
+MONTHS_IN = {"quarter": 3, "half": 6, "year": 12}
+
+
+class Months(Node):
+    """The published monthly results of another scheme, read as this (quarterly, half-yearly or
+    annual) scheme's metrics: ``month_total_1`` .. ``month_total_N`` (the totals of the period's
+    months in order; missing for a month without a result), ``months_mean`` (the mean of those
+    the agent has), ``months_count``, ``months_min`` and ``months_max``. In the web application
+    they come from the published cycles of ``scheme``; on the command line from the history
+    file's rows of those months."""
+
+    scheme: Annotated[str, Field(pattern=SCHEME_ID_PATTERN, max_length=100)]
+
+    def names(self, period: str) -> list[str]:
+        n = MONTHS_IN.get(period, 0)
+        return [*(f"month_total_{i}" for i in range(1, n + 1)), *MONTH_AGGREGATES]
 
 
 class Rollup(Node):
@@ -667,6 +709,8 @@ class Scheme(Node):
     levels: Levels | None = None
     consequences: list[Consequence] = []
     rollup: Rollup | None = None
+    # Another scheme's monthly results as metrics (a quarterly scheme reading its months).
+    months: Months | None = None
     pay: Pay | None = None
     # Metrics supplied by the center beyond the catalog, or defined here.
     metrics: list[MetricDecl] = []

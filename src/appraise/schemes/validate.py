@@ -18,6 +18,7 @@ from appraise.messages import message
 from appraise.periods import KIND_WORDS, MONTHS
 from appraise.problems import Level, Problem
 from appraise.schemes.model import (
+    MONTHS_IN,
     BandsRule,
     BonusRule,
     DeductionRule,
@@ -344,7 +345,7 @@ def _metric_names(c: Checked) -> list[Problem]:
     s = c.scheme
     ids = {node.id for node, _ in all_indicators(s)}
     known = c.known_metrics | {m.id for m in s.metrics} | set(s.constants) | BUILTIN_NAMES
-    known |= AGENT_NAMES
+    known |= AGENT_NAMES | _month_names(s)
     out = []
 
     def need(name: str, node: Indicator, path: Path_, formula: bool) -> None:
@@ -611,6 +612,34 @@ def _raters(c: Checked) -> list[Problem]:
                     ("raters", "roles", i),
                 )
             )
+    for i, rr in enumerate(r.roles):
+        if rr.id == "self" and (rr.assigned or rr.anonymous):
+            out.append(
+                c.problem(
+                    "error",
+                    "self_rater_assigned",
+                    message(
+                        "self_rater_assigned",
+                        'rater role "self" is the agent themselves; it cannot be assigned '
+                        "to other raters or anonymous",
+                    ),
+                    ("raters", "roles", i),
+                )
+            )
+        elif rr.anonymous and not rr.assigned:
+            out.append(
+                c.problem(
+                    "error",
+                    "anonymous_not_assigned",
+                    message(
+                        "anonymous_not_assigned",
+                        'rater role "{role}" is anonymous but not assigned: only raters HR '
+                        "assigns (assigned: true) can stay unnamed to the agent",
+                        role=rr.id,
+                    ),
+                    ("raters", "roles", i),
+                )
+            )
     return out
 
 
@@ -724,6 +753,7 @@ def _names_allowed(
 ) -> list[Problem]:
     s = c.scheme
     known = allowed | set(s.constants) | c.known_metrics | {m.id for m in s.metrics}
+    known |= _month_names(s)
     known |= BUILTIN_NAMES | AGENT_NAMES
     known |= {node.id for node, _ in all_indicators(s)}
     return [
@@ -754,6 +784,15 @@ def _conditions(c: Checked) -> list[Problem]:
             message("what.consequence", 'consequence "{id}"', id=q.id),
             CONSEQUENCE_NAMES,
         )
+        for j, step in enumerate(q.after):
+            # An earlier period has only what the history keeps: the result's names.
+            out += _names_allowed(
+                c,
+                step.when.names - CONSEQUENCE_NAMES,
+                ("consequences", i, "after", j, "when"),
+                message("what.consequence", 'consequence "{id}"', id=q.id),
+                frozenset(),
+            )
     comps = {p.id for p in s.pay.components} if s.pay else set()
     for i, e in enumerate(s.eligibility):
         out += _names_allowed(
@@ -1082,6 +1121,74 @@ def _rollup(c: Checked) -> list[Problem]:
     return out
 
 
+def _month_names(s: Scheme) -> frozenset[str]:
+    return frozenset(s.months.names(s.period)) if s.months is not None else frozenset()
+
+
+def _months(c: Checked) -> list[Problem]:
+    """A scheme reads months when its own period is made of months, and of another scheme."""
+    s = c.scheme
+    if s.months is None:
+        return []
+    if s.period not in MONTHS_IN:
+        return [
+            c.problem(
+                "error",
+                "months_period",
+                message(
+                    "months_period",
+                    "`months` reads the months of a quarter, half-year or year; this scheme's "
+                    "period is a {period}",
+                    period=s.period,
+                ),
+                ("months",),
+            )
+        ]
+    if s.months.scheme == s.id:
+        return [
+            c.problem(
+                "error",
+                "months_self",
+                message(
+                    "months_self",
+                    '`months` names the monthly scheme to read, not this scheme "{id}"',
+                    id=s.id,
+                ),
+                ("months", "scheme"),
+            )
+        ]
+    return []
+
+
+_AT_PREFIX = {"half": "H", "quarter": "Q"}
+
+
+def _consequence_at(c: Checked) -> list[Problem]:
+    """``at`` names periods of the rule's own kind: H1/H2 of a half-year, Q1..Q4 of a quarter."""
+    s = c.scheme
+    out: list[Problem] = []
+    for i, q in enumerate(s.consequences):
+        kind = q.over or s.period
+        prefix = _AT_PREFIX.get(kind)
+        for j, label in enumerate(q.at):
+            if prefix is None or not label.startswith(prefix):
+                out.append(
+                    c.problem(
+                        "error",
+                        "consequence_at",
+                        message(
+                            "consequence_at",
+                            'consequence "{id}" counts {kind} periods, which have no "{label}"',
+                            id=q.id,
+                            kind=kind,
+                            label=label,
+                        ),
+                        ("consequences", i, "at", j),
+                    )
+                )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -1101,6 +1208,8 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _unreachable_grades,
     _small_teams,
     _rollup,
+    _consequence_at,
+    _months,
 ]
 
 

@@ -42,6 +42,7 @@ from appraise.scoring import rules
 from appraise.scoring.context import AgentData, Context, build_context
 from appraise.scoring.grading import apply_distribution, assign_grades, assign_levels, rank_agents
 from appraise.scoring.history import apply_consequences, plan_consequences
+from appraise.scoring.months import with_months
 from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
@@ -88,7 +89,7 @@ def _score(
     p: Period,
     computed: Mapping[str, Mapping[str, float | Decimal | None]] | None,
 ) -> ScoreRun:
-    ctx = build_context(scheme, inputs, p, computed)
+    ctx = build_context(scheme, with_months(scheme, inputs, p), p, computed)
     lang = scheme.language
     t = T[lang]
     results: dict[str, AgentResult] = {}

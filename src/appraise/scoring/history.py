@@ -16,11 +16,12 @@ only has what the history file keeps (total, grade, rank, count), and anything e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from appraise.periods import Period
 from appraise.schemes.expr import Value
-from appraise.schemes.model import Consequence, Scheme
+from appraise.schemes.model import Consequence, Earlier, Scheme
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
@@ -104,6 +105,9 @@ def apply_consequences(
             if before is not None and before.source.file == ROLLUP_SOURCE:
                 continue
             periods = plan.fallback
+        first = str(period) if periods[0] is None else periods[0]
+        if rule.at and _label(first) not in rule.at:
+            continue
         seen: list[str] = []
         holds = True
         for p in periods:
@@ -136,10 +140,12 @@ def apply_consequences(
                 holds = False
                 break
             seen.append(str(period) if p is None else p)
-        if not holds:
+        chain = _chain(scheme, ctx, r.agent_id, rule, first) if holds and rule.after else []
+        if not holds or chain is None:
             continue
         r.flags.append(rule.id)
-        if scheme.language == "zh":
+        zh = scheme.language == "zh"
+        if zh:
             explain = f"{rule.when}" + (
                 f",连续 {rule.periods} 期({'、'.join(seen)})" if rule.periods > 1 else ""
             )
@@ -149,9 +155,45 @@ def apply_consequences(
                 if rule.periods > 1
                 else ""
             )
+        if chain:
+            # Latest first, as read: 2027-H1 grade == '待改进', after 2026 grade == '待改进'.
+            explain = (f"{first} " if rule.periods == 1 else "") + explain
+            explain += "".join(
+                (f";此前 {p} {step.when}" if zh else f"; before that {p} {step.when}")
+                for p, step in chain
+            )
+            seen += [p for p, _ in chain]
         made = [ctx.rolled[(r.agent_id, p)] for p in seen if (r.agent_id, p) in ctx.rolled]
         if made:
             explain += (";" if scheme.language == "zh" else "; ") + (
                 ";" if scheme.language == "zh" else "; "
             ).join(made)
         r.consequences.append(Fired(rule.id, rule.name, rule.due_days, rule.pay, explain))
+
+
+def _label(period: str) -> str:
+    """``H1`` of ``2027-H1``, ``Q3`` of ``2026-Q3`` (what ``at`` names)."""
+    return period.rsplit("-", 1)[-1]
+
+
+def _chain(
+    scheme: Scheme, ctx: Context, agent_id: str, rule: Consequence, first: str
+) -> list[tuple[str, Earlier]] | None:
+    """The periods the rule's ``after`` steps were read in, when every step held; else None.
+
+    Each step reads the latest period of its kind that ended before the end of the period read
+    before it (the annual before a mid-year review: 2026 before 2027-H1; the mid-year review
+    before the next annual: 2027-H1 before 2027), from the history and the roll-ups.
+    """
+    end = Period.parse(first).end
+    out: list[tuple[str, Earlier]] = []
+    for step in rule.after:
+        p = Period.containing(end - timedelta(days=1), step.over)
+        while p.end >= end:
+            p = p.shift(-1)
+        found = _history_env(ctx, agent_id, str(p), step.when.names)
+        if found is None or step.when.evaluate({**scheme.constants, **found}) is not True:
+            return None
+        out.append((str(p), step))
+        end = p.end
+    return out

@@ -224,13 +224,16 @@ def rated(
             continue
         if len(items) == 1:
             avg = items[0][0]
-            shown = _show(items[0][1].value)
+            parts.append(f"{role_name} {_show(items[0][1].value)}×{weight_text}%")
         else:
+            # Several raters of one role (peers): their mean is the role's rating, and the
+            # text says how many, never who gave what.
             avg = sum((s for s, _ in items), Decimal(0)) / len(items)
-            shown = fmt(avg)
+            parts.append(
+                t["role_avg_part"].format(role=role_name, v=fmt(avg), n=len(items), w=weight_text)
+            )
         num += avg * weight
         den += weight
-        parts.append(f"{role_name} {shown}×{weight_text}%")
     for role_id, items in by_role.items():
         if role_id not in plan.role_ids:
             r0 = items[0][1]

@@ -55,6 +55,7 @@ EN: dict[str, str] = {
     "rated_one": "rated {v} -> {s} points",
     "rated_avg": "average of {n} ratings: {s} points",
     "role_part": "{role} {v}×{w}%",
+    "role_avg_part": "{role} {v} (mean of {n} raters)×{w}%",
     "missing_role_renorm": "; no rating from {roles}, the others weighed over {d}%",
     "missing_role_zero": "; no rating from {roles}, counted as 0 (divided by {d}%)",
     "missing_role_fail": "no rating from {roles}",

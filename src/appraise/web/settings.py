@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL character in the address, query or form is a 400 before any view reads it
+    # (PostgreSQL refuses such text deep in a query); after the language and the signed-in
+    # person, which its page shows.
+    "appraise.web.requestcheck.RefuseNulMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -365,6 +365,12 @@ ROUTES = [
         ("sup1", OK),
     ),
     Route(
+        "agent-correct",
+        lambda w: f"/cycles/{_cycle(w)}/agents/A001/correct/",
+        [("sup1", 403), ("manager", 403), ("a1", 403), ("a2", 404), ("b1", 404), ("sup2", 404)],
+        ("hr", OK),
+    ),
+    Route(
         "task",
         lambda w: f"/tasks/{w.task.pk}/",
         [("sup1", 404), ("a1", 404), ("manager", 404)],

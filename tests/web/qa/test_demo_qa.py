@@ -61,3 +61,17 @@ def test_the_demo_has_a_reviewed_sample_disputes_and_a_calibration(db: None) -> 
     before = (Conversation.objects.count(), Review.objects.count(), Dispute.objects.count())
     loader.load_demo(agents_per_team=3, months=2)
     assert (Conversation.objects.count(), Review.objects.count(), Dispute.objects.count()) == before
+    # The demo's QA config: opening, closing and hang-up mirror their items, κ ≥ 0.6 on 5
+    # conversations at least. Opening: the check and the reviewers agree on all 8 (4 bad calls
+    # without the script: tp 4, tn 4): po 1, pe (4 × 4 + 4 × 4) / 64 = 1/2, κ 1: it counts.
+    # Closing: the default scripts accept "再见", so the check never fails, while the reviewers
+    # mark every 简短结束语 / 只说再见 below full: fn 8, po 0, pe 0, κ 0: withheld.
+    # Hang-up: only the 4 reviewed calls have a 后挂机 (the chats rate it N/A): too few.
+    from appraise.web.qa.selectors import period_agreement
+
+    rows = {r["check"]: r for r in period_agreement(period="2026-10").rows()}
+    opening, closing, hangup = rows["opening"], rows["closing"], rows["hangup"]
+    assert (opening["figures"].kappa, opening["gate"].passed) == (Decimal(1), True)
+    assert (closing["figures"].fn, closing["figures"].kappa) == (8, Decimal(0))
+    assert [str(r) for r in closing["gate"].reasons] == ["kappa 0.00 低于要求的 0.60"]
+    assert (hangup["figures"].pairs, hangup["gate"].passed) == (4, False)

@@ -9,7 +9,7 @@ from django.test import Client
 from appraise.web.qa import services as qs
 from appraise.web.qa.models import Conversation, Dispute
 
-from .conftest import C002, PERFECT, Qa
+from .conftest import C002, PERFECT, PERIOD, Qa, qa_files
 
 
 def signed_in(user: object) -> Client:
@@ -121,3 +121,23 @@ def test_the_figures_and_calibration_pages_show_the_core_numbers(qa: Qa) -> None
     assert '<tr data-item="expression"><td>表达能力</td><td class="num">2</td>' in html
     assert '<td class="num">13.00</td><td class="num">2.00</td><td class="num">4</td>' in html
     assert '<tr data-reviewer="q1">' in html
+
+
+def test_rule_hits_are_marked_at_their_span_and_personal_data_is_masked(qa: Qa) -> None:
+    lines = [
+        ("customer", "耳机坏了，我手机13812345678", 0),
+        ("agent", "您好，加我 微信 私下给您换，号码13812345678已记下", 20),
+    ]
+    files = qa_files(
+        [("W-A002-9", "A002", "chat", "在线", True, None, "2026-10-15 09:00:00", lines)]
+    )
+    files["qa.yaml"] = b"builtin_rules: [offsite_contact, privacy_leak]\n"
+    qs.conversation_import(period=PERIOD, by=qa.people.hr, files=files)
+    c = Conversation.objects.get(conversation_id="W-A002-9")
+    assert [f["rule"] for f in c.rule_findings] == ["offsite_contact", "privacy_leak"]
+    html = signed_in(qa.people.hr).get(f"/qa/conversations/{c.pk}/").content.decode()
+    # "您好，加我 微信 私下…": 加我 微信 at 3-8 marked; the number masked in both messages
+    assert '您好，<mark class="hit-rule" title="站外联系: “加我微信”">加我 微信</mark>' in html
+    assert "13812345678" not in html
+    assert "我手机138****5678" in html and ">138****5678</mark>已记下" in html
+    assert 'data-rule="offsite_contact" data-severity="红线"' in html and "红线（一票否决）" in html

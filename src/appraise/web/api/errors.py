@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -24,6 +25,7 @@ from rest_framework.views import set_rollback
 
 from appraise.problems import AppraiseError
 from appraise.web.errors import error_response_data
+from appraise.web.requestcheck import nul_message
 
 log = logging.getLogger("appraise.web.api")
 
@@ -41,11 +43,11 @@ def _flatten(detail: Any, where: str = "") -> list[dict[str, str]]:
     return [{"level": "error", "code": str(code), "message": str(detail), "where": where}]
 
 
-def _has_nul(request: Any) -> bool:
-    """Whether the request's address or query holds a NUL character."""
-    params = getattr(request, "query_params", None)
-    values = [v for _, vs in params.lists() for v in vs] if params is not None else []
-    return any("\x00" in v for v in [getattr(request, "path", ""), *values])
+def _refuses_nul(exc: Exception) -> bool:
+    """Whether the database refused text holding a NUL character (PostgreSQL does; a JSON body
+    may carry one as ``\\u0000`` past :mod:`appraise.web.requestcheck`, which reads only the
+    address, the query and URL-encoded forms)."""
+    return isinstance(exc, ValueError | DatabaseError) and "NUL" in str(exc)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -58,18 +60,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(body, status=status)
     response = drf_exception_handler(exc, context)
     request = context.get("request")
-    if response is None and _has_nul(request):
+    if response is None and _refuses_nul(exc):
         # PostgreSQL refuses text with a NUL character (a ValueError deep in the query): the
         # request's fault, said as such, not a 500.
         set_rollback()
-        return Response(
-            {
-                "code": "invalid",
-                "message": _("a value may not contain the NUL character"),
-                "problems": [],
-            },
-            status=400,
-        )
+        return Response({"code": "invalid", "message": nul_message(), "problems": []}, status=400)
     if response is None:
         log.exception(
             "unexpected error in %s %s",

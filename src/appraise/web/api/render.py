@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from appraise.decimals import money_or_none, plain_or_none
-from appraise.web.appeals.models import Appeal
+from appraise.web.appeals.models import Appeal, Correction
 from appraise.web.audit.models import AuditLog
 from appraise.web.audit.selectors import AuditDetails
 from appraise.web.cycles.models import Cycle
-from appraise.web.evaluations.models import Rating, Result
+from appraise.web.evaluations.models import RaterAssignment, Rating, Result
 from appraise.web.interviews.models import GapFlag, InterviewRecord
 from appraise.web.org.models import Agent, Team
 from appraise.web.org.roles import roles_of
@@ -133,6 +133,48 @@ def rating_json(r: Rating) -> dict[str, Any]:
     }
 
 
+def assignment_json(a: RaterAssignment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "cycle": a.cycle_id,
+        "agent_id": a.agent.agent_id,
+        "agent_name": a.agent.name,
+        "team": a.agent.team.name if a.agent.team else None,
+        "role": a.role,
+        "rater": a.rater.username,
+        "rater_name": a.rater.get_full_name(),
+        "ratings": a.given if hasattr(a, "given") else a.ratings.count(),
+    }
+
+
+def my_assignment_json(a: RaterAssignment) -> dict[str, Any]:
+    """An assignment for its rater: the agent's name and what to rate, nothing of results."""
+    from appraise.web.evaluations.raters import assignment_indicators, assignment_open, role_name
+
+    given = {r.indicator: r for r in a.ratings.all()}
+    return {
+        "id": a.pk,
+        "cycle": a.cycle_id,
+        "cycle_name": a.cycle.name,
+        "period": a.cycle.period,
+        "agent_id": a.agent.agent_id,
+        "agent_name": a.agent.name,
+        "team": a.agent.team.name if a.agent.team else None,
+        "role": a.role,
+        "role_name": role_name(a),
+        "open": assignment_open(a),
+        "indicators": [
+            {
+                "id": i,
+                "name": name,
+                "value": given[i].value if i in given else "",
+                "version": given[i].version if i in given else 0,
+            }
+            for i, name in assignment_indicators(a).items()
+        ],
+    }
+
+
 def appeal_json(a: Appeal) -> dict[str, Any]:
     return {
         "id": a.pk,
@@ -148,6 +190,22 @@ def appeal_json(a: Appeal) -> dict[str, Any]:
         "hr_decision": a.hr_decision or None,
         "hr_note": a.hr_note,
         "new_result_version": a.new_result.version if a.new_result else None,
+    }
+
+
+def correction_json(c: Correction) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "cycle": c.cycle_id,
+        "agent_id": c.agent.agent_id,
+        "kind": c.kind,
+        "name": c.name,
+        "value": _num(c.value),
+        "reason": c.reason,
+        "appeal": c.appeal_id,
+        "result_version": c.result.version if c.result else None,
+        "by": c.by.username if c.by else None,
+        "at": _at(c.at),
     }
 
 

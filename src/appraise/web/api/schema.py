@@ -193,6 +193,49 @@ class RatingOut(S):
     version = serializers.IntegerField(help_text="counts the saves; send it back to be safe")
 
 
+class AssignmentOut(S):
+    """One assigned rater of one agent (what HR sees)."""
+
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    agent_id = _text()
+    agent_name = _text()
+    team = _maybe_text()
+    role = _text()
+    rater = _text()
+    rater_name = _text(allow_blank=True)
+    ratings = serializers.IntegerField(help_text="indicators this rater has rated")
+
+
+class AssignedOut(S):
+    created = AssignmentOut(many=True)
+    existing = serializers.IntegerField(help_text="pairs already assigned, left as they were")
+    themselves = serializers.IntegerField(help_text="pairs left out: an agent rating themselves")
+
+
+class AssignedIndicatorOut(S):
+    id = _text()
+    name = _text()
+    value = _text(allow_blank=True)
+    version = serializers.IntegerField(help_text="0: not rated yet")
+
+
+class MyAssignmentOut(S):
+    """One assignment as its rater sees it: whom, in which role, what to rate."""
+
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    cycle_name = _text()
+    period = _text()
+    agent_id = _text()
+    agent_name = _text()
+    team = _maybe_text()
+    role = _text()
+    role_name = _text()
+    open = serializers.BooleanField(help_text="rating is open now")
+    indicators = AssignedIndicatorOut(many=True)
+
+
 class GapOut(S):
     id = serializers.IntegerField()
     cycle = serializers.IntegerField()
@@ -219,6 +262,22 @@ class AppealOut(S):
     hr_decision = _maybe_text()
     hr_note = _text(allow_blank=True)
     new_result_version = _maybe_int()
+
+
+class CorrectionOut(S):
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    agent_id = _text()
+    kind = serializers.ChoiceField(choices=["metric", "incident"])
+    name = _text()
+    value = serializers.CharField(help_text="exact decimal, e.g. 90 or 2")
+    reason = _text()
+    appeal = _maybe_int()
+    result_version = serializers.IntegerField(
+        allow_null=True, help_text="the result version the re-scoring made"
+    )
+    by = _maybe_text()
+    at = serializers.DateTimeField()
 
 
 class InterviewOut(S):

@@ -103,6 +103,32 @@ class RatingIn(serializers.Serializer[None]):
     )
 
 
+class AssignIn(serializers.Serializer[None]):
+    role = serializers.CharField(help_text="an assigned rater role of the scheme (peer)")
+    raters = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="user names of the raters (any login); left out with mutual",
+    )
+    agent_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    team = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="every agent of this team"
+    )
+    mutual = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="the agents named rate each other (互评), each never themselves",
+    )
+
+
+class AssignedRatingIn(serializers.Serializer[None]):
+    indicator = serializers.CharField()
+    value = serializers.CharField(max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
 class AppealIn(serializers.Serializer[None]):
     cycle = serializers.IntegerField()
     reasons = serializers.CharField()
@@ -115,6 +141,17 @@ class DecisionIn(serializers.Serializer[None]):
 
 class NoteIn(serializers.Serializer[None]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CorrectionIn(serializers.Serializer[None]):
+    agent_id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["metric", "incident"])
+    name = serializers.CharField(help_text="the metric id, or the incident kind")
+    value = serializers.CharField(help_text="the corrected value, or the count of incidents")
+    reason = serializers.CharField()
+    appeal = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="the upheld data appeal it answers"
+    )
 
 
 class InterviewIn(serializers.Serializer[None]):

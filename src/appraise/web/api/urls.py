@@ -37,7 +37,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="cycle-result-history",
     ),
     path("cycles/<int:pk>/ratings/", v.cycle_ratings, name="cycle-ratings"),
+    path("cycles/<int:pk>/corrections/", v.cycle_corrections, name="cycle-corrections"),
     path("cycles/<int:pk>/gaps/", v.cycle_gaps, name="cycle-gaps"),
+    path("cycles/<int:pk>/assignments/", v.cycle_assignments, name="cycle-assignments"),
+    path("assignments/mine/", v.assignments_mine, name="assignments-mine"),
+    path("assignments/<int:pk>/", v.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/ratings/", v.assignment_rate, name="assignment-rate"),
     *[
         path(
             f"cycles/<int:pk>/{action}/",

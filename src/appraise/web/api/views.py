@@ -30,6 +30,7 @@ from appraise.web.audit.selectors import audit_details, audit_list
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.errors import Invalid, NotFound
+from appraise.web.evaluations import raters
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import Seen, rating_set
 from appraise.web.exports import documents
@@ -38,7 +39,7 @@ from appraise.web.interviews import services as iv_svc
 from appraise.web.org import selectors as org_sel
 from appraise.web.org import services as org_svc
 from appraise.web.org.models import Agent
-from appraise.web.permissions import agent_of, signed_in
+from appraise.web.permissions import agent_of, require_hr, signed_in
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_check, scheme_version_create
 from appraise.web.tasks import services as task_svc
@@ -480,6 +481,72 @@ def cycle_ratings(request: Request, pk: int) -> Response:
     return Response([render.rating_json(r) for r in rows])
 
 
+@extend_schema(methods=["GET"], responses=answers(sc.AssignmentOut(many=True)))
+@extend_schema(
+    methods=["POST"], request=s.AssignIn, responses=answers(status=201, ok=sc.AssignedOut)
+)
+@api_view(["GET", "POST"])
+def cycle_assignments(request: Request, pk: int) -> Response:
+    """Assigned raters of a cycle (HR: all; anyone else: their own). POST assigns raters to
+    agents (named, a team's, or the agents to each other with ``mutual``) in one role."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        d = _valid(s.AssignIn, request)
+        require_hr(request.user, _("assign raters"))
+        targets = raters.assignment_targets(cycle=c, agent_ids=d["agent_ids"], team_id=d["team"])
+        people = raters.mutual_raters(targets) if d["mutual"] else _users(d["raters"])
+        done = raters.raters_assign(
+            cycle=c, by=request.user, role=d["role"], raters=people, agents=targets
+        )
+        return Response(
+            {
+                "created": [render.assignment_json(a) for a in done.created],
+                "existing": done.existing,
+                "themselves": done.themselves,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+    rows = raters.assignment_list(user=request.user, cycle=c)
+    return Response([render.assignment_json(a) for a in rows])
+
+
+@extend_schema(operation_id="assignment_remove", request=None, responses=answers(status=204))
+@api_view(["DELETE"])
+def assignment_detail(request: Request, pk: int) -> Response:
+    """Take an assignment back (HR); its ratings go with it."""
+    a = raters.assignment_get(user=request.user, pk=pk)
+    raters.rater_unassign(assignment=a, by=request.user)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(responses=answers(sc.MyAssignmentOut(many=True)))
+@api_view(["GET"])
+def assignments_mine(request: Request) -> Response:
+    """What the caller was assigned to rate, in cycles not closed."""
+    rows = raters.assignment_list_mine(user=request.user).prefetch_related("ratings")
+    return Response([render.my_assignment_json(a) for a in rows])
+
+
+@extend_schema(request=s.AssignedRatingIn, responses=answers(status=201, ok=sc.MyAssignmentOut))
+@api_view(["POST"])
+def assignment_rate(request: Request, pk: int) -> Response:
+    """The assigned rater rates one indicator; answers with the whole assignment."""
+    a = raters.assignment_get(user=request.user, pk=pk)
+    d = _valid(s.AssignedRatingIn, request)
+    rating_set(
+        cycle=a.cycle,
+        agent=a.agent,
+        indicator=d["indicator"],
+        role=a.role,
+        value=d["value"],
+        by=request.user,
+        note=d["note"],
+        seen=None if d.get("version") is None else Seen(d["version"]),
+        assignment=a,
+    )
+    return Response(render.my_assignment_json(a), status=status.HTTP_201_CREATED)
+
+
 @extend_schema(responses=answers(sc.GapOut(many=True)))
 @api_view(["GET"])
 def cycle_gaps(request: Request, pk: int) -> Response:
@@ -567,6 +634,43 @@ def appeal_escalate(request: Request, pk: int) -> Response:
 def appeal_rescore(request: Request, pk: int) -> Response:
     a = appeal_sel.appeal_get(user=request.user, pk=pk)
     return Response(render.appeal_json(appeal_svc.appeal_rescore(appeal=a, by=request.user)))
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="cycle_corrections_list",
+    responses=answers(sc.CorrectionOut(many=True)),
+    parameters=[OpenApiParameter("agent_id", str)],
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="cycle_corrections_apply",
+    request=s.CorrectionIn,
+    responses=answers(status=201, ok=sc.CorrectionOut),
+)
+@api_view(["GET", "POST"])
+def cycle_corrections(request: Request, pk: int) -> Response:
+    """HR's corrections of an agent's data after publication; POST corrects and re-scores."""
+    c = cycle_sel.cycle_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        d = _valid(s.CorrectionIn, request)
+        agent = _agent(request.user, d["agent_id"])
+        appeal = appeal_sel.appeal_get(user=request.user, pk=d["appeal"]) if d["appeal"] else None
+        made = appeal_svc.correction_apply(
+            cycle=c,
+            agent_id=agent.agent_id,
+            by=request.user,
+            kind=d["kind"],
+            name=d["name"],
+            value=d["value"],
+            reason=d["reason"],
+            appeal=appeal,
+        )
+        return Response(render.correction_json(made), status=status.HTTP_201_CREATED)
+    rows = appeal_sel.correction_list(
+        user=request.user, cycle_id=c.pk, agent_id=request.query_params.get("agent_id") or None
+    )
+    return Response([render.correction_json(x) for x in rows])
 
 
 # --- interviews ---------------------------------------------------------------------------

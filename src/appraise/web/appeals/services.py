@@ -4,6 +4,7 @@ HR; an upheld appeal is closed by HR re-scoring after correcting the input."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,10 @@ from appraise.web.permissions import (
     require,
     signed_in,
 )
+from appraise.web.schemes.services import scheme_of
+
+if TYPE_CHECKING:
+    from appraise.schemes.model import Scheme
 
 DECISIONS = ("uphold", "reject")
 
@@ -180,6 +185,37 @@ def appeal_rescore(*, appeal: Appeal, by: User) -> Appeal:
     return appeal
 
 
+def correctable(scheme: Scheme) -> tuple[list[str], list[str]]:
+    """What a correction may name in this scheme: the metrics its rules, conditions and pay
+    read (indicator ids left out: an indicator's score is computed, never corrected), and the
+    incident kinds its deduction and bonus rules count. A name outside these would change
+    nothing when re-scored, so it is refused rather than stored."""
+    from appraise.schemes.model import BonusRule, DeductionRule
+    from appraise.schemes.validate import all_indicators, expression_names
+    from appraise.scoring.needs import rule_names
+
+    nodes = [node for node, _ in all_indicators(scheme)]
+    indicator_ids = {n.id for n in nodes}
+    metrics: set[str] = set(expression_names(scheme))
+    for node in nodes:
+        metrics |= rule_names(node.rule)
+    metrics |= {name for c in scheme.consequences for name in c.when.names}
+    metrics -= indicator_ids | set(scheme.constants) | RESULT_NAMES
+    kinds = sorted(
+        {
+            k.kind
+            for node in nodes
+            if isinstance(node.rule, DeductionRule | BonusRule)
+            for k in node.rule.kinds
+        }
+    )
+    return sorted(metrics), kinds
+
+
+# Names a condition reads from the result, not from the inputs.
+RESULT_NAMES = frozenset({"total", "grade", "rank", "count", "last_rank", "level"})
+
+
 @transaction.atomic
 def correction_apply(
     *,
@@ -196,29 +232,51 @@ def correction_apply(
 
     The agent's earlier result stays as an earlier version (``cycle_rescore``); the correction
     points at the new one, and a data appeal upheld for it is closed as re-scored with it.
+    Each refusal names the argument it is about (``field``), for the page to show beside it.
     """
     require(is_hr(by), _("only HR corrects published data"))
+    cycle = lock_cycle(cycle)
     if cycle.state not in (State.PUBLISHED, State.INTERVIEWS, State.APPEAL_WINDOW):
         raise Conflict(_("data is corrected after publication and before the cycle closes"))
     agent = cycle.agents.filter(agent_id=agent_id).first()
     if agent is None:
-        raise Invalid(_("agent %(id)s is not in this cycle") % {"id": agent_id})
+        raise Invalid(_("agent %(id)s is not in this cycle") % {"id": agent_id}, field="agent_id")
     if kind not in CorrectionKind.values:
-        raise Invalid(_("kind is metric or incident"))
-    if not name.strip():
-        raise Invalid(_("name the metric or the incident kind"))
+        raise Invalid(_("kind is metric or incident"), field="kind")
+    name = name.strip()
+    if not name:
+        raise Invalid(_("name the metric or the incident kind"), field="name")
+    metrics, kinds = correctable(scheme_of(cycle.scheme_version))
+    known = metrics if kind == CorrectionKind.METRIC else kinds
+    if name not in known:
+        raise Invalid(
+            (
+                _("the scheme reads no metric %(name)s (it reads: %(known)s)")
+                if kind == CorrectionKind.METRIC
+                else _("the scheme counts no incident kind %(name)s (it counts: %(known)s)")
+            )
+            % {"name": name, "known": ", ".join(known) or "—"},
+            field="name",
+        )
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or (kind == CorrectionKind.INCIDENT and number < 0):
-        raise Invalid(_("the corrected value must be a number (a count of 0 or more)"))
+        raise Invalid(
+            _("the corrected value must be a number (a count of 0 or more)"), field="value"
+        )
+    if number != number.quantize(Decimal("0.0001")) or abs(number) >= Decimal(10) ** 14:
+        raise Invalid(
+            _("the corrected value has at most 4 decimals and 14 digits before the point"),
+            field="value",
+        )
     if not reason.strip():
-        raise Invalid(_("say why the data is corrected"))
+        raise Invalid(_("say why the data is corrected"), field="reason")
     if appeal is not None:
         appeal = _locked(appeal)
         if appeal.cycle_id != cycle.pk or appeal.agent_id != agent.pk:
-            raise Invalid(_("the appeal is another agent's or cycle's"))
+            raise Invalid(_("the appeal is another agent's or cycle's"), field="appeal")
         if appeal.state != AppealState.UPHELD:
             raise Conflict(
                 _("the appeal is %(state)s, not upheld")
@@ -235,7 +293,11 @@ def correction_apply(
         by=by if by.is_authenticated else None,
     )
     old = Result.objects.filter(cycle=cycle, agent=agent, is_current=True).first()
-    cycle_rescore(cycle=cycle, by=by, reason=f"correction {correction.pk}: {reason.strip()}")
+    cycle_rescore(
+        cycle=cycle,
+        by=by,
+        reason=_("correction %(n)s: %(reason)s") % {"n": correction.pk, "reason": reason.strip()},
+    )
     new = Result.objects.get(cycle=cycle, agent=agent, is_current=True)
     correction.result = new
     correction.save(update_fields=["result"])

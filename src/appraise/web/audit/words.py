@@ -147,6 +147,14 @@ ACTIONS: dict[str, tuple[Promise, Promise]] = {
     "qa.rubric.create": (gettext_lazy("Create a QA form"), pgettext_lazy("audit", "created")),
     "qa.sample": (gettext_lazy("Draw a QA sample"), pgettext_lazy("audit", "sampled")),
     "rating.set": (gettext_lazy("Rate"), pgettext_lazy("audit", "rated")),
+    "rater.assign": (
+        gettext_lazy("Assign a rater"),
+        pgettext_lazy("audit", "assigned a rater:"),
+    ),
+    "rater.unassign": (
+        gettext_lazy("Remove a rater"),
+        pgettext_lazy("audit", "removed a rater:"),
+    ),
     "result.calibrate": (gettext_lazy("Calibrate a result"), pgettext_lazy("audit", "calibrated")),
     "result.rescore": (gettext_lazy("Re-score a result"), pgettext_lazy("audit", "re-scored")),
     "scheme_version.create": (
@@ -188,6 +196,10 @@ FIELDS: dict[str, Promise] = {
     "name": gettext_lazy("name"),
     "roles": gettext_lazy("roles"),
     "active": gettext_lazy("active"),
+    "agent": gettext_lazy("agent"),
+    "role": gettext_lazy("role"),
+    "rater": gettext_lazy("rater"),
+    "ratings": gettext_lazy("ratings"),
 }
 
 

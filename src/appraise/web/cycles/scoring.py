@@ -20,7 +20,7 @@ from appraise.inputs import Agent as InputAgent
 from appraise.inputs import HistoryEntry, Inputs, Rating, Source, load_inputs, normalize_name
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
-from appraise.schemes.model import Scheme
+from appraise.schemes.model import MONTHS_IN, Scheme
 from appraise.schemes.validate import all_indicators
 from appraise.scoring.engine import score_period
 from appraise.scoring.needs import needed_metrics
@@ -103,6 +103,38 @@ def rater_roles(scheme: Scheme) -> list[str]:
     """Roles a rating may be entered for: the scheme's, and always ``self`` (for the gap check)."""
     ids = [r.id for r in scheme.raters.roles] if scheme.raters else [supervisor_role(scheme)]
     return ids if SELF in ids else [SELF, *ids]
+
+
+def assigned_roles(scheme: Scheme) -> dict[str, str]:
+    """Role id -> name of the roles whose raters HR assigns per agent (``assigned: true``)."""
+    if scheme.raters is None:
+        return {}
+    return {r.id: r.name for r in scheme.raters.roles if r.assigned and r.id != SELF}
+
+
+def anonymous_roles(scheme: Scheme) -> set[str]:
+    """Roles whose single ratings and raters the agent never sees (only the role's mean)."""
+    if scheme.raters is None:
+        return set()
+    return {r.id for r in scheme.raters.roles if r.anonymous and r.assigned}
+
+
+def form_roles(scheme: Scheme) -> list[str]:
+    """The roles the direct supervisor's (and HR's correction) form enters: neither ``self``
+    nor an assigned role, whose ratings come from the assigned raters' own form."""
+    assigned = assigned_roles(scheme)
+    return [r for r in rater_roles(scheme) if r != SELF and r not in assigned]
+
+
+def role_indicators(scheme: Scheme, role: str) -> dict[str, str]:
+    """Indicator id -> name of the rated leaves one role rates (a leaf's ``raters`` limits it)."""
+    return {
+        node.id: node.name
+        for node, _ in all_indicators(scheme)
+        if node.rule is not None
+        and node.rule.type in ("rated", "levels")
+        and (node.raters is None or role in node.raters)
+    }
 
 
 def rated_indicators(scheme: Scheme) -> dict[str, str]:
@@ -191,6 +223,7 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
         .exclude(cycle__period=cycle.period)
         .select_related("agent", "cycle")
     ]
+    earlier += months_of(scheme, period, agents)
     org = [
         InputAgent(
             a.agent_id,
@@ -214,6 +247,40 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
     return CycleScore(run, [*scheme_warnings, *qa_warnings, *warnings, *run.warnings], gaps)
 
 
+def months_of(scheme: Scheme, period: Period, agents: Iterable[AgentRow]) -> list[HistoryEntry]:
+    """A scheme reading months (``months:``): the published current results of the named
+    scheme in the months of ``period``, as history entries (the engine makes them metrics,
+    :mod:`appraise.scoring.months`). Of two cycles of that scheme in one month, the later one."""
+    from appraise.web.evaluations.models import Result
+
+    if scheme.months is None or period.kind not in MONTHS_IN:
+        return []
+    first = Period.containing(period.start, "month")
+    months = [str(first.shift(k)) for k in range(MONTHS_IN[period.kind])]
+    rows = (
+        Result.objects.filter(
+            is_current=True,
+            published_at__isnull=False,
+            cycle__scheme_version__scheme_id=scheme.months.scheme,
+            cycle__period__in=months,
+            agent__in=list(agents),
+        )
+        .select_related("agent", "cycle")
+        .order_by("cycle__period", "cycle_id")
+    )
+    return [
+        HistoryEntry(
+            r.agent.agent_id,
+            r.cycle.period,
+            r.total,
+            r.grade or None,
+            r.rank,
+            Source(f"{APP_SOURCE}:results", r.pk),
+        )
+        for r in rows
+    ]
+
+
 def with_qa_results(
     scheme: Scheme, period: str, inputs: Inputs, agents: Iterable[AgentRow]
 ) -> tuple[Inputs, list[Problem]]:
@@ -223,14 +290,16 @@ def with_qa_results(
     from appraise.web.qa.appraisal import qa_inputs
 
     got = qa_inputs(scheme=scheme, period=period, agent_ids={a.agent_id for a in agents})
-    if got.problems:
+    if any(p.level == "error" for p in got.problems):
         raise ProblemsError(got.problems)
+    # Warnings: an automatic check's metrics withheld until it agrees with the reviewers.
+    notes = [p for p in got.problems if p.level != "error"]
     if not got.values:
-        return inputs, []
+        return inputs, notes
     taken = {(v.agent_id, v.metric) for v in got.values}
     replaced = sorted({m.metric for m in inputs.metric_values if (m.agent_id, m.metric) in taken})
     kept = [m for m in inputs.metric_values if (m.agent_id, m.metric) not in taken]
-    warnings = []
+    warnings = list(notes)
     if replaced:
         warnings.append(
             Problem(

@@ -181,6 +181,18 @@ def _demo_agents(agents: Mapping[str, Agent]) -> list[Agent]:
     return [a for team in sorted(by_team) for a in by_team[team][:2]]
 
 
+# The checks that mirror an item of seed 003's call rubric, and the agreement with the reviewers
+# they need before a scheme may read their metrics (docs/qa.md, Agreement with the reviewers).
+DEMO_CONFIG = """\
+agreement:
+  require: {kappa: 0.6, min_pairs: 5}
+  checks:
+    opening: {mirrors: {item: opening}}
+    closing: {mirrors: {item: closing}}
+    hangup: {mirrors: {item: hang_up}}
+"""
+
+
 def load_qa_demo(
     *,
     hr: User,
@@ -212,7 +224,7 @@ def load_qa_demo(
             kind_of[cid] = kind
             day = 3 + (i * 3 + j * 7) % 24
             contacts.append((cid, agent.agent_id, kind, datetime(year, month, day, 9 + j * 2, 15)))
-    qs.conversation_import(period=period, by=hr, files=_files(contacts))
+    qs.conversation_import(period=period, by=hr, files=_files(contacts), config_text=DEMO_CONFIG)
     run = qs.sampling_run_create(
         period=period, by=hr, reviewers=reviewers, per_agent=2, seed="2026"
     )

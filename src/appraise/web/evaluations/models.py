@@ -7,12 +7,47 @@ from appraise.web.cycles.models import Cycle
 from appraise.web.org.models import Agent
 
 
+class RaterAssignment(models.Model):
+    """HR's choice of one person to rate one agent of a cycle in an assigned rater role
+    (``assigned: true`` in the scheme: 同事互评, 跨部门, 办公室评分).
+
+    Any login may be a rater, from any department: the assignment is all they see of the cycle
+    (the agent's name and the indicators of their role, never a result). An agent may have
+    several raters of one role; their ratings are averaged within the role.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assignments")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=50)
+    # PROTECT: a rater's ratings name them; a login leaves by deactivation, not deletion.
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rater_assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["cycle", "agent__agent_id", "role", "rater__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "agent", "role", "rater"], name="assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent.agent_id} {self.role} by {self.rater.username}"
+
+
 class Rating(models.Model):
     """A rating entered in the app for one indicator of one agent by one rater role.
 
     ``role`` is a rater role id of the scheme (``supervisor``), or ``self``. ``value`` is kept
     as written (a number or a level name); the scheme engine reads it exactly as a file cell.
     One row per role: a later entry replaces the value, and the audit log keeps the earlier one.
+    A rating of an assigned role belongs to its ``assignment`` instead: one row per assignment
+    and indicator, so an agent's three peers give three rows of the role.
     ``version`` counts the saves: a form or API call that names the version it was shown is
     refused when someone saved the rating since (no lost update, issue 16).
     """
@@ -28,13 +63,24 @@ class Rating(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # Removing an assignment removes its ratings (audited, and the results become stale).
+    assignment = models.ForeignKey(
+        RaterAssignment, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
+    )
 
     class Meta:
         ordering = ["agent__agent_id", "indicator", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "agent", "indicator", "role"], name="rating_unique"
-            )
+                fields=["cycle", "agent", "indicator", "role"],
+                condition=models.Q(assignment__isnull=True),
+                name="rating_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "indicator"],
+                condition=models.Q(assignment__isnull=False),
+                name="rating_assigned_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,10 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from appraise.web.cycles.models import Cycle
+from appraise.web.cycles.scoring import anonymous_roles
 from appraise.web.errors import NotFound
 from appraise.web.evaluations.models import Rating, Result
 from appraise.web.org.models import Agent
 from appraise.web.permissions import User, agent_of, can_see_agent, is_hr, led_teams
+from appraise.web.schemes.services import scheme_of
 
 
 def _visible(user: User, qs: QuerySet[Result]) -> QuerySet[Result]:
@@ -84,8 +86,12 @@ def result_history(*, user: User, cycle: Cycle, agent_id: str) -> QuerySet[Resul
 
 
 def rating_list(*, user: User, cycle: Cycle, agent: Agent | None = None) -> QuerySet[Rating]:
-    """Ratings the person may see: their own agent's, their teams', or all for HR."""
-    qs = Rating.objects.filter(cycle=cycle).select_related("agent", "rater")
+    """Ratings the person may see: their own agent's, their teams', or all for HR.
+
+    An agent never sees the single ratings of an anonymous rater role about themselves (nor
+    who gave them): only the role's mean, in their result's explanation.
+    """
+    qs = Rating.objects.filter(cycle=cycle).select_related("agent", "rater", "assignment")
     if agent is not None:
         if not can_see_agent(user, agent):
             raise NotFound(_("no agent %(agent_id)s") % {"agent_id": agent.agent_id})
@@ -98,5 +104,7 @@ def rating_list(*, user: User, cycle: Cycle, agent: Agent | None = None) -> Quer
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:
-        cond |= Q(agent=me)
+        # A team lead in their own team is the agent here: anonymity holds for them too.
+        hidden = anonymous_roles(scheme_of(cycle.scheme_version))
+        cond = (cond & ~Q(agent=me)) | (Q(agent=me) & ~Q(role__in=hidden))
     return qs.filter(cond)

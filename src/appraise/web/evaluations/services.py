@@ -1,5 +1,6 @@
-"""Entering ratings: self-assessment by the agent, ratings by the direct supervisor, and
-HR's correction of an input after an upheld appeal."""
+"""Entering ratings: self-assessment by the agent, ratings by the direct supervisor, ratings
+by the raters HR assigned (peers, another department), and HR's correction of an input after
+an upheld appeal."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from appraise.schemes.model import LevelsRule, RatedRule
 from appraise.schemes.validate import all_indicators
 from appraise.web.audit.services import audit_record
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.scoring import SELF, rater_roles
+from appraise.web.cycles.scoring import SELF, assigned_roles, rater_roles, role_indicators
 from appraise.web.cycles.services import (
     AFTER_PUBLICATION,
     BEFORE_PUBLICATION,
@@ -23,7 +24,7 @@ from appraise.web.cycles.services import (
     state_label,
 )
 from appraise.web.errors import Conflict, Invalid, NotFound, Stale
-from appraise.web.evaluations.models import Rating
+from appraise.web.evaluations.models import RaterAssignment, Rating
 from appraise.web.org.models import Agent
 from appraise.web.permissions import (
     User,
@@ -81,6 +82,10 @@ def _reassessing(cycle: Cycle, agent: Agent) -> bool:
     return GapFlag.objects.filter(cycle=cycle, agent=agent, status=GapStatus.REASSESS).exists()
 
 
+# Assigned raters rate while the agents and their supervisors do.
+ASSIGNED_RATING_STATES = (State.SELF_ASSESSMENT, State.SUPERVISOR_RATING)
+
+
 @transaction.atomic
 def rating_set(
     *,
@@ -92,6 +97,7 @@ def rating_set(
     by: User,
     note: str = "",
     seen: Seen | None = None,
+    assignment: RaterAssignment | None = None,
 ) -> Rating:
     """Enter or change one rating.
 
@@ -105,8 +111,14 @@ def rating_set(
       re-assessment because of a grade gap;
     - any other rater role of the scheme: the agent's direct supervisor, during supervisor
       rating (or HR on their behalf);
+    - an assigned role (``assigned: true``): only through its ``assignment``, by the rater HR
+      assigned, in self-assessment or supervisor rating;
     - after publication: HR only, and only for an agent with an upheld appeal; re-score next.
     """
+    if assignment is not None:
+        return _assigned_rating_set(
+            assignment=assignment, indicator=indicator, value=value, by=by, note=note, seen=seen
+        )
     if not can_see_agent(by, agent) or not cycle.agents.filter(pk=agent.pk).exists():
         raise NotFound(_("no agent %(agent_id)s in this cycle") % {"agent_id": agent.agent_id})
     lock_cycle(cycle)
@@ -116,13 +128,15 @@ def rating_set(
             _('"%(role)s" is not a rater role of this scheme (%(roles)s)')
             % {"role": role, "roles": ", ".join(roles)}
         )
+    assigned = assigned_roles(scheme_of(cycle.scheme_version))
+    if role in assigned:
+        raise Invalid(
+            _('"%(role)s" ratings are entered by the raters HR assigns to each agent')
+            % {"role": assigned[role]},
+            field="role",
+        )
     if cycle.state in AFTER_PUBLICATION:
-        require(is_hr(by), _("after publication only HR may change an input"))
-        if not _appeal_allows(cycle, agent):
-            raise Conflict(
-                _("published inputs change only after an upheld appeal"),
-                code="no_upheld_appeal",
-            )
+        _require_correction(cycle, agent, by)
     elif role == SELF:
         require(is_self(by, agent), _("only the agent enters their self-assessment"))
         if cycle.state != State.SELF_ASSESSMENT and not (
@@ -148,7 +162,68 @@ def rating_set(
             % {"state": state_label(cycle.state)}
         )
     text = _check_value(cycle, indicator, value)
-    rating = Rating.objects.filter(cycle=cycle, agent=agent, indicator=indicator, role=role).first()
+    rating = Rating.objects.filter(
+        cycle=cycle, agent=agent, indicator=indicator, role=role, assignment=None
+    ).first()
+    return _save(cycle, agent, indicator, role, text, rating, by, note, seen, None)
+
+
+def _require_correction(cycle: Cycle, agent: Agent, by: User) -> None:
+    require(is_hr(by), _("after publication only HR may change an input"))
+    if not _appeal_allows(cycle, agent):
+        raise Conflict(
+            _("published inputs change only after an upheld appeal"),
+            code="no_upheld_appeal",
+        )
+
+
+def _assigned_rating_set(
+    *,
+    assignment: RaterAssignment,
+    indicator: str,
+    value: str,
+    by: User,
+    note: str,
+    seen: Seen | None,
+) -> Rating:
+    """A rating of an assigned role: one row per assignment and indicator."""
+    cycle, agent = assignment.cycle, assignment.agent
+    mine = by.is_authenticated and assignment.rater_id == by.pk
+    if not (mine or is_hr(by)):
+        raise NotFound(_("no such rating assignment"))
+    lock_cycle(cycle)
+    if cycle.state in AFTER_PUBLICATION:
+        _require_correction(cycle, agent, by)
+    else:
+        require(mine, _("only the rater HR assigned enters this rating"))
+        if cycle.state not in ASSIGNED_RATING_STATES:
+            raise Conflict(
+                _("rating is not open (the cycle is %(state)s)")
+                % {"state": state_label(cycle.state)}
+            )
+    scheme = scheme_of(cycle.scheme_version)
+    if indicator not in role_indicators(scheme, assignment.role):
+        raise Invalid(
+            _('"%(indicator)s" is not rated by %(role)s')
+            % {"indicator": indicator, "role": assignment.role}
+        )
+    text = _check_value(cycle, indicator, value)
+    rating = Rating.objects.filter(assignment=assignment, indicator=indicator).first()
+    return _save(cycle, agent, indicator, assignment.role, text, rating, by, note, seen, assignment)
+
+
+def _save(
+    cycle: Cycle,
+    agent: Agent,
+    indicator: str,
+    role: str,
+    text: str,
+    rating: Rating | None,
+    by: User,
+    note: str,
+    seen: Seen | None,
+    assignment: RaterAssignment | None,
+) -> Rating:
     current = 0 if rating is None else rating.version
     if seen is not None and seen.version != current:
         if rating is not None and text in (rating.value, seen.value):
@@ -158,7 +233,9 @@ def rating_set(
         return rating  # nothing changes: no new version, no audit entry, results stay current
     before = None if rating is None else {"value": rating.value, "rater": _name(rating)}
     if rating is None:
-        rating = Rating(cycle=cycle, agent=agent, indicator=indicator, role=role)
+        rating = Rating(
+            cycle=cycle, agent=agent, indicator=indicator, role=role, assignment=assignment
+        )
     rating.version = current + 1
     rating.value = text
     rating.note = note

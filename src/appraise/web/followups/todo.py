@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from appraise.web.appeals.models import Appeal, AppealState
 from appraise.web.cycles.models import STATE_ORDER, Cycle, State
-from appraise.web.cycles.scoring import SELF, rated_indicators
+from appraise.web.cycles.scoring import SELF, form_roles, rated_indicators, role_indicators
 from appraise.web.evaluations.models import Rating, Result
 from appraise.web.followups.models import FollowUp, ItemState
 from appraise.web.followups.selectors import followup_todo
@@ -33,6 +33,7 @@ from appraise.web.schemes.services import scheme_of
 KINDS: dict[str, Any] = {
     "self_assessment": gettext_lazy("Self-assessment open"),
     "ratings": gettext_lazy("Ratings to enter"),
+    "assigned_ratings": gettext_lazy("Colleagues to rate"),
     "confirm_team": gettext_lazy("Team to confirm"),
     "interview_sign": gettext_lazy("Interview to sign"),
     "appeal": gettext_lazy("Appeal to answer"),
@@ -77,14 +78,18 @@ def ratings_missing(cycle: Cycle, agent_ids: Iterable[int] | None = None) -> dic
     A rating counts when the supervisor (or another rater role) entered it in the app, or when
     the last computation found a value for the indicator (a ratings file gave it).
     """
-    rated = _rated(cycle)
+    scheme = scheme_of(cycle.scheme_version)
+    # What the supervisor's form rates: an assigned role's indicators are its raters' to-do.
+    rated = {i for role in form_roles(scheme) for i in role_indicators(scheme, role)}
+    if not rated:
+        return {}
     agents = cycle.agents.all()
     if agent_ids is not None:
         agents = agents.filter(pk__in=list(agent_ids))
     have: dict[int, set[str]] = {pk: set() for pk in agents.values_list("pk", flat=True)}
-    entered = Rating.objects.filter(cycle=cycle, agent_id__in=have, indicator__in=rated).exclude(
-        role=SELF
-    )
+    entered = Rating.objects.filter(
+        cycle=cycle, agent_id__in=have, indicator__in=rated, assignment__isnull=True
+    ).exclude(role=SELF)
     for agent_id, indicator in entered.values_list("agent_id", "indicator"):
         have[agent_id].add(indicator)
     results = Result.objects.filter(cycle=cycle, is_current=True, agent_id__in=have)
@@ -147,6 +152,22 @@ def _ratings(user: User) -> list[Todo]:
                 )
             )
     return out
+
+
+def _assigned_ratings(user: User) -> list[Todo]:
+    """What HR assigned the person to rate (peers, another department), while rating is open."""
+    from appraise.web.evaluations.raters import assignments_to_rate, role_name
+
+    return [
+        Todo(
+            "assigned_ratings",
+            f"{a.agent.name} {a.agent.agent_id}",
+            _("%(cycle)s: %(n)d indicators to rate as %(role)s")
+            % {"cycle": a.cycle.name, "n": left, "role": role_name(a)},
+            f"/ratings/assigned/{a.pk}/",
+        )
+        for a, left in assignments_to_rate(user=user)
+    ]
 
 
 def _confirm_team(user: User) -> list[Todo]:
@@ -247,6 +268,7 @@ def _followups(user: User) -> list[Todo]:
 SOURCES: dict[str, Callable[[User], list[Todo]]] = {
     "self_assessment": _self_assessment,
     "ratings": _ratings,
+    "assigned_ratings": _assigned_ratings,
     "confirm_team": _confirm_team,
     "interview_sign": _interview_sign,
     "appeal": _appeals,
@@ -299,6 +321,18 @@ def cycle_progress(cycle: Cycle) -> list[Step]:
         counts = self_assessed(cycle)
         done = sum(1 for pk in agents if of and counts.get(pk, 0) >= of)
         steps.append(Step(_("Self-assessments done"), done, len(agents)))
+    if _reached(cycle, State.SELF_ASSESSMENT) and cycle.assignments.exists():
+        # Assigned raters (peers, another department): assignments with every indicator rated.
+        scheme = scheme_of(cycle.scheme_version)
+        rows = cycle.assignments.annotate(given=Count("ratings")).values_list("role", "given")
+        wanted: dict[str, int] = {}
+        done = total = 0
+        for role, given in rows:
+            if role not in wanted:
+                wanted[role] = len(role_indicators(scheme, role))
+            total += 1
+            done += given >= wanted[role]
+        steps.append(Step(_("Assigned raters done"), done, total))
     if _reached(cycle, State.SUPERVISOR_RATING):
         missing = ratings_missing(cycle)
         steps.append(Step(_("Agents fully rated"), len(agents) - len(missing), len(agents)))

@@ -1,5 +1,5 @@
-"""The cells of the rating forms (the supervisor's, the agent's self-assessment, HR's correction
-after an upheld appeal).
+"""The cells of the rating forms (the supervisor's, the agent's self-assessment, an assigned
+rater's, HR's correction after an upheld appeal).
 
 Each cell carries, in a hidden ``seen_<field>`` input, the rating the person was shown: its
 version and value ("3|80", "0|" for none). The service compares it with what is stored when the
@@ -76,3 +76,32 @@ def rating_rows(
         }
         for i, name in indicators.items()
     ]
+
+
+def assigned_means(
+    indicators: dict[str, str], roles: dict[str, str], ratings: list[Rating]
+) -> list[dict[str, Any]]:
+    """Per rated indicator, the assigned roles' ratings as the supervisor reads them beside
+    their own (seed 004: the manager re-evaluates after the peers): the mean and how many
+    raters, or just how many when the values are level names."""
+    from decimal import Decimal, InvalidOperation
+
+    from appraise.scoring.text import fmt
+
+    given: dict[tuple[str, str], list[str]] = {}
+    for r in ratings:
+        if r.assignment_id is not None and r.role in roles:
+            given.setdefault((r.indicator, r.role), []).append(r.value)
+    out = []
+    for i in indicators:
+        cells = []
+        for role in roles:
+            values = given.get((i, role), [])
+            try:
+                numbers = [Decimal(v) for v in values]
+            except InvalidOperation:
+                numbers = []
+            mean = fmt(sum(numbers, Decimal(0)) / len(numbers)) if numbers else ""
+            cells.append({"role": role, "mean": mean, "n": len(values)})
+        out.append({"id": i, "cells": cells})
+    return out

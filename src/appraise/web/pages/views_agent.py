@@ -30,6 +30,7 @@ from appraise.web.org.models import Agent
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
 from appraise.web.pages.rating_cells import rating_cell, seen_in
+from appraise.web.pages.views_corrections import CORRECTABLE
 from appraise.web.pages.views_rows import rows_links
 from appraise.web.permissions import User, agent_of, is_hr
 from appraise.web.schemes.services import scheme_of
@@ -117,6 +118,13 @@ def scorecard_context(
         ctx["history"] = list(
             eval_sel.result_history(user=user, cycle=cycle, agent_id=agent.agent_id)
         )
+        # HR's corrections of the agent's data in this cycle, newest first: the badge shows
+        # the latest one's version and reason, the list every one.
+        ctx["corrections"] = list(
+            appeal_sel.correction_list(
+                user=user, cycle_id=cycle.pk, agent_id=agent.agent_id
+            ).order_by("-at", "-id")
+        )
     return ctx
 
 
@@ -185,6 +193,7 @@ def agent_scorecard(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpR
     ctx = scorecard_context(request.user, cycle, agent, result)
     ctx["trend_chart"] = charts.trend_option(trend(others), _("Totals by period"))
     ctx["self_view"] = False
+    ctx["can_correct"] = is_hr(request.user) and cycle.state in CORRECTABLE
     return page(request, "pages/scorecard.html", ctx)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from appraise.web.appeals import selectors as appeal_sel
 from appraise.web.appeals import services as appeal_svc
 from appraise.web.appeals.models import Appeal, AppealState
-from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
+from appraise.web.cycles.scoring import form_roles, rated_indicators
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import rating_set
@@ -62,7 +62,7 @@ def _correction_rows(request: HttpRequest, appeal: Appeal) -> list[dict[str, Any
     refused = refusal_of(request)
     return rating_rows(
         rated_indicators(scheme),
-        [r for r in rater_roles(scheme) if r != SELF],
+        form_roles(scheme),
         list(eval_sel.rating_list(user=request.user, cycle=appeal.cycle, agent=appeal.agent)),
         refused if refused is not None and refused.form == "correct" else None,
     )
@@ -125,7 +125,7 @@ def appeal_correct(request: HttpRequest, pk: int) -> HttpResponse:
     earlier result stays as an earlier version."""
     appeal = appeal_sel.appeal_get(user=request.user, pk=pk)
     scheme = scheme_of(appeal.cycle.scheme_version)
-    roles = [r for r in rater_roles(scheme) if r != SELF]
+    roles = form_roles(scheme)
     given = {
         (r.indicator, r.role): r.value
         for r in eval_sel.rating_list(user=request.user, cycle=appeal.cycle, agent=appeal.agent)

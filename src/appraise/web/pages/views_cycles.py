@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from appraise.web.appeals.models import OPEN_STATES, Appeal
+from appraise.web.appeals.models import OPEN_STATES, Appeal, Correction
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
+from appraise.web.cycles.scoring import assigned_roles
 from appraise.web.errors import Conflict, Invalid, NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.followups.selectors import followups_open_for_cycle
@@ -173,6 +174,13 @@ def _close_needs_reason(cycle: Cycle, followups_open: int) -> str:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _hr_cycle(request.user, pk, _("run cycles"))
     results = list(eval_sel.result_list_cycle(user=request.user, cycle=cycle))
+    # The latest correction of each agent's data (one query; none before publication).
+    latest: dict[int, Correction] = {}
+    if results and cycle.state not in cycle_svc.BEFORE_PUBLICATION:
+        for c in Correction.objects.filter(cycle=cycle).select_related("result"):
+            latest[c.agent_id] = c  # ordered oldest first: the last one stays
+    for r in results:
+        r.correction = latest.get(r.agent_id)  # type: ignore[attr-defined]
     scheme = scheme_of(cycle.scheme_version)
     distribution = cycle_sel.cycle_distribution(cycle=cycle) if results else []
     for row in distribution:
@@ -203,6 +211,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cycle": cycle,
             "scheme": scheme,
+            "has_raters": bool(assigned_roles(scheme)),
             "results": results,
             "agent_count": cycle.agents.count(),
             "files": cycle.files.all().defer("content"),

@@ -15,7 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from appraise.metrics.definitions import MetricDefinition, library_definitions
+from appraise.metrics.definitions import (
+    MetricDefinition,
+    center_definitions,
+    library_definitions,
+)
 from appraise.periods import Period
 from appraise.problems import ProblemsError
 from appraise.schemes.loader import scheme_definitions
@@ -34,17 +38,15 @@ PER_PAGE = 100
 
 
 def _center_definitions(cycle: Cycle, names: set[str]) -> list[MetricDefinition]:
-    """The metric definitions of the center.yaml stored with the cycle's events, if any."""
-    from appraise.metrics.definitions import parse_definitions
-
+    """The metric definitions of the center.yaml stored with the cycle's events, if any: the
+    one beside the events first, as the compute reads them (``cycles.scoring._events_store``)."""
     for name in (f"{EVENTS}/center.yaml", "center.yaml"):
         if name in names:
             text = bytes(cycle.files.get(name=name).content).decode("utf-8", "replace")
             try:
-                located = parse_definitions(text, name, only_metrics=True)
+                return center_definitions(text, name, dict(library_definitions()))
             except ProblemsError:
                 return []  # the compute said so; no link is better than a wrong one
-            return [x.definition for x in located]
     return []
 
 

@@ -18,7 +18,7 @@ from appraise.web.appeals.models import AppealState
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.scoring import SELF, rated_indicators, rater_roles
+from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indicators
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.cache import cached, results_version
@@ -39,7 +39,7 @@ from appraise.web.pages.common import (
     refusal_of,
     submitted,
 )
-from appraise.web.pages.rating_cells import rating_rows, seen_in
+from appraise.web.pages.rating_cells import assigned_means, rating_rows, seen_in
 from appraise.web.permissions import (
     User,
     is_direct_supervisor,
@@ -296,7 +296,8 @@ def _team_page(request: HttpRequest, cycle_id: int | None) -> HttpResponse:
 
 
 def _rating_roles(cycle: Cycle) -> list[str]:
-    return [r for r in rater_roles(scheme_of(cycle.scheme_version)) if r != SELF]
+    # Assigned roles (peers, another department) are rated on the raters' own page.
+    return form_roles(scheme_of(cycle.scheme_version))
 
 
 @guarded(form="rate")
@@ -331,12 +332,13 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
                         n += 1
         messages.success(request, _("Ratings saved (%(n)d).") % {"n": n})
         return back(request, f"/team/?cycle={cycle.pk}")
-    rows = rating_rows(
-        rated_indicators(scheme),
-        roles,
-        list(eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent)),
-        refusal_of(request),
-    )
+    given = list(eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent))
+    rows = rating_rows(rated_indicators(scheme), roles, given, refusal_of(request))
+    assigned = assigned_roles(scheme)
+    for row, means in zip(
+        rows, assigned_means(rated_indicators(scheme), assigned, given), strict=True
+    ):
+        row["assigned"] = means["cells"]
     return page(
         request,
         "pages/rate.html",
@@ -344,6 +346,7 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
             "cycle": cycle,
             "agent": agent,
             "roles": roles,
+            "assigned": assigned,
             "rows": rows,
             "open": cycle.state == State.SUPERVISOR_RATING,
         },

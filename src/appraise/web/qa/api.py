@@ -7,6 +7,7 @@ see), call one service (403 for what they may not do), render. No rule lives her
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User as AuthUser
@@ -52,6 +53,15 @@ class QaRunIn(serializers.Serializer[None]):
     seed = serializers.CharField(max_length=64, default="0")
     strata = serializers.ListField(
         child=serializers.CharField(), required=False, default=["channel", "outcome"]
+    )
+    random_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        max_value=Decimal(1),
+        default=Decimal(1),
+        help_text="share of each agent's places drawn at random; the rest goes to "
+        "conversations the automatic checks flagged (risk-weighted sampling)",
     )
 
 
@@ -272,6 +282,7 @@ def runs(request: Request) -> Response:
             per_agent=d["per_agent"],
             seed=d["seed"],
             strata=d["strata"],
+            random_share=d["random_share"],
         )
         return Response(render.run_json(run), status=status.HTTP_201_CREATED)
     rows = sel.run_list(user=request.user, period=request.query_params.get("period"))
@@ -535,12 +546,12 @@ def calibration_close(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def figures(request: Request) -> Response:
     """Accuracies and averages per agent, item and reviewer over the period's sample reviews
-    the caller may see, each disputed review counted as decided."""
+    the caller may see, each disputed review counted as decided (a risk-weighted sample's
+    averages over its random part); and each mirrored check's agreement with the reviewers."""
     q = request.query_params
     rubric_pk = q.get("rubric")
     if rubric_pk and not (rubric_pk.isdigit() and len(rubric_pk) < 19):  # an id, not a bignum
         raise Invalid("rubric must be a number")
     r = sel.rubric_get(user=request.user, pk=int(rubric_pk)) if rubric_pk else None
-    return Response(
-        render.figures_json(sel.figures(user=request.user, period=q.get("period", ""), rubric=r))
-    )
+    got = sel.figures(user=request.user, period=q.get("period", ""), rubric=r)
+    return Response(render.figures_json(got, sel.period_agreement(period=got.period)))

@@ -3,7 +3,12 @@ checks directly (issue 13), on the scale its scheme declares (``qa_scale``).
 
 The figures are the QA page's (:func:`appraise.qa.qa_figures` over the effective sample
 reviews, a decided dispute's review instead of the disputed one), so the number on the
-scorecard is the number on the QA page, rescaled only by declaration.
+scorecard is the number on the QA page, rescaled only by declaration. A risk-weighted sample's
+averages and accuracies are its random part's (:func:`appraise.qa.figures.estimated_figures`).
+
+An automatic check's metrics count only when the check has shown the agreement with the
+reviewers that the period's QA config requires (:mod:`appraise.qa.agreement`); otherwise they
+are withheld, with a warning that says why.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from django.utils.translation import gettext
 from appraise.inputs import MetricValue, Source
 from appraise.periods import Period
 from appraise.problems import Problem
-from appraise.qa import QA_METRICS, agent_metrics, qa_figures
-from appraise.qa.figures import SCORE_METRICS, on_scale
+from appraise.qa import QA_METRICS, agent_metrics
+from appraise.qa.agreement import CHECK_METRICS, withhold
+from appraise.qa.figures import SCORE_METRICS, estimated_figures, on_scale
 from appraise.schemes.model import Scheme
 from appraise.scoring.needs import needed_metrics
 from appraise.web.qa.models import Conversation, Review
 from appraise.web.qa.scoring import findings_of
-from appraise.web.qa.selectors import effective_results
+from appraise.web.qa.selectors import effective_results, period_agreement, sample_parts
 
 # The ``file`` of a metric value that came from the QA app (the scorecard links it).
 QA_SOURCE = "qa"
@@ -87,7 +93,8 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                         "scheme.qa_scale",
                     )
                 )
-        for a in qa_figures(results).agents:
+        parts = sample_parts({r.conversation_id for r in results})
+        for a in estimated_figures(results, parts).agents:
             counted[a.agent_id] = a.monitored
             got = a.metrics()
             for metric in from_reviews:
@@ -99,18 +106,34 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
     if from_checks:
         conversations = Conversation.objects.filter(period=p, agent__agent_id__in=agent_ids)
         findings = [f for c in conversations for f in findings_of(c)]
-        per_agent: dict[str, dict[str, float | None]] = defaultdict(dict)
-        per_agent.update(agent_metrics(findings))
+        per_agent: dict[str, dict[str, float | Decimal | None]] = defaultdict(dict)
+        kept, withheld = withhold(agent_metrics(findings), period_agreement(period=p).gates)
+        per_agent.update(kept)
+        problems.extend(
+            pr
+            for pr in withheld
+            if any(m in from_checks for m in _metrics_named(pr, CHECK_METRICS))
+        )
         for agent_id in sorted(per_agent):
             for metric in from_checks:
                 raw = per_agent[agent_id].get(metric)
                 if raw is not None:
                     values.append(
                         MetricValue(
-                            agent_id, p, metric, Decimal(repr(raw)), Source(QA_SOURCE, 0, metric)
+                            agent_id,
+                            p,
+                            metric,
+                            raw if isinstance(raw, Decimal) else Decimal(repr(raw)),
+                            Source(QA_SOURCE, 0, metric),
                         )
                     )
     return QaInputs(values, counted, problems)
+
+
+def _metrics_named(problem: Problem, metric_of: dict[str, tuple[str, ...]]) -> set[str]:
+    """The metrics a withheld-check warning is about (its message's parameters)."""
+    params = getattr(problem.message, "params", {})
+    return set(metric_of.get(str(params.get("check", "")), ()))
 
 
 @dataclass(frozen=True)
@@ -146,8 +169,9 @@ def qa_evidence(*, scheme: Scheme, period: str, agent_id: str) -> dict[str, QaEv
     if not raw:
         return {}
     scaled, _ = on_scale(raw, scheme.qa_scale)
-    mine = qa_figures(raw).agents
-    theirs = qa_figures(scaled).agents
+    parts = sample_parts({r.conversation_id for r in raw})
+    mine = estimated_figures(raw, parts).agents
+    theirs = estimated_figures(scaled, parts).agents
     maxima = {r.maximum for r in raw if r.score is not None}
     evidence = QaEvidence(
         mine[0].monitored if mine else 0,

@@ -8,6 +8,8 @@ here adds points up.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +92,9 @@ class Conversation(models.Model):
     hung_up_by = models.CharField(max_length=16, blank=True)
     messages = models.JSONField(default=list)
     findings = models.JSONField(default=list)
+    # The hits of the QA config's rules (``RuleFinding.as_dict()``; docs/qa.md, "The rule
+    # language"), personal data already masked in their evidence.
+    rule_findings = models.JSONField(default=list)
     batch = models.ForeignKey(
         ImportBatch, null=True, on_delete=models.SET_NULL, related_name="conversations"
     )
@@ -108,6 +113,8 @@ class SamplingRun(models.Model):
     seed = models.CharField(max_length=64)
     per_agent = models.PositiveIntegerField()
     strata = models.JSONField(default=list)
+    # Risk-weighted sampling: the share of each agent's places drawn at random (1: all).
+    random_share = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(1))
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     sampled = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -120,6 +127,11 @@ class SamplingRun(models.Model):
 
     def __str__(self) -> str:
         return f"QA sample {self.pk} {self.period} seed {self.seed}"
+
+    @property
+    def random_percent(self) -> str:
+        """The random share as a plain percentage ("40", "100")."""
+        return format((Decimal(self.random_share) * 100).normalize(), "f")
 
 
 class AssignmentState(models.TextChoices):
@@ -140,6 +152,9 @@ class Assignment(models.Model):
     )
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assignments")
     stratum = models.CharField(max_length=200, blank=True)
+    # random (the unbiased estimate), risk (flagged by the checks) or fill; see docs/qa.md
+    part = models.CharField(max_length=10, default="random")
+    flags = models.JSONField(default=list, blank=True)
     state = models.CharField(
         max_length=10, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED
     )

@@ -7,6 +7,8 @@ from typing import Any
 
 from appraise.decimals import plain
 from appraise.qa import CalibrationReport, ReviewResult
+from appraise.qa.agreement import Agreement, Gate
+from appraise.qa.rules.engine import mask
 from appraise.web.qa import scoring
 from appraise.web.qa.models import (
     Assignment,
@@ -18,13 +20,18 @@ from appraise.web.qa.models import (
     Rubric,
     SamplingRun,
 )
-from appraise.web.qa.selectors import Figures
+from appraise.web.qa.selectors import Figures, PeriodAgreement
 
 
 def num(value: Decimal | str | None) -> str | None:
     if value is None:
         return None
     return plain(Decimal(str(value)))
+
+
+def ratio(value: Decimal | None) -> str | None:
+    """A κ, precision or recall: four decimals (0.6667), as a string like every figure."""
+    return None if value is None else num(value.quantize(Decimal("0.0001")))
 
 
 def _user(u: Any) -> str | None:
@@ -75,6 +82,10 @@ def import_json(b: ImportBatch) -> dict[str, Any]:
     }
 
 
+def _masked(text: Any) -> Any:
+    return mask(text) if isinstance(text, str) else text
+
+
 def conversation_json(c: Conversation, *, transcript: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.pk,
@@ -89,8 +100,15 @@ def conversation_json(c: Conversation, *, transcript: bool = False) -> dict[str,
         "failed_checks": sorted({str(f["check"]) for f in c.findings if not f["passed"]}),
     }
     if transcript:
-        out["messages"] = c.messages
-        out["findings"] = c.findings
+        # Personal data masked, as on the pages (docs/qa.md, "The rule language").
+        out["messages"] = [{**m, "text": _masked(m.get("text"))} for m in c.messages]
+        out["findings"] = [
+            {
+                **f,
+                "evidence": [{**e, "text": _masked(e.get("text"))} for e in f.get("evidence", [])],
+            }
+            for f in c.findings
+        ]
     return out
 
 
@@ -101,6 +119,7 @@ def run_json(r: SamplingRun) -> dict[str, Any]:
         "seed": r.seed,
         "per_agent": r.per_agent,
         "strata": r.strata,
+        "random_share": num(r.random_share),
         "sampled": r.sampled,
         "reviewers": sorted(u.get_username() for u in r.reviewers.all()),
         "by": _user(r.created_by),
@@ -116,6 +135,8 @@ def assignment_json(a: Assignment) -> dict[str, Any]:
         "reviewer": _user(a.reviewer),
         "rubric": a.rubric_id,
         "stratum": a.stratum,
+        "part": a.part,
+        "flags": a.flags,
         "state": a.state,
     }
 
@@ -200,8 +221,20 @@ def report_json(rep: CalibrationReport) -> dict[str, Any]:
                 "mean": num(i.mean),
                 "mean_stdev": num(i.mean_stdev),
                 "max_spread": num(i.max_spread),
+                "fleiss_kappa": ratio(i.fleiss_kappa),
             }
             for i in rep.items
+        ],
+        "pairs": [
+            {
+                "reviewers": [pr.reviewer_a, pr.reviewer_b],
+                "cells": pr.cells,
+                "agreed": pr.agreed,
+                "observed": ratio(pr.observed),
+                "expected": ratio(pr.expected),
+                "kappa": ratio(pr.kappa),
+            }
+            for pr in rep.pairs
         ],
         "reviewers": [
             {
@@ -211,6 +244,7 @@ def report_json(rep: CalibrationReport) -> dict[str, Any]:
                 "mean_deviation": num(r.mean_deviation),
                 "mean_abs_deviation": num(r.mean_abs_deviation),
                 "score_deviation": num(r.score_deviation),
+                "leniency": num(r.leniency),
             }
             for r in rep.reviewers
         ],
@@ -245,12 +279,39 @@ def calibration_json(
     return out
 
 
-def figures_json(f: Figures) -> dict[str, Any]:
+def agreement_json(a: PeriodAgreement) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for row in a.rows():
+        fig: Agreement | None = row["figures"]  # type: ignore[assignment]
+        gate: Gate | None = row["gate"]  # type: ignore[assignment]
+        out.append(
+            {
+                "check": row["check"],
+                "item": row["item"],
+                "pairs": fig.pairs if fig else 0,
+                "tp": fig.tp if fig else 0,
+                "fp": fig.fp if fig else 0,
+                "fn": fig.fn if fig else 0,
+                "tn": fig.tn if fig else 0,
+                "precision": ratio(fig.precision) if fig else None,
+                "recall": ratio(fig.recall) if fig else None,
+                "kappa": ratio(fig.kappa) if fig else None,
+                "gated": gate is not None,
+                "counts": gate is None or gate.passed,
+                "reasons": [str(r) for r in gate.reasons] if gate else [],
+            }
+        )
+    return out
+
+
+def figures_json(f: Figures, agreement: PeriodAgreement | None = None) -> dict[str, Any]:
     q = f.figures
     return {
         "period": f.period,
         "rubric": f.rubric.pk if f.rubric is not None else None,
         "reviews": f.reviews,
+        "estimated": f.estimated,
+        "agreement": agreement_json(agreement) if agreement is not None else [],
         "agents": [
             {
                 "agent_id": a.agent_id,

@@ -89,6 +89,7 @@ class QaRunOut(S):
     seed = _text()
     per_agent = serializers.IntegerField()
     strata = _any()
+    random_share = _score()
     sampled = serializers.IntegerField()
     reviewers = _names()
     by = _maybe_text()
@@ -102,6 +103,8 @@ class QaAssignmentOut(S):
     reviewer = _maybe_text()
     rubric = serializers.IntegerField()
     stratum = _text(allow_blank=True)
+    part = _text(help_text="random (the unbiased estimate), risk (flagged) or fill")
+    flags = _names()
     state = _text()
 
 
@@ -201,6 +204,16 @@ class QaReportItemOut(S):
     mean = _score()
     mean_stdev = _score()
     max_spread = _score()
+    fleiss_kappa = _score()
+
+
+class QaReportPairOut(S):
+    reviewers = _names()
+    cells = serializers.IntegerField()
+    agreed = serializers.IntegerField()
+    observed = _score()
+    expected = _score()
+    kappa = _score()
 
 
 class QaReportReviewerOut(S):
@@ -210,6 +223,7 @@ class QaReportReviewerOut(S):
     mean_deviation = _score()
     mean_abs_deviation = _score()
     score_deviation = _score()
+    leniency = _score()
 
 
 class QaReportCellOut(S):
@@ -223,6 +237,7 @@ class QaReportCellOut(S):
 
 class QaReportOut(S):
     items = QaReportItemOut(many=True)
+    pairs = QaReportPairOut(many=True)
     reviewers = QaReportReviewerOut(many=True)
     cells = QaReportCellOut(many=True)
 
@@ -267,10 +282,30 @@ class QaFiguresReviewerOut(S):
     mean = _score()
 
 
+class QaAgreementOut(S):
+    check = _text()
+    item = _text()
+    pairs = serializers.IntegerField()
+    tp = serializers.IntegerField()
+    fp = serializers.IntegerField()
+    fn = serializers.IntegerField()
+    tn = serializers.IntegerField()
+    precision = _score()
+    recall = _score()
+    kappa = _score()
+    gated = serializers.BooleanField(help_text="the QA config sets a minimum agreement")
+    counts = serializers.BooleanField(help_text="the check's metrics count in totals")
+    reasons = _names()
+
+
 class QaFiguresOut(S):
     period = _text()
     rubric = _maybe_int()
     reviews = serializers.IntegerField()
+    estimated = serializers.BooleanField(
+        help_text="a risk-weighted sample: averages and accuracies over its random part"
+    )
+    agreement = QaAgreementOut(many=True)
     agents = QaFiguresAgentOut(many=True)
     items = QaFiguresItemOut(many=True)
     reviewers = QaFiguresReviewerOut(many=True)

@@ -14,14 +14,26 @@ An object outside that is :class:`NotFound` (404); a page or list only HR uses i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
 from appraise.periods import Period
-from appraise.qa import CalibrationReport, QaFigures, ReviewResult, calibrate, qa_figures
+from appraise.qa import CalibrationReport, QaFigures, ReviewResult, calibrate
 from appraise.qa import effective_reviews as core_effective_reviews
+from appraise.qa.agreement import (
+    Agreement,
+    AgreementConfig,
+    Gate,
+    Verdict,
+    agreement,
+    gates,
+    verdicts_from_findings,
+)
+from appraise.qa.config import parse_qa_config
+from appraise.qa.figures import estimated_figures
+from appraise.qa.sampling import estimate_reviews
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.org import roles
 from appraise.web.org.models import Agent
@@ -303,6 +315,7 @@ class Figures:
     rubric: Rubric | None
     reviews: int
     figures: QaFigures
+    estimated: bool = False  # a risk part left out of the averages (the random part's)
 
 
 def effective_results(reviews: Sequence[Review]) -> list[ReviewResult]:
@@ -328,7 +341,78 @@ def figures(*, user: User, period: str, rubric: Rubric | None = None) -> Figures
     if rubric is not None:
         qs = qs.filter(rubric=rubric)
     reviews = list(qs)
-    return Figures(p, rubric, len(reviews), qa_figures(effective_results(reviews)))
+    results = effective_results(reviews)
+    parts = sample_parts({r.conversation_id for r in results})
+    return Figures(
+        p,
+        rubric,
+        len(reviews),
+        estimated_figures(results, parts),
+        any(parts.get(r.conversation_id, "random") != "random" for r in results),
+    )
+
+
+def sample_parts(conversation_ids: Iterable[str]) -> dict[str, str]:
+    """conversation id -> the part of the sample it was drawn in (random, risk or fill)."""
+    ids = list(conversation_ids)
+    return dict(
+        Assignment.objects.filter(conversation__conversation_id__in=ids).values_list(
+            "conversation__conversation_id", "part"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PeriodAgreement:
+    """The period's automatic checks against the reviewers, and which checks may count."""
+
+    period: str
+    config: AgreementConfig
+    figures: list[Agreement]
+    gates: list[Gate]
+    item_names: dict[str, str] = field(default_factory=dict)  # item id -> name, as reviewed
+
+    def rows(self) -> list[dict[str, object]]:
+        """One row per mirrored check: its item (by name), figures (None without pairs), gate."""
+        by_check = {a.check: a for a in self.figures}
+        shut = {g.check: g for g in self.gates}
+        return [
+            {
+                "check": check,
+                "item": self.item_names.get(item, item),
+                "figures": by_check.get(check),
+                "gate": shut.get(check),
+            }
+            for check, item in self.config.mirrors().items()
+        ]
+
+
+def period_config(period: str) -> AgreementConfig:
+    """The agreement section of the QA config the period's newest import ran its checks with."""
+    batch = ImportBatch.objects.filter(period=period).first()
+    if batch is None or not batch.config.strip():
+        return AgreementConfig()
+    return parse_qa_config(batch.config, f"qa.yaml (import {batch.pk})")[0].agreement
+
+
+def period_agreement(*, period: str, verdicts: Sequence[Verdict] = ()) -> PeriodAgreement:
+    """Every mirrored check's agreement with the period's sample reviews (the random part of
+    a risk-weighted sample only: the risk part leans towards the checks' hits and would raise
+    their recall), and the gates the config sets. The figures are about the checks, not about
+    people, and are the same for everyone who may see QA figures; ``verdicts`` adds rules'."""
+    p = str(Period.parse(period))
+    cfg = period_config(p)
+    if not cfg.checks:
+        return PeriodAgreement(p, cfg, [], [])
+    findings = [f for c in Conversation.objects.filter(period=p) for f in scoring.findings_of(c)]
+    reviews = Review.objects.filter(
+        conversation__period=p, calibration__isnull=True
+    ).select_related("agent", "reviewer", "rubric__scheme_version", "conversation")
+    results = effective_results(list(reviews))
+    results = estimate_reviews(results, sample_parts({r.conversation_id for r in results}))
+    figs = agreement([*verdicts_from_findings(findings), *verdicts], results, cfg.mirrors())
+    names = {it.id: it.name for r in results for it in r.items}
+    return PeriodAgreement(p, cfg, figs, gates(cfg, figs), names)
 
 
 def periods(*, user: User) -> list[str]:

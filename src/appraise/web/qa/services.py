@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,7 +35,8 @@ from appraise.qa import (
     select_rubric,
 )
 from appraise.qa.config import parse_qa_config
-from appraise.qa.sampling import STRATA, sample_contacts
+from appraise.qa.rules.engine import build_ruleset, run_rules
+from appraise.qa.sampling import STRATA, risk_flags, sample_contacts
 from appraise.qa.store import Contact
 from appraise.web.audit.services import audit_record
 from appraise.web.errors import Conflict, Forbidden, Invalid
@@ -237,6 +239,7 @@ def conversation_import(
     batch = ImportBatch.objects.create(
         period=p, source=source[:300], config=config_text, created_by=signed_in(by)
     )
+    ruleset = build_ruleset(config, center) if config.has_rules else None
     rows: list[Conversation] = []
     for t in transcripts:
         if t.conversation_id in existing:
@@ -259,6 +262,9 @@ def conversation_import(
                 hung_up_by=t.hung_up_by or "",
                 messages=_message_rows(t),
                 findings=[f.as_dict() for f in check_transcript(t, config, center)],
+                rule_findings=[]
+                if ruleset is None
+                else [f.as_dict() for f in run_rules([t], ruleset) if f.hit],
                 batch=batch,
             )
         )
@@ -294,8 +300,13 @@ def sampling_run_create(
     per_agent: int = 15,
     seed: str = "0",
     strata: Sequence[str] = ("channel", "outcome"),
+    random_share: Decimal = Decimal(1),
 ) -> SamplingRun:
     """Draw the period's monitored conversations and share them among the reviewers.
+
+    ``random_share`` below 1 makes the sample risk-weighted: that share of each agent's places
+    is drawn at random (the unbiased part the figures are computed on), the rest from the
+    conversations whose automatic checks failed (the core's :func:`risk_flags`).
 
     The sample is the core's (stratified, reproducible for a seed); conversations sampled by any
     earlier run are excluded, so none is monitored twice. Each sampled conversation is scored on
@@ -312,6 +323,10 @@ def sampling_run_create(
     bad = [s for s in strata if s not in STRATA]
     if bad:
         raise Invalid(f"unknown strata {', '.join(bad)}; use {', '.join(STRATA)}")
+    if not Decimal(0) < random_share <= 1:
+        raise Invalid(
+            gettext("the random share must be above 0 and at most 1 (for example 0.4 or 40%)")
+        )
     rubrics = [(r, scoring.core_rubric(r)) for r in Rubric.objects.filter(active=True)]
     if not rubrics:
         raise Conflict("there is no active QA rubric", code="no_rubric")
@@ -336,7 +351,20 @@ def sampling_run_create(
         )
         for c in conversations.values()
     ]
-    samples = sample_contacts(contacts, per_agent, seed, list(strata), exclude=done)
+    flags = (
+        risk_flags(f for c in conversations.values() for f in scoring.findings_of(c))
+        if random_share < 1
+        else None
+    )
+    samples = sample_contacts(
+        contacts,
+        per_agent,
+        seed,
+        list(strata),
+        exclude=done,
+        flags=flags,
+        random_share=random_share,
+    )
     if not samples:
         raise Conflict(
             f"no conversation of {p} is left to sample (none imported, or all sampled)",
@@ -349,6 +377,7 @@ def sampling_run_create(
         seed=str(seed),
         per_agent=per_agent,
         strata=list(strata),
+        random_share=random_share,
         sampled=len(assigned),
         created_by=signed_in(by),
     )
@@ -368,6 +397,8 @@ def sampling_run_create(
             reviewer=reviewer,
             rubric=rubric,
             stratum=" / ".join(a.sample.stratum),
+            part=a.sample.part,
+            flags=list(a.sample.flags),
         )
     audit_record(
         by=by,
@@ -378,8 +409,10 @@ def sampling_run_create(
             "seed": run.seed,
             "per_agent": per_agent,
             "strata": list(strata),
+            "random_share": format(random_share, "f"),
             "sampled": run.sampled,
             "per_reviewer": dict(sorted(load.items())),
+            "per_part": dict(sorted(Counter(a.sample.part for a in assigned).items())),
         },
     )
     return run

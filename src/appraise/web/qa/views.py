@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from appraise.problems import AppraiseError
 from appraise.qa.rubric import is_na
+from appraise.qa.rules.engine import mask
 from appraise.web.errors import Forbidden, Invalid, error_response_data
 from appraise.web.org.models import Agent
 from appraise.web.pages.common import back, guarded, int_or_none, page
@@ -58,25 +60,35 @@ def _check_label(check: str) -> str:
 # -------------------------------------------------------------------- transcript and findings
 
 
-def _segments(text: str, marks: Sequence[tuple[str, str, str]]) -> list[dict[str, str]]:
-    """The message text cut into plain and highlighted pieces: each mark is (the matched text,
-    a css class, the note); a match that overlaps an earlier one is left plain."""
-    spans: list[tuple[int, int, str, str]] = []
-    for found, css, note in marks:
-        if not found or found == text:
-            continue
-        at = text.find(found)
-        if at >= 0 and not any(s < at + len(found) and at < e for s, e, _c, _n in spans):
-            spans.append((at, at + len(found), css, note))
+# A mark: (start, end, css class, note) in the message's original text.
+Mark = tuple[int, int, str, str]
+
+
+def _found_at(text: str, found: str, css: str, note: str) -> Mark | None:
+    """A check's evidence quotes the matched text; it is marked where it first stands."""
+    if not found or found == text:
+        return None
+    at = text.find(found)
+    return None if at < 0 else (at, at + len(found), css, note)
+
+
+def _segments(text: str, marks: Sequence[Mark]) -> list[dict[str, str]]:
+    """The message text cut into plain and highlighted pieces; a mark that overlaps an earlier
+    one is left out. Personal data is masked in every piece, so a reviewer or agent never
+    reads a full phone or card number."""
+    spans: list[Mark] = []
+    for m in marks:
+        if 0 <= m[0] < m[1] <= len(text) and not any(s < m[1] and m[0] < e for s, e, *_ in spans):
+            spans.append(m)
     out: list[dict[str, str]] = []
     pos = 0
     for start, end, css, note in sorted(spans):
         if start > pos:
-            out.append({"text": text[pos:start], "css": "", "note": ""})
-        out.append({"text": text[start:end], "css": css, "note": note})
+            out.append({"text": mask(text[pos:start]), "css": "", "note": ""})
+        out.append({"text": mask(text[start:end]), "css": css, "note": note})
         pos = end
     if pos < len(text):
-        out.append({"text": text[pos:], "css": "", "note": ""})
+        out.append({"text": mask(text[pos:]), "css": "", "note": ""})
     return out
 
 
@@ -88,18 +100,21 @@ def _local(iso: str | None) -> datetime | None:
 
 def transcript(conversation: Conversation) -> dict[str, Any]:
     """The messages with the automatic checks' evidence marked in them, and the findings."""
-    marks: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    marks: dict[int, list[Mark]] = defaultdict(list)
     notes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     findings: list[dict[str, Any]] = []
+    texts = [str(m.get("text", "")) for m in conversation.messages]
     for f in conversation.findings:
         passed = bool(f["passed"])
         label = _check_label(str(f["check"]))
         css = "hit-ok" if passed else "hit-bad"
         for e in f.get("evidence", []):
             i = e.get("message_index")
-            if i is None:
+            if i is None or not 0 <= int(i) < len(texts):
                 continue
-            marks[int(i)].append((str(e.get("text", "")), css, f"{label}: {e.get('note', '')}"))
+            note = f"{label}: {e.get('note', '')}"
+            if (mk := _found_at(texts[int(i)], str(e.get("text", "")), css, note)) is not None:
+                marks[int(i)].append(mk)
             if not passed:
                 notes[int(i)].append({"label": label, "note": e.get("note", "")})
         findings.append(
@@ -108,12 +123,28 @@ def transcript(conversation: Conversation) -> dict[str, Any]:
                 "label": label,
                 "passed": passed,
                 "message": f.get("message", ""),
-                "evidence": f.get("evidence", []),
+                "evidence": [
+                    {**e, "text": mask(str(e.get("text", "")))} for e in f.get("evidence", [])
+                ],
             }
         )
+    rules: list[dict[str, Any]] = []
+    for f in conversation.rule_findings:
+        label = str(f.get("name") or f.get("rule"))
+        for e in f.get("evidence", []):
+            i, start, end = e.get("message_index"), e.get("start"), e.get("end")
+            if i is None or start is None or end is None or not 0 <= int(i) < len(texts):
+                continue
+            said = str(e.get("note", ""))
+            # A pack's note starts with the pack's name, often the rule's: say it once.
+            said = said.removeprefix(label).lstrip("：: ")
+            note = f"{label}: {said}" if said else label
+            marks[int(i)].append((int(start), int(end), "hit-rule", note))
+            notes[int(i)].append({"label": label, "note": said})
+        rules.append(f)
     rows = []
     for i, m in enumerate(conversation.messages):
-        text = str(m.get("text", ""))
+        text = texts[i]
         rows.append(
             {
                 "index": i,
@@ -125,7 +156,7 @@ def transcript(conversation: Conversation) -> dict[str, Any]:
             }
         )
     failed = [f for f in findings if not f["passed"]]
-    return {"messages": rows, "findings": findings, "failed": failed}
+    return {"messages": rows, "findings": findings, "failed": failed, "rules": rules}
 
 
 # ------------------------------------------------------------------------------- the rubric form
@@ -598,6 +629,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     rubric_pk = int_or_none(request.GET.get("rubric"))
     rubric = sel.rubric_get(user=user, pk=rubric_pk) if rubric_pk else None
     got = sel.figures(user=user, period=period, rubric=rubric) if period else None
+    agreement = sel.period_agreement(period=period) if got else None
     names = {a.agent_id: a for a in Agent.objects.select_related("team")}
     return qa_page(
         request,
@@ -610,6 +642,12 @@ def figures(request: HttpRequest) -> HttpResponse:
             "f": got,
             "agents": [{"fig": a, "agent": names.get(a.agent_id)} for a in got.figures.agents]
             if got
+            else [],
+            "estimated": got is not None and got.estimated,
+            "agreement_rows": [
+                {**row, "label": _check_label(str(row["check"]))} for row in agreement.rows()
+            ]
+            if agreement
             else [],
         },
     )
@@ -722,6 +760,21 @@ def manage_import(request: HttpRequest) -> HttpResponse:
     return back(request, "/qa/manage/")
 
 
+def _share(text: str) -> Decimal:
+    """ "40%", "40％", "0.4" -> 0.4; empty -> 1 (all random)."""
+    t = text.strip().replace("％", "%")
+    if not t:
+        return Decimal(1)
+    bad = Invalid(_("the random share %(text)s is not a share (0.4 or 40%%)") % {"text": t})
+    try:
+        value = Decimal(t[:-1]) / 100 if t.endswith("%") else Decimal(t)
+    except InvalidOperation:
+        raise bad from None
+    if not value.is_finite():
+        raise bad
+    return value
+
+
 @guarded
 @require_POST
 def manage_sample(request: HttpRequest) -> HttpResponse:
@@ -736,6 +789,7 @@ def manage_sample(request: HttpRequest) -> HttpResponse:
         per_agent=per_agent,
         seed=request.POST.get("seed", "").strip() or "0",
         strata=_split(request.POST.get("strata", "")) or ["channel", "outcome"],
+        random_share=_share(request.POST.get("random_share", "")),
     )
     messages.success(request, _("%(n)d conversations sampled and assigned.") % {"n": run.sampled})
     return back(request, "/qa/manage/")
