@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from appraise.words import in_lang
+
 from .helpers import D, by_id, ind, run
 
 STEPS = """
@@ -49,10 +51,13 @@ def test_steps_lower_explains_the_steps_over(tmp_path: Path) -> None:
             metric_values="agent_id,period,metric,value\na,2026-10,reply_time_mean,36.5\n",
         )
     )
-    assert (
-        out["a"]
-        .indicators[0]
-        .explain.startswith("36.5 比目标 30 多 6.5,每多 3 扣 1 分,扣 2 次 → 10 - 2×1 = 8 分")
+    # 36.5 - 30 = 6.5 seconds over; 6.5 ÷ 3 = 2.17, rounded down to 2 steps; 10 - 2 × 1 = 8.
+    said = out["a"].indicators[0].explain
+    assert said.startswith(
+        "36.5 秒 比目标 30 秒 多 6.5 秒,每多 3 秒 扣 1 分,扣 2 次 → 10 - 2×1 = 8 分"
+    )
+    assert in_lang(said, "en").startswith(
+        "36.5 s is 6.5 s over 30 s; 1 off per 3 s over, 2 times -> 10 - 2×1 = 8 points"
     )
 
 
@@ -82,4 +87,5 @@ def test_proportion_lower_is_target_over_value_capped(tmp_path: Path) -> None:
     assert "封顶 100" in out["b"].indicators[0].explain
     assert ind(out["c"], "reply") == 100
     assert ind(out["d"], "reply") == 100
-    assert out["a"].indicators[0].explain.startswith("目标 30 / 实际 45 × 100 = 66.6667 分")
+    # 66.666… shown to the scheme's score step (0.01): 66.67.
+    assert out["a"].indicators[0].explain.startswith("目标 30 秒 / 实际 45 秒 × 100 = 66.67 分")

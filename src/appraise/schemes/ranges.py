@@ -4,6 +4,10 @@
 (a round bracket leaves the edge out, a square one takes it in; ``inf`` may stand for no bound), and
 ``"*"`` for any value. The full-width forms ``≥ ≤ ＞ ＜ ＝`` and ``（ ）［ ］`` mean the same.
 Edges are exact decimals, so a value exactly on an edge is always decided by the bracket.
+
+:meth:`Range.said` is the range in words for an explanation, in any language: ``60 至 90 秒``,
+``≥ 90``, ``低于 60`` / ``60 to 90 s``, ``below 60``, with the edges a bracket leaves out named
+(``60 至 90 秒(不含 90)``). The words are the core catalog's (``range.<key>``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,26 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from appraise.decimals import plain
+from appraise.messages import table
+from appraise.words import Pending, Say, joined, register, words
+
+RANGES_EN: dict[str, str] = {
+    "any": "any value",
+    "eq": "exactly {a}",
+    "ge": "≥ {a}",
+    "gt": "above {a}",
+    "le": "≤ {b}",
+    "lt": "below {b}",
+    "between": "{a} to {b}",
+    "excluding": "{r} ({e} excluded)",
+}
+RANGES = table("range", RANGES_EN)
+register("range", RANGES_EN)
+# The metric units a range may be written in (appraise.scoring.units, entries unit.<unit>).
+_UNITS = frozenset({"seconds", "hours", "percent", "count", "money", "ratio", "nps", "per_hour"})
 
 _COMPARISON = re.compile(r"^(<=|>=|==|<|>|=)\s*([-+]?\d+(?:\.\d+)?)\s*(%?)$")
 _INTERVAL = re.compile(
@@ -89,6 +113,40 @@ class Range:
 
     def __str__(self) -> str:
         return self.text
+
+    def said(self, unit: str | None = None, lang: str = "zh") -> Pending:
+        """The range in words (``60 至 90 秒``), said in ``lang`` and written again in any."""
+        return _said(self, unit, lang)
+
+    def _said(self, unit: str | None, lang: str) -> Pending:
+        low, high = self.low, self.high
+        a = plain(low) if low is not None else ""
+        b = plain(high) if high is not None else ""
+        left_out: list[str] = []
+        if low is None and high is None:
+            return words(lang, Say("range.any", {}))
+        if low is not None and high is not None and low == high:
+            core = Say("range.eq", {"a": a})
+        elif high is None:
+            core = Say("range.ge" if self.low_inclusive else "range.gt", {"a": a})
+        elif low is None:
+            core = Say("range.le" if self.high_inclusive else "range.lt", {"b": b})
+        else:
+            core = Say("range.between", {"a": a, "b": b})
+            left_out = [
+                e for e, inc in ((a, self.low_inclusive), (b, self.high_inclusive)) if not inc
+            ]
+        if unit in _UNITS:
+            core = Say(f"unit.{unit}", {"v": core})
+        if not left_out:
+            return words(lang, core)
+        return words(lang, Say("range.excluding", {"r": core, "e": joined(lang, list(left_out))}))
+
+
+@lru_cache(maxsize=4096)
+def _said(r: Range, unit: str | None, lang: str) -> Pending:
+    # A band's words are the same for every agent it explains (Pending is never changed).
+    return r._said(unit, lang)
 
 
 def _max_low(a: Range, b: Range) -> tuple[Decimal | None, bool]:

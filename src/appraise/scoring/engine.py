@@ -16,7 +16,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from appraise.inputs.records import Inputs
 from appraise.messages import message
@@ -47,16 +47,13 @@ from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
 from appraise.scoring.rollup import roll_up
-from appraise.scoring.text import T, fmt
-from appraise.scoring.units import with_unit
+from appraise.scoring.text import Voice, fmt
+from appraise.scoring.text import quantize as quantize
+from appraise.scoring.units import value_words
 from appraise.scoring.variables import agent_env, eligibility_env
+from appraise.words import Pending, words
 
 _ZERO = Decimal(0)
-
-
-def quantize(x: Decimal, step: Decimal) -> Decimal:
-    """Round half up to a multiple of ``step`` (0.01, 0.5, 1 ...)."""
-    return (x / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
 def score_period(
@@ -91,7 +88,7 @@ def _score(
 ) -> ScoreRun:
     ctx = build_context(scheme, with_months(scheme, inputs, p), p, computed)
     lang = scheme.language
-    t = T[lang]
+    voice = Voice(lang, scheme.score_step)
     results: dict[str, AgentResult] = {}
     for agent_id, data in sorted(ctx.agents.items()):
         a = data.agent
@@ -121,7 +118,7 @@ def _score(
     units = _units(scheme)
     said: set[tuple[str | None, int | None, str]] = set()
     for node in _leaf_order(scheme):
-        outcomes = _evaluate(node, scheme, ctx, appraised, scores, lang)
+        outcomes = _evaluate(node, scheme, ctx, appraised, scores, voice, units.get(node.id))
         for agent_id, out in outcomes.items():
             if out.problems:
                 for pr in out.problems:
@@ -141,7 +138,7 @@ def _score(
                     failed[agent_id].append(node.name)
                 else:
                     score = Decimal(0)
-                    explain += t["missing_zero"]
+                    explain = words(lang, explain, voice.say("missing_zero"))
                     ctx.problems.append(
                         Problem(
                             "warning",
@@ -164,15 +161,15 @@ def _score(
                 None,
                 explain,
                 counts=node.counts,
-                value_text=with_unit(out.value, units.get(node.id), lang),
+                value_said=out.value_text or value_words(out.value, units.get(node.id), lang),
             )
     errors = [pr for pr in ctx.problems if pr.level == "error"]
     if errors:
         raise ProblemsError(errors)
     # 3. tree, total and adjustments
     infos = _node_info(scheme)
-    main_plan = TreePlan(list(scheme.indicators), scheme, infos, lang)
-    adjustment_plans = [TreePlan([adj], scheme, infos, lang) for adj in scheme.adjustments]
+    main_plan = TreePlan(list(scheme.indicators), scheme, infos, voice)
+    adjustment_plans = [TreePlan([adj], scheme, infos, voice) for adj in scheme.adjustments]
     for agent_id in appraised:
         r = results[agent_id]
         if failed[agent_id]:
@@ -199,7 +196,7 @@ def _score(
             top = sink[0]
             top.weighted = signed
             key = "adjust_add" if adj.direction == "add" else "adjust_sub"
-            top.explain += ";" + t[key].format(x=fmt(capped))
+            top.said = voice.then_say(top.said, key, x=voice.pts(capped))
             r.adjustments.extend(sink)
             total += signed
         r.exact_total = total
@@ -287,35 +284,36 @@ def _evaluate(
     ctx: Context,
     appraised: list[str],
     scores: dict[str, dict[str, Decimal | None]],
-    lang: str,
+    voice: Voice,
+    unit: str | None = None,
 ) -> dict[str, rules.Outcome]:
     rule = node.rule
     data: dict[str, AgentData] = {a: ctx.agents[a] for a in appraised}
     if isinstance(rule, RankRule):
-        return rank_points(node, rule, scheme, data, scores, lang)
+        return rank_points(node, rule, scheme, data, scores, voice)
     out: dict[str, rules.Outcome] = {}
     if isinstance(rule, RatedRule | LevelsRule):
         plan = rules.plan_raters(node, rule, scheme.raters)
-        return {a: rules.rated(node, rule, d, plan, lang) for a, d in data.items()}
-    reads = _formula_reads(rule, scheme, lang) if isinstance(rule, FormulaRule) else None
+        return {a: rules.rated(node, rule, d, plan, voice) for a, d in data.items()}
+    reads = _formula_reads(rule, scheme) if isinstance(rule, FormulaRule) else None
     for agent_id, d in data.items():
         if isinstance(rule, BandsRule):
-            out[agent_id] = rules.bands(node, rule, d, lang)
+            out[agent_id] = rules.bands(node, rule, d, voice, unit)
         elif isinstance(rule, ThresholdRule):
-            out[agent_id] = rules.threshold(node, rule, d, lang)
+            out[agent_id] = rules.threshold(node, rule, d, voice, unit)
         elif isinstance(rule, TargetRule):
-            out[agent_id] = rules.target(node, rule, d, lang)
+            out[agent_id] = rules.target(node, rule, d, voice, unit)
         elif isinstance(rule, DeductionRule | BonusRule):
-            out[agent_id] = rules.incidents(node, rule, d, lang)
+            out[agent_id] = rules.incidents(node, rule, d, voice)
         elif isinstance(rule, FormulaRule):
-            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], lang, reads)
+            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], voice, reads)
     return out
 
 
 FormulaReads = dict[str, tuple[str, str | None]]
 
 
-def _formula_reads(rule: FormulaRule, scheme: Scheme, lang: str) -> FormulaReads:
+def _formula_reads(rule: FormulaRule, scheme: Scheme) -> FormulaReads:
     """What each name of a formula is to a reader: the metric's or indicator's name, its unit."""
     from appraise.schemes.names import catalog_metrics
 
@@ -351,48 +349,52 @@ def _formula(
     scheme: Scheme,
     data: AgentData,
     scores: dict[str, Decimal | None],
-    lang: str,
+    voice: Voice,
     reads: FormulaReads | None = None,
 ) -> rules.Outcome:
-    t = T[lang]
+    pts = voice.pts
     direct = data.direct.get(node.id)
     if direct is not None and isinstance(direct.value, Decimal):
         return rules.Outcome(
             direct.value,
             direct.value,
-            t["given"].format(
-                v=fmt(direct.value), s=fmt(direct.value), src=rules.where(direct.source)
+            voice.say(
+                "given", v=fmt(direct.value), s=pts(direct.value), src=rules.where(direct.source)
             ),
         )
     env = agent_env(scheme, data, scores)
     value = rule.expr.evaluate(env)
     if not isinstance(value, Decimal | bool) or value is None:
-        return rules.Outcome(None, None, t["formula_missing"].format(e=rule.expr))
+        return rules.Outcome(None, None, voice.say("formula_missing", e=str(rule.expr)))
     num = Decimal(int(value)) if isinstance(value, bool) else value
     if rule.max is not None:
         num = min(num, rule.max)
     if rule.min is not None:
         num = max(num, rule.min)
-    reads = reads if reads is not None else _formula_reads(rule, scheme, lang)
+    reads = reads if reads is not None else _formula_reads(rule, scheme)
     # "平均回复时长 45 秒 → min(100, 100 × 30 ÷ 45) = 66.67 分": what it read, by name and with
-    # its unit, then the arithmetic with those values (shown to two decimals).
-    inputs: list[str] = []
+    # its unit (in the reader's language), then the arithmetic with those values (shown to two
+    # decimals) and the score to the scheme's step.
+    inputs: list[Pending] = []
     values: dict[str, str] = {}
+    units: list[Pending | None] = []
     for n in sorted(rule.expr.names):
         v = env.get(n)
         if not isinstance(v, Decimal):
             continue
         label, unit = reads.get(n, (n, None))
         values[n] = fmt(v, 2)
-        inputs.append(f"{label} {with_unit(v, unit, lang) or values[n]}")
+        inputs.append(words(voice.lang, label, " ", voice.value(v, unit)))
+        units.append(value_words(v, unit, voice.lang))
     if not inputs:
-        return rules.Outcome(num, num, t["formula"].format(e=rule.expr, s=fmt(num, 2)))
-    text = t["formula_explained"].format(
-        inputs=("、" if lang == "zh" else ", ").join(inputs),
+        return rules.Outcome(num, num, voice.say("formula", e=str(rule.expr), s=pts(num)))
+    text = voice.say(
+        "formula_explained",
+        inputs=voice.list(list(inputs)),
         e=_with_values(rule.expr, values),
-        s=fmt(num, 2),
+        s=pts(num),
     )
-    return rules.Outcome(num, num, text)
+    return rules.Outcome(num, num, text, value_text=units[0] if len(units) == 1 else None)
 
 
 @dataclass(slots=True)
@@ -414,9 +416,9 @@ class TreePlan:
     """
 
     def __init__(
-        self, roots: list[Indicator], scheme: Scheme, infos: dict[str, NodeInfo], lang: str
+        self, roots: list[Indicator], scheme: Scheme, infos: dict[str, NodeInfo], voice: Voice
     ) -> None:
-        self.t = T[lang]
+        self.voice = voice
         self.normalized = scheme.total == "normalized"
         self.steps: list[_Step] = []
         self.roots: list[int] = []
@@ -435,7 +437,8 @@ class TreePlan:
     def run(
         self, leaves: dict[str, IndicatorResult]
     ) -> tuple[list[IndicatorResult], list[tuple[Decimal, Decimal | None]]]:
-        t = self.t
+        voice = self.voice
+        pts = voice.pts
         steps = self.steps
         n = len(steps)
         out: list[IndicatorResult] = []
@@ -466,10 +469,17 @@ class TreePlan:
             if wp is None or not full:
                 weighted = score
                 if node.counts:
-                    res.explain += ";" + t["weighted_points"].format(s=fmt(weighted))
+                    res.said = voice.then_say(res.said, "weighted_points", s=pts(weighted))
             else:
                 weighted = score * wp / full
-                res.explain += f";{fmt(score)}{info.weighted_middle}{fmt(weighted)}"
+                res.said = voice.then_say(
+                    res.said,
+                    "weighted",
+                    s=pts(score),
+                    f=info.full_text,
+                    w=info.weight_in,
+                    x=pts(weighted),
+                )
             res.weight = wp
             res.weighted = weighted if node.counts else _ZERO
             res.depth = st.depth
@@ -488,13 +498,17 @@ class TreePlan:
             weighted = raw[i]
             if self.normalized and child_w[i] and weight != child_w[i]:
                 weighted = raw[i] * weight / child_w[i]
-                me.explain = t["category_norm"].format(
-                    raw=fmt(raw[i]), w=fmt(weight), sw=fmt(child_w[i]), x=fmt(weighted)
+                me.said = voice.say(
+                    "category_norm",
+                    raw=pts(raw[i]),
+                    w=fmt(weight),
+                    sw=fmt(child_w[i]),
+                    x=pts(weighted),
                 )
             pct = weighted / weight * 100 if weight else None
-            if not me.explain:
+            if not me.said:
                 w_text = st.info.weight_text if st.info.weight is not None else fmt(weight)
-                me.explain = t["category"].format(x=fmt(weighted), w=w_text, p=fmt(pct, 2))
+                me.said = voice.say("category", x=pts(weighted), w=w_text, p=fmt(pct, 2))
             me.weight = weight
             me.score = pct
             me.weighted = weighted if st.node.counts else _ZERO
@@ -526,20 +540,18 @@ class NodeInfo:
 
     weight: Decimal | None
     full: Decimal | None
-    # The explanation "95 分 ÷ 满分 100 × 权重 10% = 9.5" between the score and the result.
-    weighted_middle: str
+    # "95 分 ÷ 满分 100 × 权重 10% = 9.5": the full score and the weight as written.
+    full_text: str
+    weight_in: str
     # The weight in points, as text.
     weight_text: str
 
 
 def _node_info(scheme: Scheme) -> dict[str, NodeInfo]:
     out: dict[str, NodeInfo] = {}
-    template = T[scheme.language]["weighted"]
     for n, _ in all_indicators(scheme):
         full = full_score_of(n.rule)
         wtext = n.weight if isinstance(n.weight, str) else fmt(n.weight)
-        # The template reads "{s}<middle>{x}"; cut it around the two per-agent numbers.
-        middle = template.format(s="\0", f=fmt(full), w=wtext, x="\0").split("\0")[1]
         points = weight_points(n, scheme.full_score)
-        out[n.id] = NodeInfo(points, full, middle, fmt(points))
+        out[n.id] = NodeInfo(points, full, fmt(full), wtext, fmt(points))
     return out

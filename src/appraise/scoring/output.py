@@ -7,7 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from appraise.messages import Lang, current_lang
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
+from appraise.words import Pending, Words, in_lang, render_data
 
 
 def num(d: Decimal | None) -> int | float | None:
@@ -20,26 +22,46 @@ def num(d: Decimal | None) -> int | float | None:
     return float(d)
 
 
-def _indicator(ir: IndicatorResult, step: Decimal) -> dict[str, Any]:
+def _text(said: object, lang: Lang) -> str | None:
+    return None if said is None else in_lang(said, lang)
+
+
+def _indicator(
+    ir: IndicatorResult, step: Decimal, lang: Lang | None = None, said: bool = False
+) -> dict[str, Any]:
     def q(x: Decimal | None) -> int | float | None:
         return None if x is None else num(x.quantize(step))
 
+    lang = lang or current_lang()
     value: Any = ir.value if isinstance(ir.value, str) or ir.value is None else q(ir.value)
-    return {
+    out = {
         "id": ir.id,
         "name": ir.name,
         "weight": num(ir.weight),
         "value": value,
         "score": q(ir.score),
         "weighted": q(ir.weighted),
-        "explain": ir.explain,
+        "explain": _text(ir.said, lang),
         "depth": ir.depth,
         "parent": ir.parent,
-        **({"value_text": ir.value_text} if ir.value_text is not None else {}),
+        **({"value_text": _text(ir.value_said, lang)} if ir.value_said is not None else {}),
     }
+    if said:
+        # What was said, to write again in another reader's language (localized()).
+        if isinstance(ir.said, Words | Pending):
+            out["explain_said"] = ir.said.data()
+        if isinstance(ir.value_said, Words | Pending):
+            out["value_said"] = ir.value_said.data()
+    return out
 
 
-def result_dict(r: AgentResult, step: Decimal = Decimal("0.0001")) -> dict[str, Any]:
+def result_dict(
+    r: AgentResult, step: Decimal = Decimal("0.0001"), *, said: bool = False
+) -> dict[str, Any]:
+    """An agent's result as JSON, its text in the reader's language; ``said=True`` keeps beside
+    each explanation what was said (``explain_said``, ``value_said``), from which
+    :func:`localized` writes the stored result again in another language."""
+    lang = current_lang()
     pay: dict[str, Any] = {line.id: num(line.amount) for line in r.pay}
     pay["total"] = num(r.pay_total)
     return {
@@ -65,9 +87,35 @@ def result_dict(r: AgentResult, step: Decimal = Decimal("0.0001")) -> dict[str, 
             for c in r.consequences
         ],
         "notes": list(r.notes),
-        "indicators": [_indicator(i, step) for i in r.indicators],
-        "adjustments": [_indicator(i, step) for i in r.adjustments],
+        "indicators": [_indicator(i, step, lang, said) for i in r.indicators],
+        "adjustments": [_indicator(i, step, lang, said) for i in r.adjustments],
     }
+
+
+SAID = {"explain_said": "explain", "value_said": "value_text"}
+
+
+def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
+    """A stored :func:`result_dict` with its explanations written in ``lang`` (the reader's):
+    each ``explain`` and ``value_text`` rendered again from what was said, and the ``*_said``
+    keys left out. A result stored before explanations were kept so (no ``explain_said``) keeps
+    the text it was stored with."""
+    lang = lang or current_lang()
+
+    def one(ind: dict[str, Any]) -> dict[str, Any]:
+        if not any(k in ind for k in SAID):
+            return ind
+        out = {k: v for k, v in ind.items() if k not in SAID}
+        for key, shown in SAID.items():
+            if key in ind:
+                out[shown] = render_data(ind[key], lang)
+        return out
+
+    copy = dict(data)
+    for part in ("indicators", "adjustments"):
+        if isinstance(data.get(part), list):
+            copy[part] = [one(i) if isinstance(i, dict) else i for i in data[part]]
+    return copy
 
 
 def run_dict(run: ScoreRun) -> dict[str, Any]:
@@ -109,7 +157,9 @@ def write_xlsx(run: ScoreRun, path: Path) -> None:
             pay={line.id: line.amount for line in r.pay},
             pay_total=r.pay_total,
             flags=flag_names(r.flags, {c.id: c.name for c in r.consequences}, lang),
-            indicators=[_indicator(i, Decimal("0.0001")) for i in [*r.indicators, *r.adjustments]],
+            indicators=[
+                _indicator(i, Decimal("0.0001"), lang) for i in [*r.indicators, *r.adjustments]
+            ],
         )
         for r in run.results
     ]

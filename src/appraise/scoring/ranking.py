@@ -8,7 +8,7 @@ from decimal import Decimal
 from appraise.schemes.model import Indicator, RankRule, Scheme
 from appraise.scoring.context import AgentData
 from appraise.scoring.rules import Outcome, metric_input
-from appraise.scoring.text import T, fmt
+from appraise.scoring.text import Voice, fmt
 from appraise.scoring.variables import agent_env
 
 
@@ -29,9 +29,9 @@ def rank_points(
     scheme: Scheme,
     agents: dict[str, AgentData],
     scores: dict[str, dict[str, Decimal | None]],
-    lang: str,
+    voice: Voice,
 ) -> dict[str, Outcome]:
-    t = T[lang]
+    points = voice.pts
     out: dict[str, Outcome] = {}
     groups: dict[str | None, list[tuple[Decimal, str]]] = defaultdict(list)
     for agent_id, data in agents.items():
@@ -40,7 +40,9 @@ def rank_points(
             out[agent_id] = Outcome(
                 value,
                 rule.others if value is not None else Decimal(0),
-                t["rank_novalue"].format(s=fmt(rule.others if value is not None else Decimal(0))),
+                voice.say(
+                    "rank_novalue", s=points(rule.others if value is not None else Decimal(0))
+                ),
             )
             continue
         if (
@@ -48,7 +50,7 @@ def rank_points(
             and rule.eligible.evaluate(agent_env(scheme, data, scores[agent_id])) is not True
         ):
             out[agent_id] = Outcome(
-                value, Decimal(0), t["rank_ineligible"].format(c=rule.eligible, s="0")
+                value, Decimal(0), voice.say("rank_ineligible", c=str(rule.eligible), s="0")
             )
             continue
         key = data.agent.team if rule.group == "team" else None
@@ -73,10 +75,16 @@ def rank_points(
                 score = rule.others
             for value, agent_id in members[i : j + 1]:
                 if i + 1 > len(rule.points):
-                    text = t["rank_others"].format(v=fmt(value), k=len(rule.points), s=fmt(score))
+                    text = voice.say(
+                        "rank_others", v=fmt(value), k=str(len(rule.points)), s=points(score)
+                    )
                 else:
-                    text = t["rank_tie" if tied else "rank"].format(
-                        v=fmt(value), r=i + 1, n=n, s=fmt(score)
+                    text = voice.say(
+                        "rank_tie" if tied else "rank",
+                        v=fmt(value),
+                        r=str(i + 1),
+                        n=str(n),
+                        s=points(score),
                     )
                 out[agent_id] = Outcome(value, score, text)
             i = j + 1

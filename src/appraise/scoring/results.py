@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from appraise.problems import Problem
+from appraise.words import written
 
 
 @dataclass(slots=True)
@@ -23,13 +25,30 @@ class IndicatorResult:
     value: Decimal | str | None
     score: Decimal | None
     weighted: Decimal | None
-    explain: str
+    # What the engine said (appraise.words): written as text only when read (``explain``).
+    said: Any
     depth: int = 0
     counts: bool = True
     parent: str | None = None
     # The value as the 实际值 column shows it, with the metric's unit (``45 秒``); None when the
-    # indicator reads no metric with a unit.
-    value_text: str | None = None
+    # indicator reads no metric with a unit (``value_text``).
+    value_said: Any = None
+
+    @property
+    def explain(self) -> str:
+        """The explanation: a :class:`~appraise.words.Words`, the text in the scheme's language
+        that :meth:`~appraise.words.Words.render` writes in any other."""
+        text = self.said = written(self.said)
+        return text  # type: ignore[no-any-return]
+
+    @explain.setter
+    def explain(self, value: str) -> None:
+        self.said = value
+
+    @property
+    def value_text(self) -> str | None:
+        text = self.value_said = written(self.value_said)
+        return text  # type: ignore[no-any-return]
 
 
 @dataclass

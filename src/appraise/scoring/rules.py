@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 from appraise.inputs.names import normalize_name
 from appraise.inputs.records import Incident, Rating
@@ -28,21 +29,26 @@ from appraise.schemes.model import (
     TargetRule,
     ThresholdRule,
 )
+from appraise.schemes.ranges import Range
 from appraise.scoring.context import AgentData, Sourced, where
 
 __all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "threshold", "where"]
-from appraise.scoring.text import T, fmt
+from appraise.scoring.text import Voice, fmt
+from appraise.words import words
 
 
 @dataclass(slots=True)
 class Outcome:
     value: Decimal | str | None
     score: Decimal | None
-    explain: str
+    explain: Any  # what was said (appraise.words), written in a reader's language when read
     # Sequences, not lists: almost every outcome has none, and an empty tuple costs nothing.
     problems: Sequence[Problem] = ()
     # Money from incidents: (kind name, amount, explanation).
     money: Sequence[tuple[str, Decimal, str]] = ()
+    # What the 实际值 column shows when it is not the value itself: a formula of one metric
+    # shows that metric with its unit (45 秒), the formula's result being the score.
+    value_text: Any = None
 
 
 def _bad(src: Sourced | Rating, said: str) -> Problem:
@@ -172,10 +178,10 @@ def rated(
     rule: RatedRule | LevelsRule,
     data: AgentData,
     plan: RaterPlan,
-    lang: str,
+    voice: Voice,
 ) -> Outcome:
     """A value given directly, or the ratings of the roles that rate this indicator."""
-    t = T[lang]
+    pts = voice.pts
     direct = data.direct.get(node.id)
     if direct is not None:
         score, problem = _rating_score(node, rule, plan, direct.value, direct)
@@ -184,11 +190,13 @@ def rated(
         assert score is not None
         shown = direct.value if isinstance(direct.value, str) else fmt(direct.value)
         return Outcome(
-            direct.value, score, t["given"].format(v=shown, s=fmt(score), src=where(direct.source))
+            direct.value,
+            score,
+            voice.say("given", v=shown, s=pts(score), src=where(direct.source)),
         )
     rows = data.ratings.get(node.id)
     if not rows:
-        return Outcome(None, None, t["no_rating"])
+        return Outcome(None, None, voice.say("no_rating"))
     problems: list[Problem] = []
     by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
     for r in rows:
@@ -208,12 +216,12 @@ def rated(
         if len(rows) == 1:
             avg = next(iter(by_role.values()))[0][0]
             return Outcome(
-                rows[0].value, avg, t["rated_one"].format(v=_show(rows[0].value), s=fmt(avg))
+                rows[0].value, avg, voice.say("rated_one", v=_show(rows[0].value), s=pts(avg))
             )
         scores = [s for items in by_role.values() for s, _ in items]
         avg = sum(scores, Decimal(0)) / len(scores)
-        return Outcome(avg, avg, t["rated_avg"].format(n=len(scores), s=fmt(avg)))
-    parts: list[str] = []
+        return Outcome(avg, avg, voice.say("rated_avg", n=str(len(scores)), s=pts(avg)))
+    parts: list[Any] = []
     num = Decimal(0)
     den = Decimal(0)
     missing: list[str] = []
@@ -224,14 +232,15 @@ def rated(
             continue
         if len(items) == 1:
             avg = items[0][0]
-            parts.append(f"{role_name} {_show(items[0][1].value)}×{weight_text}%")
+            part: Any = f"{role_name} {_show(items[0][1].value)}×{weight_text}%"
         else:
             # Several raters of one role (peers): their mean is the role's rating, and the
             # text says how many, never who gave what.
             avg = sum((s for s, _ in items), Decimal(0)) / len(items)
-            parts.append(
-                t["role_avg_part"].format(role=role_name, v=fmt(avg), n=len(items), w=weight_text)
+            part = voice.say(
+                "role_avg_part", role=role_name, v=pts(avg), n=str(len(items)), w=weight_text
             )
+        parts.extend([" + ", part] if parts else [part])
         num += avg * weight
         den += weight
     for role_id, items in by_role.items():
@@ -253,18 +262,18 @@ def rated(
                 )
             )
     if den == 0:
-        return Outcome(None, None, t["no_rating"], problems)
+        return Outcome(None, None, voice.say("no_rating"), problems)
     if missing and plan.missing == "fail":
         return Outcome(
-            None, None, t["missing_role_fail"].format(roles="、".join(missing)), problems
+            None, None, voice.say("missing_role_fail", roles=voice.list(missing)), problems
         )
     divisor = plan.den_all if missing and plan.missing == "zero" else den
     score = num / divisor
-    text = " + ".join(parts)
+    text = words(voice.lang, *parts)
     if missing:
         key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
-        text += t[key].format(roles="、".join(missing), d=fmt(divisor))
-    text += t["rated_combined"].format(s=fmt(score))
+        text += voice.say(key, roles=voice.list(missing), d=fmt(divisor))
+    text += voice.say("rated_combined", s=pts(score))
     return Outcome(score, score, text, problems)
 
 
@@ -284,12 +293,12 @@ def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Source
 
 
 def _number_for(
-    node: Indicator, metric: str | None, data: AgentData, lang: str
+    node: Indicator, metric: str | None, data: AgentData, voice: Voice
 ) -> tuple[Sourced | None, Decimal | None, Outcome | None]:
     """The number a metric rule reads, or the outcome to return when there is none."""
     src = metric_input(node, metric, data)
     if src is None:
-        return None, None, Outcome(None, None, T[lang]["no_value"].format(m=metric or node.id))
+        return None, None, Outcome(None, None, voice.say("no_value", m=metric or node.id))
     if not isinstance(src.value, Decimal):
         problem = _bad(
             src,
@@ -304,24 +313,32 @@ def _number_for(
     return src, src.value, None
 
 
-def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outcome:
-    t = T[lang]
-    src, value, failed = _number_for(node, rule.metric, data, lang)
+def _edges(ranges: Sequence[Range]) -> list[Decimal]:
+    return [e for r in ranges for e in (r.low, r.high) if e is not None]
+
+
+def bands(
+    node: Indicator, rule: BandsRule, data: AgentData, voice: Voice, unit: str | None = None
+) -> Outcome:
+    src, value, failed = _number_for(node, rule.metric, data, voice)
     if failed is not None:
         return failed
     assert src is not None and value is not None
+    shown = voice.value(value, unit, _edges([b.range for b in rule.bands]))
     for band in rule.bands:
         if band.range.contains(value):
             return Outcome(
                 value,
                 band.score,
-                t["band"].format(v=fmt(value), r=band.range, s=fmt(band.score)),
+                voice.say(
+                    "band", v=shown, r=band.range.said(unit, voice.lang), s=voice.pts(band.score)
+                ),
             )
     if rule.otherwise is not None:
         return Outcome(
             value,
             rule.otherwise,
-            t["band_otherwise"].format(v=fmt(value), s=fmt(rule.otherwise)),
+            voice.say("band_otherwise", v=shown, s=voice.pts(rule.otherwise)),
         )
     return Outcome(
         value,
@@ -341,16 +358,26 @@ def bands(node: Indicator, rule: BandsRule, data: AgentData, lang: str) -> Outco
     )
 
 
-def threshold(node: Indicator, rule: ThresholdRule, data: AgentData, lang: str) -> Outcome:
-    t = T[lang]
-    src, value, failed = _number_for(node, rule.metric, data, lang)
+def threshold(
+    node: Indicator, rule: ThresholdRule, data: AgentData, voice: Voice, unit: str | None = None
+) -> Outcome:
+    src, value, failed = _number_for(node, rule.metric, data, voice)
     if failed is not None:
         return failed
     assert src is not None and value is not None
     hit = rule.range.contains(value)
     score = rule.score if hit else rule.otherwise
     key = "threshold_hit" if hit else "threshold_miss"
-    return Outcome(value, score, t[key].format(v=fmt(value), r=rule.range, s=fmt(score)))
+    return Outcome(
+        value,
+        score,
+        voice.say(
+            key,
+            v=voice.value(value, unit, _edges([rule.range])),
+            r=rule.range.said(unit, voice.lang),
+            s=voice.pts(score),
+        ),
+    )
 
 
 def _round(x: Decimal, how: str) -> Decimal:
@@ -361,9 +388,10 @@ def _round(x: Decimal, how: str) -> Decimal:
     return x
 
 
-def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Outcome:
-    t = T[lang]
-    src, value, failed = _number_for(node, rule.metric, data, lang)
+def target(
+    node: Indicator, rule: TargetRule, data: AgentData, voice: Voice, unit: str | None = None
+) -> Outcome:
+    src, value, failed = _number_for(node, rule.metric, data, voice)
     if failed is not None:
         return failed
     assert src is not None and value is not None
@@ -372,87 +400,89 @@ def target(node: Indicator, rule: TargetRule, data: AgentData, lang: str) -> Out
         tgt = data.metrics.get(f"{rule.metric}_target")
         goal = tgt.value if tgt is not None and isinstance(tgt.value, Decimal) else None
     if goal is None or goal <= 0:
-        return Outcome(value, None, t["no_target"].format(m=rule.metric or node.id))
+        return Outcome(value, None, voice.say("no_target", m=rule.metric or node.id))
     if rule.better == "lower":
-        return _target_lower(rule, value, goal, t)
+        return _target_lower(rule, value, goal, voice, unit)
+    pts = voice.pts
+    edges = [e for e in (goal, rule.zero_below) if e is not None]
+    v = voice.value(value, unit, edges)
+    g = voice.value(goal, unit)
     if rule.method == "proportion":
         cap = rule.full * rule.cap / 100
         raw = rule.full * value / goal
         score = max(rule.min, min(raw, cap))
-        text = t["proportion"].format(v=fmt(value), g=fmt(goal), f=fmt(rule.full), s=fmt(score))
+        text = voice.say("proportion", v=v, g=g, f=pts(rule.full), s=pts(score))
         if raw > cap:
-            text += t["capped"].format(c=fmt(cap))
+            text += voice.say("capped", c=pts(cap))
         return Outcome(value, score, text)
     if rule.zero_below is not None and value < rule.zero_below:
         return Outcome(
-            value, Decimal(0), t["zero_below"].format(v=fmt(value), z=fmt(rule.zero_below))
+            value, Decimal(0), voice.say("zero_below", v=v, z=voice.value(rule.zero_below, unit))
         )
     if value >= goal:
-        return Outcome(
-            value, rule.full, t["target_met"].format(v=fmt(value), g=fmt(goal), s=fmt(rule.full))
-        )
+        return Outcome(value, rule.full, voice.say("target_met", v=v, g=g, s=pts(rule.full)))
     short = goal - value
     steps = _round(short / rule.step, rule.rounding)
     score = max(rule.min, rule.full - steps * rule.step_points)
     return Outcome(
         value,
         score,
-        t["steps"].format(
-            v=fmt(value),
-            g=fmt(goal),
-            short=fmt(short),
+        voice.say(
+            "steps",
+            v=v,
+            g=g,
+            short=voice.value(short, unit),
             n=fmt(steps),
-            step=fmt(rule.step),
-            p=fmt(rule.step_points),
-            f=fmt(rule.full),
-            s=fmt(score),
+            step=voice.value(rule.step, unit),
+            p=pts(rule.step_points),
+            f=pts(rule.full),
+            s=pts(score),
         ),
     )
 
 
-def _target_lower(rule: TargetRule, value: Decimal, goal: Decimal, t: dict[str, str]) -> Outcome:
+def _target_lower(
+    rule: TargetRule, value: Decimal, goal: Decimal, voice: Voice, unit: str | None
+) -> Outcome:
     """``better: lower``: the higher-is-better formulas mirrored (the value over the target
     counts as the shortfall does, ``zero_above`` as ``zero_below``)."""
+    pts = voice.pts
+    edges = [e for e in (goal, rule.zero_above) if e is not None]
+    v = voice.value(value, unit, edges)
+    g = voice.value(goal, unit)
     if rule.method == "proportion":
         cap = rule.full * rule.cap / 100
         if value <= 0:  # nothing at all (no wait): as far below the target as can be
             score = max(rule.min, cap)
-            return Outcome(
-                value, score, t["target_met_lower"].format(v=fmt(value), g=fmt(goal), s=fmt(score))
-            )
+            return Outcome(value, score, voice.say("target_met_lower", v=v, g=g, s=pts(score)))
         raw = rule.full * goal / value
         score = max(rule.min, min(raw, cap))
-        text = t["proportion_lower"].format(
-            v=fmt(value), g=fmt(goal), f=fmt(rule.full), s=fmt(score)
-        )
+        text = voice.say("proportion_lower", v=v, g=g, f=pts(rule.full), s=pts(score))
         if raw > cap:
-            text += t["capped"].format(c=fmt(cap))
+            text += voice.say("capped", c=pts(cap))
         return Outcome(value, score, text)
     if rule.zero_above is not None and value > rule.zero_above:
         return Outcome(
-            value, Decimal(0), t["zero_above"].format(v=fmt(value), z=fmt(rule.zero_above))
+            value, Decimal(0), voice.say("zero_above", v=v, z=voice.value(rule.zero_above, unit))
         )
     if value <= goal:
-        return Outcome(
-            value,
-            rule.full,
-            t["target_met_lower"].format(v=fmt(value), g=fmt(goal), s=fmt(rule.full)),
-        )
+        return Outcome(value, rule.full, voice.say("target_met_lower", v=v, g=g, s=pts(rule.full)))
     over = value - goal
     steps = _round(over / rule.step, rule.rounding)
     score = max(rule.min, rule.full - steps * rule.step_points)
     return Outcome(
         value,
         score,
-        t["steps_lower"].format(
-            v=fmt(value),
-            g=fmt(goal),
-            over=fmt(over),
+        voice.say(
+            "steps_lower",
+            v=v,
+            g=g,
+            over=voice.value(over, unit),
             n=fmt(steps),
-            step=fmt(rule.step),
-            p=fmt(rule.step_points),
-            f=fmt(rule.full),
-            s=fmt(score),
+            step=voice.value(rule.step, unit),
+            p=pts(rule.step_points),
+            f=pts(rule.full),
+            s=pts(score),
         ),
     )
 
@@ -469,10 +499,10 @@ def match_kind(kinds: list[KindPoints], inc: Incident) -> KindPoints | None:
 
 
 def incidents(
-    node: Indicator, rule: DeductionRule | BonusRule, data: AgentData, lang: str
+    node: Indicator, rule: DeductionRule | BonusRule, data: AgentData, voice: Voice
 ) -> Outcome:
     """Points per incident: deducted from ``base`` (deduction) or added (bonus)."""
-    t = T[lang]
+    pts = voice.pts
     problems: list[Problem] = []
     per_kind: dict[str, Decimal] = {}
     counts: dict[str, Decimal] = {}
@@ -559,40 +589,47 @@ def incidents(
                 (
                     label,
                     sign * amount,
-                    t["incident_money"].format(k=label, d=inc.date.isoformat(), a=fmt(amount)),
+                    # Pay lines are text for now: written in the scheme's language.
+                    voice.say(
+                        "incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)
+                    ).words(),
                 )
             )
     if problems:
         return Outcome(None, None, "", problems)
-    parts = []
+    parts: list[object] = []
     total = Decimal(0)
     for k in rule.kinds:
         label = k.name or k.kind
         if label not in per_kind:
             continue
-        pts = per_kind[label]
-        if k.cap is not None and pts > k.cap:
-            pts = k.cap
-        total += pts
+        points = per_kind[label]
+        if k.cap is not None and points > k.cap:
+            points = k.cap
+        total += points
         mult = f"×{fmt(k.multiplier)}" if k.multiplier != 1 else ""
-        parts.append(t["kind_part"].format(k=label, n=fmt(counts[label]), p=fmt(pts), m=mult))
+        if parts:
+            parts.append("; ")
+        parts.append(voice.say("kind_part", k=label, n=fmt(counts[label]), p=pts(points), m=mult))
     n = sum(counts.values(), Decimal(0))
     if isinstance(rule, DeductionRule):
         raw = rule.base - total
         score = raw if rule.floor is None else max(rule.floor, raw)
         if not parts:
             return Outcome(
-                n, score, t["no_incidents_deduct"].format(b=fmt(rule.base)), skipped, money
+                n, score, voice.say("no_incidents_deduct", b=pts(rule.base)), skipped, money
             )
-        text = t["deducted"].format(b=fmt(rule.base), parts="; ".join(parts), s=fmt(score))
+        listed = words(voice.lang, *parts)
+        text = voice.say("deducted", b=pts(rule.base), parts=listed, s=pts(score))
         if rule.floor is not None and raw < rule.floor:
-            text += t["floored"].format(f=fmt(rule.floor))
+            text += voice.say("floored", f=pts(rule.floor))
         return Outcome(n, score, text, skipped, money)
     raw = rule.base + total
     score = raw if rule.cap is None else min(raw, rule.cap)
     if not parts:
-        return Outcome(n, score, t["no_incidents_bonus"].format(b=fmt(rule.base)), skipped, money)
-    text = t["added"].format(b=fmt(rule.base), parts="; ".join(parts), s=fmt(score))
+        return Outcome(n, score, voice.say("no_incidents_bonus", b=pts(rule.base)), skipped, money)
+    listed = words(voice.lang, *parts)
+    text = voice.say("added", b=pts(rule.base), parts=listed, s=pts(score))
     if rule.cap is not None and raw > rule.cap:
-        text += t["capped"].format(c=fmt(rule.cap))
+        text += voice.say("capped", c=pts(rule.cap))
     return Outcome(n, score, text, skipped, money)

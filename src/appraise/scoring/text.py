@@ -1,14 +1,27 @@
-"""Explanation sentences, in the scheme's language (Chinese first, English second).
+"""Explanation sentences (Chinese first, English second), kept as what was said.
 
 The templates are written here in English; their Chinese is in the core's message catalog
-(:mod:`appraise.messages`, entries ``explain.<key>``).
+(:mod:`appraise.messages`, entries ``explain.<key>``). An explanation is a
+:class:`~appraise.words.Words`: the sentence codes and their parameters, with the text in the
+scheme's language as its ``str`` value, so that the scorecard, the PDF, the payroll workbook and
+the API write the same stored result again in the reader's language.
+
+:class:`Voice` is how one run writes its numbers: points (scores, weighted scores, bases, caps)
+rounded half up to the scheme's ``score_step`` (``66.6667`` reads ``66.67`` with a step of 0.01,
+``66.5`` with 0.5), a metric's value to two decimals with its unit (``45 秒``), but never rounded
+onto or across an edge it is compared with (89.996 against ``>= 90`` reads ``89.996``, not
+``90``). Display only: the engine computes with the exact numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from appraise.messages import table
+from appraise.messages import Lang, table
+from appraise.words import Pending, Say, joined, register, words
 
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
@@ -60,10 +73,10 @@ EN: dict[str, str] = {
     "missing_role_zero": "; no rating from {roles}, counted as 0 (divided by {d}%)",
     "missing_role_fail": "no rating from {roles}",
     "rated_combined": " = {s} points",
-    "band": "{v} is in {r} -> {s} points",
+    "band": "{v} is in the band “{r}” -> {s} points",
     "band_otherwise": "{v} is in no band -> {s} points",
-    "threshold_hit": "{v} meets {r} -> {s} points",
-    "threshold_miss": "{v} does not meet {r} -> {s} points",
+    "threshold_hit": "{v} meets “{r}” -> {s} points",
+    "threshold_miss": "{v} does not meet “{r}” -> {s} points",
     "no_target": "no target ({m})",
     "proportion": "{v} of target {g} × {f} = {s} points",
     "capped": ", capped at {c}",
@@ -102,3 +115,105 @@ EN: dict[str, str] = {
 
 # The sentences in Chinese are in the core's catalog (appraise.messages), as "explain.<key>".
 T: dict[str, dict[str, str]] = {lang: t for lang, t in table("explain", EN).items()}
+register("explain", EN)
+
+# A metric's value is shown to two decimals (66.6667 % reads 66.67 %), more only near an edge.
+VALUE_PLACES = 2
+_MAX_PLACES = 8
+
+
+def quantize(x: Decimal, step: Decimal) -> Decimal:
+    """Round half up to a multiple of ``step`` (0.01, 0.5, 1 ...)."""
+    return (x / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def _side(a: Decimal, b: Decimal) -> int:
+    return (a > b) - (a < b)
+
+
+def shown(value: Decimal, edges: Iterable[Decimal] = (), places: int = VALUE_PLACES) -> str:
+    """``value`` to ``places`` decimals, or as many more as keep it on its side of every edge."""
+    if not value.is_finite():
+        return fmt(value)
+    exact = fmt(value, _MAX_PLACES)
+    dot = exact.find(".")
+    if dot < 0 or len(exact) - dot - 1 <= places:  # nothing to round (45, 92.5)
+        return exact
+    near = [e for e in edges if e is not None]
+    while places < _MAX_PLACES:
+        rounded = value.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
+        if all(_side(rounded, e) == _side(value, e) for e in near):
+            break
+        places += 1
+    return fmt(value, places)
+
+
+def points_text(value: object, step: Decimal) -> str:
+    """A stored score (a JSON number) as the page shows it, rounded to the scheme's step:
+    ``66.6667`` -> ``66.67`` (step 0.01), ``9.5`` -> ``10`` (step 1); never E notation.
+    Text (a level name) as it is, nothing as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return fmt(quantize(d, step), 8) if d.is_finite() else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """How one run writes its explanations: the scheme's language and score step."""
+
+    lang: Lang = "zh"
+    step: Decimal = Decimal("0.01")
+    _pts: dict[Decimal, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def say(self, key: str, /, **params: Any) -> Pending:
+        """The explanation sentence ``explain.<key>`` (written when a reader wants the text)."""
+        return Pending((Say(_CODES[key], params),), self.lang)
+
+    def then_say(self, before: Any, key: str, /, **params: Any) -> Pending:
+        """``before``, the break (``;``), then the sentence ``explain.<key>``."""
+        if type(before) is Pending and before.lang == self.lang:
+            return Pending((*before.parts, _THEN, Say(_CODES[key], params)), self.lang)
+        return words(self.lang, before, _THEN, Say(_CODES[key], params))
+
+    def then(self) -> Say:
+        """The break between two parts of an explanation (``;``)."""
+        return _THEN
+
+    def list(self, items: list[Any]) -> Pending:
+        """Names or parts with the language's separator (``、`` / ``, ``)."""
+        return joined(self.lang, items)
+
+    def pts(self, d: Decimal | None) -> str:
+        """Points (a score, a weighted score, a base, a cap) rounded to the score step."""
+        if d is None or not d.is_finite():
+            return fmt(d)
+        text = self._pts.get(d)
+        if text is None:
+            if len(self._pts) > 100_000:
+                self._pts.clear()
+            text = self._pts[d] = fmt(quantize(d, self.step), 8)
+        return text
+
+    def value(
+        self, d: Decimal | str | None, unit: str | None = None, edges: Iterable[Decimal] = ()
+    ) -> str | Pending:
+        """A metric's value as read: ``45 秒`` (the unit in the reader's language), ``0.125``."""
+        if d is None:
+            return "-"
+        if isinstance(d, str):
+            return d
+        text = shown(d, edges)
+        if unit in _UNIT_CODES:
+            return Pending((Say(_UNIT_CODES[unit], {"v": text}),), self.lang)
+        return text
+
+
+_CODES = {key: f"explain.{key}" for key in EN}
+_THEN = Say("words.then", {})
+# Imported late: units.py imports fmt from this module.
+from appraise.scoring.units import UNITS_EN as _UNITS_EN  # noqa: E402
+
+_UNIT_CODES = {unit: f"unit.{unit}" for unit in _UNITS_EN}

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from appraise.messages import table
 from appraise.scoring.text import fmt
+from appraise.words import Pending, register, say
 
 UNITS_EN: dict[str, str] = {
     "seconds": "{v} s",
@@ -23,6 +24,7 @@ UNITS_EN: dict[str, str] = {
     "per_hour": "{v} per hour",
 }
 UNITS = table("unit", UNITS_EN)
+register("unit", UNITS_EN)
 
 # Shown to two decimals at most: 66.6667 % reads as 66.67 %.
 DISPLAY_PLACES = 2
@@ -34,3 +36,10 @@ def with_unit(value: Decimal | str | None, unit: str | None, lang: str = "zh") -
         return None
     words = UNITS["en" if lang == "en" else "zh"][unit]
     return words.format(v=fmt(value, DISPLAY_PLACES))
+
+
+def value_words(value: Decimal | str | None, unit: str | None, lang: str = "zh") -> Pending | None:
+    """``value`` with ``unit``, kept as what was said so that it reads in any language."""
+    if value is None or isinstance(value, str) or unit not in UNITS_EN:
+        return None
+    return say(lang, f"unit.{unit}", v=fmt(value, DISPLAY_PLACES))

@@ -114,7 +114,7 @@ def result_json(r: Result, *, full: bool = False) -> dict[str, Any]:
         "created_at": _at(r.created_at),
     }
     if full:
-        out["data"] = r.data
+        out["data"] = r.read()
     return out
 
 

@@ -434,7 +434,7 @@ def _compute_save(
         agent = agents.get(r.agent_id)
         if agent is None:
             continue
-        fields = _apply_override(_fields(r, result_dict(r)), overrides.get(agent.pk))
+        fields = _apply_override(_fields(r, result_dict(r, said=True)), overrides.get(agent.pk))
         row = by_agent.pop(r.agent_id, None)
         if row is None:
             Result.objects.create(
@@ -488,7 +488,7 @@ def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _
         agent = agents.get(r.agent_id)
         if agent is None:
             continue
-        fields = _apply_override(_fields(r, result_dict(r)), overrides.get(agent.pk))
+        fields = _apply_override(_fields(r, result_dict(r, said=True)), overrides.get(agent.pk))
         old = current.get(r.agent_id)
         if old is not None and old.data == fields["data"] and old.grade == fields["grade"]:
             continue

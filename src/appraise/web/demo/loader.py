@@ -1,7 +1,7 @@
 """Load the demo company into the database, through the same services as the pages and the API.
 
 The demo: three teams (two pre-sales, one after-sales) of twelve agents, a direct supervisor per
-team and one manager over all of them, HR and an administrator; all 21 seed schemes; and three
+team and one manager over all of them, HR and an administrator; all 22 seed schemes; and three
 months (August to October 2026) of appraisal on ``s002-department``, each cycle imported from
 files computed from generated raw events, computed, audited, published and closed, except
 October, which is left in its appeal window so that an agent can appeal.

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from appraise.messages import lang_of
+from appraise.scoring.output import localized
 from appraise.web.cycles.models import Cycle
 from appraise.web.org.models import Agent
 
@@ -132,3 +136,9 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.agent.agent_id} v{self.version}"
+
+    def read(self, lang: str | None = None) -> dict[str, Any]:
+        """``data`` as a reader sees it: every explanation and value with its unit written in
+        ``lang`` (the request's language when not given) from what the engine said. A result
+        stored before explanations were kept that way shows the text it was stored with."""
+        return localized(self.data or {}, lang_of(lang) if lang else None)

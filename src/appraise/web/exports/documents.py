@@ -58,13 +58,14 @@ def sheet_of(result: Result, interview: InterviewRecord | None = None) -> Sheet:
     cycle = result.cycle
     scheme = scheme_of(cycle.scheme_version)
     conf = settings.APPRAISE_SCORECARD
-    notes = [_("Note: %(note)s") % {"note": n} for n in result.data.get("notes") or []]
+    data = result.read()  # the explanations in the reader's language
+    notes = [_("Note: %(note)s") % {"note": n} for n in data.get("notes") or []]
     if result.version > 1:
         notes.append(
             _("Version %(version)s (%(reason)s)")
             % {"version": result.version, "reason": result.reason}
         )
-    calibration = result.data.get("calibration") or {}
+    calibration = data.get("calibration") or {}
     return Sheet(
         company=conf["COMPANY_NAME"],
         scheme_name=scheme.name,
@@ -74,7 +75,8 @@ def sheet_of(result: Result, interview: InterviewRecord | None = None) -> Sheet:
         team=result.agent.team.name if result.agent.team else "",
         position=result.agent.position,
         version=result.version,
-        data=result.data,
+        data=data,
+        step=scheme.score_step,
         total=plain_or_none(result.total) or "",
         grade=result.grade,
         computed_grade=result.computed_grade,

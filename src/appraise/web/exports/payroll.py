@@ -18,7 +18,7 @@ def _amount(value: Any) -> Decimal | None:
 
 
 def payroll_row(r: Result, lang: Lang = "zh") -> PayrollRow:
-    data = r.data or {}
+    data = r.read(lang)
     consequences = {str(c["id"]): str(c["name"]) for c in data.get("consequences") or []}
     pay = {k: _amount(v) for k, v in (data.get("pay") or {}).items() if k != "total"}
     calibration = data.get("calibration") or {}

@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appraise.decimals import money, plain
+from appraise.scoring.text import points_text
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Sheet:
     interview: Interview | None = None
     signatures: Sequence[str] = ("当事人", "考核人", "部门经理")
     pay_names: dict[str, str] = field(default_factory=dict)
+    # The scheme's score step: scores and weighted scores are printed rounded to it.
+    step: Decimal = Decimal("0.01")
 
 
 def fmt(value: Any) -> str:
@@ -86,9 +89,10 @@ def _context(sheet: Sheet) -> dict[str, Any]:
             "indent": f"{1.5 + 4 * int(ind.get('depth') or 0)}mm",
             "category": category,
             "weight": fmt(ind.get("weight")),
-            "value": fmt(ind.get("value")),
-            "score": fmt(ind.get("score")),
-            "weighted": fmt(ind.get("weighted")),
+            # 实际值 with the metric's unit (45 秒) when the engine said one.
+            "value": ind.get("value_text") or fmt(ind.get("value")),
+            "score": points_text(ind.get("score"), sheet.step),
+            "weighted": points_text(ind.get("weighted"), sheet.step),
             "explain": ind.get("explain") or "",
         }
 

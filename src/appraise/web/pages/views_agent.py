@@ -3,6 +3,7 @@ self-assessment, signing the interview record and filing an appeal."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appraise.scoring.text import points_text
 from appraise.web.appeals import selectors as appeal_sel
 from appraise.web.appeals import services as appeal_svc
 from appraise.web.appeals.models import OPEN_STATES
@@ -80,31 +82,39 @@ def trend(results: list[Result]) -> list[charts.TrendLine]:
     return [(names[k], sorted(points.items())) for k, points in lines.items()]
 
 
+def _shown(ind: dict[str, Any], step: Decimal) -> dict[str, Any]:
+    """An indicator's score and weighted score as the page shows them: to the scheme's step."""
+    return {
+        **ind,
+        "score": points_text(ind.get("score"), step),
+        "weighted": points_text(ind.get("weighted"), step),
+    }
+
+
 def scorecard_context(
     user: User, cycle: Cycle, agent: Agent, result: Result | None
 ) -> dict[str, Any]:
     """What the scorecard template shows for one agent in one cycle."""
     ctx: dict[str, Any] = {"cycle": cycle, "agent": agent, "result": result}
     if result is not None:
-        data = result.data
+        data = result.read()
         indicators = list(data.get("indicators") or [])
         parents = {i.get("parent") for i in indicators}
         links = rows_links(cycle, agent.agent_id)  # a value read from raw events opens its rows
         from appraise.web.qa.appraisal import qa_evidence
 
-        qa = qa_evidence(
-            scheme=scheme_of(cycle.scheme_version), period=cycle.period, agent_id=agent.agent_id
-        )
+        scheme = scheme_of(cycle.scheme_version)
+        qa = qa_evidence(scheme=scheme, period=cycle.period, agent_id=agent.agent_id)
         ctx["indicators"] = [
             {
-                **i,
+                **_shown(i, scheme.score_step),
                 "is_category": i["id"] in parents,
                 "rows_url": links.get(i["id"]),
                 "qa": qa.get(i["id"]),
             }
             for i in indicators
         ]
-        ctx["adjustments"] = list(data.get("adjustments") or [])
+        ctx["adjustments"] = [_shown(i, scheme.score_step) for i in data.get("adjustments") or []]
         ctx["pay_lines"] = [
             {"id": k, "amount": v, "explain": data.get("pay_explain", {}).get(k, "")}
             for k, v in (data.get("pay") or {}).items()

@@ -101,7 +101,7 @@ def metric_rows_page(
     shown_value = next(
         (
             i.get("value_text") or i.get("value")
-            for i in result.data.get("indicators") or []
+            for i in result.read().get("indicators") or []
             if i.get("id") in reading
         ),
         None,
