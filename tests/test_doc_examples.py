@@ -36,4 +36,5 @@ def test_the_chitu_daily_example_scores_as_data_format_md_says() -> None:
     # 0.6 × 100 + 0.4 × 80 = 92.
     assert totals == {"小王": 80.0, "小李": 92.0}
     skipped = [w for w in out["warnings"] if w["code"] == "rows_skipped"]
-    assert skipped and "1 title row(s), 1 note row(s), 1 totals row(s)" in skipped[0]["message"]
+    # The reader's language (Chinese unless --lang en): the rows left out, each kind counted.
+    assert skipped and "1 行标题、1 行备注、1 行合计(表头在第 2 行)" in skipped[0]["message"]

@@ -1,7 +1,9 @@
+import re
 from datetime import date
 
 import pytest
 
+from appraise.messages import Message
 from appraise.periods import Period
 
 
@@ -42,5 +44,11 @@ def test_contains() -> None:
 
 @pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "2026-H3", "26-10", "October", "2026-02-30"])
 def test_bad_periods_say_what_is_accepted(bad: str) -> None:
-    with pytest.raises(ValueError, match="period"):
+    with pytest.raises(ValueError) as caught:
         Period.parse(bad)
+    said = caught.value.args[0]
+    assert isinstance(said, Message) and said.code in ("period.bad", "period.not_real")
+    assert said.render("en").startswith(f"period {bad!r} is not")
+    assert said.render("zh").startswith(f"周期 {bad!r}")
+    # The English words of the message do not leak into the Chinese one.
+    assert not re.search(r"\b(month|quarter|half|year|is not)\b", said.render("zh").split(":")[0])

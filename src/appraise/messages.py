@@ -22,12 +22,15 @@ dict of English templates and turned into one dict per language by :func:`table`
 The language is the reader's: ``zh`` (the default) or ``en``. The CLI sets it from ``--lang``,
 the web app from the request (Django's language); :func:`text` and :meth:`Message.render` without
 a language use it. Parameters are formatted with ``str.format``; a parameter that is itself a
-:class:`Message` is written in the same language; numbers are given already written
+:class:`Message` is written in the same language, a list of them joined as the language joins
+a list (``、`` in Chinese, ``, `` in English); numbers are given already written
 (``appraise.scoring.text.fmt``), so that ``80`` never prints as ``8E+1``.
 
 ``tests/test_messages.py`` fails when a ``message(...)`` or ``table(...)`` of the core has no
 Chinese translation, when a translation drops or misspells a placeholder, when a call passes
-parameters its template does not use (or the reverse), and when the ``.mo`` is stale.
+parameters its template does not use (or the reverse), when the ``.mo`` is stale, and when a
+package of :data:`PLAIN_CHECKED` writes English straight into a problem or an exception
+(:func:`plain_messages`).
 
     python -m appraise.messages            # compile the .po into the .mo (Babel)
     python -m appraise.messages --check    # exit 1 when the .mo is out of date
@@ -107,8 +110,17 @@ def translate(code: str, template: str, lang: Lang | None = None) -> str:
     return _translations().pgettext(code, template)
 
 
+def _value(v: Any, lang: Lang) -> Any:
+    if isinstance(v, Message):
+        return v.render(lang)
+    if isinstance(v, list | tuple):
+        # A list of phrases: each in the language, joined as the language joins a list.
+        return ("、" if lang == "zh" else ", ").join(str(_value(x, lang)) for x in v)
+    return v
+
+
 def _fill(template: str, params: Mapping[str, Any], lang: Lang) -> str:
-    values = {k: (v.render(lang) if isinstance(v, Message) else v) for k, v in params.items()}
+    values = {k: _value(v, lang) for k, v in params.items()}
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -150,7 +162,7 @@ class Message(str):
         """Code and parameters, for a client that writes the sentence itself."""
         return {
             "code": self.code,
-            "params": {k: str(v) for k, v in self.params.items()},
+            "params": {k: str(_value(v, current_lang())) for k, v in self.params.items()},
         }
 
 
@@ -162,6 +174,14 @@ def message(code: str, template: str, /, **params: Any) -> Message:
 def text(value: str, lang: Lang | None = None) -> str:
     """Any text of the core in ``lang``: a :class:`Message` rendered, other text as it is."""
     return value.render(lang) if isinstance(value, Message) else str(value)
+
+
+def said(exc: BaseException) -> str:
+    """What an exception says, keeping its :class:`Message` (``str(exc)`` would write it in the
+    language of the moment and lose its code)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Message):
+        return exc.args[0]
+    return str(exc)
 
 
 def table(prefix: str, english: Mapping[str, str]) -> dict[Lang, dict[str, str]]:
@@ -287,6 +307,99 @@ def _assigned_dict(tree: ast.Module, name: str) -> ast.Dict | None:
     return None
 
 
+# --- English-only messages: a sentence said to a person without message(...) ------------------
+
+# The packages that speak only through message(...): each sentence has a code and Chinese.
+PLAIN_CHECKED = (
+    "inputs",
+    "metrics",
+    "points",
+    "qa",
+    "scoring",
+    "periods.py",
+    "problems.py",
+)
+# Calls that carry a sentence to a person: a problem and the helpers that make one.
+SINKS = frozenset(
+    {
+        "Problem",
+        "ProblemsError",
+        "_BadCell",
+        "_bad",
+        "_err",
+        "_error",
+        "_no",
+        "_problem",
+        "add",
+        "error",
+        "mismatch",
+        "problem",
+        "BadParameter",
+    }
+)
+# Exceptions that report a bug, not a user's mistake (never shown as a message).
+INTERNAL_ERRORS = frozenset({"AssertionError", "NotImplementedError", "TypeError"})
+INTERNAL_MARK = "# internal"
+
+
+def _is_sentence(node: ast.expr) -> bool:
+    """Text a person reads, written in place: a literal with words, an f-string, ``+``/``%``
+    of them, ``"...".format(...)`` or a conditional choosing one."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return " " in node.value.strip() and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and v.value.strip(" :")
+            for v in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return _is_sentence(node.left) or _is_sentence(node.right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "format" and isinstance(node.func.value, ast.Constant)
+    if isinstance(node, ast.IfExp):
+        return _is_sentence(node.body) or _is_sentence(node.orelse)
+    return False
+
+
+def _said_by(node: ast.Call) -> list[ast.expr]:
+    if _name(node.func) == "Problem":
+        return node.args[2:3] + [k.value for k in node.keywords if k.arg == "message"]
+    return [*node.args, *(k.value for k in node.keywords)]
+
+
+def plain_messages(root: Path = SOURCES, checked: tuple[str, ...] = PLAIN_CHECKED) -> list[str]:
+    """Sentences of the checked packages said to a person without ``message(...)``, as
+    ``file:line: why``: a :class:`~appraise.problems.Problem` (or a helper that makes one) or
+    a raised exception given English text. A raise that reports a bug says so with a
+    ``# internal`` comment on its line."""
+    out: list[str] = []
+    for name in checked:
+        base = root / name
+        paths = sorted(base.rglob("*.py")) if base.is_dir() else [base]
+        for path in paths:
+            source = path.read_text("utf-8")
+            lines = source.splitlines()
+            rel = path.relative_to(root.parent).as_posix()
+            for node in ast.walk(ast.parse(source, str(path))):
+                if (
+                    isinstance(node, ast.Call)
+                    and _name(node.func) in SINKS
+                    # rich's Tree.add and set.add are not the helper ``add`` of a checker.
+                    and not (_name(node.func) == "add" and isinstance(node.func, ast.Attribute))
+                ):
+                    if any(_is_sentence(a) for a in _said_by(node)):
+                        out.append(f"{rel}:{node.lineno}: {_name(node.func)}(...) says English")
+                elif (
+                    isinstance(node, ast.Raise)
+                    and isinstance(node.exc, ast.Call)
+                    and _name(node.exc.func) not in INTERNAL_ERRORS | SINKS
+                    and any(_is_sentence(a) for a in node.exc.args)
+                    and INTERNAL_MARK not in lines[node.lineno - 1]
+                ):
+                    out.append(f"{rel}:{node.lineno}: raise {_name(node.exc.func)} says English")
+    return out
+
+
 def placeholders(template: str) -> frozenset[str]:
     """The ``{name}`` fields of a template."""
     return frozenset(
@@ -344,6 +457,8 @@ def problems(root: Path = SOURCES, po: Path = PO) -> list[str]:
     found, bad = scan(root)
     done = translations(po)
     out = [f"{b.where}: {b.why}" for b in bad]
+    if root == SOURCES:
+        out += [f"{p}: write it with message(code, template, ...)" for p in plain_messages(root)]
     templates: dict[str, tuple[str, str]] = {}
     for s in found:
         first = templates.setdefault(s.code, (s.template, s.where))

@@ -12,10 +12,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from appraise.messages import message
+
 PeriodKind = Literal["day", "week", "month", "quarter", "half", "year"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month", "quarter", "half", "year")
 # Months in each kind of period made of months.
 MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+# The kinds as a sentence names them.
+KIND_WORDS: dict[str, str] = {
+    "day": message("period.kind.day", "day"),
+    "week": message("period.kind.week", "week"),
+    "month": message("period.kind.month", "month"),
+    "quarter": message("period.kind.quarter", "quarter"),
+    "half": message("period.kind.half", "half"),
+    "year": message("period.kind.year", "year"),
+}
 
 _PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
     ("day", re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")),
@@ -30,6 +41,20 @@ _PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
 def _add_months(d: date, months: int) -> date:
     index = d.year * 12 + (d.month - 1) + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def date_error(exc: ValueError) -> str:
+    """Python's reason a date does not exist, in the reader's language when it is a common one."""
+    said = str(exc)
+    if said == "day is out of range for month":
+        return message("date.day_out_of_range", "day is out of range for month")
+    if said == "month must be in 1..12":
+        return message("date.month_out_of_range", "month must be in 1..12")
+    if said.startswith("Invalid week: "):
+        return message(
+            "date.bad_week", "Invalid week: {week}", week=said.removeprefix("Invalid week: ")
+        )
+    return said
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -65,11 +90,23 @@ class Period:
                     return cls.containing(date(nums[0], 6 * nums[1] - 5, 1), "half")
                 return cls.containing(date(nums[0], 1, 1), "year")
             except ValueError as exc:
-                raise ValueError(f"period {raw!r} is not a real {kind}: {exc}") from None
+                raise ValueError(
+                    message(
+                        "period.not_real",
+                        "period {raw} is not a real {kind}: {error}",
+                        raw=repr(raw),
+                        kind=KIND_WORDS[kind],
+                        error=date_error(exc),
+                    )
+                ) from None
         raise ValueError(
-            f"period {raw!r} is not one of 2026-10 (month), 2026-Q4 (quarter), "
-            "2026-H1 (half-year), 2026 (year), "
-            "2026-W41 (ISO week), 2026-10-05 (day)"
+            message(
+                "period.bad",
+                "period {raw} is not one of 2026-10 (month), 2026-Q4 (quarter), "
+                "2026-H1 (half-year), 2026 (year), "
+                "2026-W41 (ISO week), 2026-10-05 (day)",
+                raw=repr(raw),
+            )
         )
 
     @classmethod

@@ -53,7 +53,22 @@ def test_unknown_metric_exits_with_its_name(tmp_path: Path) -> None:
         app, ["metrics", "--data", str(store), "--period", "2026-10", "--metric", "csta"]
     )
     assert result.exit_code == 1
-    assert "unknown metric 'csta'" in result.stderr
+    assert "metric: 未知的指标 'csta';已知的指标:" in result.stderr
+    english = CliRunner().invoke(
+        app,
+        [
+            "--lang",
+            "en",
+            "metrics",
+            "--data",
+            str(store),
+            "--period",
+            "2026-10",
+            "--metric",
+            "csta",
+        ],
+    )
+    assert "metric: unknown metric 'csta'; known metrics:" in english.stderr
 
 
 def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:

@@ -37,7 +37,9 @@ metrics:
 def _problems(body: str) -> list[str]:
     with pytest.raises(ProblemsError) as err:
         parse_definitions(HEAD + body, "kpis.yaml")
-    return [str(p) for p in err.value.problems]
+    # The English rendering: the rules' wording is checked once, in the language it is written
+    # in; test_a_mistake_reads_in_chinese_by_default checks that the reader gets Chinese.
+    return [p.render("en") for p in err.value.problems]
 
 
 @pytest.mark.parametrize(
@@ -229,6 +231,22 @@ def test_a_mistake_is_reported_at_its_line_with_a_clear_message(body: str, expec
     assert expected in _problems(body)
 
 
+def test_a_mistake_reads_in_chinese_by_default() -> None:
+    # A shape error (pydantic, a validator's message) and a meaning error (the checker).
+    with pytest.raises(ProblemsError) as err:
+        parse_definitions(
+            HEAD + "    from: tickets\n    aggregate: sum\n    measure: {column: category}\n",
+            "kpis.yaml",
+        )
+    (p,) = err.value.problems
+    assert p.code == "not_a_number" and p.message.code == "define.needs_number"
+    assert str(p) == "kpis.yaml:9: aggregate sum 需要数字;'category' 是文本 (错误)"
+    with pytest.raises(ProblemsError) as err:
+        parse_definitions(HEAD + "    from: tickets\n    aggregate: sum\n", "kpis.yaml")
+    (p,) = err.value.problems
+    assert str(p) == "kpis.yaml:2: aggregate sum 需要 measure (错误)"
+
+
 def test_every_problem_of_a_file_is_reported_at_once() -> None:
     text = (
         HEAD
@@ -243,8 +261,11 @@ def test_an_id_of_the_library_cannot_be_redefined() -> None:
     text = HEAD.replace("id: m", "id: csat") + "    from: surveys\n    aggregate: count\n"
     with pytest.raises(ProblemsError) as err:
         parse_definitions(text, "kpis.yaml")
-    assert str(err.value.problems[0]) == (
+    assert err.value.problems[0].render("en") == (
         "kpis.yaml:2: metric 'csat' is already in the built-in library; choose another id (error)"
+    )
+    assert str(err.value.problems[0]) == (
+        "kpis.yaml:2: 指标 'csat' 已在内置指标库中;请换一个 id (错误)"
     )
 
 
@@ -258,7 +279,8 @@ def test_yaml_that_is_not_yaml_names_its_line() -> None:
 def test_top_level_keys_other_than_metrics_must_be_anchors() -> None:
     with pytest.raises(ProblemsError) as err:
         parse_definitions("shared: {}\n" + HEAD + "    from: calls\n    aggregate: count\n", "k")
-    assert "unknown top-level field 'shared'" in str(err.value.problems[0])
+    assert "unknown top-level field 'shared'" in err.value.problems[0].render("en")
+    assert "未知的顶层字段 'shared'" in str(err.value.problems[0])
 
 
 def test_the_library_lists_every_definition_with_chinese_name_and_unit() -> None:

@@ -223,9 +223,11 @@ def test_manifest_says_what_the_folder_holds(small: Path) -> None:
 
 
 def test_nonsense_sizes_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="at least one agent"):
+    with pytest.raises(ValueError) as caught:
         generate_center(tmp_path, agents=0, days=3, seed=1)
-    with pytest.raises(ValueError, match="teams"):
+    assert caught.value.args[0].code == "generate.sizes"
+    assert "at least one agent" in caught.value.args[0].render("en")
+    with pytest.raises(ValueError, match="团队数"):
         generate_center(tmp_path, agents=3, days=3, seed=1, teams=4)
 
 

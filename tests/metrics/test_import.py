@@ -237,9 +237,13 @@ def test_every_bad_value_is_reported_with_file_row_and_column(tmp_path: Path) ->
         ("surveys.csv", 4, "nps", "out_of_range"),
         ("surveys.csv", 4, "submitted_at", "value_missing"),
     ]
-    text = str(caught.value)
-    assert "surveys.csv:row 3:submitted_at: 'yesterday' is not a time" in text
-    assert "'robot' is not one of customer | agent | bot | system" in text
+    english = "\n".join(p.render("en") for p in caught.value.problems)
+    assert "surveys.csv:row 3:submitted_at: 'yesterday' is not a time" in english
+    assert "'robot' is not one of customer | agent | bot | system" in english
+    # The reader's language (Chinese by default): row, field and the rule in Chinese.
+    chinese = str(caught.value)
+    assert "surveys.csv:第 3 行:submitted_at: 'yesterday' 不是时间" in chinese
+    assert "'robot' 不是 customer | agent | bot | system 之一" in chinese
 
 
 def test_a_failed_import_leaves_the_store_exactly_as_it_was(tmp_path: Path) -> None:
@@ -454,15 +458,19 @@ def test_cli_imports_prints_counts_and_exits_1_listing_every_problem(tmp_path: P
     runner = CliRunner()
     ok = runner.invoke(app, ["import", str(folder), "--store", str(store)])
     assert ok.exit_code == 0, ok.output
-    assert "conversations" in ok.output and "inserted" in ok.output
+    assert "conversations" in ok.output and "新增" in ok.output
 
     _write_csv(
         folder / "orders.csv", [["order_id", "created_at", "amount"], ["o1", "2026-13-01", "x"]]
     )
     bad = runner.invoke(app, ["import", str(folder), "--store", str(store)])
     assert bad.exit_code == 1
-    assert "orders.csv:row 2:created_at:" in bad.output
-    assert "orders.csv:row 2:amount:" in bad.output
+    assert "orders.csv:第 2 行:created_at:" in bad.output
+    assert "orders.csv:第 2 行:amount:" in bad.output
+    assert "未导入任何数据:2 个错误" in bad.output
+    english = runner.invoke(app, ["--lang", "en", "import", str(folder), "--store", str(store)])
+    assert "orders.csv:row 2:amount: 'x' is not an amount of money" in english.output
+    assert "nothing imported: 2 error(s)" in english.output
     conn = open_store(store, read_only=True)
     assert _rows(conn, "SELECT count(*) FROM orders") == [(0,)]
     assert _rows(conn, "SELECT count(*) FROM conversations") == [(2,)]

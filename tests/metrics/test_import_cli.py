@@ -35,8 +35,11 @@ def test_a_failed_first_import_leaves_no_store_and_no_emoji(tmp_path: Path) -> N
     result = runner.invoke(app, ["import", str(data), "--store", str(store)])
     assert result.exit_code == 1
     assert not store.exists()
-    assert "row 2:id: 'yesterday'" in result.output
+    assert "第 2 行:id: 'yesterday'" in result.output
     assert "🆔" not in result.output
+    english = runner.invoke(app, ["--lang", "en", "import", str(data), "--store", str(store)])
+    assert "row 2:id: 'yesterday'" in english.output
+    assert "🆔" not in english.output
 
 
 def test_the_import_report_counts_rows_left_out_with_their_reason(tmp_path: Path) -> None:
@@ -48,7 +51,12 @@ def test_the_import_report_counts_rows_left_out_with_their_reason(tmp_path: Path
         encoding="utf-8",
     )
     (data / "mapping.yaml").write_text("tables:\n  surveys:\n    skip_empty: [csat]\n")
-    result = runner.invoke(app, ["import", str(data), "--store", str(tmp_path / "s.duckdb")])
+    result = runner.invoke(
+        app, ["--lang", "en", "import", str(data), "--store", str(tmp_path / "s.duckdb")]
+    )
     assert result.exit_code == 0, result.output
     assert "surveys: 1 row(s) not imported: title" in result.output
     assert "surveys: 1 row(s) not imported: skipped: csat empty" in result.output
+    chinese = runner.invoke(app, ["import", str(data), "--store", str(tmp_path / "t.duckdb")])
+    assert "surveys:1 行未导入:表头上方的标题行" in chinese.output
+    assert "surveys:1 行未导入:按规则跳过:csat empty" in chinese.output

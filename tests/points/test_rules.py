@@ -45,10 +45,15 @@ def test_a_board_period_is_the_day_week_or_month_around_a_day() -> None:
     assert str(board_period("month", "2026-05-31")) == "2026-05"
     assert str(board_period("day", "2026-05-31")) == "2026-05-31"
     assert str(board_period("month", "2026-05")) == "2026-05"
-    with pytest.raises(ValueError, match="not one of day, week, month"):
+    with pytest.raises(ValueError) as caught:
         board_period("year", "2026")
-    with pytest.raises(ValueError, match="is a month, not a week"):
+    assert caught.value.args[0].code == "points.board_kind"
+    assert "not one of day, week, month" in caught.value.args[0].render("en")
+    assert "只能是 day、week、month 之一" in str(caught.value)
+    with pytest.raises(ValueError) as caught:
         board_period("week", "2026-05")
+    assert "is a month, not a week" in caught.value.args[0].render("en")
+    assert str(caught.value) == "周期 '2026-05' 是月,不是周(或其中的某一天)"
 
 
 def test_the_seed_ladder_starts_at_sixty_and_says_how_far_the_next_level_is() -> None:

@@ -114,7 +114,7 @@ def test_a_bad_qa_config_names_file_and_line(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 1
-    assert f"{cfg}:5: unknown field 'colour'" in res.output
+    assert f"{cfg}:5: 未知的字段 'colour'(见 docs/qa.md) (错误)" in res.output
     cfg.write_text("forbidden:\n  phrases:\n    - 我不知道\n    - '！！'\n", encoding="utf-8")
     res = runner.invoke(
         app,
@@ -129,7 +129,7 @@ def test_a_bad_qa_config_names_file_and_line(tmp_path: Path) -> None:
             str(cfg),
         ],
     )
-    assert f"{cfg}:4: phrase '！！' has no letters" in res.output
+    assert f"{cfg}:4: 用语 '！！' 去掉空格和标点后没有任何文字 (错误)" in res.output
 
 
 def write_reviews(tmp_path: Path) -> tuple[Path, Path]:
@@ -237,8 +237,14 @@ def test_rubric_config_names_unknown_items_by_line(tmp_path: Path) -> None:
     try:
         load_rubrics(cfg)
     except ProblemsError as exc:
-        assert [str(p) for p in exc.problems] == [
+        assert [(p.code, p.message.code) for p in exc.problems] == [
+            ("unknown_item", "qa.unknown_item")
+        ]
+        assert [p.render("en") for p in exc.problems] == [
             f"{cfg}:5: 'no_fraud' is not an item of rubric qa-gsm (error)"
+        ]
+        assert [str(p) for p in exc.problems] == [
+            f"{cfg}:5: 'no_fraud' 不是评分表 qa-gsm 中的项目 (错误)"
         ]
     else:
         raise AssertionError("no_fraud is not an item")
@@ -257,7 +263,10 @@ def test_a_bad_rating_in_the_reviews_file_names_its_row(tmp_path: Path) -> None:
     )
     assert res.exit_code == 1
     # r2 starts on row 8 (header, then r1's six rows)
-    assert f"{reviews}:第 8 行:表达能力: review r2:" in res.output and "20 is outside" in res.output
+    assert (
+        f"{reviews}:第 8 行:表达能力: 评审 r2:“表达能力”的评分范围是 0..15;20 超出范围 (错误)"
+        in res.output
+    )
 
 
 AGREE_CONFIG = """

@@ -169,9 +169,11 @@ def test_cli_validate_exits_1_and_prints_every_problem(tmp_path: Path) -> None:
 def test_cli_validate_ok_for_every_seed() -> None:
     root = Path(__file__).resolve().parents[2] / "schemes" / "seeds"
     files = sorted(str(p) for p in root.glob("*.yaml"))
-    result = CliRunner().invoke(app, ["validate", *files])
+    result = CliRunner().invoke(app, ["--lang", "en", "validate", *files])
     assert result.exit_code == 0, result.output
     assert result.output.count(": ok") == len(files)
+    chinese = CliRunner().invoke(app, ["validate", files[0]])
+    assert f"{files[0]}: 通过" in chinese.output
 
 
 def test_load_scheme_reports_a_missing_file(tmp_path: Path) -> None:

@@ -122,7 +122,10 @@ def test_bad_input_exits_1_and_names_file_row_and_field(tmp_path: Path) -> None:
 def test_bad_period_exits_2() -> None:
     result = CliRunner().invoke(app, ["score", SCHEME, "-i", INPUTS, "-p", "October"])
     assert result.exit_code == 2
-    assert "is not one of" in result.output
+    assert "周期 'October' 的写法不对" in result.output
+    english = CliRunner().invoke(app, ["--lang", "en", "score", SCHEME, "-i", INPUTS, "-p", "X"])
+    assert english.exit_code == 2
+    assert "period 'X' is not one of" in english.output
 
 
 def test_the_scorecard_tree_prints_pay_to_the_cent() -> None:

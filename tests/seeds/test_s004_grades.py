@@ -38,8 +38,8 @@ def test_validate_names_the_smallest_cycle_that_reaches_each_capped_grade() -> N
     out = run_example("s004-grades")
     said = [w["message"] for w in out["warnings"] if w["code"] == "quota_needs_team_size"]
     assert len(said) == 2
-    assert 'fewer than 10 agents gets no "优秀"' in said[0]
-    assert 'fewer than 7 agents gets no "良好"' in said[1]
+    assert "人数少于 10 人时,没有人能得到“优秀”" in said[0]
+    assert "人数少于 7 人时,没有人能得到“良好”" in said[1]
 
 
 def test_grade_edges(results: dict[str, dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from appraise.inputs.reading import Frame, Layout, cell_text, read_frame
+from appraise.messages import message
 from appraise.problems import Problem
 
 SAMPLE_BYTES = 1 << 20
@@ -59,7 +60,12 @@ def _fill(preview: FilePreview, frame: Frame, wanted: dict[str, str]) -> None:
                 Problem(
                     "error",
                     "column_missing",
-                    f"{target} is read from the column {source!r}, which the file does not have",
+                    message(
+                        "preview.column_missing",
+                        "{target} is read from the column {source}, which the file does not have",
+                        target=target,
+                        source=repr(source),
+                    ),
                     preview.file,
                     field=source,
                 )

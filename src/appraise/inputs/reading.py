@@ -32,7 +32,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from appraise.inputs.values import NULL_TOKENS
-from appraise.problems import Problem
+from appraise.messages import message
+from appraise.problems import Problem, unreadable
 
 FileFormat = Literal["csv", "xlsx", "json", "jsonl", "parquet"]
 
@@ -100,28 +101,28 @@ class Layout(BaseModel):
     @classmethod
     def _positive_row(cls, value: int | None) -> int | None:
         if value is not None and value < 1:
-            raise ValueError("rows count from 1")
+            raise ValueError(message("layout.rows_from_1", "rows count from 1"))
         return value
 
     @field_validator("header_rows")
     @classmethod
     def _one_or_two(cls, value: int | None) -> int | None:
         if value is not None and value not in (1, 2):
-            raise ValueError("a header has 1 or 2 rows")
+            raise ValueError(message("layout.header_rows", "a header has 1 or 2 rows"))
         return value
 
     @field_validator("skip_rows", "footer_rows")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
-            raise ValueError("cannot be negative")
+            raise ValueError(message("layout.not_negative", "cannot be negative"))
         return value
 
     @field_validator("sheet")
     @classmethod
     def _sheet_position(cls, value: str | int | None) -> str | int | None:
         if isinstance(value, int) and value < 1:
-            raise ValueError("sheets count from 1")
+            raise ValueError(message("layout.sheets_from_1", "sheets count from 1"))
         return value
 
 
@@ -216,8 +217,8 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _problem(label: str, code: str, message: str, **where: Any) -> Problem:
-    return Problem("error", code, message, label, **where)
+def _problem(label: str, code: str, said: str, **where: Any) -> Problem:
+    return Problem("error", code, said, label, **where)
 
 
 # --- bytes to text -----------------------------------------------------------------------------
@@ -247,7 +248,15 @@ def decode(raw: bytes, encoding: str, label: str, problems: list[Problem]) -> st
     try:
         codecs.lookup(name)
     except LookupError:
-        problems.append(_problem(label, "bad_encoding", f"unknown encoding {encoding!r}"))
+        problems.append(
+            _problem(
+                label,
+                "bad_encoding",
+                message(
+                    "read.unknown_encoding", "unknown encoding {encoding}", encoding=repr(encoding)
+                ),
+            )
+        )
         return None
     if name.replace("_", "-").lower() in ("utf-8", "utf8") and raw.startswith(codecs.BOM_UTF8):
         name = "utf-8-sig"
@@ -256,12 +265,24 @@ def decode(raw: bytes, encoding: str, label: str, problems: list[Problem]) -> st
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = (
-            "the file is in neither UTF-8 nor GBK/GB18030; name its encoding in the mapping"
+            message(
+                "read.not_utf8_or_gbk",
+                "the file is in neither UTF-8 nor GBK/GB18030; name its encoding in the mapping",
+            )
             if encoding == "auto"
-            else f"the file is not {encoding}; try encoding: auto"
+            else message(
+                "read.not_encoding",
+                "the file is not {encoding}; try encoding: auto",
+                encoding=encoding,
+            )
         )
         problems.append(
-            _problem(label, "bad_encoding", f"a byte that does not decode: {hint}", row=line)
+            _problem(
+                label,
+                "bad_encoding",
+                message("read.bad_byte", "a byte that does not decode: {hint}", hint=hint),
+                row=line,
+            )
         )
         return None
 
@@ -293,7 +314,7 @@ def _read_text(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(_problem(label, "file_unreadable", str(exc)))
+        problems.append(_problem(label, "file_unreadable", unreadable(exc)))
         return None
     text = decode(raw, layout.encoding, label, problems)
     return None if text is None else (raw, text)
@@ -319,7 +340,11 @@ def _csv_rows(
             Problem(
                 "warning",
                 "bare_carriage_return",
-                f"{count} carriage return(s) inside rows were read as spaces",
+                message(
+                    "read.bare_cr",
+                    "{count} carriage return(s) inside rows were read as spaces",
+                    count=count,
+                ),
                 label,
             )
         )
@@ -337,7 +362,12 @@ def _csv_rows(
             rows.append((number, [Cell(v) for v in record]))
     except csv.Error as exc:
         problems.append(
-            _problem(label, "bad_row", f"not a readable CSV row: {exc}", row=len(rows) + 1)
+            _problem(
+                label,
+                "bad_row",
+                message("read.bad_csv_row", "not a readable CSV row: {error}", error=str(exc)),
+                row=len(rows) + 1,
+            )
         )
         return None
     return rows, encoding, delimiter
@@ -367,7 +397,13 @@ def open_workbook(path: Path, label: str, problems: list[Problem]) -> Any | None
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        problems.append(_problem(label, "bad_file", f"not a readable .xlsx workbook: {exc}"))
+        problems.append(
+            _problem(
+                label,
+                "bad_file",
+                message("read.bad_xlsx", "not a readable .xlsx workbook: {error}", error=str(exc)),
+            )
+        )
         return None
 
 
@@ -411,9 +447,13 @@ def formula_problems(path: Path, worksheet: Any, label: str) -> list[Problem]:
         _problem(
             label,
             "formula_not_calculated",
-            f"cell {cell} holds a formula whose value was never calculated (the file was "
-            "written by a program that does not compute formulas): open it in Excel or WPS and "
-            "save it again",
+            message(
+                "read.formula_not_calculated",
+                "cell {cell} holds a formula whose value was never calculated (the file was "
+                "written by a program that does not compute formulas): open it in Excel or WPS "
+                "and save it again",
+                cell=cell,
+            ),
             row=int(re.sub(r"^[A-Z]+", "", cell)),
             field=re.sub(r"\d+$", "", cell),
         )
@@ -436,7 +476,13 @@ def _xlsx_rows(
                     _problem(
                         label,
                         "sheet_missing",
-                        f"the workbook has {len(names)} sheet(s), not {sheet} ({', '.join(names)})",
+                        message(
+                            "read.sheet_number_missing",
+                            "the workbook has {n} sheet(s), not {sheet} ({names})",
+                            n=len(names),
+                            sheet=sheet,
+                            names=", ".join(names),
+                        ),
                     )
                 )
                 return None
@@ -444,7 +490,16 @@ def _xlsx_rows(
         elif sheet is not None:
             if sheet not in names:
                 problems.append(
-                    _problem(label, "sheet_missing", f"no sheet {sheet!r} ({', '.join(names)})")
+                    _problem(
+                        label,
+                        "sheet_missing",
+                        message(
+                            "read.sheet_missing",
+                            "no sheet {sheet} ({names})",
+                            sheet=repr(sheet),
+                            names=", ".join(names),
+                        ),
+                    )
                 )
                 return None
             name = sheet
@@ -494,11 +549,23 @@ def _json_records(
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
                 where = whole if number == 1 else exc
-                problems.append(_problem(label, "bad_json", f"not JSON: {where.msg}", row=number))
+                problems.append(
+                    _problem(
+                        label,
+                        "bad_json",
+                        message("read.not_json", "not JSON: {error}", error=where.msg),
+                        row=number,
+                    )
+                )
                 return None
             if not isinstance(item, dict):
                 problems.append(
-                    _problem(label, "bad_json", "each line must be a JSON object", row=number)
+                    _problem(
+                        label,
+                        "bad_json",
+                        message("read.jsonl_not_object", "each line must be a JSON object"),
+                        row=number,
+                    )
                 )
                 return None
             records.append((number, item))
@@ -507,7 +574,15 @@ def _json_records(
         for part in layout.records.split("."):
             if not isinstance(document, dict) or part not in document:
                 problems.append(
-                    _problem(label, "bad_json", f"no {layout.records!r} in the JSON document")
+                    _problem(
+                        label,
+                        "bad_json",
+                        message(
+                            "read.no_records",
+                            "no {records} in the JSON document",
+                            records=repr(layout.records),
+                        ),
+                    )
                 )
                 return None
             document = document[part]
@@ -518,19 +593,29 @@ def _json_records(
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
         ]
         if len(lists) != 1:
-            found = ", ".join(lists) or "none"
+            found = ", ".join(lists) or message("read.none", "none")
             problems.append(
                 _problem(
                     label,
                     "bad_json",
-                    "a JSON object must hold one list of records; say which with records: "
-                    f"(lists of objects found: {found})",
+                    message(
+                        "read.which_records",
+                        "a JSON object must hold one list of records; say which with records: "
+                        "(lists of objects found: {found})",
+                        found=found,
+                    ),
                 )
             )
             return None
         document = document[lists[0]]
     if not isinstance(document, list) or not all(isinstance(x, dict) for x in document):
-        problems.append(_problem(label, "bad_json", "the records must be a list of JSON objects"))
+        problems.append(
+            _problem(
+                label,
+                "bad_json",
+                message("read.records_not_objects", "the records must be a list of JSON objects"),
+            )
+        )
         return None
     return [(i, r) for i, r in enumerate(document, start=1)]
 
@@ -673,10 +758,20 @@ def shape(
     if at is None:
         if layout.header_row is not None:
             problems.append(
-                _problem(label, "no_header", f"row {layout.header_row} is not in the file")
+                _problem(
+                    label,
+                    "no_header",
+                    message(
+                        "read.header_row_missing",
+                        "row {row} is not in the file",
+                        row=layout.header_row,
+                    ),
+                )
             )
         else:
-            problems.append(_problem(label, "file_empty", "the file holds no rows"))
+            problems.append(
+                _problem(label, "file_empty", message("read.file_empty", "the file holds no rows"))
+            )
         return None
     header_number, header_cells = rows[at]
     upper = _texts(header_cells)
@@ -755,7 +850,13 @@ def read_frame(
     if fmt in ("json", "jsonl"):
         return _json_frame(path, layout, label, problems)
     if fmt == "parquet":
-        problems.append(_problem(label, "bad_file", "Parquet files are read by the event importer"))
+        problems.append(
+            _problem(
+                label,
+                "bad_file",
+                message("read.parquet", "Parquet files are read by the event importer"),
+            )
+        )
         return None
     if fmt == "xlsx":
         got = _xlsx_rows(path, layout, label, problems)

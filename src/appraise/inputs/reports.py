@@ -29,13 +29,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from appraise.inputs.reading import Cell, Frame, Layout, read_frame
 from appraise.inputs.records import Agent, Incident, MetricValue, Rating, Source
+from appraise.messages import message
 from appraise.periods import Period
 from appraise.problems import Problem
 
 Unit = Literal["count", "money", "seconds", "percent", "number"]
 Simple = Literal["sum", "mean", "min", "max", "last"]
 ADDITIVE: frozenset[str] = frozenset({"count", "money"})
-_SKIPPED = {"title": "title row(s)", "totals": "totals row(s)", "footer": "note row(s)"}
+
+
+def _skipped(kind: str, n: int) -> str:
+    if kind == "title":
+        return message("report.title_rows", "{n} title row(s)", n=n)
+    if kind == "totals":
+        return message("report.totals_rows", "{n} totals row(s)", n=n)
+    if kind == "footer":
+        return message("report.note_rows", "{n} note row(s)", n=n)
+    return f"{n} {kind}"
 
 
 class RollUp(BaseModel):
@@ -46,9 +56,14 @@ class RollUp(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> RollUp:
         if (self.ratio is None) == (self.weighted_mean is None):
-            raise ValueError("say ratio: [numerator, denominator] or weighted_mean: COLUMN")
+            raise ValueError(
+                message(
+                    "report.roll_up_one",
+                    "say ratio: [numerator, denominator] or weighted_mean: COLUMN",
+                )
+            )
         if self.ratio is not None and len(self.ratio) != 2:
-            raise ValueError("ratio takes [numerator, denominator]")
+            raise ValueError(message("report.ratio_two", "ratio takes [numerator, denominator]"))
         return self
 
 
@@ -80,8 +95,12 @@ class ReportMetric(BaseModel):
         ):
             return value
         raise ValueError(
-            "roll_up is sum, mean, min, max, last, {ratio: [numerator, denominator]} or "
-            f"{{weighted_mean: COLUMN}}, not {value!r}"
+            message(
+                "report.roll_up_rule",
+                "roll_up is sum, mean, min, max, last, {{ratio: [numerator, denominator]}} or "
+                "{{weighted_mean: COLUMN}}, not {value}",
+                value=repr(value),
+            )
         )
 
     def rule(self) -> Simple | RollUp | None:
@@ -134,15 +153,22 @@ class ReportMapping(Layout):
     def problems(self, file: str, line: Callable[..., int | None]) -> list[Problem]:
         found: list[Problem] = []
 
-        def add(code: str, message: str, *path: str | int) -> None:
-            found.append(Problem("error", code, message, file, line(*path)))
+        def add(code: str, said: str, *path: str | int) -> None:
+            found.append(Problem("error", code, said, file, line(*path)))
 
         if self.date is not None and self.period is not None:
-            add("report_date_and_period", "a report has a date column or a period column", "date")
+            add(
+                "report_date_and_period",
+                message("report.date_or_period", "a report has a date column or a period column"),
+                "date",
+            )
         if not self.metrics and not self.incidents and not self.ratings:
             add(
                 "report_no_metrics",
-                "a report maps at least one column to a metric or an incident kind",
+                message(
+                    "report.no_metrics",
+                    "a report maps at least one column to a metric or an incident kind",
+                ),
                 "metrics",
             )
         for mid, metric in self.metrics.items():
@@ -152,24 +178,41 @@ class ReportMapping(Layout):
                     if part not in self.metrics:
                         add(
                             "report_unknown_metric",
-                            f"{mid}: ratio reads {part!r}, which this report does not map "
-                            f"({', '.join(self.metrics)})",
+                            message(
+                                "report.ratio_unknown",
+                                "{metric}: ratio reads {part}, which this report does not map "
+                                "({metrics})",
+                                metric=mid,
+                                part=repr(part),
+                                metrics=", ".join(self.metrics),
+                            ),
                             "metrics",
                             mid,
                         )
                     elif self.metrics[part].unit not in ADDITIVE:
                         add(
                             "report_ratio_not_additive",
-                            f"{mid}: ratio parts are summed, so {part!r} must be a count or money",
+                            message(
+                                "report.ratio_not_additive",
+                                "{metric}: ratio parts are summed, so {part} must be a count "
+                                "or money",
+                                metric=mid,
+                                part=repr(part),
+                            ),
                             "metrics",
                             mid,
                         )
             if rule is None and (self.date is not None or self.period is not None):
                 add(
                     "report_roll_up_missing",
-                    f"{mid} is {metric.unit}: say how its rows add up to the period (roll_up: "
-                    "ratio: [a, b], weighted_mean: COLUMN, or mean/min/max/last); a plain mean "
-                    "of daily rates is not assumed",
+                    message(
+                        "report.roll_up_missing",
+                        "{metric} is {unit}: say how its rows add up to the period (roll_up: "
+                        "ratio: [a, b], weighted_mean: COLUMN, or mean/min/max/last); a plain "
+                        "mean of daily rates is not assumed",
+                        metric=mid,
+                        unit=metric.unit,
+                    ),
                     "metrics",
                     mid,
                 )
@@ -202,7 +245,13 @@ def _column(frame: Frame, spec: str | int | None, what: str, problems: list[Prob
                 Problem(
                     "error",
                     "column_missing",
-                    f"{what} is column {spec}, but the file has {frame.width()} columns",
+                    message(
+                        "report.column_number",
+                        "{what} is column {spec}, but the file has {width} columns",
+                        what=what,
+                        spec=spec,
+                        width=frame.width(),
+                    ),
                     frame.label,
                     row=frame.header_row or None,
                 )
@@ -216,8 +265,14 @@ def _column(frame: Frame, spec: str | int | None, what: str, problems: list[Prob
             Problem(
                 "error",
                 "column_missing",
-                f"{what} is read from the column {spec!r}, which the file does not have "
-                f"(its columns: {shown})",
+                message(
+                    "report.column_missing",
+                    "{what} is read from the column {spec}, which the file does not have "
+                    "(its columns: {shown})",
+                    what=what,
+                    spec=repr(spec),
+                    shown=shown,
+                ),
                 frame.label,
                 row=frame.header_row or None,
                 field=spec,
@@ -244,35 +299,48 @@ def read_report(
     if frame is None:
         return out
     if frame.skipped:
-        shown = ", ".join(f"{n} {_SKIPPED.get(k, k)}" for k, n in frame.skipped.items())
         problems.append(
             Problem(
                 "warning",
                 "rows_skipped",
-                f"not read as data: {shown} (the header is row {frame.header_row})",
+                message(
+                    "report.rows_skipped",
+                    "not read as data: {shown} (the header is row {row})",
+                    shown=[_skipped(k, n) for k, n in frame.skipped.items()],
+                    row=frame.header_row,
+                ),
                 frame.label,
             )
         )
     nulls = set(report.null_values or ())
-    agent_i = _column(frame, report.agent, "the agent", problems)
-    name_i = _column(frame, report.name, "the agent's name", problems)
-    team_i = _column(frame, report.team, "the team", problems)
-    day_i = _column(frame, report.date, "the date", problems)
-    period_i = _column(frame, report.period, "the period", problems)
+    agent_i = _column(frame, report.agent, message("report.the_agent", "the agent"), problems)
+    name_i = _column(frame, report.name, message("report.the_name", "the agent's name"), problems)
+    team_i = _column(frame, report.team, message("report.the_team", "the team"), problems)
+    day_i = _column(frame, report.date, message("report.the_date", "the date"), problems)
+    period_i = _column(frame, report.period, message("report.the_period", "the period"), problems)
     metric_i = {
-        mid: _column(frame, m.source, f"metric {mid}", problems)
+        mid: _column(frame, m.source, message("report.metric", "metric {id}", id=mid), problems)
         for mid, m in report.metrics.items()
     }
     incident_i = {
-        kind: _column(frame, col, f"incident kind {kind}", problems)
+        kind: _column(
+            frame, col, message("report.incident", "incident kind {kind}", kind=kind), problems
+        )
         for kind, col in report.incidents.items()
     }
     rating_i = {
-        ind: _column(frame, col, f"the rating of {ind}", problems)
+        ind: _column(
+            frame, col, message("report.rating_of", "the rating of {id}", id=ind), problems
+        )
         for ind, col in report.ratings.items()
     }
     weight_i = {
-        mid: _column(frame, m.roll_up.weighted_mean, f"the weight of {mid}", problems)
+        mid: _column(
+            frame,
+            m.roll_up.weighted_mean,
+            message("report.weight_of", "the weight of {id}", id=mid),
+            problems,
+        )
         for mid, m in report.metrics.items()
         if isinstance(m.roll_up, RollUp)
         and m.roll_up.weighted_mean is not None
@@ -285,7 +353,9 @@ def read_report(
         return out
 
     def header(i: int | None) -> str:
-        return frame.headers[i] if i is not None and frame.headers[i] else f"column {(i or 0) + 1}"
+        if i is not None and frame.headers[i]:
+            return frame.headers[i]
+        return message("where.column_n", "column {n}", n=(i or 0) + 1)
 
     def cell(cells: list[Cell], i: int | None) -> Cell:
         if i is None or i >= len(cells):
@@ -305,7 +375,10 @@ def read_report(
             Problem(
                 "error",
                 "report_incidents_undated",
-                "incidents from a report need its date or period column, or the period scored",
+                message(
+                    "report.incidents_undated",
+                    "incidents from a report need its date or period column, or the period scored",
+                ),
                 frame.label,
             )
         )
@@ -323,7 +396,7 @@ def read_report(
                 Problem(
                     "error",
                     "missing_value",
-                    "the agent is empty",
+                    message("report.agent_empty", "the agent is empty"),
                     frame.label,
                     row=number,
                     field=header(agent_i),
@@ -336,7 +409,9 @@ def read_report(
             if day_i is not None:
                 c = cell(cells, day_i)
                 if c.empty:
-                    raise t._BadCell("missing_value", "the date is empty")
+                    raise t._BadCell(
+                        "missing_value", message("report.date_empty", "the date is empty")
+                    )
                 d = t._as_date(c)
                 day = d.isoformat()
                 own_period = day
@@ -346,7 +421,9 @@ def read_report(
             elif period_i is not None:
                 c = cell(cells, period_i)
                 if c.empty:
-                    raise t._BadCell("missing_value", "the period is empty")
+                    raise t._BadCell(
+                        "missing_value", message("report.period_empty", "the period is empty")
+                    )
                 own_period = t._as_period(c)
                 if period is not None and not period.contains(Period.parse(own_period).start):
                     outside[own_period] += 1
@@ -375,7 +452,7 @@ def read_report(
             try:
                 count = t._as_number(c, percent_ok=False)
                 if count < 0 or count != count.to_integral_value():
-                    raise t._BadCell("bad_count", f"a count is a whole number from 0, not {count}")
+                    raise t._BadCell("bad_count", _not_a_count(count))
             except t._BadCell as exc:
                 bad(number, i, exc)
                 continue
@@ -444,7 +521,13 @@ def read_report(
             Problem(
                 "warning",
                 "rows_outside_period",
-                f"{sum(outside.values())} row(s) are not in {period} and are not counted ({shown})",
+                message(
+                    "report.rows_outside",
+                    "{n} row(s) are not in {period} and are not counted ({shown})",
+                    n=sum(outside.values()),
+                    period=str(period),
+                    shown=shown,
+                ),
                 frame.label,
             )
         )
@@ -491,9 +574,13 @@ def _convert(c: Cell, metric: ReportMetric) -> Decimal:
     if metric.unit == "count":
         number = t._as_number(c, percent_ok=False)
         if number < 0 or number != number.to_integral_value():
-            raise t._BadCell("bad_count", f"a count is a whole number from 0, not {number}")
+            raise t._BadCell("bad_count", _not_a_count(number))
         return number
     return t._as_number(c, duration_ok=True)
+
+
+def _not_a_count(number: Decimal) -> str:
+    return message("report.count", "a count is a whole number from 0, not {v}", v=number)
 
 
 def _roll_up(
@@ -519,9 +606,15 @@ def _roll_up(
             Problem(
                 "error",
                 "report_duplicate_agent",
-                f"agent {agent!r} has {len(values)} rows for {mid} (rows "
-                f"{', '.join(str(v.row) for v in values[:5])}); a report without dates has one "
-                "row per agent",
+                message(
+                    "report.duplicate_agent",
+                    "agent {agent} has {n} rows for {metric} (rows {rows}); a report without "
+                    "dates has one row per agent",
+                    agent=repr(agent),
+                    n=len(values),
+                    metric=mid,
+                    rows=", ".join(str(v.row) for v in values[:5]),
+                ),
                 label,
                 row=values[1].row,
             )

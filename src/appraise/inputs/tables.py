@@ -46,7 +46,8 @@ from appraise.inputs.records import (
     Source,
 )
 from appraise.inputs.values import NULL_TOKENS, fold, parse_duration, strip_money
-from appraise.periods import Period
+from appraise.messages import message, said
+from appraise.periods import Period, date_error
 from appraise.problems import Problem, ProblemsError
 
 TABLE_NAMES: tuple[str, ...] = ("agents", "metric_values", "ratings", "incidents", "history")
@@ -71,10 +72,10 @@ T = TypeVar("T")
 
 
 class _BadCell(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, said: str) -> None:
+        super().__init__(said)
         self.code = code
-        self.message = message
+        self.message = said
 
 
 _Cell = Cell
@@ -117,7 +118,7 @@ _fold = fold
 def _as_text(cell: _Cell) -> str:
     value = cell.value
     if cell.excel_error:
-        raise _BadCell("bad_value", f"the cell holds the Excel error {value}")
+        raise _BadCell("bad_value", _excel_error(value))
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):
@@ -154,45 +155,76 @@ def _as_number(cell: _Cell, *, percent_ok: bool = True, duration_ok: bool = Fals
         if _NUMBER.match(plain):
             return Decimal(plain)
     if cell.excel_error:
-        raise _BadCell("bad_value", f"the cell holds the Excel error {value}")
+        raise _BadCell("bad_value", _excel_error(value))
     if isinstance(value, bool):
-        raise _BadCell("bad_number", f"{_as_text(cell)} is not a number")
+        raise _BadCell("bad_number", _not_a_number(_as_text(cell)))
     if isinstance(value, int | float):
         number = Decimal(value) if isinstance(value, int) else _float_decimal(value)
         if cell.percent:
             if not percent_ok:
-                raise _BadCell("bad_number", "a percentage is not allowed here")
+                raise _BadCell(
+                    "bad_number", message("cell.no_percent", "a percentage is not allowed here")
+                )
             # The cell shows 85% and stores 0.85; a percent sign means percent units.
             number = _plain(number.scaleb(2))
         return number
     if isinstance(value, time | timedelta):
         if not duration_ok:
-            raise _BadCell("bad_number", f"the time {_as_text(cell)} is not a number")
+            raise _BadCell(
+                "bad_number",
+                message("cell.time_not_number", "the time {v} is not a number", v=_as_text(cell)),
+            )
         return _seconds(value)
     if isinstance(value, date):
-        raise _BadCell("bad_number", f"the date {_as_text(cell)} is not a number")
+        raise _BadCell(
+            "bad_number",
+            message("cell.date_not_number", "the date {v} is not a number", v=_as_text(cell)),
+        )
     text = _fold(str(value))
     if text in _EXCEL_ERRORS:
-        raise _BadCell("bad_value", f"the cell holds the Excel error {text}")
+        raise _BadCell("bad_value", _excel_error(text))
     percent = text.endswith("%")
     if percent:
         if not percent_ok:
-            raise _BadCell("bad_number", f"{text!r}: a percentage is not allowed here")
+            raise _BadCell(
+                "bad_number",
+                message("cell.percent_here", "{v}: a percentage is not allowed here", v=repr(text)),
+            )
         text = text[:-1].rstrip()
     if _NUMBER.match(text) or _GROUPED_NUMBER.match(text):
         return _plain(Decimal(text.replace(",", "")))
     seconds = parse_duration(text) if duration_ok and not percent else None
     if seconds is not None:
         return _plain(seconds)
-    raise _BadCell("bad_number", f"{str(value).strip()!r} is not a number")
+    raise _BadCell("bad_number", _not_a_number(repr(str(value).strip())))
+
+
+def _excel_error(value: object) -> str:
+    return message("cell.excel_error", "the cell holds the Excel error {v}", v=value)
+
+
+def _not_a_number(shown: str) -> str:
+    return message("cell.not_number", "{v} is not a number", v=shown)
 
 
 def _as_value(cell: _Cell) -> Decimal | str:
     """A metric or rating value: a number when it reads as one, else a level name."""
     if isinstance(cell.value, bool):
-        raise _BadCell("bad_value", f"{_as_text(cell)}: write a number or a level name")
+        raise _BadCell(
+            "bad_value",
+            message(
+                "cell.number_or_level", "{v}: write a number or a level name", v=_as_text(cell)
+            ),
+        )
     if isinstance(cell.value, date):
-        raise _BadCell("bad_value", f"the date {_as_text(cell)} is not a number or a level name")
+        raise _BadCell(
+            "bad_value",
+            message(
+                "cell.date_not_level",
+                "the date {v} is not a number or a level name",
+                v=_as_text(cell),
+            ),
+        )
     try:
         return _as_number(cell, duration_ok=True)
     except _BadCell as exc:
@@ -202,14 +234,22 @@ def _as_value(cell: _Cell) -> Decimal | str:
         if text.endswith("%"):
             raise
         if text[:1] in "+-" and parse_duration(text[1:]) is not None:
-            raise _BadCell("bad_number", f"{text!r}: a duration cannot be negative") from None
+            raise _BadCell(
+                "bad_number",
+                message(
+                    "cell.negative_duration", "{v}: a duration cannot be negative", v=repr(text)
+                ),
+            ) from None
         return cell.value.strip()
 
 
 def _as_count(cell: _Cell) -> Decimal:
     number = _as_number(cell, percent_ok=False)
     if number <= 0:
-        raise _BadCell("bad_count", f"count must be more than 0, not {number}")
+        raise _BadCell(
+            "bad_count",
+            message("cell.count_positive", "count must be more than 0, not {v}", v=number),
+        )
     return number
 
 
@@ -231,7 +271,10 @@ def _as_points(cell: _Cell) -> Decimal:
 def _as_rank(cell: _Cell) -> int:
     number = _as_number(cell, percent_ok=False)
     if number != number.to_integral_value() or number < 1:
-        raise _BadCell("bad_rank", f"rank must be a whole number from 1, not {number}")
+        raise _BadCell(
+            "bad_rank",
+            message("cell.rank", "rank must be a whole number from 1, not {v}", v=number),
+        )
     return int(number)
 
 
@@ -243,7 +286,12 @@ def _as_date(cell: _Cell) -> date:
         return value
     if not isinstance(value, str):
         raise _BadCell(
-            "bad_date", f"{_as_text(cell)} is not a date; write 2026-10-05 or format it as a date"
+            "bad_date",
+            message(
+                "cell.not_date_cell",
+                "{v} is not a date; write 2026-10-05 or format it as a date",
+                v=_as_text(cell),
+            ),
         )
     text = _fold(value)
     match = _DATE.match(text)
@@ -254,11 +302,22 @@ def _as_date(cell: _Cell) -> date:
     elif chinese:
         parts = chinese.groups()
     if parts is None:
-        raise _BadCell("bad_date", f"{value.strip()!r} is not a date; write 2026-10-05")
+        raise _BadCell(
+            "bad_date",
+            message("cell.not_date", "{v} is not a date; write 2026-10-05", v=repr(value.strip())),
+        )
     try:
         return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError as exc:
-        raise _BadCell("bad_date", f"{value.strip()!r} is not a real date: {exc}") from None
+        raise _BadCell(
+            "bad_date",
+            message(
+                "cell.not_real_date",
+                "{v} is not a real date: {error}",
+                v=repr(value.strip()),
+                error=date_error(exc),
+            ),
+        ) from None
 
 
 _PERIODS: dict[str, str] = {}
@@ -283,11 +342,13 @@ def _as_period(cell: _Cell) -> str:
         if _SLASHED_PERIOD.match(text):
             text = text.replace("/", "-")
     else:
-        raise _BadCell("bad_period", f"{_as_text(cell)} is not a period")
+        raise _BadCell(
+            "bad_period", message("cell.not_period", "{v} is not a period", v=_as_text(cell))
+        )
     try:
         period = str(Period.parse(text))
     except ValueError as exc:
-        raise _BadCell("bad_period", str(exc)) from None
+        raise _BadCell("bad_period", said(exc)) from None
     if isinstance(value, str) and len(_PERIODS) < 10_000:
         _PERIODS[value] = period
     return period
@@ -345,8 +406,21 @@ def _skipped_warnings(
             Problem(
                 "warning",
                 "rows_skipped",
-                f"{n} {'title' if what == 'title' else 'note'} row(s) above or below the table "
-                f"are not read (the header is row {frame.header_row})",
+                message(
+                    "tables.title_rows_skipped",
+                    "{n} title row(s) above or below the table are not read "
+                    "(the header is row {row})",
+                    n=n,
+                    row=frame.header_row,
+                )
+                if what == "title"
+                else message(
+                    "tables.note_rows_skipped",
+                    "{n} note row(s) above or below the table are not read "
+                    "(the header is row {row})",
+                    n=n,
+                    row=frame.header_row,
+                ),
                 file=label,
             )
         )
@@ -365,7 +439,14 @@ def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        problems.append(Problem("error", "bad_file", f"not a readable CSV file: {exc}", file=label))
+        problems.append(
+            Problem(
+                "error",
+                "bad_file",
+                message("tables.bad_csv", "not a readable CSV file: {error}", error=str(exc)),
+                file=label,
+            )
+        )
         return None
     # Row numbers count records, as a spreadsheet shows them: a quoted cell holding a line break
     # is still one row.
@@ -409,7 +490,12 @@ def _read_folder(
                     Problem(
                         "warning",
                         "unknown_file",
-                        f"{path.name} is not read: save the {table} table as .csv or .xlsx",
+                        message(
+                            "tables.wrong_suffix",
+                            "{file} is not read: save the {table} table as .csv or .xlsx",
+                            file=path.name,
+                            table=table,
+                        ),
                         file=path.name,
                     )
                 )
@@ -419,8 +505,12 @@ def _read_folder(
                 Problem(
                     "warning",
                     "unknown_file",
-                    f"{path.name} is not one of the input tables ({', '.join(TABLE_NAMES)}) "
-                    "and is not read",
+                    message(
+                        "tables.unknown_file",
+                        "{file} is not one of the input tables ({tables}) and is not read",
+                        file=path.name,
+                        tables=", ".join(TABLE_NAMES),
+                    ),
                     file=path.name,
                 )
             )
@@ -430,7 +520,13 @@ def _read_folder(
                 Problem(
                     "error",
                     "duplicate_table",
-                    f"the {table} table is given twice, as {seen[table]} and {path.name}; keep one",
+                    message(
+                        "tables.table_twice",
+                        "the {table} table is given twice, as {first} and {second}; keep one",
+                        table=table,
+                        first=seen[table],
+                        second=path.name,
+                    ),
                     file=path.name,
                 )
             )
@@ -477,8 +573,13 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Sheet]:
                     Problem(
                         "warning",
                         "unknown_sheet",
-                        f"the sheet {worksheet.title!r} is not one of the input tables "
-                        f"({', '.join(TABLE_NAMES)}) and is not read",
+                        message(
+                            "tables.unknown_sheet",
+                            "the sheet {sheet} is not one of the input tables ({tables}) "
+                            "and is not read",
+                            sheet=repr(worksheet.title),
+                            tables=", ".join(TABLE_NAMES),
+                        ),
                         file=label,
                     )
                 )
@@ -488,8 +589,14 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Sheet]:
                     Problem(
                         "error",
                         "duplicate_table",
-                        f"the {table} table is given twice, as sheets {seen[table]!r} and "
-                        f"{worksheet.title!r}; keep one",
+                        message(
+                            "tables.sheet_twice",
+                            "the {table} table is given twice, as sheets {first} and {second}; "
+                            "keep one",
+                            table=table,
+                            first=repr(seen[table]),
+                            second=repr(worksheet.title),
+                        ),
                         file=label,
                     )
                 )
@@ -518,10 +625,14 @@ def _columns(sheet: _Sheet, known: Iterable[str], problems: list[Problem]) -> _C
                     Problem(
                         "error",
                         "unnamed_column",
-                        f"column {letter} holds data but has no header",
+                        message(
+                            "tables.unnamed_column",
+                            "column {letter} holds data but has no header",
+                            letter=letter,
+                        ),
                         file=sheet.label,
                         row=sheet.header_row,
-                        field=f"column {letter}",
+                        field=message("where.column", "column {letter}", letter=letter),
                     )
                 )
             continue
@@ -532,7 +643,13 @@ def _columns(sheet: _Sheet, known: Iterable[str], problems: list[Problem]) -> _C
                 Problem(
                     "error",
                     "duplicate_column",
-                    f"the column {header!r} (column {letter}) repeats the column {seen[name]!r}",
+                    message(
+                        "tables.duplicate_column",
+                        "the column {header} (column {letter}) repeats the column {first}",
+                        header=repr(header),
+                        letter=letter,
+                        first=repr(seen[name]),
+                    ),
                     file=sheet.label,
                     row=sheet.header_row,
                     field=header,
@@ -552,12 +669,17 @@ def _require(
 ) -> bool:
     missing = [name for name in required if name not in columns.known]
     for name in missing:
-        found = ", ".join(h for h in sheet.headers if h) or "none"
+        found = ", ".join(h for h in sheet.headers if h) or message("tables.none", "none")
         problems.append(
             Problem(
                 "error",
                 "missing_column",
-                f"the required column {name!r} is missing (columns found: {found})",
+                message(
+                    "tables.missing_column",
+                    "the required column {name} is missing (columns found: {found})",
+                    name=repr(name),
+                    found=found,
+                ),
                 file=sheet.label,
                 row=sheet.header_row,
                 field=name,
@@ -572,7 +694,11 @@ def _warn_unknown(sheet: _Sheet, columns: _Columns, problems: list[Problem]) -> 
             Problem(
                 "warning",
                 "unknown_column",
-                f"the column {header!r} is not used and is ignored",
+                message(
+                    "tables.unused_column",
+                    "the column {header} is not used and is ignored",
+                    header=repr(header),
+                ),
                 file=sheet.label,
                 row=sheet.header_row,
                 field=header,
@@ -608,9 +734,9 @@ class _Row:
     def source(self, field: str | None = None) -> Source:
         return Source(self.sheet.label, self.number, field)
 
-    def error(self, field: str, code: str, message: str) -> None:
+    def error(self, field: str, code: str, said: str) -> None:
         self.problems.append(
-            Problem("error", code, message, file=self.sheet.label, row=self.number, field=field)
+            Problem("error", code, said, file=self.sheet.label, row=self.number, field=field)
         )
         self.ok = False
 
@@ -619,7 +745,9 @@ class _Row:
     ) -> T | None:
         if cell.empty:
             if required:
-                self.error(field, "missing_value", f"{field} is empty")
+                self.error(
+                    field, "missing_value", message("tables.empty", "{field} is empty", field=field)
+                )
             return None
         try:
             return convert(cell)
@@ -637,8 +765,11 @@ class _Row:
             self.error(
                 "agent_id",
                 "missing_value",
-                "agent_id is empty but the row names an agent; an empty agent_id means a "
-                "value for the whole center",
+                message(
+                    "tables.agent_id_empty",
+                    "agent_id is empty but the row names an agent; an empty agent_id means a "
+                    "value for the whole center",
+                ),
             )
         return agent_id
 
@@ -681,7 +812,13 @@ def _agents(sheet: _Sheet, problems: list[Problem]) -> list[Agent]:
                 row.error(
                     "agent_id",
                     "duplicate_agent",
-                    f"agent_id {agent_id!r} appears on rows {first_row[agent_id]} and {row.number}",
+                    message(
+                        "tables.duplicate_agent",
+                        "agent_id {id} appears on rows {first} and {second}",
+                        id=repr(agent_id),
+                        first=first_row[agent_id],
+                        second=row.number,
+                    ),
                 )
             else:
                 first_row[agent_id] = row.number
@@ -702,8 +839,14 @@ def _wide_columns(
             Problem(
                 "error",
                 "missing_column",
-                f"the required column {name_column!r} is missing: a long {table} table needs "
-                f"{name_column} and value columns, a wide one a column per {name_column}",
+                message(
+                    "tables.long_or_wide",
+                    "the required column {quoted} is missing: a long {table} table needs "
+                    "{name} and value columns, a wide one a column per {name}",
+                    quoted=repr(name_column),
+                    table=table,
+                    name=name_column,
+                ),
                 file=sheet.label,
                 row=sheet.header_row,
                 field=name_column,
@@ -738,7 +881,11 @@ def _metric_values(sheet: _Sheet, problems: list[Problem]) -> list[MetricValue]:
                 Problem(
                     "warning",
                     "unknown_column",
-                    f"the column {name!r} means nothing in metric_values and is ignored",
+                    message(
+                        "tables.rater_column_ignored",
+                        "the column {name} means nothing in metric_values and is ignored",
+                        name=repr(name),
+                    ),
                     file=sheet.label,
                     row=sheet.header_row,
                     field=name,
@@ -1020,7 +1167,14 @@ def _history(sheet: _Sheet, problems: list[Problem]) -> list[HistoryEntry]:
             row.error(
                 "period",
                 "duplicate_history",
-                f"agent {agent_id!r} has period {period} on rows {first_row[key]} and {row.number}",
+                message(
+                    "tables.duplicate_history",
+                    "agent {id} has period {period} on rows {first} and {second}",
+                    id=repr(agent_id),
+                    period=period,
+                    first=first_row[key],
+                    second=row.number,
+                ),
             )
         else:
             first_row[key] = row.number
@@ -1044,14 +1198,29 @@ def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> Non
         earlier = first.setdefault(key, value)
         if earlier is value:
             continue
-        who = f"agent {value.agent_id!r}" if value.agent_id else "the whole center"
-        when = f" in period {value.period}" if value.period else ""
+        who = (
+            message("tables.agent", "agent {id}", id=repr(value.agent_id))
+            if value.agent_id
+            else message("tables.whole_center", "the whole center")
+        )
+        when = (
+            message("tables.in_period", " in period {period}", period=value.period)
+            if value.period
+            else ""
+        )
         problems.append(
             Problem(
                 "error",
                 "duplicate_value",
-                f"{value.metric!r} for {who}{when} is also given at "
-                f"{earlier.source.file} row {earlier.source.row}",
+                message(
+                    "tables.duplicate_value",
+                    "{metric} for {who}{when} is also given at {file} row {row}",
+                    metric=repr(value.metric),
+                    who=who,
+                    when=when,
+                    file=earlier.source.file,
+                    row=earlier.source.row,
+                ),
                 file=value.source.file,
                 row=value.source.row,
                 field=value.source.field or "metric",
@@ -1080,9 +1249,16 @@ def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
             Problem(
                 "error",
                 "duplicate_rating",
-                f"rater {rating.rater_id!r} rates {rating.indicator!r} of agent "
-                f"{rating.agent_id!r} again (also at {earlier.source.file} row "
-                f"{earlier.source.row})",
+                message(
+                    "tables.duplicate_rating",
+                    "rater {rater} rates {indicator} of agent {agent} again "
+                    "(also at {file} row {row})",
+                    rater=repr(rating.rater_id),
+                    indicator=repr(rating.indicator),
+                    agent=repr(rating.agent_id),
+                    file=earlier.source.file,
+                    row=earlier.source.row,
+                ),
                 file=rating.source.file,
                 row=rating.source.row,
                 field=rating.source.field or "indicator",
@@ -1119,16 +1295,26 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
         sheets = _read_workbook(path, problems)
     else:
         sheets = {}
-        reason = (
-            "does not exist" if not path.exists() else "is neither a folder nor an .xlsx workbook"
+        said_ = (
+            message("tables.path_missing", "{path} does not exist", path=str(path))
+            if not path.exists()
+            else message(
+                "tables.not_folder_or_xlsx",
+                "{path} is neither a folder nor an .xlsx workbook",
+                path=str(path),
+            )
         )
-        problems.append(Problem("error", "bad_inputs", f"{path} {reason}", file=str(path)))
+        problems.append(Problem("error", "bad_inputs", said_, file=str(path)))
     if not sheets and not report_files and not any(p.level == "error" for p in problems):
         problems.append(
             Problem(
                 "error",
                 "no_inputs",
-                f"no input tables found; expected any of {', '.join(TABLE_NAMES)} as .csv or .xlsx",
+                message(
+                    "tables.no_inputs",
+                    "no input tables found; expected any of {tables} as .csv or .xlsx",
+                    tables=", ".join(TABLE_NAMES),
+                ),
                 file=str(path),
             )
         )
@@ -1187,7 +1373,12 @@ def _read_reports(
                 Problem(
                     "error",
                     "file_missing",
-                    f"report {name}: no file matches {pattern!r}",
+                    message(
+                        "tables.no_report_file",
+                        "report {name}: no file matches {pattern}",
+                        name=name,
+                        pattern=repr(pattern),
+                    ),
                     file=str(mapping_path.name),
                 )
             )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pyarrow as pa
 
+from appraise.messages import message
 from appraise.metrics.config import WEEKDAYS, Calendar, CenterConfig, Interval
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
@@ -37,7 +38,12 @@ def zone(config: CenterConfig) -> ZoneInfo:
                 Problem(
                     "error",
                     "unknown_timezone",
-                    f"timezone {config.timezone!r} is not a known IANA time zone: {exc}",
+                    message(
+                        "calendar.unknown_timezone",
+                        "timezone {zone} is not a known IANA time zone: {error}",
+                        zone=repr(config.timezone),
+                        error=str(exc),
+                    ),
                     field="timezone",
                 )
             ]
@@ -64,7 +70,11 @@ def check_calendar(calendar: Calendar) -> list[Problem]:
                         Problem(
                             "error",
                             "calendar_minutes",
-                            f"business hours must start and end on whole minutes, got {t}",
+                            message(
+                                "calendar.minutes",
+                                "business hours must start and end on whole minutes, got {t}",
+                                t=str(t),
+                            ),
                             field=f"calendar.{where}[{i}].{name}",
                         )
                     )
@@ -73,8 +83,13 @@ def check_calendar(calendar: Calendar) -> list[Problem]:
                     Problem(
                         "error",
                         "calendar_interval",
-                        f"interval {iv.start}-{iv.end} ends before it starts; split an overnight "
-                        "shift into two intervals (end 00:00 means midnight)",
+                        message(
+                            "calendar.interval",
+                            "interval {start}-{end} ends before it starts; split an overnight "
+                            "shift into two intervals (end 00:00 means midnight)",
+                            start=str(iv.start),
+                            end=str(iv.end),
+                        ),
                         field=f"calendar.{where}[{i}]",
                     )
                 )
@@ -85,7 +100,12 @@ def check_calendar(calendar: Calendar) -> list[Problem]:
                 Problem(
                     "error",
                     "calendar_weekday",
-                    f"{day!r} is not a weekday; use one of {', '.join(WEEKDAYS)}",
+                    message(
+                        "calendar.weekday",
+                        "{day} is not a weekday; use one of {weekdays}",
+                        day=repr(day),
+                        weekdays=", ".join(WEEKDAYS),
+                    ),
                     field=f"calendar.hours.{day}",
                 )
             )
@@ -96,7 +116,11 @@ def check_calendar(calendar: Calendar) -> list[Problem]:
             Problem(
                 "error",
                 "calendar_conflict",
-                f"{d} is listed both as a holiday and as a make-up workday",
+                message(
+                    "calendar.conflict",
+                    "{day} is listed both as a holiday and as a make-up workday",
+                    day=str(d),
+                ),
                 field="calendar",
             )
         )
@@ -157,7 +181,7 @@ class MinuteTable:
 def minute_table(config: CenterConfig, lo: datetime, hi: datetime) -> MinuteTable:
     """Open minutes between two UTC instants (both included), with business time before each."""
     if config.calendar is None:
-        raise ValueError("minute_table needs a calendar")
+        raise ValueError("minute_table needs a calendar")  # internal: callers check first
     problems = check_calendar(config.calendar)
     if problems:
         raise ProblemsError(problems)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import typer
 
+from appraise.messages import message, said
 from appraise.metrics.engine import MetricValues
 from appraise.periods import PERIOD_KINDS, Period
 from appraise.problems import ProblemsError
@@ -53,9 +54,25 @@ def render_csv(values: MetricValues, metric_ids: list[str], period: str | None =
     return buf.getvalue()
 
 
-def _error(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
+def _error(said: str) -> typer.Exit:
+    typer.echo(str(said), err=True)
     return typer.Exit(2)
+
+
+def _bad_period(exc: ValueError) -> str:
+    return message("cli.bad_period", "--period: {problem}", problem=said(exc))
+
+
+def _one_of(option: str, allowed: str, value: str) -> str:
+    a, b = allowed.split(" or ")
+    return message(
+        "cli.either",
+        "{option} must be {a} or {b}, not {value}",
+        option=option,
+        a=a,
+        b=b,
+        value=repr(value),
+    )
 
 
 def _problems(exc: ProblemsError) -> typer.Exit:
@@ -103,7 +120,7 @@ def _definitions(config_path: Path | None, define: list[Path] | None) -> list[Me
 
 def _lang(lang: str) -> Literal["zh", "en"]:
     if lang not in ("zh", "en"):
-        raise _error(f"--lang must be zh or en, not {lang!r}")
+        raise _error(_one_of("--lang", "zh or en", lang))
     return cast(Literal["zh", "en"], lang)
 
 
@@ -146,19 +163,31 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         if data is None or period is None:
-            raise _error("--data and --period are needed (or a command: explain, rows)")
+            raise _error(
+                message(
+                    "cli.data_and_period",
+                    "--data and --period are needed (or a command: explain, rows)",
+                )
+            )
         if fmt not in ("json", "csv"):
-            raise _error(f"--format must be json or csv, not {fmt!r}")
+            raise _error(_one_of("--format", "json or csv", fmt))
         if engine not in ("duckdb", "spark"):
-            raise _error(f"--engine must be duckdb or spark, not {engine!r}")
+            raise _error(_one_of("--engine", "duckdb or spark", engine))
         if engine == "spark" and by is not None:
-            raise _error("--by is not available with --engine spark")
+            raise _error(message("cli.by_spark", "--by is not available with --engine spark"))
         if by is not None and by not in PERIOD_KINDS:
-            raise _error(f"--by must be one of {', '.join(PERIOD_KINDS)}, not {by!r}")
+            raise _error(
+                message(
+                    "cli.by",
+                    "--by must be one of {kinds}, not {value}",
+                    kinds=", ".join(PERIOD_KINDS),
+                    value=repr(by),
+                )
+            )
         try:
             p = Period.parse(period)
         except ValueError as exc:
-            raise _error(f"--period: {exc}") from None
+            raise _error(_bad_period(exc)) from None
         from appraise.metrics.compile import resolve
         from appraise.metrics.engine import compute_metrics, compute_metrics_by
         from appraise.metrics.store import open_data
@@ -258,7 +287,7 @@ def register(app: typer.Typer) -> None:
         except ProblemsError as exc:
             raise _problems(exc) from None
         except ValueError as exc:
-            raise _error(f"--period: {exc}") from None
+            raise _error(_bad_period(exc)) from None
         for line in describe(d, language):
             typer.echo(line)
         (m,) = compiled.metrics
@@ -287,7 +316,7 @@ def register(app: typer.Typer) -> None:
         try:
             p = Period.parse(period)
         except ValueError as exc:
-            raise _error(f"--period: {exc}") from None
+            raise _error(_bad_period(exc)) from None
         from appraise.metrics.compile import resolve
         from appraise.metrics.engine import drilldown_rows
         from appraise.metrics.store import open_data

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from appraise.messages import message
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.definitions import (
     COMPARISONS,
@@ -614,7 +615,12 @@ def resolve(
             Problem(
                 "error",
                 "unknown_metric",
-                f"unknown metric {m!r}; known metrics: {', '.join(known)}",
+                message(
+                    "metrics.unknown_metric",
+                    "unknown metric {name}; known metrics: {known}",
+                    name=repr(m),
+                    known=", ".join(known),
+                ),
                 field="metric",
             )
             for m in unknown

@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appraise.problems import Problem, ProblemsError
+from appraise.messages import message
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -62,9 +63,11 @@ class CenterConfig(BaseModel):
             from appraise.schemes.yamlload import safe_load  # bounded: aliases, depth
 
             raw = safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = None if mark is None else mark.line + 1
             raise ProblemsError(
-                [Problem("error", "config_unreadable", str(exc), str(path))]
+                [Problem("error", "config_unreadable", unreadable(exc), str(path), line)]
             ) from exc
         try:
             return cls.model_validate(raw)
@@ -73,7 +76,12 @@ class CenterConfig(BaseModel):
                 Problem(
                     "error",
                     "config_invalid",
-                    f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}",
+                    message(
+                        "config.invalid",
+                        "{loc}: {problem}",
+                        loc=".".join(str(x) for x in err["loc"]),
+                        problem=pydantic_text(err),
+                    ),
                     str(path),
                 )
                 for err in exc.errors()

@@ -27,9 +27,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from appraise.messages import message, said
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.schema import TABLES
-from appraise.problems import Problem, ProblemsError
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 from appraise.schemes.yamlload import LineMap, load_yaml
 
 Unit = Literal["seconds", "percent", "count", "money", "ratio", "nps", "per_hour", "hours"]
@@ -134,19 +135,34 @@ class Condition(_Model):
         ]
         if len(subjects) != 1:
             raise ValueError(
-                "a condition has exactly one of column, duration, all, any, not, exists, open; "
-                f"got {_names(subjects) or 'none'}"
+                message(
+                    "define.condition_shape",
+                    "a condition has exactly one of column, duration, all, any, not, exists, "
+                    "open; got {got}",
+                    got=_names(subjects) or _NONE,
+                )
             )
         ops = [k for k in _OPERATORS if getattr(self, k) is not None]
         if subjects[0] in ("column", "duration"):
             if len(ops) != 1:
                 raise ValueError(
-                    f"a test on a {subjects[0]} has exactly one operator (equals, not_equals, in, "
-                    "not_in, lt, le, gt, ge, between, is, is_null, has_any, has_all, has_none); "
-                    f"got {_names(ops) or 'none'}"
+                    message(
+                        "define.one_operator",
+                        "a test on a {subject} has exactly one operator (equals, not_equals, "
+                        "in, not_in, lt, le, gt, ge, between, is, is_null, has_any, has_all, "
+                        "has_none); got {got}",
+                        subject=subjects[0],
+                        got=_names(ops) or _NONE,
+                    )
                 )
         elif ops:
-            raise ValueError(f"{_names(ops)} needs a column or a duration to test")
+            raise ValueError(
+                message(
+                    "define.operator_alone",
+                    "{ops} needs a column or a duration to test",
+                    ops=_names(ops),
+                )
+            )
         return self
 
     @property
@@ -159,6 +175,25 @@ class Condition(_Model):
 
 def _names(keys: list[str]) -> str:
     return ", ".join(k.rstrip("_") for k in keys)
+
+
+_NONE = message("define.none", "none")
+_COLUMN = message("define.column", "column")
+
+
+def _kind(kind: str) -> str:
+    """A column kind as a sentence names it (``string`` is 文本 to a Chinese reader)."""
+    words = {
+        "instant": message("define.kind.instant", "instant"),
+        "duration": message("define.kind.duration", "duration"),
+        "int": message("define.kind.int", "int"),
+        "float": message("define.kind.float", "float"),
+        "money": message("define.kind.money", "money"),
+        "bool": message("define.kind.bool", "bool"),
+        "string": message("define.kind.string", "string"),
+        "date": message("define.kind.date", "date"),
+    }
+    return words.get(kind, kind)
 
 
 class Case(_Model):
@@ -182,8 +217,11 @@ class Measure(_Model):
         given = [k for k in ("column", "duration", "cases") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                "a measure is exactly one of column, duration, cases; "
-                f"got {_names(given) or 'none'}"
+                message(
+                    "define.measure_shape",
+                    "a measure is exactly one of column, duration, cases; got {got}",
+                    got=_names(given) or _NONE,
+                )
             )
         return self
 
@@ -219,9 +257,16 @@ class Part(_Model):
     @model_validator(mode="after")
     def _one_shape(self) -> Part:
         if (self.metric is None) == (self.aggregate is None):
-            raise ValueError("a ratio part has exactly one of metric or aggregate")
+            raise ValueError(
+                message("define.part_shape", "a ratio part has exactly one of metric or aggregate")
+            )
         if self.metric is not None and (self.measure or self.where or self.distinct):
-            raise ValueError("a part naming a metric takes no measure, distinct or where")
+            raise ValueError(
+                message(
+                    "define.part_metric_alone",
+                    "a part naming a metric takes no measure, distinct or where",
+                )
+            )
         return self
 
 
@@ -288,23 +333,42 @@ class MetricDefinition(_Model):
         }.get(a, set(needs[a]))
         missing = [k for k in needs[a] if getattr(self, k) is None]
         if missing:
-            raise ValueError(f"aggregate {a} needs {_names(missing)}")
+            raise ValueError(
+                message(
+                    "define.aggregate_needs",
+                    "aggregate {aggregate} needs {fields}",
+                    aggregate=a,
+                    fields=_names(missing),
+                )
+            )
         extra = [
             k
             for k in ("measure", "percentile", "test", "distinct", "numerator", "denominator", "of")
             if getattr(self, k) is not None and k not in allowed
         ]
         if extra:
-            raise ValueError(f"aggregate {a} takes no {_names(extra)}")
+            raise ValueError(
+                message(
+                    "define.aggregate_takes_no",
+                    "aggregate {aggregate} takes no {fields}",
+                    aggregate=a,
+                    fields=_names(extra),
+                )
+            )
         if a == "change":
             rows = [k for k in ("from_", "credit", "period_by", "window") if getattr(self, k)]
             if rows or self.where:
                 raise ValueError(
-                    "aggregate change reads its metric's rows; it takes no "
-                    f"{_names(rows + (['where'] if self.where else []))}"
+                    message(
+                        "define.change_rows",
+                        "aggregate change reads its metric's rows; it takes no {fields}",
+                        fields=_names(rows + (["where"] if self.where else [])),
+                    )
                 )
         elif self.from_ is None and not (a == "ratio" and self._only_metric_parts()):
-            raise ValueError("missing field 'from' (the rows the metric reads)")
+            raise ValueError(
+                message("define.missing_from", "missing field 'from' (the rows the metric reads)")
+            )
         return self
 
     def _only_metric_parts(self) -> bool:
@@ -578,11 +642,20 @@ def _message(err: Any) -> str:
 
     loc = ".".join(shown(x) for x in err["loc"] if not isinstance(x, str) or not x[:1].isupper())
     if err["type"] == "extra_forbidden":
-        return f"unknown field {shown(err['loc'][-1])!r} (see docs/metrics.md)"
+        return message(
+            "define.unknown_field",
+            "unknown field {name} (see docs/metrics.md)",
+            name=repr(shown(err["loc"][-1])),
+        )
     if err["type"] == "missing":
-        return f"missing field {shown(err['loc'][-1])!r} at {loc}"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"{loc}: {msg}" if loc else msg
+        return message(
+            "define.missing_field",
+            "missing field {name} at {loc}",
+            name=repr(shown(err["loc"][-1])),
+            loc=loc,
+        )
+    msg = pydantic_text(err)
+    return message("define.invalid", "{loc}: {problem}", loc=loc, problem=msg) if loc else msg
 
 
 def _raw_definitions(raw: Any, file: str, lines: LineMap, only_metrics: bool) -> list[Any]:
@@ -600,8 +673,12 @@ def _raw_definitions(raw: Any, file: str, lines: LineMap, only_metrics: bool) ->
                 Problem(
                     "error",
                     "unknown_field",
-                    f"unknown top-level field {k!r}: a definitions file has `metrics:` and "
-                    "`x-...:` keys holding shared anchors",
+                    message(
+                        "define.top_level_field",
+                        "unknown top-level field {name}: a definitions file has `metrics:` and "
+                        "`x-...:` keys holding shared anchors",
+                        name=repr(k),
+                    ),
                     file,
                     lines.line((k,)),
                 )
@@ -615,7 +692,11 @@ def _raw_definitions(raw: Any, file: str, lines: LineMap, only_metrics: bool) ->
                 Problem(
                     "error",
                     "not_definitions",
-                    "a definitions file is a YAML list of metrics, or a mapping with `metrics:`",
+                    message(
+                        "define.not_definitions",
+                        "a definitions file is a YAML list of metrics, or a mapping with "
+                        "`metrics:`",
+                    ),
                     file,
                     1,
                 )
@@ -646,7 +727,7 @@ def parse_definitions(
                 Problem(
                     "error",
                     "yaml_syntax",
-                    f"not valid YAML: {reason}",
+                    message("define.not_yaml", "not valid YAML: {reason}", reason=reason),
                     file,
                     None if mark is None else mark.line + 1,
                 )
@@ -695,7 +776,7 @@ def load_center_definitions(
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(path))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(path))]) from None
     return center_definitions(text, str(path), library)
 
 
@@ -707,7 +788,7 @@ def center_definitions(
     try:
         raw, _ = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), name)]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), name)]) from None
     if not isinstance(raw, dict) or not raw.get("metrics"):
         return []
     located = parse_definitions(text, name, library=library, only_metrics=True)
@@ -721,7 +802,7 @@ def load_definitions(
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(p))]) from None
     return [x.definition for x in parse_definitions(text, str(p), library=library)]
 
 
@@ -735,12 +816,20 @@ def parse_clock(text: str, *, allow_24: bool) -> time | None:
     """``08:00`` or ``22:59:59`` as a time; ``24:00`` (end of day) as None. Raises ValueError."""
     m = _CLOCK.match(text.strip())
     if not m:
-        raise ValueError(f"{text!r} is not a time of day like 08:00")
+        raise ValueError(
+            message("define.not_clock", "{text} is not a time of day like 08:00", text=repr(text))
+        )
     h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
     if (h, mi, s) == (24, 0, 0) and allow_24:
         return None
     if h > 23 or mi > 59 or s > 59:
-        raise ValueError(f"{text!r} is not a time of day (00:00 to 24:00)")
+        raise ValueError(
+            message(
+                "define.clock_range",
+                "{text} is not a time of day (00:00 to 24:00)",
+                text=repr(text),
+            )
+        )
     return time(h, mi, s)
 
 
@@ -748,12 +837,24 @@ def parse_hours(text: str) -> tuple[time, time | None]:
     """``08:00-24:00`` as (start, end); end None is midnight at the end of the day."""
     m = _HOURS.match(text)
     if not m:
-        raise ValueError(f"{text!r} is not a range of hours like 08:00-24:00")
+        raise ValueError(
+            message(
+                "define.not_hours",
+                "{text} is not a range of hours like 08:00-24:00",
+                text=repr(text),
+            )
+        )
     start = parse_clock(m[1], allow_24=False)
     assert start is not None
     end = parse_clock(m[2], allow_24=True)
     if end == start:
-        raise ValueError(f"{text!r} is empty: it starts and ends at the same time")
+        raise ValueError(
+            message(
+                "define.empty_hours",
+                "{text} is empty: it starts and ends at the same time",
+                text=repr(text),
+            )
+        )
     return start, end
 
 
@@ -764,9 +865,17 @@ def parse_dates(text: str) -> tuple[date, date]:
         a = date.fromisoformat(first.strip())
         b = date.fromisoformat(last.strip()) if last else a
     except ValueError:
-        raise ValueError(f"{text!r} is not a date or a range like 2027-02-05..2027-02-12") from None
+        raise ValueError(
+            message(
+                "define.not_dates",
+                "{text} is not a date or a range like 2027-02-05..2027-02-12",
+                text=repr(text),
+            )
+        ) from None
     if b < a:
-        raise ValueError(f"{text!r} ends before it starts")
+        raise ValueError(
+            message("define.dates_reversed", "{text} ends before it starts", text=repr(text))
+        )
     return a, b
 
 
@@ -781,8 +890,8 @@ class _Checker:
     defined: dict[str, MetricDefinition]
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path: tuple[str | int, ...], code: str, message: str) -> None:
-        self.problems.append(Problem("error", code, message, self.file, self.lines.line(path)))
+    def error(self, path: tuple[str | int, ...], code: str, said: str) -> None:
+        self.problems.append(Problem("error", code, said, self.file, self.lines.line(path)))
 
     def column(
         self, src: RowSource, name: str, path: tuple[str | int, ...], what: str
@@ -791,12 +900,21 @@ class _Checker:
         if col is None:
             known = ", ".join(src.columns)
             self.error(
-                path, "unknown_column", f"{what} {name!r} is not a column of {src.name}; {known}"
+                path,
+                "unknown_column",
+                message(
+                    "define.unknown_column",
+                    "{what} {name} is not a column of {source}; {known}",
+                    what=what,
+                    name=repr(name),
+                    source=src.name,
+                    known=known,
+                ),
             )
         return col
 
-    def mismatch(self, path: tuple[str | int, ...], message: str) -> None:
-        self.error(path, "type_mismatch", message)
+    def mismatch(self, path: tuple[str | int, ...], said: str) -> None:
+        self.error(path, "type_mismatch", said)
 
     def duration(self, src: RowSource, d: Duration, path: tuple[str | int, ...]) -> None:
         for key, name in (("from", d.start), ("to", d.end)):
@@ -805,44 +923,108 @@ class _Checker:
                 self.error(
                     (*path, key),
                     "not_an_instant",
-                    f"a duration runs between instants; {name!r} is a {col.kind}",
+                    message(
+                        "define.duration_instants",
+                        "a duration runs between instants; {name} is a {kind}",
+                        name=repr(name),
+                        kind=_kind(col.kind),
+                    ),
                 )
 
     def value(
         self, src: RowSource, kind: str, v: Any, path: tuple[str | int, ...], op: str
     ) -> None:
         if isinstance(v, ColumnRef):
-            other = self.column(src, v.column, (*path, "column"), "compared column")
+            other = self.column(
+                src,
+                v.column,
+                (*path, "column"),
+                message("define.compared_column", "compared column"),
+            )
             if (other is not None and (other.kind in _NUMERIC) != (kind in _NUMERIC)) or (
                 other is not None and kind not in _NUMERIC and other.kind != kind
             ):
                 assert other is not None
-                self.mismatch(path, f"cannot compare a {kind} with the {other.kind} {v.column!r}")
+                self.mismatch(
+                    path,
+                    message(
+                        "define.cannot_compare",
+                        "cannot compare a {kind} with the {other} {column}",
+                        kind=_kind(kind),
+                        other=_kind(other.kind),
+                        column=repr(v.column),
+                    ),
+                )
             return
         if isinstance(v, ConfigRef):
             if kind not in _NUMERIC:
-                self.mismatch(path, f"a {kind} is not compared with a number")
+                self.mismatch(
+                    path,
+                    message(
+                        "define.not_with_number",
+                        "a {kind} is not compared with a number",
+                        kind=_kind(kind),
+                    ),
+                )
             return
         if kind == "instant":
             self.mismatch(
                 path,
-                f"{op}: an instant is compared with another column ({{column: ...}}) "
-                "or tested in a window",
+                message(
+                    "define.instant_compared",
+                    "{op}: an instant is compared with another column ({{column: ...}}) "
+                    "or tested in a window",
+                    op=op,
+                ),
             )
         elif isinstance(v, bool):
-            self.mismatch(path, f"{op}: use `is: true/false` to test a yes/no column")
+            self.mismatch(
+                path,
+                message(
+                    "define.use_is", "{op}: use `is: true/false` to test a yes/no column", op=op
+                ),
+            )
         elif isinstance(v, int | Decimal):
             if kind not in _NUMERIC:
-                self.mismatch(path, f"{op}: a {kind} column is not compared with the number {v}")
+                self.mismatch(
+                    path,
+                    message(
+                        "define.not_number_column",
+                        "{op}: a {kind} column is not compared with the number {v}",
+                        op=op,
+                        kind=_kind(kind),
+                        v=v,
+                    ),
+                )
         elif kind in _NUMERIC:
-            self.mismatch(path, f"{op}: a {kind} column is compared with a number, not {v!r}")
+            self.mismatch(
+                path,
+                message(
+                    "define.number_column",
+                    "{op}: a {kind} column is compared with a number, not {v}",
+                    op=op,
+                    kind=_kind(kind),
+                    v=repr(v),
+                ),
+            )
         elif kind == "date":
             try:
                 date.fromisoformat(v)
             except ValueError:
-                self.mismatch(path, f"{op}: {v!r} is not a date (2026-10-01)")
+                self.mismatch(
+                    path,
+                    message(
+                        "define.not_a_date",
+                        "{op}: {v} is not a date (2026-10-01)",
+                        op=op,
+                        v=repr(v),
+                    ),
+                )
         elif kind == "bool":
-            self.mismatch(path, f"{op}: use `is: true/false` on a yes/no column")
+            self.mismatch(
+                path,
+                message("define.use_is_on", "{op}: use `is: true/false` on a yes/no column", op=op),
+            )
 
     def condition(self, src: RowSource, c: Condition, path: tuple[str | int, ...]) -> None:
         if c.all is not None or c.any is not None:
@@ -859,14 +1041,23 @@ class _Checker:
         if c.open is not None:
             col = self.column(src, c.open, (*path, "open"), "open")
             if col is not None and col.kind != "instant":
-                self.error((*path, "open"), "not_an_instant", f"open: {c.open!r} is a {col.kind}")
+                self.error(
+                    (*path, "open"),
+                    "not_an_instant",
+                    message(
+                        "define.open_instant",
+                        "open: {name} is a {kind}",
+                        name=repr(c.open),
+                        kind=_kind(col.kind),
+                    ),
+                )
             return
         if c.duration is not None:
             self.duration(src, c.duration, (*path, "duration"))
             kind = "duration"
         else:
             assert c.column is not None
-            col = self.column(src, c.column, (*path, "column"), "column")
+            col = self.column(src, c.column, (*path, "column"), _COLUMN)
             if col is None:
                 return
             kind = col.kind
@@ -876,32 +1067,72 @@ class _Checker:
         opath = (*path, shown)
         if op == "is_":
             if kind != "bool":
-                self.mismatch(opath, f"`is` tests a yes/no column; {c.column!r} is a {kind}")
+                self.mismatch(
+                    opath,
+                    message(
+                        "define.is_yes_no",
+                        "`is` tests a yes/no column; {column} is a {kind}",
+                        column=repr(c.column),
+                        kind=_kind(kind),
+                    ),
+                )
             return
         if op == "is_null":
             return
         if kind == "bool":
-            self.mismatch(opath, f"{shown}: use `is: true/false` on yes/no column {c.column!r}")
+            self.mismatch(
+                opath,
+                message(
+                    "define.use_is_on_column",
+                    "{op}: use `is: true/false` on yes/no column {column}",
+                    op=shown,
+                    column=repr(c.column),
+                ),
+            )
             return
         if c.ignore_case and kind != "string":
-            self.mismatch((*path, "ignore_case"), "ignore_case applies to text columns")
+            self.mismatch(
+                (*path, "ignore_case"),
+                message("define.ignore_case", "ignore_case applies to text columns"),
+            )
         if op in TAG_OPERATORS:
             if kind != "string":
-                subject = repr(c.column) if c.column else "a duration"
-                self.mismatch(opath, f"{shown} tests a list of tags (text); {subject} is a {kind}")
+                subject = repr(c.column) if c.column else message("define.a_duration", "a duration")
+                self.mismatch(
+                    opath,
+                    message(
+                        "define.tags_text",
+                        "{op} tests a list of tags (text); {subject} is a {kind}",
+                        op=shown,
+                        subject=subject,
+                        kind=_kind(kind),
+                    ),
+                )
             for i, tag in enumerate(getattr(c, op)):
                 if not tag.strip() or any(ch in TAG_SEPARATORS for ch in tag):
                     self.error(
                         (*opath, i),
                         "bad_tag",
-                        f"{shown}: {tag!r} is not one tag (a tag has no spaces, commas, "
-                        "semicolons, brackets or quotes)",
+                        message(
+                            "define.bad_tag",
+                            "{op}: {tag} is not one tag (a tag has no spaces, commas, "
+                            "semicolons, brackets or quotes)",
+                            op=shown,
+                            tag=repr(tag),
+                        ),
                     )
             return
         many = op in ("in_", "not_in", "between")
         values: list[Any] = list(getattr(c, op)) if many else [getattr(c, op)]
         if op in ("equals", "not_equals", "in_", "not_in") and kind == "duration":
-            self.mismatch(opath, f"{shown}: compare durations with lt, le, gt, ge or between")
+            self.mismatch(
+                opath,
+                message(
+                    "define.duration_compare",
+                    "{op}: compare durations with lt, le, gt, ge or between",
+                    op=shown,
+                ),
+            )
             return
         for v in values:
             self.value(src, kind, v, opath, shown)
@@ -913,14 +1144,28 @@ class _Checker:
             self.error(
                 (*path, "table"),
                 "unknown_table",
-                f"exists: {e.table!r} is not one of {', '.join(names)}",
+                message(
+                    "define.exists_table",
+                    "exists: {table} is not one of {tables}",
+                    table=repr(e.table),
+                    tables=", ".join(names),
+                ),
             )
             return
         for theirs, ours in e.match.items():
-            self.column(other, theirs, (*path, "match", theirs), f"{e.table} column")
-            self.column(src, ours, (*path, "match", theirs), "column")
+            self.column(
+                other,
+                theirs,
+                (*path, "match", theirs),
+                message("define.table_column", "{table} column", table=e.table),
+            )
+            self.column(src, ours, (*path, "match", theirs), _COLUMN)
         if e.same_agent and "agent_id" not in other.columns:
-            self.error((*path, "same_agent"), "unknown_column", f"{e.table} has no agent_id")
+            self.error(
+                (*path, "same_agent"),
+                "unknown_column",
+                message("define.no_agent_id", "{table} has no agent_id", table=e.table),
+            )
 
     def measure(
         self, src: RowSource, m: Measure, path: tuple[str | int, ...], aggregate: str
@@ -931,49 +1176,79 @@ class _Checker:
             for i, case in enumerate(m.cases):
                 self.condition(src, case.when, (*path, "cases", i, "when"))
         elif m.column is not None:
-            col = self.column(src, m.column, (*path, "column"), "measure column")
+            col = self.column(
+                src, m.column, (*path, "column"), message("define.measure_column", "measure column")
+            )
             if col is not None and col.kind not in _NUMERIC and aggregate != "count":
                 self.error(
                     (*path, "column"),
                     "not_a_number",
-                    f"aggregate {aggregate} needs a number; {m.column!r} is a {col.kind}",
+                    message(
+                        "define.needs_number",
+                        "aggregate {aggregate} needs a number; {column} is a {kind}",
+                        aggregate=aggregate,
+                        column=repr(m.column),
+                        kind=_kind(col.kind),
+                    ),
                 )
 
     def window(self, src: RowSource, d: MetricDefinition, path: tuple[str | int, ...]) -> None:
         w = d.window
         assert w is not None
         on = w.on or d.period_by or src.period_by
-        col = self.column(src, on, (*path, "on"), "window column")
+        col = self.column(src, on, (*path, "on"), message("define.window_column", "window column"))
         if col is not None and col.kind != "instant":
             self.error(
                 (*path, "on"),
                 "not_an_instant",
-                f"a window applies to an instant; {on!r} is a {col.kind}",
+                message(
+                    "define.window_instant",
+                    "a window applies to an instant; {name} is a {kind}",
+                    name=repr(on),
+                    kind=_kind(col.kind),
+                ),
             )
         for key in ("daily", "exclude"):
             for i, text in enumerate(getattr(w, key)):
                 try:
                     parse_hours(text)
                 except ValueError as exc:
-                    self.error((*path, key, i), "bad_hours", str(exc))
+                    self.error((*path, key, i), "bad_hours", said(exc))
         for i, text in enumerate(w.exempt):
             try:
                 parse_dates(text)
             except ValueError as exc:
-                self.error((*path, "exempt", i), "bad_date", str(exc))
+                self.error((*path, "exempt", i), "bad_date", said(exc))
 
     def reference(self, name: str, path: tuple[str | int, ...], *, part: bool) -> None:
         target = self.defined.get(name) or self.library.get(name)
         if target is None:
-            self.error(path, "unknown_metric", f"unknown metric {name!r}")
+            self.error(
+                path,
+                "unknown_metric",
+                message("define.unknown_metric", "unknown metric {name}", name=repr(name)),
+            )
         elif target.aggregate == "change":
-            self.error(path, "bad_reference", f"{name!r} is itself a change; refer to its metric")
+            self.error(
+                path,
+                "bad_reference",
+                message(
+                    "define.change_of_change",
+                    "{name} is itself a change; refer to its metric",
+                    name=repr(name),
+                ),
+            )
         elif part and target.aggregate not in ("count", "sum", "distinct"):
             self.error(
                 path,
                 "bad_reference",
-                f"a ratio part must be a count, sum or distinct metric; {name!r} is a "
-                f"{target.aggregate} (a ratio of ratios or of means is not a ratio)",
+                message(
+                    "define.ratio_part_kind",
+                    "a ratio part must be a count, sum or distinct metric; {name} is a "
+                    "{aggregate} (a ratio of ratios or of means is not a ratio)",
+                    name=repr(name),
+                    aggregate=target.aggregate,
+                ),
             )
 
     def definition(self, d: MetricDefinition, path: tuple[str | int, ...]) -> None:
@@ -984,7 +1259,12 @@ class _Checker:
                 self.error(
                     (*path, "from"),
                     "unknown_source",
-                    f"from: {d.from_!r} is not one of {', '.join(ROW_SOURCES)}",
+                    message(
+                        "define.unknown_source",
+                        "from: {name} is not one of {sources}",
+                        name=repr(d.from_),
+                        sources=", ".join(ROW_SOURCES),
+                    ),
                 )
                 return
         if d.aggregate == "change":
@@ -1001,8 +1281,13 @@ class _Checker:
             self.error(
                 (*path, "credit"),
                 "unknown_credit",
-                f"credit: rows of {src.name} are credited to {', '.join(src.credits)}, "
-                f"not {d.credit!r}",
+                message(
+                    "define.unknown_credit",
+                    "credit: rows of {source} are credited to {credits}, not {credit}",
+                    source=src.name,
+                    credits=", ".join(src.credits),
+                    credit=repr(d.credit),
+                ),
             )
         if d.period_by is not None:
             col = self.column(src, d.period_by, (*path, "period_by"), "period_by")
@@ -1010,8 +1295,14 @@ class _Checker:
                 self.error(
                     (*path, "period_by"),
                     "not_an_instant",
-                    f"period_by: {src.name} falls in periods by a "
-                    f"{src.columns[src.period_by].kind}; {d.period_by!r} is a {col.kind}",
+                    message(
+                        "define.period_by_kind",
+                        "period_by: {source} falls in periods by a {want}; {name} is a {kind}",
+                        source=src.name,
+                        want=_kind(src.columns[src.period_by].kind),
+                        name=repr(d.period_by),
+                        kind=_kind(col.kind),
+                    ),
                 )
         for i, c in enumerate(d.where):
             self.condition(src, c, (*path, "where", i))
@@ -1034,9 +1325,15 @@ class _Checker:
                 for j, c in enumerate(p.where):
                     self.condition(src, c, (*ppath, "where", j))
                 if p.aggregate == "sum" and p.measure is None:
-                    self.error(ppath, "invalid", "a sum part needs a measure")
+                    self.error(
+                        ppath, "invalid", message("define.sum_part", "a sum part needs a measure")
+                    )
                 if p.aggregate == "distinct" and p.distinct is None:
-                    self.error(ppath, "invalid", "a distinct part needs distinct: <column>")
+                    self.error(
+                        ppath,
+                        "invalid",
+                        message("define.distinct_part", "a distinct part needs distinct: <column>"),
+                    )
                 if p.measure is not None:
                     self.measure(src, p.measure, (*ppath, "measure"), p.aggregate or "sum")
                 if p.distinct is not None:
@@ -1060,14 +1357,24 @@ def check_definitions(
         d = x.definition
         if d.id in defined:
             checker.problems.append(
-                Problem("error", "duplicate_id", f"metric {d.id!r} is defined twice", file, x.line)
+                Problem(
+                    "error",
+                    "duplicate_id",
+                    message("define.defined_twice", "metric {id} is defined twice", id=repr(d.id)),
+                    file,
+                    x.line,
+                )
             )
         elif d.id in library:
             checker.problems.append(
                 Problem(
                     "error",
                     "duplicate_id",
-                    f"metric {d.id!r} is already in the built-in library; choose another id",
+                    message(
+                        "define.in_library",
+                        "metric {id} is already in the built-in library; choose another id",
+                        id=repr(d.id),
+                    ),
                     file,
                     x.line,
                 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
+from appraise.messages import message
 from appraise.metrics.calendar import period_bounds, zone
 from appraise.metrics.compile import CompiledMetric, CompiledSource, compile_metrics, resolve
 from appraise.metrics.config import CenterConfig
@@ -204,9 +205,13 @@ def compute_metrics(
                 Problem(
                     "warning",
                     "metric_not_computable",
-                    f"{mid} is not computable: no imported file gave "
-                    f"{', '.join(f'{t}.{c}' for t, c in columns)} (map the column, or use a "
-                    "preset that derives it)",
+                    message(
+                        "metrics.not_computable",
+                        "{metric} is not computable: no imported file gave {columns} (map the "
+                        "column, or use a preset that derives it)",
+                        metric=mid,
+                        columns=", ".join(f"{t}.{c}" for t, c in columns),
+                    ),
                     field=mid,
                 )
             )
@@ -278,8 +283,13 @@ def _empty_count_tables(conn: Any, plan: Plan, period: Period) -> list[Problem]:
                 Problem(
                     "warning",
                     "table_empty",
-                    f"no {table} rows were imported: {', '.join(ids)} are 0 for everyone in "
-                    f"{period}",
+                    message(
+                        "metrics.table_empty",
+                        "no {table} rows were imported: {metrics} are 0 for everyone in {period}",
+                        table=table,
+                        metrics=", ".join(ids),
+                        period=str(period),
+                    ),
                     field=table,
                 )
             )

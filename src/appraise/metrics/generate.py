@@ -49,6 +49,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from appraise.messages import message
 from appraise.metrics.schema import TABLES
 
 Format = Literal["parquet", "csv"]
@@ -286,11 +287,26 @@ def generate_center(
     make no sense.
     """
     if agents < 1 or days < 1:
-        raise ValueError(f"need at least one agent and one day (got {agents} agents, {days} days)")
+        raise ValueError(
+            message(
+                "generate.sizes",
+                "need at least one agent and one day (got {agents} agents, {days} days)",
+                agents=agents,
+                days=days,
+            )
+        )
     if fmt not in ("parquet", "csv"):
-        raise ValueError(f"format must be parquet or csv, not {fmt!r}")
+        raise ValueError(
+            message("generate.format", "format must be parquet or csv, not {fmt}", fmt=repr(fmt))
+        )
     if teams is not None and not 1 <= teams <= agents:
-        raise ValueError(f"teams must be between 1 and the number of agents, not {teams}")
+        raise ValueError(
+            message(
+                "generate.teams",
+                "teams must be between 1 and the number of agents, not {teams}",
+                teams=teams,
+            )
+        )
     began = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     roster = _make_agents(agents, days, seed, teams)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from appraise.messages import message
 from appraise.metrics.generate import Format, generate_center
 
 
@@ -25,12 +26,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a realistic synthetic customer-service center (one file per table)."""
         if fmt not in ("parquet", "csv"):
-            raise typer.BadParameter("must be parquet or csv", param_hint="--format")
+            raise typer.BadParameter(
+                str(message("generate.parquet_or_csv", "must be parquet or csv")),
+                param_hint="--format",
+            )
         try:
             first = date.fromisoformat(start)
         except ValueError as exc:
             raise typer.BadParameter(
-                f"{start!r} is not a date YYYY-MM-DD", param_hint="--start"
+                str(
+                    message("generate.start", "{start} is not a date YYYY-MM-DD", start=repr(start))
+                ),
+                param_hint="--start",
             ) from exc
         chosen: Format = "csv" if fmt == "csv" else "parquet"
         try:

@@ -8,11 +8,43 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from appraise.messages import current_lang, message, table
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.importer import ImportReport, import_folder
 from appraise.metrics.mapping import ColumnMapping, preset_info, presets
 from appraise.metrics.store import DEFAULT_STORE, open_store
 from appraise.problems import ProblemsError
+
+_COLUMNS = table(
+    "import.column",
+    {
+        "table": "table",
+        "file": "file",
+        "read": "read",
+        "inserted": "inserted",
+        "updated": "updated",
+        "unchanged": "unchanged",
+        "superseded": "superseded",
+        "skipped": "skipped",
+    },
+)
+
+
+def _reason(key: str) -> str:
+    """Why rows were left out, from the key the importer counts them under."""
+    if key == "title":
+        return message("import.skip_title", "title")
+    if key == "totals":
+        return message("import.skip_totals", "totals")
+    if key == "footer":
+        return message("import.skip_footer", "footer")
+    if key == "invalid (invalid_rows: skip)":
+        return message("import.skip_invalid", "invalid (invalid_rows: skip)")
+    if key.startswith("skipped: "):
+        return message(
+            "import.skip_rule", "skipped: {reason}", reason=key.removeprefix("skipped: ")
+        )
+    return key
 
 
 def render_report(report: ImportReport, console: Console) -> None:
@@ -29,22 +61,28 @@ def render_report(report: ImportReport, console: Console) -> None:
     names = ["table", *(["file"] if show_file else []), "read", "inserted", "updated"]
     names += ["unchanged", *(["superseded"] if show_superseded else [])]
     names += ["skipped"] if show_skipped else []
-    table = RichTable(title="appraise import")
+    heads = _COLUMNS[current_lang()]
+    grid = RichTable(title="appraise import")
     for name in names:
-        table.add_column(name, justify="left" if name in ("table", "file") else "right")
+        grid.add_column(heads[name], justify="left" if name in ("table", "file") else "right")
     for c in rows:
         cells = [c.table, *([Path(c.file).name] if show_file else []), str(c.read)]
         cells += [str(c.inserted), str(c.updated), str(c.unchanged)]
         cells += [str(c.superseded)] if show_superseded else []
         cells += [str(sum(c.skipped.values()))] if show_skipped else []
-        table.add_row(*cells)
-    console.print(table)
+        grid.add_row(*cells)
+    console.print(grid)
     # Every row left out has its reason: a title, a totals row, a filter, a bad row.
     for c in rows:
         for reason, n in c.skipped.items():
-            console.print(
-                f"{c.table}: {n} row(s) not imported: {reason}", markup=False, emoji=False
+            said = message(
+                "import.rows_not_imported",
+                "{table}: {n} row(s) not imported: {reason}",
+                table=c.table,
+                n=n,
+                reason=_reason(reason),
             )
+            console.print(str(said), markup=False, emoji=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +106,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a folder of exports into the event store, all or nothing."""
         if engine not in ("duckdb", "spark"):
-            Console(stderr=True).print(f"--engine must be duckdb or spark, not {engine!r}")
+            Console(stderr=True).print(
+                str(
+                    message(
+                        "import.bad_engine",
+                        "--engine must be duckdb or spark, not {engine}",
+                        engine=repr(engine),
+                    )
+                ),
+                markup=False,
+            )
             raise typer.Exit(2)
         # emoji=False: a location "file:id:" must not turn into an emoji.
         out = Console(emoji=False)
@@ -96,13 +143,27 @@ def register(app: typer.Typer) -> None:
                 for leftover in (store, store.with_name(store.name + ".wal")):
                     leftover.unlink(missing_ok=True)
             for problem in exc.problems:
-                err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-            err.print(f"nothing imported: {len(exc.errors)} error(s)", markup=False)
+                err.print(problem.render(), markup=False, highlight=False, soft_wrap=True)
+            err.print(
+                str(
+                    message(
+                        "import.nothing_imported",
+                        "nothing imported: {n} error(s)",
+                        n=len(exc.errors),
+                    )
+                ),
+                markup=False,
+            )
             raise typer.Exit(1) from exc
         for warning in report.warnings:
-            err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
+            err.print(warning.render(), markup=False, highlight=False, soft_wrap=True)
         render_report(report, out)
-        out.print(f"store: {store}", markup=False, highlight=False)
+        out.print(
+            str(message("import.store", "store: {store}", store=str(store))),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
     @app.command("formats")
     def formats_command(
@@ -115,7 +176,15 @@ def register(app: typer.Typer) -> None:
         if name is not None:
             if name not in shipped:
                 Console(stderr=True, emoji=False).print(
-                    f"no preset {name!r}; presets: {', '.join(shipped)}", markup=False
+                    str(
+                        message(
+                            "import.no_preset",
+                            "no preset {name}; presets: {presets}",
+                            name=repr(name),
+                            presets=", ".join(shipped),
+                        )
+                    ),
+                    markup=False,
                 )
                 raise typer.Exit(1)
             out.print(shipped[name], markup=False, highlight=False)

@@ -46,6 +46,7 @@ from appraise.inputs.reading import (
 )
 from appraise.inputs.reading import read_frame as _read_file_frame
 from appraise.inputs.values import CHINESE_DATE, DURATION_CLOCK, DURATION_WORDS_SQL, NULL_TOKENS
+from appraise.messages import message
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.derive import derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, TableMapping
@@ -193,8 +194,8 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _err(path: Path, code: str, message: str, **where: Any) -> Problem:
-    return Problem("error", code, message, str(path), **where)
+def _err(path: Path, code: str, said: str, **where: Any) -> Problem:
+    return Problem("error", code, said, str(path), **where)
 
 
 # --- finding the files ----------------------------------------------------------------------
@@ -216,14 +217,27 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
                     _err(
                         folder,
                         "file_missing",
-                        f"no file matches {tmap.file!r}, which the mapping reads as table {tname}",
+                        message(
+                            "import.no_file_matches",
+                            "no file matches {pattern}, which the mapping reads as table {table}",
+                            pattern=repr(tmap.file),
+                            table=tname,
+                        ),
                     )
                 )
         else:
             paths = [folder / tmap.file]
             if not paths[0].is_file():
                 problems.append(
-                    _err(paths[0], "file_missing", f"the mapping names this file for table {tname}")
+                    _err(
+                        paths[0],
+                        "file_missing",
+                        message(
+                            "import.file_missing",
+                            "the mapping names this file for table {table}",
+                            table=tname,
+                        ),
+                    )
                 )
                 paths = []
         for path in paths:
@@ -234,7 +248,12 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
             continue
         if path.is_dir():
             problems.append(
-                Problem("warning", "folder_ignored", "sub-folders are not read", str(path))
+                Problem(
+                    "warning",
+                    "folder_ignored",
+                    message("import.subfolder", "sub-folders are not read"),
+                    str(path),
+                )
             )
             continue
         if path.suffix.lower() in NOT_DATA_SUFFIXES:
@@ -245,7 +264,10 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
                 Problem(
                     "warning",
                     "file_ignored",
-                    "not a file type appraise reads (csv, tsv, xlsx, jsonl, parquet); ignored",
+                    message(
+                        "import.file_type",
+                        "not a file type appraise reads (csv, tsv, xlsx, jsonl, parquet); ignored",
+                    ),
                     str(path),
                 )
             )
@@ -254,7 +276,12 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
                 Problem(
                     "warning",
                     "file_ignored",
-                    f"{tname!r} is not a canonical table ({', '.join(TABLES)}); ignored",
+                    message(
+                        "import.not_a_table",
+                        "{name} is not a canonical table ({tables}); ignored",
+                        name=repr(tname),
+                        tables=", ".join(TABLES),
+                    ),
                     str(path),
                 )
             )
@@ -263,7 +290,12 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
                 Problem(
                     "warning",
                     "file_ignored",
-                    f"the mapping reads table {tname} from {own.file}; this file is ignored",
+                    message(
+                        "import.table_from_other_file",
+                        "the mapping reads table {table} from {file}; this file is ignored",
+                        table=tname,
+                        file=own.file,
+                    ),
                     str(path),
                 )
             )
@@ -274,7 +306,16 @@ def _find_sources(folder: Path, mapping: ColumnMapping, problems: list[Problem])
         paths = found.get(tname, [])
         if len(paths) > 1:
             problems.extend(
-                _err(p, "table_twice", f"{len(paths)} files hold table {tname}; keep one")
+                _err(
+                    p,
+                    "table_twice",
+                    message(
+                        "import.table_twice",
+                        "{n} files hold table {table}; keep one",
+                        n=len(paths),
+                        table=tname,
+                    ),
+                )
                 for p in paths
             )
             continue
@@ -323,8 +364,13 @@ def _transcode(path: Path, encoding: str, workdir: Path, problems: list[Problem]
                     _err(
                         path,
                         "bad_encoding",
-                        f"bytes that are not {encoding}: {exc.reason}; name the file's encoding "
-                        "in the mapping (encoding: gbk, utf-16, ...)",
+                        message(
+                            "import.bad_bytes",
+                            "bytes that are not {encoding}: {reason}; name the file's encoding "
+                            "in the mapping (encoding: gbk, utf-16, ...)",
+                            encoding=encoding,
+                            reason=exc.reason,
+                        ),
                         row=lines + before.count("\n") + 1,
                     )
                 )
@@ -370,7 +416,17 @@ def _read_csv(
         try:
             encoding = codecs.lookup(tmap.encoding).name
         except LookupError:
-            problems.append(_err(src.path, "bad_encoding", f"unknown encoding {tmap.encoding!r}"))
+            problems.append(
+                _err(
+                    src.path,
+                    "bad_encoding",
+                    message(
+                        "read.unknown_encoding",
+                        "unknown encoding {encoding}",
+                        encoding=repr(tmap.encoding),
+                    ),
+                )
+            )
             return None
     path = src.path
     duck_encoding = _DUCKDB_ENCODINGS.get(encoding.replace("_", "-").removesuffix("-sig"))
@@ -418,7 +474,9 @@ def _read_csv(
         else [None] * n
     )
     if n == 0:
-        problems.append(_err(src.path, "file_empty", "the file is empty"))
+        problems.append(
+            _err(src.path, "file_empty", message("import.file_empty", "the file is empty"))
+        )
         return None
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1)) + "}"
     quoting = f", quote={_lit(quote)}, escape={_lit(quote)}"
@@ -443,12 +501,17 @@ def _read_csv(
     if rejects:
         # Rejected lines are missing from the table, so later row numbers would be off: report
         # the file's structure problems alone.
-        for line, column, kind, message in rejects[:MAX_PROBLEMS_PER_FILE]:
+        for line, column, kind, said in rejects[:MAX_PROBLEMS_PER_FILE]:
             problems.append(
                 _err(
                     src.path,
                     "bad_row",
-                    f"{kind.lower()}: {message}",
+                    message(
+                        "import.rejected_row",
+                        "{kind}: {error}",
+                        kind=_reject_kind(kind),
+                        error=said,
+                    ),
                     row=int(line),
                     field=_header_name(header, column),
                 )
@@ -516,6 +579,19 @@ def _sample_file(workdir: Path, path: Path, sample: bytes) -> Path:
     return out
 
 
+def _reject_kind(kind: str) -> str:
+    """DuckDB's name of a rejected CSV line's problem, in the reader's language."""
+    known = {
+        "too many columns": message("import.too_many_columns", "too many columns"),
+        "missing columns": message("import.missing_columns", "missing columns"),
+        "unquoted value": message("import.unquoted_value", "unquoted value"),
+        "invalid unicode": message("import.invalid_unicode", "invalid unicode"),
+        "line size over maximum": message("import.line_too_long", "line size over maximum"),
+        "cast": message("import.cast", "cast"),
+    }
+    return known.get(kind.lower(), kind.lower())
+
+
 def _duck_message(exc: Exception) -> str:
     """DuckDB's first line, without the internal hints that mean nothing to a user."""
     lines = [ln for ln in str(exc).splitlines() if ln.strip()]
@@ -572,8 +648,12 @@ def _fields_fit(src: _Source, frame: Frame, problems: list[Problem]) -> bool:
             _err(
                 src.path,
                 "bad_row",
-                f"the row has more fields than the header names ({named}): a delimiter or a "
-                "quote inside a value?",
+                message(
+                    "import.row_too_wide",
+                    "the row has more fields than the header names ({named}): a delimiter or "
+                    "a quote inside a value?",
+                    named=named,
+                ),
                 row=number,
             )
         )
@@ -734,24 +814,35 @@ def _parse(column: Column, formats: list[str] | None) -> str:
 
 
 def _describe(column: Column, formats: list[str] | None) -> str:
+    text: str
     if column.type == "timestamp":
-        text = "a time (like 2026-10-05 09:00, 2026/10/5 9:07 or 2026年10月5日 9:07)"
+        text = message(
+            "import.a_time", "a time (like 2026-10-05 09:00, 2026/10/5 9:07 or 2026年10月5日 9:07)"
+        )
     elif column.type == "date":
-        text = "a date (like 2026-10-05)"
+        text = message("import.a_date", "a date (like 2026-10-05)")
     elif column.type == "bool":
-        text = "a yes/no value (true/false, 1/0, yes/no, 是/否)"
+        text = message("import.a_bool", "a yes/no value (true/false, 1/0, yes/no, 是/否)")
     elif column.type == "int":
-        text = "a whole number"
+        text = message("import.a_whole_number", "a whole number")
     elif column.type == "float" and column.name.endswith(("_seconds", "_minutes")):
-        text = "a duration (83, 1分23秒, 0:01:23, 1 minute 23 seconds), not negative"
+        text = message(
+            "import.a_duration",
+            "a duration (83, 1分23秒, 0:01:23, 1 minute 23 seconds), not negative",
+        )
     elif column.type == "float":
-        text = "a number"
+        text = message("import.a_number", "a number")
     elif column.type == "money":
-        text = "an amount of money with at most two decimals"
+        text = message("import.a_money", "an amount of money with at most two decimals")
     else:
-        text = "text"
+        text = message("import.a_text", "text")
     if formats and column.type in ("timestamp", "date"):
-        text += " or in the format " + " or ".join(formats)
+        text = message(
+            "import.or_format",
+            "{what} or in the format {formats}",
+            what=text,
+            formats=" or ".join(formats),
+        )
     return text
 
 
@@ -779,8 +870,14 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
                     _err(
                         src.path,
                         "column_missing",
-                        f"the mapping reads {what} from column {source}, "
-                        f"but the file has {len(raw.columns)} columns",
+                        message(
+                            "import.column_number",
+                            "the mapping reads {what} from column {source}, "
+                            "but the file has {width} columns",
+                            what=what,
+                            source=source,
+                            width=len(raw.columns),
+                        ),
                         field=what,
                     )
                 )
@@ -789,13 +886,19 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
             return source - 1
         index = exact.get(source, loose.get(re.sub(r"\s+", "", source).casefold()))
         if index is None:
-            shown = ", ".join(h for h, _, _ in raw.columns if h) or "none"
+            shown = ", ".join(h for h, _, _ in raw.columns if h) or message("import.none", "none")
             problems.append(
                 _err(
                     src.path,
                     "column_missing",
-                    f"the mapping reads {what} from column {source!r}, which the file does "
-                    f"not have (its columns: {shown})",
+                    message(
+                        "import.column_missing",
+                        "the mapping reads {what} from column {source}, which the file does "
+                        "not have (its columns: {shown})",
+                        what=what,
+                        source=repr(source),
+                        shown=shown,
+                    ),
                     field=str(source),
                 )
             )
@@ -842,7 +945,11 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
                     _err(
                         src.path,
                         "column_missing",
-                        f"required column {col.name} is missing",
+                        message(
+                            "import.required_missing",
+                            "required column {name} is missing",
+                            name=col.name,
+                        ),
                         field=col.name,
                     )
                 )
@@ -852,11 +959,11 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
         _, sql, type_ = raw.columns[index]
         found[col.name] = (sql, type_)
     for source in tmap.skip_values:
-        at = locate(source, f"skip_values {source}")
+        at = locate(source, message("import.skip_values", "skip_values {source}", source=source))
         if at is not None:
             found[f"skip:{source}"] = (text(at), "VARCHAR")
     unused = [
-        h if h is not None else f"column {i + 1}"
+        h if h is not None else message("where.column_n", "column {n}", n=i + 1)
         for i, (h, _, _) in enumerate(raw.columns)
         if i not in used
     ]
@@ -865,7 +972,11 @@ def _resolve(src: _Source, raw: _Raw, problems: list[Problem]) -> dict[str, tupl
             Problem(
                 "warning",
                 "columns_ignored",
-                "columns that are not canonical and not mapped are ignored: " + ", ".join(unused),
+                message(
+                    "import.columns_ignored",
+                    "columns that are not canonical and not mapped are ignored: {columns}",
+                    columns=unused,
+                ),
                 str(src.path),
             )
         )
@@ -1140,9 +1251,14 @@ def _warn_empty_columns(
             Problem(
                 "warning",
                 "column_empty",
-                f"{column} is empty in every row (or not in the file): the metrics that read "
-                f"it ({', '.join(needing)}) have nothing to compute it from and may read as 0 "
-                "or 100 %; map the column (a preset may derive it)",
+                message(
+                    "import.column_empty",
+                    "{column} is empty in every row (or not in the file): the metrics that "
+                    "read it ({metrics}) have nothing to compute it from and may read as 0 "
+                    "or 100 %; map the column (a preset may derive it)",
+                    column=column,
+                    metrics=", ".join(needing),
+                ),
                 str(staged.source.path),
                 field=column,
             )
@@ -1178,45 +1294,82 @@ def _report_bad_values(
             spec = src.mapping.spec(cname)
             where = spec.source if isinstance(spec.source, str) else cname
             key = (src.table.name, cname)
+            said: str
             if kind == "missing":
-                code, message = "value_missing", f"{cname} is required but empty"
+                code = "value_missing"
+                said = message(
+                    "import.required_empty", "{column} is required but empty", column=cname
+                )
             elif kind == "type":
-                code, message = "bad_value", f"{value!r} is not {_describe(col, spec.format)}"
+                code = "bad_value"
+                said = message(
+                    "import.bad_type",
+                    "{value} is not {what}",
+                    value=repr(value),
+                    what=_describe(col, spec.format),
+                )
             elif kind == "seconds":
                 code = "bad_value"
-                message = f"{value!r} (added to {cname}) is not a number or a duration"
+                said = message(
+                    "import.bad_plus_seconds",
+                    "{value} (added to {column}) is not a number or a duration",
+                    value=repr(value),
+                    column=cname,
+                )
                 where = str(spec.plus[0]) if spec.plus else cname
             elif kind == "enum":
                 code = "bad_value"
-                message = (
-                    f"{value!r} is not one of {' | '.join(ENUMS[key])} "
-                    "(a mapping file can translate other codes)"
+                said = message(
+                    "import.bad_enum",
+                    "{value} is not one of {allowed} (a mapping file can translate other codes)",
+                    value=repr(value),
+                    allowed=" | ".join(ENUMS[key]),
                 )
             elif kind == "when":
                 code = "bad_time"
-                message = (
-                    f"{value!r} is before {src.mapping.earliest} or in the future: a wrong "
+                said = message(
+                    "import.bad_time",
+                    "{value} is before {earliest} or in the future: a wrong "
                     "column, a wrong date format (day and month swapped?) or a wrong time zone "
-                    "(an archive older than that says earliest: in the mapping)"
+                    "(an archive older than that says earliest: in the mapping)",
+                    value=repr(value),
+                    earliest=src.mapping.earliest,
                 )
             elif kind.startswith("before:"):
                 earlier = kind.split(":", 1)[1]
                 code = "bad_order"
-                message = f"{cname} is before {earlier} ({value}): the row cannot be right"
+                said = message(
+                    "import.bad_order",
+                    "{column} is before {earlier} ({value}): the row cannot be right",
+                    column=cname,
+                    earlier=earlier,
+                    value=value,
+                )
             else:
                 lo, hi = RANGES[key]
                 code = "out_of_range"
                 bounds = f"{lo:g}..{hi:g}" if lo is not None and hi is not None else f">= {lo:g}"
-                message = f"{value} is outside {bounds}"
+                said = message(
+                    "import.out_of_range", "{value} is outside {bounds}", value=value, bounds=bounds
+                )
             if level == "warning":
-                message += "; the row is left out (invalid_rows: skip)"
-            problems.append(Problem(level, code, message, str(src.path), row=int(row), field=where))
+                said = message(
+                    "import.row_left_out",
+                    "{problem}; the row is left out (invalid_rows: skip)",
+                    problem=said,
+                )
+            problems.append(Problem(level, code, said, str(src.path), row=int(row), field=where))
     if bad > len(rows):
         problems.append(
             Problem(
                 level,
                 "too_many_problems",
-                f"{bad} rows have bad values; the first {len(rows)} are listed",
+                message(
+                    "import.too_many_bad_rows",
+                    "{bad} rows have bad values; the first {n} are listed",
+                    bad=bad,
+                    n=len(rows),
+                ),
                 str(src.path),
             )
         )
@@ -1242,9 +1395,11 @@ def _check_duplicates(
     if not dups:
         return
     distinct = [(rows, values) for rows, values, n in dups if n > 1]
-    hint_key = (
-        f"map a key that tells them apart (for example {key[0]}: [column, column, ...] joins "
-        "several columns)"
+    hint_key = message(
+        "import.hint_key",
+        "map a key that tells them apart (for example {column}: [column, column, ...] joins "
+        "several columns)",
+        column=key[0],
     )
     if src.mapping.on_duplicate == "last" and not distinct:
         conn.execute(
@@ -1263,9 +1418,17 @@ def _check_duplicates(
                 _err(
                     src.path,
                     "duplicate_key_distinct",
-                    f"rows {', '.join(str(r) for r in rows[:5])} share the key ({described}) "
-                    f"but not their {event}: they are {total} different records, not states of "
-                    f"one, and keeping the last would drop them; {hint_key}",
+                    message(
+                        "import.duplicate_key_distinct",
+                        "rows {rows} share the key ({key}) but not their {event}: they are "
+                        "{total} different records, not states of one, and keeping the last "
+                        "would drop them; {hint}",
+                        rows=", ".join(str(r) for r in rows[:5]),
+                        key=described,
+                        event=event,
+                        total=total,
+                        hint=hint_key,
+                    ),
                     row=int(rows[1]),
                     field=",".join(key),
                 )
@@ -1274,7 +1437,10 @@ def _check_duplicates(
     advice = (
         hint_key
         if distinct
-        else "or, if a later row is a newer state of the same record, set on_duplicate: last"
+        else message(
+            "import.hint_last",
+            "or, if a later row is a newer state of the same record, set on_duplicate: last",
+        )
     )
     for rows, values, _ in dups:
         described = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
@@ -1283,8 +1449,14 @@ def _check_duplicates(
                 _err(
                     src.path,
                     "duplicate_key",
-                    f"duplicate key ({described}), first in row {rows[0]}; keys must be "
-                    f"unique within a file ({advice})",
+                    message(
+                        "import.duplicate_key",
+                        "duplicate key ({key}), first in row {first}; keys must be "
+                        "unique within a file ({advice})",
+                        key=described,
+                        first=rows[0],
+                        advice=advice,
+                    ),
                     row=int(row),
                     field=",".join(key),
                 )
@@ -1459,12 +1631,30 @@ def import_folder(
     mapping = mapping if mapping is not None else ColumnMapping()
     problems: list[Problem] = mapping.problems("mapping")
     if not folder.is_dir():
-        raise ProblemsError([Problem("error", "folder_missing", "no such folder", str(folder))])
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "folder_missing",
+                    message("import.no_folder", "no such folder"),
+                    str(folder),
+                )
+            ]
+        )
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(
-            Problem("error", "bad_timezone", f"unknown time zone {config.timezone!r}", "config")
+            Problem(
+                "error",
+                "bad_timezone",
+                message(
+                    "import.bad_timezone",
+                    "unknown time zone {zone}",
+                    zone=repr(config.timezone),
+                ),
+                "config",
+            )
         )
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)

@@ -21,8 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from appraise.inputs.reading import FileFormat, Layout
 from appraise.inputs.reports import ReportMapping
+from appraise.messages import message
 from appraise.metrics.schema import TABLES
-from appraise.problems import Problem, ProblemsError
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 
 __all__ = ["ColumnMapping", "ColumnSpec", "FileFormat", "TableMapping", "presets"]
 
@@ -83,9 +84,13 @@ class ColumnSpec(BaseModel):
     ) -> str | int | list[str | int] | None:
         for v in value if isinstance(value, list) else [value]:
             if isinstance(v, int) and v < 1:
-                raise ValueError("a column position counts from 1")
+                raise ValueError(
+                    message("mapping.position_from_1", "a column position counts from 1")
+                )
         if isinstance(value, list) and len(value) < 2:
-            raise ValueError("a list of source columns needs two or more")
+            raise ValueError(
+                message("mapping.two_sources", "a list of source columns needs two or more")
+            )
         return value
 
     def sources(self) -> list[str | int]:
@@ -205,7 +210,12 @@ class ColumnMapping(BaseModel):
                     Problem(
                         "error",
                         "mapping_unknown_table",
-                        f"{tname!r} is not a canonical table ({', '.join(TABLES)})",
+                        message(
+                            "mapping.unknown_table",
+                            "{name} is not a canonical table ({tables})",
+                            name=repr(tname),
+                            tables=", ".join(TABLES),
+                        ),
                         source,
                         line("tables", tname),
                     )
@@ -218,7 +228,13 @@ class ColumnMapping(BaseModel):
                         Problem(
                             "error",
                             "mapping_unknown_column",
-                            f"table {tname} has no column {cname!r} ({', '.join(names)})",
+                            message(
+                                "mapping.unknown_column",
+                                "table {table} has no column {column} ({columns})",
+                                table=tname,
+                                column=repr(cname),
+                                columns=", ".join(names),
+                            ),
                             source,
                             line("tables", tname, "columns", cname),
                         )
@@ -232,7 +248,13 @@ class ColumnMapping(BaseModel):
                         Problem(
                             "error",
                             "mapping_bad_derivation",
-                            f"{tname}.{cname} is {kind}: present/positive make yes/no values",
+                            message(
+                                "mapping.present_not_bool",
+                                "{table}.{column} is {kind}: present/positive make yes/no values",
+                                table=tname,
+                                column=cname,
+                                kind=kind,
+                            ),
                             source,
                             line("tables", tname, "columns", cname),
                         )
@@ -242,7 +264,14 @@ class ColumnMapping(BaseModel):
                         Problem(
                             "error",
                             "mapping_bad_derivation",
-                            f"{tname}.{cname} is {kind}: plus_seconds / plus_minutes add to a time",
+                            message(
+                                "mapping.plus_not_time",
+                                "{table}.{column} is {kind}: plus_seconds / plus_minutes add to "
+                                "a time",
+                                table=tname,
+                                column=cname,
+                                kind=kind,
+                            ),
                             source,
                             line("tables", tname, "columns", cname),
                         )
@@ -265,7 +294,15 @@ class ColumnMapping(BaseModel):
         raw = raw or {}
         if not isinstance(raw, dict):
             raise ProblemsError(
-                [Problem("error", "mapping_invalid", "a mapping is a YAML mapping", file, 1)]
+                [
+                    Problem(
+                        "error",
+                        "mapping_invalid",
+                        message("mapping.not_a_mapping", "a mapping is a YAML mapping"),
+                        file,
+                        1,
+                    )
+                ]
             )
         presets_used = raw.get("preset")
         if presets_used is not None:
@@ -300,7 +337,7 @@ class ColumnMapping(BaseModel):
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ProblemsError(
-                [Problem("error", "mapping_unreadable", str(exc), str(path))]
+                [Problem("error", "mapping_unreadable", unreadable(exc), str(path))]
             ) from exc
         return cls.parse(text, str(path))
 
@@ -308,10 +345,20 @@ class ColumnMapping(BaseModel):
 def _message(err: Any) -> str:
     loc = ".".join(str(x) for x in err["loc"])
     if err["type"] == "extra_forbidden":
-        return f"unknown field {err['loc'][-1]!r} at {loc} (see docs/data-format.md)"
+        return message(
+            "mapping.unknown_field",
+            "unknown field {name} at {loc} (see docs/data-format.md)",
+            name=repr(err["loc"][-1]),
+            loc=loc,
+        )
     if err["type"] == "missing":
-        return f"missing field {err['loc'][-1]!r} at {loc}"
-    return f"{loc}: {str(err['msg']).removeprefix('Value error, ')}"
+        return message(
+            "mapping.missing_field",
+            "missing field {name} at {loc}",
+            name=repr(err["loc"][-1]),
+            loc=loc,
+        )
+    return message("mapping.invalid", "{loc}: {problem}", loc=loc, problem=pydantic_text(err))
 
 
 def _plain(value: Any) -> Any:
@@ -372,7 +419,12 @@ def _with_presets(raw: dict[str, Any], file: str, line: int | None) -> dict[str,
                 Problem(
                     "error",
                     "mapping_unknown_preset",
-                    f"no preset {name!r}; `appraise formats` lists them ({', '.join(shipped)})",
+                    message(
+                        "mapping.unknown_preset",
+                        "no preset {name}; `appraise formats` lists them ({presets})",
+                        name=repr(name),
+                        presets=", ".join(shipped),
+                    ),
                     file,
                     line,
                 )

@@ -47,7 +47,7 @@ class Table:
         for c in self.columns:
             if c.name == name:
                 return c
-        raise KeyError(f"table {self.name} has no column {name!r}")
+        raise KeyError(f"table {self.name} has no column {name!r}")  # internal: a bug
 
 
 def _c(name: str, type_: ColumnType, required: bool = True, doc: str = "") -> Column:

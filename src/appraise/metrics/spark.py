@@ -27,6 +27,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from appraise.messages import message
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.definitions import MetricDefinition
 from appraise.metrics.derive import (
@@ -158,7 +159,14 @@ def _register_tables(spark: Any, tables: Mapping[str, Any] | Path | str) -> None
         folder = Path(tables)
         if not folder.is_dir():
             raise ProblemsError(
-                [Problem("error", "data_missing", "no such folder of Parquet files", str(folder))]
+                [
+                    Problem(
+                        "error",
+                        "data_missing",
+                        message("spark.no_folder", "no such folder of Parquet files"),
+                        str(folder),
+                    )
+                ]
             )
         for name in TABLES:
             for candidate in (folder / f"{name}.parquet", folder / name):
@@ -173,7 +181,12 @@ def _register_tables(spark: Any, tables: Mapping[str, Any] | Path | str) -> None
         unknown = sorted(set(tables) - set(TABLES))
         if unknown:
             raise ProblemsError(
-                Problem("error", "unknown_table", f"{t!r} is not a canonical table", field=t)
+                Problem(
+                    "error",
+                    "unknown_table",
+                    message("spark.unknown_table", "{name} is not a canonical table", name=repr(t)),
+                    field=t,
+                )
                 for t in unknown
             )
         frames = dict(tables)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from appraise.messages import message
 from appraise.metrics.config import CenterConfig
 from appraise.metrics.schema import DUCKDB_TYPES, TABLES, Table
 from appraise.problems import Problem, ProblemsError
@@ -66,13 +67,29 @@ def open_store(
     database = ":memory:" if path is None else str(path)
     if path is not None and read_only and not Path(path).is_file():
         raise ProblemsError(
-            [Problem("error", "store_missing", "the event store does not exist", str(path))]
+            [
+                Problem(
+                    "error",
+                    "store_missing",
+                    message("store.missing", "the event store does not exist"),
+                    str(path),
+                )
+            ]
         )
     try:
         conn = duckdb.connect(database, read_only=read_only and path is not None)
     except duckdb.Error as exc:
         raise ProblemsError(
-            [Problem("error", "store_unreadable", f"cannot open the event store: {exc}", database)]
+            [
+                Problem(
+                    "error",
+                    "store_unreadable",
+                    message(
+                        "store.unreadable", "cannot open the event store: {error}", error=str(exc)
+                    ),
+                    database,
+                )
+            ]
         ) from exc
     conn.execute("SET TimeZone = 'UTC'")
     if not read_only or path is None:
@@ -107,5 +124,12 @@ def open_data(path: Path | str, *, config: CenterConfig | None = None) -> duckdb
     if p.is_file():
         return open_store(p, read_only=True)
     raise ProblemsError(
-        [Problem("error", "data_missing", "no such event store file or data folder", str(p))]
+        [
+            Problem(
+                "error",
+                "data_missing",
+                message("store.no_data", "no such event store file or data folder"),
+                str(p),
+            )
+        ]
     )

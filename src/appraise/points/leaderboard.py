@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from appraise.periods import Period
+from appraise.messages import message
+from appraise.periods import KIND_WORDS, Period
 
 BoardKind = Literal["day", "week", "month"]
 BOARD_KINDS: tuple[BoardKind, ...] = ("day", "week", "month")
@@ -39,7 +40,13 @@ def board_period(kind: str, period: str | date) -> Period:
     ``2026-W22``, ``2026-05``) or any date inside it. Raises ValueError with the accepted forms."""
     k = _KINDS.get(kind)
     if k is None:
-        raise ValueError(f"leaderboard kind {kind!r} is not one of day, week, month")
+        raise ValueError(
+            message(
+                "points.board_kind",
+                "leaderboard kind {kind} is not one of day, week, month",
+                kind=repr(kind),
+            )
+        )
     if isinstance(period, date):
         return Period.containing(period, k)
     p = Period.parse(period)
@@ -47,4 +54,12 @@ def board_period(kind: str, period: str | date) -> Period:
         return p
     if p.kind == "day":
         return Period.containing(p.start, k)
-    raise ValueError(f"period {period!r} is a {p.kind}, not a {kind} (or a day inside one)")
+    raise ValueError(
+        message(
+            "points.board_period",
+            "period {period} is a {got}, not a {kind} (or a day inside one)",
+            period=repr(period),
+            got=KIND_WORDS[p.kind],
+            kind=KIND_WORDS[k],
+        )
+    )

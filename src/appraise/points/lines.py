@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from appraise.messages import message
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import Scheme
 from appraise.schemes.validate import all_indicators
@@ -67,9 +68,16 @@ def points_lines(scheme: Scheme, run: ScoreRun) -> list[PointsLine]:
                 Problem(
                     "error",
                     "points_do_not_add_up",
-                    f"scheme {scheme.id}: agent {r.agent_id}'s indicators add up to {added} "
-                    f"but the total is {r.total}; a points scheme's total must be the plain sum "
-                    "of its indicators (total: sum, no score_step)",
+                    message(
+                        "points.do_not_add_up",
+                        "scheme {scheme}: agent {agent}'s indicators add up to {added} "
+                        "but the total is {total}; a points scheme's total must be the plain "
+                        "sum of its indicators (total: sum, no score_step)",
+                        scheme=scheme.id,
+                        agent=r.agent_id,
+                        added=str(added),
+                        total=str(r.total),
+                    ),
                 )
             )
         out.extend(mine)

@@ -34,6 +34,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from appraise.messages import message
 from appraise.problems import Problem, ProblemsError
 from appraise.qa.rubric import ReviewResult
 
@@ -149,8 +150,15 @@ def calibrate(results: Sequence[ReviewResult]) -> CalibrationReport:
                 Problem(
                     "error",
                     "reviewed_twice",
-                    f"{r.reviewer_id} reviewed {r.conversation_id} twice "
-                    f"({seen[key]} and {r.review_id}); calibrate one review each",
+                    message(
+                        "qa.reviewed_twice",
+                        "{reviewer} reviewed {conversation} twice ({first} and {second}); "
+                        "calibrate one review each",
+                        reviewer=r.reviewer_id,
+                        conversation=r.conversation_id,
+                        first=seen[key],
+                        second=r.review_id,
+                    ),
                 )
             )
             continue

@@ -94,7 +94,7 @@ class Finding:
             "passed": self.passed,
             "message": text(self.message),
             "evidence": [
-                {"message_index": e.message_index, "text": e.text, "note": e.note}
+                {"message_index": e.message_index, "text": e.text, "note": text(e.note)}
                 for e in self.evidence
             ],
         }
@@ -131,7 +131,13 @@ def _find_script(t: Transcript, w: _Window, parts: tuple[str, ...]) -> tuple[Evi
             return None
         (m1, o1), (m2, o2) = w.where[k], w.where[k + len(part) - 1]
         text = t.messages[m1].text
-        found.append(Evidence(m1, text[o1 : o2 + 1] if m1 == m2 else text[o1:], "matched script"))
+        found.append(
+            Evidence(
+                m1,
+                text[o1 : o2 + 1] if m1 == m2 else text[o1:],
+                message("qa.matched_script", "matched script"),
+            )
+        )
         pos = k + len(part)
     return tuple(found)
 
@@ -253,7 +259,15 @@ def check_transcript(
             for phrase, text in forbidden_occurrences(
                 m.text, cfg.forbidden.phrases, cfg.forbidden.exceptions
             ):
-                by_agent[sender_of(i)].append(Evidence(i, text, f"服务忌语 “{phrase}”"))
+                by_agent[sender_of(i)].append(
+                    Evidence(
+                        i,
+                        text,
+                        message(
+                            "qa.forbidden_phrase", "forbidden phrase “{phrase}”", phrase=phrase
+                        ),
+                    )
+                )
         for agent, ev in by_agent.items():
             msg = (
                 message("qa.forbidden", "{n} forbidden phrase(s)", n=len(ev))

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from appraise.messages import message, said
 from appraise.metrics.config import CenterConfig
 from appraise.periods import Period
 from appraise.problems import ProblemsError
@@ -56,7 +57,9 @@ def _period(text: str) -> Period:
     try:
         return Period.parse(text)
     except ValueError as exc:
-        typer.echo(f"--period: {exc}", err=True)
+        typer.echo(
+            str(message("cli.bad_period", "--period: {problem}", problem=said(exc))), err=True
+        )
         raise typer.Exit(2) from None
 
 
@@ -175,7 +178,7 @@ def register(app: typer.Typer) -> None:
         from appraise.qa.store import load_transcripts
 
         if fmt not in ("json", "csv"):
-            typer.echo("--format must be json or csv", err=True)
+            typer.echo(str(message("qa.cli.format", "--format must be json or csv")), err=True)
             raise typer.Exit(2)
         p = _period(period)
         try:

@@ -13,7 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appraise.problems import Problem, ProblemsError
+from appraise.messages import message
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 from appraise.qa.agreement import AgreementConfig
 from appraise.qa.rules.model import PackEdit, RuleDef
 from appraise.qa.text import fold_phrase, script_parts
@@ -161,7 +162,12 @@ def _semantic_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem
             Problem(
                 "error",
                 "empty_pattern",
-                f"{what} {text!r} has no letters once spaces and punctuation are ignored",
+                message(
+                    "qa.config.empty_pattern",
+                    "{what} {text} has no letters once spaces and punctuation are ignored",
+                    what=what,
+                    text=repr(text),
+                ),
                 file,
                 lines.line(path),
             )
@@ -171,10 +177,10 @@ def _semantic_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem
         check: ScriptCheck = getattr(cfg, section)
         for i, s in enumerate(check.scripts):
             if not script_parts(s):
-                empty((section, "scripts", i), s, "script")
+                empty((section, "scripts", i), s, message("qa.config.script", "script"))
     for i, p in enumerate(cfg.forbidden.phrases):
         if not fold_phrase(p):
-            empty(("forbidden", "phrases", i), p, "phrase")
+            empty(("forbidden", "phrases", i), p, message("qa.config.phrase", "phrase"))
     from appraise.qa.rules.validate import rule_problems
 
     problems.extend(rule_problems(cfg, lines, file))
@@ -184,7 +190,7 @@ def _semantic_problems(cfg: QaConfig, lines: LineMap, file: str) -> list[Problem
             Problem(
                 "error",
                 "two_defaults",
-                "only one rubric may be the default",
+                message("qa.config.two_defaults", "only one rubric may be the default"),
                 file,
                 lines.line(("rubrics", i, "default")),
             )
@@ -201,7 +207,15 @@ def parse_qa_config(text: str, file: str) -> tuple[QaConfig, LineMap]:
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise ProblemsError(
-            [Problem("error", "not_a_config", "a QA config is a YAML mapping", file, 1)]
+            [
+                Problem(
+                    "error",
+                    "not_a_config",
+                    message("qa.config.not_a_mapping", "a QA config is a YAML mapping"),
+                    file,
+                    1,
+                )
+            ]
         )
     try:
         cfg = QaConfig.model_validate(raw)
@@ -210,9 +224,15 @@ def parse_qa_config(text: str, file: str) -> tuple[QaConfig, LineMap]:
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
             msg = (
-                f"unknown field {err['loc'][-1]!r} (see docs/qa.md)"
+                message(
+                    "qa.config.unknown_field",
+                    "unknown field {name} (see docs/qa.md)",
+                    name=repr(err["loc"][-1]),
+                )
                 if err["type"] == "extra_forbidden"
-                else f"{loc}: {err['msg']}"
+                else message(
+                    "qa.config.invalid", "{loc}: {problem}", loc=loc, problem=pydantic_text(err)
+                )
             )
             line = lines.line(_loc_path(raw, err["loc"]))
             problems.append(Problem("error", "invalid", msg, file, line))
@@ -231,5 +251,5 @@ def load_qa_config(path: Path | str | None) -> QaConfig:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(p))]) from None
     return parse_qa_config(text, str(p))[0]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from appraise.messages import message
 from appraise.problems import Problem, ProblemsError
 from appraise.qa.rubric import ReviewResult
 
@@ -36,8 +37,8 @@ class Dispute:
     decided_at: datetime | None = None
 
 
-def _no(code: str, message: str) -> ProblemsError:
-    return ProblemsError([Problem("error", code, message)])
+def _no(code: str, said: str) -> ProblemsError:
+    return ProblemsError([Problem("error", code, said)])
 
 
 def open_dispute(
@@ -51,25 +52,57 @@ def open_dispute(
     if agent_id != review.agent_id:
         raise _no(
             "not_your_review",
-            f"{agent_id} cannot dispute review {review.review_id} of {review.agent_id}",
+            message(
+                "dispute.not_yours",
+                "{agent} cannot dispute review {review} of {owner}",
+                agent=agent_id,
+                review=review.review_id,
+                owner=review.agent_id,
+            ),
         )
     if any(d.review_id == review.review_id for d in existing):
-        raise _no("already_disputed", f"review {review.review_id} has already been disputed")
+        raise _no(
+            "already_disputed",
+            message(
+                "dispute.already",
+                "review {review} has already been disputed",
+                review=review.review_id,
+            ),
+        )
     if review.supersedes is not None:
-        raise _no("final", f"review {review.review_id} decided a dispute; it is final")
+        raise _no(
+            "final",
+            message(
+                "dispute.final",
+                "review {review} decided a dispute; it is final",
+                review=review.review_id,
+            ),
+        )
     if not reason.strip():
-        raise _no("no_reason", "a dispute needs a reason")
+        raise _no("no_reason", message("dispute.no_reason", "a dispute needs a reason"))
     return Dispute(dispute_id, review.review_id, agent_id, reason.strip(), at)
 
 
 def assign_dispute(dispute: Dispute, review: ReviewResult, reviewer_id: str) -> Dispute:
     if dispute.status == "decided":
-        raise _no("decided", f"dispute {dispute.dispute_id} is already decided")
+        raise _no(
+            "decided",
+            message(
+                "dispute.decided",
+                "dispute {dispute} is already decided",
+                dispute=dispute.dispute_id,
+            ),
+        )
     if reviewer_id in (review.reviewer_id, review.agent_id):
         raise _no(
             "same_reviewer",
-            f"{reviewer_id} cannot decide dispute {dispute.dispute_id}: a second reviewer is "
-            "neither the first reviewer nor the agent",
+            message(
+                "dispute.same_reviewer",
+                "{reviewer} cannot decide dispute {dispute}: a second reviewer is "
+                "neither the first reviewer nor the agent",
+                reviewer=reviewer_id,
+                dispute=dispute.dispute_id,
+            ),
         )
     return replace(dispute, status="assigned", second_reviewer_id=reviewer_id)
 
@@ -78,20 +111,52 @@ def decide_dispute(
     dispute: Dispute, original: ReviewResult, second: ReviewResult, at: datetime
 ) -> Dispute:
     if dispute.status != "assigned":
-        raise _no("not_assigned", f"dispute {dispute.dispute_id} is {dispute.status}, not assigned")
+        raise _no(
+            "not_assigned",
+            message(
+                "dispute.not_assigned",
+                "dispute {dispute} is {status}, not assigned",
+                dispute=dispute.dispute_id,
+                status=dispute.status,
+            ),
+        )
     if original.review_id != dispute.review_id:
         raise _no(
-            "wrong_review", f"dispute {dispute.dispute_id} is about review {dispute.review_id}"
+            "wrong_review",
+            message(
+                "dispute.wrong_review",
+                "dispute {dispute} is about review {review}",
+                dispute=dispute.dispute_id,
+                review=dispute.review_id,
+            ),
         )
-    problems = []
+    problems: list[str] = []
     if second.reviewer_id != dispute.second_reviewer_id:
-        problems.append(f"the review is by {second.reviewer_id}, not {dispute.second_reviewer_id}")
+        problems.append(
+            message(
+                "dispute.wrong_reviewer",
+                "the review is by {reviewer}, not {second}",
+                reviewer=second.reviewer_id,
+                second=dispute.second_reviewer_id,
+            )
+        )
     if second.conversation_id != original.conversation_id:
         problems.append(
-            f"the review is of {second.conversation_id}, not {original.conversation_id}"
+            message(
+                "dispute.wrong_conversation",
+                "the review is of {conversation}, not {original}",
+                conversation=second.conversation_id,
+                original=original.conversation_id,
+            )
         )
     if second.supersedes != original.review_id:
-        problems.append(f"the review must supersede {original.review_id}")
+        problems.append(
+            message(
+                "dispute.must_supersede",
+                "the review must supersede {review}",
+                review=original.review_id,
+            )
+        )
     if problems:
         raise ProblemsError(Problem("error", "bad_decision", p) for p in problems)
     same = second.score == original.score and second.fatal == original.fatal

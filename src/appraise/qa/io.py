@@ -8,7 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from appraise.problems import Problem, ProblemsError
+from appraise.messages import message
+from appraise.problems import Problem, ProblemsError, unreadable
 from appraise.qa.config import parse_qa_config
 from appraise.qa.rubric import ReviewInput, ReviewResult, Rubric, score_review
 from appraise.schemes.loader import load_scheme
@@ -22,7 +23,7 @@ def load_rubrics(config_path: Path | str) -> list[Rubric]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), file)]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), file)]) from None
     cfg, lines = parse_qa_config(text, file)
     problems: list[Problem] = []
     out: list[Rubric] = []
@@ -43,7 +44,12 @@ def load_rubrics(config_path: Path | str) -> list[Rubric]:
                         Problem(
                             "error",
                             "unknown_item",
-                            f"{item!r} is not an item of rubric {scheme.id}",
+                            message(
+                                "qa.unknown_item",
+                                "{item} is not an item of rubric {rubric}",
+                                item=repr(item),
+                                rubric=scheme.id,
+                            ),
                             file,
                             lines.line(("rubrics", i, key, j)),
                         )
@@ -88,12 +94,18 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
             rows = list(csv.DictReader(fh))
             header = rows[0].keys() if rows else []
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), file)]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), file)]) from None
     missing = [c for c in REVIEW_COLUMNS if c not in header]
     if missing:
         raise ProblemsError(
             [
-                Problem("error", "missing_column", f"missing column {c!r}", file, row=1)
+                Problem(
+                    "error",
+                    "missing_column",
+                    message("qa.missing_column", "missing column {name}", name=repr(c)),
+                    file,
+                    row=1,
+                )
                 for c in missing
             ]
         )
@@ -101,7 +113,16 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
         rid = (row["review_id"] or "").strip()
         bad = [c for c in REVIEW_COLUMNS if not (row.get(c) or "").strip()]
         for c in bad:
-            problems.append(Problem("error", "empty", "must not be empty", file, row=n, field=c))
+            problems.append(
+                Problem(
+                    "error",
+                    "empty",
+                    message("qa.must_not_be_empty", "must not be empty"),
+                    file,
+                    row=n,
+                    field=c,
+                )
+            )
         if bad:
             continue
         rev = reviews.setdefault(
@@ -136,7 +157,12 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
                 Problem(
                     "error",
                     "rubric",
-                    f"review {rid}: name one of the rubrics {sorted(by_id)}",
+                    message(
+                        "qa.name_rubric",
+                        "review {review}: name one of the rubrics {rubrics}",
+                        review=rid,
+                        rubrics=str(sorted(by_id)),
+                    ),
                     file,
                     row=row_no,
                     field="rubric",
@@ -146,7 +172,14 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
         source = str(rev.get("source") or "internal")
         if source not in ("internal", "external"):
             problems.append(
-                Problem("error", "source", "internal or external", file, row=row_no, field="source")
+                Problem(
+                    "error",
+                    "source",
+                    message("qa.internal_or_external", "internal or external"),
+                    file,
+                    row=row_no,
+                    field="source",
+                )
             )
             continue
         try:
@@ -156,7 +189,7 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
                 Problem(
                     "error",
                     "date",
-                    "a date or date and time",
+                    message("qa.date_or_time", "a date or date and time"),
                     file,
                     row=row_no,
                     field="reviewed_at",
@@ -186,7 +219,14 @@ def read_reviews(path: Path | str, rubrics: Sequence[Rubric]) -> list[ReviewResu
         except ProblemsError as exc:
             problems.extend(
                 Problem(
-                    p.level, p.code, f"review {rid}: {p.message}", file, row=row_no, field=p.field
+                    p.level,
+                    p.code,
+                    message(
+                        "qa.in_review", "review {review}: {problem}", review=rid, problem=p.message
+                    ),
+                    file,
+                    row=row_no,
+                    field=p.field,
                 )
                 for p in exc.problems
             )

@@ -36,6 +36,7 @@ from typing import Literal
 
 from appraise.inputs.names import normalize_name
 from appraise.inputs.records import Agent, Incident, Inputs, MetricValue, Rating, Source
+from appraise.messages import message
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.schemes.model import FormulaRule, Indicator, Scheme, full_score_of
@@ -220,23 +221,43 @@ def score_review(rubric: Rubric | Scheme, review: ReviewInput) -> ReviewResult:
                 Problem(
                     "error",
                     "unknown_item",
-                    f'"{key}" is not an item of rubric {rub.id}',
+                    message(
+                        "qa.rubric_unknown_item",
+                        '"{item}" is not an item of rubric {rubric}',
+                        item=key,
+                        rubric=rub.id,
+                    ),
                     where,
                     field=key,
                 )
             )
         elif item in ratings:
             problems.append(
-                Problem("error", "duplicate_item", f'item "{key}" is rated twice', where, field=key)
+                Problem(
+                    "error",
+                    "duplicate_item",
+                    message("qa.rated_twice", 'item "{item}" is rated twice', item=key),
+                    where,
+                    field=key,
+                )
             )
         else:
             ratings[item] = value
     na = {i for i, v in ratings.items() if is_na(v)}
     for i in sorted(na):
         if i in rub.fatal:
-            msg = f'"{leaves[i].name}" is a fatal item and cannot be N/A'
+            msg = message(
+                "qa.fatal_not_na",
+                '"{item}" is a fatal item and cannot be N/A',
+                item=leaves[i].name,
+            )
         elif rub.na_items != "*" and i not in rub.na_items:
-            msg = f'"{leaves[i].name}" may not be N/A in rubric {rub.id}'
+            msg = message(
+                "qa.not_na",
+                '"{item}" may not be N/A in rubric {rubric}',
+                item=leaves[i].name,
+                rubric=rub.id,
+            )
         else:
             continue
         problems.append(Problem("error", "not_applicable", msg, where, field=leaves[i].name))
@@ -252,7 +273,9 @@ def score_review(rubric: Rubric | Scheme, review: ReviewInput) -> ReviewResult:
                 changed = True
     pruned_roots = _prune(scheme.indicators, na)
     if not pruned_roots:
-        raise ProblemsError([Problem("error", "all_na", "every item is N/A", where)])
+        raise ProblemsError(
+            [Problem("error", "all_na", message("qa.all_na", "every item is N/A"), where)]
+        )
     pruned = scheme.model_copy(update={"indicators": pruned_roots})
     period = Period.containing(review.day, scheme.period)
     rid = review.review_id
@@ -391,7 +414,12 @@ def select_rubric(
             Problem(
                 "error",
                 "no_rubric",
-                f"no rubric for queue {queue!r} / channel {channel!r} and no default rubric",
+                message(
+                    "qa.no_rubric",
+                    "no rubric for queue {queue} / channel {channel} and no default rubric",
+                    queue=repr(queue),
+                    channel=repr(channel),
+                ),
             )
         ]
     )

@@ -137,11 +137,26 @@ def sample_contacts(
     if bad or per_agent < 1:
         raise ProblemsError(
             [
-                Problem("error", "bad_stratum", f"unknown stratum {s!r}; use {', '.join(STRATA)}")
+                Problem(
+                    "error",
+                    "bad_stratum",
+                    message(
+                        "qa.bad_stratum",
+                        "unknown stratum {name}; use {strata}",
+                        name=repr(s),
+                        strata=", ".join(STRATA),
+                    ),
+                )
                 for s in bad
             ]
             + (
-                [Problem("error", "bad_size", "per_agent must be at least 1")]
+                [
+                    Problem(
+                        "error",
+                        "bad_size",
+                        message("qa.per_agent", "per_agent must be at least 1"),
+                    )
+                ]
                 if per_agent < 1
                 else []
             )
@@ -263,7 +278,15 @@ def assign_reviewers(samples: Sequence[Sample], reviewers: Sequence[str]) -> lis
     """
     revs = list(dict.fromkeys(reviewers))
     if not revs:
-        raise ProblemsError([Problem("error", "no_reviewers", "no reviewers to assign to")])
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "no_reviewers",
+                    message("qa.no_reviewers", "no reviewers to assign to"),
+                )
+            ]
+        )
     load: dict[str, list[Sample]] = {r: [] for r in revs}
     order = sorted(samples, key=lambda s: (s.agent_id not in load, s.agent_id, s.conversation_id))
     for s in order:
@@ -274,8 +297,13 @@ def assign_reviewers(samples: Sequence[Sample], reviewers: Sequence[str]) -> lis
                     Problem(
                         "error",
                         "self_review",
-                        f"{s.agent_id} is the only reviewer and cannot review "
-                        f"their own conversation {s.conversation_id}",
+                        message(
+                            "qa.self_review",
+                            "{agent} is the only reviewer and cannot review "
+                            "their own conversation {conversation}",
+                            agent=s.agent_id,
+                            conversation=s.conversation_id,
+                        ),
                     )
                 ]
             )
@@ -293,8 +321,15 @@ def assign_reviewers(samples: Sequence[Sample], reviewers: Sequence[str]) -> lis
                     Problem(
                         "error",
                         "unbalanced",
-                        f"cannot balance: {busiest} has {len(load[busiest])} samples, all of "
-                        f"them {idlest}'s own, and {idlest} has {len(load[idlest])}",
+                        message(
+                            "qa.unbalanced",
+                            "cannot balance: {busiest} has {n} samples, all of "
+                            "them {idlest}'s own, and {idlest} has {m}",
+                            busiest=busiest,
+                            n=len(load[busiest]),
+                            idlest=idlest,
+                            m=len(load[idlest]),
+                        ),
                     )
                 ]
             )

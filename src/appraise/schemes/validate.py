@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from appraise.inputs.names import normalize_name
 from appraise.messages import message
-from appraise.periods import MONTHS
+from appraise.periods import KIND_WORDS, MONTHS
 from appraise.problems import Level, Problem
 from appraise.schemes.model import (
     MONTHS_IN,
@@ -1023,8 +1023,14 @@ def _unreachable_grades(c: Checked) -> list[Problem]:
                 c.problem(
                     "warning",
                     "grade_unreachable",
-                    f'grade "{g.name}" needs a total {r.text} but the highest total this scheme '
-                    f"can give is {_fmt(top)}; no one can get it",
+                    message(
+                        "grade_unreachable",
+                        'grade "{grade}" needs a total {range} but the highest total this '
+                        "scheme can give is {top}; no one can get it",
+                        grade=g.name,
+                        range=r.text,
+                        top=_fmt(top),
+                    ),
                     ("grades", i, "range"),
                 )
             )
@@ -1037,7 +1043,11 @@ def _small_teams(c: Checked) -> list[Problem]:
     if d is None or d.rounding in ("ceil", "at_least_one"):
         return []
     out: list[Problem] = []
-    where = "a team" if d.group == "team" else "a cycle"
+    where = (
+        message("quota.a_team", "a team")
+        if d.group == "team"
+        else message("quota.a_cycle", "a cycle")
+    )
     for i, q in enumerate(d.quotas):
         share = q.max if q.max is not None else q.share
         if share is None or share <= 0 or share >= 100:
@@ -1051,9 +1061,19 @@ def _small_teams(c: Checked) -> list[Problem]:
             c.problem(
                 "warning",
                 "quota_needs_team_size",
-                f'{where} of fewer than {smallest} agents gets no "{q.grade}": '
-                f"{_fmt(share)}% rounded {'down' if d.rounding == 'floor' else 'to the nearest'} "
-                "is 0 there; declare `rounding: at_least_one` to give it to one agent",
+                message(
+                    "quota_needs_team_size",
+                    '{where} of fewer than {smallest} agents gets no "{grade}": '
+                    "{share}% rounded {how} is 0 there; declare `rounding: at_least_one` to give "
+                    "it to one agent",
+                    where=where,
+                    smallest=smallest,
+                    grade=q.grade,
+                    share=_fmt(share),
+                    how=message("quota.down", "down")
+                    if d.rounding == "floor"
+                    else message("quota.to_nearest", "to the nearest"),
+                ),
                 ("distribution", "quotas", i),
             )
         )
@@ -1071,7 +1091,11 @@ def _rollup(c: Checked) -> list[Problem]:
             c.problem(
                 "error",
                 "rollup_period",
-                f"`rollup` rolls months or quarters up; this scheme's period is a {s.period}",
+                message(
+                    "rollup_period",
+                    "`rollup` rolls months or quarters up; this scheme's period is a {period}",
+                    period=KIND_WORDS.get(s.period, s.period),
+                ),
                 ("rollup",),
             )
         ]
@@ -1083,8 +1107,14 @@ def _rollup(c: Checked) -> list[Problem]:
                 c.problem(
                     "error",
                     "rollup_kind",
-                    f"`rollup` cannot make a {kind} from {s.period}s: name longer periods made "
-                    f"of whole {s.period}s ({', '.join(longer)})",
+                    message(
+                        "rollup_kind",
+                        "`rollup` cannot make a {kind} from {period}s: name longer periods made "
+                        "of whole {period}s ({longer})",
+                        kind=KIND_WORDS.get(kind, kind),
+                        period=KIND_WORDS.get(s.period, s.period),
+                        longer=", ".join(longer),
+                    ),
                     ("rollup", "to", i),
                 )
             )

@@ -21,6 +21,7 @@ from yaml.composer import ComposerError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from appraise.messages import message
 from appraise.problems import Problem
 
 Path_ = tuple[str | int, ...]
@@ -83,7 +84,12 @@ class _Bounded:
                 size = self._sizes.get(id(target))
                 if size is None:
                     raise self._refuse(
-                        f"alias *{event.anchor} is inside the node it names", event.start_mark
+                        message(
+                            "yaml.alias_inside",
+                            "alias *{anchor} is inside the node it names",
+                            anchor=event.anchor,
+                        ),
+                        event.start_mark,
                     )
                 self._add(size, event.start_mark)
                 if self._depth + self._heights[id(target)] > MAX_DEPTH:
@@ -112,12 +118,18 @@ class _Bounded:
         self._count += n
         if self._count > MAX_NODES:
             raise self._refuse(
-                f"document too large: more than {MAX_NODES:,} values once aliases are expanded",
+                message(
+                    "yaml.too_large",
+                    "document too large: more than {n} values once aliases are expanded",
+                    n=f"{MAX_NODES:,}",
+                ),
                 mark,
             )
 
     def _too_deep(self, mark: Any) -> YamlTooLarge:
-        return self._refuse(f"document nested deeper than {MAX_DEPTH} levels", mark)
+        return self._refuse(
+            message("yaml.too_deep", "document nested deeper than {n} levels", n=MAX_DEPTH), mark
+        )
 
 
 class BoundedSafeLoader(_Bounded, yaml.SafeLoader):
@@ -179,7 +191,10 @@ def _convert(node: yaml.Node, path: Path_, lines: LineMap, c: _Loader) -> Any:
                 key = str(key)
             if key in out:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                    None,
+                    None,
+                    message("yaml.duplicate_key", "duplicate key {key}", key=repr(key)),
+                    key_node.start_mark,
                 )
             lines.set((*path, key), key_node.start_mark.line + 1)
             out[key] = _convert(value_node, (*path, key), lines, c)
@@ -204,5 +219,11 @@ def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
     line = mark.line + 1 if mark is not None else None
     reason = getattr(exc, "problem", None) or str(exc)
     if isinstance(exc, YamlTooLarge):
-        return Problem("error", "yaml_too_large", str(reason), file, line)
-    return Problem("error", "yaml_syntax", f"not valid YAML: {reason}", file, line)
+        return Problem("error", "yaml_too_large", reason, file, line)
+    return Problem(
+        "error",
+        "yaml_syntax",
+        message("yaml.syntax", "not valid YAML: {reason}", reason=reason),
+        file,
+        line,
+    )

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from appraise.decimals import money, plain
+from appraise.messages import current_lang, message, table
 from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
 from appraise.scoring.results import ScoreRun
@@ -34,7 +35,12 @@ def print_problems(problems: list[Problem], console: Console) -> None:
 def _fail(exc: ProblemsError) -> typer.Exit:
     print_problems(exc.problems, Console(stderr=True))
     n = len(exc.errors)
-    Console(stderr=True).print(f"[red]{n} error{'s' if n != 1 else ''}[/red]")
+    said = (
+        message("cli.one_error", "{n} error", n=n)
+        if n == 1
+        else message("cli.n_errors", "{n} errors", n=n)
+    )
+    Console(stderr=True).print(f"[red]{said}[/red]")
     return typer.Exit(1)
 
 
@@ -55,8 +61,13 @@ def validate(
             continue
         print_problems(loaded.warnings, console)
         n = len(loaded.warnings)
+        warned = (
+            message("cli.one_warning", "{n} warning", n=n)
+            if n == 1
+            else message("cli.n_warnings", "{n} warnings", n=n)
+        )
         console.print(
-            f"[green]{path}: ok[/green] ({loaded.scheme.id}, {n} warning{'s' if n != 1 else ''})",
+            f"[green]{path}: {message('cli.ok', 'ok')}[/green] ({loaded.scheme.id}, {warned})",
             highlight=False,
         )
     if failed:
@@ -160,6 +171,21 @@ def score_files(
     return run
 
 
+_COLUMNS = table(
+    "score.column",
+    {
+        "agent": "agent",
+        "name": "name",
+        "total": "total",
+        "grade": "grade",
+        "rank": "rank",
+        "level": "level",
+        "pay": "pay",
+        "flags": "flags",
+    },
+)
+
+
 def render_table(run: ScoreRun, console: Console) -> None:
     for w in run.warnings:
         console.print(
@@ -167,8 +193,9 @@ def render_table(run: ScoreRun, console: Console) -> None:
             highlight=False,
         )
     table = Table(title=f"{run.scheme_name} · {run.period}")
+    heads = _COLUMNS[current_lang()]
     for col in ("agent", "name", "total", "grade", "rank", "level", "pay", "flags"):
-        table.add_column(col)
+        table.add_column(heads[col])
     for r in sorted(run.results, key=lambda r: (r.rank is None, r.rank or 0, r.agent_id)):
         table.add_row(
             r.agent_id,
@@ -196,16 +223,28 @@ def render_scorecard(run: ScoreRun, agent_id: str, console: Console) -> None:
 
     r = next((x for x in run.results if x.agent_id == agent_id), None)
     if r is None:
-        console.print(f"[red]no agent {agent_id} in the results[/red]")
+        said = message("cli.no_agent", "no agent {agent} in the results", agent=agent_id)
+        console.print(f"[red]{said}[/red]")
         return
     head = f"{r.name} ({r.agent_id}) · {run.scheme_name} · {run.period}"
     if not r.eligible:
-        console.print(f"{head}: 不参加考核 / not appraised ({'; '.join(r.notes)})")
+        said = message(
+            "cli.not_appraised",
+            "{head}: not appraised ({notes})",
+            head=head,
+            notes="; ".join(r.notes),
+        )
+        console.print(str(said))
         return
-    root = Tree(
-        f"[bold]{head}[/bold]\n总分 {fmt(r.total)}  等级 {r.grade or '-'}  排名 {r.rank or '-'}"
-        + (f"  级别 {r.level}" if r.level else "")
+    summary = message(
+        "cli.scorecard",
+        "total {total}  grade {grade}  rank {rank}",
+        total=fmt(r.total),
+        grade=r.grade or "-",
+        rank=r.rank or "-",
     )
+    level = message("cli.scorecard_level", "  level {level}", level=r.level) if r.level else ""
+    root = Tree(f"[bold]{head}[/bold]\n{summary}{level}")
     nodes: dict[str | None, Tree] = {None: root}
     for i in [*r.indicators, *r.adjustments]:
         weight = f"[{fmt(i.weight)}]" if i.weight is not None else ""
@@ -214,6 +253,6 @@ def render_scorecard(run: ScoreRun, agent_id: str, console: Console) -> None:
     for line in r.pay:
         root.add(f"💰 {line.name}: [green]{money(line.amount)}[/green]  [dim]{line.explain}[/dim]")
     for c in r.consequences:
-        due = f"(限 {c.due_days} 天)" if c.due_days else ""
+        due = message("cli.due_days", " (within {n} days)", n=c.due_days) if c.due_days else ""
         root.add(f"⚑ {c.name}{due}  [dim]{c.explain}[/dim]")
     console.print(root)

@@ -109,12 +109,23 @@ def quota_count(share: Decimal, n: int, rounding: str) -> int:
 
 def _unreachable(grade: str, share: Decimal, n: int, team: str | None) -> Problem:
     """A positive quota that the group's size rounds to nobody (a team of 6 and 10%, floor)."""
-    where = f'team "{team}"' if team else "the group"
+    where = (
+        message("quota.team", 'team "{team}"', team=team)
+        if team
+        else message("quota.the_group", "the group")
+    )
     return Problem(
         "warning",
         "quota_unreachable",
-        f'{where} has {n} agent(s): a quota of {share.normalize():f}% for grade "{grade}" '
-        "rounds to 0, so no one can get it",
+        message(
+            "quota_unreachable",
+            '{where} has {n} agent(s): a quota of {share}% for grade "{grade}" '
+            "rounds to 0, so no one can get it",
+            where=where,
+            n=n,
+            share=f"{share.normalize():f}",
+            grade=grade,
+        ),
     )
 
 

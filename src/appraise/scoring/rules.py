@@ -51,12 +51,12 @@ class Outcome:
     value_text: Any = None
 
 
-def _bad(src: Sourced | Rating, message: str) -> Problem:
+def _bad(src: Sourced | Rating, said: str) -> Problem:
     source = src.source
     if source is None:
-        return Problem("error", "bad_value", message)
+        return Problem("error", "bad_value", said)
     return Problem(
-        "error", "bad_value", message, source.file, row=source.row, field=source.field or "value"
+        "error", "bad_value", said, source.file, row=source.row, field=source.field or "value"
     )
 
 
@@ -125,20 +125,50 @@ def _rating_score(
     if plan.levels is not None:
         if isinstance(value, Decimal):
             return None, _bad(
-                src, f'"{node.name}" takes a level ({plan.level_names}), not the number {value}'
+                src,
+                message(
+                    "rating.level_not_number",
+                    '"{name}" takes a level ({levels}), not the number {value}',
+                    name=node.name,
+                    levels=plan.level_names,
+                    value=value,
+                ),
             )
         score = plan.levels.get(normalize_name(value))
         if score is None:
             return None, _bad(
-                src, f'"{value}" is not a level of "{node.name}" ({plan.level_names})'
+                src,
+                message(
+                    "rating.not_a_level",
+                    '"{value}" is not a level of "{name}" ({levels})',
+                    value=value,
+                    name=node.name,
+                    levels=plan.level_names,
+                ),
             )
         return score, None
     assert isinstance(rule, RatedRule)
     if not isinstance(value, Decimal):
-        return None, _bad(src, f'"{node.name}" takes a number, not "{value}"')
+        return None, _bad(
+            src,
+            message(
+                "rating.number_not_text",
+                '"{name}" takes a number, not "{value}"',
+                name=node.name,
+                value=value,
+            ),
+        )
     if not rule.min <= value <= rule.max:
         return None, _bad(
-            src, f'"{node.name}" is rated {fmt(rule.min)}..{fmt(rule.max)}; {fmt(value)} is outside'
+            src,
+            message(
+                "rating.outside",
+                '"{name}" is rated {low}..{high}; {value} is outside',
+                name=node.name,
+                low=fmt(rule.min),
+                high=fmt(rule.max),
+                value=fmt(value),
+            ),
         )
     return value, None
 
@@ -270,7 +300,15 @@ def _number_for(
     if src is None:
         return None, None, Outcome(None, None, voice.say("no_value", m=metric or node.id))
     if not isinstance(src.value, Decimal):
-        problem = _bad(src, f'"{node.name}" needs a number, not "{src.value}"')
+        problem = _bad(
+            src,
+            message(
+                "rating.needs_number",
+                '"{name}" needs a number, not "{value}"',
+                name=node.name,
+                value=src.value,
+            ),
+        )
         return src, None, Outcome(src.value, None, "", [problem])
     return src, src.value, None
 
@@ -302,7 +340,22 @@ def bands(
             rule.otherwise,
             voice.say("band_otherwise", v=shown, s=voice.pts(rule.otherwise)),
         )
-    return Outcome(value, None, "", [_bad(src, f'{fmt(value)} is in no band of "{node.name}"')])
+    return Outcome(
+        value,
+        None,
+        "",
+        [
+            _bad(
+                src,
+                message(
+                    "rating.no_band",
+                    '{value} is in no band of "{name}"',
+                    value=fmt(value),
+                    name=node.name,
+                ),
+            )
+        ],
+    )
 
 
 def threshold(
@@ -465,9 +518,15 @@ def incidents(
                 Problem(
                     "warning",
                     "kind_not_for_position",
-                    f'incident kind "{k.name or k.kind}" applies only to '
-                    f"{', '.join(k.positions)}; agent {data.agent.agent_id} is "
-                    f"{data.agent.position or 'of no position'}, so it is not counted",
+                    message(
+                        "kind_not_for_position",
+                        'incident kind "{kind}" applies only to {positions}; agent {agent} is '
+                        "{position}, so it is not counted",
+                        kind=k.name or k.kind,
+                        positions=", ".join(k.positions),
+                        agent=data.agent.agent_id,
+                        position=data.agent.position or message("no_position", "of no position"),
+                    ),
                     inc.source.file,
                     row=inc.source.row,
                     field="kind",

@@ -82,7 +82,7 @@ def test_yaml_that_does_not_parse_is_one_error_on_its_line(people: People) -> No
         "full_score: 100", "full_score: 100\nfull_score: 90"
     )
     body = signed_in(people.hr).post("/schemes/validate/", {"text": text}, **HTMX).content.decode()
-    assert "1 个错误" in body and "duplicate key" in body
+    assert "1 个错误" in body and "重复的键 &#x27;full_score&#x27;" in body
     assert f'data-line="{line_of(text, "full_score: 90")}"' in body
 
 

@@ -18,6 +18,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from appraise.messages import message
+
 _TOKEN = re.compile(r"\s*(?:(&&|\|\||!|\(|\))|([\w\-]+))", re.UNICODE)
 _WORDS = {"and": "&&", "or": "||", "not": "!"}
 
@@ -56,7 +58,7 @@ def _tokens(text: str) -> list[str]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ExprError(f"unexpected {text[pos:].strip()[:10]!r}")
+            raise ExprError(_unexpected(text[pos:].strip()[:10]))
         op, name = m.groups()
         out.append(op or _WORDS.get(name.lower(), name))
         pos = m.end()
@@ -67,7 +69,7 @@ def parse(text: str) -> Node:
     """Parse a ``when:`` expression; :class:`ExprError` says what is wrong."""
     toks = _tokens(text)
     if not toks:
-        raise ExprError("empty expression")
+        raise ExprError(message("qa.expr.empty", "empty expression"))
     pos = 0
 
     def peek() -> str | None:
@@ -95,7 +97,7 @@ def parse(text: str) -> Node:
     def factor() -> Node:
         tok = peek()
         if tok is None:
-            raise ExprError("the expression ends too early")
+            raise ExprError(message("qa.expr.ends_early", "the expression ends too early"))
         if tok == "!":
             take()
             return Not(factor())
@@ -103,17 +105,21 @@ def parse(text: str) -> Node:
             take()
             inner = expr()
             if peek() != ")":
-                raise ExprError("a '(' is not closed")
+                raise ExprError(message("qa.expr.not_closed", "a '(' is not closed"))
             take()
             return inner
         if tok in ("&&", "||", ")"):
-            raise ExprError(f"unexpected {tok!r}")
+            raise ExprError(_unexpected(tok))
         return Name(take())
 
     node = expr()
     if pos != len(toks):
-        raise ExprError(f"unexpected {toks[pos]!r}")
+        raise ExprError(_unexpected(toks[pos]))
     return node
+
+
+def _unexpected(token: str) -> str:
+    return message("qa.expr.unexpected", "unexpected {token}", token=repr(token))
 
 
 def names(node: Node) -> list[str]:

@@ -26,6 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from appraise.messages import message
+
 Severity = Literal["提示", "一般", "严重", "红线"]
 SEVERITIES: tuple[Severity, ...] = ("提示", "一般", "严重", "红线")
 Role = Literal["agent", "customer", "any"]
@@ -79,9 +81,13 @@ class KeywordsOp(_Model):
     def _one_mode(self) -> KeywordsOp:
         modes = [m for m in ("any", "all", "none", "of") if getattr(self, m) is not None]
         if len(modes) != 1:
-            raise ValueError("give exactly one of any, all, none, of (with at_least)")
+            raise ValueError(
+                message(
+                    "qa.rule.one_mode", "give exactly one of any, all, none, of (with at_least)"
+                )
+            )
         if (self.of is None) != (self.at_least is None):
-            raise ValueError("at_least and of go together")
+            raise ValueError(message("qa.rule.at_least_of", "at_least and of go together"))
         return self
 
     @property
@@ -117,7 +123,7 @@ class PhrasesOp(_Model):
     @model_validator(mode="after")
     def _some(self) -> PhrasesOp:
         if not self.phrases and not self.packs:
-            raise ValueError("give phrases or packs")
+            raise ValueError(message("qa.rule.phrases_or_packs", "give phrases or packs"))
         return self
 
 
@@ -171,7 +177,7 @@ class SpeedOp(_Model):
     @model_validator(mode="after")
     def _bound(self) -> SpeedOp:
         if self.over is None and self.under is None:
-            raise ValueError("give over or under")
+            raise ValueError(message("qa.rule.over_or_under", "give over or under"))
         return self
 
 
@@ -184,7 +190,7 @@ class CountOp(_Model):
     @model_validator(mode="after")
     def _bound(self) -> CountOp:
         if self.at_least is None and self.at_most is None:
-            raise ValueError("give at_least or at_most")
+            raise ValueError(message("qa.rule.at_least_or_most", "give at_least or at_most"))
         return self
 
 
@@ -247,12 +253,17 @@ class Condition(_Model):
     def _one_operator(self) -> Condition:
         ops = [op for op in OPERATORS if getattr(self, op) is not None]
         if len(ops) != 1:
-            got = ", ".join(ops) or "none"
+            got = ", ".join(ops) or message("qa.rule.none", "none")
             raise ValueError(
-                f"a condition has exactly one operator of {', '.join(OPERATORS)}; got {got}"
+                message(
+                    "qa.rule.one_operator",
+                    "a condition has exactly one operator of {operators}; got {got}",
+                    operators=", ".join(OPERATORS),
+                    got=got,
+                )
             )
         if self.first is not None and self.last is not None:
-            raise ValueError("first and last exclude each other")
+            raise ValueError(message("qa.rule.first_or_last", "first and last exclude each other"))
         return self
 
     @property

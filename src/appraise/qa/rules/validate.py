@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from appraise.messages import message
+from appraise.messages import message, said
 from appraise.problems import Problem
 from appraise.qa.rules import expr
 from appraise.qa.rules.engine import builtin_rules
@@ -110,7 +110,7 @@ def _one_rule(
         err(
             (*base, "when"),
             "bad_when",
-            message("autoqa.bad_when", "when “{when}”: {why}", when=r.expression, why=str(exc)),
+            message("autoqa.bad_when", "when “{when}”: {why}", when=r.expression, why=said(exc)),
         )
         ast = None
     if ast is not None:
