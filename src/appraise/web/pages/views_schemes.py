@@ -196,8 +196,8 @@ def preview(
         cycle = cycle_sel.cycle_get(user=user, pk=cycle_pk)
         if cycle.computed_at is None:
             raise Invalid(_("%(cycle)s has not been computed yet") % {"cycle": str(cycle)})
-        period, results, said = _cycle_preview(user, cycle, scheme)
-        return _shown(scheme, period, str(cycle), results, [*found.problems, *said])
+        shown, results, said = _cycle_preview(user, cycle, scheme)
+        return _shown(scheme, shown, str(cycle), results, [*found.problems, *said])
     source = _("uploaded files")
     if uploads:
         files = check_files(uploads)
