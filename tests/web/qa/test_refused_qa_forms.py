@@ -272,3 +272,21 @@ def test_an_import_for_a_month_in_words_comes_back_beside_the_period(qa: Qa) -> 
         )
     )
     assert "十月" in beside(page, "period") and value(page, "period") == "十月"
+
+
+def test_a_random_share_in_words_comes_back_beside_the_share(qa: Qa) -> None:
+    page = refused_page(
+        client(qa.people.hr).post(
+            "/qa/manage/samples/",
+            {
+                "period": PERIOD,
+                "per_agent": "5",
+                "seed": "1",
+                "strata": "channel",
+                "random_share": "一半",
+                "reviewers": [str(qa.q1.pk)],
+            },
+        )
+    )
+    assert "一半" in beside(page, "random_share") and value(page, "random_share") == "一半"
+    assert not SamplingRun.objects.exists()
