@@ -1,9 +1,11 @@
-"""HR builds a three-indicator scheme in the builder without typing YAML, previews it on sample
-files, saves it, runs a cycle on it and the agent reads the scorecard.
+"""HR builds a three-indicator scheme in the builder without typing YAML, previews it on the
+last computed cycle's data and on sample files, saves it, runs a cycle on it and the agent reads
+the scorecard, every explanation in Chinese (issue 11's "done means").
 
 The scheme (the blank small-shop template, edited): 服务态度 rated 0..100, weight 40; 回复时长 a
 target on 平均回复时长 (reply_time_mean), 30 seconds, lower is better, weight 30; 满意度 a
-threshold on csat, >= 90 scores 100 else 0, weight 30.
+threshold on csat, >= 90 scores 100 else 0, weight 30. The last cycle (九月) ran an older scheme
+of the shop on the same data kinds.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from appraise.web.cycles import services as cs
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.evaluations.models import Result
 from appraise.web.schemes.models import SchemeVersion
+from appraise.web.schemes.services import scheme_version_create
 
 from ..conftest import Advance, People
 from .conftest import SignIn
@@ -41,6 +45,50 @@ METRICS = (
 )
 AGENTS = "agent_id,name\nA001,张三\nA002,李四\nB001,王五\n".encode()
 
+# September, scored by the shop's older scheme (its weights 50 / 25 / 25).
+OLD = """\
+id: 小店旧考核
+name: 小店旧考核
+period: month
+full_score: 100
+indicators:
+  - {name: 服务态度, weight: 50, rule: {type: rated, max: 100}}
+  - name: 回复时长
+    weight: 25
+    rule: {type: target, metric: reply_time_mean, target: 30, full: 100, better: lower}
+  - {name: 满意度, weight: 25, rule: {type: threshold, metric: csat, range: ">= 90", score: 100}}
+"""
+SEPT_RATINGS = (
+    "agent_id,period,indicator,rater_role,rater_id,value\n"
+    "A001,2026-09,服务态度,,S01,90\nA002,2026-09,服务态度,,S01,70\nB001,2026-09,服务态度,,S01,100\n"
+).encode()
+SEPT_METRICS = (
+    b"agent_id,period,metric,value\n"
+    b"A001,2026-09,reply_time_mean,30\nA001,2026-09,csat,95\n"
+    b"A002,2026-09,reply_time_mean,60\nA002,2026-09,csat,80\n"
+    b"B001,2026-09,reply_time_mean,15\nB001,2026-09,csat,90\n"
+)
+# What an explanation may hold besides Chinese and numbers: none of the words of a developer.
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def last_cycle(people: People) -> Cycle:
+    """九月考核 on the older scheme, its files imported and computed: the builder's "last cycle"."""
+    old = scheme_version_create(by=people.hr, text=OLD, file="old.yaml")
+    cycle = cs.cycle_create(
+        by=people.hr,
+        name="九月考核",
+        scheme_version=old,
+        period="2026-09",
+        teams=[people.team1, people.team2],
+    )
+    cs.cycle_import_data(
+        cycle=cycle,
+        by=people.hr,
+        files={"ratings.csv": SEPT_RATINGS, "metric_values.csv": SEPT_METRICS},
+    )
+    return cs.cycle_compute(cycle=cycle, by=people.hr)
+
 
 def csv(name: str, body: bytes) -> dict[str, Any]:
     return {"name": name, "mimeType": "text/csv", "buffer": body}
@@ -56,7 +104,8 @@ def settled(page: Any) -> None:
 def test_a_scheme_built_in_the_builder_previews_saves_and_scores_a_cycle(
     people: People, sign_in: SignIn, advance: Advance
 ) -> None:
-    hr = sign_in(people.hr, width=1366, height=900)
+    september = last_cycle(people)
+    hr = sign_in(people.hr, width=1280, height=900)
     hr.on("dialog", lambda d: d.accept())
     hr.goto("/schemes/")
     hr.click("a[data-test=builder]")
@@ -122,18 +171,38 @@ def test_a_scheme_built_in_the_builder_previews_saves_and_scores_a_cycle(
         "metric: reply_time_mean" in text and "better: lower" in text and "type: threshold" in text
     )
 
-    # The YAML edited by hand redraws the form: the target becomes 40 seconds, then back to 30.
-    yaml_box = hr.locator("#builder-yaml")
-    yaml_box.fill(text.replace("target: 30", "target: 40"))
-    expect(hr.locator("#b-indicators-1-rule-target")).to_have_value("40")
-    hr.fill("#b-indicators-1-rule-target", "30")
-    settled(hr)
-    assert "target: 30" in hr.input_value("#builder-yaml")
+    # The preview scores the last computed cycle's data (chosen already) with the new scheme.
+    assert hr.input_value("#preview-cycle") == str(september.pk)
+    hr.click("#preview-button")
+    hr.wait_for_selector("#scheme-preview table[data-test=preview]")
+    preview = hr.locator("#scheme-preview table[data-test=preview]")
+    assert "九月考核 (2026-09)" in hr.inner_text("#scheme-preview")
+    # A001: 90 x 40 / 100 = 36; 30 s on a 30 s target: 100 -> 30; 95 >= 90: 30; 96 (优秀).
+    assert preview.locator("tr", has_text="A001").inner_text().split("\t")[:6] == [
+        "张三 A001",
+        "96",
+        "36",
+        "30",
+        "30",
+        "优秀",
+    ]
+    # A002: 70 -> 28; 30 / 60 x 100 = 50 -> 15; 80 < 90: 0; 43. B001: 40 + 30 (15 s, capped) + 30.
+    assert preview.locator("tr", has_text="A002").inner_text().split("\t")[1:5] == [
+        "43",
+        "28",
+        "15",
+        "0",
+    ]
+    assert preview.locator("tr", has_text="B001").inner_text().split("\t")[1] == "100"
+    # Each agent's breakdown opens to every indicator's value, score and explanation.
+    hr.click("[data-test=preview-agent][data-agent=A002] summary")
+    reply = hr.locator("[data-test=preview-agent][data-agent=A002] tr[data-indicator]").nth(1)
+    assert "60 秒" in reply.inner_text() and "50" in reply.inner_text()
     hr.mouse.wheel(0, -10000)
     hr.wait_for_timeout(300)
     hr.screenshot(path=str(SHOTS / "scheme-builder.png"), full_page=False)
 
-    # The preview scores the sample files: every agent's name, total and indicator scores.
+    # Files chosen are scored instead of the cycle's: every agent's name, total and indicators.
     hr.set_input_files(
         "#preview-files",
         files=[
@@ -144,7 +213,8 @@ def test_a_scheme_built_in_the_builder_previews_saves_and_scores_a_cycle(
     )
     hr.fill("#preview-period", "2026-10")
     hr.click("#preview-button")
-    hr.wait_for_selector("#scheme-preview table[data-test=preview]")
+    # The new answer replaces the cycle's table: wait for it to say where its data came from.
+    expect(hr.locator("#scheme-preview")).to_contain_text("上传的文件")
     preview = hr.locator("#scheme-preview table[data-test=preview]")
     head = preview.locator("thead").inner_text()
     assert "服务态度" in head and "回复时长" in head and "满意度" in head
@@ -196,8 +266,33 @@ def test_a_scheme_built_in_the_builder_previews_saves_and_scores_a_cycle(
     reply = rows.filter(has_text="回复时长").inner_text()
     csat = rows.filter(has_text="满意度").inner_text()
     rated = rows.filter(has_text="服务态度").inner_text()
-    # Today's explanations (core messages are being put into Chinese in parallel): the rated
-    # value, the target's figures and the threshold's value each appear on their row.
+    # The rated value, the target's figures and the threshold's value each on their row.
     assert "80" in rated and "32" in rated
     assert "45" in reply and "30" in reply and "20" in reply
     assert "92" in csat and "30" in csat
+    # Every explanation in Chinese: no word of Latin letters (an id, an English phrase).
+    explanations = agent.locator("table[data-test=indicators] td.explain").all_inner_texts()
+    assert len(explanations) == 3
+    english = {e: LATIN_WORD.findall(e) for e in explanations if LATIN_WORD.search(e)}
+    assert not english, english
+
+
+def test_the_yaml_edited_by_hand_redraws_the_builders_form(people: People, sign_in: SignIn) -> None:
+    hr = sign_in(people.hr)
+    hr.goto("/schemes/builder/")
+    hr.click("button[data-test=add-indicator]")
+    hr.wait_for_selector("#b-indicators-1-name")
+    hr.select_option("#rt-indicators-1", value="target")
+    hr.wait_for_selector("#b-indicators-1-rule-metric")
+    hr.select_option("#b-indicators-1-rule-metric", value="reply_time_mean")
+    settled(hr)
+    hr.fill("#b-indicators-1-rule-target", "30")
+    settled(hr)
+    text = hr.input_value("#builder-yaml")
+    assert "target: 30" in text
+    # The target becomes 40 seconds in the YAML: the form follows; then back to 30 in the form.
+    hr.locator("#builder-yaml").fill(text.replace("target: 30", "target: 40"))
+    expect(hr.locator("#b-indicators-1-rule-target")).to_have_value("40")
+    hr.fill("#b-indicators-1-rule-target", "30")
+    settled(hr)
+    assert "target: 30" in hr.input_value("#builder-yaml")

@@ -112,3 +112,37 @@ def test_yaml_that_is_no_mapping_keeps_the_form() -> None:
     assert b.from_yaml("- a\n- b\n") is None
     assert b.from_yaml("id: [\n") is None
     assert b.from_yaml("id: x\nname: y\n") == {"id": "x", "name": "y"}
+
+
+def test_the_seeds_are_read_once_and_again_only_when_a_file_changes(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import shutil
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / SEEDS).mkdir(parents=True)
+    for f in SEED_FILES[:2]:
+        shutil.copy(f, root / SEEDS / f.name)
+    monkeypatch.setattr(b, "ROOT", root)
+    monkeypatch.setattr(b, "_seed_cache", None)
+    parsed: list[object] = []
+    real = b.yaml.safe_load
+    monkeypatch.setattr(b.yaml, "safe_load", lambda text: parsed.append(1) or real(text))
+    first = b.seed_names()
+    assert len(first) == 2 and len(parsed) == 2
+    b.seed_names()
+    b.template_state(SEED_FILES[0].stem)
+    assert len(parsed) == 2  # nothing read again
+    # The caller may change the mapping it gets: the cache keeps its own.
+    b.template_state(SEED_FILES[0].stem)["name"] = "改过"
+    assert b.template_state(SEED_FILES[0].stem)["name"] != "改过"
+    changed = root / SEEDS / SEED_FILES[1].name
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("\nname:", "\nname: 新名字 #", 1),
+        encoding="utf-8",
+    )
+    os.utime(changed, ns=(1, 1))
+    assert dict(b.seed_names())[SEED_FILES[1].stem] == "新名字"
+    assert len(parsed) == 4

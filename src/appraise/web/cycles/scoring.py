@@ -181,12 +181,20 @@ def rating_value(text: str) -> Decimal | str:
     return value if value.is_finite() else text.strip()
 
 
-def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
-    """Score a cycle from what is stored now. Raises ProblemsError naming every bad input."""
+def score_cycle(
+    cycle: Cycle, progress: Progress = _quiet, scheme: Scheme | None = None
+) -> CycleScore:
+    """Score a cycle from what is stored now. Raises ProblemsError naming every bad input.
+
+    ``scheme`` scores the cycle's inputs with another scheme than the cycle's own (the scheme
+    editor's and builder's preview of a scheme on the last cycle's data); the warnings of the
+    cycle's scheme version are then not the run's.
+    """
     from appraise.web.evaluations.models import Rating as RatingRow
     from appraise.web.evaluations.models import Result
 
-    scheme = scheme_of(cycle.scheme_version)
+    own = scheme is None
+    scheme = scheme_of(cycle.scheme_version) if scheme is None else scheme
     period = Period.parse(cycle.period)
     agents = list(cycle.agents.select_related("team").order_by("agent_id"))
     files = {f.name: bytes(f.content) for f in cycle.files.all()}
@@ -238,11 +246,13 @@ def score_cycle(cycle: Cycle, progress: Progress = _quiet) -> CycleScore:
     merged, all_ratings, warnings = merge_inputs(scheme, inputs, org, app, earlier)
     progress(70, gettext("scoring"))
     run = score_period(scheme, merged, period, computed)
-    progress(85, gettext("comparing self and supervisor ratings"))
-    gaps = grade_gaps(scheme, replace(merged, ratings=all_ratings), period, computed)
+    gaps: dict[str, Gap] = {}
+    if own:  # a preview shows the scores only
+        progress(85, gettext("comparing self and supervisor ratings"))
+        gaps = grade_gaps(scheme, replace(merged, ratings=all_ratings), period, computed)
     scheme_warnings = [
         Problem("warning", w["code"], w["message"], w["where"] or None)
-        for w in cycle.scheme_version.warnings
+        for w in (cycle.scheme_version.warnings if own else [])
     ]
     return CycleScore(run, [*scheme_warnings, *qa_warnings, *warnings, *run.warnings], gaps)
 

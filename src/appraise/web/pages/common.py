@@ -181,8 +181,15 @@ def for_field(name: str) -> Iterator[None]:
         raise
 
 
-def refuse(request: HttpRequest, exc: AppraiseError, form: str, key: Any = None) -> Refusal:
-    """Record ``exc`` as the refusal of ``form`` for the page drawn next."""
+def refuse(
+    request: HttpRequest,
+    exc: AppraiseError,
+    form: str,
+    key: Any = None,
+    data: QueryDict | None = None,
+) -> Refusal:
+    """Record ``exc`` as the refusal of ``form`` for the page drawn next; what was typed is the
+    POST, or ``data`` (a form sent by GET, such as a preview)."""
     body = error_response_data(exc)[1]
     fields: dict[str, str] = {}
     message = body["message"]
@@ -203,7 +210,8 @@ def refuse(request: HttpRequest, exc: AppraiseError, form: str, key: Any = None)
     elif name:
         fields[name] = message
         message = _("Not saved: see the field marked below.")
-    refusal = Refusal(form=form, message=message, data=request.POST, fields=fields, key=key)
+    typed = request.POST if data is None else data
+    refusal = Refusal(form=form, message=message, data=typed, fields=fields, key=key)
     request.refusal = refusal  # type: ignore[attr-defined]
     return refusal
 
@@ -222,14 +230,20 @@ def form_refused(form: forms.Form) -> ProblemsError:
     )
 
 
-def refused_into(request: HttpRequest, form: forms.Form, name: str) -> forms.Form:
+def refused_into(
+    request: HttpRequest, form: forms.Form, name: str, shown: tuple[str, ...] = ()
+) -> forms.Form:
     """Put the refusal of the form ``name`` (if it was) into the bound Django ``form``: each
-    reason on its field, the rest above the fields."""
+    reason on its field, the rest above the fields. ``shown`` are fields of the page's form
+    that the Django form does not hold (a file input beside it): the template shows their
+    reasons (``refused.fields``) itself."""
     refused = refusal_of(request)
     if refused is not None and refused.form == name:
+        known = set(form.fields) | set(shown)
         for field_name, message in refused.fields.items():
-            form.add_error(field_name if field_name in form.fields else None, message)
-        if not refused.fields or not all(f in form.fields for f in refused.fields):
+            if field_name not in shown:
+                form.add_error(field_name if field_name in form.fields else None, message)
+        if not refused.fields or not all(f in known for f in refused.fields):
             form.add_error(None, refused.message)
     return form
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from appraise.problems import ProblemsError
 from appraise.web.pages import builder as b
 from appraise.web.pages.common import guarded, page
-from appraise.web.pages.views_schemes import _check
+from appraise.web.pages.views_schemes import _check, preview_cycles
 from appraise.web.permissions import require_hr
 from appraise.web.schemes.services import scheme_version_create
 
@@ -51,11 +51,19 @@ def scheme_builder(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved as %(v)s.") % {"v": str(saved)})
                 return HttpResponseRedirect(f"/schemes/{saved.pk}/")
-        ctx = _context(applied, error=True, seeds=b.seed_names(), chosen="")
+        ctx = _context(
+            applied,
+            error=True,
+            seeds=b.seed_names(),
+            chosen="",
+            preview_cycles=preview_cycles(request.user),
+        )
         return page(request, "pages/scheme_builder.html", ctx, status=400)
     chosen = request.GET.get("from", "")
     applied = b.Applied(b.template_state(chosen))
-    ctx = _context(applied, seeds=b.seed_names(), chosen=chosen)
+    ctx = _context(
+        applied, seeds=b.seed_names(), chosen=chosen, preview_cycles=preview_cycles(request.user)
+    )
     return page(request, "pages/scheme_builder.html", ctx)
 
 

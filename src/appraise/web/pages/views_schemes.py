@@ -4,6 +4,7 @@ sample data, and saving a new version (HR)."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -13,20 +14,27 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appraise.periods import Period
 from appraise.problems import Problem, ProblemsError
+from appraise.schemes.model import Scheme
 from appraise.scoring.engine import score_period
 from appraise.scoring.output import result_dict
+from appraise.scoring.results import AgentResult
 from appraise.seeds import ROOT, SEEDS
-from appraise.web.cycles.scoring import TABLE_SUFFIXES, check_files, read_files
+from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.cycles.models import Cycle
+from appraise.web.cycles.scoring import TABLE_SUFFIXES, check_files, read_files, score_cycle
 from appraise.web.cycles.services import period_parse
 from appraise.web.errors import Invalid
-from appraise.web.pages.common import guarded, is_htmx, page
-from appraise.web.permissions import is_hr, require_hr
+from appraise.web.pages.common import guarded, int_or_none, is_htmx, page
+from appraise.web.permissions import User, is_hr, require_hr
 from appraise.web.schemes import selectors as scheme_sel
 from appraise.web.schemes.services import scheme_check, scheme_version_create
 from appraise.web.uploads import upload_limited
 
-PREVIEW_ROWS = 50
+# Every agent of a center's cycle; a bound all the same, said under the table.
+PREVIEW_ROWS = 500
+PREVIEW_CYCLES = 12
 
 
 @guarded
@@ -61,6 +69,7 @@ def scheme_editor(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     "check": _check(text),
                     "error": str(exc),
                     "can_edit": True,
+                    "preview_cycles": preview_cycles(request.user),
                 },
                 status=400,
             )
@@ -74,6 +83,7 @@ def scheme_editor(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "text": text,
             "check": _check(text) if text else None,
             "can_edit": is_hr(request.user),
+            "preview_cycles": preview_cycles(request.user),
         },
     )
 
@@ -133,12 +143,61 @@ def seed_example(scheme_id: str) -> tuple[str, dict[str, bytes]] | None:
     return period, files
 
 
-def preview(text: str, period_text: str, uploads: dict[str, bytes]) -> dict[str, Any]:
-    """Score sample data with the scheme being edited; nothing is stored."""
+def preview_cycles(user: User) -> list[Cycle]:
+    """The computed cycles the person may see whose data a preview can score: the most recent
+    period first (a quarter after the months it holds), the last computed first within it."""
+    found = list(
+        cycle_sel.cycle_list(user=user)
+        .filter(computed_at__isnull=False)
+        .order_by("-computed_at")[:PREVIEW_CYCLES]
+    )
+
+    def latest(c: Cycle) -> tuple[date, date, datetime]:
+        try:
+            p = Period.parse(c.period)
+        except ValueError:
+            return (date.min, date.min, c.computed_at or datetime.min)
+        return (p.end, p.start, c.computed_at or datetime.min)
+
+    return sorted(found, key=latest, reverse=True)
+
+
+def _cycle_preview(
+    user: User, cycle: Cycle, scheme: Scheme
+) -> tuple[str, list[AgentResult], list[Problem]]:
+    """The cycle's inputs scored with ``scheme``: the rows of the agents the person may see."""
+    try:
+        outcome = score_cycle(cycle, scheme=scheme)
+    except ValueError as exc:
+        raise ProblemsError([Problem("error", "bad_period", str(exc))]) from None
+    seen = set(
+        cycle_sel.cycle_agent_list(user=user, cycle=cycle).values_list("agent_id", flat=True)
+    )
+    rows = [r for r in outcome.run.results if r.agent_id in seen]
+    return cycle.period, rows, outcome.warnings
+
+
+def preview(
+    text: str,
+    period_text: str,
+    uploads: dict[str, bytes],
+    *,
+    user: User | None = None,
+    cycle_pk: int | None = None,
+) -> dict[str, Any]:
+    """Score the scheme being edited on uploaded files, else on a computed cycle's data (its
+    files, the ratings entered in the app, the QA results), else on the seed's worked example;
+    nothing is stored."""
     found = scheme_check(text=text)
     if found.scheme is None:
         raise ProblemsError(found.problems)
     scheme = found.scheme
+    if not uploads and cycle_pk is not None and user is not None:
+        cycle = cycle_sel.cycle_get(user=user, pk=cycle_pk)
+        if cycle.computed_at is None:
+            raise Invalid(_("%(cycle)s has not been computed yet") % {"cycle": str(cycle)})
+        shown, results, said = _cycle_preview(user, cycle, scheme)
+        return _shown(scheme, shown, str(cycle), results, [*found.problems, *said])
     source = _("uploaded files")
     if uploads:
         files = check_files(uploads)
@@ -158,14 +217,20 @@ def preview(text: str, period_text: str, uploads: dict[str, bytes]) -> dict[str,
         run = score_period(scheme, inputs, period, computed)
     except ValueError as exc:
         raise ProblemsError([Problem("error", "bad_period", str(exc))]) from None
-    rows = [result_dict(r) for r in run.results]
+    return _shown(scheme, str(period), source, run.results, [*found.problems, *run.warnings])
+
+
+def _shown(
+    scheme: Scheme, period: str, source: str, results: list[AgentResult], said: list[Problem]
+) -> dict[str, Any]:
+    rows = [result_dict(r) for r in results]
     return {
         "scheme": scheme,
-        "period": str(period),
+        "period": period,
         "source": source,
         "rows": rows[:PREVIEW_ROWS],
         "more": max(0, len(rows) - PREVIEW_ROWS),
-        "warnings": [w.as_dict() for w in [*found.problems, *run.warnings]],
+        "warnings": [w.as_dict() for w in said],
     }
 
 
@@ -175,6 +240,12 @@ def preview(text: str, period_text: str, uploads: dict[str, bytes]) -> dict[str,
 def scheme_preview(request: HttpRequest) -> HttpResponse:
     prefix = "events/" if request.POST.get("events") else ""
     uploads = {prefix + (f.name or "upload"): f.read() for f in request.FILES.getlist("files")}
-    ctx = preview(request.POST.get("text", ""), request.POST.get("period", "").strip(), uploads)
+    ctx = preview(
+        request.POST.get("text", ""),
+        request.POST.get("period", "").strip(),
+        uploads,
+        user=request.user,
+        cycle_pk=int_or_none(request.POST.get("cycle")),
+    )
     template = "pages/_scheme_preview.html"
     return page(request, template, {**ctx, "fragment": is_htmx(request)})

@@ -27,7 +27,15 @@ from appraise.problems import AppraiseError
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.org.models import Agent, Team
-from appraise.web.pages.common import flash_problems, guarded, int_or_none, page
+from appraise.web.pages.common import (
+    for_field,
+    guarded,
+    int_or_none,
+    page,
+    refuse,
+    refused_into,
+    submitted,
+)
 from appraise.web.permissions import User, agent_of, is_hr, led_teams, require, require_hr
 from appraise.web.points import charts
 from appraise.web.points import selectors as sel
@@ -301,31 +309,57 @@ def _run_files(request: HttpRequest, form: RunForm) -> dict[str, bytes]:
     for upload in request.FILES.getlist("files"):
         files[prefix + (upload.name or "upload.csv")] = upload.read()
     if not files:
-        raise Invalid("upload the input files, or choose a cycle whose files to use")
+        raise Invalid(
+            _("upload the input files, or choose a cycle whose files to use"), field="cycle"
+        )
     return files
 
 
-@guarded
+def _run_form(request: HttpRequest) -> RunForm:
+    user = request.user
+    return RunForm(
+        request.POST or None,
+        versions=_version_choices(user),
+        cycles=_cycle_choices(user),
+        initial={"period": (sel.last_entry_day(user=user) or _today()).isoformat()},
+    )
+
+
+def _runs_page(request: HttpRequest, form: RunForm | None = None) -> HttpResponse:
+    """The runs page; after a refused run, its form as it was sent with the reasons beside the
+    fields (the files are chosen again: a browser never fills a file field)."""
+    user = request.user
+    require_hr(user, _("run points schemes"))
+    form = form if form is not None else _run_form(request)
+    # An aggregate drops the model's ordering: newest first, said again.
+    listed = sel.run_list(user=user).annotate(n=Count("entries")).order_by("-created_at", "-id")
+    listed = listed[:100]
+    return _page(
+        request,
+        "points/runs.html",
+        {"form": refused_into(request, form, "run", shown=("files",)), "runs": listed},
+    )
+
+
+@guarded(form="run", page=_runs_page)
 @upload_limited
 def runs(request: HttpRequest) -> HttpResponse:
     """HR scores a points scheme for one period; only what changed since the period's last run
     is written (the same inputs again write nothing)."""
     user = request.user
     require_hr(user, _("run points schemes"))
-    form = RunForm(
-        request.POST or None,
-        versions=_version_choices(user),
-        cycles=_cycle_choices(user),
-        initial={"period": (sel.last_entry_day(user=user) or _today()).isoformat()},
-    )
+    form = _run_form(request)
     if request.method == "POST" and form.is_valid():
         version = scheme_version_get(user=user, pk=form.cleaned_data["scheme_version"])
-        outcome = svc.points_run_period(
-            scheme_version=version,
-            period=form.cleaned_data["period"].strip(),
-            by=user,
-            files=_run_files(request, form),
-        )
+        files = _run_files(request, form)
+        # What is wrong in a file is said beside the file input, naming the file and row.
+        with for_field("files"):
+            outcome = svc.points_run_period(
+                scheme_version=version,
+                period=form.cleaned_data["period"].strip(),
+                by=user,
+                files=files,
+            )
         for w in outcome.warnings[:10]:
             messages.warning(request, f"{w.where}: {w.message}" if w.where else w.message)
         what = {"scheme": version.scheme_id, "period": form.cleaned_data["period"].strip()}
@@ -344,10 +378,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             text = _("%(scheme)s %(period)s: nobody earned or lost points; nothing was written.")
         messages.info(request, text % what)
         return HttpResponseRedirect("/points/runs/")
-    # An aggregate drops the model's ordering: newest first, said again.
-    listed = sel.run_list(user=user).annotate(n=Count("entries")).order_by("-created_at", "-id")
-    listed = listed[:100]
-    return _page(request, "points/runs.html", {"form": form, "runs": listed})
+    return _runs_page(request, form)
 
 
 @guarded
@@ -375,7 +406,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- HR: manual entries and corrections ---------------------------------------------------------
 
 
-@guarded
+@guarded(form="entry")
 def entries(request: HttpRequest) -> HttpResponse:
     """HR adds points by hand (an opening balance, an award outside the schemes); the list shows
     the manual entries and every correction, newest first."""
@@ -383,7 +414,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     require_hr(user, _("add points by hand"))
     agents = Agent.objects.order_by("agent_id")
     form = EntryForm(request.POST or None, agents=agents, initial={"on": _today()})
-    if request.method == "POST" and form.is_valid():
+    if submitted(request) and form.is_valid():
         d = form.cleaned_data
         entry = svc.points_entry_add(
             agent=d["agent"], points=d["points"], on=d["on"], reason=d["reason"], by=user
@@ -397,10 +428,14 @@ def entries(request: HttpRequest) -> HttpResponse:
     listed = sel.entry_list(user=user).filter(
         Q(source=Source.MANUAL) | Q(kind__in=(Kind.REVERSAL, Kind.CORRECTION))
     )
-    return _page(request, "points/entries.html", {"form": form, "entries": listed[:200]})
+    return _page(
+        request,
+        "points/entries.html",
+        {"form": refused_into(request, form, "entry"), "entries": listed[:200]},
+    )
 
 
-@guarded
+@guarded(form="correct")
 def correct_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """HR corrects an entry: a reversal and the right value, both pointing at it; the entry itself
     is never changed."""
@@ -408,7 +443,7 @@ def correct_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = sel.entry_get(user=user, pk=pk)
     require_hr(user, _("correct points"))
     form = CorrectForm(request.POST or None, initial={"points": entry.points})
-    if request.method == "POST" and form.is_valid():
+    if submitted(request) and form.is_valid():
         written = svc.points_entry_correct(
             entry=entry,
             points=form.cleaned_data["points"],
@@ -423,7 +458,11 @@ def correct_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         "points/correct.html",
-        {"entry": entry, "history": sel.entry_history(entry), "form": form},
+        {
+            "entry": entry,
+            "history": sel.entry_history(entry),
+            "form": refused_into(request, form, "correct"),
+        },
     )
 
 
@@ -454,19 +493,24 @@ def _redemption_list(user: User) -> list[dict[str, Any]]:
     ]
 
 
-def _redemption_page(request: HttpRequest, form: RedemptionForm, status: int = 200) -> HttpResponse:
+def _redemption_page(request: HttpRequest, form: RedemptionForm) -> HttpResponse:
+    """The redemption page with ``form``; a refused preview or confirmation (its figures kept,
+    the reasons beside the fields) is drawn with 200, as every refused form of the pages."""
     return _page(
         request,
         "points/redemptions.html",
-        {"form": form, "redemptions": _redemption_list(request.user)},
-        status=status,
+        {
+            "form": refused_into(request, form, "redemption"),
+            "redemptions": _redemption_list(request.user),
+        },
     )
 
 
 @guarded
 def redemptions(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, _("run the redemption"))
-    return _redemption_page(request, _redemption_form(request.user))
+    data = request.POST if request.method == "POST" else None
+    return _redemption_page(request, _redemption_form(request.user, data))
 
 
 def _version_or_none(user: User, pk: int | None) -> Any:
@@ -481,7 +525,7 @@ def redemption_preview(request: HttpRequest) -> HttpResponse:
     require_hr(user, _("run the redemption"))
     form = _redemption_form(user, request.GET)
     if not form.is_valid():
-        return _redemption_page(request, form, status=400)
+        return _redemption_page(request, form)
     d = form.cleaned_data
     try:
         plan = svc.redemption_plan(
@@ -494,8 +538,9 @@ def redemption_preview(request: HttpRequest) -> HttpResponse:
     except AppraiseError as exc:
         if getattr(exc, "status", 400) in (403, 404):
             raise
-        flash_problems(request, exc)
-        return _redemption_page(request, form, status=400)
+        # A GET form: its refusal is drawn at once, beside the field it is about.
+        refuse(request, exc, "redemption", data=request.GET)
+        return _redemption_page(request, form)
     owing = Agent.objects.select_related("team").in_bulk(list(plan.skipped), field_name="agent_id")
     return _page(
         request,
@@ -515,7 +560,7 @@ def redemption_preview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@guarded
+@guarded(form="redemption", page=redemptions)
 @require_POST
 def redemption_confirm(request: HttpRequest) -> HttpResponse:
     """Pay the previewed redemption once; a month already redeemed pays nothing again."""
@@ -523,7 +568,7 @@ def redemption_confirm(request: HttpRequest) -> HttpResponse:
     require_hr(user, _("run the redemption"))
     form = _redemption_form(user, request.POST)
     if not form.is_valid():
-        return _redemption_page(request, form, status=400)
+        return _redemption_page(request, form)
     d = form.cleaned_data
     outcome = svc.points_redeem_month(
         month=d["month"],

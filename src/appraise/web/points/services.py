@@ -50,7 +50,7 @@ def _period(text: str, what: str) -> Period:
     try:
         return Period.parse(text)
     except ValueError as exc:
-        raise Invalid(f"{what}: {exc}") from None
+        raise Invalid(f"{what}: {exc}", field=what) from None
 
 
 def _show(d: Decimal) -> str:
@@ -122,7 +122,9 @@ def points_run_period(
     scheme = scheme_of(scheme_version)
     p = _period(period, "period")
     if p.kind != scheme.period:
-        raise Invalid(f"scheme {scheme.id} is scored per {scheme.period}; {p} is a {p.kind}")
+        raise Invalid(
+            f"scheme {scheme.id} is scored per {scheme.period}; {p} is a {p.kind}", field="period"
+        )
     # Runs of one scheme wait for each other, so two runs of a period cannot both write.
     list(SchemeVersion.objects.select_for_update().filter(scheme_id=scheme.id))
     score = score_points_period(scheme, p, files)
@@ -224,7 +226,7 @@ def points_run_period(
 def _reason(text: str) -> str:
     reason = text.strip()
     if not reason:
-        raise Invalid("a manual entry or a correction needs its reason")
+        raise Invalid("a manual entry or a correction needs its reason", field="reason")
     return reason
 
 
@@ -235,7 +237,7 @@ def points_entry_add(
     """A manual award or deduction (an opening balance, an incident outside the schemes)."""
     require_hr(by, gettext("add points by hand"))
     if as_points(points) != points or points == 0:
-        raise Invalid("points must be a non-zero number with at most two decimals")
+        raise Invalid("points must be a non-zero number with at most two decimals", field="points")
     entry = PointsEntry.objects.create(
         agent=agent,
         points=points,
@@ -263,7 +265,7 @@ def points_entry_correct(
     require_hr(by, gettext("correct points"))
     locked = PointsEntry.objects.select_for_update().select_related("agent").get(pk=entry.pk)
     if as_points(points) != points:
-        raise Invalid("points may have at most two decimals")
+        raise Invalid("points may have at most two decimals", field="points")
     if locked.source == Source.REDEMPTION:
         raise Conflict("a redemption has been paid; it is not corrected", code="redeemed")
     if locked.kind == Kind.REVERSAL:
@@ -271,7 +273,7 @@ def points_entry_correct(
     if locked.corrected_by.filter(kind=Kind.REVERSAL).exists():
         raise Conflict("this entry has already been corrected; correct its correction")
     if points == locked.points:
-        raise Invalid(f"the entry already holds {points} points")
+        raise Invalid(f"the entry already holds {points} points", field="points")
     why = _reason(reason)
     same = {
         "agent": locked.agent,
@@ -356,7 +358,7 @@ class RedemptionPlan:
 def _month(month: str) -> Period:
     m = _period(month, "month")
     if m.kind != "month":
-        raise Invalid(f"a redemption is for a month (2026-05), not a {m.kind}")
+        raise Invalid(f"a redemption is for a month (2026-05), not a {m.kind}", field="month")
     return m
 
 

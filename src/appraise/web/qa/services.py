@@ -74,7 +74,7 @@ def _period(text: str) -> str:
     try:
         return str(Period.parse(text.strip()))
     except ValueError as exc:
-        raise Invalid(f"period: {exc}") from None
+        raise Invalid(f"period: {exc}", field="period") from None
 
 
 def _reviewer(user: User) -> AuthUser:
@@ -161,7 +161,8 @@ def _safe_name(name: str) -> str:
     ):
         raise Invalid(
             f'"{name}": upload the canonical tables (conversations.csv, messages.csv, '
-            "calls.csv ...), center.yaml, mapping.yaml or qa.yaml"
+            "calls.csv ...), center.yaml, mapping.yaml or qa.yaml",
+            field="files",
         )
     return p.name
 
@@ -197,13 +198,13 @@ def conversation_import(
     require_hr(by, gettext("import conversations for QA"))
     p = _period(period)
     if (files is None) == (data is None):
-        raise Invalid("import either uploaded files or a data folder")
+        raise Invalid("import either uploaded files or a data folder", field="files")
     from appraise.metrics.store import open_data
 
     with tempfile.TemporaryDirectory(prefix="appraise-qa-") as tmp:
         if files is not None:
             if not files:
-                raise Invalid("no files")
+                raise Invalid("no files", field="files")
             check_workbooks(files.items())
             folder = Path(tmp)
             for name, content in files.items():
@@ -316,16 +317,17 @@ def sampling_run_create(
     p = _period(period)
     people = list(dict.fromkeys(reviewers))
     if not people:
-        raise Invalid("name at least one QA reviewer")
+        raise Invalid("name at least one QA reviewer", field="reviewers")
     not_qa = [u.get_username() for u in people if not is_qa(u)]
     if not_qa:
-        raise Invalid(f"not QA reviewers: {', '.join(not_qa)}")
+        raise Invalid(f"not QA reviewers: {', '.join(not_qa)}", field="reviewers")
     bad = [s for s in strata if s not in STRATA]
     if bad:
-        raise Invalid(f"unknown strata {', '.join(bad)}; use {', '.join(STRATA)}")
+        raise Invalid(f"unknown strata {', '.join(bad)}; use {', '.join(STRATA)}", field="strata")
     if not Decimal(0) < random_share <= 1:
         raise Invalid(
-            gettext("the random share must be above 0 and at most 1 (for example 0.4 or 40%)")
+            gettext("the random share must be above 0 and at most 1 (for example 0.4 or 40%)"),
+            field="random_share",
         )
     rubrics = [(r, scoring.core_rubric(r)) for r in Rubric.objects.filter(active=True)]
     if not rubrics:
@@ -497,7 +499,7 @@ def review_submit(
     if assignment.state != AssignmentState.ASSIGNED:
         raise Conflict("this conversation has been reviewed already", code="reviewed")
     if source not in Source.values:
-        raise Invalid(f"source is one of {', '.join(Source.values)}")
+        raise Invalid(f"source is one of {', '.join(Source.values)}", field="source")
     now = timezone.now()
     metrics = _metrics(assignment.conversation, assignment.rubric)
     result = scoring.score(
@@ -598,7 +600,7 @@ def _locked_dispute(dispute: Dispute) -> Dispute:
 def _assign(dispute: Dispute, reviewer: AuthUser, by: User) -> None:
     """Record the second reviewer; the core says whether they may be one."""
     if not is_qa(reviewer):
-        raise Invalid(f"{reviewer.get_username()} is not a QA reviewer")
+        raise Invalid(f"{reviewer.get_username()} is not a QA reviewer", field="reviewer")
     try:
         assign_dispute(
             scoring.core_dispute(dispute),
@@ -654,9 +656,9 @@ def dispute_decide(
     A QA reviewer deciding an open dispute takes it first (recorded as an assignment).
     """
     if decision not in DECISIONS:
-        raise Invalid(f"a decision is one of {', '.join(DECISIONS)}")
+        raise Invalid(f"a decision is one of {', '.join(DECISIONS)}", field="decision")
     if not note.strip():
-        raise Invalid("a decision needs a note saying why")
+        raise Invalid("a decision needs a note saying why", field="note")
     dispute = _locked_dispute(dispute)
     if dispute.state == DisputeState.OPEN:
         require(is_qa(by), "only a QA reviewer decides a dispute")
@@ -767,14 +769,14 @@ def calibration_create(
     people = list(dict.fromkeys(reviewers))
     convs = list(dict.fromkeys(conversations))
     if not name.strip():
-        raise Invalid("a calibration session needs a name")
+        raise Invalid("a calibration session needs a name", field="name")
     if len(people) < 2:
-        raise Invalid("calibration needs two reviewers or more")
+        raise Invalid("calibration needs two reviewers or more", field="reviewers")
     not_qa = [u.get_username() for u in people if not is_qa(u)]
     if not_qa:
-        raise Invalid(f"not QA reviewers: {', '.join(not_qa)}")
+        raise Invalid(f"not QA reviewers: {', '.join(not_qa)}", field="reviewers")
     if not convs:
-        raise Invalid("choose the conversations to calibrate on")
+        raise Invalid("choose the conversations to calibrate on", field="conversations")
     session = CalibrationSession.objects.create(
         name=name.strip(), rubric=rubric, created_by=signed_in(by)
     )

@@ -21,12 +21,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appraise.inputs import normalize_name
 from appraise.problems import AppraiseError
 from appraise.qa.rubric import is_na
 from appraise.qa.rules.engine import mask
 from appraise.web.errors import Forbidden, Invalid, error_response_data
 from appraise.web.org.models import Agent
-from appraise.web.pages.common import back, guarded, int_or_none, page
+from appraise.web.pages.common import (
+    back,
+    for_field,
+    guarded,
+    int_or_none,
+    page,
+    refusal_of,
+    submitted,
+)
 from appraise.web.permissions import User, agent_of, is_hr, is_self, led_teams
 from appraise.web.qa import scoring
 from appraise.web.qa import selectors as sel
@@ -163,17 +172,32 @@ def transcript(conversation: Conversation) -> dict[str, Any]:
 
 
 def form_rows(
-    rubric: Rubric, values: Mapping[str, str], comments: Mapping[str, str]
+    rubric: Rubric,
+    values: Mapping[str, str],
+    comments: Mapping[str, str],
+    errors: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
+    """The rubric form's rows; ``errors`` are a refusal's reasons by field, and a problem of the
+    core names its item by id or by name (``"表达能力" is rated 0..15; 16 is outside``)."""
+    said = {normalize_name(k): v for k, v in (errors or {}).items()}
     rows = []
     for item in scoring.form_items(rubric):
         value = values.get(item.id, "")
+        error = next(
+            (
+                said[normalize_name(k)]
+                for k in (item.id, item.name, f"item_{item.id}")
+                if normalize_name(k) in said
+            ),
+            "",
+        )
         rows.append(
             {
                 "item": item,
                 "value": "" if value == scoring.NA else value,
                 "na": bool(value) and is_na(value),
                 "comment": comments.get(item.id, ""),
+                "error": error,
             }
         )
     return rows
@@ -183,6 +207,23 @@ def _posted(request: HttpRequest, rubric: Rubric) -> tuple[dict[str, str], dict[
     return (
         scoring.ratings_from_form(rubric, request.POST),
         scoring.comments_from_form(rubric, request.POST),
+    )
+
+
+def _refused_rows(request: HttpRequest, form: str, rubric: Rubric) -> list[dict[str, Any]] | None:
+    """The rubric form as it was typed, with the reasons beside the items, when the form
+    ``form`` of this page was refused; else None (the page fills the form itself)."""
+    refused = refusal_of(request)
+    if refused is None or refused.form != form:
+        return None
+    values = scoring.ratings_from_form(rubric, refused.data)
+    # A value the form keeps as typed, even one the core refused (a rating of "十五").
+    for item in scoring.form_items(rubric):
+        typed = str(refused.data.get(f"item_{item.id}", "") or "").strip()
+        if typed and item.id not in values:
+            values[item.id] = typed
+    return form_rows(
+        rubric, values, scoring.comments_from_form(rubric, refused.data), refused.fields
     )
 
 
@@ -205,7 +246,15 @@ def tabs(user: User) -> list[dict[str, str]]:
 def qa_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    return page(request, template, {"qa_tabs": tabs(request.user), **context}, status=status)
+    refused = refusal_of(request)
+    # The reviewers ticked in a refused form (sample, calibration), ticked again.
+    kept = [int_or_none(x) for x in refused.data.getlist("reviewers")] if refused else []
+    return page(
+        request,
+        template,
+        {"qa_tabs": tabs(request.user), "kept_reviewers": kept, **context},
+        status=status,
+    )
 
 
 # ------------------------------------------------------------------------------------- home
@@ -261,7 +310,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@guarded
+@guarded(form="review")
 def assignment(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: the transcript with the checks' findings, the rubric beside it."""
     a = sel.assignment_get(user=request.user, pk=pk)
@@ -270,7 +319,7 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
         if review is not None:
             return HttpResponseRedirect(f"/qa/reviews/{review.pk}/")
     mine = a.reviewer_id == request.user.pk
-    if request.method == "POST":
+    if submitted(request):
         ratings, comments = _posted(request, a.rubric)
         review = svc.review_submit(
             assignment=a,
@@ -289,9 +338,9 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
             "a": a,
             "conversation": a.conversation,
             "t": transcript(a.conversation),
-            "rows": form_rows(a.rubric, {}, {}),
+            "rows": _refused_rows(request, "review", a.rubric) or form_rows(a.rubric, {}, {}),
             "rubric": a.rubric,
-            "editable": mine,
+            "editable": mine and a.state != AssignmentState.REVIEWED,
             "sources": Source.choices,
             "preview_url": f"/qa/conversations/{a.conversation_id}/preview/{a.rubric_id}/",
         },
@@ -398,11 +447,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded
+@guarded(form="dispute", page=review_detail)
 @require_POST
 def dispute_open(request: HttpRequest, pk: int) -> HttpResponse:
     r = sel.review_get(user=request.user, pk=pk)
-    d = svc.dispute_open(review=r, by=request.user, reason=request.POST.get("reason", ""))
+    with for_field("reason"):
+        d = svc.dispute_open(review=r, by=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("Dispute filed: a second reviewer will decide."))
     return back(request, f"/qa/disputes/{d.pk}/")
 
@@ -439,7 +489,9 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_assign": is_hr(user) and d.state in (DisputeState.OPEN, DisputeState.ASSIGNED),
     }
     if can_decide:
-        ctx["rows"] = form_rows(original.rubric, original.ratings, original.comments)
+        ctx["rows"] = _refused_rows(request, "decide", original.rubric) or form_rows(
+            original.rubric, original.ratings, original.comments
+        )
         ctx["preview_url"] = (
             f"/qa/conversations/{original.conversation_id}/preview/{original.rubric_id}/"
         )
@@ -452,7 +504,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return qa_page(request, "qa/dispute.html", ctx)
 
 
-@guarded
+@guarded(form="decide", page=dispute_detail)
 @require_POST
 def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
     d = sel.dispute_get(user=request.user, pk=pk)
@@ -472,14 +524,14 @@ def dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return back(request, f"/qa/disputes/{d.pk}/")
 
 
-@guarded
+@guarded(form="assign", page=dispute_detail)
 @require_POST
 def dispute_assign(request: HttpRequest, pk: int) -> HttpResponse:
     d = sel.dispute_get(user=request.user, pk=pk)
     reviewer_pk = int_or_none(request.POST.get("reviewer"))
     reviewer = AuthUser.objects.filter(pk=reviewer_pk).first() if reviewer_pk else None
     if reviewer is None:
-        raise Invalid("choose a reviewer")
+        raise Invalid(_("choose a reviewer"), field="reviewer")
     svc.dispute_assign(dispute=d, reviewer=reviewer, by=request.user)
     messages.success(request, _("The dispute went to the second reviewer."))
     return back(request, f"/qa/disputes/{d.pk}/")
@@ -492,14 +544,17 @@ def _qa_reviewers() -> list[AuthUser]:
     return list(AuthUser.objects.filter(groups__name="qa").order_by("username"))
 
 
-@guarded
+@guarded(form="calibration")
 def calibrations(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_queue(user)
-    if request.method == "POST":
+    if submitted(request):
         if not is_hr(user):
             raise Forbidden("only HR holds calibration sessions")
-        rubric = sel.rubric_get(user=user, pk=int_or_none(request.POST.get("rubric")) or 0)
+        rubric_pk = int_or_none(request.POST.get("rubric"))
+        if rubric_pk is None:
+            raise Invalid(_("choose a rubric"), field="rubric")
+        rubric = sel.rubric_get(user=user, pk=rubric_pk)
         ids = request.POST.get("conversations", "").replace(",", " ").split()
         found = {
             c.conversation_id: c
@@ -507,7 +562,9 @@ def calibrations(request: HttpRequest) -> HttpResponse:
         }
         missing = [i for i in ids if i not in found]
         if missing:
-            raise Invalid(f"no conversation {', '.join(missing)}")
+            raise Invalid(
+                _("no conversation %(ids)s") % {"ids": ", ".join(missing)}, field="conversations"
+            )
         people = list(
             AuthUser.objects.filter(
                 pk__in=[int_or_none(x) or 0 for x in request.POST.getlist("reviewers")]
@@ -567,14 +624,14 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded
+@guarded(form="calscore")
 def calibration_score(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:
     user = request.user
     s = sel.calibration_get(user=user, pk=pk)
     conversation = s.conversations.filter(pk=conversation_pk).select_related("agent").first()
     if conversation is None:
         raise Forbidden("this conversation is not in the session")
-    if request.method == "POST":
+    if submitted(request):
         ratings, comments = _posted(request, s.rubric)
         svc.calibration_review_submit(
             session=s,
@@ -594,9 +651,8 @@ def calibration_score(request: HttpRequest, pk: int, conversation_pk: int) -> Ht
             "s": s,
             "conversation": conversation,
             "t": transcript(conversation),
-            "rows": form_rows(
-                s.rubric, mine.ratings if mine else {}, mine.comments if mine else {}
-            ),
+            "rows": _refused_rows(request, "calscore", s.rubric)
+            or form_rows(s.rubric, mine.ratings if mine else {}, mine.comments if mine else {}),
             "mine": mine,
             "editable": mine is None
             and s.state == SessionState.OPEN
@@ -607,7 +663,7 @@ def calibration_score(request: HttpRequest, pk: int, conversation_pk: int) -> Ht
     )
 
 
-@guarded
+@guarded(form="close", page=calibration_detail)
 @require_POST
 def calibration_close(request: HttpRequest, pk: int) -> HttpResponse:
     s = sel.calibration_get(user=request.user, pk=pk)
@@ -716,12 +772,13 @@ def _split(text: str) -> list[str]:
     return [x for x in text.replace("，", ",").replace(",", " ").split() if x]
 
 
-@guarded
+@guarded(form="rubric", page=manage)
 @require_POST
 def manage_rubric(request: HttpRequest) -> HttpResponse:
-    version = scheme_sel.scheme_version_get(
-        user=request.user, pk=int_or_none(request.POST.get("scheme_version")) or 0
-    )
+    version_pk = int_or_none(request.POST.get("scheme_version"))
+    if version_pk is None:
+        raise Invalid(_("choose a scheme version"), field="scheme_version")
+    version = scheme_sel.scheme_version_get(user=request.user, pk=version_pk)
     na = request.POST.get("na_items", "").strip()
     svc.rubric_create(
         scheme_version=version,
@@ -735,7 +792,7 @@ def manage_rubric(request: HttpRequest) -> HttpResponse:
     return back(request, "/qa/manage/")
 
 
-@guarded
+@guarded(form="import", page=manage)
 @require_POST
 @upload_limited
 def manage_import(request: HttpRequest) -> HttpResponse:
@@ -765,7 +822,10 @@ def _share(text: str) -> Decimal:
     t = text.strip().replace("％", "%")
     if not t:
         return Decimal(1)
-    bad = Invalid(_("the random share %(text)s is not a share (0.4 or 40%%)") % {"text": t})
+    bad = Invalid(
+        _("the random share %(text)s is not a share (0.4 or 40%%)") % {"text": t},
+        field="random_share",
+    )
     try:
         value = Decimal(t[:-1]) / 100 if t.endswith("%") else Decimal(t)
     except InvalidOperation:
@@ -775,13 +835,13 @@ def _share(text: str) -> Decimal:
     return value
 
 
-@guarded
+@guarded(form="sample", page=manage)
 @require_POST
 def manage_sample(request: HttpRequest) -> HttpResponse:
     ids = [int_or_none(x) or 0 for x in request.POST.getlist("reviewers")]
     per_agent = int_or_none(request.POST.get("per_agent"))
     if per_agent is None or per_agent < 1:
-        raise Invalid("conversations per agent must be a whole number from 1")
+        raise Invalid(_("conversations per agent must be a whole number from 1"), field="per_agent")
     run = svc.sampling_run_create(
         period=request.POST.get("period", ""),
         by=request.user,
