@@ -38,9 +38,18 @@ TIMEOUT_SECONDS = 3600
 
 def results_version(cycle_id: int, results: QuerySet[Result]) -> str:
     """Changes whenever anything a page reads from these results may have changed."""
-    seen = results.order_by().aggregate(n=Count("id"), last=Max("id"))
-    audited = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
-    return f"{seen['n']}.{seen['last']}.{audited}"
+    audited = AuditLog.objects.filter(cycle_id=cycle_id).order_by("-id").values("id")[:1]
+    # One query: the audit log's part is a subquery beside the aggregates.
+    seen = (
+        results.order_by()
+        .values("cycle_id")
+        .annotate(n=Count("id"), last=Max("id"), audited=Subquery(audited))
+        .values_list("n", "last", "audited")
+    )
+    n, last, logged = next(iter(seen), (0, None, None))
+    if n == 0:
+        logged = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
+    return f"{n}.{last}.{logged}"
 
 
 # How far back :func:`changes_version` counts the audit log's latest entries (see there).

@@ -162,6 +162,8 @@ def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpRespo
     if cycle is None:
         return page(request, "pages/scorecard.html", ctx)
     result = next((r for r in published if r.cycle_id == cycle.pk), None)
+    if result is not None:
+        me = result.agent  # the same agent, read with their team (the page names it)
     ctx.update(scorecard_context(request.user, cycle, me, result))
     scheme = scheme_of(cycle.scheme_version)
     if cycle.state == State.SELF_ASSESSMENT or (

@@ -65,10 +65,12 @@ def _require_leader(user: User) -> None:
         raise Forbidden(_("the team dashboard is for supervisors and HR"))
 
 
-def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
+def _pick_cycle(user: User, requested: int | None, cycles: list[Cycle]) -> Cycle | None:
+    """The cycle asked for, else the newest; ``cycles`` are the person's (the page's menu)."""
     if requested is not None:
-        return cycle_sel.cycle_get(user=user, pk=requested)
-    return cycle_sel.cycle_list(user=user).order_by("-period", "-id").first()
+        found = next((c for c in cycles if c.pk == requested), None)
+        return found or cycle_sel.cycle_get(user=user, pk=requested)
+    return max(cycles, key=lambda c: (c.period, c.pk), default=None)
 
 
 # Rows of the leaderboard shown at first; a manager over a whole center asks for the rest.
@@ -292,8 +294,10 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
 
 def _team_page(request: HttpRequest, cycle_id: int | None) -> HttpResponse:
     _require_leader(request.user)
-    cycle = _pick_cycle(request.user, cycle_id)
-    ctx: dict[str, Any] = {"cycles": cycle_sel.cycle_list(user=request.user)}
+    # The person's cycles, read once for the menu and for the one to show.
+    cycles = list(cycle_sel.cycle_list(user=request.user))
+    cycle = _pick_cycle(request.user, cycle_id, cycles)
+    ctx: dict[str, Any] = {"cycles": cycles}
     if cycle is not None:
         ctx.update(dashboard_context(request.user, cycle, all_rows=request.GET.get("all") == "1"))
     return page(request, "pages/team.html", ctx)
