@@ -24,9 +24,14 @@ from appraise.web.cycles import services as cs
 from appraise.web.cycles.models import Cycle, State
 from appraise.web.followups.todo import todo_count
 from appraise.web.org.models import Agent
+from appraise.web.qa import services as qa_services
+from appraise.web.qa.appraisal import qa_evidence
 from appraise.web.schemes.models import SchemeVersion
+from appraise.web.schemes.services import scheme_of, scheme_version_create
 
 from ..conftest import PAPER, Advance, People, _user
+from ..qa.conftest import C002, PERFECT, Qa, qa  # noqa: F401 (the qa fixture)
+from ..qa.conftest import PERIOD as QA_PERIOD
 
 
 def _queries(user: User, url: str, *, cold: bool = True, menu_kept: bool = False) -> int:
@@ -115,3 +120,39 @@ def test_a_cached_dashboard_reads_no_more_than_a_fresh_one(
     cold, warm = _queries(user, url, menu_kept=True), _queries(user, url, cold=False)
     # The warm request skips the read of every result in scope (one query).
     assert warm == cold - 1
+
+
+QA_SCHEME = """\
+id: qa-evidence
+name: 话务质量考核
+period: month
+qa_scale: 100
+indicators:
+  - id: call_quality
+    name: 话务质量
+    weight: 100%
+    rule: {type: formula, expr: "qa_average", min: 0, max: 100}
+"""
+
+
+@pytest.mark.django_db
+def test_the_scorecards_qa_evidence_reads_as_much_for_two_reviews_as_for_one(qa: Qa) -> None:
+    """Each review names its reviewer by their agent id when they have one: read with the
+    reviews, not once per review (A001's two sampled calls, tests/web/qa/conftest.py)."""
+    version = scheme_version_create(by=qa.people.hr, text=QA_SCHEME, file="qa-evidence.yaml")
+    scheme = scheme_of(version)
+    qa.sample(per_agent=15)
+
+    def evidence_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as seen:
+            found = qa_evidence(scheme=scheme, period=QA_PERIOD, agent_id="A001")
+        return len(seen.captured_queries), found["call_quality"].reviews
+
+    counts = []
+    for conversation, ratings in (("K-A001-2", C002), ("K-A001-1", PERFECT)):
+        a = qa.assignment(conversation)
+        qa_services.review_submit(assignment=a, by=a.reviewer, ratings=ratings)
+        counts.append(evidence_queries())
+    (one, n1), (two, n2) = counts
+    assert (n1, n2) == (1, 2)
+    assert one == two, f"{one} queries for one review, {two} for two"
