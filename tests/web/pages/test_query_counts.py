@@ -30,8 +30,11 @@ from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of, scheme_version_create
 
 from ..conftest import PAPER, Advance, People, _user
-from ..qa.conftest import C002, PERFECT, Qa, qa  # noqa: F401 (the qa fixture)
+from ..qa import conftest as qa_conftest
+from ..qa.conftest import C002, PERFECT, Qa
 from ..qa.conftest import PERIOD as QA_PERIOD
+
+qa = qa_conftest.qa  # the fixture of tests/web/qa
 
 
 def _queries(user: User, url: str, *, cold: bool = True, menu_kept: bool = False) -> int:
