@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.db import connection
@@ -25,10 +26,12 @@ from appraise.web.permissions import led_team_ids, supervised_team_ids
 
 from .conftest import S000_WEIGHTS, Advance, People
 
+T = TypeVar("T")
 
-def _in_a_request(view: Callable[[], object]) -> object:
+
+def _in_a_request(view: Callable[[], T]) -> T:
     """``view()`` run inside the memo's middleware, as a page's view runs."""
-    answer: list[object] = []
+    answer: list[T] = []
 
     def get_response(request: HttpRequest) -> HttpResponse:
         answer.append(view())
@@ -77,7 +80,7 @@ def test_a_change_inside_the_request_is_read_afresh(people: People) -> None:
         )
         return before, led_team_ids(people.sup2)
 
-    before, after = _in_a_request(change)  # type: ignore[misc]
+    before, after = _in_a_request(change)
     assert before == {people.team2.pk}
     assert after == {people.team1.pk, people.team2.pk}
 

@@ -49,18 +49,10 @@ def _team_ids(user: AuthUser) -> tuple[frozenset[int], frozenset[int]]:
     query, once a request (``memo``): every selector and the menu ask it."""
 
     def read() -> tuple[frozenset[int], frozenset[int]]:
-        direct = (
-            Team.supervisors.through.objects.filter(user_id=user.pk)
-            .order_by()
-            .annotate(direct=Value(True))
-        )
-        indirect = (
-            Team.objects.filter(indirect_supervisor_id=user.pk)
-            .order_by()
-            .annotate(direct=Value(False))
-        )
-        rows = direct.values_list("team_id", "direct").union(
-            indirect.values_list("id", "direct"), all=True
+        direct = Team.supervisors.through.objects.filter(user_id=user.pk).order_by()
+        indirect = Team.objects.filter(indirect_supervisor_id=user.pk).order_by()
+        rows = direct.values_list("team_id", Value(True)).union(
+            indirect.values_list("id", Value(False)), all=True
         )
         pairs = list(rows)
         return (
