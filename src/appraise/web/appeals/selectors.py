@@ -47,7 +47,7 @@ def correction_list(
         return qs.none()
     if is_hr(user):
         return qs
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:
