@@ -9,9 +9,11 @@ scale. The cycle is imported from files (metric values and ratings), computed an
 through the services, and left in its appeal window, as in the demo.
 
 The figure is the median of ``--requests`` GETs through Django's test client, after one warm-up
-request that is not counted (it fills the scheme cache and the template loader). Everything runs
-in a throwaway SQLite database in a temporary folder. Target: under 300 ms (issue 4); this is
-measured here and never asserted in a test.
+request that is not counted (it fills the scheme cache and the template loader), and beside it
+the median with the pages' cache emptied before each request (what the first reader after a
+change waits: the charts rebuilt from every result in scope). Everything runs in a throwaway
+SQLite database in a temporary folder. Target: under 300 ms (issue 4); this is measured here and
+never asserted in a test.
 
 Until the pages exist (``appraise.web.pages`` with a ``team`` URL) it times what the dashboard
 needs without the template: ``result_list_team`` and every result as JSON.
@@ -20,7 +22,7 @@ needs without the template: ``result_list_team`` and every result as JSON.
 
 The agent scorecard of the cycle's last agent (``/cycles/N/agents/ID/``, as the manager and as
 HR) is timed the same way. ``--teams 400 --per-team 25`` is the 10,000-agent cycle of issue 14.
-The last line is ``dashboard_ms=X agents=N``.
+The last line is ``dashboard_ms=X cold_ms=Y agents=N`` (the manager's page).
 """
 
 from __future__ import annotations
@@ -187,6 +189,18 @@ def median_ms(once: Callable[[Any], float], user: Any, requests: int) -> float:
     return 1000 * statistics.median(once(user) for _ in range(requests))
 
 
+def cold_ms(once: Callable[[Any], float], user: Any, requests: int) -> float:
+    """The same with the pages' cache emptied before each request: what the first reader after
+    a change waits (the dashboard's charts are rebuilt from every result in scope)."""
+    from django.core.cache import cache
+
+    def fresh(u: Any) -> float:
+        cache.clear()
+        return once(u)
+
+    return median_ms(fresh, user, max(3, requests // 3))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--teams", type=int, default=40)
@@ -213,14 +227,18 @@ def main(argv: list[str] | None = None) -> int:
             once = selector_timer(cycle)
             what = "result_list_team + result JSON (no page yet)"
         print(f"timing {what}: median of {args.requests} after one warm-up")
-        sup_ms = median_ms(once, sup, args.requests)
-        print(f"  a supervisor's own team ({args.per_team} agents): {sup_ms:.0f} ms")
-        hr_ms = median_ms(once, hr, args.requests)
-        print(f"  HR, the whole cycle ({n} agents): {hr_ms:.0f} ms")
-        ms = median_ms(once, manager, args.requests)
-        verdict = "under" if ms < 300 else "OVER"
-        print(f"  the manager over all {args.teams} teams ({n} agents): {ms:.0f} ms")
-        print(f"target 300 ms: {verdict}")
+        viewers = (
+            (f"a supervisor's own team ({args.per_team} agents)", sup),
+            (f"HR, the whole cycle ({n} agents)", hr),
+            (f"the manager over all {args.teams} teams ({n} agents)", manager),
+        )
+        for label, user in viewers:
+            ms = median_ms(once, user, args.requests)
+            cold = cold_ms(once, user, args.requests)
+            print(f"  {label}: {ms:.0f} ms; with the cache emptied: {cold:.0f} ms")
+        # ms and cold are the manager's, the largest page.
+        verdict = "under" if max(ms, cold) < 300 else "OVER"
+        print(f"target 300 ms (cached and emptied): {verdict}")
         card = page_timer(cycle, f"/cycles/{cycle.pk}/agents/A{n:05d}/")
         if card is not None and what.startswith("GET"):
             # The last agent's scorecard: their team's average is read beside their result.
@@ -235,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             prof = cProfile.Profile()
             prof.runcall(once, manager)
             pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
-    print(f"dashboard_ms={ms:.0f} agents={n}")
+    print(f"dashboard_ms={ms:.0f} cold_ms={cold:.0f} agents={n}")
     return 0
 
 

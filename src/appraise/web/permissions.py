@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
+from appraise.web import memo
 from appraise.web.errors import Forbidden
 from appraise.web.org import roles
 from appraise.web.org.models import Agent, Team
@@ -43,10 +44,59 @@ def agent_of(user: User) -> Agent | None:
         return None
 
 
+def _team_ids(user: AuthUser) -> tuple[frozenset[int], frozenset[int]]:
+    """(teams the person supervises directly, teams they are the indirect supervisor of), in one
+    query, once a request (``memo``): every selector and the menu ask it."""
+
+    def read() -> tuple[frozenset[int], frozenset[int]]:
+        direct = Team.supervisors.through.objects.filter(user_id=user.pk).order_by()
+        indirect = Team.objects.filter(indirect_supervisor_id=user.pk).order_by()
+        rows = direct.values_list("team_id", Value(True)).union(
+            indirect.values_list("id", Value(False)), all=True
+        )
+        pairs = list(rows)
+        return (
+            frozenset(t for t, is_direct in pairs if is_direct),
+            frozenset(t for t, is_direct in pairs if not is_direct),
+        )
+
+    return memo.remember(("team_ids", user.pk), read)
+
+
+def led_team_ids(user: User) -> frozenset[int]:
+    """Ids of the teams the person leads, directly or as indirect supervisor."""
+    if not isinstance(user, AuthUser) or not user.is_authenticated:
+        return frozenset()
+    direct, indirect = _team_ids(user)
+    return direct | indirect
+
+
+def supervised_team_ids(user: User) -> frozenset[int]:
+    """Ids of the teams that list the person as a direct supervisor."""
+    if not isinstance(user, AuthUser) or not user.is_authenticated:
+        return frozenset()
+    return _team_ids(user)[0]
+
+
+def indirect_team_ids(user: User) -> frozenset[int]:
+    """Ids of the teams that name the person as their indirect supervisor."""
+    if not isinstance(user, AuthUser) or not user.is_authenticated:
+        return frozenset()
+    return _team_ids(user)[1]
+
+
+def leads_a_team(user: User) -> bool:
+    return bool(led_team_ids(user))
+
+
 def led_teams(user: User) -> QuerySet[Team]:
     """Teams the person leads, directly or as indirect supervisor."""
     if not user.is_authenticated:
         return Team.objects.none()
+    if memo.active():
+        # Inside a request the ids are known already: no subquery, and `.exists()` is free.
+        ids = led_team_ids(user)
+        return Team.objects.filter(id__in=sorted(ids)) if ids else Team.objects.none()
     return Team.objects.filter(Q(supervisors=user) | Q(indirect_supervisor=user)).distinct()
 
 
@@ -56,7 +106,7 @@ def visible_agents(user: User) -> QuerySet[Agent]:
         return Agent.objects.none()
     if is_hr(user):
         return Agent.objects.all()
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     return Agent.objects.filter(Q(team_id__in=team_ids) | Q(user=user))
 
 
@@ -65,15 +115,11 @@ def can_see_agent(user: User, agent: Agent) -> bool:
         return False
     if is_hr(user) or (agent.user_id is not None and agent.user_id == user.pk):
         return True
-    return agent.team_id is not None and led_teams(user).filter(id=agent.team_id).exists()
+    return agent.team_id is not None and agent.team_id in led_team_ids(user)
 
 
 def is_direct_supervisor(user: User, agent: Agent) -> bool:
-    return (
-        user.is_authenticated
-        and agent.team_id is not None
-        and Team.objects.filter(id=agent.team_id, supervisors=user).exists()
-    )
+    return agent.team_id is not None and agent.team_id in supervised_team_ids(user)
 
 
 def is_indirect_supervisor(user: User, team: Team) -> bool:

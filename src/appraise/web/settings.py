@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # with DEBUG on, runserver and the test server serve the source files instead.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # What one request works out once (the person's teams): appraise.web.memo.
+    "appraise.web.memo.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The functional core's messages in the language LocaleMiddleware chose.

@@ -22,18 +22,31 @@ from django.test.utils import CaptureQueriesContext
 
 from appraise.web.cycles import services as cs
 from appraise.web.cycles.models import Cycle, State
+from appraise.web.followups.todo import todo_count
 from appraise.web.org.models import Agent
+from appraise.web.qa import services as qa_services
+from appraise.web.qa.appraisal import qa_evidence
 from appraise.web.schemes.models import SchemeVersion
+from appraise.web.schemes.services import scheme_of, scheme_version_create
 
 from ..conftest import PAPER, Advance, People, _user
+from ..qa import conftest as qa_conftest
+from ..qa.conftest import C002, PERFECT, Qa
+from ..qa.conftest import PERIOD as QA_PERIOD
+
+qa = qa_conftest.qa  # the fixture of tests/web/qa
 
 
-def _queries(user: User, url: str, *, cold: bool = True) -> int:
+def _queries(user: User, url: str, *, cold: bool = True, menu_kept: bool = False) -> int:
+    """Queries of one GET of ``url``; ``cold``: with the pages' cache emptied first (the whole
+    work counted), ``menu_kept``: but the menu's to-do count kept (only the page's own work)."""
     client = Client()
     client.force_login(user)
     client.get(url)  # the session and the language settle on the first request
     if cold:
         cache.clear()
+        if menu_kept:
+            todo_count(user=user)
     with CaptureQueriesContext(connection) as seen:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -107,6 +120,42 @@ def test_a_cached_dashboard_reads_no_more_than_a_fresh_one(
     _, november = two_cycles
     user: Any = getattr(people, who)
     url = f"/team/?cycle={november.pk}"
-    cold, warm = _queries(user, url), _queries(user, url, cold=False)
+    cold, warm = _queries(user, url, menu_kept=True), _queries(user, url, cold=False)
     # The warm request skips the read of every result in scope (one query).
     assert warm == cold - 1
+
+
+QA_SCHEME = """\
+id: qa-evidence
+name: 话务质量考核
+period: month
+qa_scale: 100
+indicators:
+  - id: call_quality
+    name: 话务质量
+    weight: 100%
+    rule: {type: formula, expr: "qa_average", min: 0, max: 100}
+"""
+
+
+@pytest.mark.django_db
+def test_the_scorecards_qa_evidence_reads_as_much_for_two_reviews_as_for_one(qa: Qa) -> None:
+    """Each review names its reviewer by their agent id when they have one: read with the
+    reviews, not once per review (A001's two sampled calls, tests/web/qa/conftest.py)."""
+    version = scheme_version_create(by=qa.people.hr, text=QA_SCHEME, file="qa-evidence.yaml")
+    scheme = scheme_of(version)
+    qa.sample(per_agent=15)
+
+    def evidence_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as seen:
+            found = qa_evidence(scheme=scheme, period=QA_PERIOD, agent_id="A001")
+        return len(seen.captured_queries), found["call_quality"].reviews
+
+    counts = []
+    for conversation, ratings in (("K-A001-2", C002), ("K-A001-1", PERFECT)):
+        a = qa.assignment(conversation)
+        qa_services.review_submit(assignment=a, by=a.reviewer, ratings=ratings)
+        counts.append(evidence_queries())
+    (one, n1), (two, n2) = counts
+    assert (n1, n2) == (1, 2)
+    assert one == two, f"{one} queries for one review, {two} for two"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from appraise.web.appeals.models import Appeal, Correction
 from appraise.web.errors import NotFound
-from appraise.web.permissions import User, agent_of, is_hr, led_teams
+from appraise.web.permissions import User, agent_of, is_hr, led_team_ids
 
 
 def appeal_list(*, user: User, cycle_id: int | None = None) -> QuerySet[Appeal]:
@@ -18,7 +18,7 @@ def appeal_list(*, user: User, cycle_id: int | None = None) -> QuerySet[Appeal]:
         return qs.none()
     if is_hr(user):
         return qs
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:
@@ -47,7 +47,7 @@ def correction_list(
         return qs.none()
     if is_hr(user):
         return qs
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:

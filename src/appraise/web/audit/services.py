@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 
+from appraise.web import memo
 from appraise.web.audit.models import AuditLog
 
 
@@ -23,6 +24,8 @@ def audit_record(
     # An entry outside a transaction could survive a change that was rolled back.
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
+    # What the request worked out about the person (their teams) may be what just changed.
+    memo.forget()
     actor = by if isinstance(by, User) and by.pk is not None else None
     return AuditLog.objects.create(
         actor=actor,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from appraise.web.cycles.models import Cycle
 from appraise.web.errors import NotFound
 from appraise.web.org.models import Agent
-from appraise.web.permissions import User, agent_of, is_hr, led_teams, visible_agents
+from appraise.web.permissions import User, agent_of, is_hr, led_team_ids, visible_agents
 from appraise.web.schemes.services import scheme_of
 
 
@@ -21,7 +21,7 @@ def cycle_list(*, user: User) -> QuerySet[Cycle]:
         return qs.none()
     if is_hr(user):
         return qs
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agents__team_id__in=team_ids)
     if me is not None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from appraise.web.audit.models import AuditLog
@@ -38,12 +38,48 @@ TIMEOUT_SECONDS = 3600
 
 def results_version(cycle_id: int, results: QuerySet[Result]) -> str:
     """Changes whenever anything a page reads from these results may have changed."""
-    seen = results.order_by().aggregate(n=Count("id"), last=Max("id"))
-    audited = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
-    return f"{seen['n']}.{seen['last']}.{audited}"
+    audited = AuditLog.objects.filter(cycle_id=cycle_id).order_by("-id").values("id")[:1]
+    # One query: the audit log's part is a subquery beside the aggregates.
+    seen = (
+        results.order_by()
+        .values("cycle_id")
+        .annotate(n=Count("id"), last=Max("id"), audited=Subquery(audited))
+        .values_list("n", "last", "audited")
+    )
+    n, last, logged = next(iter(seen), (0, None, None))
+    if n == 0:
+        logged = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
+    return f"{n}.{last}.{logged}"
 
 
-def cached(what: str, parts: Sequence[object], build: Callable[[], T]) -> T:
+# How far back :func:`changes_version` counts the audit log's latest entries (see there).
+RECENT_ENTRIES = 1000
+
+
+def changes_version() -> str:
+    """Changes whenever anything at all was changed (every change is audited), in one query.
+
+    The highest audit-log id alone would miss a transaction that took its id before another one
+    that committed first (a reader could see the later id without the earlier change, and keep
+    what it read under that id): the number of entries among the last ``RECENT_ENTRIES`` ids
+    grows when such a change commits. One still open while more than that many others commit is
+    seen only when the entry times out (``cached``'s ``timeout``).
+    """
+    latest = AuditLog.objects.order_by("-id").values("id")[:1]
+    seen = (
+        AuditLog.objects.filter(id__gt=Subquery(latest) - RECENT_ENTRIES)
+        .order_by()
+        .aggregate(last=Max("id"), n=Count("id"))
+    )
+    return f"{seen['last']}.{seen['n']}"
+
+
+def cached(
+    what: str,
+    parts: Sequence[object],
+    build: Callable[[], T],
+    timeout: int = TIMEOUT_SECONDS,
+) -> T:
     """``build()``, or the value kept under ``what`` and ``parts`` (with the language)."""
     digest = hashlib.sha1(repr((*parts, get_language())).encode(), usedforsecurity=False)
     key = f"appraise:{what}:{digest.hexdigest()}"
@@ -51,5 +87,5 @@ def cached(what: str, parts: Sequence[object], build: Callable[[], T]) -> T:
     if found is not None:
         return found  # type: ignore[no-any-return]
     value = build()
-    cache.set(key, value, TIMEOUT_SECONDS)
+    cache.set(key, value, timeout)
     return value

@@ -14,7 +14,7 @@ from appraise.web.cycles.scoring import anonymous_roles
 from appraise.web.errors import NotFound
 from appraise.web.evaluations.models import Rating, Result
 from appraise.web.org.models import Agent
-from appraise.web.permissions import User, agent_of, can_see_agent, is_hr, led_teams
+from appraise.web.permissions import User, agent_of, can_see_agent, is_hr, led_team_ids
 from appraise.web.schemes.services import scheme_of
 
 
@@ -25,7 +25,7 @@ def _visible(user: User, qs: QuerySet[Result]) -> QuerySet[Result]:
         return qs
     from django.db.models import Q
 
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:
@@ -50,8 +50,8 @@ def result_list_team(*, user: User, cycle: Cycle | None = None) -> QuerySet[Resu
     if is_hr(user):
         qs = Result.objects.filter(is_current=True)
     else:
-        teams = led_teams(user)
-        qs = Result.objects.filter(is_current=True, agent__team__in=teams)
+        teams = sorted(led_team_ids(user))
+        qs = Result.objects.filter(is_current=True, agent__team_id__in=teams)
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
     return qs.select_related("cycle", "agent", "agent__team").order_by(
@@ -80,7 +80,9 @@ def result_history(*, user: User, cycle: Cycle, agent_id: str) -> QuerySet[Resul
     """Every version of one agent's result in a cycle, newest first (earlier ones kept)."""
     qs = Result.objects.filter(cycle=cycle, agent__agent_id=agent_id)
     found = _visible(user, qs).select_related("agent").order_by("-version")
-    if not found.exists():
+    # Read here (a few versions) rather than asked with exists(): the caller iterates the same
+    # rows, which the evaluated queryset keeps, and reads no second time.
+    if not found:
         raise NotFound(_("no result for %(agent_id)s in this cycle") % {"agent_id": agent_id})
     return found
 
@@ -100,7 +102,7 @@ def rating_list(*, user: User, cycle: Cycle, agent: Agent | None = None) -> Quer
         return qs
     from django.db.models import Q
 
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:

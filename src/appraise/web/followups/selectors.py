@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from appraise.web.cycles.models import Cycle
 from appraise.web.errors import NotFound
 from appraise.web.followups.models import OPEN_STATES, FollowUp, ItemState, Kind
-from appraise.web.permissions import User, agent_of, is_hr, led_teams
+from appraise.web.permissions import User, agent_of, is_hr, led_team_ids, supervised_team_ids
 
 
 def _base() -> QuerySet[FollowUp]:
@@ -32,7 +32,7 @@ def followup_list(
         qs = qs.filter(state=state)
     if is_hr(user):
         return qs
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     cond = Q(agent__team_id__in=team_ids)
     me = agent_of(user)
     if me is not None:
@@ -60,7 +60,7 @@ def followup_todo(*, user: User) -> QuerySet[FollowUp]:
     me = agent_of(user)
     if me is not None:
         cond |= Q(agent=me, kind=Kind.PLAN, state=ItemState.OPEN)
-    supervised = Q(agent__team__supervisors=user)
+    supervised = Q(agent__team_id__in=sorted(supervised_team_ids(user)))
     cond |= supervised & Q(kind=Kind.INTERVIEW, state=ItemState.OPEN, interview__isnull=True)
     cond |= supervised & Q(kind=Kind.PLAN, state=ItemState.SUBMITTED)
     if is_hr(user):

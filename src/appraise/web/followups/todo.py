@@ -21,12 +21,19 @@ from django.utils.translation import gettext_lazy
 from appraise.web.appeals.models import Appeal, AppealState
 from appraise.web.cycles.models import STATE_ORDER, Cycle, State
 from appraise.web.cycles.scoring import SELF, form_roles, rated_indicators, role_indicators
+from appraise.web.evaluations.cache import cached, changes_version
 from appraise.web.evaluations.models import Rating, Result
 from appraise.web.followups.models import FollowUp, ItemState
 from appraise.web.followups.selectors import followup_todo
 from appraise.web.interviews.models import GapFlag, GapStatus, InterviewRecord
 from appraise.web.org.models import Agent, Team
-from appraise.web.permissions import User, agent_of, is_hr
+from appraise.web.permissions import (
+    User,
+    agent_of,
+    indirect_team_ids,
+    is_hr,
+    supervised_team_ids,
+)
 from appraise.web.schemes.services import scheme_of
 
 # The kinds of to-do, in the order of the month, with their headings.
@@ -131,7 +138,7 @@ def _self_assessment(user: User) -> list[Todo]:
 def _ratings(user: User) -> list[Todo]:
     if not user.is_authenticated:
         return []
-    teams = list(Team.objects.filter(supervisors=user).values_list("pk", flat=True))
+    teams = sorted(supervised_team_ids(user))
     if not teams:
         return []
     out = []
@@ -173,9 +180,9 @@ def _assigned_ratings(user: User) -> list[Todo]:
 def _confirm_team(user: User) -> list[Todo]:
     if not user.is_authenticated:
         return []
-    teams = list(Team.objects.filter(indirect_supervisor=user))
-    if not teams:
+    if not indirect_team_ids(user):
         return []
+    teams = list(Team.objects.filter(indirect_supervisor=user))
     out = []
     cycles = Cycle.objects.filter(state=State.INDIRECT_AUDIT, agents__team__in=teams).distinct()
     for cycle in cycles.order_by("period", "pk"):
@@ -215,8 +222,12 @@ def _interview_sign(user: User) -> list[Todo]:
 def _appeals(user: User) -> list[Todo]:
     if not user.is_authenticated:
         return []
-    cond = Q(state=AppealState.WITH_SUPERVISOR, agent__team__supervisors=user)
-    if is_hr(user):
+    supervised = sorted(supervised_team_ids(user))
+    hr = is_hr(user)
+    if not supervised and not hr:
+        return []
+    cond = Q(state=AppealState.WITH_SUPERVISOR, agent__team_id__in=supervised)
+    if hr:
         cond |= Q(state__in=(AppealState.WITH_HR, AppealState.UPHELD))
     appeals = Appeal.objects.filter(cond).distinct().select_related("agent", "cycle")
     return [
@@ -290,11 +301,27 @@ COUNTED: dict[str, Callable[[User], int]] = {
 }
 
 
+# The menu's number is kept between requests for this long at most; a change anywhere is seen at
+# once (the key holds ``changes_version``), this bounds only what that version cannot see.
+COUNT_SECONDS = 300
+
+
 def todo_count(*, user: User) -> int:
-    """How many things wait for the person: ``todo_list``'s length, without building it."""
-    return sum(
-        COUNTED[kind](user) if kind in COUNTED else len(SOURCES[kind](user)) for kind in KINDS
-    )
+    """How many things wait for the person: ``todo_list``'s length, without building it.
+
+    Every page draws it in the menu, and it asks a dozen queries of seven apps: it is kept in the
+    pages' cache per person and per version of everything (``changes_version``, one query: any
+    change to what a to-do is read from is audited, so it makes a new key).
+    """
+    if not user.is_authenticated:
+        return 0
+
+    def count() -> int:
+        return sum(
+            COUNTED[kind](user) if kind in COUNTED else len(SOURCES[kind](user)) for kind in KINDS
+        )
+
+    return cached("todo", (user.pk, changes_version()), count, timeout=COUNT_SECONDS)
 
 
 @dataclass(frozen=True)

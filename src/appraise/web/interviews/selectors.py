@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 
 from appraise.web.errors import NotFound
 from appraise.web.interviews.models import GapFlag, InterviewRecord
-from appraise.web.permissions import User, agent_of, is_hr, led_teams
+from appraise.web.permissions import User, agent_of, is_hr, led_team_ids
 
 
 def _scope(user: User) -> Q | None:
     """None: everything (HR)."""
     if is_hr(user):
         return None
-    team_ids = list(led_teams(user).values_list("id", flat=True))
+    team_ids = sorted(led_team_ids(user))
     me = agent_of(user)
     cond = Q(agent__team_id__in=team_ids)
     if me is not None:
@@ -48,7 +48,7 @@ def gap_flag_list(*, user: User, cycle_id: int | None = None) -> QuerySet[GapFla
         qs = qs.filter(cycle_id=cycle_id)
     if is_hr(user):
         return qs
-    return qs.filter(agent__team__in=led_teams(user))
+    return qs.filter(agent__team_id__in=sorted(led_team_ids(user)))
 
 
 def gap_flag_get(*, user: User, pk: int) -> GapFlag:

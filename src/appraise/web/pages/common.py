@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from appraise.problems import AppraiseError, Problem, ProblemsError
 from appraise.web.errors import Conflict, Forbidden, NotFound, Stale, error_response_data
 from appraise.web.org import roles
-from appraise.web.permissions import User, agent_of, is_admin, is_hr, led_teams
+from appraise.web.permissions import User, agent_of, is_admin, is_hr, leads_a_team
 
 View = Callable[..., HttpResponse]
 V = TypeVar("V", bound=View)
@@ -53,7 +53,7 @@ def nav(user: User) -> list[dict[str, Any]]:
         )
     # Each role asked once: every page draws this menu.
     hr = is_hr(user)
-    leads = hr or led_teams(user).exists()
+    leads = hr or leads_a_team(user)
     appraised = agent_of(user) is not None
     if appraised:
         links.append({"url": "/me/", "label": _("My scorecard"), "key": "me"})

@@ -45,9 +45,9 @@ def _me(user: User) -> Agent:
     return me
 
 
-def _default_cycle(user: User, me: Agent) -> Cycle | None:
+def _default_cycle(mine: list[Cycle]) -> Cycle | None:
     """The cycle that needs the agent now (self-assessment, appeal window), else the newest."""
-    mine = list(cycle_sel.cycle_list(user=user).filter(agents=me).order_by("-period", "-id"))
+    mine = sorted(mine, key=lambda c: (c.period, c.pk), reverse=True)
     for c in mine:
         if c.state in (State.SELF_ASSESSMENT, State.APPEAL_WINDOW):
             return c
@@ -141,28 +141,34 @@ def scorecard_context(
 @guarded
 def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse:
     me = _me(request.user)
-    cycle = (
-        cycle_sel.cycle_get(user=request.user, pk=cycle_id)
-        if cycle_id is not None
-        else _default_cycle(request.user, me)
-    )
-    if cycle is not None and not cycle.agents.filter(pk=me.pk).exists():
-        raise NotFound(_("you are not appraised in cycle %(pk)s") % {"pk": cycle.pk})
+    # The cycles the agent is appraised in, read once: the menu of cycles, the default one, and
+    # whether the one asked for is theirs.
+    mine = list(cycle_sel.cycle_list(user=request.user).filter(agents=me))
+    if cycle_id is None:
+        cycle = _default_cycle(mine)
+    else:
+        cycle = next((c for c in mine if c.pk == cycle_id), None)
+        if cycle is None:
+            # Not theirs: 404 either way, saying whether the cycle is there for them at all.
+            cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)
+            raise NotFound(_("you are not appraised in cycle %(pk)s") % {"pk": cycle.pk})
     published = list(eval_sel.result_list_mine(user=request.user))
     ctx: dict[str, Any] = {
         "me": me,
-        "cycles": cycle_sel.cycle_list(user=request.user).filter(agents=me),
+        "cycles": mine,
         "trend_chart": charts.trend_option(trend(published), _("My totals by period")),
         "self_view": True,
     }
     if cycle is None:
         return page(request, "pages/scorecard.html", ctx)
     result = next((r for r in published if r.cycle_id == cycle.pk), None)
+    if result is not None:
+        me = result.agent  # the same agent, read with their team (the page names it)
     ctx.update(scorecard_context(request.user, cycle, me, result))
     scheme = scheme_of(cycle.scheme_version)
-    reassess = GapFlag.objects.filter(cycle=cycle, agent=me, status=GapStatus.REASSESS).exists()
     if cycle.state == State.SELF_ASSESSMENT or (
-        cycle.state == State.SUPERVISOR_RATING and reassess
+        cycle.state == State.SUPERVISOR_RATING
+        and GapFlag.objects.filter(cycle=cycle, agent=me, status=GapStatus.REASSESS).exists()
     ):
         own = {
             r.indicator: r

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +27,6 @@ from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
 from appraise.web.interviews.models import GapStatus
 from appraise.web.org import selectors as org_sel
-from appraise.web.org.models import Team
 from appraise.web.pages import charts
 from appraise.web.pages.common import (
     back,
@@ -45,7 +43,9 @@ from appraise.web.permissions import (
     is_direct_supervisor,
     is_hr,
     is_indirect_supervisor,
-    led_teams,
+    leads_a_team,
+    led_team_ids,
+    supervised_team_ids,
 )
 from appraise.web.schemes.services import scheme_of
 
@@ -61,14 +61,16 @@ INTERVIEW_STATES = (
 
 
 def _require_leader(user: User) -> None:
-    if not (is_hr(user) or led_teams(user).exists()):
+    if not (is_hr(user) or leads_a_team(user)):
         raise Forbidden(_("the team dashboard is for supervisors and HR"))
 
 
-def _pick_cycle(user: User, requested: int | None) -> Cycle | None:
+def _pick_cycle(user: User, requested: int | None, cycles: list[Cycle]) -> Cycle | None:
+    """The cycle asked for, else the newest; ``cycles`` are the person's (the page's menu)."""
     if requested is not None:
-        return cycle_sel.cycle_get(user=user, pk=requested)
-    return cycle_sel.cycle_list(user=user).order_by("-period", "-id").first()
+        found = next((c for c in cycles if c.pk == requested), None)
+        return found or cycle_sel.cycle_get(user=user, pk=requested)
+    return max(cycles, key=lambda c: (c.period, c.pk), default=None)
 
 
 # Rows of the leaderboard shown at first; a manager over a whole center asks for the rest.
@@ -214,7 +216,7 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     (``evaluations.cache``); ``all_rows`` (every agent in the leaderboard) reads them afresh.
     """
     hr = is_hr(user)
-    led = set(led_teams(user).values_list("id", flat=True)) if not hr else set()
+    led = set(led_team_ids(user)) if not hr else set()
     visible = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
     if all_rows:
         results = _rows(visible)
@@ -228,22 +230,17 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
             (cycle.pk, scope, version),
             lambda: _summary(cycle, _rows(visible)),
         )
-    teams = list(cycle_svc.cycle_teams(cycle))
-    if not hr:
-        teams = [t for t in teams if t.pk in led]
-    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
     # Links only to what the person may do: HR and the direct supervisor rate, only the direct
     # supervisor writes the interview record and asks for a re-assessment.
-    supervised = (
-        set(Team.objects.filter(supervisors=user).values_list("id", flat=True))
-        if isinstance(user, AuthUser)
-        else set()
-    )
+    supervised = set(supervised_team_ids(user))
     rate_teams = summary["team_ids"] | supervised if hr else supervised
     from appraise.web.followups.models import FactualBasis
 
-    written = set(
-        FactualBasis.objects.filter(cycle=cycle).values_list("agent__agent_id", flat=True)
+    # Read only when some grade needs a basis (each query is a share of a small page's time).
+    written = (
+        set(FactualBasis.objects.filter(cycle=cycle).values_list("agent__agent_id", flat=True))
+        if summary["basis_rows"]
+        else set()
     )
     needs_basis = [
         {"result": r, "written": r["agent"]["agent_id"] in written} for r in summary["basis_rows"]
@@ -272,13 +269,22 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
             )
         ),
         **followups,
-        "audit_teams": [
-            {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
-            for t in teams
-        ]
+        "audit_teams": _audit_teams(user, cycle, hr, led)
         if cycle.state == State.INDIRECT_AUDIT
         else [],
     }
+
+
+def _audit_teams(user: User, cycle: Cycle, hr: bool, led: set[int]) -> list[dict[str, Any]]:
+    """The teams to confirm in the audit step (read only in that step), and which are done."""
+    teams = list(cycle_svc.cycle_teams(cycle))
+    if not hr:
+        teams = [t for t in teams if t.pk in led]
+    confirmed = set(cycle.confirmations.values_list("team_id", flat=True))
+    return [
+        {"team": t, "confirmed": t.pk in confirmed, "mine": is_indirect_supervisor(user, t)}
+        for t in teams
+    ]
 
 
 @guarded
@@ -288,8 +294,10 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
 
 def _team_page(request: HttpRequest, cycle_id: int | None) -> HttpResponse:
     _require_leader(request.user)
-    cycle = _pick_cycle(request.user, cycle_id)
-    ctx: dict[str, Any] = {"cycles": cycle_sel.cycle_list(user=request.user)}
+    # The person's cycles, read once for the menu and for the one to show.
+    cycles = list(cycle_sel.cycle_list(user=request.user))
+    cycle = _pick_cycle(request.user, cycle_id, cycles)
+    ctx: dict[str, Any] = {"cycles": cycles}
     if cycle is not None:
         ctx.update(dashboard_context(request.user, cycle, all_rows=request.GET.get("all") == "1"))
     return page(request, "pages/team.html", ctx)

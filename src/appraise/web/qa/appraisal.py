@@ -69,7 +69,13 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                 conversation__period=p,
                 calibration__isnull=True,
                 agent__agent_id__in=agent_ids,
-            ).select_related("agent", "reviewer", "rubric__scheme_version", "conversation")
+            ).select_related(
+                # The reviewer's agent profile too: `reviewer_code` asks it of each review.
+                "agent",
+                "reviewer__agent",
+                "rubric__scheme_version",
+                "conversation",
+            )
         )
         results = effective_results(reviews)
         if any(m in SCORE_METRICS for m in from_reviews):
@@ -163,7 +169,13 @@ def qa_evidence(*, scheme: Scheme, period: str, agent_id: str) -> dict[str, QaEv
     reviews = list(
         Review.objects.filter(
             conversation__period=p, calibration__isnull=True, agent__agent_id=agent_id
-        ).select_related("agent", "reviewer", "rubric__scheme_version", "conversation")
+        ).select_related(
+            # The reviewer's agent profile too: `reviewer_code` asks it of each review.
+            "agent",
+            "reviewer__agent",
+            "rubric__scheme_version",
+            "conversation",
+        )
     )
     raw = effective_results(reviews)
     if not raw:
