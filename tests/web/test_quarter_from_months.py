@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+from django.test import Client
+
 from appraise.web.cycles import services as cs
 from appraise.web.cycles.models import Cycle, State
+from appraise.web.errors import Conflict
 from appraise.web.evaluations.models import Result
 from appraise.web.schemes.services import scheme_version_create
 
@@ -119,3 +123,54 @@ def test_unpublished_months_are_not_read(people: People, advance: Advance) -> No
     # No March: mean (80 + 85) / 2 = 82.5; 82.5 × 70% + 90 × 30% = 57.75 + 27 = 84.75, and
     # month_total_3 is missing, so the quarter did not close on 90.
     assert a001.total == Decimal("84.75") and "strong_close" not in a001.flags
+
+
+ONLY_MONTHS = """\
+id: s004-quarter-months
+name: 季度月均考核
+period: quarter
+months: {scheme: s004-midyear}
+indicators:
+  - {id: monthly, name: 月度平均, weight: 100%, rule: {type: formula, expr: "months_mean", min: 0, max: 100}}
+"""
+
+
+def test_a_quarter_that_reads_only_its_months_is_computed_without_an_upload(
+    people: People, advance: Advance
+) -> None:
+    monthly = scheme_version_create(
+        by=people.hr, text=MONTHLY.read_text(encoding="utf-8"), file="s004-midyear.yaml"
+    )
+    quarterly = scheme_version_create(
+        by=people.hr, text=ONLY_MONTHS, file="s004-quarter-months.yaml"
+    )
+    for i, period in enumerate(("2027-01", "2027-02", "2027-03")):
+        c = _cycle(people, monthly, period)
+        cs.cycle_import_data(cycle=c, by=people.hr, files=_files(i, period))
+        advance(c, State.PUBLISHED)
+    q = _cycle(people, quarterly, "2027-Q1")
+    assert q.state == State.DRAFT and not q.files.exists()
+    client = Client()
+    client.force_login(people.hr)
+    assert 'data-action="compute"' in client.get(f"/cycles/{q.pk}/").content.decode()
+    cs.cycle_compute(cycle=q, by=people.hr)  # a draft: its data are the published months
+    q.refresh_from_db()
+    assert q.state == State.DATA_IMPORTED
+    totals = {
+        r.agent.agent_id: r.total
+        for r in Result.objects.filter(cycle=q, is_current=True).select_related("agent")
+    }
+    # The mean of the three months, 100% of the total: A001 (80 + 85 + 90) / 3 = 85; A002
+    # (70 + 55 + 76) / 3 = 67; B001 60.
+    assert totals == {"A001": Decimal("85"), "A002": Decimal("67"), "B001": Decimal("60")}
+
+
+def test_a_monthly_draft_without_files_is_still_not_computed(people: People) -> None:
+    monthly = scheme_version_create(
+        by=people.hr, text=MONTHLY.read_text(encoding="utf-8"), file="s004-midyear.yaml"
+    )
+    c = _cycle(people, monthly, "2027-01")
+    with pytest.raises(Conflict):
+        cs.cycle_compute(cycle=c, by=people.hr)
+    c.refresh_from_db()
+    assert c.state == State.DRAFT

@@ -84,6 +84,17 @@ BEFORE_PUBLICATION = (
     State.INDIRECT_AUDIT,
     State.CALIBRATION,
 )
+
+
+def computable_states(cycle: Cycle) -> tuple[str, ...]:
+    """The states in which the cycle may be computed: before publication, and also as a draft
+    when its scheme reads another scheme's published months (``months:``), which are its data:
+    a quarter's cycle needs no upload, and its first computation moves it to data imported."""
+    if scheme_of(cycle.scheme_version).months is not None:
+        return (State.DRAFT, *BEFORE_PUBLICATION)
+    return BEFORE_PUBLICATION
+
+
 # States in which published results are re-scored into new versions (after an upheld appeal).
 AFTER_PUBLICATION = (State.PUBLISHED, State.INTERVIEWS, State.APPEAL_WINDOW)
 
@@ -410,7 +421,9 @@ def cycle_compute(*, cycle: Cycle, by: User, progress: Progress = _quiet) -> Cyc
     """
     require_hr(by, _("compute results"))
     cycle.refresh_from_db()
-    _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
+    _require_state(
+        cycle, computable_states(cycle), _("compute (after publication, re-score instead)")
+    )
     began = timezone.now()
     outcome = _score_or_fail(cycle, progress)
     progress(90, _("saving results"))
@@ -422,7 +435,9 @@ def _compute_save(
     *, cycle: Cycle, by: User, outcome: CycleScore, began: datetime, progress: Progress
 ) -> Cycle:
     cycle = _locked(cycle)
-    _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
+    _require_state(
+        cycle, computable_states(cycle), _("compute (after publication, re-score instead)")
+    )
     from appraise.web.evaluations.models import Result
 
     agents = {a.agent_id: a for a in cycle.agents.all()}
@@ -449,7 +464,11 @@ def _compute_save(
     _store_gaps(cycle, outcome)
     cycle.computed_at = began
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
-    cycle.save(update_fields=["computed_at", "warnings"])
+    fields = ["computed_at", "warnings"]
+    if cycle.state == State.DRAFT:  # a quarter read from its published months (no upload)
+        cycle.state = State.DATA_IMPORTED
+        fields.append("state")
+    cycle.save(update_fields=fields)
     after = _summary(Result.objects.filter(cycle=cycle, is_current=True).select_related("agent"))
     audit_record(
         by=by, action="cycle.compute", obj=cycle, before=before, after=after, cycle_id=cycle.pk
@@ -795,5 +814,7 @@ def cycle_import_start(
 def cycle_compute_start(*, cycle: Cycle, by: User) -> Task:
     """Check who and when, then compute as a background task; returns the Task."""
     require_hr(by, _("compute results"))
-    _require_state(cycle, BEFORE_PUBLICATION, _("compute (after publication, re-score instead)"))
+    _require_state(
+        cycle, computable_states(cycle), _("compute (after publication, re-score instead)")
+    )
     return task_enqueue(kind="cycle_compute", by=by, cycle=cycle)

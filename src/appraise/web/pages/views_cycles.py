@@ -220,7 +220,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_import": cycle.state in (State.DRAFT, State.DATA_IMPORTED),
             "presets": preset_choices(),
             "templates": list(TEMPLATES),
-            "can_compute": cycle.state in cycle_svc.BEFORE_PUBLICATION,
+            "can_compute": cycle.state in cycle_svc.computable_states(cycle),
             "can_rescore": cycle.state in cycle_svc.AFTER_PUBLICATION,
             "calibrating": cycle.state == State.CALIBRATION,
             "grades": [g.name for g in scheme.grades],
