@@ -464,11 +464,11 @@ def _compute_save(
     _store_gaps(cycle, outcome)
     cycle.computed_at = began
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
-    fields = ["computed_at", "warnings"]
+    saved = ["computed_at", "warnings"]
     if cycle.state == State.DRAFT:  # a quarter read from its published months (no upload)
         cycle.state = State.DATA_IMPORTED
-        fields.append("state")
-    cycle.save(update_fields=fields)
+        saved.append("state")
+    cycle.save(update_fields=saved)
     after = _summary(Result.objects.filter(cycle=cycle, is_current=True).select_related("agent"))
     audit_record(
         by=by, action="cycle.compute", obj=cycle, before=before, after=after, cycle_id=cycle.pk
