@@ -303,7 +303,7 @@ def test_the_redemption_needs_last_months_bookings_above_zero(ledger: Ledger) ->
             month="2026-05", this_month_bookings=None, last_month_bookings=None, by=ledger.people.hr
         )
     assert Payout.objects.count() == 0
-    with pytest.raises(Invalid, match="for a month"):
+    with pytest.raises(Invalid, match="积分兑换按月进行（如 2026-05），不能按日"):
         ps.points_redeem_month(
             month="2026-05-31",
             this_month_bookings=Decimal(1),
@@ -335,7 +335,7 @@ def test_june_redeems_the_carried_points_again(ledger: Ledger) -> None:
         4,
         Decimal("14.22"),
     )
-    with pytest.raises(Conflict, match="comes before"):
+    with pytest.raises(Conflict, match="2026-05 已兑换，2026-04 在它之前"):
         ps.points_redeem_month(
             month="2026-04",
             this_month_bookings=Decimal(1),
@@ -368,7 +368,7 @@ def test_a_run_is_for_hr_and_for_a_period_of_the_schemes_kind(opening: Ledger) -
             by=opening.people.sup1,
             files={},
         )
-    with pytest.raises(Invalid, match="per day"):
+    with pytest.raises(Invalid, match="考核方案 s003-points 按日计分，而 2026-05 是月"):
         ps.points_run_period(
             scheme_version=opening.version, period="2026-05", by=opening.people.hr, files={}
         )

@@ -288,7 +288,7 @@ def test_an_entry_between_preview_and_redemption_is_a_409_and_pays_nothing(
     r = hr.post(REDEEM, {**MAY, "fingerprint": plan["fingerprint"]}, format="json")
     assert r.status_code == 409, r.content.decode()
     assert r.json()["code"] == "stale_preview"
-    assert "preview again" in r.json()["message"]
+    assert "请重新预览" in r.json()["message"]
     assert _written() == before  # no redemption, payout, entry or audit row
     # A new preview sees A001's 50: 0.8 x 50 = 40 points, 10 carried, 40 x 1.127 = 45.08;
     # A003 is unchanged at 63.11, so 108.19 in all. Its fingerprint pays.

@@ -321,7 +321,7 @@ def test_a_correction_through_the_page_adds_a_reversal_and_the_right_value(ledge
     assert [r.cells[1] for r in history.rows("history")] == ["−10", "+10", "−5"]
     # The corrected entry takes no second correction: correct its correction instead.
     again = hr.post(f"/points/entries/{sms.pk}/correct/", {"points": "0", "reason": "again"})
-    assert again.status_code == 200 and "already been corrected" in again.content.decode()
+    assert again.status_code == 200 and "该记录已更正过" in again.content.decode()
     assert PointsEntry.objects.filter(corrects=sms).count() == 2
 
 
@@ -399,7 +399,7 @@ def test_a_confirmation_after_the_ledger_moved_pays_nothing_and_asks_for_a_new_p
     response = hr.post("/points/redemptions/confirm/", {**MAY, "digest": digest.group(1).decode()})
     # The redemption page again, with the figures kept and the reason on the form.
     assert response.status_code == 200
-    assert "changed since the preview" in response.content.decode()
+    assert "积分余额或数据已变动" in response.content.decode()
     assert 'value="1125"' in response.content.decode()
     assert _counts() == before
     assert not Redemption.objects.exists()

@@ -37,7 +37,7 @@ def test_a_run_for_a_month_of_a_daily_scheme_comes_back_beside_the_period(
         )
     )
     # Seed 003's points are scored per day: a month is refused beside the period, kept in it.
-    assert "day" in beside(page, "period") and value(page, "period") == "2026-05"
+    assert "按日计分" in beside(page, "period") and value(page, "period") == "2026-05"
     assert value(page, "scheme_version") == str(opening.version.pk)
     assert PointsRun.objects.count() == 0
 
@@ -90,7 +90,7 @@ def test_a_manual_entry_of_zero_points_is_said_beside_the_points(ledger: Ledger)
         )
     )
     # The form takes 0; the service does not (an entry of nothing): beside the points all the same.
-    assert "non-zero" in beside(page, "points") and value(page, "reason") == "补录"
+    assert "非零" in beside(page, "points") and value(page, "reason") == "补录"
 
 
 def test_a_correction_of_three_decimals_comes_back_beside_the_points(ledger: Ledger) -> None:
@@ -122,7 +122,7 @@ def test_a_redemption_of_a_quarter_is_said_beside_the_month(ledger: Ledger) -> N
     page = refused_page(
         client(ledger.people.hr).get("/points/redemptions/preview/", {**MAY, "month": "2026-Q2"})
     )
-    assert "month" in beside(page, "month") and value(page, "month") == "2026-Q2"
+    assert "不能按季度" in beside(page, "month") and value(page, "month") == "2026-Q2"
 
 
 def test_a_confirmed_redemption_of_last_month_zero_comes_back_beside_the_figure(

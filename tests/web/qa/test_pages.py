@@ -61,7 +61,7 @@ def test_the_live_score_and_the_submitted_review(qa: Qa) -> None:
     # The assignment now opens its review; a second submission is refused with a message.
     assert q1.get(f"/qa/assignments/{a.pk}/")["Location"] == f"/qa/reviews/{review.pk}/"
     again = q1.post(f"/qa/assignments/{a.pk}/", form(C002), follow=True)
-    assert "reviewed already" in again.content.decode()
+    assert "此会话已质检过" in again.content.decode()
 
 
 def test_the_agent_reads_their_reviews_disputes_and_sees_the_new_score(qa: Qa) -> None:

@@ -148,7 +148,7 @@ def test_a_calibration_with_one_reviewer_is_said_beside_the_reviewers(qa: Qa) ->
             },
         )
     )
-    assert "calibration needs two reviewers" in page
+    assert "校准至少需要两名质检员" in page
     assert value(page, "name") == "十月校准"
 
 
@@ -189,7 +189,7 @@ def test_closing_a_closed_calibration_says_so_on_the_session(qa: Qa) -> None:
     assert again.status_code == 200
     # The session's page, with the reason (the service's words) where the button was.
     body = again.content.decode()
-    assert 'data-test="refused"' in body and "the calibration session is closed" in body
+    assert 'data-test="refused"' in body and "质检校准已经结束" in body
     assert f"<h1>{s.name}" in body
 
 

@@ -57,7 +57,10 @@ def _run(command: list[str], env: dict[str, str]) -> None:
             % {"tool": command[0]}
         ) from None
     if done.returncode != 0:
-        raise Invalid(f"{command[0]}: {done.stderr.strip()[-2000:]}")
+        raise Invalid(
+            _("%(command)s: %(stderr)s")
+            % {"command": command[0], "stderr": done.stderr.strip()[-2000:]}
+        )
 
 
 def backup_write(*, target: Path, alias: str = "default") -> str:

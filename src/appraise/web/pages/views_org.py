@@ -121,7 +121,7 @@ def org_page(request: HttpRequest) -> HttpResponse:
 
 def _org_page(request: HttpRequest, edit: str | None = None) -> HttpResponse:
     """The organisation page; after a refused form, that form again with what was typed."""
-    require_hr(request.user, "define the organisation")
+    require_hr(request.user, _("define the organisation"))
     refused = refusal_of(request)
 
     def again(name: str, key: Any = None) -> bool:
@@ -197,7 +197,7 @@ def _org_again(request: HttpRequest, *args: Any) -> HttpResponse:
 @guarded(form="team", page=_org_again)
 @require_POST
 def team_create(request: HttpRequest) -> HttpResponse:
-    require_hr(request.user, "define teams")
+    require_hr(request.user, _("define teams"))
     form = TeamForm(request.POST)
     if not form.is_valid():
         raise form_refused(form)
@@ -215,7 +215,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @guarded(form="supervisors", key=lambda request, pk: pk, page=_org_again)
 @require_POST
 def team_supervisors(request: HttpRequest, pk: int) -> HttpResponse:
-    require_hr(request.user, "change team supervisors")
+    require_hr(request.user, _("change team supervisors"))
     team = org_sel.team_get(user=request.user, pk=pk)
     form = SupervisorsForm(request.POST, prefix=f"t{pk}")
     if not form.is_valid():
@@ -233,7 +233,7 @@ def team_supervisors(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded(form="agent", page=_org_again)
 @require_POST
 def agent_create(request: HttpRequest) -> HttpResponse:
-    require_hr(request.user, "define agents")
+    require_hr(request.user, _("define agents"))
     form = AgentForm(request.POST)
     if not form.is_valid():
         raise form_refused(form)
@@ -258,7 +258,7 @@ def agent_create(request: HttpRequest) -> HttpResponse:
 )
 @require_POST
 def agent_edit(request: HttpRequest, agent_id: str) -> HttpResponse:
-    require_hr(request.user, "change agents")
+    require_hr(request.user, _("change agents"))
     agent = org_sel.agent_get(user=request.user, agent_id=agent_id)
     form = AgentEditForm(request.POST)
     if not form.is_valid():
@@ -280,7 +280,7 @@ def agent_edit(request: HttpRequest, agent_id: str) -> HttpResponse:
 @require_POST
 @upload_limited
 def agents_upload(request: HttpRequest) -> HttpResponse:
-    require_hr(request.user, "define agents")
+    require_hr(request.user, _("define agents"))
     upload = request.FILES.get("file")
     # A refused file comes back with one line per bad cell beside the file field (the file
     # itself cannot be kept: a browser never fills a file field in again).

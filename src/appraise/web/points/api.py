@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -83,7 +84,7 @@ def _limit(request: Request) -> int:
     try:
         return max(1, min(int(raw), 1000))
     except ValueError:
-        raise Invalid("limit must be a number") from None
+        raise Invalid(_("limit must be a number")) from None
 
 
 @extend_schema(
@@ -184,7 +185,7 @@ def leaderboard(request: Request) -> Response:
     team = None
     if team_pk:
         if not (team_pk.isdigit() and len(team_pk) < 19):  # an id, not a bignum
-            raise Invalid("team must be a number")
+            raise Invalid(_("team must be a number"))
         team = sel.team_get_for_board(user=request.user, pk=int(team_pk))
     board = sel.leaderboard(
         user=request.user, kind=q.get("kind", "day"), period=q.get("period", ""), team=team

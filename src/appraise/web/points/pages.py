@@ -77,7 +77,7 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"{text!r} is not a day (2026-05-31)") from None
+        raise Invalid(_("%(text)s is not a day (2026-05-31)") % {"text": repr(text)}) from None
 
 
 def _month(text: str | None, fallback: date) -> Period:
@@ -88,7 +88,7 @@ def _month(text: str | None, fallback: date) -> Period:
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     if p.kind != "month":
-        raise Invalid(f"{text!r} is not a month (2026-05)")
+        raise Invalid(_("%(text)s is not a month (2026-05)") % {"text": repr(text)})
     return p
 
 
@@ -114,7 +114,7 @@ def points_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if is_hr(user) or led_teams(user).exists():
         return HttpResponseRedirect("/points/boards/")
-    require(agent_of(user) is not None, "points are for agents, their supervisors and HR")
+    require(agent_of(user) is not None, _("points are for agents, their supervisors and HR"))
     return HttpResponseRedirect("/points/me/")
 
 
@@ -385,7 +385,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found: PointsRun | None = sel.run_list(user=request.user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no points run {pk}")
+        raise NotFound(_("no points run %(pk)s") % {"pk": pk})
     names = sel.indicator_names(found.scheme_id)
     entries = found.entries.select_related("agent", "corrects").order_by(
         "agent__agent_id", "indicator", "id"

@@ -65,7 +65,7 @@ def entry_list(
 def entry_get(*, user: User, pk: int) -> PointsEntry:
     found = entry_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no points entry {pk}")
+        raise NotFound(gettext("no points entry %(pk)s") % {"pk": pk})
     return found
 
 
@@ -111,7 +111,7 @@ class AgentPoints:
 
 def agent_points(*, user: User, agent: Agent, limit: int = 100) -> AgentPoints:
     if not can_see_agent(user, agent):
-        raise NotFound(f"no agent {agent.agent_id}")
+        raise NotFound(gettext("no agent %(agent_id)s") % {"agent_id": agent.agent_id})
     balance = _sums([agent], until=None, earned=False).get(agent.pk, ZERO)
     earned = _sums([agent], until=None, earned=True).get(agent.pk, ZERO)
     entries = list(entry_list(user=user, agent=agent)[:limit])
@@ -124,14 +124,14 @@ def agent_points(*, user: User, agent: Agent, limit: int = 100) -> AgentPoints:
 def my_points(*, user: User, limit: int = 100) -> AgentPoints:
     me = agent_of(user)
     if me is None:
-        raise NotFound("you have no agent profile, so you have no points")
+        raise NotFound(gettext("you have no agent profile, so you have no points"))
     return agent_points(user=user, agent=me, limit=limit)
 
 
 def agent_points_get(*, user: User, agent_id: str, limit: int = 100) -> AgentPoints:
     agent = visible_agents(user).filter(agent_id=agent_id).select_related("team").first()
     if agent is None:
-        raise NotFound(f"no agent {agent_id}")
+        raise NotFound(gettext("no agent %(agent_id)s") % {"agent_id": agent_id})
     return agent_points(user=user, agent=agent, limit=limit)
 
 
@@ -169,11 +169,11 @@ def leaderboard(
     else:
         teams = led_teams(user)
         if not teams.exists():
-            raise Forbidden("leaderboards are for supervisors (their teams) and HR")
+            raise Forbidden(gettext("leaderboards are for supervisors (their teams) and HR"))
         agents = Agent.objects.filter(team__in=teams)
     if team is not None:
         if not is_hr(user) and not led_teams(user).filter(pk=team.pk).exists():
-            raise NotFound(f"no team {team.pk}")
+            raise NotFound(gettext("no team %(team)s") % {"team": team.pk})
         agents = agents.filter(team=team)
     sums = (
         PointsEntry.objects.filter(agent__in=agents, on__gte=p.start, on__lt=p.end)
@@ -202,7 +202,7 @@ def team_get_for_board(*, user: User, pk: int) -> Team:
     qs = Team.objects.all() if is_hr(user) else led_teams(user)
     found = qs.filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no team {pk}")
+        raise NotFound(gettext("no team %(pk)s") % {"pk": pk})
     return found
 
 
@@ -227,7 +227,7 @@ def redemption_get(*, user: User, month: str) -> Redemption:
     require_hr(user, gettext("see redemptions"))
     found = Redemption.objects.filter(month=month).first()
     if found is None:
-        raise NotFound(f"no redemption for {month}")
+        raise NotFound(gettext("no redemption for %(month)s") % {"month": month})
     return found
 
 
@@ -265,7 +265,7 @@ def payout_export(*, user: User, month: str, fmt: str) -> tuple[bytes, str, str]
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"points-payout-{red.month}.xlsx",
         )
-    raise Invalid("format is xlsx or csv")
+    raise Invalid(gettext("format is xlsx or csv"))
 
 
 # --- for the pages ------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def team_points(*, user: User, month: Period, team: Team | None = None) -> list[
     else:
         teams = led_teams(user)
         if not teams.exists():
-            raise Forbidden("the team points are for supervisors (their teams) and HR")
+            raise Forbidden(gettext("the team points are for supervisors (their teams) and HR"))
         agents = Agent.objects.filter(team__in=teams)
     if team is not None:
         agents = agents.filter(team=team)

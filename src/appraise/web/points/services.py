@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext
 
 from appraise.decimals import plain
-from appraise.periods import Period
+from appraise.periods import KIND_WORDS, Period
 from appraise.points.lines import ZERO, as_points, run_changes
 from appraise.points.redemption import (
     DEFAULT_SHARE,
@@ -50,7 +50,14 @@ def _period(text: str, what: str) -> Period:
     try:
         return Period.parse(text)
     except ValueError as exc:
-        raise Invalid(f"{what}: {exc}", field=what) from None
+        raise Invalid(
+            gettext("%(what)s: %(exc)s") % {"what": what, "exc": exc}, field=what
+        ) from None
+
+
+def _kind(kind: str) -> str:
+    """A kind of period as a sentence of the reader's language names it (月, not month)."""
+    return str(KIND_WORDS.get(kind, kind))
 
 
 def _show(d: Decimal) -> str:
@@ -123,7 +130,14 @@ def points_run_period(
     p = _period(period, "period")
     if p.kind != scheme.period:
         raise Invalid(
-            f"scheme {scheme.id} is scored per {scheme.period}; {p} is a {p.kind}", field="period"
+            gettext("scheme %(scheme)s is scored per %(per)s; %(period)s is a %(kind)s")
+            % {
+                "scheme": scheme.id,
+                "per": _kind(scheme.period),
+                "period": p,
+                "kind": _kind(p.kind),
+            },
+            field="period",
         )
     # Runs of one scheme wait for each other, so two runs of a period cannot both write.
     list(SchemeVersion.objects.select_for_update().filter(scheme_id=scheme.id))
@@ -226,7 +240,7 @@ def points_run_period(
 def _reason(text: str) -> str:
     reason = text.strip()
     if not reason:
-        raise Invalid("a manual entry or a correction needs its reason", field="reason")
+        raise Invalid(gettext("a manual entry or a correction needs its reason"), field="reason")
     return reason
 
 
@@ -237,7 +251,9 @@ def points_entry_add(
     """A manual award or deduction (an opening balance, an incident outside the schemes)."""
     require_hr(by, gettext("add points by hand"))
     if as_points(points) != points or points == 0:
-        raise Invalid("points must be a non-zero number with at most two decimals", field="points")
+        raise Invalid(
+            gettext("points must be a non-zero number with at most two decimals"), field="points"
+        )
     entry = PointsEntry.objects.create(
         agent=agent,
         points=points,
@@ -265,15 +281,18 @@ def points_entry_correct(
     require_hr(by, gettext("correct points"))
     locked = PointsEntry.objects.select_for_update().select_related("agent").get(pk=entry.pk)
     if as_points(points) != points:
-        raise Invalid("points may have at most two decimals", field="points")
+        raise Invalid(gettext("points may have at most two decimals"), field="points")
     if locked.source == Source.REDEMPTION:
-        raise Conflict("a redemption has been paid; it is not corrected", code="redeemed")
+        raise Conflict(gettext("a redemption has been paid; it is not corrected"), code="redeemed")
     if locked.kind == Kind.REVERSAL:
-        raise Conflict("a reversal is not corrected; correct the entry it reverses")
+        raise Conflict(gettext("a reversal is not corrected; correct the entry it reverses"))
     if locked.corrected_by.filter(kind=Kind.REVERSAL).exists():
-        raise Conflict("this entry has already been corrected; correct its correction")
+        raise Conflict(gettext("this entry has already been corrected; correct its correction"))
     if points == locked.points:
-        raise Invalid(f"the entry already holds {points} points", field="points")
+        raise Invalid(
+            gettext("the entry already holds %(points)s points") % {"points": points},
+            field="points",
+        )
     why = _reason(reason)
     same = {
         "agent": locked.agent,
@@ -358,7 +377,11 @@ class RedemptionPlan:
 def _month(month: str) -> Period:
     m = _period(month, "month")
     if m.kind != "month":
-        raise Invalid(f"a redemption is for a month (2026-05), not a {m.kind}", field="month")
+        raise Invalid(
+            gettext("a redemption is for a month (2026-05), not a %(kind)s")
+            % {"kind": _kind(m.kind)},
+            field="month",
+        )
     return m
 
 
@@ -471,7 +494,10 @@ def points_redeem_month(
         )
     later = Redemption.objects.filter(month__gt=str(m)).order_by("month").first()
     if later is not None:
-        raise Conflict(f"{later.month} has been redeemed already; {m} comes before it")
+        raise Conflict(
+            gettext("%(later)s has been redeemed already; %(month)s comes before it")
+            % {"later": later.month, "month": m}
+        )
     terms = _terms(m, this_month_bookings, last_month_bookings, scheme_version)
     try:
         with transaction.atomic():
@@ -486,14 +512,19 @@ def points_redeem_month(
                 created_by=signed_in(by),
             )
     except IntegrityError:
-        raise Conflict(f"{m} is being redeemed by someone else right now") from None
+        raise Conflict(
+            gettext("%(month)s is being redeemed by someone else right now") % {"month": m}
+        ) from None
     planned, skipped = _plan_payouts(m, terms)
     if expect is not None:
         seen = RedemptionPlan(m, terms, planned, skipped, None, None).digest
         if seen != expect:
             # Raising rolls the redemption row back with everything else.
             raise Conflict(
-                f"the balances or figures of {m} changed since the preview; preview again",
+                gettext(
+                    "the balances or figures of %(month)s changed since the preview; preview again"
+                )
+                % {"month": m},
                 code="stale_preview",
             )
     payouts: list[Payout] = []

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User as AuthUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
@@ -127,7 +128,7 @@ def _users(names: list[str]) -> list[AuthUser]:
     found = {u.username: u for u in AuthUser.objects.filter(username__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
-        raise Invalid(f"no user {', '.join(missing)}")
+        raise Invalid(_("no user %(missing)s") % {"missing": ", ".join(missing)})
     return [found[n] for n in names]
 
 
@@ -477,7 +478,7 @@ def calibrations(request: Request) -> Response:
         }
         missing = [i for i in ids if i not in found]
         if missing:
-            raise Invalid(f"no conversation {', '.join(missing)}")
+            raise Invalid(_("no conversation %(missing)s") % {"missing": ", ".join(missing)})
         s = svc.calibration_create(
             name=d["name"],
             rubric=r,
@@ -511,7 +512,10 @@ def calibration_review(request: Request, pk: int) -> Response:
     d = _valid(QaCalibrationReviewIn, request.data)
     c = s.conversations.filter(conversation_id=d["conversation"]).first()
     if c is None:
-        raise Invalid(f"{d['conversation']} is not a conversation of this session")
+        raise Invalid(
+            _("%(conversation)s is not a conversation of this session")
+            % {"conversation": d["conversation"]}
+        )
     r = svc.calibration_review_submit(
         session=s,
         conversation=c,
@@ -551,7 +555,7 @@ def figures(request: Request) -> Response:
     q = request.query_params
     rubric_pk = q.get("rubric")
     if rubric_pk and not (rubric_pk.isdigit() and len(rubric_pk) < 19):  # an id, not a bignum
-        raise Invalid("rubric must be a number")
+        raise Invalid(_("rubric must be a number"))
     r = sel.rubric_get(user=request.user, pk=int(rubric_pk)) if rubric_pk else None
     got = sel.figures(user=request.user, period=q.get("period", ""), rubric=r)
     return Response(render.figures_json(got, sel.period_agreement(period=got.period)))

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from appraise.periods import Period
 from appraise.qa import CalibrationReport, QaFigures, ReviewResult, calibrate
@@ -90,7 +91,7 @@ def rubric_list(*, user: User, active: bool | None = None) -> QuerySet[Rubric]:
 def rubric_get(*, user: User, pk: int) -> Rubric:
     found = rubric_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no rubric {pk}")
+        raise NotFound(_("no rubric %(pk)s") % {"pk": pk})
     return found
 
 
@@ -98,12 +99,12 @@ def rubric_get(*, user: User, pk: int) -> Rubric:
 
 
 def import_list(*, user: User) -> QuerySet[ImportBatch]:
-    require(is_hr(user), "only HR imports conversations")
+    require(is_hr(user), _("only HR imports conversations"))
     return ImportBatch.objects.select_related("created_by")
 
 
 def run_list(*, user: User, period: str | None = None) -> QuerySet[SamplingRun]:
-    require(is_hr(user), "only HR draws samples")
+    require(is_hr(user), _("only HR draws samples"))
     qs = SamplingRun.objects.select_related("created_by").prefetch_related("reviewers")
     return qs.filter(period=period) if period else qs
 
@@ -111,7 +112,7 @@ def run_list(*, user: User, period: str | None = None) -> QuerySet[SamplingRun]:
 def run_get(*, user: User, pk: int) -> SamplingRun:
     found = run_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no sampling run {pk}")
+        raise NotFound(_("no sampling run %(pk)s") % {"pk": pk})
     return found
 
 
@@ -141,7 +142,7 @@ def conversation_list(*, user: User, period: str | None = None) -> QuerySet[Conv
 def conversation_get(*, user: User, pk: int) -> Conversation:
     found = conversation_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no conversation {pk}")
+        raise NotFound(_("no conversation %(pk)s") % {"pk": pk})
     return found
 
 
@@ -166,7 +167,7 @@ def assignment_list(
 def assignment_get(*, user: User, pk: int) -> Assignment:
     found = assignment_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no assignment {pk}")
+        raise NotFound(_("no assignment %(pk)s") % {"pk": pk})
     return found
 
 
@@ -213,7 +214,7 @@ def review_list(
 def review_get(*, user: User, pk: int) -> Review:
     found = review_list(user=user, calibration=None).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no review {pk}")
+        raise NotFound(_("no review %(pk)s") % {"pk": pk})
     return found
 
 
@@ -254,7 +255,7 @@ def dispute_list(*, user: User, state: str | None = None) -> QuerySet[Dispute]:
 def dispute_get(*, user: User, pk: int) -> Dispute:
     found = dispute_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no dispute {pk}")
+        raise NotFound(_("no dispute %(pk)s") % {"pk": pk})
     return found
 
 
@@ -288,7 +289,7 @@ def calibration_list(*, user: User) -> QuerySet[CalibrationSession]:
 def calibration_get(*, user: User, pk: int) -> CalibrationSession:
     found = calibration_list(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"no calibration session {pk}")
+        raise NotFound(_("no calibration session %(pk)s") % {"pk": pk})
     return found
 
 
@@ -332,7 +333,7 @@ def effective_results(reviews: Sequence[Review]) -> list[ReviewResult]:
 def figures(*, user: User, period: str, rubric: Rubric | None = None) -> Figures:
     """Accuracies and averages per agent, item and reviewer over the period's sample reviews
     the person may see (an agent: their own; a supervisor: their teams'; HR: all)."""
-    require(may_use_qa(user), "QA figures are for reviewers, agents, supervisors and HR")
+    require(may_use_qa(user), _("QA figures are for reviewers, agents, supervisors and HR"))
     try:
         p = str(Period.parse(period))
     except ValueError as exc:

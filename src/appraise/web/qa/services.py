@@ -74,7 +74,7 @@ def _period(text: str) -> str:
     try:
         return str(Period.parse(text.strip()))
     except ValueError as exc:
-        raise Invalid(f"period: {exc}", field="period") from None
+        raise Invalid(gettext("period: %(exc)s") % {"exc": exc}, field="period") from None
 
 
 def _reviewer(user: User) -> AuthUser:
@@ -100,7 +100,10 @@ def rubric_create(
     a new default rubric takes the place of the old one."""
     require_hr(by, gettext("define QA rubrics"))
     if Rubric.objects.filter(scheme_version=scheme_version).exists():
-        raise Conflict(f"{scheme_version} is a rubric already", code="rubric_exists")
+        raise Conflict(
+            gettext("%(scheme_version)s is a rubric already") % {"scheme_version": scheme_version},
+            code="rubric_exists",
+        )
     scheme = scheme_of(scheme_version)
     leaves = set(scoring.leaf_ids(scheme))
     fatal_ids = [str(i).strip() for i in fatal if str(i).strip()]
@@ -160,8 +163,11 @@ def _safe_name(name: str) -> str:
         or p.suffix.lower() not in UPLOAD_SUFFIXES
     ):
         raise Invalid(
-            f'"{name}": upload the canonical tables (conversations.csv, messages.csv, '
-            "calls.csv ...), center.yaml, mapping.yaml or qa.yaml",
+            gettext(
+                '"%(name)s": upload the canonical tables (conversations.csv, messages.csv, '
+                "calls.csv ...), center.yaml, mapping.yaml or qa.yaml"
+            )
+            % {"name": name},
             field="files",
         )
     return p.name
@@ -198,13 +204,13 @@ def conversation_import(
     require_hr(by, gettext("import conversations for QA"))
     p = _period(period)
     if (files is None) == (data is None):
-        raise Invalid("import either uploaded files or a data folder", field="files")
+        raise Invalid(gettext("import either uploaded files or a data folder"), field="files")
     from appraise.metrics.store import open_data
 
     with tempfile.TemporaryDirectory(prefix="appraise-qa-") as tmp:
         if files is not None:
             if not files:
-                raise Invalid("no files", field="files")
+                raise Invalid(gettext("no files"), field="files")
             check_workbooks(files.items())
             folder = Path(tmp)
             for name, content in files.items():
@@ -317,13 +323,20 @@ def sampling_run_create(
     p = _period(period)
     people = list(dict.fromkeys(reviewers))
     if not people:
-        raise Invalid("name at least one QA reviewer", field="reviewers")
+        raise Invalid(gettext("name at least one QA reviewer"), field="reviewers")
     not_qa = [u.get_username() for u in people if not is_qa(u)]
     if not_qa:
-        raise Invalid(f"not QA reviewers: {', '.join(not_qa)}", field="reviewers")
+        raise Invalid(
+            gettext("not QA reviewers: %(not_qa)s") % {"not_qa": ", ".join(not_qa)},
+            field="reviewers",
+        )
     bad = [s for s in strata if s not in STRATA]
     if bad:
-        raise Invalid(f"unknown strata {', '.join(bad)}; use {', '.join(STRATA)}", field="strata")
+        raise Invalid(
+            gettext("unknown strata %(bad)s; use %(strata)s")
+            % {"bad": ", ".join(bad), "strata": ", ".join(STRATA)},
+            field="strata",
+        )
     if not Decimal(0) < random_share <= 1:
         raise Invalid(
             gettext("the random share must be above 0 and at most 1 (for example 0.4 or 40%)"),
@@ -331,7 +344,7 @@ def sampling_run_create(
         )
     rubrics = [(r, scoring.core_rubric(r)) for r in Rubric.objects.filter(active=True)]
     if not rubrics:
-        raise Conflict("there is no active QA rubric", code="no_rubric")
+        raise Conflict(gettext("there is no active QA rubric"), code="no_rubric")
     # Two runs at once must not draw the same conversation: the second waits here.
     conversations = {
         c.conversation_id: c
@@ -369,7 +382,10 @@ def sampling_run_create(
     )
     if not samples:
         raise Conflict(
-            f"no conversation of {p} is left to sample (none imported, or all sampled)",
+            gettext(
+                "no conversation of %(period)s is left to sample (none imported, or all sampled)"
+            )
+            % {"period": p},
             code="nothing_to_sample",
         )
     by_code = {scoring.reviewer_code(u): u for u in people}
@@ -434,7 +450,9 @@ def _metrics(conversation: Conversation, rubric: Rubric) -> dict[str, str]:
 
 def _complete(result: ReviewResult) -> None:
     if result.score is None:
-        raise Invalid("the form is not complete: " + "; ".join(result.notes))
+        raise Invalid(
+            gettext("the form is not complete: %(notes)s") % {"notes": "; ".join(result.notes)}
+        )
 
 
 def _review_row(
@@ -494,12 +512,15 @@ def review_submit(
     )
     require(
         by.is_authenticated and assignment.reviewer_id == by.pk,
-        "only the reviewer it is assigned to scores this conversation",
+        gettext("only the reviewer it is assigned to scores this conversation"),
     )
     if assignment.state != AssignmentState.ASSIGNED:
-        raise Conflict("this conversation has been reviewed already", code="reviewed")
+        raise Conflict(gettext("this conversation has been reviewed already"), code="reviewed")
     if source not in Source.values:
-        raise Invalid(f"source is one of {', '.join(Source.values)}", field="source")
+        raise Invalid(
+            gettext("source is one of %(values)s") % {"values": ", ".join(Source.values)},
+            field="source",
+        )
     now = timezone.now()
     metrics = _metrics(assignment.conversation, assignment.rubric)
     result = scoring.score(
@@ -543,6 +564,11 @@ def review_submit(
 # ----------------------------------------------------------------------------------- disputes
 
 
+def _state(dispute: Dispute) -> str:
+    # The state as the pages name it ("awaiting review", 待复核), not its stored code.
+    return str(dispute.get_state_display()).lower()
+
+
 def _core_problem(exc: ProblemsError) -> str:
     return "; ".join(p.message for p in exc.problems)
 
@@ -555,13 +581,15 @@ def dispute_open(*, review: Review, by: User, reason: str) -> Dispute:
         .select_related("agent", "conversation", "reviewer", "rubric__scheme_version")
         .get(pk=review.pk)
     )
-    require(is_self(by, review.agent), "only the agent whose conversation it is may dispute")
+    require(
+        is_self(by, review.agent), gettext("only the agent whose conversation it is may dispute")
+    )
     if review.calibration_id is not None:
-        raise Conflict("a calibration review is not disputed", code="calibration")
+        raise Conflict(gettext("a calibration review is not disputed"), code="calibration")
     if Dispute.objects.filter(review=review).exists():
-        raise Conflict("this review has been disputed already", code="already_disputed")
+        raise Conflict(gettext("this review has been disputed already"), code="already_disputed")
     if not review.is_current:
-        raise Conflict("a newer version of this review stands", code="not_current")
+        raise Conflict(gettext("a newer version of this review stands"), code="not_current")
     try:
         open_dispute(
             "new", scoring.stored_result(review), review.agent.agent_id, reason, timezone.now()
@@ -600,7 +628,10 @@ def _locked_dispute(dispute: Dispute) -> Dispute:
 def _assign(dispute: Dispute, reviewer: AuthUser, by: User) -> None:
     """Record the second reviewer; the core says whether they may be one."""
     if not is_qa(reviewer):
-        raise Invalid(f"{reviewer.get_username()} is not a QA reviewer", field="reviewer")
+        raise Invalid(
+            gettext("%(reviewer)s is not a QA reviewer") % {"reviewer": reviewer.get_username()},
+            field="reviewer",
+        )
     try:
         assign_dispute(
             scoring.core_dispute(dispute),
@@ -630,12 +661,14 @@ def dispute_assign(*, dispute: Dispute, reviewer: AuthUser, by: User) -> Dispute
     dispute = _locked_dispute(dispute)
     require(
         is_hr(by) or (is_qa(by) and by.pk == reviewer.pk),
-        "only HR assigns a dispute; a QA reviewer may take one for themselves",
+        gettext("only HR assigns a dispute; a QA reviewer may take one for themselves"),
     )
     if dispute.state not in OPEN_DISPUTE_STATES:
-        raise Conflict(f"the dispute is {dispute.state}", code="decided")
+        raise Conflict(
+            gettext("the dispute is %(state)s") % {"state": _state(dispute)}, code="decided"
+        )
     if dispute.state == DisputeState.ASSIGNED and not is_hr(by):
-        raise Conflict("another reviewer has taken this dispute", code="taken")
+        raise Conflict(gettext("another reviewer has taken this dispute"), code="taken")
     _assign(dispute, reviewer, by)
     return dispute
 
@@ -656,17 +689,24 @@ def dispute_decide(
     A QA reviewer deciding an open dispute takes it first (recorded as an assignment).
     """
     if decision not in DECISIONS:
-        raise Invalid(f"a decision is one of {', '.join(DECISIONS)}", field="decision")
+        raise Invalid(
+            gettext("a decision is one of %(decisions)s") % {"decisions": ", ".join(DECISIONS)},
+            field="decision",
+        )
     if not note.strip():
-        raise Invalid("a decision needs a note saying why", field="note")
+        raise Invalid(gettext("a decision needs a note saying why"), field="note")
     dispute = _locked_dispute(dispute)
     if dispute.state == DisputeState.OPEN:
-        require(is_qa(by), "only a QA reviewer decides a dispute")
+        require(is_qa(by), gettext("only a QA reviewer decides a dispute"))
         _assign(dispute, _reviewer(by), by)
     if dispute.state != DisputeState.ASSIGNED:
-        raise Conflict(f"the dispute is {dispute.state}; there is nothing to decide")
+        raise Conflict(
+            gettext("the dispute is %(state)s; there is nothing to decide")
+            % {"state": _state(dispute)}
+        )
     require(
-        dispute.second_reviewer_id == by.pk, "only the second reviewer assigned decides the dispute"
+        dispute.second_reviewer_id == by.pk,
+        gettext("only the second reviewer assigned decides the dispute"),
     )
     original = dispute.review
     before = {"state": dispute.state, "score": _summary(original)["score"]}
@@ -687,9 +727,13 @@ def dispute_decide(
         return dispute
     wanted = dict(ratings or {})
     if not wanted:
-        raise Invalid("upholding a dispute scores the conversation again: give the ratings")
+        raise Invalid(
+            gettext("upholding a dispute scores the conversation again: give the ratings")
+        )
     if wanted == original.ratings:
-        raise Invalid("no rating changed: reject the dispute instead, or change what was wrong")
+        raise Invalid(
+            gettext("no rating changed: reject the dispute instead, or change what was wrong")
+        )
     result = scoring.score(
         rubric=original.rubric,
         conversation=original.conversation,
@@ -769,14 +813,17 @@ def calibration_create(
     people = list(dict.fromkeys(reviewers))
     convs = list(dict.fromkeys(conversations))
     if not name.strip():
-        raise Invalid("a calibration session needs a name", field="name")
+        raise Invalid(gettext("a calibration session needs a name"), field="name")
     if len(people) < 2:
-        raise Invalid("calibration needs two reviewers or more", field="reviewers")
+        raise Invalid(gettext("calibration needs two reviewers or more"), field="reviewers")
     not_qa = [u.get_username() for u in people if not is_qa(u)]
     if not_qa:
-        raise Invalid(f"not QA reviewers: {', '.join(not_qa)}", field="reviewers")
+        raise Invalid(
+            gettext("not QA reviewers: %(not_qa)s") % {"not_qa": ", ".join(not_qa)},
+            field="reviewers",
+        )
     if not convs:
-        raise Invalid("choose the conversations to calibrate on", field="conversations")
+        raise Invalid(gettext("choose the conversations to calibrate on"), field="conversations")
     session = CalibrationSession.objects.create(
         name=name.strip(), rubric=rubric, created_by=signed_in(by)
     )
@@ -809,15 +856,20 @@ def calibration_review_submit(
     session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
     require(
         by.is_authenticated and session.reviewers.filter(pk=by.pk).exists(),
-        "only the session's reviewers score its conversations",
+        gettext("only the session's reviewers score its conversations"),
     )
     if session.state != SessionState.OPEN:
-        raise Conflict("the calibration session is closed", code="closed")
+        raise Conflict(gettext("the calibration session is closed"), code="closed")
     if not session.conversations.filter(pk=conversation.pk).exists():
-        raise Invalid(f"{conversation} is not one of the session's conversations")
+        raise Invalid(
+            gettext("%(conversation)s is not one of the session's conversations")
+            % {"conversation": conversation}
+        )
     mine = Review.objects.filter(calibration=session, conversation=conversation, reviewer_id=by.pk)
     if mine.exists():
-        raise Conflict("you have scored this conversation in this session", code="reviewed")
+        raise Conflict(
+            gettext("you have scored this conversation in this session"), code="reviewed"
+        )
     now = timezone.now()
     metrics = _metrics(conversation, session.rubric)
     result = scoring.score(
@@ -860,7 +912,7 @@ def calibration_close(*, session: CalibrationSession, by: User) -> CalibrationSe
     require_hr(by, gettext("close calibration sessions"))
     session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
     if session.state != SessionState.OPEN:
-        raise Conflict("the calibration session is closed already", code="closed")
+        raise Conflict(gettext("the calibration session is closed already"), code="closed")
     session.state = SessionState.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["state", "closed_at"])

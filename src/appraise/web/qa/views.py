@@ -269,12 +269,12 @@ def qa_home(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect("/qa/manage/")
     if agent_of(user) is not None or led_teams(user).exists():
         return HttpResponseRedirect("/qa/reviews/")
-    raise Forbidden("the QA pages are for reviewers, agents, supervisors and HR")
+    raise Forbidden(_("the QA pages are for reviewers, agents, supervisors and HR"))
 
 
 def _require_queue(user: User) -> None:
     if not (sel.is_qa(user) or is_hr(user)):
-        raise Forbidden("the review queue is for QA reviewers and HR")
+        raise Forbidden(_("the review queue is for QA reviewers and HR"))
 
 
 @guarded
@@ -379,7 +379,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     """An agent's own reviews (with the dispute form), a supervisor's teams', HR's all."""
     user = request.user
     if not sel.may_use_qa(user):
-        raise Forbidden("the QA pages are for reviewers, agents, supervisors and HR")
+        raise Forbidden(_("the QA pages are for reviewers, agents, supervisors and HR"))
     period = request.GET.get("period") or None
     agent_id = request.GET.get("agent") or None
     who = Agent.objects.filter(agent_id=agent_id).first() if agent_id else None
@@ -464,7 +464,7 @@ def dispute_open(request: HttpRequest, pk: int) -> HttpResponse:
 def disputes(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not sel.may_use_qa(user):
-        raise Forbidden("the QA pages are for reviewers, agents, supervisors and HR")
+        raise Forbidden(_("the QA pages are for reviewers, agents, supervisors and HR"))
     rows = list(sel.dispute_list(user=user))
     waiting = [d for d in rows if sel.may_decide(user, d)]
     return qa_page(
@@ -550,7 +550,7 @@ def calibrations(request: HttpRequest) -> HttpResponse:
     _require_queue(user)
     if submitted(request):
         if not is_hr(user):
-            raise Forbidden("only HR holds calibration sessions")
+            raise Forbidden(_("only HR holds calibration sessions"))
         rubric_pk = int_or_none(request.POST.get("rubric"))
         if rubric_pk is None:
             raise Invalid(_("choose a rubric"), field="rubric")
@@ -630,7 +630,7 @@ def calibration_score(request: HttpRequest, pk: int, conversation_pk: int) -> Ht
     s = sel.calibration_get(user=user, pk=pk)
     conversation = s.conversations.filter(pk=conversation_pk).select_related("agent").first()
     if conversation is None:
-        raise Forbidden("this conversation is not in the session")
+        raise Forbidden(_("this conversation is not in the session"))
     if submitted(request):
         ratings, comments = _posted(request, s.rubric)
         svc.calibration_review_submit(
@@ -679,7 +679,7 @@ def calibration_close(request: HttpRequest, pk: int) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not sel.may_use_qa(user):
-        raise Forbidden("the QA pages are for reviewers, agents, supervisors and HR")
+        raise Forbidden(_("the QA pages are for reviewers, agents, supervisors and HR"))
     periods = sel.periods(user=user)
     period = request.GET.get("period") or (periods[0] if periods else "")
     rubric_pk = int_or_none(request.GET.get("rubric"))
@@ -733,7 +733,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_hr(user: User) -> None:
     if not is_hr(user):
-        raise Forbidden("only HR manages QA rubrics, imports and samples")
+        raise Forbidden(_("only HR manages QA rubrics, imports and samples"))
 
 
 @guarded
