@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import (
@@ -100,6 +101,23 @@ _OPERATORS = (
 )
 
 
+_NEVER_CLOSED = re.compile(r"^'(.)' was never closed$")
+_UNMATCHED = re.compile(r"^unmatched '(.)'$")
+
+
+def _syntax_reason(msg: str) -> str:
+    """Python's reason for a syntax error, in the reader's language for the common ones."""
+    if msg == "invalid syntax":
+        return message("expr.invalid_syntax", "it is not a complete formula")
+    if m := _NEVER_CLOSED.match(msg):
+        return message("expr.never_closed", "a {bracket!r} is not closed", bracket=m.group(1))
+    if m := _UNMATCHED.match(msg):
+        return message("expr.unmatched", "a {bracket!r} has no opening", bracket=m.group(1))
+    if msg.startswith("unterminated string"):
+        return message("expr.unterminated_string", "a quotation mark is not closed")
+    return msg
+
+
 @dataclass(frozen=True)
 class Expr:
     """A parsed expression with the names it reads."""
@@ -130,7 +148,7 @@ class Expr:
                     "expr.syntax",
                     "formula {text!r} is not valid: {reason}",
                     text=str(text),
-                    reason=exc.msg,
+                    reason=_syntax_reason(exc.msg),
                 )
             ) from None
         names: set[str] = set()
