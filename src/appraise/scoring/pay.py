@@ -141,7 +141,7 @@ def _then_joined(lang: str, texts: list[str]) -> str:
         if i:
             parts.append(_THEN)
         parts.append(t)
-    return written(words(lang, *parts))
+    return words(lang, *parts).words()
 
 
 def _needs_result(comp: PayComponent, scheme: Scheme) -> bool:
