@@ -109,8 +109,8 @@ SAID = {"explain_said": "explain", "value_said": "value_text"}
 def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
     """A stored :func:`result_dict` with its explanations written in ``lang`` (the reader's):
     each ``explain`` and ``value_text`` (and each pay line's ``pay_explain``) rendered again
-    from what was said, and the ``*_said`` keys left out. A result stored before explanations were kept so (no ``explain_said``) keeps
-    the text it was stored with."""
+    from what was said, and the ``*_said`` keys left out. A result stored before explanations
+    were kept so (no ``explain_said``, no ``pay_said``) keeps the text it was stored with."""
     lang = lang or current_lang()
 
     def one(ind: dict[str, Any]) -> dict[str, Any]:
