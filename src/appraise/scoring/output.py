@@ -93,7 +93,12 @@ def result_dict(
                 "name": c.name,
                 "due_days": c.due_days,
                 "pay": num(c.pay),
-                "explain": c.explain,
+                "explain": in_lang(c.explain, lang),
+                **(
+                    {"explain_said": c.explain.data()}
+                    if said and isinstance(c.explain, Words | Pending)
+                    else {}
+                ),
             }
             for c in r.consequences
         ],
@@ -128,6 +133,8 @@ def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
             **data["pay_explain"],
             **{k: render_data(v, lang) for k, v in data["pay_said"].items()},
         }
+    if isinstance(data.get("consequences"), list):
+        copy["consequences"] = [one(c) if isinstance(c, dict) else c for c in data["consequences"]]
     for part in ("indicators", "adjustments"):
         if isinstance(data.get(part), list):
             copy[part] = [one(i) if isinstance(i, dict) else i for i in data[part]]
