@@ -315,6 +315,7 @@ PLAIN_CHECKED = (
     "metrics",
     "points",
     "qa",
+    "schemes",
     "scoring",
     "periods.py",
     "problems.py",

@@ -184,3 +184,32 @@ def test_a_voice_says_points_with_its_step() -> None:
     written = said.words()
     assert str.__str__(written) == "rated 90 -> 90 points"
     assert in_lang(said, "zh") == in_lang(written, "zh") == "评分 90 → 90 分"
+
+
+PAY = """
+pay:
+  components:
+    - {id: performance, name: 绩效奖金, type: rated_bonus, amount: 1000}
+    - {id: top, name: 优秀奖, type: formula, expr: "200", when: "total >= 90"}
+"""
+
+
+def test_a_stored_results_pay_lines_read_again_in_the_readers_language(tmp_path: Path) -> None:
+    # reply: min(100, 100 × 30 ÷ 45) = 66.67 × 60% = 40; band: 45 < 60 -> 100 × 40% = 40;
+    # total 80. rated_bonus: 1000 × 80 / 100 = 800. The 优秀奖 needs total >= 90: not paid.
+    a = _reply(tmp_path, "45", PAY)["a"]
+    with reading("zh"):
+        stored = json.loads(json.dumps(result_dict(a, said=True), ensure_ascii=False))
+    assert stored["pay"]["performance"] == 800 and stored["pay"]["top"] == 0
+    assert stored["pay_explain"] == {
+        "performance": "绩效奖金: 1000 × 80 / 100 = 800",
+        "top": "优秀奖: 不满足条件 total >= 90",
+    }
+    en = localized(stored, "en")
+    assert en["pay_explain"] == {
+        "performance": "绩效奖金: 1000 × 80 / 100 = 800",
+        "top": "优秀奖: condition total >= 90 not met",
+    }
+    assert "pay_said" not in en
+    assert localized(stored, "zh")["pay_explain"] == stored["pay_explain"]
+    assert en["pay"] == stored["pay"]

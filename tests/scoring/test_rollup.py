@@ -3,7 +3,11 @@ rules fire on the months alone, without a history file of quarters."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+from appraise.messages import reading
+from appraise.scoring.output import localized, result_dict
 
 from .helpers import D, by_id, run
 
@@ -159,6 +163,16 @@ def test_three_quarters_at_or_above_90_from_nine_months(tmp_path: Path) -> None:
     assert "连续 3 期(2026-Q3、2026-Q2、2026-Q1)" in fired.explain
     assert "2026-Q2 = (89 + 90 + 91) ÷ 3 = 90" in fired.explain
     assert not out["b"].consequences
+    # Kept as what was said: a stored result reads the consequence in English too.
+    with reading("zh"):
+        stored = json.loads(json.dumps(result_dict(out["a"], said=True), ensure_ascii=False))
+    (en,) = localized(stored, "en")["consequences"]
+    assert en["explain"].startswith(
+        "total >= 90 for 3 periods in a row (2026-Q3, 2026-Q2, 2026-Q1); "
+    )
+    assert "explain_said" not in en
+    (zh,) = localized(stored, "zh")["consequences"]
+    assert zh["explain"] == stored["consequences"][0]["explain"] == str.__str__(fired.explain)
 
 
 # --- chains over periods of different kinds (after:, at:) -------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import (
@@ -24,6 +25,8 @@ from decimal import (
     DivisionByZero,
     InvalidOperation,
 )
+
+from appraise.messages import message
 
 Value = Decimal | str | bool | None
 
@@ -98,6 +101,23 @@ _OPERATORS = (
 )
 
 
+_NEVER_CLOSED = re.compile(r"^'(.)' was never closed$")
+_UNMATCHED = re.compile(r"^unmatched '(.)'$")
+
+
+def _syntax_reason(msg: str) -> str:
+    """Python's reason for a syntax error, in the reader's language for the common ones."""
+    if msg == "invalid syntax":
+        return message("expr.invalid_syntax", "it is not a complete formula")
+    if m := _NEVER_CLOSED.match(msg):
+        return message("expr.never_closed", "a {bracket!r} is not closed", bracket=m.group(1))
+    if m := _UNMATCHED.match(msg):
+        return message("expr.unmatched", "a {bracket!r} has no opening", bracket=m.group(1))
+    if msg.startswith("unterminated string"):
+        return message("expr.unterminated_string", "a quotation mark is not closed")
+    return msg
+
+
 @dataclass(frozen=True)
 class Expr:
     """A parsed expression with the names it reads."""
@@ -123,25 +143,54 @@ class Expr:
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
-            raise ExprError(f"formula {text!r} is not valid: {exc.msg}") from None
+            raise ExprError(
+                message(
+                    "expr.syntax",
+                    "formula {text!r} is not valid: {reason}",
+                    text=str(text),
+                    reason=_syntax_reason(exc.msg),
+                )
+            ) from None
         names: set[str] = set()
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED):
                 raise ExprError(
-                    f"formula {text!r} uses {type(node).__name__}, which formulas may not use"
+                    message(
+                        "expr.not_allowed",
+                        "formula {text!r} uses {what}, which formulas may not use",
+                        text=str(text),
+                        what=type(node).__name__,
+                    )
                 )
             if isinstance(node, ast.Call):
                 if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                     raise ExprError(
-                        f"formula {text!r} calls an unknown function; known: "
-                        + ", ".join(sorted(FUNCTIONS))
+                        message(
+                            "expr.unknown_function",
+                            "formula {text!r} calls an unknown function; known: {known}",
+                            text=str(text),
+                            known=", ".join(sorted(FUNCTIONS)),
+                        )
                     )
                 if node.keywords:
-                    raise ExprError(f"formula {text!r}: functions take no keyword arguments")
+                    raise ExprError(
+                        message(
+                            "expr.keyword_arguments",
+                            "formula {text!r}: functions take no keyword arguments",
+                            text=str(text),
+                        )
+                    )
             elif isinstance(node, ast.Name):
                 names.add(node.id)
             elif isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
-                raise ExprError(f"formula {text!r}: constant {node.value!r} is not allowed")
+                raise ExprError(
+                    message(
+                        "expr.constant",
+                        "formula {text!r}: constant {value!r} is not allowed",
+                        text=str(text),
+                        value=node.value,
+                    )
+                )
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 names.discard(node.func.id)
@@ -174,7 +223,9 @@ def _num(v: Value) -> Decimal | None:
         return Decimal(int(v))
     if isinstance(v, Decimal):
         return v
-    raise ExprError(f"{v!r} is text where a number is needed")
+    raise ExprError(
+        message("expr.text_not_number", "{value!r} is text where a number is needed", value=v)
+    )
 
 
 def _eval(node: ast.expr, env: Mapping[str, Value]) -> Value:
@@ -185,7 +236,9 @@ def _eval(node: ast.expr, env: Mapping[str, Value]) -> Value:
             return Decimal(repr(node.value))
         if isinstance(node.value, int):
             return Decimal(node.value)
-        raise ExprError(f"constant {node.value!r} is not allowed")
+        raise ExprError(
+            message("expr.bare_constant", "constant {value!r} is not allowed", value=node.value)
+        )
     if isinstance(node, ast.Name):
         if node.id in ("True", "False"):
             return node.id == "True"
@@ -247,14 +300,25 @@ def _eval(node: ast.expr, env: Mapping[str, Value]) -> Value:
             return next((a for a in args if a is not None), None)
         func, lo, hi = _NUMERIC_FUNCS[name]
         if not lo <= len(args) <= hi:
-            raise ExprError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}")
+            raise ExprError(
+                message(
+                    "expr.arity",
+                    "{name}() takes {lo}..{hi} arguments, got {n}",
+                    name=name,
+                    lo=lo,
+                    hi=hi,
+                    n=len(args),
+                )
+            )
         nums = [_num(a) for a in args]
         if any(n is None for n in nums):
             return None
         return func(*nums)
     if isinstance(node, ast.Tuple | ast.List):
-        raise ExprError("a list is only allowed after 'in'")
-    raise ExprError(f"{type(node).__name__} is not allowed")
+        raise ExprError(message("expr.list_outside_in", "a list is only allowed after 'in'"))
+    raise ExprError(
+        message("expr.node_not_allowed", "{what} is not allowed", what=type(node).__name__)
+    )
 
 
 def _truth(v: Value) -> bool:
@@ -269,7 +333,9 @@ def _truth(v: Value) -> bool:
 
 def _compare(op: ast.cmpop, a: Value, b: Value) -> bool:
     if isinstance(op, ast.In | ast.NotIn):
-        raise ExprError("use 'in' with a literal list: grade in ['优秀', '称职']")
+        raise ExprError(
+            message("expr.in_needs_list", "use 'in' with a literal list: grade in ['优秀', '称职']")
+        )
     if a is None or b is None:
         return False
     if isinstance(op, ast.Eq):

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from appraise.problems import Problem, ProblemsError
+from appraise.messages import message
+from appraise.problems import Problem, ProblemsError, pydantic_text, unreadable
 from appraise.schemes.model import Scheme
 from appraise.schemes.names import Resolver, catalog_metrics, resolve_names
 from appraise.schemes.validate import FIXED_NAMES, Checked, check
@@ -62,21 +63,44 @@ def _code(err: Any) -> str:
 
 def _message(err: Any) -> str:
     loc = ".".join(str(x) for x in err["loc"] if not str(x).endswith("Rule"))
-    msg = str(err["msg"])
     if err["type"] == "string_pattern_mismatch":
         # The pattern itself (with its \\u escapes) means nothing to a manager.
         if tuple(err["loc"]) == ("id",):
-            rule = "lower-case letters, Chinese, digits, - and _"
-        else:
-            rule = "letters (Chinese too), digits and _, not starting with a digit"
-        return f"{loc}: {err['input']!r} is not a valid id: use {rule}; no spaces or punctuation"
+            return message(
+                "scheme.bad_scheme_id",
+                "{loc}: {value!r} is not a valid id: use lower-case letters, Chinese, digits, "
+                "- and _; no spaces or punctuation",
+                loc=loc,
+                value=err["input"],
+            )
+        return message(
+            "scheme.bad_id",
+            "{loc}: {value!r} is not a valid id: use letters (Chinese too), digits and _, "
+            "not starting with a digit; no spaces or punctuation",
+            loc=loc,
+            value=err["input"],
+        )
     if err["type"] == "extra_forbidden":
-        return f"unknown field {err['loc'][-1]!r} (check the spelling; see docs/scheme-format.md)"
+        return message(
+            "scheme.unknown_field",
+            "unknown field {name!r} (check the spelling; see docs/scheme-format.md)",
+            name=err["loc"][-1],
+        )
     if err["type"] == "missing":
-        return f"missing field {err['loc'][-1]!r} at {loc}"
+        return message(
+            "scheme.missing_field", "missing field {name!r} at {loc}", name=err["loc"][-1], loc=loc
+        )
     if err["type"] == "union_tag_invalid":
-        return f"{loc}: {msg}"
-    return f"{loc}: {msg.removeprefix('Value error, ')}"
+        ctx = err.get("ctx") or {}
+        return message(
+            "scheme.unknown_kind",
+            "{loc}: {discriminator} {tag!r} is not one of {expected}",
+            loc=loc,
+            discriminator=str(ctx.get("discriminator", "")).strip("'"),
+            tag=ctx.get("tag", err.get("input")),
+            expected=ctx.get("expected_tags", ""),
+        )
+    return message("scheme.invalid", "{loc}: {problem}", loc=loc, problem=pydantic_text(err))
 
 
 def parse_scheme(text: str, file: str, base: Path | None = None) -> LoadedScheme:
@@ -89,19 +113,24 @@ def parse_scheme(text: str, file: str, base: Path | None = None) -> LoadedScheme
     except yaml.YAMLError as exc:
         raise ProblemsError([yaml_problem(exc, file)]) from None
     if not isinstance(raw, dict):
-        # The messages of the functional core are English; there is no Chinese catalog for
-        # them yet (the code is what a translation would key on).
         if raw is None:
-            message = (
+            said = message(
+                "scheme.empty",
                 "the scheme is empty: write at least id:, name: and indicators: "
-                "(docs/scheme-format.md has a first scheme)"
+                "(docs/scheme-format.md has a first scheme)",
+            )
+        elif isinstance(raw, list):
+            said = message(
+                "scheme.a_list",
+                "a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not a list",
             )
         else:
-            kind = "a list" if isinstance(raw, list) else "a single value"
-            message = (
-                f"a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), not {kind}"
+            said = message(
+                "scheme.a_value",
+                "a scheme is a YAML mapping of fields (id:, name:, indicators:, ...), "
+                "not a single value",
             )
-        raise ProblemsError([Problem("error", "not_a_scheme", message, file, 1)])
+        raise ProblemsError([Problem("error", "not_a_scheme", said, file, 1)])
     raw = _with_metric_definitions(raw, lines, file, base)
     try:
         scheme = Scheme.model_validate(raw)
@@ -126,7 +155,7 @@ def load_scheme(path: Path | str) -> LoadedScheme:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem("error", "unreadable", str(exc), str(p))]) from None
+        raise ProblemsError([Problem("error", "unreadable", unreadable(exc), str(p))]) from None
     return parse_scheme(text, str(p), p.parent)
 
 
@@ -187,8 +216,12 @@ def _with_metric_definitions(
                 Problem(
                     "error",
                     "include_without_folder",
-                    f"include_metrics: {name!r} cannot be read for a scheme stored in the app; "
-                    "write the definitions under metrics: instead",
+                    message(
+                        "scheme.include_without_folder",
+                        "include_metrics: {name!r} cannot be read for a scheme stored in the "
+                        "app; write the definitions under metrics: instead",
+                        name=name,
+                    ),
                     file,
                     where,
                 )

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from appraise.messages import said
 from appraise.periods import PeriodKind
 from appraise.schemes.expr import Expr, ExprError
 from appraise.schemes.ranges import Range, to_decimal
@@ -50,7 +51,7 @@ def _expr(v: Any) -> Expr:
     try:
         return Expr.parse(str(v))
     except ExprError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(said(exc)) from None
 
 
 Num = Annotated[Decimal, BeforeValidator(_dec), PlainSerializer(str, return_type=str)]

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from appraise.decimals import plain
-from appraise.messages import table
+from appraise.messages import message, table
 from appraise.words import Pending, Say, joined, register, words
 
 RANGES_EN: dict[str, str] = {
@@ -83,11 +83,23 @@ class Range:
             low = None if lo.lstrip("+-") == "inf" else Decimal(lo)
             high = None if hi.lstrip("+-") == "inf" else Decimal(hi)
             if low is not None and high is not None and low > high:
-                raise ValueError(f"range {raw!r}: the lower edge {low} is above the upper {high}")
+                raise ValueError(
+                    message(
+                        "range.edges_reversed",
+                        "range {raw!r}: the lower edge {low} is above the upper {high}",
+                        raw=raw,
+                        low=plain(low),
+                        high=plain(high),
+                    )
+                )
             return cls(low, lo_b == "[", high, hi_b == "]", raw)
         raise ValueError(
-            f"range {raw!r} is not understood; write e.g. '<= 30', '> 55', '>= 90', '(30, 40]', "
-            "'[85, 95]' or '*'"
+            message(
+                "range.not_understood",
+                "range {raw!r} is not understood; write e.g. '<= 30', '> 55', '>= 90', "
+                "'(30, 40]', '[85, 95]' or '*'",
+                raw=raw,
+            )
         )
 
     def contains(self, value: Decimal) -> bool:
@@ -208,7 +220,7 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
-        raise ValueError("a number is needed, not true/false")
+        raise ValueError(message("number.not_bool", "a number is needed, not true/false"))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -216,4 +228,6 @@ def to_decimal(value: object) -> Decimal:
     try:
         return Decimal(unicodedata.normalize("NFKC", str(value)).strip())
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError(
+            message("number.not_a_number", "{value!r} is not a number", value=value)
+        ) from None

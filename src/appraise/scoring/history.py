@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from appraise.messages import table
 from appraise.periods import Period
 from appraise.schemes.expr import Value
 from appraise.schemes.model import Consequence, Earlier, Scheme
@@ -27,6 +28,16 @@ from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
 from appraise.scoring.rollup import ROLLUP_SOURCE
 from appraise.scoring.variables import agent_env
+from appraise.words import Say, joined, register, say, words
+
+# A consequence's explanation, kept as what was said (appraise.words); ``history.<key>``.
+HISTORY_EN: dict[str, str] = {
+    "in_a_row": " for {n} periods in a row ({periods})",
+    "before": "; before that {p} {w}",
+}
+HISTORY = table("history", HISTORY_EN)
+register("history", HISTORY_EN)
+_THEN = Say("words.then", {})
 
 _RESULT = frozenset({"total", "grade", "rank", "count", "last_rank", "level"})
 
@@ -144,30 +155,22 @@ def apply_consequences(
         if not holds or chain is None:
             continue
         r.flags.append(rule.id)
-        zh = scheme.language == "zh"
-        if zh:
-            explain = f"{rule.when}" + (
-                f",连续 {rule.periods} 期({'、'.join(seen)})" if rule.periods > 1 else ""
-            )
-        else:
-            explain = f"{rule.when}" + (
-                f" for {rule.periods} periods in a row ({', '.join(seen)})"
-                if rule.periods > 1
-                else ""
+        lang = scheme.language
+        parts: list[object] = [str(rule.when)]
+        if rule.periods > 1:
+            parts.append(
+                say(lang, "history.in_a_row", n=str(rule.periods), periods=joined(lang, seen))
             )
         if chain:
             # Latest first, as read: 2027-H1 grade == '待改进', after 2026 grade == '待改进'.
-            explain = (f"{first} " if rule.periods == 1 else "") + explain
-            explain += "".join(
-                (f";此前 {p} {step.when}" if zh else f"; before that {p} {step.when}")
-                for p, step in chain
-            )
+            if rule.periods == 1:
+                parts.insert(0, f"{first} ")
+            parts += [say(lang, "history.before", p=p, w=str(step.when)) for p, step in chain]
             seen += [p for p, _ in chain]
         made = [ctx.rolled[(r.agent_id, p)] for p in seen if (r.agent_id, p) in ctx.rolled]
-        if made:
-            explain += (";" if scheme.language == "zh" else "; ") + (
-                ";" if scheme.language == "zh" else "; "
-            ).join(made)
+        for m in made:
+            parts += [_THEN, m]
+        explain = words(lang, *parts).words()
         r.consequences.append(Fired(rule.id, rule.name, rule.due_days, rule.pay, explain))
 
 

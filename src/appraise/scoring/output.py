@@ -9,7 +9,7 @@ from typing import Any
 
 from appraise.messages import Lang, current_lang
 from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
-from appraise.words import Pending, Words, in_lang, render_data
+from appraise.words import Pending, Words, in_lang, render_data, words
 
 
 def num(d: Decimal | None) -> int | float | None:
@@ -64,6 +64,14 @@ def result_dict(
     lang = current_lang()
     pay: dict[str, Any] = {line.id: num(line.amount) for line in r.pay}
     pay["total"] = num(r.pay_total)
+    kept: dict[str, Any] = {}
+    if said:
+        # A pay line reads "name: explanation"; kept whole, to write again in any language.
+        kept["pay_said"] = {
+            line.id: words(lang, line.name, ": ", line.explain).data()
+            for line in r.pay
+            if isinstance(line.explain, Words | Pending)
+        }
     return {
         "agent_id": r.agent_id,
         "name": r.name,
@@ -74,7 +82,10 @@ def result_dict(
         "rank": r.rank,
         "level": r.level,
         "pay": pay,
-        "pay_explain": {line.id: f"{line.name}: {line.explain}" for line in r.pay},
+        "pay_explain": {
+            line.id: f"{in_lang(line.name, lang)}: {in_lang(line.explain, lang)}" for line in r.pay
+        },
+        **kept,
         "flags": list(r.flags),
         "consequences": [
             {
@@ -82,7 +93,12 @@ def result_dict(
                 "name": c.name,
                 "due_days": c.due_days,
                 "pay": num(c.pay),
-                "explain": c.explain,
+                "explain": in_lang(c.explain, lang),
+                **(
+                    {"explain_said": c.explain.data()}
+                    if said and isinstance(c.explain, Words | Pending)
+                    else {}
+                ),
             }
             for c in r.consequences
         ],
@@ -97,9 +113,9 @@ SAID = {"explain_said": "explain", "value_said": "value_text"}
 
 def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
     """A stored :func:`result_dict` with its explanations written in ``lang`` (the reader's):
-    each ``explain`` and ``value_text`` rendered again from what was said, and the ``*_said``
-    keys left out. A result stored before explanations were kept so (no ``explain_said``) keeps
-    the text it was stored with."""
+    each ``explain`` and ``value_text`` (and each pay line's ``pay_explain``) rendered again
+    from what was said, and the ``*_said`` keys left out. A result stored before explanations
+    were kept so (no ``explain_said``, no ``pay_said``) keeps the text it was stored with."""
     lang = lang or current_lang()
 
     def one(ind: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +127,14 @@ def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
                 out[shown] = render_data(ind[key], lang)
         return out
 
-    copy = dict(data)
+    copy = {k: v for k, v in data.items() if k != "pay_said"}
+    if isinstance(data.get("pay_said"), dict) and isinstance(data.get("pay_explain"), dict):
+        copy["pay_explain"] = {
+            **data["pay_explain"],
+            **{k: render_data(v, lang) for k, v in data["pay_said"].items()},
+        }
+    if isinstance(data.get("consequences"), list):
+        copy["consequences"] = [one(c) if isinstance(c, dict) else c for c in data["consequences"]]
     for part in ("indicators", "adjustments"):
         if isinstance(data.get(part), list):
             copy[part] = [one(i) if isinstance(i, dict) else i for i in data[part]]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
 
+from appraise.messages import table
 from appraise.schemes.expr import Value
 from appraise.schemes.model import (
     HoursProration,
@@ -28,6 +30,32 @@ from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult, PayLine
 from appraise.scoring.text import fmt
 from appraise.scoring.variables import eligibility_env
+from appraise.words import Say, register, say, words, written
+
+# A pay line's explanation, kept as what was said (appraise.words) so that a stored result's
+# pay reads in the reader's language; the Chinese is the catalog's (``pay.<key>``).
+PAY_EN: dict[str, str] = {
+    "not_appraised": "not appraised: none",
+    "blocked": "{reason}: not paid",
+    "condition": "condition {c} not met",
+    "incidents": "incident amounts",
+    "no_rated_amount": "no rated amount",
+    "rated": "{b} × {t} / {f} = {a}",
+    "fallback": "total {t} in {r} -> {a}",
+    "rank": "rank {n} -> {a}",
+    "tier": "{k} → {a}",
+    "no_base": "no base salary",
+    "salary": "{b} × {p}% ({r}) = {a}",
+    "no_band": "total in no band",
+    "no_hours": "no hours",
+    "hours": "{h} hours, {s} short, {a} per {per} -> {d}",
+    "pool": "{t} × {r}% ÷ {n} = {a}",
+    "formula_missing": "{e}: data missing",
+    "formula": "{e} = {a}",
+}
+PAY = table("pay", PAY_EN)
+register("pay", PAY_EN)
+_THEN = Say("words.then", {})
 
 
 def _round(x: Decimal, step: Decimal) -> Decimal:
@@ -53,7 +81,7 @@ def compute_pay(
 ) -> None:
     """Pay lines of every scored agent, and of the agents not appraised but paid
     (``paid_only``), who get the lines that read no result."""
-    zh = scheme.language == "zh"
+    lang = scheme.language
     step = scheme.pay.step if scheme.pay else Decimal("0.01")
     comps = list(scheme.pay.components) if scheme.pay else []
     unscored = paid_only or set()
@@ -80,33 +108,40 @@ def compute_pay(
         for comp in comps:
             reason = blocked.get(r.agent_id, {}).get(comp.id)
             if r.total is None and _needs_result(comp, scheme):
-                amount, text = Decimal(0), ("未参加考核,不计" if zh else "not appraised: none")
+                amount, text = Decimal(0), say(lang, "pay.not_appraised")
             else:
-                amount, text = _component(comp, scheme, r, env, exact, pools, zh)
+                amount, text = _component(comp, scheme, r, env, exact, pools, lang)
             if reason is not None:
-                amount, text = Decimal(0), (f"{reason}:不发放" if zh else f"{reason}: not paid")
+                amount, text = Decimal(0), say(lang, "pay.blocked", reason=reason)
             elif comp.when is not None and comp.when.evaluate(env) is not True:
-                amount, text = (
-                    Decimal(0),
-                    (f"不满足条件 {comp.when}" if zh else f"condition {comp.when} not met"),
-                )
+                amount, text = Decimal(0), say(lang, "pay.condition", c=str(comp.when))
             exact[comp.id] = amount
             env[comp.id] = amount
-            r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), text))
+            r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), written(text)))
         items = money.get(r.agent_id, [])
         if items:
             total = sum((a for _, a, _ in items), Decimal(0))
             r.pay.append(
                 PayLine(
                     "incidents",
-                    "奖惩金额" if zh else "incident amounts",
+                    written(say(lang, "pay.incidents")),
                     _round(total, step),
-                    "; ".join(t for _, _, t in items),
+                    _then_joined(lang, [t for _, _, t in items]),
                 )
             )
         for c in r.consequences:
             if c.pay is not None:
                 r.pay.append(PayLine(c.id, c.name, _round(c.pay, step), c.explain))
+
+
+def _then_joined(lang: str, texts: list[str]) -> str:
+    """The incidents' explanations one after the other, with the language's break (``;``)."""
+    parts: list[object] = []
+    for i, t in enumerate(texts):
+        if i:
+            parts.append(_THEN)
+        parts.append(t)
+    return words(lang, *parts).words()
 
 
 def _needs_result(comp: PayComponent, scheme: Scheme) -> bool:
@@ -161,17 +196,19 @@ def _component(
     env: Mapping[str, Value],
     exact: dict[str, Decimal],
     pools: dict[tuple[str, str | None], tuple[Decimal, int]],
-    zh: bool,
-) -> tuple[Decimal, str]:
+    lang: str,
+) -> tuple[Decimal, Any]:
     # A component that reads the total is only reached for a scored agent (_needs_result).
     if isinstance(comp, RatedBonus):
         assert r.total is not None
         base = _amount_of(comp.amount, env)
         full = scheme.full_score or Decimal(100)
         if base is None:
-            return Decimal(0), ("无额定金额" if zh else "no rated amount")
+            return Decimal(0), say(lang, "pay.no_rated_amount")
         amount = base * r.total / full
-        return amount, f"{fmt(base)} × {fmt(r.total)} / {fmt(full)} = {fmt(amount, 2)}"
+        return amount, say(
+            lang, "pay.rated", b=fmt(base), t=fmt(r.total), f=fmt(full), a=fmt(amount, 2)
+        )
     if isinstance(comp, RankLadder):
         assert r.total is not None
         if (
@@ -179,10 +216,12 @@ def _component(
             and comp.fallback is not None
             and comp.fallback_range.contains(r.total)
         ):
-            return comp.fallback, (
-                f"总分 {fmt(r.total)} 在 {comp.fallback_range} → {fmt(comp.fallback)}"
-                if zh
-                else f"total {fmt(r.total)} in {comp.fallback_range} -> {fmt(comp.fallback)}"
+            return comp.fallback, say(
+                lang,
+                "pay.fallback",
+                t=fmt(r.total),
+                r=str(comp.fallback_range),
+                a=fmt(comp.fallback),
             )
         rank = r.rank or 0
         if rank <= len(comp.amounts):
@@ -191,28 +230,32 @@ def _component(
             amount = max(comp.minimum, comp.amounts[-1] + comp.step * (rank - len(comp.amounts)))
         else:
             amount = comp.minimum
-        return amount, (f"第 {rank} 名 → {fmt(amount)}" if zh else f"rank {rank} -> {fmt(amount)}")
+        return amount, say(lang, "pay.rank", n=str(rank), a=fmt(amount))
     if isinstance(comp, Tiers):
         key = r.grade if comp.by == "grade" else r.level
         amount = comp.amounts.get(key or "", Decimal(0))
-        return amount, f"{key or '-'} → {fmt(amount)}"
+        return amount, say(lang, "pay.tier", k=key or "-", a=fmt(amount))
     if isinstance(comp, SalaryChange):
         assert r.total is not None
         base = _amount_of(comp.base, env)
         if base is None:
-            return Decimal(0), ("无基本工资数据" if zh else "no base salary")
+            return Decimal(0), say(lang, "pay.no_base")
         for band in comp.bands:
             if band.range.contains(r.total):
                 amount = base * band.percent / 100
-                return (
-                    amount,
-                    f"{fmt(base)} × {fmt(band.percent)}% ({band.range}) = {fmt(amount, 2)}",
+                return amount, say(
+                    lang,
+                    "pay.salary",
+                    b=fmt(base),
+                    p=fmt(band.percent),
+                    r=str(band.range),
+                    a=fmt(amount, 2),
                 )
-        return Decimal(0), ("总分不在任何区间" if zh else "total in no band")
+        return Decimal(0), say(lang, "pay.no_band")
     if isinstance(comp, HoursProration):
         hours = env.get(comp.hours_metric)
         if not isinstance(hours, Decimal):
-            return Decimal(0), ("无工时数据" if zh else "no hours")
+            return Decimal(0), say(lang, "pay.no_hours")
         short = max(Decimal(0), comp.required - hours)
         blocks = short / comp.per_hours
         if comp.rounding == "floor":
@@ -222,20 +265,23 @@ def _component(
         deduction = min(
             blocks * comp.amount, max(exact.get(comp.applies_to, Decimal(0)), Decimal(0))
         )
-        text = (
-            f"工时 {fmt(hours)},差 {fmt(short)} 小时,每 {fmt(comp.per_hours)} 小时扣 "
-            f"{fmt(comp.amount)} → {fmt(-deduction)}"
-            if zh
-            else f"{fmt(hours)} hours, {fmt(short)} short, {fmt(comp.amount)} per "
-            f"{fmt(comp.per_hours)} -> {fmt(-deduction)}"
+        return -deduction, say(
+            lang,
+            "pay.hours",
+            h=fmt(hours),
+            s=fmt(short),
+            a=fmt(comp.amount),
+            per=fmt(comp.per_hours),
+            d=fmt(-deduction),
         )
-        return -deduction, text
     if isinstance(comp, Pool):
         total, heads = pools[(comp.id, r.team if comp.group == "team" else None)]
         amount = total * comp.rate / 100 / heads
-        return amount, f"{fmt(total)} × {fmt(comp.rate)}% ÷ {heads} = {fmt(amount, 2)}"
+        return amount, say(
+            lang, "pay.pool", t=fmt(total), r=fmt(comp.rate), n=str(heads), a=fmt(amount, 2)
+        )
     assert isinstance(comp, PayFormula)
     value = comp.expr.evaluate(env)
     if not isinstance(value, Decimal):
-        return Decimal(0), f"{comp.expr}: " + ("缺少数据" if zh else "data missing")
-    return value, f"{comp.expr} = {fmt(value, 2)}"
+        return Decimal(0), say(lang, "pay.formula_missing", e=str(comp.expr))
+    return value, say(lang, "pay.formula", e=str(comp.expr), a=fmt(value, 2))

@@ -52,11 +52,7 @@ def test_live_validation_lists_every_error_with_its_line(people: People) -> None
     assert "2 个错误" in body
     lines = [int(n) for n in re.findall(r'data-line="(\d+)"', body)]
     assert ratd_line in lines and ten_line in lines
-    assert (
-        f"第 {ratd_line} 行" in body
-        and "ratd" in body
-        and "&#x27;ten&#x27; is not a number" in body
-    )
+    assert f"第 {ratd_line} 行" in body and "ratd" in body and "“ten”不是数字" in body
     # The source line is shown beside its message, to find it without counting.
     assert "2.工单处理速度, weight: ten" in body
 
