@@ -279,6 +279,27 @@ PAGES = [
         },
         prepare=_november,
     ),
+    # The rule test bench is for who changes the QA config (HR, who imports it); running a
+    # draft answers the page again with its hits (nothing is saved, so no redirect).
+    Route(
+        "qa-rule-bench",
+        lambda w: "/qa/rules/test/",
+        [("q1", 403), ("sup1", 403), ("a1", 403), ("outsider", 403)],
+        ("hr", OK),
+    ),
+    Route(
+        "qa-rule-bench",
+        lambda w: "/qa/rules/test/",
+        [("q1", 403), ("sup1", 403), ("a1", 403)],
+        ("hr", OK),
+        method="POST",
+        data=lambda w: {
+            "draft": "id: taboo_test\nconditions:\n  1: {keywords: [我不知道]}\n",
+            "period": PERIOD,
+            "sample": "10",
+            "seed": "0",
+        },
+    ),
 ]
 
 PAGE_NAMES = {r.name for r in PAGES}

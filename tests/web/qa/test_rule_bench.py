@@ -74,13 +74,12 @@ def test_the_bench_lists_every_hit_with_its_span_marked_and_saves_nothing(qa: Qa
     html = _bench(client, RULE)
     # Three conversations of December, all drawn; only W-A001-12 is a hit: W-A002-12 says 私下
     # but also 为您转接 (!transfer is false), W-B001-12 says neither.
-    assert "50" in html and 'data-test="bench-summary"' in html
     hits = re.findall(r'<li class="bench-hit" data-conversation="([^"]+)"', html)
     assert hits == ["W-A001-12"]
     # Occurrences: 加我微信 and 私下 in message 2, 私下 in message 4 = 3 places; 3 × 2 points
     # = 6, capped at 5.
     assert 'data-rule="private_deal" data-points="5" data-occurrences="3"' in html
-    assert "3 处，5 分" in html or "3 occurrence(s), 5 point(s)" in html
+    assert "3 处，5 分" in html and "每处 2 分 · 最多 5 分" in html
     # Each match in its message, the span marked; the agent's number masked (138****5678).
     assert re.search(r'data-condition="wx" data-index="2">.*?\[1:5\]', html, re.S)
     assert '您<mark class="hit-rule"' in html and ">加我微信</mark>吧" in html
@@ -89,7 +88,8 @@ def test_the_bench_lists_every_hit_with_its_span_marked_and_saves_nothing(qa: Qa
     assert "13812345678" not in html
     # In Chinese: the severity, the rule's summary, the agent.
     assert "严重" in html and "私下交易" in html and "A001" in html
-    assert "1 个命中" in html or "命中 1" in html, re.findall(r"bench-summary.{0,300}", html)
+    summary = re.findall(r'data-test="bench-summary">(.*?)</p>', html)
+    assert summary == ["2026-12 的 3 个会话中抽取 3 个（随机种子 0）：命中 1 个，0 个不可计算，0 个不在规则的渠道或技能组内。"]
     # Nothing saved: the stored findings and the audit log are as they were.
     assert (list(Conversation.objects.values_list("rule_findings", flat=True)),) == before
     assert AuditLog.objects.count() == audits
@@ -103,7 +103,8 @@ def test_a_rule_the_stored_transcripts_cannot_compute_is_counted_and_said_why(qa
     html = _bench(client, draft)
     assert re.findall(r'<li class="bench-hit" data-conversation="([^"]+)"', html) == ["W-A001-12"]
     assert 'data-test="bench-unknown"' in html
-    assert re.search(r"3 个不可计算|3 not computable", html)
+    assert "3 个不可计算" in html
+    assert "消息没有结束时间（转写文本的句末时间） <span class=\"muted\">(3 个会话)</span>" in html
 
 
 def test_a_bad_draft_comes_back_beside_the_yaml_with_its_line_and_the_input_kept(qa: Qa) -> None:
@@ -113,7 +114,7 @@ def test_a_bad_draft_comes_back_beside_the_yaml_with_its_line_and_the_input_kept
     html = _bench(client, bad)
     assert 'data-test="draft-problems"' in html and 'data-line="9"' in html
     assert "第 9 行" in html
-    assert "bench-hit" not in html.split('data-test="bench-result"')[1].split("</form>")[0] or True
+    assert '<li class="bench-hit"' not in html and "运行规则后，命中会列在这里。" in html
     assert "wx &amp;&amp; !3" in html  # the input kept in the textarea
     # Not YAML at all: the parser's line (line 2, the unclosed bracket).
     html = _bench(client, "id: x\nconditions: {a: [\n")
