@@ -89,7 +89,9 @@ def test_the_bench_lists_every_hit_with_its_span_marked_and_saves_nothing(qa: Qa
     # In Chinese: the severity, the rule's summary, the agent.
     assert "严重" in html and "私下交易" in html and "A001" in html
     summary = re.findall(r'data-test="bench-summary">(.*?)</p>', html)
-    assert summary == ["2026-12 的 3 个会话中抽取 3 个（随机种子 0）：命中 1 个，0 个不可计算，0 个不在规则的渠道或技能组内。"]
+    assert summary == [
+        "2026-12 的 3 个会话中抽取 3 个（随机种子 0）：命中 1 个，0 个不可计算，0 个不在规则的渠道或技能组内。"
+    ]
     # Nothing saved: the stored findings and the audit log are as they were.
     assert (list(Conversation.objects.values_list("rule_findings", flat=True)),) == before
     assert AuditLog.objects.count() == audits
@@ -99,12 +101,16 @@ def test_a_rule_the_stored_transcripts_cannot_compute_is_counted_and_said_why(qa
     client = _hr(qa)
     # A list of two rules: 抢话 needs sentence end times, which an import does not store, so
     # it is not computable on each of the 3 conversations; private_deal still hits once.
-    draft = "- " + RULE.replace("\n", "\n  ").rstrip() + "\n- id: overlap\n  conditions:\n    x: {interrupt: true}\n"
+    draft = (
+        "- "
+        + RULE.replace("\n", "\n  ").rstrip()
+        + "\n- id: overlap\n  conditions:\n    x: {interrupt: true}\n"
+    )
     html = _bench(client, draft)
     assert re.findall(r'<li class="bench-hit" data-conversation="([^"]+)"', html) == ["W-A001-12"]
     assert 'data-test="bench-unknown"' in html
     assert "3 个不可计算" in html
-    assert "消息没有结束时间（转写文本的句末时间） <span class=\"muted\">(3 个会话)</span>" in html
+    assert '消息没有结束时间（转写文本的句末时间） <span class="muted">(3 个会话)</span>' in html
 
 
 def test_a_bad_draft_comes_back_beside_the_yaml_with_its_line_and_the_input_kept(qa: Qa) -> None:

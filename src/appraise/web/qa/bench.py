@@ -170,7 +170,9 @@ def rule_bench(*, user: User, draft: str, period: str, sample: str, seed: str) -
     rs = build_ruleset(cfg, CenterConfig())
     rows = {c.conversation_id: c for c in sel.conversation_list(user=user, period=period)}
     drawn = pick([stored_transcript(c) for c in rows.values()], n, seed)
-    result = BenchResult(rules=[], period=period, in_period=len(rows), sampled=len(drawn), seed=seed)
+    result = BenchResult(
+        rules=[], period=period, in_period=len(rows), sampled=len(drawn), seed=seed
+    )
     reasons: Counter[str] = Counter()
     for rule in rs.rules:
         hits = 0
