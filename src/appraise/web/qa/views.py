@@ -876,7 +876,7 @@ def _bench_hits(result: bench.BenchResult) -> list[dict[str, Any]]:
     (personal data masked, as on the review page)."""
     out = []
     for f, c in result.hits:
-        evidence = []
+        evidence: list[dict[str, Any]] = []
         for m in f.evidence:
             note = str(m.note)
             if m.message_index is None or not 0 <= m.message_index < len(c.messages):
