@@ -480,6 +480,17 @@ API = [
         "qa-calibration-close", "POST", lambda w: f"{Q}/calibrations/{w.session}/close/", "q1", 403
     ),
     Case("qa-figures", "GET", lambda w: f"{Q}/figures/?period={PERIOD}", "outsider", 403),
+    *(
+        Case(
+            "qa-rules-test",
+            "POST",
+            lambda w: f"{Q}/rules/test/",
+            who,
+            403,
+            lambda w: {"draft": "id: x\nconditions:\n  1: {keywords: [你好]}\n", "period": PERIOD},
+        )
+        for who in ("q1", "sup1", "a1")
+    ),
 ]
 
 # Lists every signed-in person may read (rubrics are rules) or that are scoped, not refused;

@@ -137,3 +137,30 @@ def test_the_page_shows_the_form_with_an_example_and_the_periods(qa: Qa) -> None
     assert 'name="draft"' in html and "off_platform" in html
     assert f'<option value="{DEC}" selected>' in html and '<option value="2026-10">' in html
     assert "规则测试台" in html
+
+
+def test_the_api_answers_the_same_hits_and_a_bad_draft_with_its_line(qa: Qa) -> None:
+    from rest_framework.test import APIClient
+
+    qs.conversation_import(period=DEC, by=qa.people.hr, files=qa_files(DECEMBER))
+    api = APIClient()
+    api.force_login(qa.people.hr)
+    body = {"draft": RULE, "period": DEC, "sample": 50, "seed": "0"}
+    got = api.post("/api/qa/rules/test/", body, format="json")
+    assert got.status_code == 200, got.content.decode()
+    doc = got.json()
+    assert (doc["sampled"], doc["checked"], doc["outside"], doc["not_computable"]) == (3, 3, 0, 0)
+    assert [r["hits"] for r in doc["rules"]] == [1] and doc["rules"][0]["cap"] == "5"
+    (hit,) = doc["hits"]
+    # The same hand-worked hit as the page: 3 places × 2 points capped at 5.
+    assert (hit["conversation_id"], hit["occurrences"], hit["points"]) == ("W-A001-12", 3, "5")
+    spans = [(e["message_index"], e["start"], e["end"], e["text"]) for e in hit["evidence"]]
+    assert spans == [(2, 1, 5, "加我微信"), (2, 8, 10, "私下"), (4, 2, 4, "私下")]
+    assert hit["conversation"] == Conversation.objects.get(conversation_id="W-A001-12").pk
+    bad = api.post(
+        "/api/qa/rules/test/",
+        {**body, "draft": RULE.replace('"wx && !transfer"', '"wx && !3"')},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert [p["where"] for p in bad.json()["problems"]] == ["draft:9"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
@@ -39,25 +40,22 @@ DEFAULT_SAMPLE = 200
 _CONFIG_KEYS = frozenset(QaConfig.model_fields)
 
 
-@dataclass(frozen=True)
-class DraftProblem:
-    """A problem of the draft, at its line in the text as typed (None: the whole draft)."""
-
-    line: int | None
-    message: str
+DRAFT = "draft"
 
 
-class DraftRefused(Exception):
-    """The draft does not parse or validate; ``problems`` say where and why."""
+class DraftRefused(ProblemsError):
+    """The draft does not parse or validate: every problem, its ``line`` counted in the text
+    as typed (None: about the whole draft), its ``file`` :data:`DRAFT` (the API's ``where`` is
+    ``draft:9``)."""
 
-    def __init__(self, problems: list[DraftProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+
+def _draft_problem(code: str, text_: str, line: int | None = None) -> Problem:
+    return Problem("error", code, text_, DRAFT, line)
 
 
 @dataclass
 class BenchResult:
-    rules: list[dict[str, object]]
+    rules: list[dict[str, Any]]
     period: str
     in_period: int
     sampled: int
@@ -69,15 +67,15 @@ class BenchResult:
     checked: int = 0  # (rule, conversation) pairs evaluated
 
 
-def _problem(p: Problem, offset: int) -> DraftProblem:
+def _problem(p: Problem, offset: int) -> Problem:
     line = None if p.line is None or p.line <= offset else p.line - offset
-    return DraftProblem(line, p.text)
+    return Problem("error", p.code, p.message, DRAFT, line)
 
 
 def parse_draft(draft: str) -> QaConfig:
     """The draft as a QA config; :class:`DraftRefused` with every problem at its line."""
     if not draft.strip():
-        raise DraftRefused([DraftProblem(None, _("Paste or write a rule first."))])
+        raise DraftRefused([_draft_problem("empty", _("Paste or write a rule first."))])
     try:
         raw, _lines = load_yaml(draft)
     except yaml.YAMLError as exc:
@@ -93,12 +91,13 @@ def parse_draft(draft: str) -> QaConfig:
     else:
         raise DraftRefused(
             [
-                DraftProblem(
-                    1,
+                _draft_problem(
+                    "not_a_rule",
                     _(
                         "A draft is a rule (id, name, conditions, when), a list of rules "
                         "or a QA config with rules:."
                     ),
+                    1,
                 )
             ]
         )
@@ -107,7 +106,9 @@ def parse_draft(draft: str) -> QaConfig:
     except ProblemsError as exc:
         raise DraftRefused([_problem(p, offset) for p in exc.errors]) from None
     if not cfg.has_rules:
-        raise DraftRefused([DraftProblem(None, _("The draft has no rule (rules: is empty)."))])
+        raise DraftRefused(
+            [_draft_problem("no_rule", _("The draft has no rule (rules: is empty)."))]
+        )
     return cfg
 
 
@@ -204,3 +205,31 @@ def rule_bench(*, user: User, draft: str, period: str, sample: str, seed: str) -
         )
     result.unknown = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     return result
+
+
+def result_json(result: BenchResult) -> dict[str, object]:
+    """The API's answer (``POST /api/qa/rules/test/``; :class:`~appraise.web.qa.schema.
+    QaRuleTestOut`): the hits as the import stores them (``RuleFinding.as_dict()``, evidence
+    masked) with the conversation's key, points as exact decimals written as strings."""
+    return {
+        "period": result.period,
+        "in_period": result.in_period,
+        "sampled": result.sampled,
+        "seed": result.seed,
+        "checked": result.checked,
+        "outside": result.outside,
+        "not_computable": result.not_computable,
+        "rules": [
+            {
+                **r,
+                "points": str(r["points"]),
+                "cap": None if r["cap"] is None else str(r["cap"]),
+                "escalate": [str(x) for x in r["escalate"]],
+            }
+            for r in result.rules
+        ],
+        "hits": [{**f.as_dict(), "conversation": c.pk} for f, c in result.hits],
+        "not_computable_reasons": [
+            {"reason": reason, "conversations": n} for reason, n in result.unknown
+        ],
+    }

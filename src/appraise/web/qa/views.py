@@ -941,7 +941,7 @@ def rule_bench(request: HttpRequest) -> HttpResponse:
         try:
             result = bench.rule_bench(user=user, **form)
         except bench.DraftRefused as exc:
-            context["draft_problems"] = exc.problems
+            context["draft_problems"] = exc.errors
         except Invalid as exc:
             context["field_errors"] = {exc.field or "draft": exc.message}
         else:
