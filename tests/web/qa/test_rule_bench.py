@@ -128,7 +128,7 @@ def test_a_bad_draft_comes_back_beside_the_yaml_with_its_line_and_the_input_kept
     assert "id: x" in html
     # A sample size out of range is said beside its field.
     html = _bench(client, RULE, sample="0")
-    assert 'data-field="sample"' in html and "1" in html
+    assert 'data-field="sample"' in html and 'value="0"' in html
 
 
 def test_the_page_shows_the_form_with_an_example_and_the_periods(qa: Qa) -> None:
@@ -164,3 +164,20 @@ def test_the_api_answers_the_same_hits_and_a_bad_draft_with_its_line(qa: Qa) -> 
     )
     assert bad.status_code == 400
     assert [p["where"] for p in bad.json()["problems"]] == ["draft:9"]
+
+
+def test_a_smaller_sample_is_the_clis_draw_for_the_same_seed(qa: Qa) -> None:
+    from appraise.qa.checks import Transcript
+    from appraise.qa.rules.bench import pick
+
+    client = _hr(qa)
+    ids = ["W-A001-12", "W-A002-12", "W-B001-12"]
+    for seed in ("0", "1", "2", "3"):
+        drawn = [t.conversation_id for t in pick([Transcript(i, None) for i in ids], 2, seed)]
+        html = _bench(client, RULE, sample="2", seed=seed)
+        assert f"2026-12 的 3 个会话中抽取 2 个（随机种子 {seed}）" in html
+        hits = re.findall(r'<li class="bench-hit" data-conversation="([^"]+)"', html)
+        # The one hit of December is listed exactly when its conversation was drawn.
+        assert hits == (["W-A001-12"] if "W-A001-12" in drawn else [])
+    html = _bench(client, RULE, sample="501")
+    assert 'data-field="sample"' in html and "抽取会话数须为 1 到 500 之间的整数" in html
