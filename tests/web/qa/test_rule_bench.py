@@ -181,3 +181,24 @@ def test_a_smaller_sample_is_the_clis_draw_for_the_same_seed(qa: Qa) -> None:
         assert hits == (["W-A001-12"] if "W-A001-12" in drawn else [])
     html = _bench(client, RULE, sample="501")
     assert 'data-field="sample"' in html and "抽取会话数须为 1 到 500 之间的整数" in html
+
+
+def test_a_whole_qa_config_is_a_draft_too_with_its_own_pack_and_lines(qa: Qa) -> None:
+    client = _hr(qa)
+    config = (
+        "packs:\n"
+        "  my_words: {name: 本店忌语, phrases: [私下给您退]}\n"
+        "rules:\n"
+        "  - id: mine\n"
+        "    name: 本店忌语\n"
+        "    conditions:\n"
+        "      1: {pack: my_words}\n"
+    )
+    html = _bench(client, config)
+    # 私下给您退 stands once, in W-A001-12's message 2 at [8:13]; no points were given (0).
+    assert re.findall(r'<li class="bench-hit" data-conversation="([^"]+)"', html) == ["W-A001-12"]
+    assert 'data-rule="mine" data-points="0" data-occurrences="1"' in html
+    assert '我<mark class="hit-rule"' in html and ">私下给您退</mark>。" in html
+    # In a whole config the line is the config's own: the unknown pack on line 7.
+    html = _bench(client, config.replace("{pack: my_words}", "{pack: nowhere}"))
+    assert 'data-line="7"' in html
