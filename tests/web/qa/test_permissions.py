@@ -279,6 +279,27 @@ PAGES = [
         },
         prepare=_november,
     ),
+    # The rule test bench is for who changes the QA config (HR, who imports it); running a
+    # draft answers the page again with its hits (nothing is saved, so no redirect).
+    Route(
+        "qa-rule-bench",
+        lambda w: "/qa/rules/test/",
+        [("q1", 403), ("sup1", 403), ("a1", 403), ("outsider", 403)],
+        ("hr", OK),
+    ),
+    Route(
+        "qa-rule-bench",
+        lambda w: "/qa/rules/test/",
+        [("q1", 403), ("sup1", 403), ("a1", 403)],
+        ("hr", OK),
+        method="POST",
+        data=lambda w: {
+            "draft": "id: taboo_test\nconditions:\n  1: {keywords: [我不知道]}\n",
+            "period": PERIOD,
+            "sample": "10",
+            "seed": "0",
+        },
+    ),
 ]
 
 PAGE_NAMES = {r.name for r in PAGES}
@@ -459,6 +480,17 @@ API = [
         "qa-calibration-close", "POST", lambda w: f"{Q}/calibrations/{w.session}/close/", "q1", 403
     ),
     Case("qa-figures", "GET", lambda w: f"{Q}/figures/?period={PERIOD}", "outsider", 403),
+    *(
+        Case(
+            "qa-rules-test",
+            "POST",
+            lambda w: f"{Q}/rules/test/",
+            who,
+            403,
+            lambda w: {"draft": "id: x\nconditions:\n  1: {keywords: [你好]}\n", "period": PERIOD},
+        )
+        for who in ("q1", "sup1", "a1")
+    ),
 ]
 
 # Lists every signed-in person may read (rubrics are rules) or that are scoped, not refused;

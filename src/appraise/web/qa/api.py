@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from appraise.web.api.schema import answers
 from appraise.web.errors import Invalid
 from appraise.web.org.models import Agent
-from appraise.web.qa import render, scoring
+from appraise.web.qa import bench, render, scoring
 from appraise.web.qa import schema as sc
 from appraise.web.qa import selectors as sel
 from appraise.web.qa import services as svc
@@ -39,6 +39,16 @@ class QaRubricIn(serializers.Serializer[None]):
     na_items = serializers.ListField(child=serializers.CharField(), required=False, default=["*"])
     seats = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     default = serializers.BooleanField(required=False, default=False)
+
+
+class QaRuleTestIn(serializers.Serializer[None]):
+    # A rule, a list of rules or a QA config with rules:, as YAML (docs/qa.md, "QA pages").
+    draft = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    period = serializers.CharField(max_length=20)
+    sample = serializers.IntegerField(
+        min_value=1, max_value=bench.MAX_SAMPLE, default=bench.DEFAULT_SAMPLE
+    )
+    seed = serializers.CharField(max_length=64, default="0")
 
 
 class QaImportIn(serializers.Serializer[None]):
@@ -559,3 +569,25 @@ def figures(request: Request) -> Response:
     r = sel.rubric_get(user=request.user, pk=int(rubric_pk)) if rubric_pk else None
     got = sel.figures(user=request.user, period=q.get("period", ""), rubric=r)
     return Response(render.figures_json(got, sel.period_agreement(period=got.period)))
+
+
+# ------------------------------------------------------------------------ rule test bench
+
+
+@extend_schema(
+    operation_id="qa_rules_test", request=QaRuleTestIn, responses=answers(sc.QaRuleTestOut)
+)
+@api_view(["POST"])
+def rules_test(request: Request) -> Response:
+    """A draft rule run on a sample of a period's conversations: every hit with its evidence
+    (personal data masked), what was not computable and why. Nothing is stored. HR only (who
+    changes the QA config); a problem of the draft is a 400 naming its line (``draft:9``)."""
+    d = _valid(QaRuleTestIn, request.data)
+    result = bench.rule_bench(
+        user=request.user,
+        draft=d["draft"],
+        period=d["period"],
+        sample=str(d["sample"]),
+        seed=d["seed"],
+    )
+    return Response(bench.result_json(result))

@@ -33,4 +33,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/rubrics/", v.manage_rubric, name="qa-manage-rubric"),
     path("manage/imports/", v.manage_import, name="qa-manage-import"),
     path("manage/samples/", v.manage_sample, name="qa-manage-sample"),
+    path("rules/test/", v.rule_bench, name="qa-rule-bench"),
 ]

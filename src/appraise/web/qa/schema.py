@@ -309,3 +309,63 @@ class QaFiguresOut(S):
     agents = QaFiguresAgentOut(many=True)
     items = QaFiguresItemOut(many=True)
     reviewers = QaFiguresReviewerOut(many=True)
+
+
+# ----------------------------------------------------------------------- the rule test bench
+
+
+class QaBenchRuleOut(S):
+    id = _text()
+    name = _text()
+    severity = _text()
+    when = _text()
+    points = _score()
+    cap = _score()
+    escalate = serializers.ListField(child=_text())
+    veto = serializers.BooleanField()
+    hits = serializers.IntegerField()
+
+
+class QaBenchEvidenceOut(S):
+    condition = _text()
+    message_index = _maybe_int()
+    start = _maybe_int()
+    end = _maybe_int()
+    text = _text(allow_blank=True, help_text="what matched, personal data masked")
+    note = _text(allow_blank=True)
+
+
+class QaBenchHitOut(S):
+    conversation = serializers.IntegerField(
+        help_text="the conversation's key (/qa/conversations/{id}/)"
+    )
+    conversation_id = _text()
+    agent_id = _maybe_text()
+    rule = _text()
+    name = _text()
+    severity = _text()
+    hit = serializers.BooleanField()
+    computable = serializers.BooleanField()
+    veto = serializers.BooleanField()
+    occurrences = serializers.IntegerField()
+    points = _score()
+    message = _text(allow_blank=True)
+    evidence = QaBenchEvidenceOut(many=True)
+
+
+class QaBenchReasonOut(S):
+    reason = _text()
+    conversations = serializers.IntegerField()
+
+
+class QaRuleTestOut(S):
+    period = _text()
+    in_period = serializers.IntegerField(help_text="conversations of the period the caller sees")
+    sampled = serializers.IntegerField()
+    seed = _text()
+    checked = serializers.IntegerField(help_text="(rule, conversation) pairs evaluated")
+    outside = serializers.IntegerField(help_text="pairs outside the rule's channels or queues")
+    not_computable = serializers.IntegerField()
+    rules = QaBenchRuleOut(many=True)
+    hits = QaBenchHitOut(many=True)
+    not_computable_reasons = QaBenchReasonOut(many=True)

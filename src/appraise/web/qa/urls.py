@@ -31,4 +31,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calibrations/<int:pk>/reviews/", v.calibration_review, name="qa-calibration-review"),
     path("calibrations/<int:pk>/close/", v.calibration_close, name="qa-calibration-close"),
     path("figures/", v.figures, name="qa-figures"),
+    path("rules/test/", v.rules_test, name="qa-rules-test"),
 ]

@@ -37,7 +37,7 @@ from appraise.web.pages.common import (
     submitted,
 )
 from appraise.web.permissions import User, agent_of, is_hr, is_self, led_teams
-from appraise.web.qa import scoring
+from appraise.web.qa import bench, scoring
 from appraise.web.qa import selectors as sel
 from appraise.web.qa import services as svc
 from appraise.web.qa.models import (
@@ -240,6 +240,7 @@ def tabs(user: User) -> list[dict[str, str]]:
     out.append({"url": "/qa/figures/", "label": _("QA figures")})
     if is_hr(user):
         out.append({"url": "/qa/manage/", "label": _("Rubrics, imports, samples")})
+        out.append({"url": "/qa/rules/test/", "label": _("Rule test bench")})
     return out
 
 
@@ -853,3 +854,97 @@ def manage_sample(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, _("%(n)d conversations sampled and assigned.") % {"n": run.sampled})
     return back(request, "/qa/manage/")
+
+
+# ------------------------------------------------------------------------------ rule test bench
+
+EXAMPLE_RULE = """id: off_platform
+name: 私下处理
+severity: 严重
+points: 3
+cap: 6
+conditions:
+  1: {pack: offsite_contact}
+  2: {keywords: [私下, 直接发我]}
+  3: {keywords: [为您转接, 帮您转接], after: "1"}
+when: "1 && 2 && !3"
+"""
+
+
+def _bench_hits(result: bench.BenchResult) -> list[dict[str, Any]]:
+    """Each hit with its evidence: the matched message cut into pieces with the span marked
+    (personal data masked, as on the review page)."""
+    out = []
+    for f, c in result.hits:
+        evidence: list[dict[str, Any]] = []
+        for m in f.evidence:
+            note = str(m.note)
+            if m.message_index is None or not 0 <= m.message_index < len(c.messages):
+                evidence.append(
+                    {
+                        "condition": m.condition,
+                        "index": None,
+                        "segments": [],
+                        "text": mask(m.text),
+                        "note": note,
+                    }
+                )
+                continue
+            said = c.messages[m.message_index]
+            body = str(said.get("text", ""))
+            span: list[Mark] = []
+            if m.start is not None and m.end is not None:
+                span.append((m.start, m.end, "hit-rule", f"{f.name}: {note}" if note else f.name))
+            evidence.append(
+                {
+                    "condition": m.condition,
+                    "index": m.message_index,
+                    "sender": said.get("sender"),
+                    "start": m.start,
+                    "end": m.end,
+                    "segments": _segments(body, span),
+                    "note": note,
+                }
+            )
+        out.append(
+            {
+                "conversation": c,
+                "agent_id": f.agent_id or c.agent.agent_id,
+                "rule": f.rule,
+                "name": f.name,
+                "severity": f.severity,
+                "occurrences": f.occurrences,
+                "points": f.points,
+                "veto": f.veto,
+                "evidence": evidence,
+            }
+        )
+    return out
+
+
+@guarded
+def rule_bench(request: HttpRequest) -> HttpResponse:
+    """The rule test bench: paste a draft rule, run it on a sample, read every hit. A problem
+    of the draft comes back beside the YAML with its line, the input kept; nothing is saved."""
+    user = request.user
+    _require_hr(user)
+    periods = sel.periods(user=user)
+    form = {
+        "draft": EXAMPLE_RULE,
+        "period": periods[0] if periods else "",
+        "sample": str(bench.DEFAULT_SAMPLE),
+        "seed": "0",
+    }
+    context: dict[str, Any] = {"periods": periods, "max_sample": bench.MAX_SAMPLE}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        try:
+            result = bench.rule_bench(user=user, **form)
+        except bench.DraftRefused as exc:
+            context["draft_problems"] = exc.errors
+        except Invalid as exc:
+            context["field_errors"] = {exc.field or "draft": exc.message}
+        else:
+            context["result"] = result
+            context["hits"] = _bench_hits(result)
+    return qa_page(request, "qa/rule_bench.html", {"form": form, **context})
