@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from appraise.web.evaluations.heat import Cell, achieved, heat_averages, leaves
+from appraise.web.evaluations.heat import Cell, achieved, leaves
 
-# Kept here for the pages that read one result's leaves and averages.
-__all__ = ["achieved", "heat_averages", "leaves"]
+# Re-exported: the scorecard's team averages are read with the rest of its charts.
+from appraise.web.evaluations.heat import heat_averages as heat_averages
 
 # Colours of the stylesheet (static/appraise/app.css), so the charts match the pages.
 ACCENT = "#2f6fed"
