@@ -8,6 +8,7 @@ from django.db import models
 from appraise.messages import lang_of
 from appraise.scoring.output import localized
 from appraise.web.cycles.models import Cycle
+from appraise.web.evaluations.heat import heat_cells
 from appraise.web.org.models import Agent
 
 
@@ -119,6 +120,10 @@ class Result(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=200, blank=True)
+    # ``data``'s leaf indicators as [id, name, share achieved] (``heat.heat_cells``): what the
+    # team dashboard's heat map reads of each result, a tenth of ``data``. Written by ``save``
+    # whenever ``data`` is; no writer of results updates ``data`` with ``QuerySet.update``.
+    heat = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["cycle", "rank", "agent__agent_id", "-version"]
@@ -136,6 +141,13 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.agent.agent_id} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.heat = heat_cells(self.data)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "data" in fields and "heat" not in fields:
+            kwargs["update_fields"] = [*fields, "heat"]
+        super().save(*args, **kwargs)
 
     def read(self, lang: str | None = None) -> dict[str, Any]:
         """``data`` as a reader sees it: every explanation and value with its unit written in

@@ -1,53 +1,26 @@
 """Numbers for the charts, computed from stored results (no Django, no database).
 
-Every function takes the engine's ``result_dict`` shapes (``Result.data``) or plain rows and
-returns ECharts options as JSON-ready dicts; the page puts them in a ``json_script`` and
-``static/appraise/app.js`` hands them to ECharts. Percentages are of an indicator's weight, so
+Every function takes the engine's ``result_dict`` shapes (``Result.data``), a result's heat
+cells (``Result.heat``, evaluations/heat.py) or plain rows and returns ECharts options as
+JSON-ready dicts; the page puts them in a ``json_script`` and ``static/appraise/app.js`` hands
+them to ECharts. Percentages are of an indicator's weight, so
 that indicators of different weights can sit on one colour scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from appraise.web.evaluations.heat import Cell, achieved, leaves
+
+# Re-exported: the scorecard's team averages are read with the rest of its charts.
+from appraise.web.evaluations.heat import heat_averages as heat_averages
 
 # Colours of the stylesheet (static/appraise/app.css), so the charts match the pages.
 ACCENT = "#2f6fed"
 MUTED = "#9aa4b2"
 WARN = "#d9822b"
-
-
-def leaves(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The leaf indicators of one result, in scheme order (the ones a person is scored on)."""
-    indicators: list[dict[str, Any]] = list(data.get("indicators") or [])
-    parents = {i["parent"] for i in indicators if i.get("parent")}
-    return [i for i in indicators if i["id"] not in parents]
-
-
-def achieved(indicator: Mapping[str, Any]) -> float | None:
-    """Share of the weight an indicator earned, in percent (None when it has no weight).
-
-    A points scheme (no weights) has no share; its indicators are shown by their points.
-    """
-    weight, weighted = indicator.get("weight"), indicator.get("weighted")
-    if weight in (None, 0) or weighted is None:
-        return None
-    return round(float(Decimal(str(weighted)) / Decimal(str(weight)) * 100), 1)
-
-
-def team_averages(datas: Iterable[Mapping[str, Any]]) -> dict[str, float]:
-    """Mean achieved percentage of each leaf indicator over a team's results."""
-    sums: dict[str, float] = {}
-    counts: dict[str, int] = {}
-    for data in datas:
-        for leaf in leaves(data):
-            pct = achieved(leaf)
-            if pct is None:
-                continue
-            sums[leaf["id"]] = sums.get(leaf["id"], 0.0) + pct
-            counts[leaf["id"]] = counts.get(leaf["id"], 0) + 1
-    return {k: round(sums[k] / counts[k], 1) for k in sums}
 
 
 def weak_indicators(
@@ -182,37 +155,35 @@ def histogram_option(totals: Sequence[float], title: str, width: int = 10) -> di
     return distribution_option(rows, title)
 
 
-def heatmap_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def heat_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Agents (rows) by leaf indicators (columns), coloured by the share of weight achieved.
 
-    ``results`` are dicts with ``label`` (the agent) and ``data`` (the engine's result_dict);
-    the columns are the first result's leaves, the order of the scheme.
+    ``results`` are dicts with ``label`` (the agent) and ``heat`` (its ``Result.heat``: the
+    leaves' cells); the columns are the first result's leaves, the order of the scheme.
     """
     if not results:
         return {}
-    rows = [
-        (r["label"], {leaf["id"]: achieved(leaf) for leaf in leaves(r["data"])}) for r in results
-    ]
-    return _heatmap(leaves(results[0]["data"]), rows)
+    rows = [(r["label"], {c[0]: c[2] for c in r["heat"]}) for r in results]
+    return _heatmap(results[0]["heat"], rows)
 
 
-def team_heatmap_option(teams: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def team_heat_option(teams: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Teams (rows) by leaf indicators (columns), coloured by the team's mean share achieved.
 
-    ``teams`` are dicts with ``label`` (the team) and ``datas`` (its agents' result_dicts): for
-    a manager over many teams, where a row per agent would be a chart a thousand rows tall.
+    ``teams`` are dicts with ``label`` (the team) and ``heats`` (its agents' ``Result.heat``):
+    for a manager over many teams, where a row per agent would be a chart a thousand rows tall.
     """
-    first = next((t["datas"][0] for t in teams if t["datas"]), None)
+    first = next((t["heats"][0] for t in teams if t["heats"]), None)
     if first is None:
         return {}
-    rows = [(t["label"], dict(team_averages(t["datas"]))) for t in teams]
-    return _heatmap(leaves(first), rows)
+    rows = [(t["label"], heat_averages(t["heats"])) for t in teams]
+    return _heatmap(first, rows)
 
 
 def _heatmap(
-    columns: Sequence[Mapping[str, Any]], rows: Sequence[tuple[str, Mapping[str, float | None]]]
+    columns: Sequence[Cell], rows: Sequence[tuple[str, Mapping[str, float | None]]]
 ) -> dict[str, Any]:
-    col_index = {c["id"]: i for i, c in enumerate(columns)}
+    col_index = {c[0]: i for i, c in enumerate(columns)}
     cells: list[list[Any]] = []
     for y, (_, values) in enumerate(rows):
         for leaf_id, pct in values.items():
@@ -224,7 +195,7 @@ def _heatmap(
         "grid": {"left": 110, "right": 20, "top": 10, "bottom": 110},
         "xAxis": {
             "type": "category",
-            "data": [c["name"] for c in columns],
+            "data": [c[1] for c in columns],
             "axisLabel": {"rotate": 40, "interval": 0, "fontSize": 11},
             "splitArea": {"show": True},
         },

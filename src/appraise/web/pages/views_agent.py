@@ -54,8 +54,9 @@ def _default_cycle(mine: list[Cycle]) -> Cycle | None:
     return mine[0] if mine else None
 
 
-def team_average_data(cycle: Cycle, agent: Agent) -> list[dict[str, Any]]:
-    """The results the team average is taken over: the agent's team, published, current.
+def team_average_heat(cycle: Cycle, agent: Agent) -> list[list[Any]]:
+    """The cells (``Result.heat``) of the results the team average is taken over: the agent's
+    team, published, current.
 
     Only the average is shown to the agent, never another person's result.
     """
@@ -64,7 +65,7 @@ def team_average_data(cycle: Cycle, agent: Agent) -> list[dict[str, Any]]:
     return list(
         Result.objects.filter(
             cycle=cycle, is_current=True, published_at__isnull=False, agent__team_id=agent.team_id
-        ).values_list("data", flat=True)
+        ).values_list("heat", flat=True)
     )
 
 
@@ -123,7 +124,7 @@ def scorecard_context(
         ctx["consequences"] = data.get("consequences") or []
         ctx["notes"] = data.get("notes") or []
         ctx["calibration"] = data.get("calibration")
-        averages = charts.team_averages(team_average_data(cycle, agent))
+        averages = charts.heat_averages(team_average_heat(cycle, agent))
         ctx["weak"] = charts.weak_indicators(data, averages)
         ctx["history"] = list(
             eval_sel.result_history(user=user, cycle=cycle, agent_id=agent.agent_id)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,9 +98,8 @@ def _rows(results: Any) -> list[dict[str, Any]]:
     their agents and teams), keep it in the time that bench/dashboard.py measures.
     """
     rows = []
-    # Of each result's data only its indicators (the heat map's cells): the explanations, pay
-    # lines and notes beside them are most of the bytes, and are not read here.
-    indicators = KeyTransform("indicators", "data")
+    # Of each result's indicators only the heat map's cells (``Result.heat``, kept beside its
+    # data): the data, with every explanation, pay line and note, is ten times the bytes.
     for (
         agent_id,
         name,
@@ -111,8 +109,8 @@ def _rows(results: Any) -> list[dict[str, Any]]:
         grade,
         rank,
         flags,
-        leaves,
-    ) in results.values_list(*ROW_FIELDS, indicators):
+        heat,
+    ) in results.values_list(*ROW_FIELDS, "heat"):
         rows.append(
             {
                 "agent": {
@@ -125,7 +123,7 @@ def _rows(results: Any) -> list[dict[str, Any]]:
                 "grade": grade,
                 "rank": rank,
                 "flags": flags or [],
-                "data": {"indicators": leaves or []},
+                "heat": heat or [],
             }
         )
     return rows
@@ -136,16 +134,16 @@ def _heat_chart(results: list[dict[str, Any]]) -> dict[str, Any]:
     teams: dict[int, dict[str, Any]] = {}
     for r in results:
         agent = r["agent"]
-        entry = teams.setdefault(agent["team_id"], {"label": agent["team"]["name"], "datas": []})
-        entry["datas"].append(r["data"])
+        entry = teams.setdefault(agent["team_id"], {"label": agent["team"]["name"], "heats": []})
+        entry["heats"].append(r["heat"])
     if len(teams) > 1:
         rows = sorted(teams.values(), key=lambda t: t["label"])
         for t in rows:
-            t["label"] = f"{t['label']} ({len(t['datas'])})"
-        return charts.team_heatmap_option(rows)
-    return charts.heatmap_option(
+            t["label"] = f"{t['label']} ({len(t['heats'])})"
+        return charts.team_heat_option(rows)
+    return charts.heat_option(
         [
-            {"label": f"{r['agent']['name']} {r['agent']['agent_id']}", "data": r["data"]}
+            {"label": f"{r['agent']['name']} {r['agent']['agent_id']}", "heat": r["heat"]}
             for r in results
         ]
     )
@@ -163,7 +161,7 @@ def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
     consequence_names = {c.id: c.name for c in scheme.consequences}
     flagged = [
         {
-            "result": {k: v for k, v in r.items() if k != "data"},
+            "result": {k: v for k, v in r.items() if k != "heat"},
             "flags": [consequence_names.get(f, f) for f in r["flags"] if f != "requires_basis"],
         }
         for r in results
@@ -173,7 +171,7 @@ def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
     # The agents whose grade needs a factual basis (事实依据); whether it is written is read
     # per request (dashboard_context), not cached with the results.
     basis_rows = [
-        {k: v for k, v in r.items() if k != "data"}
+        {k: v for k, v in r.items() if k != "heat"}
         for r in results
         if "requires_basis" in r["flags"]
     ]
@@ -182,7 +180,7 @@ def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
         "team_ids": {r["agent"]["team_id"] for r in results},
         # The leaderboard's first rows, without the indicators (kept small in the cache).
         "leaderboard": [
-            {k: v for k, v in r.items() if k != "data"} for r in results[:LEADERBOARD_ROWS]
+            {k: v for k, v in r.items() if k != "heat"} for r in results[:LEADERBOARD_ROWS]
         ],
         "grade_chart": charts.distribution_option(
             [{"grade": g, "count": c, "of": len(results)} for g, c in counts.items()],
