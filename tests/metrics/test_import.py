@@ -474,3 +474,74 @@ def test_cli_imports_prints_counts_and_exits_1_listing_every_problem(tmp_path: P
     conn = open_store(store, read_only=True)
     assert _rows(conn, "SELECT count(*) FROM orders") == [(0,)]
     assert _rows(conn, "SELECT count(*) FROM conversations") == [(2,)]
+
+
+def test_one_pass_into_an_empty_store_gives_what_the_full_checks_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clean first import is converted, checked and inserted in one pass per file (the
+    checking scan, ``_stage``, never runs); the same folder through the full checks gives the
+    same rows, counts and warnings."""
+    from appraise.metrics import importer
+
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    _write_csv(
+        folder / "messages.csv",
+        [
+            ["conversation_id", "sent_at", "sender", "text"],
+            ["c1", "2026-10-05 09:00", "customer", "hi"],
+            ["c1", "2026-10-05 09:00", "customer", "hi"],
+            ["c1", "2026-10-05 09:01", "agent", "hello"],
+        ],
+    )
+    # An unmapped column and an order table whose paid column is empty: two warnings.
+    _write_csv(
+        folder / "orders.csv",
+        [["order_id", "created_at", "amount", "note"], ["o1", "2026-10-05", "12.30", "x"]],
+    )
+
+    def no_stage(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the full checks ran on a clean folder")
+
+    one = open_store(tmp_path / "one.duckdb")
+    with monkeypatch.context() as m:
+        m.setattr(importer, "_stage", no_stage)
+        fast = import_folder(one, folder, config=SHANGHAI)
+    full_conn = open_store(tmp_path / "full.duckdb")
+    with monkeypatch.context() as m:
+        m.setattr(importer, "_import_fast", lambda *args: None)
+        full = import_folder(full_conn, folder, config=SHANGHAI)
+    assert _snapshot(one) == _snapshot(full_conn)
+    assert fast.tables == full.tables
+    assert fast.tables["messages"].inserted == 3
+    assert [(p.code, Path(p.file or "").name) for p in fast.warnings] == [
+        (p.code, Path(p.file or "").name) for p in full.warnings
+    ]
+    assert {p.code for p in fast.warnings} >= {"columns_ignored", "column_empty"}
+    facts = "SELECT * FROM conversation_facts ORDER BY ALL"
+    assert _rows(one, facts) == _rows(full_conn, facts)
+
+
+def test_a_bad_row_met_by_the_one_pass_is_reported_by_the_full_checks(tmp_path: Path) -> None:
+    """The one pass stops at the first bad row; the full checks then name every bad row, and
+    the store keeps nothing of the clean file imported before it in the same pass."""
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    _write_csv(
+        folder / "surveys.csv",
+        [
+            ["survey_id", "submitted_at", "csat"],
+            ["s1", "2026-10-05 09:00", "9"],
+            ["s2", "2026-10-05 09:00", "5"],
+            ["s3", "2026-10-05 09:00", "0"],
+        ],
+    )
+    conn = open_store(tmp_path / "store.duckdb")
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(conn, folder, config=SHANGHAI)
+    assert sorted((p.row, p.field, p.code) for p in caught.value.errors) == [
+        (2, "csat", "out_of_range"),
+        (4, "csat", "out_of_range"),
+    ]
+    assert _rows(conn, "SELECT count(*) FROM conversations") == [(0,)]
