@@ -163,7 +163,6 @@ def _child_import(folder: Path, store: Path) -> dict[str, Any]:
         "_read": "read (describe)",
         "_stage": "check scan",
         "_merge": "merge (insert sorted)",
-        "_insert_checked": "check + insert sorted (one pass)",
         "derive_facts": "facts (derive)",
         **inner,
     }.items():
@@ -174,12 +173,9 @@ def _child_import(folder: Path, store: Path) -> dict[str, Any]:
     conn.close()
     seconds = time.perf_counter() - began
     cpu_total = time.process_time() - cpu
-    # The one-pass import calls no _stage; its empty-column scan is inside _insert_checked.
-    outer = "check scan" if "check scan" in phases else "check + insert sorted (one pass)"
     for label in inner.values():
-        if outer in phases:
-            phases[outer] -= phases.get(label, 0.0)
-            phases_cpu[outer] -= phases_cpu.get(label, 0.0)
+        phases["check scan"] -= phases.get(label, 0.0)
+        phases_cpu["check scan"] -= phases_cpu.get(label, 0.0)
     phases["other (open, commit, close)"] = seconds - sum(phases.values())
     phases_cpu["other (open, commit, close)"] = cpu_total - sum(phases_cpu.values())
     return {

@@ -9,8 +9,7 @@ staging copy, and only a table that already holds rows gets a temporary copy to 
 against. Only when every file is clean is anything written, in one transaction that also derives
 the per-conversation facts (:mod:`appraise.metrics.derive`), so an import either lands completely
 or not at all. Into a store file DuckDB works under a 1 GiB memory budget and spills the sort to
-disk. A clean first import (every table empty) checks while it inserts, one pass per file; the
-first bad row or a possible duplicate key rolls that back and the full checks run.
+disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
 content is ``unchanged``; with different content it replaces the stored row (``updated``: a
@@ -1039,21 +1038,18 @@ def _seconds_sql(v: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Query:
-    """The SQL of a file's conversion and checks: ``checked`` has every canonical column plus
-    ``_row``, ``_err`` (the failed checks) and ``_skip`` (why a row is left out); ``typed`` the
-    rows kept, with ``_row`` and ``_err``; ``outer`` the select list of the columns."""
-
-    outer: list[str]
-    checked: str
-    typed: str
-    keep: str
-
-
-def _query(src: _Source, raw: _Raw, resolved: dict[str, tuple[str, str]]) -> _Query:
+def _stage(
+    conn: duckdb.DuckDBPyConnection,
+    src: _Source,
+    raw: _Raw,
+    name: str,
+    problems: list[Problem],
+) -> _Staged | None:
     table = src.table
     tmap = src.mapping
+    resolved = _resolve(src, raw, problems)
+    if resolved is None:
+        return None
     inner = [f"{raw.row_expr} AS _row"]
     middle = ["_row"]
     outer = ["_row"]
@@ -1151,33 +1147,6 @@ def _query(src: _Source, raw: _Raw, resolved: dict[str, tuple[str, str]]) -> _Qu
     )
     keep = "_skip IS NULL" + (" AND _err IS NULL" if tmap.invalid_rows == "skip" else "")
     typed = f"(SELECT {', '.join(outer)}, _err FROM {checked} WHERE {keep})"
-    return _Query(outer, checked, typed, keep)
-
-
-def _numbered(typed: str, outer: list[str]) -> str:
-    """Messages without a seq numbered in file order within each conversation: the same file
-    gets the same numbers."""
-    numbered = "row_number() OVER (PARTITION BY conversation_id ORDER BY _row)"
-    cols = ", ".join(
-        f"COALESCE(seq, {numbered}) AS seq" if o == _ident("seq") else o for o in outer
-    )
-    return f"(SELECT {cols}, _err FROM {typed})"
-
-
-def _stage(
-    conn: duckdb.DuckDBPyConnection,
-    src: _Source,
-    raw: _Raw,
-    name: str,
-    problems: list[Problem],
-) -> _Staged | None:
-    table = src.table
-    tmap = src.mapping
-    resolved = _resolve(src, raw, problems)
-    if resolved is None:
-        return None
-    q = _query(src, raw, resolved)
-    checked, typed, keep = q.checked, q.typed, q.keep
     messages = table.name == "messages"
     # One scan converts and checks every value (and counts messages without a seq) without
     # keeping the rows: a month of messages is not copied before it is known to be clean.
@@ -1218,7 +1187,11 @@ def _stage(
     if messages and missing_seq:
         # Same file, same numbers: file order within each conversation. Only when some rows
         # lack a seq, as numbering sorts the whole file.
-        typed = _numbered(typed, q.outer)
+        numbered = "row_number() OVER (PARTITION BY conversation_id ORDER BY _row)"
+        cols = ", ".join(
+            f"COALESCE(seq, {numbered}) AS seq" if o == _ident("seq") else o for o in outer
+        )
+        typed = f"(SELECT {cols}, _err FROM {typed})"
     provided = frozenset(c for c in resolved if c in table.column_names)
     staged = _Staged(src, typed, read, name=name, skipped=skipped, provided=provided)
     if not _is_empty(conn, table.name):
@@ -1581,8 +1554,8 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
 # DuckDB's memory budget while importing into a store file. Sorting a month of messages into
 # storage order and checking their keys then spills to the store's temporary folder instead of
 # taking ~6 GB (measured: 5.6 GB without, 2.1 GB under 2 GiB, ~25% slower; under 1 GiB the
-# peak RSS is ~1.3 GB, docs/metrics.md "Performance"). An in-memory store keeps the default:
-# its data cannot go anywhere else.
+# peak RSS is ~1.3-1.45 GB at 300-1,000 agents, docs/metrics.md "Performance"). An in-memory
+# store keeps the default: its data cannot go anywhere else.
 IMPORT_MEMORY_LIMIT = 1 * 2**30
 _UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 _UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
@@ -1641,120 +1614,6 @@ def _read(
     if src.fmt == "parquet":
         return _read_parquet(conn, src, problems)
     return _read_frame(conn, src, name, problems)
-
-
-class _NotClean(Exception):
-    """The optimistic import met a row or a key that the full checks must describe."""
-
-
-def _insert_checked(
-    conn: duckdb.DuckDBPyConnection, src: _Source, raw: _Raw, problems: list[Problem]
-) -> _Staged:
-    """One pass for a file into its empty table: converted, checked and inserted in storage
-    order at once. The first row that fails a check (or a message without a seq) stops the
-    statement with a DuckDB error, and two rows that may share a key (fewer distinct key hashes
-    than keyed rows, counted on the inserted table) raise :class:`_NotClean`; either way the
-    caller rolls back and runs the full checks, which name every problem with its row."""
-    table = src.table
-    resolved = _resolve(src, raw, problems)
-    if resolved is None or any(p.level == "error" for p in problems):
-        raise _NotClean
-    q = _query(src, raw, resolved)
-    messages = table.name == "messages"
-    typed = q.typed
-    stop = "_err IS NOT NULL"
-    if messages and "seq" not in resolved:
-        typed = _numbered(typed, q.outer)
-    elif messages:
-        stop += " OR seq IS NULL"
-    target = _ident(table.name)
-    cols = ", ".join(_ident(c) for c in table.column_names)
-    conn.execute(
-        f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {typed} "
-        f"WHERE CASE WHEN {stop} THEN error('appraise: a row fails a check') ELSE true END "
-        f"ORDER BY {_order_sql(table.name)}"
-    )
-    keyed = " AND ".join(f"{_ident(k)} IS NOT NULL" for k in table.key)
-    key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
-    ((read, n_keyed, n_hashes),) = conn.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {keyed}), "
-        f"count(DISTINCT {key_hash}) FILTER (WHERE {keyed}) FROM {target}"
-    ).fetchall()
-    # As in the full checks: without a seq column the numbering makes message keys unique.
-    if (not messages or "seq" in resolved) and n_hashes < n_keyed:
-        raise _NotClean
-    provided = frozenset(c for c in resolved if c in table.column_names)
-    staged = _Staged(
-        src,
-        target,
-        int(read),
-        name=f"_imp_{table.name}_stage",
-        skipped=dict(raw.skipped),
-        provided=provided,
-    )
-    if not messages and read:
-        _warn_empty_columns(conn, staged, problems)
-    return staged
-
-
-def _import_fast(
-    conn: duckdb.DuckDBPyConnection,
-    reads: list[tuple[_Source, _Raw | None, list[Problem]]],
-    problems: list[Problem],
-) -> tuple[list[_Staged], dict[str, TableCounts]] | None:
-    """The common first import (every table empty, no rows to skip by rule, every file read)
-    in one pass per file instead of a checking scan and then an inserting one; None, with
-    nothing written, when it does not apply or a file is not clean. On success the
-    transaction is left open with the rows inserted and each file's warnings added."""
-    if any(p.level == "error" for p in problems):
-        return None
-    for src, raw, own in reads:
-        tmap = src.mapping
-        if (
-            raw is None
-            or any(p.level == "error" for p in own)
-            or tmap.skip_empty
-            or tmap.skip_values
-            or tmap.invalid_rows == "skip"
-            or not _is_empty(conn, src.table.name)
-        ):
-            return None
-    # Messages keep their checking scan (cheap: on typed Parquet DuckDB folds most checks away
-    # from the column statistics): checked and sorted in one statement, a month of 1,000
-    # agents' messages ran out of the 1 GiB budget where the plain sorted insert does not.
-    found: dict[str, list[Problem]] = {}
-    pre: dict[str, _Staged] = {}
-    for src, raw, own in reads:
-        if src.table.name == "messages":
-            assert raw is not None
-            mine = found.setdefault(src.table.name, [*own])
-            checked = _stage(conn, src, raw, f"_imp_{src.table.name}_stage", mine)
-            if checked is None or any(p.level == "error" for p in mine):
-                return None
-            pre[src.table.name] = checked
-    staged: list[_Staged] = []
-    counts: dict[str, TableCounts] = {}
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        for src, raw, own in reads:
-            assert raw is not None
-            name = src.table.name
-            if name in pre:
-                staged.append(pre[name])
-                counts[name] = _merge(conn, pre[name])
-                continue
-            st = _insert_checked(conn, src, raw, found.setdefault(name, [*own]))
-            staged.append(st)
-            counts[name] = TableCounts(name, str(src.path), st.read, st.read, 0, 0, 0, st.skipped)
-    except (duckdb.Error, _NotClean):
-        conn.execute("ROLLBACK")
-        return None
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    for src, _, _ in reads:
-        problems.extend(found[src.table.name])
-    return staged, counts
 
 
 def import_folder(
@@ -1821,13 +1680,17 @@ def _import(
             _session_time_zone(conn, config.timezone),
             tempfile.TemporaryDirectory(prefix="appraise-import-") as tmp,
         ):
-            # Each file's reading problems are kept apart so that, whichever path imports,
-            # the problems come file by file in the same order.
-            reads: list[tuple[_Source, _Raw | None, list[Problem]]] = []
+            staged: list[_Staged] = []
             for src in sources:
-                own: list[Problem] = []
-                raw = _read(conn, src, f"_imp_{src.table.name}_raw", Path(tmp), own)
-                reads.append((src, raw, own))
+                name = f"_imp_{src.table.name}"
+                raw = _read(conn, src, f"{name}_raw", Path(tmp), problems)
+                if raw is None:
+                    continue
+                result = _stage(conn, src, raw, f"{name}_stage", problems)
+                if result is not None:
+                    staged.append(result)
+            if any(p.level == "error" for p in problems):
+                raise ProblemsError(problems)
             # The facts can be brought up to date conversation by conversation when they were
             # current and the import adds to a store that already holds conversations.
             incremental = (
@@ -1836,26 +1699,11 @@ def _import(
                 and not _is_empty(conn, "messages")
             )
             conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
-            fast = _import_fast(conn, reads, problems)
-            if fast is not None:
-                staged, counts = fast
-            else:
-                staged = []
-                for src, raw, own in reads:
-                    problems.extend(own)
-                    if raw is None:
-                        continue
-                    result = _stage(conn, src, raw, f"_imp_{src.table.name}_stage", problems)
-                    if result is not None:
-                        staged.append(result)
-                if any(p.level == "error" for p in problems):
-                    raise ProblemsError(problems)
-                conn.execute("BEGIN TRANSACTION")
+            conn.execute("BEGIN TRANSACTION")
             try:
                 # Still in the center's zone: a file inserted straight from its checked query
                 # reads its naive times now.
-                if fast is None:
-                    counts = {st.source.table.name: _merge(conn, st) for st in staged}
+                counts = {st.source.table.name: _merge(conn, st) for st in staged}
                 for st in staged:
                     _record_provided(conn, st)
                 changed = any(
