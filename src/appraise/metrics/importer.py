@@ -8,7 +8,7 @@ file; a table that is still empty is then filled straight from the file in stora
 staging copy, and only a table that already holds rows gets a temporary copy to match keys
 against. Only when every file is clean is anything written, in one transaction that also derives
 the per-conversation facts (:mod:`appraise.metrics.derive`), so an import either lands completely
-or not at all. Into a store file DuckDB works under a 2 GB memory budget and spills the sort to
+or not at all. Into a store file DuckDB works under a 1 GiB memory budget and spills the sort to
 disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
@@ -1553,9 +1553,10 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
 
 # DuckDB's memory budget while importing into a store file. Sorting a month of messages into
 # storage order and checking their keys then spills to the store's temporary folder instead of
-# taking ~6 GB (measured: 5.6 GB without, 2.1 GB with, ~25% slower). An in-memory store keeps
-# the default: its data cannot go anywhere else.
-IMPORT_MEMORY_LIMIT = 2 * 2**30
+# taking ~6 GB (measured: 5.6 GB without, 2.1 GB under 2 GiB, ~25% slower; under 1 GiB the
+# peak RSS is ~1.3-1.45 GB at 300-1,000 agents, docs/metrics.md "Performance"). An in-memory
+# store keeps the default: its data cannot go anywhere else.
+IMPORT_MEMORY_LIMIT = 1 * 2**30
 _UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 _UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
