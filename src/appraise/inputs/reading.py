@@ -948,10 +948,12 @@ def read_csv_columns(
         return None  # blank lines or line breaks inside cells: rows are not lines
     import pyarrow.compute as pc
 
-    nulls = pa.array(["", *NULL_TOKENS])
+    # A pattern rather than a set of values: building an array from Python values imports pandas
+    # (half a second, the first time).
+    nulls = "^(?:" + "|".join(re.escape(t) for t in NULL_TOKENS) + ")?$"
     blank = None
     for i in range(width):
-        empty = pc.is_in(pc.utf8_trim_whitespace(table.column(i)), value_set=nulls)
+        empty = pc.match_substring_regex(pc.utf8_trim_whitespace(table.column(i)), pattern=nulls)
         blank = empty if blank is None else pc.and_(blank, empty)
     if blank is not None and pc.any(blank).as_py():
         return None  # a row of empty cells, which the row reader leaves out
