@@ -1249,15 +1249,27 @@ def _history(sheet: _Sheet, problems: list[Problem]) -> list[HistoryEntry]:
 # --- checks across rows and files ------------------------------------------------------------
 
 
+_AGENT_ID = operator.attrgetter("agent_id")
+_PERIOD = operator.attrgetter("period")
+_METRIC = operator.attrgetter("metric")
+_INDICATOR = operator.attrgetter("indicator")
+
+
 def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> None:
     """The same metric twice for one agent and period: picking either would be a guess."""
+    names = {m: normalize_name(m) for m in set(map(_METRIC, values))}
+    keys = list(
+        zip(
+            map(_AGENT_ID, values),
+            map(_PERIOD, values),
+            map(names.__getitem__, map(_METRIC, values)),
+            strict=True,
+        )
+    )
+    if len(set(keys)) == len(keys):
+        return  # the common case, seen without a loop over the values
     first: dict[tuple[str | None, str | None, str], MetricValue] = {}
-    names: dict[str, str] = {}
-    for value in values:
-        name = names.get(value.metric)
-        if name is None:
-            name = names[value.metric] = normalize_name(value.metric)
-        key = (value.agent_id, value.period, name)
+    for key, value in zip(keys, values, strict=True):
         earlier = first.setdefault(key, value)
         if earlier is value:
             continue
@@ -1294,17 +1306,19 @@ def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> Non
 def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
     """One named rater rating the same indicator twice. Without a rater_id, several anonymous
     raters of one role are legitimate (the scheme decides how to combine them)."""
-    first: dict[tuple[str, str | None, str, str, str], Rating] = {}
-    for rating in ratings:
-        if not rating.rater_id:
-            continue
-        key = (
-            rating.agent_id,
-            rating.period,
-            normalize_name(rating.indicator),
-            normalize_name(rating.rater_role or ""),
-            rating.rater_id,
-        )
+    named = [r for r in ratings if r.rater_id]
+    names = {
+        n: normalize_name(n)
+        for n in {*map(_INDICATOR, named), *(r.rater_role or "" for r in named)}
+    }
+    keys = [
+        (r.agent_id, r.period, names[r.indicator], names[r.rater_role or ""], r.rater_id)
+        for r in named
+    ]
+    if len(set(keys)) == len(keys):
+        return
+    first: dict[tuple[str, str | None, str, str, str | None], Rating] = {}
+    for key, rating in zip(keys, named, strict=True):
         earlier = first.setdefault(key, rating)
         if earlier is rating:
             continue
