@@ -946,9 +946,16 @@ def _wide_values(row: _Row, wide: _Columns) -> list[MetricValue]:
 _BAD: Any = object()
 
 
+class _Converted(list[Any]):
+    """A converted column, and which of _BAD and None (an empty cell) it holds."""
+
+    __slots__ = ("markers",)
+    markers: frozenset[object]
+
+
 def _convert_texts(
     texts: Sequence[str], convert: Callable[[_Cell], Any], required: bool
-) -> list[Any]:
+) -> _Converted:
     """Each text converted as the row reader converts its cell: the value, None for an empty
     cell, _BAD for a cell the converter rejects (or an empty one that is required)."""
     memo: dict[str, Any] = {}
@@ -961,7 +968,9 @@ def _convert_texts(
             memo[text] = convert(cell)
         except _BadCell:
             memo[text] = _BAD
-    return list(map(memo.__getitem__, texts))
+    converted = _Converted(map(memo.__getitem__, texts))
+    converted.markers = frozenset(v for v in (None, _BAD) if any(m is v for m in memo.values()))
+    return converted
 
 
 def _converted(
@@ -971,10 +980,13 @@ def _converted(
     convert: Callable[[_Cell], Any],
     *,
     required: bool = False,
-) -> list[Any]:
+) -> _Converted:
     index = columns.known.get(name)
     if index is None:
-        return [_BAD if required else None] * len(sheet.numbers)
+        marker = _BAD if required else None
+        column = _Converted(repeat(marker, len(sheet.numbers)))
+        column.markers = frozenset({marker} if sheet.numbers else ())
+        return column
     return _convert_texts(sheet.columns[index], convert, required)
 
 
@@ -984,6 +996,8 @@ def _present(cell: _Cell) -> bool:
 
 def _where(column: Sequence[object], marker: object) -> set[int]:
     """The rows whose converted cell is ``marker`` (_BAD, or None for an empty cell)."""
+    if isinstance(column, _Converted) and marker not in column.markers:
+        return set()
     return set(itertools.compress(itertools.count(), map(operator.is_, column, repeat(marker))))
 
 
