@@ -132,6 +132,7 @@ def from_columns(cls: type[R], n: int, columns: Sequence[Iterable[object]]) -> l
     records = list(map(object.__new__, repeat(cls, n)))
     for f, column in zip(fields(cls), columns, strict=True):  # type: ignore[arg-type]
         if isinstance(column, Sized) and len(column) != n:
-            raise ValueError(f"{f.name}: {len(column)} values for {n} records")
+            # A reader's bug, never a file's.
+            raise ValueError(f"{f.name}: {len(column)} values for {n} records")  # internal
         deque(map(getattr(cls, f.name).__set__, records, column), maxlen=0)
     return records
