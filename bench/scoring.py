@@ -6,6 +6,18 @@ follows the scheme as it changes. Prints the time to build the inputs, to load t
 (the path a real run takes; the column reader, and the row reader it replaced, for the ratio)
 and to score, and peak memory. Target: scoring under 2 s on one core.
 
+Issue 14 (s002-department, 10,000 agents, 170,000 values; CPU seconds of four runs each,
+alternating with a copy of main in the same session, on the shared 2-core machine at load
+average 5-8, where figures are about twice an idle machine's): load 1.73-2.05 -> 0.39-0.54;
+score 2.76-2.94 -> 2.22-3.39 here (within the noise), 2.85-3.54 -> 2.48-2.66 scoring alone
+three times each way. The load's time went to the cyclic garbage collector walking the new
+records (half of it; load_inputs now pauses it, as score_period does), importing pandas
+(pyarrow builds an array from Python values through it: 0.45 s, now a regex instead), a
+converter call per cell (now once per distinct text of a column) and a dataclass __init__ per
+record (now records.from_columns, a field at a time). Scoring spent a fifth of its time hashing
+fresh Decimals to look up explanation texts (now looked up by str()); the rest is spread over
+the rules, the explanation words and Decimal arithmetic, with no single hot spot left.
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1]
 """
 
@@ -22,7 +34,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pyarrow.csv  # noqa: F401  (imported before the clock starts, as by a long-running server)
+# Imported before the clock starts, as by a long-running server (pyarrow.compute alone takes
+# about 0.1 s to import).
+import pyarrow.compute
+import pyarrow.csv  # noqa: F401
 
 from appraise.inputs import load_inputs, tables
 from appraise.inputs.records import Agent, Incident, Inputs, MetricValue, Rating, Source

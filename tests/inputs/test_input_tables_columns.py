@@ -5,6 +5,7 @@ line break inside a quoted cell) go to the row reader."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from appraise.inputs import MetricValue, Rating, Source, load_inputs, tables
 from appraise.inputs.reading import ColumnFrame, Layout, read_csv_columns
+from appraise.inputs.records import from_columns
 from appraise.problems import ProblemsError
 
 WriteTable = Callable[[str, str], Path]
@@ -107,3 +109,107 @@ def test_long_ratings_by_columns_equal_the_rows(
     )
     assert by_columns.ratings[1].agent_id == "A2"
     assert by_columns.ratings[2].period is None
+
+
+def test_agents_by_columns_equal_the_rows(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Row 3 has no name and row 4 a date that does not exist: both are errors named by row and
+    # column; the other rows convert as by rows (a full-width id folded, an extra column kept).
+    write(
+        "agents.csv",
+        "agent_id,name,team,hired_on,工号\n"
+        "A1,张三,T1,2024/3/5,001\n"
+        "A2,,T1,,\n"
+        "A3,王五,,2024-02-30,\n"
+        "Ａ4,赵六,T2,2024年1月2日,-\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    errors = [(p.code, p.row, p.field) for p in by_columns]
+    assert errors == [("missing_value", 3, "name"), ("bad_date", 4, "hired_on")]
+    write(
+        "agents.csv",
+        "agent_id,name,team,hired_on,工号\nA1,张三,T1,2024/3/5,001\nＡ4,赵六,T2,2024年1月2日,-\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    assert [(a.agent_id, a.hired_on, a.extra) for a in by_columns.agents] == [
+        ("A1", date(2024, 3, 5), {"工号": "001"}),
+        ("A4", date(2024, 1, 2), {}),
+    ]
+
+
+def test_a_repeated_agent_by_columns_names_both_rows(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A1 on rows 2 and 4 (the second written full-width), and row 3 has no name.
+    write("agents.csv", "agent_id,name\nA1,张三\nA2,\nＡ1,李四\n")
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    assert [(p.code, p.row, p.field) for p in by_columns] == [
+        ("missing_value", 3, "name"),
+        ("duplicate_agent", 4, "agent_id"),
+    ]
+
+
+def test_long_values_by_columns_skip_empty_values_and_name_bad_rows(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Row 3: an empty value gives no record and no problem. Row 4: an empty agent_id with a name
+    # is an error; row 5 (empty agent_id, no name) is a value for the whole center.
+    write(
+        "metric_values.csv",
+        "agent_id,name,period,metric,value\n"
+        "A1,张三,2026-10,csat,1:05\n"
+        "A2,李四,2026-10,csat,\n"
+        ",王五,2026-10,csat,3\n"
+        ",,2026-10,csat,85%\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    assert [(p.code, p.row, p.field) for p in by_columns] == [("missing_value", 4, "agent_id")]
+    write(
+        "metric_values.csv",
+        "agent_id,name,period,metric,value\nA1,张三,2026-10,csat,1:05\n,,2026-10,csat,85%\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    file = "metric_values.csv"
+    # 1:05 is a duration of 65 seconds; 85% is 85 (percent units).
+    assert by_columns.metric_values == [
+        MetricValue("A1", "2026-10", "csat", Decimal(65), Source(file, 2)),
+        MetricValue(None, "2026-10", "csat", Decimal(85), Source(file, 3)),
+    ]
+
+
+def test_wide_values_by_columns_equal_the_rows(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Row 3 holds a negative duration (an error named by its column); rows 2 and 4 give a
+    # record per non-empty cell, in row order.
+    write(
+        "metric_values.csv",
+        "agent_id,period,csat,aht\nA1,2026-10,90,3分25秒\nA2,2026-10,80,-0:03\nA3,2026-10,,7\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    assert [(p.code, p.row, p.field) for p in by_columns] == [("bad_number", 3, "aht")]
+    write("metric_values.csv", "agent_id,period,csat,aht\nA1,2026-10,90,3分25秒\nA3,2026-10,,7\n")
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    file = "metric_values.csv"
+    assert by_columns.metric_values == [
+        MetricValue("A1", "2026-10", "csat", Decimal(90), Source(file, 2, "csat")),
+        MetricValue("A1", "2026-10", "aht", Decimal(205), Source(file, 2, "aht")),  # 3*60+25
+        MetricValue("A3", "2026-10", "aht", Decimal(7), Source(file, 3, "aht")),
+    ]
+
+
+def test_records_built_by_columns_equal_the_records_built_by_rows() -> None:
+    rows = [("A1", "2026-10", "csat", Decimal("0.1"), Source("m.csv", 2))] * 2
+    built = from_columns(MetricValue, 2, list(zip(*rows, strict=True)))
+    assert built == [MetricValue(*row) for row in rows]
+    assert hash(built[0]) == hash(MetricValue(*rows[0]))
+    with pytest.raises(ValueError):
+        from_columns(Source, 2, (["m.csv"], [2, 3], [None, None]))

@@ -934,7 +934,11 @@ def read_csv_columns(
     try:
         table = pa_csv.read_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(skip_rows=header_row, column_names=names),
+            # One thread: the CPU time of a load is what a busy server pays, and threads that
+            # split a file of a few megabytes cost twice the CPU for no gain on a shared machine.
+            read_options=pa_csv.ReadOptions(
+                skip_rows=header_row, column_names=names, use_threads=False
+            ),
             parse_options=pa_csv.ParseOptions(delimiter=","),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -948,12 +952,16 @@ def read_csv_columns(
         return None  # blank lines or line breaks inside cells: rows are not lines
     import pyarrow.compute as pc
 
-    nulls = pa.array(["", *NULL_TOKENS])
+    # A pattern rather than a set of values: building an array from Python values imports pandas
+    # (half a second, the first time).
+    nulls = "^(?:" + "|".join(re.escape(t) for t in NULL_TOKENS) + ")?$"
     blank = None
     for i in range(width):
-        empty = pc.is_in(pc.utf8_trim_whitespace(table.column(i)), value_set=nulls)
+        empty = pc.match_substring_regex(pc.utf8_trim_whitespace(table.column(i)), pattern=nulls)
         blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is not None and pc.any(blank).as_py():
+        if not pc.any(blank).as_py():
+            break  # no row is empty so far: none is empty in every column
+    else:
         return None  # a row of empty cells, which the row reader leaves out
     columns: list[list[str]] = [table.column(i).to_pylist() for i in range(width)]
     last = [Cell(c[-1]) for c in columns]

@@ -9,14 +9,17 @@ collected and raised at once, so a manager fixes a folder in one pass; nothing i
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +47,7 @@ from appraise.inputs.records import (
     MetricValue,
     Rating,
     Source,
+    from_columns,
 )
 from appraise.inputs.values import NULL_TOKENS, fold, parse_duration, strip_money
 from appraise.messages import message, said
@@ -793,38 +797,50 @@ def _agents(sheet: _Sheet, problems: list[Problem]) -> list[Agent]:
     columns = _columns(sheet, _AGENT_COLUMNS, problems)
     if not _require(sheet, columns, ("agent_id", "name"), problems):
         return []
+    if isinstance(sheet, ColumnFrame):
+        by_column = _agents_by_column(sheet, columns, problems)
+        if by_column is not None:
+            return by_column
     agents: list[Agent] = []
     first_row: dict[str, int] = {}
     for row in _rows(sheet, columns, problems):
-        agent_id = row.get("agent_id", _as_id, required=True)
-        name = row.get("name", _as_text, required=True)
-        team = row.get("team", _as_text)
-        position = row.get("position", _as_text)
-        supervisor_id = row.get("supervisor_id", _as_id)
-        hired_on = row.get("hired_on", _as_date)
-        extra: dict[str, str] = {}
-        for index, header in columns.other:
-            text = row.convert(row.at(index), header, _as_text)
-            if text:
-                extra[header] = text
-        if agent_id is not None:
-            if agent_id in first_row:
-                row.error(
-                    "agent_id",
-                    "duplicate_agent",
-                    message(
-                        "tables.duplicate_agent",
-                        "agent_id {id} appears on rows {first} and {second}",
-                        id=repr(agent_id),
-                        first=first_row[agent_id],
-                        second=row.number,
-                    ),
-                )
-            else:
-                first_row[agent_id] = row.number
-        if row.ok and agent_id is not None and name is not None:
-            agents.append(Agent(agent_id, name, team, position, supervisor_id, hired_on, extra))
+        agent = _agent(row, columns, first_row)
+        if agent is not None:
+            agents.append(agent)
     return agents
+
+
+def _agent(row: _Row, columns: _Columns, first_row: dict[str, int] | None) -> Agent | None:
+    """The agent of a row; ``first_row`` (agent_id -> row) finds an agent_id given twice."""
+    agent_id = row.get("agent_id", _as_id, required=True)
+    name = row.get("name", _as_text, required=True)
+    team = row.get("team", _as_text)
+    position = row.get("position", _as_text)
+    supervisor_id = row.get("supervisor_id", _as_id)
+    hired_on = row.get("hired_on", _as_date)
+    extra: dict[str, str] = {}
+    for index, header in columns.other:
+        text = row.convert(row.at(index), header, _as_text)
+        if text:
+            extra[header] = text
+    if agent_id is not None and first_row is not None:
+        if agent_id in first_row:
+            row.error(
+                "agent_id",
+                "duplicate_agent",
+                message(
+                    "tables.duplicate_agent",
+                    "agent_id {id} appears on rows {first} and {second}",
+                    id=repr(agent_id),
+                    first=first_row[agent_id],
+                    second=row.number,
+                ),
+            )
+        else:
+            first_row[agent_id] = row.number
+    if row.ok and agent_id is not None and name is not None:
+        return Agent(agent_id, name, team, position, supervisor_id, hired_on, extra)
+    return None
 
 
 def _wide_columns(
@@ -920,14 +936,100 @@ def _wide_values(row: _Row, wide: _Columns) -> list[MetricValue]:
 
 
 # --- whole columns at once -------------------------------------------------------------------
-# A column-read table converts its plain cells (an ASCII id, a period seen before, a plain
-# number) in one pass over the columns; a row with any other cell goes through the row reader
-# above, which converts it and reports its problems with file, row and column as always.
+# A column-read table converts each column with the same converters as the row reader above, once
+# per distinct text (a table repeats its ids, periods and names on every row), and builds its
+# records a field at a time. A row with a cell the converters reject (or an empty required cell)
+# goes through the row reader, which converts it and reports its problems with file, row and
+# column as always; the other rows give exactly the records the row reader would.
+
+# A converted cell that has a problem: its row is read again by the row reader, which names it.
+_BAD: Any = object()
 
 
-def _column(sheet: ColumnFrame, columns: _Columns, name: str) -> Iterable[str]:
+class _Converted(list[Any]):
+    """A converted column, and which of _BAD and None (an empty cell) it holds."""
+
+    __slots__ = ("markers",)
+    markers: frozenset[object]
+
+
+def _convert_texts(
+    texts: Sequence[str], convert: Callable[[_Cell], Any], required: bool
+) -> _Converted:
+    """Each text converted as the row reader converts its cell: the value, None for an empty
+    cell, _BAD for a cell the converter rejects (or an empty one that is required)."""
+    memo: dict[str, Any] = {}
+    for text in dict.fromkeys(texts):
+        cell = _Cell(text)
+        if cell.empty:
+            memo[text] = _BAD if required else None
+            continue
+        try:
+            memo[text] = convert(cell)
+        except _BadCell:
+            memo[text] = _BAD
+    converted = _Converted(map(memo.__getitem__, texts))
+    converted.markers = frozenset(v for v in (None, _BAD) if any(m is v for m in memo.values()))
+    return converted
+
+
+def _converted(
+    sheet: ColumnFrame,
+    columns: _Columns,
+    name: str,
+    convert: Callable[[_Cell], Any],
+    *,
+    required: bool = False,
+) -> _Converted:
     index = columns.known.get(name)
-    return itertools.repeat("", len(sheet.numbers)) if index is None else sheet.columns[index]
+    if index is None:
+        marker = _BAD if required else None
+        column = _Converted(repeat(marker, len(sheet.numbers)))
+        column.markers = frozenset({marker} if sheet.numbers else ())
+        return column
+    return _convert_texts(sheet.columns[index], convert, required)
+
+
+def _present(cell: _Cell) -> bool:
+    return True
+
+
+def _where(column: Sequence[object], marker: object) -> set[int]:
+    """The rows whose converted cell is ``marker`` (_BAD, or None for an empty cell)."""
+    if isinstance(column, _Converted) and marker not in column.markers:
+        return set()
+    return set(itertools.compress(itertools.count(), map(operator.is_, column, repeat(marker))))
+
+
+def _center_rows(sheet: ColumnFrame, columns: _Columns, agent_ids: list[Any]) -> set[int]:
+    """Rows with an empty agent_id that name an agent: an error (see _Row.agent_or_center)."""
+    if "name" not in columns.known:
+        return set()
+    named = _converted(sheet, columns, "name", _present)
+    return {k for k in _where(agent_ids, None) if named[k]}
+
+
+def _sources(sheet: ColumnFrame, field: str | None = None) -> list[Source]:
+    n = len(sheet.numbers)
+    return from_columns(Source, n, (repeat(sheet.label), sheet.numbers, repeat(field)))
+
+
+def _merged(
+    records: list[T], bad: set[int], skip: set[int], again: Callable[[int], list[T]]
+) -> list[T]:
+    """``records`` (one per row) without the rows in ``skip``, and with each row in ``bad``
+    replaced by what the row reader makes of it (``again(k)``), in row order."""
+    if not bad and not skip:
+        return records
+    merged: list[T] = []
+    start = 0
+    for k in sorted(bad | skip):
+        merged.extend(records[start:k])
+        if k in bad:
+            merged.extend(again(k))
+        start = k + 1
+    merged.extend(records[start:])
+    return merged
 
 
 def _slow_row(sheet: ColumnFrame, columns: _Columns, k: int, problems: list[Problem]) -> _Row:
@@ -935,87 +1037,87 @@ def _slow_row(sheet: ColumnFrame, columns: _Columns, k: int, problems: list[Prob
     return _Row(sheet, columns, sheet.numbers[k], cells, problems)
 
 
-def _plain_id(text: str) -> str | None:
-    """An id that needs no conversion (ASCII, not empty, not a null token), else None."""
-    if not text.isascii():
+def _agents_by_column(
+    sheet: ColumnFrame, columns: _Columns, problems: list[Problem]
+) -> list[Agent] | None:
+    """The agents of a column-read table, or None when an agent_id repeats (the row reader then
+    reads the table, naming both rows of each repeat)."""
+    n = len(sheet.numbers)
+    agent_ids = _converted(sheet, columns, "agent_id", _as_id, required=True)
+    ids = [a for a in agent_ids if a is not _BAD]
+    if len(set(ids)) != len(ids):
         return None
-    stripped = text.strip()
-    return stripped if stripped and stripped not in _NULL_TEXTS else None
+    fields = [
+        agent_ids,
+        _converted(sheet, columns, "name", _as_text, required=True),
+        _converted(sheet, columns, "team", _as_text),
+        _converted(sheet, columns, "position", _as_text),
+        _converted(sheet, columns, "supervisor_id", _as_id),
+        _converted(sheet, columns, "hired_on", _as_date),
+    ]
+    extras: list[dict[str, str]] = [{} for _ in range(n)]
+    for index, header in columns.other:
+        texts = _convert_texts(sheet.columns[index], _as_text, False)
+        fields.append(texts)
+        for k in itertools.compress(itertools.count(), texts):
+            extras[k][header] = texts[k]
+    bad: set[int] = set()
+    for column in fields:
+        bad |= _where(column, _BAD)
+    agents = from_columns(Agent, n, (*fields[:6], extras))
 
+    def again(k: int) -> list[Agent]:
+        row = _slow_row(sheet, columns, k, problems)
+        found = _agent(row, columns, None)
+        return [] if found is None else [found]
 
-def _plain_period(text: str) -> str | None:
-    """The period of a cell seen before; "" for an empty cell; None when it needs the row."""
-    if text == "":
-        return ""
-    return _PERIODS.get(text)
-
-
-def _plain_number(text: str) -> Decimal | None:
-    stripped = text.strip()
-    return Decimal(stripped) if _NUMBER.match(stripped) else None
+    return _merged(agents, bad, set(), again)
 
 
 def _long_values_by_column(
     sheet: ColumnFrame, columns: _Columns, problems: list[Problem]
 ) -> list[MetricValue]:
-    values: list[MetricValue] = []
-    label = sheet.label
-    rows = zip(
-        sheet.numbers,
-        _column(sheet, columns, "agent_id"),
-        _column(sheet, columns, "period"),
-        _column(sheet, columns, "metric"),
-        _column(sheet, columns, "value"),
-        strict=True,
-    )
-    for k, (number, a, p, m, v) in enumerate(rows):
-        agent_id = _plain_id(a)
-        period = _plain_period(p)
-        metric = m.strip()
-        value = _plain_number(v)
-        if (
-            agent_id is None
-            or period is None
-            or value is None
-            or not metric
-            or metric in _NULL_TEXTS
-        ):
-            found = _long_value(_slow_row(sheet, columns, k, problems))
-            if found is not None:
-                values.append(found)
-            continue
-        values.append(MetricValue(agent_id, period or None, metric, value, Source(label, number)))
-    return values
+    n = len(sheet.numbers)
+    agent_ids = _converted(sheet, columns, "agent_id", _as_id)
+    periods = _converted(sheet, columns, "period", _as_period)
+    metrics = _converted(sheet, columns, "metric", _as_text, required=True)
+    values = _converted(sheet, columns, "value", _as_value)
+    bad = _center_rows(sheet, columns, agent_ids)
+    for column in (agent_ids, periods, metrics, values):
+        bad |= _where(column, _BAD)
+    records = from_columns(MetricValue, n, (agent_ids, periods, metrics, values, _sources(sheet)))
+
+    def again(k: int) -> list[MetricValue]:
+        found = _long_value(_slow_row(sheet, columns, k, problems))
+        return [] if found is None else [found]
+
+    return _merged(records, bad, _where(values, None), again)
 
 
 def _wide_values_by_column(
     sheet: ColumnFrame, wide: _Columns, problems: list[Problem]
 ) -> list[MetricValue]:
-    values: list[MetricValue] = []
-    label = sheet.label
-    others = [(sheet.columns[index], header) for index, header in wide.other]
-    ids = _column(sheet, wide, "agent_id")
-    periods = _column(sheet, wide, "period")
-    for k, (number, a, p) in enumerate(zip(sheet.numbers, ids, periods, strict=True)):
-        agent_id = _plain_id(a)
-        period = _plain_period(p)
-        row_values: list[MetricValue] = []
-        plain = agent_id is not None and period is not None
-        if agent_id is not None and period is not None:
-            for column, header in others:
-                text = column[k]
-                if text == "":
-                    continue
-                value = _plain_number(text)
-                if value is None:
-                    plain = False
-                    break
-                source = Source(label, number, header)
-                row_values.append(MetricValue(agent_id, period or None, header, value, source))
-        if not plain:
-            row_values = _wide_values(_slow_row(sheet, wide, k, problems), wide)
-        values.extend(row_values)
-    return values
+    n = len(sheet.numbers)
+    agent_ids = _converted(sheet, wide, "agent_id", _as_id)
+    periods = _converted(sheet, wide, "period", _as_period)
+    bad = _center_rows(sheet, wide, agent_ids)
+    for column in (agent_ids, periods):
+        bad |= _where(column, _BAD)
+    by_column: list[list[MetricValue | None]] = []
+    for index, header in wide.other:
+        values = _convert_texts(sheet.columns[index], _as_value, False)
+        bad |= _where(values, _BAD)
+        sources = _sources(sheet, header)
+        records: list[MetricValue | None] = list(
+            from_columns(MetricValue, n, (agent_ids, periods, repeat(header), values, sources))
+        )
+        for k in _where(values, None):
+            records[k] = None
+        by_column.append(records)
+    rows: list[tuple[MetricValue | None, ...]] = list(zip(*by_column, strict=True))
+    for k in sorted(bad):
+        rows[k] = tuple(_wide_values(_slow_row(sheet, wide, k, problems), wide))
+    return [v for v in itertools.chain.from_iterable(rows) if v is not None]
 
 
 def _ratings(sheet: _Sheet, problems: list[Problem]) -> list[Rating]:
@@ -1069,50 +1171,25 @@ def _long_rating(row: _Row) -> Rating | None:
 def _long_ratings_by_column(
     sheet: ColumnFrame, columns: _Columns, problems: list[Problem]
 ) -> list[Rating]:
-    ratings: list[Rating] = []
-    label = sheet.label
-    rows = zip(
-        sheet.numbers,
-        _column(sheet, columns, "agent_id"),
-        _column(sheet, columns, "period"),
-        _column(sheet, columns, "indicator"),
-        _column(sheet, columns, "rater_role"),
-        _column(sheet, columns, "rater_id"),
-        _column(sheet, columns, "value"),
-        strict=True,
-    )
-    for k, (number, a, p, i, role, rater, v) in enumerate(rows):
-        agent_id = _plain_id(a)
-        period = _plain_period(p)
-        indicator = i.strip()
-        rater_id = _plain_id(rater) if rater else ""
-        value = _plain_number(v)
-        role = role.strip()
-        if (
-            agent_id is None
-            or period is None
-            or value is None
-            or rater_id is None
-            or not indicator
-            or indicator in _NULL_TEXTS
-            or role in _NULL_TEXTS
-        ):
-            found = _long_rating(_slow_row(sheet, columns, k, problems))
-            if found is not None:
-                ratings.append(found)
-            continue
-        ratings.append(
-            Rating(
-                agent_id,
-                period or None,
-                indicator,
-                role or None,
-                rater_id or None,
-                value,
-                Source(label, number),
-            )
-        )
-    return ratings
+    n = len(sheet.numbers)
+    fields = [
+        _converted(sheet, columns, "agent_id", _as_id, required=True),
+        _converted(sheet, columns, "period", _as_period),
+        _converted(sheet, columns, "indicator", _as_text, required=True),
+        _converted(sheet, columns, "rater_role", _as_text),
+        _converted(sheet, columns, "rater_id", _as_id),
+        _converted(sheet, columns, "value", _as_value),
+    ]
+    bad: set[int] = set()
+    for column in fields:
+        bad |= _where(column, _BAD)
+    records = from_columns(Rating, n, (*fields, _sources(sheet)))
+
+    def again(k: int) -> list[Rating]:
+        found = _long_rating(_slow_row(sheet, columns, k, problems))
+        return [] if found is None else [found]
+
+    return _merged(records, bad, _where(fields[5], None), again)
 
 
 def _incidents(sheet: _Sheet, problems: list[Problem]) -> list[Incident]:
@@ -1186,15 +1263,27 @@ def _history(sheet: _Sheet, problems: list[Problem]) -> list[HistoryEntry]:
 # --- checks across rows and files ------------------------------------------------------------
 
 
+_AGENT_ID = operator.attrgetter("agent_id")
+_PERIOD = operator.attrgetter("period")
+_METRIC = operator.attrgetter("metric")
+_INDICATOR = operator.attrgetter("indicator")
+
+
 def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> None:
     """The same metric twice for one agent and period: picking either would be a guess."""
+    names = {m: normalize_name(m) for m in set(map(_METRIC, values))}
+    keys = list(
+        zip(
+            map(_AGENT_ID, values),
+            map(_PERIOD, values),
+            map(names.__getitem__, map(_METRIC, values)),
+            strict=True,
+        )
+    )
+    if len(set(keys)) == len(keys):
+        return  # the common case, seen without a loop over the values
     first: dict[tuple[str | None, str | None, str], MetricValue] = {}
-    names: dict[str, str] = {}
-    for value in values:
-        name = names.get(value.metric)
-        if name is None:
-            name = names[value.metric] = normalize_name(value.metric)
-        key = (value.agent_id, value.period, name)
+    for key, value in zip(keys, values, strict=True):
         earlier = first.setdefault(key, value)
         if earlier is value:
             continue
@@ -1231,17 +1320,19 @@ def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> Non
 def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
     """One named rater rating the same indicator twice. Without a rater_id, several anonymous
     raters of one role are legitimate (the scheme decides how to combine them)."""
-    first: dict[tuple[str, str | None, str, str, str], Rating] = {}
-    for rating in ratings:
-        if not rating.rater_id:
-            continue
-        key = (
-            rating.agent_id,
-            rating.period,
-            normalize_name(rating.indicator),
-            normalize_name(rating.rater_role or ""),
-            rating.rater_id,
-        )
+    named = [r for r in ratings if r.rater_id]
+    names = {
+        n: normalize_name(n)
+        for n in {*map(_INDICATOR, named), *(r.rater_role or "" for r in named)}
+    }
+    keys = [
+        (r.agent_id, r.period, names[r.indicator], names[r.rater_role or ""], r.rater_id)
+        for r in named
+    ]
+    if len(set(keys)) == len(keys):
+        return
+    first: dict[tuple[str, str | None, str, str, str | None], Rating] = {}
+    for key, rating in zip(keys, named, strict=True):
         earlier = first.setdefault(key, rating)
         if earlier is rating:
             continue
@@ -1276,7 +1367,19 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
     Raises :class:`ProblemsError` with every problem in every file (warnings included) when any
     of them is an error.
     """
-    path = Path(path)
+    # Reading builds a record per cell of a table, each with its source: hundreds of thousands
+    # of small acyclic objects, which the cyclic garbage collector would otherwise walk again and
+    # again (half the time of a large load).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_inputs(Path(path), period, mapping)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_inputs(path: Path, period: Period | None, mapping: Path | None) -> Inputs:
     problems: list[Problem] = []
     if mapping is None and path.is_dir() and (path / "mapping.yaml").is_file():
         mapping = path / "mapping.yaml"

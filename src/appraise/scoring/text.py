@@ -26,7 +26,10 @@ from appraise.words import Pending, Say, joined, register, words
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
 
-_FMT_CACHE: dict[tuple[Decimal, int], str] = {}
+# Keyed by the decimal's text, which says its value: hashing a Decimal (as numbers.Number
+# demands, equal to the hash of an equal float or Fraction) costs a few times its str(), and
+# the numbers of a run are new objects, whose hash is not yet kept.
+_FMT_CACHE: dict[int, dict[str, str]] = {}
 
 
 def fmt(d: Decimal | None, places: int = 4) -> str:
@@ -39,12 +42,15 @@ def fmt(d: Decimal | None, places: int = 4) -> str:
         return "-"
     if not d.is_finite():  # NaN is unequal to itself (and a signalling one cannot be hashed)
         return _fmt(d, places)
-    key = (d, places)
-    text = _FMT_CACHE.get(key)
+    cache = _FMT_CACHE.get(places)
+    if cache is None:
+        cache = _FMT_CACHE[places] = {}
+    key = str(d)
+    text = cache.get(key)
     if text is None:
-        if len(_FMT_CACHE) > 200_000:
-            _FMT_CACHE.clear()
-        text = _FMT_CACHE[key] = _fmt(d, places)
+        if len(cache) > 200_000:
+            cache.clear()
+        text = cache[key] = _fmt(d, places)
     return text
 
 
@@ -166,7 +172,7 @@ class Voice:
 
     lang: Lang = "zh"
     step: Decimal = Decimal("0.01")
-    _pts: dict[Decimal, str] = field(default_factory=dict, compare=False, repr=False)
+    _pts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def say(self, key: str, /, **params: Any) -> Pending:
         """The explanation sentence ``explain.<key>`` (written when a reader wants the text)."""
@@ -190,11 +196,12 @@ class Voice:
         """Points (a score, a weighted score, a base, a cap) rounded to the score step."""
         if d is None or not d.is_finite():
             return fmt(d)
-        text = self._pts.get(d)
+        key = str(d)  # not the Decimal: see _FMT_CACHE
+        text = self._pts.get(key)
         if text is None:
             if len(self._pts) > 100_000:
                 self._pts.clear()
-            text = self._pts[d] = fmt(quantize(d, self.step), 8)
+            text = self._pts[key] = fmt(quantize(d, self.step), 8)
         return text
 
     def value(
