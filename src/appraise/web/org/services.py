@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from appraise.inputs import tables
+from appraise.inputs.reading import ColumnFrame
 from appraise.problems import Problem, raise_if_errors
 from appraise.web.audit.services import audit_record
 from appraise.web.errors import Invalid
@@ -266,7 +267,10 @@ def agent_rows_read(*, file_name: str, content: bytes) -> list[AgentRow]:
 
     raise_if_errors([named(p) for p in problems])
     assert sheet is not None
-    # With no error, every non-empty data row became one agent, in order.
+    # With no error, every non-empty data row became one agent, in order. A CSV is read into
+    # columns, and its rows are made only when asked for (the agents were read by column).
+    if isinstance(sheet, ColumnFrame):
+        sheet.materialize()
     numbers = [n for n, _ in sheet.rows]
     return [
         AgentRow(
