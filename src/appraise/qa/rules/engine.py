@@ -609,6 +609,12 @@ def _excerpt(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
+def _whole_message(ctx: _Ctx, name: str, i: int, text: str, note: str) -> Match:
+    """Evidence that is a whole message (a late reply, a silence, an interruption, a speed):
+    its span is all of it, shown as the first 40 characters, personal data masked."""
+    return Match(name, i, 0, len(text), _excerpt(ctx.rs.mask(text)), note)
+
+
 def _op_response(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
     op = c.response
     assert op is not None
@@ -630,12 +636,11 @@ def _op_response(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
             secs = business_seconds(center, a, b) if business else _secs(a, b)
             if secs > op.over:
                 found.append(
-                    Match(
+                    _whole_message(
+                        ctx,
                         name,
                         i,
-                        0,
-                        len(m.text),
-                        _excerpt(ctx.rs.mask(m.text)),
+                        m.text,
                         message(
                             "autoqa.slow",
                             "replied {secs} s after message {i} (limit {limit} s)",
@@ -665,12 +670,11 @@ def _op_silence(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
         gap = _secs(start, cur.sent_at)
         if gap > op.over:
             found.append(
-                Match(
+                _whole_message(
+                    ctx,
                     name,
                     i,
-                    0,
-                    len(cur.text),
-                    _excerpt(ctx.rs.mask(cur.text)),
+                    cur.text,
                     message(
                         "autoqa.silence",
                         "{gap} s of silence after message {i} (limit {limit} s)",
@@ -699,12 +703,11 @@ def _op_interrupt(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result
         overlap = _secs(cur.sent_at, prev.ended_at)
         if overlap >= op.min_overlap and overlap > 0:
             found.append(
-                Match(
+                _whole_message(
+                    ctx,
                     name,
                     i,
-                    0,
-                    len(cur.text),
-                    _excerpt(ctx.rs.mask(cur.text)),
+                    cur.text,
                     message(
                         "autoqa.interrupt",
                         "started {secs} s before the other side finished",
@@ -730,12 +733,11 @@ def _op_speed(ctx: _Ctx, name: str, c: Condition, idx: list[int]) -> _Result:
         cpm = len(m.plain.text) / dur * 60
         if (op.over is not None and cpm > op.over) or (op.under is not None and cpm < op.under):
             found.append(
-                Match(
+                _whole_message(
+                    ctx,
                     name,
                     i,
-                    0,
-                    len(m.text),
-                    _excerpt(ctx.rs.mask(m.text)),
+                    m.text,
                     message("autoqa.speed", "{cpm} characters a minute", cpm=f"{cpm:.0f}"),
                 )
             )
