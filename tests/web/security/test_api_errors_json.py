@@ -115,3 +115,16 @@ def test_a_nul_character_in_a_query_is_a_400_on_every_database(people: People, a
     _json_error(response, 400, "invalid")
     body = _json_error(api(people.hr).get("/api/cycles/?state=%00"), 400, "invalid")
     assert body["message"] == "取值不能包含空字符（NUL）"
+
+
+def test_only_the_drivers_nul_refusal_becomes_a_400() -> None:
+    # A JSON body's "\u0000" passes the request check (it reads the address, the query and
+    # URL-encoded forms) and reaches PostgreSQL, which refuses it in these words; SQLite's
+    # "NOT NULL constraint failed" is a bug of the application and must stay a 500.
+    from django.db import DataError, IntegrityError
+
+    from appraise.web.api.errors import _refuses_nul
+
+    assert _refuses_nul(DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+    assert _refuses_nul(ValueError("A string literal cannot contain NUL (0x00) characters."))
+    assert not _refuses_nul(IntegrityError("NOT NULL constraint failed: org_team.name"))

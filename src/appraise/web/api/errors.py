@@ -47,7 +47,9 @@ def _refuses_nul(exc: Exception) -> bool:
     """Whether the database refused text holding a NUL character (PostgreSQL does; a JSON body
     may carry one as ``\\u0000`` past :mod:`appraise.web.requestcheck`, which reads only the
     address, the query and URL-encoded forms)."""
-    return isinstance(exc, ValueError | DatabaseError) and "NUL" in str(exc)
+    # The drivers' words ("cannot contain NUL (0x00) bytes"), not just "NUL": SQLite's "NOT
+    # NULL constraint failed" is a bug of ours, and stays a 500.
+    return isinstance(exc, ValueError | DatabaseError) and "NUL (0x00)" in str(exc)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
