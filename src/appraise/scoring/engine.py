@@ -350,6 +350,8 @@ def _template(expr: Expr) -> tuple[str, tuple[str, ...]]:
                 names.append(n.id)
                 n.id = f"\x00{len(names) - 1}\x00"
         text = ast.unparse(tree).replace(" * ", " × ").replace(" / ", " ÷ ")
+        if len(_TEMPLATES) > 10_000:  # a long-running server previews many draft schemes
+            _TEMPLATES.clear()
         found = _TEMPLATES[key] = (text, tuple(names))
     return found
 
