@@ -69,11 +69,13 @@ def _user(username: str, *roles: str) -> User:
 @pytest.fixture(autouse=True)
 def _empty_page_cache() -> Iterator[None]:
     """Each test starts with an empty cache: a rolled-back test's ids come round again."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

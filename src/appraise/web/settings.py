@@ -153,7 +153,15 @@ CACHES: dict[str, Any] = {
         "LOCATION": "appraise-pages",
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_CACHE_ENTRIES", 2000)},
-    }
+    },
+    # Whole pages kept per viewer and per version of everything (appraise.web.pagecache): apart,
+    # so that a morning of scorecards does not push the dashboards' charts out.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "appraise-whole-pages",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_PAGE_CACHE_ENTRIES", 1000)},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 
 from appraise.web.audit.models import AuditLog
 from appraise.web.evaluations.models import Result
+from appraise.web.memo import remember
 
 T = TypeVar("T")
 
@@ -72,6 +73,12 @@ def changes_version() -> str:
         .aggregate(last=Max("id"), n=Count("id"))
     )
     return f"{seen['last']}.{seen['n']}"
+
+
+def current_version() -> str:
+    """:func:`changes_version`, read once a request (the menu's to-do count and the kept pages,
+    ``appraise.web.pagecache``, both ask)."""
+    return remember("changes_version", changes_version)
 
 
 def cached(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from appraise.web.appeals.models import Appeal, AppealState
 from appraise.web.cycles.models import STATE_ORDER, Cycle, State
 from appraise.web.cycles.scoring import SELF, form_roles, rated_indicators, role_indicators
-from appraise.web.evaluations.cache import cached, changes_version
+from appraise.web.evaluations.cache import cached, current_version
 from appraise.web.evaluations.models import Rating, Result
 from appraise.web.followups.models import FollowUp, ItemState
 from appraise.web.followups.selectors import followup_todo
@@ -321,7 +321,7 @@ def todo_count(*, user: User) -> int:
             COUNTED[kind](user) if kind in COUNTED else len(SOURCES[kind](user)) for kind in KINDS
         )
 
-    return cached("todo", (user.pk, changes_version()), count, timeout=COUNT_SECONDS)
+    return cached("todo", (user.pk, current_version()), count, timeout=COUNT_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from appraise.web.interviews import services as iv_svc
 from appraise.web.interviews.models import GapFlag, GapStatus
 from appraise.web.org import selectors as org_sel
 from appraise.web.org.models import Agent
+from appraise.web.pagecache import kept_page
 from appraise.web.pages import charts
 from appraise.web.pages.common import back, for_field, guarded, page, refusal_of
 from appraise.web.pages.rating_cells import rating_cell, seen_in
@@ -140,6 +141,7 @@ def scorecard_context(
 
 
 @guarded
+@kept_page
 def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpResponse:
     me = _me(request.user)
     # The cycles the agent is appraised in, read once: the menu of cycles, the default one, and
@@ -195,6 +197,7 @@ def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpRespo
 
 
 @guarded
+@kept_page
 def agent_scorecard(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
     """One agent's result as their supervisor or HR sees it (as computed, before publication)."""
     cycle = cycle_sel.cycle_get(user=request.user, pk=cycle_id)

@@ -26,6 +26,7 @@ from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
 from appraise.web.interviews.models import GapStatus
 from appraise.web.org import selectors as org_sel
+from appraise.web.pagecache import kept_page
 from appraise.web.pages import charts
 from appraise.web.pages.common import (
     back,
@@ -286,6 +287,7 @@ def _audit_teams(user: User, cycle: Cycle, hr: bool, led: set[int]) -> list[dict
 
 
 @guarded
+@kept_page
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     return _team_page(request, int_or_none(request.GET.get("cycle")))
 
