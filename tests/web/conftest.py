@@ -66,6 +66,19 @@ def _user(username: str, *roles: str) -> User:
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_page_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The kept pages (a file cache under the data folder) in a folder of this test run's own,
+    so that two runs in one checkout never empty each other's."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    caches = {**settings.CACHES}
+    caches["pages"] = {**caches["pages"], "LOCATION": str(tmp_path_factory.mktemp("pages"))}
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache() -> Iterator[None]:
     """Each test starts with an empty cache: a rolled-back test's ids come round again."""

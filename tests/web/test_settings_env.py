@@ -119,3 +119,35 @@ def test_the_command_line_says_what_is_missing_without_a_traceback() -> None:
     assert done.returncode != 0
     assert "appraise: APPRAISE_SECRET_KEY must be set when DEBUG is off" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_cache_address_that_is_not_redis_stops_start_up() -> None:
+    done = _start({"APPRAISE_DEBUG": "1", "APPRAISE_CACHE_URL": "memcached://127.0.0.1:11211"})
+    assert done.returncode != 0
+    assert "APPRAISE_CACHE_URL='memcached://127.0.0.1:11211' is not a Redis address" in done.stderr
+
+
+def test_a_redis_address_puts_both_caches_in_redis() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from appraise.web import settings as s; "
+            "print(sorted((a, c['BACKEND'], c['LOCATION'], c['KEY_PREFIX'], c['TIMEOUT']) "
+            "for a, c in s.CACHES.items()))",
+        ],
+        env={**__import__("os").environ, "APPRAISE_CACHE_URL": "redis://127.0.0.1:6379/15"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    redis = "django.core.cache.backends.redis.RedisCache"
+    url = "redis://127.0.0.1:6379/15"
+    assert done.stdout.strip() == repr(
+        sorted(
+            [
+                ("default", redis, url, "appraise-default", 3600),
+                ("pages", redis, url, "appraise-pages", 60),
+            ]
+        )
+    )

@@ -144,25 +144,44 @@ else:
         }
     }
 
-# The pages' cache (appraise.web.evaluations.cache): local memory in each server process. Its keys
-# carry the version of what they were built from, so nothing has to be shared between processes
-# or invalidated; an old version just ages out.
-CACHES: dict[str, Any] = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "appraise-pages",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_CACHE_ENTRIES", 2000)},
-    },
-    # Whole pages kept per viewer and per version of everything (appraise.web.pagecache): apart,
-    # so that a morning of scorecards does not push the dashboards' charts out.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "appraise-whole-pages",
-        "TIMEOUT": 60,
-        "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_PAGE_CACHE_ENTRIES", 1000)},
-    },
-}
+# The pages' caches (docs/architecture.md, "The pages' cache"). Their keys carry the version of
+# what they were built from, so nothing has to be invalidated; an old version just ages out.
+# - default: the dashboards' charts and the menu's to-do counts, local memory in each process;
+# - pages: whole pages kept per viewer (appraise.web.pagecache), in files under the data folder,
+#   so that a reload answered by another gunicorn process is still kept.
+# APPRAISE_CACHE_URL (redis://host:6379/0) puts both in Redis, shared by every server.
+CACHE_URL = envstr("APPRAISE_CACHE_URL", "").strip()
+PAGE_CACHE_DIR = Path(envstr("APPRAISE_PAGE_CACHE_DIR", str(DATA_DIR / "cache" / "pages")))
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(
+            f"APPRAISE_CACHE_URL={CACHE_URL!r} is not a Redis address "
+            "(redis://host:port/db, rediss://... or unix://...)"
+        )
+    CACHES: dict[str, Any] = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": f"appraise-{alias}",
+            "TIMEOUT": timeout,
+        }
+        for alias, timeout in (("default", 3600), ("pages", 60))
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "appraise-pages",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_CACHE_ENTRIES", 2000)},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(PAGE_CACHE_DIR),
+            "TIMEOUT": 60,
+            "OPTIONS": {"MAX_ENTRIES": envint("APPRAISE_PAGE_CACHE_ENTRIES", 1000)},
+        },
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/login/"

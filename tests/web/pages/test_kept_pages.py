@@ -172,3 +172,44 @@ def test_the_team_dashboard_is_kept_until_a_rating_changes(
     )
     n, _page = _get(client, url)
     assert n > KEPT
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis server on 127.0.0.1:6379")
+def test_kept_pages_in_redis_serve_a_reload(people: People, cycle: Cycle, advance: Advance) -> None:
+    """With APPRAISE_CACHE_URL the kept pages are in Redis (shared by every server process and
+    machine): the same reload is kept, and a change draws afresh."""
+    import secrets
+
+    from django.core.cache import caches
+    from django.test.utils import override_settings
+
+    advance(cycle, State.INTERVIEWS)
+    prefix = f"appraise-test-{secrets.token_hex(4)}"  # this run's keys only, in database 15
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": prefix,
+        "TIMEOUT": 60,
+    }
+    with override_settings(CACHES={"default": redis, "pages": redis}):
+        client = _signed_in(people.a1)
+        url = f"/me/{cycle.pk}/"
+        drawn, first = _get(client, url)
+        kept, second = _get(client, url)
+        assert drawn > KEPT and kept == KEPT and second == first
+        cs.cycle_open_appeal_window(cycle=cycle, by=people.hr)
+        again, third = _get(client, url)
+        assert again > KEPT and f"/me/{cycle.pk}/appeal/" in third
+        client_of_redis = caches["pages"]._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for key in client_of_redis.scan_iter(f"{prefix}:*"):
+            client_of_redis.delete(key)
