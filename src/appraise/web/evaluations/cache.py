@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, QuerySet, Subquery
 from django.utils.translation import get_language
 
@@ -66,13 +67,17 @@ def changes_version() -> str:
     grows when such a change commits. One still open while more than that many others commit is
     seen only when the entry times out (``cached``'s ``timeout``).
     """
-    latest = AuditLog.objects.order_by("-id").values("id")[:1]
-    seen = (
-        AuditLog.objects.filter(id__gt=Subquery(latest) - RECENT_ENTRIES)
-        .order_by()
-        .aggregate(last=Max("id"), n=Count("id"))
-    )
-    return f"{seen['last']}.{seen['n']}"
+    # Every kept page and to-do count asks this on every request: one plain statement, as the
+    # ORM spent more time building this aggregate (~1.5 ms) than the database answering it.
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX(id), COUNT(id) FROM {table} "  # the table name is ours
+            f"WHERE id > (SELECT id FROM {table} ORDER BY id DESC LIMIT 1) - %s",
+            [RECENT_ENTRIES],
+        )
+        last, n = cursor.fetchone()
+    return f"{last}.{n}"
 
 
 def current_version() -> str:
