@@ -83,6 +83,9 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
 # Times that cannot come before others in the same row: (later, earlier).
 ORDERED: dict[str, tuple[tuple[str, str], ...]] = {
     "conversations": (("ended_at", "started_at"),),
+    # A transcript's sentence ends after it begins: an end before the start is a swapped column
+    # or an offset read in the wrong unit, and would make every interruption look real.
+    "messages": (("ended_at", "sent_at"),),
     "calls": (
         ("answered_at", "offered_at"),
         ("ended_at", "offered_at"),
