@@ -236,6 +236,40 @@ def test_tmall_orders_paid_from_payment_time_refunded_from_amount(tmp_path: Path
     ]
 
 
+def test_asr_sentences_turn_millisecond_offsets_into_times_and_one_call_per_recording(
+    tmp_path: Path,
+) -> None:
+    # Two recordings, one row per sentence; 开始时间/结束时间 are ms from 通话开始时间 (local).
+    (tmp_path / "通话转写_20261005.csv").write_text(
+        "录音编号,通话开始时间,坐席工号,角色,开始时间,结束时间,文本\n"
+        "R1,2026-10-05 09:00:00,A01,客服,0,2500,您好，请讲。\n"
+        "R1,2026-10-05 09:00:00,A01,客户,2250,61500,我 要 退 订 套餐。\n"
+        "R2,2026-10-05 09:30:00,A02,坐席,1000,1999,喂？\n",
+        encoding="utf-8",
+    )
+    conn, report = _import(tmp_path, "preset: asr_sentences\n")
+    # R1's second row repeats its call: kept once.
+    assert (report.tables["conversations"].inserted, report.tables["conversations"].superseded) == (
+        2,
+        1,
+    )
+    assert _utc(
+        conn,
+        "SELECT conversation_id, channel, agent_id, strftime(started_at, '%H:%M') "
+        "FROM conversations ORDER BY 1",
+    ) == [("R1", "phone", "A01", "01:00"), ("R2", "phone", "A02", "01:30")]
+    # 09:00 + 2250 ms = 01:00:02.250 UTC; + 61500 ms = 01:01:01.500; 坐席 is the agent.
+    assert _utc(
+        conn,
+        "SELECT conversation_id, sender, strftime(sent_at, '%H:%M:%S.%g'), "
+        "strftime(ended_at, '%H:%M:%S.%g') FROM messages ORDER BY 1, sent_at",
+    ) == [
+        ("R1", "agent", "01:00:00.000", "01:00:02.500"),
+        ("R1", "customer", "01:00:02.250", "01:01:01.500"),
+        ("R2", "agent", "01:30:01.000", "01:30:01.999"),
+    ]
+
+
 def test_an_unknown_preset_names_the_shipped_ones(tmp_path: Path) -> None:
     with pytest.raises(ProblemsError) as caught:
         ColumnMapping.parse("preset: zendesk\n", "mapping.yaml")

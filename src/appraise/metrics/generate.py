@@ -62,7 +62,7 @@ TIMEZONE = "Asia/Shanghai"
 MANIFEST = ".generate.json"
 AGENTS_FILE = "agents.csv"
 # Bumped whenever the same seed would give different data, so a stale benchmark folder is redone.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 # Mean conversations per agent per calendar day over the whole roster (the 100/day).
 CONVERSATIONS_PER_AGENT_DAY = 100.0
@@ -731,6 +731,9 @@ def _conversations(
                 "agent_id": _agent_col(roster, np.where(is_agent, m_agent, -1)),
                 "text": _dict(text, TEXTS),
                 "seq": pa.array(seq + 1),
+                # Chats have no sentence ends (only a call's ASR transcript does): the column
+                # is there, empty, so every file holds its table's columns.
+                "ended_at": pa.nulls(len(sent), pa.timestamp("us", tz="UTC")),
             }
         ),
     )

@@ -83,6 +83,9 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
 # Times that cannot come before others in the same row: (later, earlier).
 ORDERED: dict[str, tuple[tuple[str, str], ...]] = {
     "conversations": (("ended_at", "started_at"),),
+    # A transcript's sentence ends after it begins: an end before the start is a swapped column
+    # or an offset read in the wrong unit, and would make every interruption look real.
+    "messages": (("ended_at", "sent_at"),),
     "calls": (
         ("answered_at", "offered_at"),
         ("ended_at", "offered_at"),
@@ -1016,6 +1019,12 @@ def _text_expr(src_sql: str, column: Column, src: _Source) -> str:
     return value
 
 
+def _number_sql(v: str) -> str:
+    """A plain non-negative number in text ``{v}``; NULL otherwise."""
+    plain = f"TRY_CAST({v} AS DOUBLE)"
+    return f"CASE WHEN {plain} >= 0 AND isfinite({plain}) THEN {plain} END"
+
+
 def _seconds_sql(v: str) -> str:
     """Seconds in text ``{v}``: a number, ``h:mm:ss`` / ``mm:ss`` or ``1分23秒``-like words (the
     patterns of :mod:`appraise.inputs.values`); NULL when it is none of them or negative."""
@@ -1088,12 +1097,17 @@ def _stage(
                 base = q
                 if spec.plus is not None and f"{col.name}+seconds" in resolved:
                     # Zendesk Talk: answered = created + wait; no wait, no answer.
+                    # An ASR transcript: a sentence's start and end in ms from the call's start.
                     s_v, base = f"_s{i}", f"_b{i}"
                     inner.append(f"{resolved[f'{col.name}+seconds'][0]} AS {s_v}")
-                    secs = f"({_seconds_sql(s_v)}) * {spec.plus[1]}"
+                    ms = spec.plus_milliseconds is not None
+                    # Milliseconds are a plain count (never 1分23秒); the addend is whole
+                    # microseconds per unit, so 1500 ms is exactly 1.5 s.
+                    secs = _number_sql(s_v) if ms else _seconds_sql(s_v)
+                    micros = round(spec.plus[1] * 1_000_000)
                     middle.append(f"{s_v}, {typed} AS {base}")
                     typed = (
-                        f"({typed}) + to_microseconds(CAST(round(({secs}) * 1000000) AS BIGINT))"
+                        f"({typed}) + to_microseconds(CAST(round(({secs}) * {micros}) AS BIGINT))"
                     )
                     checks.append(
                         _check(col.name, "seconds", f"{s_v} IS NOT NULL AND ({secs}) IS NULL", s_v)
@@ -1308,6 +1322,16 @@ def _report_bad_values(
                     value=repr(value),
                     what=_describe(col, spec.format),
                 )
+            elif kind == "seconds" and spec.plus_milliseconds is not None:
+                code = "bad_value"
+                said = message(
+                    "import.bad_plus_ms",
+                    "{value} (milliseconds added to {column}) is not a number of "
+                    "milliseconds of 0 or more",
+                    value=repr(value),
+                    column=cname,
+                )
+                where = str(spec.plus[0]) if spec.plus else cname
             elif kind == "seconds":
                 code = "bad_value"
                 said = message(
@@ -1338,6 +1362,9 @@ def _report_bad_values(
             elif kind.startswith("before:"):
                 earlier = kind.split(":", 1)[1]
                 code = "bad_order"
+                if spec.plus is not None:
+                    # A time made of a start and an offset: the offset is what is wrong.
+                    where = str(spec.plus[0])
                 said = message(
                     "import.bad_order",
                     "{column} is before {earlier} ({value}): the row cannot be right",

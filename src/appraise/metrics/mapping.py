@@ -44,9 +44,10 @@ class ColumnSpec(BaseModel):
     formats for timestamps and dates. ``values`` translates codes before the value is checked
     (``{"1": agent}``; a code mapped to null is empty). ``constant`` fills the column with one
     value for every row. Derived values: ``plus_seconds`` adds a column of seconds to a time
-    (Zendesk Talk's answered_at = created + wait), ``present`` makes a yes/no of "the source is
-    not empty" (``paid`` from a payment time), ``positive`` of "the source is more than 0"
-    (``refunded`` from a refund amount).
+    (Zendesk Talk's answered_at = created + wait; ``plus_minutes`` minutes, ``plus_milliseconds``
+    milliseconds: an ASR transcript's sentence offsets from the call's start), ``present``
+    makes a yes/no of "the source is not empty" (``paid`` from a payment time), ``positive`` of
+    "the source is more than 0" (``refunded`` from a refund amount).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -57,6 +58,7 @@ class ColumnSpec(BaseModel):
     constant: str | None = None
     plus_seconds: str | int | None = None
     plus_minutes: str | int | None = None
+    plus_milliseconds: str | int | None = None
     present: bool = False
     positive: bool = False
 
@@ -105,12 +107,14 @@ class ColumnSpec(BaseModel):
         return found
 
     @property
-    def plus(self) -> tuple[str | int, int] | None:
+    def plus(self) -> tuple[str | int, float] | None:
         """The column added to this time and its seconds per unit."""
         if self.plus_seconds is not None:
             return self.plus_seconds, 1
         if self.plus_minutes is not None:
             return self.plus_minutes, 60
+        if self.plus_milliseconds is not None:
+            return self.plus_milliseconds, 0.001
         return None
 
 
@@ -266,8 +270,8 @@ class ColumnMapping(BaseModel):
                             "mapping_bad_derivation",
                             message(
                                 "mapping.plus_not_time",
-                                "{table}.{column} is {kind}: plus_seconds / plus_minutes add to "
-                                "a time",
+                                "{table}.{column} is {kind}: plus_seconds / plus_minutes / "
+                                "plus_milliseconds add to a time",
                                 table=tname,
                                 column=cname,
                                 kind=kind,

@@ -84,6 +84,12 @@ TABLES: dict[str, Table] = {
                 _c("agent_id", "string", False, "for agent messages, who sent it"),
                 _c("text", "string", False),
                 _c("seq", "int", False, "order within the conversation when sent_at ties"),
+                _c(
+                    "ended_at",
+                    "timestamp",
+                    False,
+                    "when the sentence ended (a call's ASR transcript); sent_at is its start",
+                ),
             ),
             "Every message of a conversation.",
         ),

@@ -37,6 +37,14 @@ def _tables(conn: Any) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def _has_column(conn: Any, table: str, column: str) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def _utc(v: datetime | None) -> datetime | None:
     # Timestamps are fetched as naive UTC (the store session runs in UTC; see store.py).
     return None if v is None else v.replace(tzinfo=UTC)
@@ -93,7 +101,8 @@ def load_transcripts(
     messages, in order.
 
     Messages are ordered as the metrics order them (docs/metrics.md): ``sent_at``, then
-    ``seq``, then the customer before the agent.
+    ``seq``, then the customer before the agent. A message's ``ended_at`` is the sentence end an
+    ASR transcript gives (docs/data-format.md), which interruption and speech speed read.
     """
     center = center or CenterConfig()
     contacts = load_contacts(conn, period, center)
@@ -101,18 +110,25 @@ def load_transcripts(
     ids = [c.conversation_id for c in contacts if not c.is_call]
     messages: dict[str, list[Message]] = defaultdict(list)
     if ids and "messages" in tables:
+        # A store written before messages had an end time (and opened read-only, so not given
+        # the column) reads as one without end times.
+        ended = (
+            "CAST(m.ended_at AS TIMESTAMP)"
+            if _has_column(conn, "messages", "ended_at")
+            else "CAST(NULL AS TIMESTAMP)"
+        )
         conn.execute("CREATE OR REPLACE TEMP TABLE _qa_ids (id VARCHAR)")
         conn.executemany("INSERT INTO _qa_ids VALUES (?)", [(i,) for i in ids])
         rows = conn.execute(
-            "SELECT m.conversation_id, m.sender, m.text, CAST(m.sent_at AS TIMESTAMP), m.agent_id "
-            "FROM messages m JOIN _qa_ids i ON m.conversation_id = i.id "
+            "SELECT m.conversation_id, m.sender, m.text, CAST(m.sent_at AS TIMESTAMP), m.agent_id, "
+            f"{ended} FROM messages m JOIN _qa_ids i ON m.conversation_id = i.id "
             "WHERE m.sender IN ('customer', 'agent') "
             "ORDER BY m.conversation_id, m.sent_at, m.seq, "
             "CASE m.sender WHEN 'customer' THEN 0 ELSE 1 END"
         ).fetchall()
         conn.execute("DROP TABLE IF EXISTS _qa_ids")
-        for cid, sender, text, sent_at, agent in rows:
-            messages[cid].append(Message(sender, text or "", _utc(sent_at), agent))
+        for cid, sender, text, sent_at, agent, ended_at in rows:
+            messages[cid].append(Message(sender, text or "", _utc(sent_at), agent, _utc(ended_at)))
     hung: dict[str, str] = {}
     if "calls" in tables:
         rows = conn.execute(

@@ -99,8 +99,8 @@ def test_the_bench_lists_every_hit_with_its_span_marked_and_saves_nothing(qa: Qa
 
 def test_a_rule_the_stored_transcripts_cannot_compute_is_counted_and_said_why(qa: Qa) -> None:
     client = _hr(qa)
-    # A list of two rules: 抢话 needs sentence end times, which an import does not store, so
-    # it is not computable on each of the 3 conversations; private_deal still hits once.
+    # A list of two rules: 抢话 needs sentence end times, which these chats' files do not
+    # give, so it is not computable on each of the 3 conversations; private_deal still hits once.
     draft = (
         "- "
         + RULE.replace("\n", "\n  ").rstrip()

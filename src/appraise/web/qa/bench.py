@@ -117,15 +117,17 @@ def _when(iso: object) -> datetime | None:
 
 
 def stored_transcript(c: Conversation) -> Transcript:
-    """The conversation as the core reads it, from what the import stored (the messages'
-    senders, texts, times and agents; sentence end times are not stored, so the interruption
-    and speech-speed operators are not computable here)."""
+    """The conversation as the core reads it, from what the import stored: the messages'
+    senders, texts, times, agents and, for a call transcript that gave them, sentence end times
+    (a conversation imported before they were stored has none, and interruption and speech speed
+    are not computable on it)."""
     messages = tuple(
         Message(
             "agent" if m.get("sender") == "agent" else "customer",
             str(m.get("text", "")),
             _when(m.get("sent_at")),
             m.get("agent_id") or None,
+            _when(m.get("ended_at")),
         )
         for m in c.messages
     )

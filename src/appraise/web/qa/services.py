@@ -180,6 +180,9 @@ def _message_rows(t: Any) -> list[dict[str, Any]]:
             "text": m.text,
             "sent_at": m.sent_at.isoformat() if m.sent_at is not None else None,
             "agent_id": m.agent_id,
+            # A call transcript's sentence end, so the rule bench can judge interruptions and
+            # speech speed on the stored conversation too.
+            "ended_at": m.ended_at.isoformat() if m.ended_at is not None else None,
         }
         for m in t.messages
     ]
