@@ -136,3 +136,16 @@ def test_a_bad_threshold_is_refused_at_its_line_in_chinese(qa: Qa) -> None:
         else:
             raise AssertionError("a bad low_csat was accepted")
     assert not Conversation.objects.filter(period=NOVEMBER).exists()
+
+
+def test_the_api_says_the_runs_threshold(qa: Qa) -> None:
+    from rest_framework.test import APIClient
+
+    # (the answer is checked against the OpenAPI schema by tests/web/conftest.py)
+    run = _drawn(qa)
+    hr = APIClient()
+    hr.force_authenticate(qa.people.hr)
+    got = hr.get(f"/api/qa/runs/{run.pk}/").json()
+    assert (got["low_csat"], got["random_share"]) == (2, "0.5")
+    flags = {a["conversation"]["conversation_id"]: a["flags"] for a in got["assignments"]}
+    assert flags["K-A002-1-11"] == ["csat"]
