@@ -240,6 +240,21 @@ CHECK_METRICS: dict[str, tuple[str, ...]] = {
 }
 
 
+def check_of_metric(metric: str) -> str | None:
+    """The automatic check (or rule) whose agreement a metric stands on: ``qa_opening_rate``
+    -> ``opening``, ``autoqa_<rule id>`` -> the rule; None for any other metric, and for the
+    rules' totals (``autoqa_hits``, ``autoqa_redline_count`` ...), which no one rule makes."""
+    for check, metrics in CHECK_METRICS.items():
+        if metric in metrics:
+            return check
+    if metric.startswith("autoqa_"):
+        from appraise.qa.rules.metrics import AUTOQA_METRICS
+
+        if metric not in AUTOQA_METRICS:
+            return metric.removeprefix("autoqa_")
+    return None
+
+
 def _fmt(x: Decimal | float | None) -> str:
     return "—" if x is None else f"{float(x):.2f}"
 
@@ -376,3 +391,61 @@ def gated_metrics(
     shut = gates(config, figs)
     metrics, problems = withhold(agent_metrics(findings), shut, metric_of)
     return Checked(metrics, figs, shut, problems)
+
+
+def read_agreement(path: str, period: str) -> dict[str, Agreement]:
+    """The agreement of each check for ``period`` from a JSON file that ``appraise qa agreement
+    --format json`` (its ``checks``) or ``appraise qa check`` (its ``agreement``) wrote: check
+    -> figures, rebuilt from the counts (tp, fp, fn, tn), so precision, recall and κ are exact.
+    A file of another period, or an entry without its counts, is a problem naming the file."""
+    import json
+
+    from appraise.problems import ProblemsError
+
+    def bad(msg: Message, field: str) -> ProblemsError:
+        return ProblemsError([Problem("error", "bad_agreement", msg, path, field=field)])
+
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            doc = json.load(fh)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ProblemsError([Problem("error", "unreadable", str(exc), path)]) from None
+    entries = doc.get("checks", doc.get("agreement")) if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        raise bad(
+            message(
+                "qa.agreement_file",
+                "not an agreement file: expected the JSON of appraise qa agreement --format json",
+            ),
+            "checks",
+        )
+    if doc.get("period") not in (None, "", period):
+        raise bad(
+            message(
+                "qa.agreement_period",
+                "the agreement is of period {got}, not {want}",
+                got=doc.get("period"),
+                want=period,
+            ),
+            "period",
+        )
+    out: dict[str, Agreement] = {}
+    for i, e in enumerate(entries):
+        counts = [e.get(k) if isinstance(e, dict) else None for k in ("tp", "fp", "fn", "tn")]
+        check = e.get("check") if isinstance(e, dict) else None
+        if not isinstance(check, str) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts
+        ):
+            raise bad(
+                message(
+                    "qa.agreement_entry",
+                    "entry {n} needs a check and its counts tp, fp, fn, tn (whole numbers)",
+                    n=i + 1,
+                ),
+                "checks",
+            )
+        tp, fp, fn, tn = (int(n or 0) for n in counts)
+        out[check] = Agreement(
+            period, check, str(e.get("item", "")), tp, fp, fn, tn, int(e.get("unmatched") or 0)
+        )
+    return out

@@ -338,7 +338,11 @@ def register(app: typer.Typer) -> None:
             "goes to conversations the automatic checks flagged or a low CSAT.",
         ),
         config: Path | None = typer.Option(None, "--config", help="QA config for the checks."),
-        low_csat: int = typer.Option(2, "--low-csat", help="A CSAT this low or lower flags."),
+        low_csat: int | None = typer.Option(
+            None,
+            "--low-csat",
+            help="A CSAT this low or lower flags (default: the config's sampling.low_csat, 2).",
+        ),
     ) -> None:
         """Draw the monitored conversations and (with --reviewers) assign them; CSV out."""
         from decimal import InvalidOperation
@@ -368,8 +372,12 @@ def register(app: typer.Typer) -> None:
             try:
                 flags = None
                 if share < 1:
-                    findings = check_all(load_transcripts(conn, p, cc), load_qa_config(config), cc)
-                    flags = risk_flags(findings, load_csat(conn), low_csat=low_csat)
+                    cfg = load_qa_config(config)
+                    findings = check_all(load_transcripts(conn, p, cc), cfg, cc)
+                    low = low_csat if low_csat is not None else cfg.sampling.low_csat
+                    flags = risk_flags(
+                        findings, load_csat(conn) if low is not None else None, low_csat=low or 0
+                    )
                 got = sample_conversations(
                     conn,
                     p,

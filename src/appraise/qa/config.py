@@ -119,6 +119,14 @@ DEFAULT_FORBIDDEN = [
 ]
 
 
+class SamplingConfig(_Model):
+    """How a risk-weighted sample finds risky conversations (docs/qa.md, "Risk-weighted
+    sampling"). ``low_csat``: a conversation whose survey's CSAT (1..5, the ``surveys`` table;
+    the lowest of several) is this or lower is in the low-CSAT stratum; null: no such stratum."""
+
+    low_csat: int | None = Field(2, ge=1, le=5)
+
+
 class QaConfig(_Model):
     opening: ScriptCheck = ScriptCheck(scripts=DEFAULT_OPENING)
     closing: ScriptCheck = ScriptCheck(scripts=DEFAULT_CLOSING)
@@ -129,6 +137,7 @@ class QaConfig(_Model):
     rubrics: list[RubricRef] = []
     # Which checks mirror which rubric item, and the agreement they need (qa/agreement.py).
     agreement: AgreementConfig = AgreementConfig()
+    sampling: SamplingConfig = SamplingConfig()
     # The rule language (docs/qa.md, "The rule language"): changes to the lexicon packs, the
     # built-in rules to run (true: all of them; or a list of ids), and the config's own rules.
     packs: dict[str, PackEdit] = {}

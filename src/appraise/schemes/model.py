@@ -323,6 +323,23 @@ def _id_not_required(schema: dict[str, Any]) -> None:
         required.remove("id")
 
 
+class MinAgreement(Node):
+    """What the automatic QA check behind a metric must have shown against the human reviews of
+    the same conversations before the metric counts (人机一致性, docs/qa.md "Agreement"):
+    ``kappa`` (Cohen's κ, -1..1), ``precision`` and ``recall`` (0..1), each a minimum, over at
+    least ``min_pairs`` reviewed conversations. Every figure given must be met."""
+
+    kappa: Annotated[Num, Field(ge=-1, le=1)] | None = None
+    precision: Annotated[Num, Field(ge=0, le=1)] | None = None
+    recall: Annotated[Num, Field(ge=0, le=1)] | None = None
+    min_pairs: Annotated[int, Field(ge=1)] = 1
+
+    def figures(self) -> list[tuple[str, Decimal]]:
+        """The figures required, in a fixed order: (kappa | precision | recall, minimum)."""
+        got = (("kappa", self.kappa), ("precision", self.precision), ("recall", self.recall))
+        return [(k, v) for k, v in got if v is not None]
+
+
 class Indicator(Node):
     """A category (with ``children``) or an indicator (with a ``rule``).
 
@@ -347,6 +364,10 @@ class Indicator(Node):
     # An agent with no value for it: score 0 (and a warning), or leave the agent unscored.
     missing: Literal["zero", "fail"] | None = None
     aliases: list[str] = []
+    # The agreement with the human reviewers that the automatic QA check behind the metric the
+    # rule reads must have shown in the period (``{kappa: 0.6}``); unmet, the metric does not
+    # count and the indicator has no value (``missing`` says what that does).
+    min_agreement: MinAgreement | None = None
 
     @model_validator(mode="before")
     @classmethod

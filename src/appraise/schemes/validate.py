@@ -1160,6 +1160,49 @@ def _months(c: Checked) -> list[Problem]:
     return []
 
 
+def _min_agreement(c: Checked) -> list[Problem]:
+    """``min_agreement`` stands on an indicator whose rule reads an automatic QA metric, and
+    names at least one figure."""
+    from appraise.scoring.agreement import automatic_metrics
+
+    out: list[Problem] = []
+    for node, path in all_indicators(c.scheme):
+        req = node.min_agreement
+        if req is None:
+            continue
+        where = (*path, "min_agreement")
+        if not req.figures():
+            out.append(
+                c.problem(
+                    "error",
+                    "min_agreement_empty",
+                    message(
+                        "min_agreement_empty",
+                        'indicator "{name}": min_agreement names no figure; give kappa, '
+                        "precision or recall (for example min_agreement: {{kappa: 0.6}})",
+                        name=node.name,
+                    ),
+                    where,
+                )
+            )
+        if not automatic_metrics(node):
+            out.append(
+                c.problem(
+                    "error",
+                    "min_agreement_no_check",
+                    message(
+                        "min_agreement_no_check",
+                        'indicator "{name}" requires a minimum agreement but its rule reads no '
+                        "automatic QA metric (qa_opening_rate, qa_forbidden_count, "
+                        "autoqa_<rule id> ...)",
+                        name=node.name,
+                    ),
+                    where,
+                )
+            )
+    return out
+
+
 _AT_PREFIX = {"half": "H", "quarter": "Q"}
 
 
@@ -1210,6 +1253,7 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _rollup,
     _consequence_at,
     _months,
+    _min_agreement,
 ]
 
 

@@ -88,10 +88,17 @@ def score(
     mapping: Path | None = typer.Option(
         None, "--mapping", "-m", help="Mapping with reports: (default: INPUTS/mapping.yaml)."
     ),
+    agreement: Path | None = typer.Option(
+        None,
+        "--agreement",
+        "-a",
+        help="The automatic QA checks' agreement with the reviewers (the JSON of appraise qa "
+        "agreement --format json): what min_agreement is compared with.",
+    ),
 ) -> None:
     """Score a period: totals, grades, ranks, pay and the explanation of every number."""
     try:
-        run = score_files(scheme, period, inputs, data, mapping)
+        run = score_files(scheme, period, inputs, data, mapping, agreement)
     except ProblemsError as exc:
         raise _fail(exc) from None
     except ValueError as exc:  # a bad --period
@@ -123,8 +130,11 @@ def score_files(
     inputs_path: Path | None,
     data_path: Path | None,
     mapping: Path | None = None,
+    agreement_path: Path | None = None,
 ) -> ScoreRun:
-    """Load everything, compute the metrics the scheme needs, and score."""
+    """Load everything, compute the metrics the scheme needs, and score; ``agreement_path``
+    gives the automatic QA checks' agreement figures (``appraise qa agreement --format json``).
+    """
     from appraise.inputs import load_inputs
     from appraise.inputs.records import Inputs
     from appraise.schemes.loader import load_scheme
@@ -166,7 +176,12 @@ def score_files(
             conn.close()
     else:
         metric_warnings = []
-    run = score_period(loaded.scheme, inputs, p, computed)
+    figures = None
+    if agreement_path is not None:
+        from appraise.qa.agreement import read_agreement
+
+        figures = read_agreement(str(agreement_path), str(p))
+    run = score_period(loaded.scheme, inputs, p, computed, figures)
     run.warnings[:0] = [*loaded.warnings, *metric_warnings]
     return run
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import gc
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from appraise.inputs.records import Inputs
 from appraise.messages import message
@@ -39,6 +41,7 @@ from appraise.schemes.model import (
 )
 from appraise.schemes.validate import all_indicators, weight_points
 from appraise.scoring import rules
+from appraise.scoring.agreement import withheld
 from appraise.scoring.context import AgentData, Context, build_context
 from appraise.scoring.grading import apply_distribution, assign_grades, assign_levels, rank_agents
 from appraise.scoring.history import apply_consequences, plan_consequences
@@ -53,6 +56,9 @@ from appraise.scoring.units import value_words
 from appraise.scoring.variables import agent_env, eligibility_env
 from appraise.words import Pending, words
 
+if TYPE_CHECKING:
+    from appraise.qa.agreement import Agreement
+
 _ZERO = Decimal(0)
 
 
@@ -61,12 +67,16 @@ def score_period(
     inputs: Inputs,
     period: Period | str,
     computed: Mapping[str, Mapping[str, float | Decimal | None]] | None = None,
+    agreement: Mapping[str, Agreement] | None = None,
 ) -> ScoreRun:
     """Score every agent for ``period``.
 
     ``computed`` holds metric values computed from events (agent -> metric -> value); values in
-    ``inputs.metric_values`` take precedence. Raises :class:`ProblemsError` listing every input
-    value the scheme cannot use (file, row, field); nothing is half-scored.
+    ``inputs.metric_values`` take precedence. ``agreement`` is the period's agreement of each
+    automatic QA check (or rule) with the human reviews, by check name: what an indicator's
+    ``min_agreement`` is compared with (none given: no check has shown any). Raises
+    :class:`ProblemsError` listing every input value the scheme cannot use (file, row, field);
+    nothing is half-scored.
     """
     p = period if isinstance(period, Period) else Period.parse(period)
     # Scoring builds hundreds of thousands of small acyclic objects; the cyclic garbage
@@ -74,7 +84,7 @@ def score_period(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _score(scheme, inputs, p, computed)
+        return _score(scheme, inputs, p, computed, agreement or {})
     finally:
         if enabled:
             gc.enable()
@@ -85,6 +95,7 @@ def _score(
     inputs: Inputs,
     p: Period,
     computed: Mapping[str, Mapping[str, float | Decimal | None]] | None,
+    agreement: Mapping[str, Agreement],
 ) -> ScoreRun:
     ctx = build_context(scheme, with_months(scheme, inputs, p), p, computed)
     lang = scheme.language
@@ -118,8 +129,25 @@ def _score(
     units = _units(scheme)
     said: set[tuple[str | None, int | None, str]] = set()
     for node in _leaf_order(scheme):
-        outcomes = _evaluate(node, scheme, ctx, appraised, scores, voice, units.get(node.id))
+        # An automatic QA metric whose check has not shown the agreement the indicator requires
+        # is not read: the indicator then has no value, as with any missing one.
+        gate = withheld(node, agreement, voice) if node.min_agreement is not None else None
+        outcomes = _evaluate(
+            node,
+            scheme,
+            ctx,
+            appraised,
+            scores,
+            voice,
+            units.get(node.id),
+            gate.metrics if gate is not None else frozenset(),
+        )
+        if gate is not None:
+            ctx.problems.extend(gate.problems)
         for agent_id, out in outcomes.items():
+            if gate is not None:
+                why = [p for line in gate.said for p in (line, voice.then())]
+                out = dataclasses.replace(out, explain=words(lang, *why, out.explain))
             if out.problems:
                 for pr in out.problems:
                     # A seat item read by two rules (a deduction and a count) is said once.
@@ -286,9 +314,17 @@ def _evaluate(
     scores: dict[str, dict[str, Decimal | None]],
     voice: Voice,
     unit: str | None = None,
+    without: frozenset[str] = frozenset(),
 ) -> dict[str, rules.Outcome]:
     rule = node.rule
     data: dict[str, AgentData] = {a: ctx.agents[a] for a in appraised}
+    if without:
+        data = {
+            a: dataclasses.replace(
+                d, metrics={m: v for m, v in d.metrics.items() if m not in without}
+            )
+            for a, d in data.items()
+        }
     if isinstance(rule, RankRule):
         return rank_points(node, rule, scheme, data, scores, voice)
     out: dict[str, rules.Outcome] = {}

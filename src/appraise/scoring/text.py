@@ -117,6 +117,15 @@ EN: dict[str, str] = {
     "formula_missing": "{e}: data missing",
     "adjust_add": "adds {x}",
     "adjust_sub": "subtracts {x}",
+    "agreement_few": "automatic check {c}: {n} conversation(s) reviewed by a person, the scheme "
+    "requires {need}; {m} not counted",
+    "agreement_below": "automatic check {c}: {f} {v} below the scheme's minimum {need}; {m} not "
+    "counted",
+    "agreement_undefined": "automatic check {c}: {f} cannot be computed on the reviews (the "
+    "scheme's minimum is {need}); {m} not counted",
+    "fig_kappa": "κ",
+    "fig_precision": "precision",
+    "fig_recall": "recall",
 }
 
 # The sentences in Chinese are in the core's catalog (appraise.messages), as "explain.<key>".

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from appraise.metrics.config import CenterConfig
     from appraise.metrics.definitions import MetricDefinition
     from appraise.metrics.engine import DrillRow
+    from appraise.qa.agreement import Agreement
 
 Progress = Callable[[int, str], None]
 
@@ -245,11 +246,15 @@ def score_cycle(
     ]
     merged, all_ratings, warnings = merge_inputs(scheme, inputs, org, app, earlier)
     progress(70, gettext("scoring"))
-    run = score_period(scheme, merged, period, computed)
+    # What an indicator's min_agreement is compared with: the QA app's figures of the period.
+    from appraise.web.qa.appraisal import scheme_agreement
+
+    agreement = scheme_agreement(scheme=scheme, period=cycle.period)
+    run = score_period(scheme, merged, period, computed, agreement)
     gaps: dict[str, Gap] = {}
     if own:  # a preview shows the scores only
         progress(85, gettext("comparing self and supervisor ratings"))
-        gaps = grade_gaps(scheme, replace(merged, ratings=all_ratings), period, computed)
+        gaps = grade_gaps(scheme, replace(merged, ratings=all_ratings), period, computed, agreement)
     scheme_warnings = [
         Problem("warning", w["code"], w["message"], w["where"] or None)
         for w in (cycle.scheme_version.warnings if own else [])
@@ -572,6 +577,7 @@ def grade_gaps(
     inputs: Inputs,
     period: Period,
     computed: dict[str, dict[str, float | Decimal | None]] | None,
+    agreement: Mapping[str, Agreement] | None = None,
 ) -> dict[str, Gap]:
     """Agents whose self-assessed and supervisor-rated results are a grade or more apart.
 
@@ -588,10 +594,10 @@ def grade_gaps(
     plain = scheme.model_copy(update={"raters": None, "distribution": None})
     try:
         own = score_period(
-            plain, _view(inputs, scheme, lambda role: role == SELF), period, computed
+            plain, _view(inputs, scheme, lambda role: role == SELF), period, computed, agreement
         )
         boss = score_period(
-            plain, _view(inputs, scheme, lambda role: role != SELF), period, computed
+            plain, _view(inputs, scheme, lambda role: role != SELF), period, computed, agreement
         )
     except ProblemsError:
         return {}

@@ -23,7 +23,7 @@ from appraise.inputs import MetricValue, Source
 from appraise.periods import Period
 from appraise.problems import Problem
 from appraise.qa import QA_METRICS, agent_metrics
-from appraise.qa.agreement import CHECK_METRICS, withhold
+from appraise.qa.agreement import CHECK_METRICS, Agreement, withhold
 from appraise.qa.figures import SCORE_METRICS, estimated_figures, on_scale
 from appraise.schemes.model import Scheme
 from appraise.scoring.needs import needed_metrics
@@ -134,6 +134,18 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                         )
                     )
     return QaInputs(values, counted, problems)
+
+
+def scheme_agreement(*, scheme: Scheme, period: str) -> dict[str, Agreement] | None:
+    """The period's agreement of each automatic check with the reviewers, by check, for a
+    scheme with an indicator that requires a minimum (``min_agreement``); None for any other
+    scheme (nothing is read). The figures are the QA page's (:func:`period_agreement`): a
+    check the period's QA config mirrors on no rubric item has none, so it is not proven."""
+    from appraise.schemes.validate import all_indicators
+
+    if not any(n.min_agreement is not None for n, _ in all_indicators(scheme)):
+        return None
+    return {a.check: a for a in period_agreement(period=str(Period.parse(period))).figures}
 
 
 def _metrics_named(problem: Problem, metric_of: dict[str, tuple[str, ...]]) -> set[str]:

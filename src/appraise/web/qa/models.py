@@ -95,6 +95,9 @@ class Conversation(models.Model):
     # The hits of the QA config's rules (``RuleFinding.as_dict()``; docs/qa.md, "The rule
     # language"), personal data already masked in their evidence.
     rule_findings = models.JSONField(default=list)
+    # The customer's CSAT (1..5) from the import's surveys, the lowest of several; null when
+    # no survey was answered. A risk-weighted sample's low-CSAT stratum reads it.
+    csat = models.PositiveSmallIntegerField(null=True, blank=True)
     batch = models.ForeignKey(
         ImportBatch, null=True, on_delete=models.SET_NULL, related_name="conversations"
     )
@@ -115,6 +118,9 @@ class SamplingRun(models.Model):
     strata = models.JSONField(default=list)
     # Risk-weighted sampling: the share of each agent's places drawn at random (1: all).
     random_share = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(1))
+    # The CSAT at or below which a conversation was in the low-CSAT stratum (the period's QA
+    # config, ``sampling.low_csat``); null: no such stratum (or an unweighted run).
+    low_csat = models.PositiveSmallIntegerField(null=True, blank=True)
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     sampled = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

@@ -120,6 +120,7 @@ def run_json(r: SamplingRun) -> dict[str, Any]:
         "per_agent": r.per_agent,
         "strata": r.strata,
         "random_share": num(r.random_share),
+        "low_csat": r.low_csat,
         "sampled": r.sampled,
         "reviewers": sorted(u.get_username() for u in r.reviewers.all()),
         "by": _user(r.created_by),

@@ -90,6 +90,8 @@ class QaRunOut(S):
     per_agent = serializers.IntegerField()
     strata = _any()
     random_share = _score()
+    # The CSAT at or below which a conversation was in the low-CSAT stratum (null: none).
+    low_csat = serializers.IntegerField(allow_null=True)
     sampled = serializers.IntegerField()
     reviewers = _names()
     by = _maybe_text()

@@ -32,7 +32,7 @@ from appraise.qa.agreement import (
     gates,
     verdicts_from_findings,
 )
-from appraise.qa.config import parse_qa_config
+from appraise.qa.config import QaConfig, parse_qa_config
 from appraise.qa.figures import estimated_figures
 from appraise.qa.sampling import estimate_reviews
 from appraise.web.errors import Invalid, NotFound
@@ -107,6 +107,36 @@ def run_list(*, user: User, period: str | None = None) -> QuerySet[SamplingRun]:
     require(is_hr(user), _("only HR draws samples"))
     qs = SamplingRun.objects.select_related("created_by").prefetch_related("reviewers")
     return qs.filter(period=period) if period else qs
+
+
+@dataclass(frozen=True)
+class RunStrata:
+    """What a sampling run drew, by part, and what its risk part was drawn for: a conversation
+    with a low CSAT and a failed automatic check counts in both strata."""
+
+    random: int = 0
+    risk: int = 0
+    fill: int = 0
+    low_csat: int = 0  # risk part: CSAT at or below the run's low_csat
+    failed_check: int = 0  # risk part: an automatic check (or rule) failed
+
+
+def run_strata(runs: Sequence[SamplingRun]) -> dict[int, RunStrata]:
+    """Each run's counts (one query for all of them)."""
+    got: dict[int, dict[str, int]] = {r.pk: {} for r in runs}
+    rows = Assignment.objects.filter(run__in=[r.pk for r in runs]).values_list(
+        "run_id", "part", "flags"
+    )
+    for run_id, part, flags in rows:
+        c = got[run_id]
+        c[part] = c.get(part, 0) + 1
+        if part == "risk":
+            reasons = [str(f) for f in flags or []]
+            if "csat" in reasons:
+                c["low_csat"] = c.get("low_csat", 0) + 1
+            if any(f.startswith("check:") for f in reasons):
+                c["failed_check"] = c.get("failed_check", 0) + 1
+    return {pk: RunStrata(**c) for pk, c in got.items()}
 
 
 def run_get(*, user: User, pk: int) -> SamplingRun:
@@ -388,12 +418,17 @@ class PeriodAgreement:
         ]
 
 
-def period_config(period: str) -> AgreementConfig:
-    """The agreement section of the QA config the period's newest import ran its checks with."""
+def period_qa_config(period: str) -> QaConfig:
+    """The QA config the period's newest import ran its checks with (the defaults without)."""
     batch = ImportBatch.objects.filter(period=period).first()
     if batch is None or not batch.config.strip():
-        return AgreementConfig()
-    return parse_qa_config(batch.config, f"qa.yaml (import {batch.pk})")[0].agreement
+        return QaConfig()
+    return parse_qa_config(batch.config, f"qa.yaml (import {batch.pk})")[0]
+
+
+def period_config(period: str) -> AgreementConfig:
+    """The agreement section of the QA config the period's newest import ran its checks with."""
+    return period_qa_config(period).agreement
 
 
 def period_agreement(*, period: str, verdicts: Sequence[Verdict] = ()) -> PeriodAgreement:

@@ -37,7 +37,7 @@ from appraise.qa import (
 from appraise.qa.config import parse_qa_config
 from appraise.qa.rules.engine import build_ruleset, run_rules
 from appraise.qa.sampling import STRATA, risk_flags, sample_contacts
-from appraise.qa.store import Contact
+from appraise.qa.store import Contact, load_csat
 from appraise.web.audit.services import audit_record
 from appraise.web.errors import Conflict, Forbidden, Invalid
 from appraise.web.org.models import Agent
@@ -59,7 +59,7 @@ from appraise.web.qa.models import (
     SessionState,
     Source,
 )
-from appraise.web.qa.selectors import is_qa
+from appraise.web.qa.selectors import is_qa, period_qa_config
 from appraise.web.schemes.models import SchemeVersion
 from appraise.web.schemes.services import scheme_of
 from appraise.web.uploads import check_workbooks
@@ -237,6 +237,8 @@ def conversation_import(
                 c.conversation_id: c.outcome for c in load_contacts(conn, Period.parse(p), center)
             }
             transcripts = load_transcripts(conn, Period.parse(p), center)
+            # The surveys' CSAT, for the low-CSAT stratum of a risk-weighted sample.
+            csat = load_csat(conn)
         finally:
             conn.close()
     agents = {a.agent_id: a for a in Agent.objects.all()}
@@ -270,6 +272,7 @@ def conversation_import(
                 is_call=t.is_call,
                 transferred_to=t.transferred_to or "",
                 hung_up_by=t.hung_up_by or "",
+                csat=csat.get(t.conversation_id),
                 messages=_message_rows(t),
                 findings=[f.as_dict() for f in check_transcript(t, config, center)],
                 rule_findings=[]
@@ -369,8 +372,15 @@ def sampling_run_create(
         )
         for c in conversations.values()
     ]
+    # The risky conversations: a failed automatic check, or a CSAT at or below the period's
+    # QA config's sampling.low_csat (the config the period's newest import ran with).
+    low_csat = period_qa_config(p).sampling.low_csat if random_share < 1 else None
     flags = (
-        risk_flags(f for c in conversations.values() for f in scoring.findings_of(c))
+        risk_flags(
+            (f for c in conversations.values() for f in scoring.findings_of(c)),
+            {cid: c.csat for cid, c in conversations.items()} if low_csat is not None else None,
+            low_csat=low_csat or 0,
+        )
         if random_share < 1
         else None
     )
@@ -399,6 +409,7 @@ def sampling_run_create(
         per_agent=per_agent,
         strata=list(strata),
         random_share=random_share,
+        low_csat=low_csat,
         sampled=len(assigned),
         created_by=signed_in(by),
     )
@@ -431,6 +442,7 @@ def sampling_run_create(
             "per_agent": per_agent,
             "strata": list(strata),
             "random_share": format(random_share, "f"),
+            "low_csat": low_csat,
             "sampled": run.sampled,
             "per_reviewer": dict(sorted(load.items())),
             "per_part": dict(sorted(Counter(a.sample.part for a in assigned).items())),

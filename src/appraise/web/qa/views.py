@@ -742,6 +742,8 @@ def manage(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_hr(user)
     used = set(Rubric.objects.values_list("scheme_version_id", flat=True))
+    runs = list(sel.run_list(user=user)[:20])
+    strata = sel.run_strata(runs)
     return qa_page(
         request,
         "qa/manage.html",
@@ -749,7 +751,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "rubrics": list(sel.rubric_list(user=user)),
             "versions": [v for v in scheme_sel.scheme_version_list(user=user) if v.pk not in used],
             "imports": list(sel.import_list(user=user)[:20]),
-            "runs": list(sel.run_list(user=user)[:20]),
+            "runs": [(r, strata[r.pk]) for r in runs],
             "reviewers": _qa_reviewers(),
             "periods": sel.periods(user=user),
             "counts": _period_counts(),
@@ -758,14 +760,29 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 def _period_counts() -> list[dict[str, Any]]:
+    """Per period: conversations, sampled, reviewed, and the low-CSAT stratum a risk-weighted
+    sample would draw from (CSAT at or below the period's QA config's sampling.low_csat)."""
     out: dict[str, dict[str, Any]] = {}
-    for period, state in Conversation.objects.values_list("period", "assignment__state"):
-        row = out.setdefault(
-            period, {"period": period, "conversations": 0, "sampled": 0, "reviewed": 0}
-        )
+    low: dict[str, int | None] = {}
+    for period, state, csat in Conversation.objects.values_list(
+        "period", "assignment__state", "csat"
+    ):
+        row = out.get(period)
+        if row is None:
+            low[period] = sel.period_qa_config(period).sampling.low_csat
+            row = out[period] = {
+                "period": period,
+                "conversations": 0,
+                "sampled": 0,
+                "reviewed": 0,
+                "low_csat_at": low[period],
+                "low_csat": 0,
+            }
         row["conversations"] += 1
         row["sampled"] += int(state is not None)
         row["reviewed"] += int(state == AssignmentState.REVIEWED)
+        at = low[period]
+        row["low_csat"] += int(at is not None and csat is not None and csat <= at)
     return sorted(out.values(), key=lambda r: r["period"], reverse=True)
 
 
