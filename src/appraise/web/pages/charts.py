@@ -9,6 +9,7 @@ that indicators of different weights can sit on one colour scale.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -52,6 +53,20 @@ TREND_COLOURS = (ACCENT, "#e8833a", "#2a9d8f", "#9b5de5", "#d62828", "#6c757d")
 TrendLine = tuple[str, Sequence[tuple[str, float | None]]]
 
 
+def trend_axis(values: Sequence[float | None]) -> dict[str, float]:
+    """The totals' axis: from the multiple of ten below the lowest total (a step lower when the
+    total is one) to the multiple of ten at or above the highest; totals 62 to 100 give 60 to
+    100. ECharts' own ``scale`` rounds outwards to its nice steps and drew 40 to 140 for totals
+    out of 100, as if 140 could be reached."""
+    seen = [v for v in values if v is not None]
+    if not seen:
+        return {"min": 0, "max": 100}
+    lo, hi = min(seen), max(seen)
+    low = math.floor(lo / 10) * 10 - (10 if lo % 10 == 0 else 0)
+    high = max(math.ceil(hi / 10) * 10, low + 10)
+    return {"min": max(low, 0) if lo >= 0 else low, "max": high}
+
+
 def trend_option(lines: Sequence[TrendLine], title: str) -> dict[str, Any]:
     """One line of totals per scheme over the periods, oldest first (the last twelve periods
     any line has). Totals of different schemes are not comparable (another full score, other
@@ -81,7 +96,7 @@ def trend_option(lines: Sequence[TrendLine], title: str) -> dict[str, Any]:
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 16, "top": 40 if len(lines) < 2 else 64, "bottom": 30},
         "xAxis": {"type": "category", "data": periods},
-        "yAxis": {"type": "value", "scale": True},
+        "yAxis": {"type": "value", **trend_axis([v for _, pts in lines for _, v in pts])},
         "series": series,
     }
     if len(lines) > 1:
