@@ -174,3 +174,38 @@ def test_a_monthly_draft_without_files_is_still_not_computed(people: People) -> 
         cs.cycle_compute(cycle=c, by=people.hr)
     c.refresh_from_db()
     assert c.state == State.DRAFT
+
+
+def test_a_month_published_or_rescored_after_the_quarter_marks_the_quarter_stale(
+    people: People, advance: Advance
+) -> None:
+    monthly = scheme_version_create(
+        by=people.hr, text=MONTHLY.read_text(encoding="utf-8"), file="s004-midyear.yaml"
+    )
+    quarterly = scheme_version_create(by=people.hr, text=QUARTERLY, file="s004-quarter.yaml")
+    months = []
+    for i, period in enumerate(("2027-01", "2027-02", "2027-03")):
+        c = _cycle(people, monthly, period)
+        cs.cycle_import_data(cycle=c, by=people.hr, files=_files(i, period))
+        advance(c, State.PUBLISHED if period != "2027-03" else State.CALIBRATION)
+        months.append(c)
+    q = _quarter(people, quarterly)  # January and February only: A001 84.75 (the test above)
+    q.refresh_from_db()
+    assert not q.results_stale
+    # A re-score that changes nobody's result leaves the quarter as it is.
+    assert cs.cycle_rescore(cycle=months[0], by=people.hr, reason="复核") == []
+    q.refresh_from_db()
+    assert not q.results_stale
+    # March is published after the quarter was computed: the quarter read two months of three.
+    advance(months[2], State.PUBLISHED)
+    q.refresh_from_db()
+    assert q.results_stale
+    client = Client()
+    client.force_login(people.hr)
+    page = client.get(f"/cycles/{q.pk}/").content.decode()
+    assert "上次计算后评分或数据文件有变动" in page
+    cs.cycle_compute(cycle=q, by=people.hr)
+    q.refresh_from_db()
+    a001 = Result.objects.get(cycle=q, agent__agent_id="A001", is_current=True)
+    # All three months now: 85 × 70% + 90 × 30% = 86.5 (the first test's figure).
+    assert not q.results_stale and a001.total == Decimal("86.5")

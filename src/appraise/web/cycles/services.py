@@ -537,6 +537,8 @@ def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _
     cycle.computed_at = now
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
     cycle.save(update_fields=["computed_at", "warnings"])
+    if created:
+        mark_readers_stale(cycle)  # the quarter read the versions these replace
     from appraise.web.followups.services import followups_create_for_cycle
 
     # A new version may fire a consequence the first did not; items already there stay.
@@ -691,6 +693,7 @@ def cycle_publish(*, cycle: Cycle, by: User) -> Cycle:
     now = timezone.now()
     Result.objects.filter(cycle=cycle, is_current=True).update(published_at=now)
     cycle = _move(cycle, by, State.PUBLISHED, "cycle.publish", published_at=now)
+    mark_readers_stale(cycle)  # a quarter computed before this month was published
     # The scheme's consequences become work for their owners (interviews, plans, HR items).
     followups_create_for_cycle(cycle=cycle, by=by)
     return cycle
@@ -792,6 +795,26 @@ def cycle_close(*, cycle: Cycle, by: User, override_reason: str = "") -> Cycle:
 
 def state_index(state: str) -> int:
     return STATE_ORDER.index(state)
+
+
+def mark_readers_stale(cycle: Cycle) -> None:
+    """The cycles that read this monthly cycle's published results as their data (a quarter,
+    half or year whose scheme says ``months: {scheme: <this cycle's scheme>}`` and whose period
+    holds this month) have results computed from what just changed: they are marked stale, as
+    a changed rating or file marks a cycle, so that their pages say so and HR computes again."""
+    month = Period.parse(cycle.period)
+    if month.kind != "month":
+        return
+    scheme_id = cycle.scheme_version.scheme_id
+    for reader in Cycle.objects.exclude(pk=cycle.pk).filter(
+        period__startswith=str(month.start.year)
+    ):
+        period = Period.parse(reader.period)
+        if period.kind == "month" or not (period.start <= month.start <= period.end):
+            continue
+        reads = scheme_of(reader.scheme_version).months
+        if reads is not None and reads.scheme == scheme_id and reader.computed_at is not None:
+            mark_inputs_changed(reader)
 
 
 def mark_inputs_changed(cycle: Cycle) -> None:
