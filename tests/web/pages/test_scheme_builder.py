@@ -146,3 +146,48 @@ def test_the_seeds_are_read_once_and_again_only_when_a_file_changes(
     os.utime(changed, ns=(1, 1))
     assert dict(b.seed_names())[SEED_FILES[1].stem] == "新名字"
     assert len(parsed) == 4
+
+
+def test_a_rater_role_is_assigned_and_anonymous_by_two_checkboxes() -> None:
+    """Seed 004's 同事互评: HR names the raters and the agent never sees who rated. Each
+    checkbox posts after a hidden twin of the same name, so the form sends "0" then "1" when
+    ticked and "0" alone when not; the last value counts, and an unticked flag is left out."""
+    from django.http import QueryDict
+
+    assert b.convert("flag", "1") is True and b.convert("flag", "on") is True
+    assert b.convert("flag", "0") is None and b.convert("flag", "") is None
+    state = b.template_state(None)
+    b.apply_op(state, "row:raters.roles")
+    b.apply_op(state, "row:raters.roles")
+    roles = "&".join(
+        [
+            "str:raters.roles.0.id=supervisor&str:raters.roles.0.name=主管评分"
+            "&share:raters.roles.0.weight=70",
+            "flag:raters.roles.0.assigned=0&flag:raters.roles.0.anonymous=0",
+            "str:raters.roles.1.id=peer&str:raters.roles.1.name=同事互评"
+            "&share:raters.roles.1.weight=30",
+            "flag:raters.roles.1.assigned=0&flag:raters.roles.1.assigned=1",
+            "flag:raters.roles.1.anonymous=0&flag:raters.roles.1.anonymous=1",
+        ]
+    )
+    applied = b.apply_fields(state, QueryDict(roles))
+    assert not applied.errors
+    assert applied.data["raters"]["roles"] == [
+        {"id": "supervisor", "name": "主管评分", "weight": "70%"},
+        {"id": "peer", "name": "同事互评", "weight": "30%", "assigned": True, "anonymous": True},
+    ]
+    text = b.to_yaml(applied.data)
+    assert "assigned: true" in text and "anonymous: true" in text
+    # Unticking "assigned" but keeping "anonymous" is what the scheme refuses, in Chinese.
+    again = b.apply_fields(
+        applied.data,
+        QueryDict(
+            "flag:raters.roles.1.assigned=0&flag:raters.roles.1.anonymous=0"
+            "&flag:raters.roles.1.anonymous=1"
+        ),
+    )
+    assert "assigned" not in again.data["raters"]["roles"][1]
+    with translation.override("zh-hans"):
+        checked = scheme_check(text=b.to_yaml(again.data))
+    assert not checked.ok
+    assert any("设为匿名但不是指派评分" in str(p.render()) for p in checked.problems)

@@ -124,6 +124,9 @@ ROWS: dict[str, RowSpec] = {
             ("id", "str", _l("Code"), None),
             ("name", "str", _l("Name"), None),
             ("weight", "share", _l("Weight (%)"), None),
+            # Peers, another department (seed 004's 同事互评): HR names the raters per agent.
+            ("assigned", "flag", _l("Raters assigned by HR"), None),
+            ("anonymous", "flag", _l("Anonymous to the agent"), None),
         ],
         {"id": "self", "name": "自评", "weight": "0%"},
     ),
@@ -320,6 +323,10 @@ def _number(d: Decimal) -> int | float:
 def convert(kind: str, raw: str) -> Any:
     """The value to store for a field's text; ValueError with the reader's message if refused."""
     text = raw.strip()
+    if kind == "flag":
+        # A checkbox: its hidden twin sends "0" when unticked; an unticked flag is left out of
+        # the scheme (false is every flag's default) rather than written as "false".
+        return True if text.lower() in {"1", "on", "true"} else None
     if text == "":
         return None
     if kind in {"str", "choice", "metric"}:
@@ -414,7 +421,19 @@ def apply_fields(state: dict[str, Any], post: Any) -> Applied:
     return out
 
 
-KINDS = {"str", "choice", "metric", "num", "weight", "share", "int", "nums", "range", "expr"}
+KINDS = {
+    "str",
+    "choice",
+    "metric",
+    "num",
+    "weight",
+    "share",
+    "int",
+    "nums",
+    "range",
+    "expr",
+    "flag",
+}
 
 
 # --- operations on the tree and the lists ---------------------------------------------------
