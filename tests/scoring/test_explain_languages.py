@@ -213,3 +213,32 @@ def test_a_stored_results_pay_lines_read_again_in_the_readers_language(tmp_path:
     assert "pay_said" not in en
     assert localized(stored, "zh")["pay_explain"] == stored["pay_explain"]
     assert en["pay"] == stored["pay"]
+
+
+FAILS = """
+missing: fail
+indicators:
+  - {id: work, name: 工作表现, weight: 50%, rule: {type: rated, max: 100}}
+  - {id: attitude, name: 服务态度, weight: 50%, rule: {type: rated, max: 100}}
+"""
+
+
+def test_an_agents_notes_are_read_in_the_readers_language(tmp_path: Path) -> None:
+    """An agent left unscored for missing data: the note is said once and read in Chinese by
+    the agent and in English by an admin (it was written in the scheme's language only)."""
+    # b has no rating of either indicator, so with `missing: fail` b is not appraised.
+    out = by_id(
+        run(
+            tmp_path,
+            FAILS,
+            ratings="agent_id,period,indicator,rater_role,rater_id,value\n"
+            "a,2026-10,work,,s1,80\na,2026-10,attitude,,s1,90\n",
+            agents="agent_id,name\na,甲\nb,乙\n",
+        )
+    )
+    b = out["b"]
+    assert not b.eligible and b.notes == ["缺少数据:工作表现、服务态度"]
+    stored = json.loads(json.dumps(result_dict(b, said=True)))
+    assert localized(stored, "zh")["notes"] == ["缺少数据:工作表现、服务态度"]
+    assert localized(stored, "en")["notes"] == ["missing data: 工作表现, 服务态度"]
+    assert "notes_said" not in localized(stored, "en")

@@ -54,7 +54,7 @@ from appraise.scoring.text import Voice, fmt
 from appraise.scoring.text import quantize as quantize
 from appraise.scoring.units import value_words
 from appraise.scoring.variables import agent_env, eligibility_env
-from appraise.words import Pending, words
+from appraise.words import Pending, joined, say, words
 
 if TYPE_CHECKING:
     from appraise.qa.agreement import Agreement
@@ -202,10 +202,11 @@ def _score(
         r = results[agent_id]
         if failed[agent_id]:
             r.eligible = False
+            # Said, not written: the agent reads it in their language (output.localized).
             r.notes.append(
-                f"缺少数据:{'、'.join(failed[agent_id])}"
-                if lang == "zh"
-                else f"missing data: {', '.join(failed[agent_id])}"
+                say(
+                    lang, "explain.note_missing", names=joined(lang, list(failed[agent_id]))
+                ).words()
             )
             continue
         total = Decimal(0)

@@ -13,6 +13,7 @@ from appraise.schemes.model import Quota, Scheme
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult
 from appraise.scoring.variables import agent_env
+from appraise.words import say
 
 
 def _groups(scheme_group: str, results: list[AgentResult]) -> list[list[AgentResult]]:
@@ -178,7 +179,16 @@ def apply_distribution(scheme: Scheme, results: list[AgentResult]) -> list[Probl
             lower = names[idx + 1] if idx + 1 < len(names) else q.grade
             for r in holders:
                 if r not in keep:
-                    r.notes.append(f"{q.grade} → {lower}(名额 {allowed}/{n})")
+                    r.notes.append(
+                        say(
+                            scheme.language,
+                            "explain.note_quota",
+                            grade=q.grade,
+                            lower=lower,
+                            allowed=str(allowed),
+                            n=str(n),
+                        ).words()
+                    )
                     r.grade = lower
     return problems
 

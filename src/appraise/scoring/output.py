@@ -102,13 +102,23 @@ def result_dict(
             }
             for c in r.consequences
         ],
-        "notes": list(r.notes),
+        "notes": [in_lang(n, lang) for n in r.notes],
+        **(
+            {"notes_said": [_data_of(n) for n in r.notes]}
+            if said and any(isinstance(n, Words | Pending) for n in r.notes)
+            else {}
+        ),
         "indicators": [_indicator(i, step, lang, said) for i in r.indicators],
         "adjustments": [_indicator(i, step, lang, said) for i in r.adjustments],
     }
 
 
 SAID = {"explain_said": "explain", "value_said": "value_text"}
+
+
+def _data_of(note: object) -> Any:
+    """A note as stored: what was said, or the scheme's own text (an eligibility rule's name)."""
+    return note.data() if isinstance(note, Words | Pending) else str(note)
 
 
 def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
@@ -127,7 +137,9 @@ def localized(data: dict[str, Any], lang: Lang | None = None) -> dict[str, Any]:
                 out[shown] = render_data(ind[key], lang)
         return out
 
-    copy = {k: v for k, v in data.items() if k != "pay_said"}
+    copy = {k: v for k, v in data.items() if k not in ("pay_said", "notes_said")}
+    if isinstance(data.get("notes_said"), list):
+        copy["notes"] = [render_data(n, lang) for n in data["notes_said"]]
     if isinstance(data.get("pay_said"), dict) and isinstance(data.get("pay_explain"), dict):
         copy["pay_explain"] = {
             **data["pay_explain"],

@@ -123,6 +123,9 @@ EN: dict[str, str] = {
     "counted",
     "agreement_undefined": "automatic check {c}: {f} cannot be computed on the reviews (the "
     "scheme's minimum is {need}); {m} not counted",
+    # An agent's notes (not appraised, a grade lowered by its quota).
+    "note_missing": "missing data: {names}",
+    "note_quota": "{grade} → {lower} (quota {allowed}/{n})",
     "fig_kappa": "κ",
     "fig_precision": "precision",
     "fig_recall": "recall",
