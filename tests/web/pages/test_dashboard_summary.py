@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from appraise.web.cycles import services as cs
@@ -64,6 +64,7 @@ def published(people: People, cycle: Cycle, advance: Advance) -> Cycle:
 def _summary(user: Any, cycle: Cycle, *, cold: bool) -> dict[str, Any]:
     client = Client()
     client.force_login(user)
+    caches["pages"].clear()  # the page drawn, not a kept copy of it
     if cold:
         cache.clear()
     response = client.get(f"/team/?cycle={cycle.pk}")
@@ -131,9 +132,9 @@ def test_a_supervisors_summary_is_the_same_built_and_cached_with_a_row_per_agent
     cold = _summary(people.sup1, published, cold=True)
     warm = _summary(people.sup1, published, cold=False)
     assert warm == cold
-    expected = {
-        ("张三 A001", leaf): float(pct) for leaf, pct in RATINGS["A001"].items()
-    } | {("李四 A002", leaf): float(pct) for leaf, pct in RATINGS["A002"].items()}
+    expected = {("张三 A001", leaf): float(pct) for leaf, pct in RATINGS["A001"].items()} | {
+        ("李四 A002", leaf): float(pct) for leaf, pct in RATINGS["A002"].items()
+    }
     assert _cells(cold) == expected
     assert cold["heat_by_team"] is False
     assert [r["agent"]["agent_id"] for r in cold["leaderboard"]] == ["A001", "A002"]
@@ -146,6 +147,7 @@ def test_every_row_asked_for_gives_the_same_charts_as_the_cached_head(
     client = Client()
     client.force_login(people.hr)
     head = _summary(people.hr, published, cold=True)
+    caches["pages"].clear()
     response = client.get(f"/team/?cycle={published.pk}&all=1")
     assert response.status_code == 200
     everyone = {k: response.context[k] for k in SUMMARY}
