@@ -47,13 +47,21 @@ def result_list_mine(*, user: User) -> QuerySet[Result]:
 
 def result_list_team(*, user: User, cycle: Cycle | None = None) -> QuerySet[Result]:
     """Current results of the teams the person leads (all teams for HR)."""
-    if is_hr(user):
-        qs = Result.objects.filter(is_current=True)
-    else:
-        teams = sorted(led_team_ids(user))
-        qs = Result.objects.filter(is_current=True, agent__team_id__in=teams)
+    qs = Result.objects.filter(is_current=True)
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
+    if not is_hr(user):
+        teams = sorted(led_team_ids(user))
+        agents = Agent.objects.filter(team_id__in=teams).values("id")
+        if cycle is None:
+            qs = qs.filter(agent_id__in=agents)
+        else:
+            # The same rows, found in the indexes alone: the team's agents' results by
+            # (cycle, agent) among the cycle's current ones by (cycle, is_current). A join on
+            # the agent's team, or is_current beside the agents, had SQLite read every result
+            # of the cycle to look at its agent: ~50 ms at 10,000 agents on each request's
+            # version (cache.results_version), for a supervisor of 25 as for a manager.
+            qs = Result.objects.filter(cycle=cycle, agent_id__in=agents, id__in=qs.values("id"))
     return qs.select_related("cycle", "agent", "agent__team").order_by(
         "cycle", "rank", "agent__agent_id"
     )

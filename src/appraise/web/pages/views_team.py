@@ -3,10 +3,14 @@ the indirect supervisor's confirmation of a team in the audit step."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +24,7 @@ from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indica
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.cache import cached, results_version
+from appraise.web.evaluations.models import Result
 from appraise.web.evaluations.services import rating_set
 from appraise.web.followups import selectors as followup_sel
 from appraise.web.interviews import selectors as iv_sel
@@ -89,30 +94,37 @@ ROW_FIELDS = (
     "grade",
     "rank",
     "flags",
-)
-
-
-def _rows(results: Any) -> list[dict[str, Any]]:
-    """The results as plain rows shaped like ``result.agent.…``.
-
-    A manager's dashboard reads thousands of results: plain values, not model instances (with
-    their agents and teams), keep it in the time that bench/dashboard.py measures.
-    """
-    rows = []
     # Of each result's indicators only the heat map's cells (``Result.heat``, kept beside its
     # data): the data, with every explanation, pay line and note, is ten times the bytes.
-    for (
-        agent_id,
-        name,
-        team_id,
-        team_name,
-        total,
-        grade,
-        rank,
-        flags,
-        heat,
-    ) in results.values_list(*ROW_FIELDS, "heat"):
-        rows.append(
+    "heat",
+)
+# Where each field sits in a row of ROW_FIELDS.
+TEAM_ID, TEAM_NAME, TOTAL, GRADE, FLAGS, HEAT = 2, 3, 4, 5, 7, 8
+# The text of an empty JSON list as both backends give it: most results have no flags.
+NO_FLAGS = "[]"
+
+
+class _Read:
+    """Every result in scope as the database gives it (one query), and the rows made of some.
+
+    A cache miss reads every result in scope, 10,000 on a manager's page: the ORM's conversions
+    of each (a Decimal for the total, the JSON of its flags and heat cells) and a dict per row
+    were most of the miss's time (docs/deploy.md). The summary wants of most rows a float, a
+    grade and their team's cells, so the rows stay the driver's tuples (the total a float or
+    int on SQLite, a Decimal on PostgreSQL; flags and heat the JSON's text) and only the rows
+    shown (the leaderboard's head, the flags' head, the factual-basis list) go through the same
+    conversions as ``values_list``, so they are what it would have given.
+    """
+
+    def __init__(self, results: QuerySet[Result]) -> None:
+        self._compiler = results.values_list(*ROW_FIELDS).query.get_compiler(using=results.db)
+        self.raw: list[tuple[Any, ...]] = [
+            row for chunk in self._compiler.execute_sql(MULTI) for row in chunk
+        ]
+
+    def rows(self, raw: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """The results as plain rows shaped like ``result.agent.…``, without the heat cells."""
+        return [
             {
                 "agent": {
                     "agent_id": agent_id,
@@ -124,79 +136,112 @@ def _rows(results: Any) -> list[dict[str, Any]]:
                 "grade": grade,
                 "rank": rank,
                 "flags": flags or [],
-                "heat": heat or [],
             }
-        )
-    return rows
+            for (
+                agent_id,
+                name,
+                team_id,
+                team_name,
+                total,
+                grade,
+                rank,
+                flags,
+                _heat,
+            ) in self._compiler.results_iter(results=[raw])
+        ]
 
 
-def _heat_chart(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """One row per agent for one team; one row per team (its mean) over several teams."""
-    teams: dict[int, dict[str, Any]] = {}
-    for r in results:
-        agent = r["agent"]
-        entry = teams.setdefault(agent["team_id"], {"label": agent["team"]["name"], "heats": []})
-        entry["heats"].append(r["heat"])
+def _heat_chart(raw: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """One row per agent for one team; one row per team (its mean) over several teams.
+
+    A team's cells are parsed in one ``json.loads`` of its results' texts joined into one list
+    (the same lists, in the same order, as one parse each): at 400 teams that is 400 parses, not
+    10,000, and the means are summed in the order of the results as before.
+    """
+    teams: dict[int, tuple[str, list[str]]] = {}
+    for row in raw:
+        team = teams.get(row[TEAM_ID])
+        if team is None:
+            team = teams[row[TEAM_ID]] = (row[TEAM_NAME], [])
+        team[1].append(row[HEAT])
     if len(teams) > 1:
-        rows = sorted(teams.values(), key=lambda t: t["label"])
-        for t in rows:
-            t["label"] = f"{t['label']} ({len(t['heats'])})"
+        # By the team's name (a stable sort: two teams of one name stay in the results' order).
+        rows = [
+            {"label": f"{name} ({len(heats)})", "heats": _cells(heats)}
+            for name, heats in sorted(teams.values(), key=lambda t: t[0])
+        ]
         return charts.team_heat_option(rows)
     return charts.heat_option(
-        [
-            {"label": f"{r['agent']['name']} {r['agent']['agent_id']}", "heat": r["heat"]}
-            for r in results
-        ]
+        [{"label": f"{row[1]} {row[0]}", "heat": _cells([row[HEAT]])[0]} for row in raw]
     )
 
 
-def _summary(cycle: Cycle, results: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the dashboard draws from the results alone: the same for everyone who sees them."""
+def _cells(texts: list[str]) -> list[Any]:
+    """Each text's heat cells; a NULL (never written) as no cells, as ``Result.heat or []``."""
+    return [h or [] for h in json.loads("[" + ",".join(t or "null" for t in texts) + "]")]
+
+
+def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, Any]:
+    """What the dashboard draws from the results alone: the same for everyone who sees them.
+
+    ``all_rows``: every result in the leaderboard, not its first ``LEADERBOARD_ROWS``.
+    """
+    raw = read.raw
     scheme = scheme_of(cycle.scheme_version)
     grades = [g.name for g in scheme.grades]
     counts = {g: 0 for g in grades}
-    for r in results:
-        if r["grade"] in counts:
-            counts[r["grade"]] += 1
-    totals = [float(r["total"]) for r in results if r["total"] is not None]
+    seen = Counter(row[GRADE] for row in raw)
+    for g in counts:
+        counts[g] = seen.get(g, 0)
+    # float() of the driver's value is float() of the Decimal values_list gives: SQLite keeps a
+    # total as the double nearest its four decimals, which Django's converter rounds back to
+    # them (15 significant digits), and the float of those is that double again.
+    totals = [float(row[TOTAL]) for row in raw if row[TOTAL] is not None]
     consequence_names = {c.id: c.name for c in scheme.consequences}
+    flagged_raw: list[tuple[Any, ...]] = []
+    flagged_count = 0
+    basis_raw: list[tuple[Any, ...]] = []
+    for row in raw:
+        text = row[FLAGS]
+        flags = json.loads(text) if text and text != NO_FLAGS else None
+        if not flags:
+            continue
+        if any(f != "requires_basis" for f in flags):
+            flagged_count += 1
+            if len(flagged_raw) < LIST_ROWS:
+                flagged_raw.append(row)
+        if "requires_basis" in flags:
+            basis_raw.append(row)
     flagged = [
         {
-            "result": {k: v for k, v in r.items() if k != "heat"},
+            "result": r,
             "flags": [consequence_names.get(f, f) for f in r["flags"] if f != "requires_basis"],
         }
-        for r in results
-        if any(f != "requires_basis" for f in r["flags"])
+        for r in read.rows(flagged_raw)
     ]
-    heat_chart = _heat_chart(results)
-    # The agents whose grade needs a factual basis (事实依据); whether it is written is read
-    # per request (dashboard_context), not cached with the results.
-    basis_rows = [
-        {k: v for k, v in r.items() if k != "heat"}
-        for r in results
-        if "requires_basis" in r["flags"]
-    ]
+    heat_chart = _heat_chart(raw)
+    team_ids = {row[TEAM_ID] for row in raw}
     return {
-        "results_count": len(results),
-        "team_ids": {r["agent"]["team_id"] for r in results},
+        "results_count": len(raw),
+        "team_ids": team_ids,
         # The leaderboard's first rows, without the indicators (kept small in the cache).
-        "leaderboard": [
-            {k: v for k, v in r.items() if k != "heat"} for r in results[:LEADERBOARD_ROWS]
-        ],
+        "leaderboard": read.rows(raw if all_rows else raw[:LEADERBOARD_ROWS]),
         "grade_chart": charts.distribution_option(
-            [{"grade": g, "count": c, "of": len(results)} for g, c in counts.items()],
+            [{"grade": g, "count": c, "of": len(raw)} for g, c in counts.items()],
             _("Agents"),
         )
         if grades
         else None,
         "score_chart": charts.histogram_option(totals, _("Agents")),
         "heat_chart": heat_chart,
-        "heat_by_team": len({r["agent"]["team_id"] for r in results}) > 1,
+        "heat_by_team": len(team_ids) > 1,
         # Room for every row, plus the rotated indicator names and the colour scale.
         "heat_height": max(360, 26 * len(heat_chart.get("yAxis", {}).get("data", [])) + 170),
-        "flagged_count": len(flagged),
-        "flagged": flagged[:LIST_ROWS],
-        "basis_rows": basis_rows,
+        "flagged_count": flagged_count,
+        "flagged": flagged,
+        # The agents whose grade needs a factual basis (事实依据); whether it is written is read
+        # per request (dashboard_context), not cached with the results.
+        "basis_rows": read.rows(basis_raw),
     }
 
 
@@ -218,16 +263,14 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     led = set(led_team_ids(user)) if not hr else set()
     visible = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
     if all_rows:
-        results = _rows(visible)
-        summary = _summary(cycle, results)
-        summary["leaderboard"] = results
+        summary = _summary(cycle, _Read(visible), all_rows=True)
     else:
         scope: object = "hr" if hr else tuple(sorted(led))
         version = results_version(cycle.pk, visible)
         summary = cached(
             "dashboard",
             (cycle.pk, scope, version),
-            lambda: _summary(cycle, _rows(visible)),
+            lambda: _summary(cycle, _Read(visible)),
         )
     # Links only to what the person may do: HR and the direct supervisor rate, only the direct
     # supervisor writes the interview record and asks for a re-assessment.
