@@ -216,7 +216,12 @@ def _client(base: str, target: Target, limit: int) -> httpx.AsyncClient:
         base_url=base,
         cookies={"sessionid": target.session},
         timeout=httpx.Timeout(30.0),
-        limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+        # An idle connection is let go before gunicorn's keep-alive (2 s) closes it: reusing one
+        # the server is closing at that moment fails the request (a ReadError), which browsers
+        # and nginx avoid by retrying; the server did nothing wrong.
+        limits=httpx.Limits(
+            max_connections=limit, max_keepalive_connections=limit, keepalive_expiry=1.0
+        ),
         follow_redirects=False,
     )
 
