@@ -327,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
                 caches[alias].clear()
             prof = cProfile.Profile()
             prof.runcall(once, manager)
-            pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(35)
+            order = os.environ.get("PROFILE_SORT", "cumulative")
+            pstats.Stats(prof).sort_stats(order).print_stats(35)
     print(
         f"dashboard_ms={ms:.0f} cold_ms={cold:.0f} cpu_ms={cpu:.0f} "
         f"cold_cpu_ms={cold_cpu:.0f} agents={n}"
