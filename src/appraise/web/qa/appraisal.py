@@ -6,7 +6,10 @@ reviews, a decided dispute's review instead of the disputed one), so the number 
 scorecard is the number on the QA page, rescaled only by declaration. A risk-weighted sample's
 averages and accuracies are its random part's (:func:`appraise.qa.figures.estimated_figures`).
 
-An automatic check's metrics count only when the check has shown the agreement with the
+The rules of the period's QA config give their metrics too (``autoqa_*``,
+:func:`appraise.qa.rules.metrics.rule_metrics` over the findings kept with the conversations).
+
+An automatic check's (or rule's) metrics count only when it has shown the agreement with the
 reviewers that the period's QA config requires (:mod:`appraise.qa.agreement`); otherwise they
 are withheld, with a warning that says why.
 """
@@ -14,6 +17,7 @@ are withheld, with a warning that says why.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,13 +27,20 @@ from appraise.inputs import MetricValue, Source
 from appraise.periods import Period
 from appraise.problems import Problem
 from appraise.qa import QA_METRICS, agent_metrics
-from appraise.qa.agreement import CHECK_METRICS, Agreement, withhold
+from appraise.qa.agreement import CHECK_METRICS, Agreement, Gate, withhold
 from appraise.qa.figures import SCORE_METRICS, estimated_figures, on_scale
+from appraise.qa.rules.engine import build_ruleset
+from appraise.qa.rules.metrics import rule_metrics
 from appraise.schemes.model import Scheme
 from appraise.scoring.needs import needed_metrics
 from appraise.web.qa.models import Conversation, Review
-from appraise.web.qa.scoring import findings_of
-from appraise.web.qa.selectors import effective_results, period_agreement, sample_parts
+from appraise.web.qa.scoring import findings_of, rule_findings_of
+from appraise.web.qa.selectors import (
+    effective_results,
+    period_agreement,
+    period_qa_config,
+    sample_parts,
+)
 
 # The ``file`` of a metric value that came from the QA app (the scorecard links it).
 QA_SOURCE = "qa"
@@ -109,11 +120,13 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                     values.append(
                         MetricValue(a.agent_id, p, metric, value, Source(QA_SOURCE, 0, metric))
                     )
+    from_rules = sorted(m for m in wanted if m.startswith("autoqa_"))
+    shut = period_agreement(period=p).gates if from_checks or from_rules else []
     if from_checks:
         conversations = Conversation.objects.filter(period=p, agent__agent_id__in=agent_ids)
         findings = [f for c in conversations for f in findings_of(c)]
         per_agent: dict[str, dict[str, float | Decimal | None]] = defaultdict(dict)
-        kept, withheld = withhold(agent_metrics(findings), period_agreement(period=p).gates)
+        kept, withheld = withhold(agent_metrics(findings), shut)
         per_agent.update(kept)
         problems.extend(
             pr
@@ -133,7 +146,41 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                             Source(QA_SOURCE, 0, metric),
                         )
                     )
+    if from_rules:
+        ruled, withheld = _rule_values(p, agent_ids, from_rules, shut)
+        values.extend(ruled)
+        problems.extend(withheld)
     return QaInputs(values, counted, problems)
+
+
+def _rule_values(
+    period: str, agent_ids: set[str], wanted: list[str], shut: list[Gate]
+) -> tuple[list[MetricValue], list[Problem]]:
+    """The rules' metrics (``rule_metrics``, as ``appraise qa check`` gives them) the scheme
+    reads, over the computable findings kept with the period's conversations of the agents,
+    with the rules of the period's QA config; a rule that has not shown the agreement the
+    config requires has its ``autoqa_<rule id>`` withheld, with a warning. A conversation
+    without rule verdicts (imported before they were kept) counts in none of them."""
+    cfg = period_qa_config(period)
+    if not cfg.has_rules:
+        return [], []
+    rs = build_ruleset(cfg)
+    conversations = Conversation.objects.filter(
+        period=period, agent__agent_id__in=agent_ids
+    ).select_related("agent")
+    per_rule = {r.rule.id: (f"autoqa_{r.rule.id}",) for r in rs.rules}
+    # A verdict of a rule the config no longer has (kept by an earlier import) counts in none.
+    findings = [f for c in conversations for f in rule_findings_of(c, rs) if f.rule in per_rule]
+    kept, withheld = withhold(rule_metrics(findings, rs), shut, per_rule)
+    values = [
+        MetricValue(agent_id, period, metric, raw, Source(QA_SOURCE, 0, metric))
+        for agent_id in sorted(kept)
+        if agent_id in agent_ids
+        for metric in wanted
+        if isinstance(raw := kept[agent_id].get(metric), Decimal)
+    ]
+    problems = [pr for pr in withheld if _metrics_named(pr, per_rule) & set(wanted)]
+    return values, problems
 
 
 def scheme_agreement(*, scheme: Scheme, period: str) -> dict[str, Agreement] | None:
@@ -148,7 +195,7 @@ def scheme_agreement(*, scheme: Scheme, period: str) -> dict[str, Agreement] | N
     return {a.check: a for a in period_agreement(period=str(Period.parse(period))).figures}
 
 
-def _metrics_named(problem: Problem, metric_of: dict[str, tuple[str, ...]]) -> set[str]:
+def _metrics_named(problem: Problem, metric_of: Mapping[str, Sequence[str]]) -> set[str]:
     """The metrics a withheld-check warning is about (its message's parameters)."""
     params = getattr(problem.message, "params", {})
     return set(metric_of.get(str(params.get("check", "")), ()))

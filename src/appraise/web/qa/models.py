@@ -79,7 +79,8 @@ class Outcome(models.TextChoices):
 
 class Conversation(models.Model):
     """A chat or call of an agent, its transcript (customer and agent messages, in the metrics'
-    order) and what the automatic checks found in it (``Finding.as_dict()`` each)."""
+    order) and what the automatic checks found in it (``Finding.as_dict()`` each), with the
+    rules' hits and the verdict of every rule computable on it."""
 
     conversation_id = models.CharField(max_length=128, unique=True)
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="qa_conversations")
@@ -95,6 +96,10 @@ class Conversation(models.Model):
     # The hits of the QA config's rules (``RuleFinding.as_dict()``; docs/qa.md, "The rule
     # language"), personal data already masked in their evidence.
     rule_findings = models.JSONField(default=list)
+    # rule id -> hit, for every rule that was computable on the conversation (hit or not): what
+    # the rules' agreement with the reviewers and their metrics are measured on. Empty for a
+    # conversation imported before it was kept (or without rules): it has no rule verdicts.
+    rule_verdicts = models.JSONField(default=dict, blank=True)
     # The customer's CSAT (1..5) from the import's surveys, the lowest of several; null when
     # no survey was answered. A risk-weighted sample's low-CSAT stratum reads it.
     csat = models.PositiveSmallIntegerField(null=True, blank=True)

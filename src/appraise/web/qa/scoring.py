@@ -23,7 +23,9 @@ from appraise.qa import (
     score_review,
 )
 from appraise.qa import Rubric as CoreRubric
+from appraise.qa.agreement import Verdict
 from appraise.qa.rubric import ItemScore, is_na
+from appraise.qa.rules.engine import RuleFinding, RuleSet
 from appraise.schemes.model import Indicator, LevelsRule, RatedRule, Scheme
 from appraise.schemes.validate import all_indicators
 from appraise.web.cycles.scoring import rating_value
@@ -187,6 +189,75 @@ def findings_of(conversation: Conversation) -> list[Finding]:
         )
         for f in conversation.findings
     ]
+
+
+def rule_verdicts_of(conversation: Conversation) -> list[Verdict]:
+    """The rules' verdicts on the conversation, as the CLI's (``rule_hits``): one per rule that
+    was computable on it, about the agent a hit names (the one who said it in a transferred
+    chat), else the conversation's agent. A conversation imported before the verdicts were kept
+    has none."""
+    return [
+        Verdict(f.conversation_id, f.agent_id, f.rule, f.hit)
+        for f in rule_findings_of(conversation)
+    ]
+
+
+def rule_findings_of(
+    conversation: Conversation, ruleset: RuleSet | None = None
+) -> list[RuleFinding]:
+    """Every computable finding of the rules on the conversation, rebuilt from what it keeps:
+    a hit from its ``rule_findings`` entry (evidence left out: no metric reads it), a rule that
+    did not hit from ``rule_verdicts`` alone, with the name, severity and veto ``ruleset``
+    gives the rule (nothing counts them for a finding that did not hit). A hit without a
+    verdict (kept before the verdicts were) is left out, as its misses are unknown."""
+    verdicts = conversation.rule_verdicts or {}
+    owner = conversation.agent.agent_id
+    rules = {r.rule.id: r.rule for r in ruleset.rules} if ruleset is not None else {}
+    hits = {str(f.get("rule")): f for f in conversation.rule_findings}
+    out: list[RuleFinding] = []
+    for rule_id, hit in verdicts.items():
+        f = hits.get(rule_id) if hit else None
+        if f is not None:
+            out.append(
+                RuleFinding(
+                    conversation.conversation_id,
+                    f.get("agent_id") or owner,
+                    rule_id,
+                    str(f.get("name") or rule_id),
+                    f.get("severity") or "一般",
+                    True,
+                    True,
+                    bool(f.get("veto")),
+                    occurrences=int(f.get("occurrences") or 0),
+                    points=Decimal(str(f.get("points") or 0)),
+                    started_at=_start(f.get("started_at"), conversation),
+                )
+            )
+            continue
+        r = rules.get(rule_id)
+        out.append(
+            RuleFinding(
+                conversation.conversation_id,
+                owner,
+                rule_id,
+                r.label if r is not None else rule_id,
+                r.severity if r is not None else "一般",
+                bool(hit),
+                True,
+                r.is_veto if r is not None else False,
+                started_at=_start(None, conversation),
+            )
+        )
+    return out
+
+
+def _start(at: object, conversation: Conversation) -> datetime | None:
+    """The conversation's start as the rules saw it, else its first message's time (a hit kept
+    before the start was)."""
+    if isinstance(at, str) and at:
+        return datetime.fromisoformat(at)
+    times = [str(m["sent_at"]) for m in conversation.messages if m.get("sent_at")]
+    return min(datetime.fromisoformat(t) for t in times) if times else None
 
 
 def conversation_metrics(conversation: Conversation, scheme: Scheme) -> dict[str, Decimal]:

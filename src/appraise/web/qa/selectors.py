@@ -32,6 +32,7 @@ from appraise.qa.agreement import (
     gates,
     verdicts_from_findings,
 )
+from appraise.qa.checks import Finding
 from appraise.qa.config import QaConfig, parse_qa_config
 from appraise.qa.figures import estimated_figures
 from appraise.qa.sampling import estimate_reviews
@@ -395,7 +396,7 @@ def sample_parts(conversation_ids: Iterable[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PeriodAgreement:
-    """The period's automatic checks against the reviewers, and which checks may count."""
+    """The period's automatic checks and rules against the reviewers, and which may count."""
 
     period: str
     config: AgreementConfig
@@ -435,18 +436,26 @@ def period_agreement(*, period: str, verdicts: Sequence[Verdict] = ()) -> Period
     """Every mirrored check's agreement with the period's sample reviews (the random part of
     a risk-weighted sample only: the risk part leans towards the checks' hits and would raise
     their recall), and the gates the config sets. The figures are about the checks, not about
-    people, and are the same for everyone who may see QA figures; ``verdicts`` adds rules'."""
+    people, and are the same for everyone who may see QA figures. The rules' verdicts kept with
+    each conversation (``rule_verdicts``) count like the checks' findings; ``verdicts`` adds
+    more."""
     p = str(Period.parse(period))
     cfg = period_config(p)
     if not cfg.checks:
         return PeriodAgreement(p, cfg, [], [])
-    findings = [f for c in Conversation.objects.filter(period=p) for f in scoring.findings_of(c)]
+    conversations = Conversation.objects.filter(period=p).select_related("agent")
+    findings: list[Finding] = []
+    ruled: list[Verdict] = []
+    for c in conversations:
+        findings.extend(scoring.findings_of(c))
+        # The rules' verdicts, hit or not, as the CLI's (qa/commands.py: rule_hits).
+        ruled.extend(scoring.rule_verdicts_of(c))
     reviews = Review.objects.filter(
         conversation__period=p, calibration__isnull=True
     ).select_related("agent", "reviewer", "rubric__scheme_version", "conversation")
     results = effective_results(list(reviews))
     results = estimate_reviews(results, sample_parts({r.conversation_id for r in results}))
-    figs = agreement([*verdicts_from_findings(findings), *verdicts], results, cfg.mirrors())
+    figs = agreement([*verdicts_from_findings(findings), *ruled, *verdicts], results, cfg.mirrors())
     names = {it.id: it.name for r in results for it in r.items}
     return PeriodAgreement(p, cfg, figs, gates(cfg, figs), names)
 

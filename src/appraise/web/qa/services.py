@@ -35,7 +35,7 @@ from appraise.qa import (
     select_rubric,
 )
 from appraise.qa.config import parse_qa_config
-from appraise.qa.rules.engine import build_ruleset, run_rules
+from appraise.qa.rules.engine import RuleSet, build_ruleset, run_rules
 from appraise.qa.sampling import STRATA, risk_flags, sample_contacts
 from appraise.qa.store import Contact, load_csat
 from appraise.web.audit.services import audit_record
@@ -188,6 +188,19 @@ def _message_rows(t: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _rules_on(t: Any, ruleset: RuleSet) -> tuple[list[dict[str, Any]], dict[str, bool]]:
+    """What a conversation keeps of the rules: the hits (``RuleFinding.as_dict()`` with the
+    conversation's start, which orders an escalation), and rule id -> hit for every rule that
+    was computable on it (the verdicts the agreement and the rules' metrics are measured on)."""
+    found = run_rules([t], ruleset)
+    hits = [
+        {**f.as_dict(), "started_at": f.started_at.isoformat() if f.started_at else None}
+        for f in found
+        if f.hit
+    ]
+    return hits, {f.rule: f.hit for f in found if f.computable}
+
+
 @transaction.atomic
 def conversation_import(
     *,
@@ -252,10 +265,26 @@ def conversation_import(
         period=p, source=source[:300], config=config_text, created_by=signed_in(by)
     )
     ruleset = build_ruleset(config, center) if config.has_rules else None
+    # Conversations imported without any rule verdict (before they were kept, or without
+    # rules) get this import's rules: a re-import gives an older period its rule verdicts.
+    unjudged = (
+        {}
+        if ruleset is None
+        else {
+            c.conversation_id: c
+            for c in Conversation.objects.filter(
+                conversation_id__in=existing, rule_verdicts={}
+            ).only("pk", "conversation_id", "rule_findings", "rule_verdicts")
+        }
+    )
     rows: list[Conversation] = []
+    refreshed: list[Conversation] = []
     for t in transcripts:
         if t.conversation_id in existing:
             batch.skipped_existing += 1
+            if (old := unjudged.get(t.conversation_id)) is not None and ruleset is not None:
+                old.rule_findings, old.rule_verdicts = _rules_on(t, ruleset)
+                refreshed.append(old)
             continue
         agent = agents.get(t.agent_id or "")
         if agent is None:
@@ -275,13 +304,13 @@ def conversation_import(
                 csat=csat.get(t.conversation_id),
                 messages=_message_rows(t),
                 findings=[f.as_dict() for f in check_transcript(t, config, center)],
-                rule_findings=[]
-                if ruleset is None
-                else [f.as_dict() for f in run_rules([t], ruleset) if f.hit],
                 batch=batch,
             )
         )
+        if ruleset is not None:
+            rows[-1].rule_findings, rows[-1].rule_verdicts = _rules_on(t, ruleset)
     Conversation.objects.bulk_create(rows, batch_size=500)
+    Conversation.objects.bulk_update(refreshed, ["rule_findings", "rule_verdicts"], batch_size=500)
     batch.created = len(rows)
     batch.unknown_agents = sorted(a for a in unknown if a)
     batch.save()
@@ -295,6 +324,7 @@ def conversation_import(
             "skipped_existing": batch.skipped_existing,
             "unknown_agents": batch.unknown_agents,
             "without_agent": unknown.get("", 0),
+            "rules_added": len(refreshed),
         },
         note=batch.source,
     )
