@@ -437,6 +437,22 @@ class Grade(Node):
     requires_basis: bool = False
 
 
+class Veto(Node):
+    """一票否决: when ``when`` holds for an agent (a red line crossed: ``autoqa_redline_count >
+    0``, a customer complaint upheld), the month fails whatever the indicators scored. ``total``
+    is what the total becomes (0: nothing earned, so a rated bonus pays nothing); ``grade`` is
+    the grade the agent gets, the last (lowest) grade when not given. It is checked after the
+    total and before ranking, so a vetoed total ranks as it is; the grade is set last, after
+    quotas. The agent's notes say which veto and why, in the reader's language.
+    """
+
+    id: Id
+    name: str
+    when: ExprText
+    total: Num | None = None
+    grade: str | None = None
+
+
 class Quota(Node):
     grade: str
     max: Share | None = None
@@ -730,6 +746,8 @@ class Scheme(Node):
     distribution: Distribution | None = None
     levels: Levels | None = None
     consequences: list[Consequence] = []
+    # 一票否决 (red lines): a condition that fails the month whatever the indicators scored.
+    vetoes: list[Veto] = []
     rollup: Rollup | None = None
     # Another scheme's monthly results as metrics (a quarterly scheme reading its months).
     months: Months | None = None

@@ -113,6 +113,7 @@ def expression_names(scheme: Scheme) -> frozenset[str]:
         *(e.when for e in scheme.eligibility),
         *(g.when for g in scheme.grades if g.when is not None),
         *(c.when for c in scheme.consequences),
+        *(v.when for v in scheme.vetoes),
         *(p.when for p in (scheme.pay.components if scheme.pay else []) if p.when is not None),
         *(p.expr for p in (scheme.pay.components if scheme.pay else []) if hasattr(p, "expr")),
     ]
@@ -1232,6 +1233,58 @@ def _consequence_at(c: Checked) -> list[Problem]:
     return out
 
 
+def _vetoes(c: Checked) -> list[Problem]:
+    """A veto reads what the total is made of (metrics, indicators, the total itself: it is
+    checked before ranking), names a grade of the scheme, and changes something."""
+    s = c.scheme
+    out: list[Problem] = []
+    grades = [g.name for g in s.grades]
+    ids = [v.id for v in s.vetoes]
+    for i, v in enumerate(s.vetoes):
+        what = message("what.veto", 'veto "{id}"', id=v.id)
+        out += _names_allowed(c, v.when.names, ("vetoes", i, "when"), what, frozenset({"total"}))
+        if v.id in ids[:i]:
+            out.append(
+                c.problem(
+                    "error",
+                    "duplicate_veto",
+                    message("duplicate_veto", 'veto "{id}" is declared twice', id=v.id),
+                    ("vetoes", i),
+                )
+            )
+        if v.grade is not None and v.grade not in grades:
+            out.append(
+                c.problem(
+                    "error",
+                    "veto_grade",
+                    message(
+                        "veto_grade",
+                        'veto "{id}" gives grade "{grade}", which is not one of the grades '
+                        "({grades})",
+                        id=v.id,
+                        grade=v.grade,
+                        grades=", ".join(grades) or "-",
+                    ),
+                    ("vetoes", i, "grade"),
+                )
+            )
+        if v.total is None and v.grade is None and not grades:
+            out.append(
+                c.problem(
+                    "error",
+                    "veto_no_effect",
+                    message(
+                        "veto_no_effect",
+                        'veto "{id}" changes nothing: give it a `total` or a `grade` (the '
+                        "scheme has no grades to fall back on)",
+                        id=v.id,
+                    ),
+                    ("vetoes", i),
+                )
+            )
+    return out
+
+
 RULES: list[Callable[[Checked], list[Problem]]] = [
     _unique_ids,
     _rule_or_children,
@@ -1254,6 +1307,7 @@ RULES: list[Callable[[Checked], list[Problem]]] = [
     _consequence_at,
     _months,
     _min_agreement,
+    _vetoes,
 ]
 
 

@@ -54,6 +54,7 @@ from appraise.scoring.text import Voice, fmt
 from appraise.scoring.text import quantize as quantize
 from appraise.scoring.units import value_words
 from appraise.scoring.variables import agent_env, eligibility_env
+from appraise.scoring.vetoes import apply_vetoes, veto_grades
 from appraise.words import Pending, joined, say, words
 
 if TYPE_CHECKING:
@@ -231,11 +232,14 @@ def _score(
         r.exact_total = total
         r.total = quantize(total, scheme.score_step)
     ranked = [a for a in appraised if results[a].eligible]
+    # 一票否决: a veto that holds replaces the total before ranking and the grade after quotas.
+    vetoed = apply_vetoes(scheme, [results[a] for a in ranked], ctx, scores)
     # 4.-6. rank, grades, levels
     rank_agents(scheme, [results[a] for a in ranked], scores)
     ctx.last_rank.update(_last_ranks(scheme, [results[a] for a in ranked]))
     assign_grades(scheme, [results[a] for a in ranked], ctx, scores)
     ctx.problems.extend(apply_distribution(scheme, [results[a] for a in ranked]))
+    veto_grades(scheme, [results[a] for a in ranked], vetoed)
     assign_levels(scheme, [results[a] for a in ranked], ctx, p)
     # 7. consequences (over the roll-ups that end now, too); 8. pay
     for (agent_id, key), rolled in roll_up(scheme, ctx, p, [results[a] for a in ranked]).items():

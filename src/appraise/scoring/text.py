@@ -126,6 +126,8 @@ EN: dict[str, str] = {
     # An agent's notes (not appraised, a grade lowered by its quota).
     "note_missing": "missing data: {names}",
     "note_quota": "{grade} → {lower} (quota {allowed}/{n})",
+    "note_veto": "{name} (veto): {when}",
+    "note_veto_total": "; the total {before} becomes {total}",
     "fig_kappa": "κ",
     "fig_precision": "precision",
     "fig_recall": "recall",
