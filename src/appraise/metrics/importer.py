@@ -48,7 +48,7 @@ from appraise.inputs.reading import read_frame as _read_file_frame
 from appraise.inputs.values import CHINESE_DATE, DURATION_CLOCK, DURATION_WORDS_SQL, NULL_TOKENS
 from appraise.messages import message
 from appraise.metrics.config import CenterConfig
-from appraise.metrics.derive import derive_facts, facts_current
+from appraise.metrics.derive import PASS_SENDERS, DuplicateKeys, derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
 from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE
@@ -187,6 +187,9 @@ class _Staged:
     skipped: dict[str, int] = field(default_factory=dict)
     # The canonical columns the file gave (mapped, derived or a constant).
     provided: frozenset[str] = frozenset()
+    # Messages inserted into an empty table whose customer and agent rows' keys the facts pass
+    # checks on the stored rows (:data:`PASS_SENDERS`), instead of a distinct count here.
+    keys_in_pass: bool = False
 
 
 def _lit(value: str) -> str:
@@ -1169,12 +1172,27 @@ def _stage(
     # than keyed rows. Only then does the exact duplicate query (a GROUP BY on the key columns,
     # another read of the file) run; a hash collision only costs that query, never a result.
     keyed = " AND ".join([keep, *(f"{_ident(k)} IS NOT NULL" for k in table.key)])
+    # Messages going into an empty table are stored in key order (less the sender), and the
+    # facts pass reads the customer and agent rows in that order anyway: it finds two of them
+    # with one key as neighbours (derive.DuplicateKeys), so only the other senders' keys are
+    # counted here. A month of messages then costs no 30-million-row hash aggregate.
+    keys_in_pass = (
+        messages
+        and "seq" in resolved
+        and tmap.on_duplicate != "last"
+        and _is_empty(conn, table.name)
+    )
+    if keys_in_pass:
+        senders = ", ".join(_lit(s) for s in PASS_SENDERS)
+        keyed += f" AND {_ident('sender')} NOT IN ({senders})"
     key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
     try:
         ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
             f"count(_skip), count(*) FILTER (WHERE {keyed}), "
-            f"count(DISTINCT {key_hash}) FILTER (WHERE {keyed}) FROM {checked}"
+            # A CASE, not a FILTER: DuckDB groups every row by (hash, filter) for a filtered
+            # distinct count, here only the keyed rows' hashes are distinct groups.
+            f"count(DISTINCT CASE WHEN {keyed} THEN {key_hash} END) FROM {checked}"
         ).fetchall()
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
@@ -1207,7 +1225,9 @@ def _stage(
         )
         typed = f"(SELECT {cols}, _err FROM {typed})"
     provided = frozenset(c for c in resolved if c in table.column_names)
-    staged = _Staged(src, typed, read, name=name, skipped=skipped, provided=provided)
+    staged = _Staged(
+        src, typed, read, name=name, skipped=skipped, provided=provided, keys_in_pass=keys_in_pass
+    )
     if not _is_empty(conn, table.name):
         # Rows are matched against stored ones by key: that join wants its own copy.
         try:
@@ -1221,6 +1241,8 @@ def _stage(
     # Without a seq column the numbering makes message keys unique; checking would cost a
     # 30-million-row aggregate for nothing.
     if (not messages or "seq" in resolved) and n_hashes < n_keyed:
+        # The exact query reads every sender's keys: nothing is left for the facts pass.
+        staged.keys_in_pass = False
         _check_duplicates(conn, staged, problems)
     if not messages and read:
         _warn_empty_columns(conn, staged, problems)
@@ -1643,6 +1665,42 @@ def _read(
     return _read_frame(conn, src, name, problems)
 
 
+def _write(
+    conn: duckdb.DuckDBPyConnection,
+    staged: list[_Staged],
+    config: CenterConfig,
+    incremental: bool,
+) -> dict[str, TableCounts]:
+    """Write every checked file and derive the facts, in one transaction (rolled back on any
+    exception, :class:`~appraise.metrics.derive.DuplicateKeys` included)."""
+    conn.execute(f"SET TimeZone = {_lit(config.timezone)}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        # Still in the center's zone: a file inserted straight from its checked query reads
+        # its naive times now.
+        counts = {st.source.table.name: _merge(conn, st) for st in staged}
+        for st in staged:
+            _record_provided(conn, st)
+        changed = any(
+            c.inserted or c.updated
+            for c in counts.values()
+            if c.table in ("conversations", "messages")
+        )
+        conn.execute("SET TimeZone = 'UTC'")
+        check_keys = any(st.keys_in_pass for st in staged)
+        if changed or check_keys or not facts_current(conn, config):
+            # Per-conversation facts are part of the import, in its transaction: metrics
+            # never sort messages, and a store never holds facts of other data.
+            only = TOUCHED_TABLE if incremental and changed else None
+            derive_facts(conn, config, temporary=False, only=only, check_keys=check_keys)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return counts
+
+
 def import_folder(
     conn: duckdb.DuckDBPyConnection,
     folder: Path,
@@ -1717,6 +1775,11 @@ def _import(
                 if result is not None:
                     staged.append(result)
             if any(p.level == "error" for p in problems):
+                # Every problem of every file at once: the keys the facts pass would have
+                # checked are checked here.
+                for st in staged:
+                    if st.keys_in_pass:
+                        _check_duplicates(conn, st, problems)
                 raise ProblemsError(problems)
             # The facts can be brought up to date conversation by conversation when they were
             # current and the import adds to a store that already holds conversations.
@@ -1725,29 +1788,19 @@ def _import(
                 and not _is_empty(conn, "conversations")
                 and not _is_empty(conn, "messages")
             )
-            conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
-            conn.execute("BEGIN TRANSACTION")
             try:
-                # Still in the center's zone: a file inserted straight from its checked query
-                # reads its naive times now.
-                counts = {st.source.table.name: _merge(conn, st) for st in staged}
+                counts = _write(conn, staged, config, incremental)
+            except DuplicateKeys:
+                # Rolled back: two stored messages share a key. The exact query on the file
+                # names the rows, as it does for every other table.
                 for st in staged:
-                    _record_provided(conn, st)
-                changed = any(
-                    c.inserted or c.updated
-                    for c in counts.values()
-                    if c.table in ("conversations", "messages")
-                )
-                conn.execute("SET TimeZone = 'UTC'")
-                if changed or not facts_current(conn, config):
-                    # Per-conversation facts are part of the import, in its transaction: metrics
-                    # never sort messages, and a store never holds facts of other data.
-                    only = TOUCHED_TABLE if incremental and changed else None
-                    derive_facts(conn, config, temporary=False, only=only)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                    if st.keys_in_pass:
+                        _check_duplicates(conn, st, problems)
+                if any(p.level == "error" for p in problems):
+                    raise ProblemsError(problems) from None
+                for st in staged:
+                    st.keys_in_pass = False
+                counts = _write(conn, staged, config, incremental)
     finally:
         conn.execute(f"DROP TABLE IF EXISTS {TOUCHED_TABLE}")
         for src in sources:
