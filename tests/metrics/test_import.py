@@ -462,6 +462,38 @@ def test_messages_sharing_instant_and_seq_but_not_sender_are_distinct(tmp_path: 
     assert _rows(conn, "SELECT agent_id, runs, reply_us FROM reply_facts") == [("a1", 1, 0)]
 
 
+def test_parquet_text_is_converted_only_where_a_row_needs_it_and_stored_the_same(
+    tmp_path: Path,
+) -> None:
+    """The check scan finds which text columns the conversion changes in some row (sender:
+    ' Agent' is 'agent'; agent_id: '' is empty) and copies the others as they are (the ids,
+    the text); every value is stored as the conversion would have made it."""
+    folder = _folder(tmp_path)
+    table = pa.table(
+        {
+            "conversation_id": ["c1", "c1", "c2"],
+            "sent_at": pa.array(
+                [1_790_000_000_000_000, 1_790_000_060_000_000, 1_790_000_120_000_000],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "sender": ["customer", " Agent", "customer"],
+            "agent_id": ["", "a1", None],
+            "text": ["你好", " 在的 ", "hi"],
+            "seq": pa.array([1, 2, 1], pa.int64()),
+        }
+    )
+    pq.write_table(table, folder / "messages.parquet")
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    assert _rows(
+        conn, "SELECT conversation_id, sender, agent_id, text, seq FROM messages ORDER BY rowid"
+    ) == [
+        ("c1", "customer", None, "你好", 1),
+        ("c1", "agent", "a1", " 在的 ", 2),
+        ("c2", "customer", None, "hi", 1),
+    ]
+
+
 def test_missing_required_column_names_the_file_and_column(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     _write_csv(folder / "orders.csv", [["order_id", "created_at"], ["o1", "2026-10-05"]])

@@ -1067,6 +1067,10 @@ def _stage(
     outer = ["_row"]
     checks: list[str] = []
     skips: list[str] = []
+    # Text columns whose conversion (trim, null tokens, codes, lower case) may change nothing in
+    # this file: column -> (raw value, the pieces of inner and middle that copy it unchanged).
+    # The check scan tells which ones it changed in no row; the insert copies those as they are.
+    as_is: dict[str, tuple[str, str, tuple[int, str], tuple[int, str]]] = {}
     for i, col in enumerate(table.columns):
         v = f"_v{i}"
         q = _ident(col.name)
@@ -1090,6 +1094,16 @@ def _stage(
                 and key not in ENUMS
             ):
                 native = _native(col, type_)
+            if col.type == "string" and type_ == "VARCHAR" and spec.constant is None:
+                # Typed text only loses its empty strings: a cheaper test than comparing.
+                r = f"_r{i}"
+                same = f"{r} <> ''" if native is not None else f"{q} IS NOT DISTINCT FROM {r}"
+                as_is[col.name] = (
+                    r,
+                    f"bool_and({same})",
+                    (len(inner), f"{sql} AS {v}"),
+                    (len(middle), f"{v} AS {q}, {v}"),
+                )
             if native is not None:
                 inner.append(f"{sql} AS {v}")
                 middle.append(f"{native.replace('{x}', v)} AS {q}, {v}")
@@ -1157,13 +1171,26 @@ def _stage(
         skips.append(f"CASE WHEN {k} IN ({listed}) THEN {_lit(source)} || ' = ' || {k} END")
     err = f"NULLIF(concat_ws(chr(30), {', '.join(checks)}), '')" if checks else "NULL"
     skip = f"COALESCE({', '.join(skips)})" if skips else "CAST(NULL AS VARCHAR)"
-    source = f"(SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {raw.relation}))"
-    checked = (
-        f"(SELECT {', '.join(outer)}, CAST({err} AS VARCHAR) AS _err, {skip} AS _skip "
-        f"FROM {source})"
-    )
+    raws = [r for r, _, _, _ in as_is.values()]
+
+    def checked_sql(unchanged: frozenset[str]) -> str:
+        """The checked rows (the raw text of the ``as_is`` columns too, for the scan), with the
+        ``unchanged`` columns copied as they are."""
+        ins, mid = list(inner), list(middle)
+        for name in unchanged:
+            _, _, (at_i, piece_i), (at_m, piece_m) = as_is[name]
+            ins[at_i], mid[at_m] = piece_i, piece_m
+        ins += [f"{resolved[name][0]} AS {r}" for name, (r, _, _, _) in as_is.items()]
+        source = (
+            f"(SELECT {', '.join(mid + raws)} FROM (SELECT {', '.join(ins)} FROM {raw.relation}))"
+        )
+        return (
+            f"(SELECT {', '.join(outer + raws)}, CAST({err} AS VARCHAR) AS _err, {skip} AS _skip "
+            f"FROM {source})"
+        )
+
+    checked = checked_sql(frozenset())
     keep = "_skip IS NULL" + (" AND _err IS NULL" if tmap.invalid_rows == "skip" else "")
-    typed = f"(SELECT {', '.join(outer)}, _err FROM {checked} WHERE {keep})"
     messages = table.name == "messages"
     # One scan converts and checks every value (and counts messages without a seq) without
     # keeping the rows: a month of messages is not copied before it is known to be clean.
@@ -1186,17 +1213,25 @@ def _stage(
         senders = ", ".join(_lit(s) for s in PASS_SENDERS)
         keyed += f" AND {_ident('sender')} NOT IN ({senders})"
     key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
+    # Whether any row's conversion changed an as_is column's text.
+    same = "".join(f", {test}" for _, test, _, _ in as_is.values())
     try:
-        ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes),) = conn.execute(
+        ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes, *unchanged),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
             f"count(_skip), count(*) FILTER (WHERE {keyed}), "
             # A CASE, not a FILTER: DuckDB groups every row by (hash, filter) for a filtered
             # distinct count, here only the keyed rows' hashes are distinct groups.
-            f"count(DISTINCT CASE WHEN {keyed} THEN {key_hash} END) FROM {checked}"
+            f"count(DISTINCT CASE WHEN {keyed} THEN {key_hash} END){same} FROM {checked}"
         ).fetchall()
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
         return None
+    # A column the conversion left unchanged in every row is copied as it is: the same values,
+    # and the sorted insert keeps the file's column statistics.
+    copied = frozenset(name for name, ok in zip(as_is, unchanged, strict=True) if ok is not False)
+    if copied:
+        checked = checked_sql(copied)
+    typed = f"(SELECT {', '.join(outer)}, _err FROM {checked} WHERE {keep})"
     skipped = dict(raw.skipped)
     if skipped_n:
         for reason, n in conn.execute(
