@@ -4,9 +4,11 @@ Each file is converted and checked in SQL (DuckDB's own CSV/Parquet/JSON readers
 walks XLSX rows), so 30 million messages are checked as fast as they are read. A failed check
 leaves the value NULL and records the column, the kind of failure and the raw text in an ``_err``
 column; bad rows are then listed with their row number. The checks are one counting scan of the
-file; a table that is still empty is then filled straight from the file in storage order, with no
-staging copy, and only a table that already holds rows gets a temporary copy to match keys
-against. Only when every file is clean is anything written, in one transaction that also derives
+file, which also finds the text columns that no row's conversion changes (those are then copied
+as they are); a table that is still empty is then filled straight from the file in storage order,
+with no staging copy, and only a table that already holds rows gets a temporary copy to match
+keys against. The customer and agent messages' keys are checked by the facts pass on the stored
+rows when the messages table was empty. Only when every file is clean is anything written, in one transaction that also derives
 the per-conversation facts (:mod:`appraise.metrics.derive`), so an import either lands completely
 or not at all. Into a store file DuckDB works under a 1 GiB memory budget and spills the sort to
 disk.
