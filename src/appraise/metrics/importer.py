@@ -8,10 +8,10 @@ file, which also finds the text columns that no row's conversion changes (those 
 as they are); a table that is still empty is then filled straight from the file in storage order,
 with no staging copy, and only a table that already holds rows gets a temporary copy to match
 keys against. The customer and agent messages' keys are checked by the facts pass on the stored
-rows when the messages table was empty. Only when every file is clean is anything written, in one transaction that also derives
-the per-conversation facts (:mod:`appraise.metrics.derive`), so an import either lands completely
-or not at all. Into a store file DuckDB works under a 1 GiB memory budget and spills the sort to
-disk.
+rows when the messages table was empty. Only when every file is clean is anything written, in
+one transaction that also derives the per-conversation facts (:mod:`appraise.metrics.derive`),
+so an import either lands completely or not at all. Into a store file DuckDB works under a 1 GiB
+memory budget and spills the sort to disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
 content is ``unchanged``; with different content it replaces the stored row (``updated``: a
