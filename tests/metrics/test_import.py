@@ -416,6 +416,8 @@ def test_duplicate_message_keys_are_errors_naming_both_rows_and_nothing_is_store
     assert (problem.code, problem.row) == ("duplicate_key", row)
     assert problem.field == "conversation_id,sent_at,sender,seq"
     assert f"first in row {first}" in problem.message
+    # The key as the center reads it: the last row's local time, Shanghai's offset.
+    assert f"sent_at={rows[-1][1]}:00+08" in problem.message
     assert _rows(conn, "SELECT count(*) FROM messages") == [(0,)]
     assert _rows(conn, "SELECT count(*) FROM conversations") == [(0,)]
 

@@ -1829,7 +1829,9 @@ def _import(
                 counts = _write(conn, staged, config, incremental)
             except DuplicateKeys:
                 # Rolled back: two stored messages share a key. The exact query on the file
-                # names the rows, as it does for every other table.
+                # names the rows, as it does for every other table, reading naive times in the
+                # center's zone as the checks did.
+                conn.execute(f"SET TimeZone = {_lit(config.timezone)}")
                 for st in staged:
                     if st.keys_in_pass:
                         _check_duplicates(conn, st, problems)
