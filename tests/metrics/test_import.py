@@ -365,6 +365,137 @@ def test_duplicate_keys_in_one_file_are_errors_naming_both_rows(tmp_path: Path) 
     assert "first in row 2" in problem.message
 
 
+MESSAGES_SEQ = ["conversation_id", "sent_at", "sender", "seq", "agent_id"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "duplicated"),
+    [
+        # A customer's message twice: the facts pass finds them as neighbours in the store.
+        (
+            [
+                ["c1", "2026-10-05 09:00", "customer", "1", ""],
+                ["c1", "2026-10-05 09:01", "agent", "2", "a1"],
+                ["c1", "2026-10-05 09:00", "customer", "1", ""],
+            ],
+            (4, 2),
+        ),
+        # An agent's, with a customer's message at the same instant and seq between them.
+        (
+            [
+                ["c1", "2026-10-05 09:01", "agent", "2", "a1"],
+                ["c1", "2026-10-05 09:01", "customer", "2", ""],
+                ["c1", "2026-10-05 09:01", "agent", "2", "a2"],
+            ],
+            (4, 2),
+        ),
+        # A bot's: the pass does not read bots, the check scan counts their keys.
+        (
+            [
+                ["c1", "2026-10-05 09:00", "bot", "1", ""],
+                ["c1", "2026-10-05 09:00", "customer", "1", ""],
+                ["c1", "2026-10-05 09:00", "bot", "1", ""],
+            ],
+            (4, 2),
+        ),
+    ],
+)
+def test_duplicate_message_keys_are_errors_naming_both_rows_and_nothing_is_stored(
+    tmp_path: Path, rows: list[list[str]], duplicated: tuple[int, int]
+) -> None:
+    """The key is (conversation, sent_at, sender, seq); the header is row 1, so the file's
+    third data row is row 4 and its first row 2."""
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    _write_csv(folder / "messages.csv", [MESSAGES_SEQ, *rows])
+    conn = open_store()
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(conn, folder, config=SHANGHAI)
+    (problem,) = caught.value.errors
+    row, first = duplicated
+    assert (problem.code, problem.row) == ("duplicate_key", row)
+    assert problem.field == "conversation_id,sent_at,sender,seq"
+    assert f"first in row {first}" in problem.message
+    # The key as the center reads it: the last row's local time, Shanghai's offset.
+    assert f"sent_at={rows[-1][1]}:00+08" in problem.message
+    assert _rows(conn, "SELECT count(*) FROM messages") == [(0,)]
+    assert _rows(conn, "SELECT count(*) FROM conversations") == [(0,)]
+
+
+def test_a_duplicate_message_key_is_reported_with_another_files_bad_value(tmp_path: Path) -> None:
+    """Both problems at once, although the messages' keys are checked after the other files
+    would have been written: a bad time in conversations.csv row 3 (c2's started_at) and the
+    customer's message of messages.csv row 2 again in row 3."""
+    folder = _folder(tmp_path)
+    conversations = [list(r) for r in CONVERSATIONS]
+    conversations[2][3] = "yesterday"
+    _write_csv(folder / "conversations.csv", conversations)
+    _write_csv(
+        folder / "messages.csv",
+        [
+            MESSAGES_SEQ,
+            ["c1", "2026-10-05 09:00", "customer", "1", ""],
+            ["c1", "2026-10-05 09:00", "customer", "1", ""],
+        ],
+    )
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(), folder, config=SHANGHAI)
+    found = sorted((Path(p.file or "").name, p.code, p.row) for p in caught.value.errors)
+    assert found == [("conversations.csv", "bad_value", 3), ("messages.csv", "duplicate_key", 3)]
+
+
+def test_messages_sharing_instant_and_seq_but_not_sender_are_distinct(tmp_path: Path) -> None:
+    """A customer's, a bot's and an agent's message at 09:00 with seq 1 have three keys: all
+    three are stored, and the agent's answers the customer's (a 0-second reply)."""
+    folder = _folder(tmp_path)
+    _write_csv(folder / "conversations.csv", CONVERSATIONS)
+    _write_csv(
+        folder / "messages.csv",
+        [
+            MESSAGES_SEQ,
+            ["c1", "2026-10-05 09:00", "agent", "1", "a1"],
+            ["c1", "2026-10-05 09:00", "bot", "1", ""],
+            ["c1", "2026-10-05 09:00", "customer", "1", ""],
+        ],
+    )
+    conn = open_store()
+    report = import_folder(conn, folder, config=SHANGHAI)
+    assert report.tables["messages"].inserted == 3
+    assert _rows(conn, "SELECT agent_id, runs, reply_us FROM reply_facts") == [("a1", 1, 0)]
+
+
+def test_parquet_text_is_converted_only_where_a_row_needs_it_and_stored_the_same(
+    tmp_path: Path,
+) -> None:
+    """The check scan finds which text columns the conversion changes in some row (sender:
+    ' Agent' is 'agent'; agent_id: '' is empty) and copies the others as they are (the ids,
+    the text); every value is stored as the conversion would have made it."""
+    folder = _folder(tmp_path)
+    table = pa.table(
+        {
+            "conversation_id": ["c1", "c1", "c2"],
+            "sent_at": pa.array(
+                [1_790_000_000_000_000, 1_790_000_060_000_000, 1_790_000_120_000_000],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "sender": ["customer", " Agent", "customer"],
+            "agent_id": ["", "a1", None],
+            "text": ["你好", " 在的 ", "hi"],
+            "seq": pa.array([1, 2, 1], pa.int64()),
+        }
+    )
+    pq.write_table(table, folder / "messages.parquet")
+    conn = open_store()
+    import_folder(conn, folder, config=SHANGHAI)
+    assert _rows(
+        conn, "SELECT conversation_id, sender, agent_id, text, seq FROM messages ORDER BY rowid"
+    ) == [
+        ("c1", "customer", None, "你好", 1),
+        ("c1", "agent", "a1", " 在的 ", 2),
+        ("c2", "customer", None, "hi", 1),
+    ]
+
+
 def test_missing_required_column_names_the_file_and_column(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     _write_csv(folder / "orders.csv", [["order_id", "created_at"], ["o1", "2026-10-05"]])

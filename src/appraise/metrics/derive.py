@@ -234,11 +234,13 @@ def calendar_arrow(config: CenterConfig, lo_us: int | None, hi_us: int | None) -
 # Customer and agent messages as the pass reads them. With no ORDER BY the rows come in storage
 # order, which the importer makes (conversation_id, sent_at, seq, customer before agent); the
 # pass checks every adjacent pair and asks DuckDB to sort only when the check fails.
-_PASS_SQL = """
+# The senders whose messages the pass reads.
+PASS_SENDERS = ("customer", "agent")
+_PASS_SQL = f"""
 SELECT conversation_id, epoch_us(sent_at) AS t, coalesce(seq, 0) AS seq,
     sender = 'agent' AS is_agent, nullif(agent_id, '') AS agent_id
 FROM messages
-WHERE sender IN ('customer', 'agent') AND conversation_id IS NOT NULL AND sent_at IS NOT NULL
+WHERE sender IN {PASS_SENDERS!r} AND conversation_id IS NOT NULL AND sent_at IS NOT NULL
 """
 _PASS_ORDER = " ORDER BY conversation_id, t, seq, is_agent"
 # Rows handed to numpy at a time: big enough that per-block overhead vanishes, small enough that
@@ -269,6 +271,12 @@ class _OutOfOrder(Exception):
     """The messages are not in storage order; the pass is run again on sorted rows."""
 
 
+class DuplicateKeys(Exception):
+    """Two messages of one sender in :data:`PASS_SENDERS` share their key (conversation,
+    sent_at, sender, seq): found by ``check_keys``, which the importer asks for instead of
+    counting those keys itself."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Clock:
     """Business microseconds before an instant, B(t), from the minute table: the same integer
@@ -295,11 +303,15 @@ def _strings(column: pa.ChunkedArray) -> pa.Array:
     return array.cast(pa.string()) if array.type != pa.string() else array
 
 
-def _block(table: pa.Table, previous_id: str | None, clock: _Clock) -> tuple[pa.Table, pa.Table]:
+def _block(
+    table: pa.Table, previous_id: str | None, clock: _Clock, check_keys: bool = False
+) -> tuple[pa.Table, pa.Table]:
     """Reply parts and per-conversation message facts of whole conversations in stream order.
 
     Raises :class:`_OutOfOrder` when a conversation is not contiguous or its messages are not
-    ordered by (sent_at, seq, customer before agent).
+    ordered by (sent_at, seq, customer before agent). ``check_keys``: raises
+    :class:`DuplicateKeys` when two neighbours share their key; in this order two rows with one
+    key are always neighbours, as the key is the order's columns.
     """
     n = table.num_rows
     conv = _strings(table.column("conversation_id"))
@@ -327,6 +339,8 @@ def _block(table: pa.Table, previous_id: str | None, clock: _Clock) -> tuple[pa.
     back = (t1 < t0) | ((t1 == t0) & ((s1 < s0) | ((s1 == s0) & a0 & ~a1)))
     if np.any(same & back):
         raise _OutOfOrder
+    if check_keys and np.any(same & (t1 == t0) & (s1 == s0) & (a1 == a0)):
+        raise DuplicateKeys
 
     # The previous message of the same conversation: an agent's, or a customer's.
     after_agent = np.zeros(n, dtype=bool)
@@ -404,6 +418,7 @@ def ordered_pass(
     block_rows: int = PASS_BLOCK_ROWS,
     sort: bool = False,
     only: str | None = None,
+    check_keys: bool = False,
 ) -> tuple[pa.Table, pa.Table]:
     """Reply facts and conversation message facts from one pass over the ordered messages.
 
@@ -411,6 +426,7 @@ def ordered_pass(
     is carried into the next batch (so a conversation is never split). When the order check
     fails the pass starts again on rows DuckDB sorts (``sort=True`` does so from the start).
     ``only``: a table of ``conversation_id`` values; just those conversations' messages.
+    ``check_keys``: see :func:`_block`.
     """
     # The relation API refuses to start while an execute() result is open; finish it unread.
     conn.complete()
@@ -425,7 +441,7 @@ def ordered_pass(
         nonlocal previous_id
         if table.num_rows == 0:
             return
-        p, m = _block(table, previous_id, clock)
+        p, m = _block(table, previous_id, clock, check_keys)
         parts.append(p)
         messages.append(m)
         previous_id = m.column("conversation_id")[-1].as_py()
@@ -453,7 +469,9 @@ def ordered_pass(
         if sort:
             raise AssertionError("sorted messages failed the order check") from None
         reader.close()
-        return ordered_pass(conn, clock, block_rows=block_rows, sort=True, only=only)
+        return ordered_pass(
+            conn, clock, block_rows=block_rows, sort=True, only=only, check_keys=check_keys
+        )
     return (
         pa.concat_tables(parts) if parts else REPLY_PARTS_SCHEMA.empty_table(),
         pa.concat_tables(messages) if messages else CONVERSATION_MESSAGES_SCHEMA.empty_table(),
@@ -530,6 +548,7 @@ def derive_facts(
     *,
     temporary: bool | None = None,
     only: str | None = None,
+    check_keys: bool = False,
 ) -> None:
     """Build ``reply_facts`` and ``conversation_facts`` on a DuckDB connection.
 
@@ -541,6 +560,9 @@ def derive_facts(
     when the stored facts were current before the change (the importer appending a day). The
     facts of just those conversations are derived again and replace theirs; the others are
     kept, so appending a day costs time in proportion to the day.
+
+    ``check_keys``: raise :class:`DuplicateKeys` (before anything is written) when two
+    customer or agent messages share their key.
     """
     config = config or CenterConfig()
     if temporary is None:
@@ -559,12 +581,16 @@ def derive_facts(
         )
     # A day's messages of a conversation begun the day before land after the month's rows, so
     # the touched conversations are never in storage order: sort just them.
-    parts, messages = ordered_pass(conn, _Clock(minutes), sort=only is not None, only=only)
+    parts, messages = ordered_pass(
+        conn, _Clock(minutes), sort=only is not None, only=only, check_keys=check_keys
+    )
     if only is None:
         _drop_facts(conn, temporary)
     conn.register("_appraise_reply_parts", parts)
     conn.register("conversation_messages", messages)
-    facts_sql = conversation_facts_sql(with_calendar, only=only)
+    # Native: the durations are integer subtractions, not ICU's date_diff (half this
+    # statement's time on a month of conversations), with the same integers.
+    facts_sql = conversation_facts_sql(with_calendar, native=True, only=only)
     try:
         if only is None:
             conn.execute(f"CREATE {kind} reply_facts AS SELECT * FROM _appraise_reply_parts")

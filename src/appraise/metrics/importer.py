@@ -4,12 +4,14 @@ Each file is converted and checked in SQL (DuckDB's own CSV/Parquet/JSON readers
 walks XLSX rows), so 30 million messages are checked as fast as they are read. A failed check
 leaves the value NULL and records the column, the kind of failure and the raw text in an ``_err``
 column; bad rows are then listed with their row number. The checks are one counting scan of the
-file; a table that is still empty is then filled straight from the file in storage order, with no
-staging copy, and only a table that already holds rows gets a temporary copy to match keys
-against. Only when every file is clean is anything written, in one transaction that also derives
-the per-conversation facts (:mod:`appraise.metrics.derive`), so an import either lands completely
-or not at all. Into a store file DuckDB works under a 1 GiB memory budget and spills the sort to
-disk.
+file, which also finds the text columns that no row's conversion changes (those are then copied
+as they are); a table that is still empty is then filled straight from the file in storage order,
+with no staging copy, and only a table that already holds rows gets a temporary copy to match
+keys against. The customer and agent messages' keys are checked by the facts pass on the stored
+rows when the messages table was empty. Only when every file is clean is anything written, in
+one transaction that also derives the per-conversation facts (:mod:`appraise.metrics.derive`),
+so an import either lands completely or not at all. Into a store file DuckDB works under a 1 GiB
+memory budget and spills the sort to disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
 content is ``unchanged``; with different content it replaces the stored row (``updated``: a
@@ -48,7 +50,7 @@ from appraise.inputs.reading import read_frame as _read_file_frame
 from appraise.inputs.values import CHINESE_DATE, DURATION_CLOCK, DURATION_WORDS_SQL, NULL_TOKENS
 from appraise.messages import message
 from appraise.metrics.config import CenterConfig
-from appraise.metrics.derive import derive_facts, facts_current
+from appraise.metrics.derive import PASS_SENDERS, DuplicateKeys, derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
 from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE
@@ -187,6 +189,9 @@ class _Staged:
     skipped: dict[str, int] = field(default_factory=dict)
     # The canonical columns the file gave (mapped, derived or a constant).
     provided: frozenset[str] = frozenset()
+    # Messages inserted into an empty table whose customer and agent rows' keys the facts pass
+    # checks on the stored rows (:data:`PASS_SENDERS`), instead of a distinct count here.
+    keys_in_pass: bool = False
 
 
 def _lit(value: str) -> str:
@@ -1064,6 +1069,10 @@ def _stage(
     outer = ["_row"]
     checks: list[str] = []
     skips: list[str] = []
+    # Text columns whose conversion (trim, null tokens, codes, lower case) may change nothing in
+    # this file: column -> (raw value, the pieces of inner and middle that copy it unchanged).
+    # The check scan tells which ones it changed in no row; the insert copies those as they are.
+    as_is: dict[str, tuple[str, str, tuple[int, str], tuple[int, str]]] = {}
     for i, col in enumerate(table.columns):
         v = f"_v{i}"
         q = _ident(col.name)
@@ -1087,6 +1096,16 @@ def _stage(
                 and key not in ENUMS
             ):
                 native = _native(col, type_)
+            if col.type == "string" and type_ == "VARCHAR" and spec.constant is None:
+                # Typed text only loses its empty strings: a cheaper test than comparing.
+                r = f"_r{i}"
+                same = f"{r} <> ''" if native is not None else f"{q} IS NOT DISTINCT FROM {r}"
+                as_is[col.name] = (
+                    r,
+                    f"bool_and({same})",
+                    (len(inner), f"{sql} AS {v}"),
+                    (len(middle), f"{v} AS {q}, {v}"),
+                )
             if native is not None:
                 inner.append(f"{sql} AS {v}")
                 middle.append(f"{native.replace('{x}', v)} AS {q}, {v}")
@@ -1154,13 +1173,26 @@ def _stage(
         skips.append(f"CASE WHEN {k} IN ({listed}) THEN {_lit(source)} || ' = ' || {k} END")
     err = f"NULLIF(concat_ws(chr(30), {', '.join(checks)}), '')" if checks else "NULL"
     skip = f"COALESCE({', '.join(skips)})" if skips else "CAST(NULL AS VARCHAR)"
-    source = f"(SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {raw.relation}))"
-    checked = (
-        f"(SELECT {', '.join(outer)}, CAST({err} AS VARCHAR) AS _err, {skip} AS _skip "
-        f"FROM {source})"
-    )
+    raws = [r for r, _, _, _ in as_is.values()]
+
+    def checked_sql(unchanged: frozenset[str]) -> str:
+        """The checked rows (the raw text of the ``as_is`` columns too, for the scan), with the
+        ``unchanged`` columns copied as they are."""
+        ins, mid = list(inner), list(middle)
+        for name in unchanged:
+            _, _, (at_i, piece_i), (at_m, piece_m) = as_is[name]
+            ins[at_i], mid[at_m] = piece_i, piece_m
+        ins += [f"{resolved[name][0]} AS {r}" for name, (r, _, _, _) in as_is.items()]
+        source = (
+            f"(SELECT {', '.join(mid + raws)} FROM (SELECT {', '.join(ins)} FROM {raw.relation}))"
+        )
+        return (
+            f"(SELECT {', '.join(outer + raws)}, CAST({err} AS VARCHAR) AS _err, {skip} AS _skip "
+            f"FROM {source})"
+        )
+
+    checked = checked_sql(frozenset())
     keep = "_skip IS NULL" + (" AND _err IS NULL" if tmap.invalid_rows == "skip" else "")
-    typed = f"(SELECT {', '.join(outer)}, _err FROM {checked} WHERE {keep})"
     messages = table.name == "messages"
     # One scan converts and checks every value (and counts messages without a seq) without
     # keeping the rows: a month of messages is not copied before it is known to be clean.
@@ -1169,16 +1201,39 @@ def _stage(
     # than keyed rows. Only then does the exact duplicate query (a GROUP BY on the key columns,
     # another read of the file) run; a hash collision only costs that query, never a result.
     keyed = " AND ".join([keep, *(f"{_ident(k)} IS NOT NULL" for k in table.key)])
+    # Messages going into an empty table are stored in key order (less the sender), and the
+    # facts pass reads the customer and agent rows in that order anyway: it finds two of them
+    # with one key as neighbours (derive.DuplicateKeys), so only the other senders' keys are
+    # counted here. A month of messages then costs no 30-million-row hash aggregate.
+    keys_in_pass = (
+        messages
+        and "seq" in resolved
+        and tmap.on_duplicate != "last"
+        and _is_empty(conn, table.name)
+    )
+    if keys_in_pass:
+        senders = ", ".join(_lit(s) for s in PASS_SENDERS)
+        keyed += f" AND {_ident('sender')} NOT IN ({senders})"
     key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
+    # Whether any row's conversion changed an as_is column's text.
+    same = "".join(f", {test}" for _, test, _, _ in as_is.values())
     try:
-        ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes),) = conn.execute(
+        ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes, *unchanged),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
             f"count(_skip), count(*) FILTER (WHERE {keyed}), "
-            f"count(DISTINCT {key_hash}) FILTER (WHERE {keyed}) FROM {checked}"
+            # A CASE, not a FILTER: DuckDB groups every row by (hash, filter) for a filtered
+            # distinct count, here only the keyed rows' hashes are distinct groups.
+            f"count(DISTINCT CASE WHEN {keyed} THEN {key_hash} END){same} FROM {checked}"
         ).fetchall()
     except duckdb.Error as exc:
         problems.append(_err(src.path, "file_unreadable", _duck_message(exc)))
         return None
+    # A column the conversion left unchanged in every row is copied as it is: the same values,
+    # and the sorted insert keeps the file's column statistics.
+    copied = frozenset(name for name, ok in zip(as_is, unchanged, strict=True) if ok is not False)
+    if copied:
+        checked = checked_sql(copied)
+    typed = f"(SELECT {', '.join(outer)}, _err FROM {checked} WHERE {keep})"
     skipped = dict(raw.skipped)
     if skipped_n:
         for reason, n in conn.execute(
@@ -1207,7 +1262,9 @@ def _stage(
         )
         typed = f"(SELECT {cols}, _err FROM {typed})"
     provided = frozenset(c for c in resolved if c in table.column_names)
-    staged = _Staged(src, typed, read, name=name, skipped=skipped, provided=provided)
+    staged = _Staged(
+        src, typed, read, name=name, skipped=skipped, provided=provided, keys_in_pass=keys_in_pass
+    )
     if not _is_empty(conn, table.name):
         # Rows are matched against stored ones by key: that join wants its own copy.
         try:
@@ -1221,6 +1278,8 @@ def _stage(
     # Without a seq column the numbering makes message keys unique; checking would cost a
     # 30-million-row aggregate for nothing.
     if (not messages or "seq" in resolved) and n_hashes < n_keyed:
+        # The exact query reads every sender's keys: nothing is left for the facts pass.
+        staged.keys_in_pass = False
         _check_duplicates(conn, staged, problems)
     if not messages and read:
         _warn_empty_columns(conn, staged, problems)
@@ -1643,6 +1702,42 @@ def _read(
     return _read_frame(conn, src, name, problems)
 
 
+def _write(
+    conn: duckdb.DuckDBPyConnection,
+    staged: list[_Staged],
+    config: CenterConfig,
+    incremental: bool,
+) -> dict[str, TableCounts]:
+    """Write every checked file and derive the facts, in one transaction (rolled back on any
+    exception, :class:`~appraise.metrics.derive.DuplicateKeys` included)."""
+    conn.execute(f"SET TimeZone = {_lit(config.timezone)}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        # Still in the center's zone: a file inserted straight from its checked query reads
+        # its naive times now.
+        counts = {st.source.table.name: _merge(conn, st) for st in staged}
+        for st in staged:
+            _record_provided(conn, st)
+        changed = any(
+            c.inserted or c.updated
+            for c in counts.values()
+            if c.table in ("conversations", "messages")
+        )
+        conn.execute("SET TimeZone = 'UTC'")
+        check_keys = any(st.keys_in_pass for st in staged)
+        if changed or check_keys or not facts_current(conn, config):
+            # Per-conversation facts are part of the import, in its transaction: metrics
+            # never sort messages, and a store never holds facts of other data.
+            only = TOUCHED_TABLE if incremental and changed else None
+            derive_facts(conn, config, temporary=False, only=only, check_keys=check_keys)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return counts
+
+
 def import_folder(
     conn: duckdb.DuckDBPyConnection,
     folder: Path,
@@ -1717,6 +1812,11 @@ def _import(
                 if result is not None:
                     staged.append(result)
             if any(p.level == "error" for p in problems):
+                # Every problem of every file at once: the keys the facts pass would have
+                # checked are checked here.
+                for st in staged:
+                    if st.keys_in_pass:
+                        _check_duplicates(conn, st, problems)
                 raise ProblemsError(problems)
             # The facts can be brought up to date conversation by conversation when they were
             # current and the import adds to a store that already holds conversations.
@@ -1725,29 +1825,21 @@ def _import(
                 and not _is_empty(conn, "conversations")
                 and not _is_empty(conn, "messages")
             )
-            conn.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED_TABLE} (conversation_id VARCHAR)")
-            conn.execute("BEGIN TRANSACTION")
             try:
-                # Still in the center's zone: a file inserted straight from its checked query
-                # reads its naive times now.
-                counts = {st.source.table.name: _merge(conn, st) for st in staged}
+                counts = _write(conn, staged, config, incremental)
+            except DuplicateKeys:
+                # Rolled back: two stored messages share a key. The exact query on the file
+                # names the rows, as it does for every other table, reading naive times in the
+                # center's zone as the checks did.
+                conn.execute(f"SET TimeZone = {_lit(config.timezone)}")
                 for st in staged:
-                    _record_provided(conn, st)
-                changed = any(
-                    c.inserted or c.updated
-                    for c in counts.values()
-                    if c.table in ("conversations", "messages")
-                )
-                conn.execute("SET TimeZone = 'UTC'")
-                if changed or not facts_current(conn, config):
-                    # Per-conversation facts are part of the import, in its transaction: metrics
-                    # never sort messages, and a store never holds facts of other data.
-                    only = TOUCHED_TABLE if incremental and changed else None
-                    derive_facts(conn, config, temporary=False, only=only)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                    if st.keys_in_pass:
+                        _check_duplicates(conn, st, problems)
+                if any(p.level == "error" for p in problems):
+                    raise ProblemsError(problems) from None
+                for st in staged:
+                    st.keys_in_pass = False
+                counts = _write(conn, staged, config, incremental)
     finally:
         conn.execute(f"DROP TABLE IF EXISTS {TOUCHED_TABLE}")
         for src in sources:
