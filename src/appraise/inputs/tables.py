@@ -985,8 +985,11 @@ def _convert_texts(
             memo[text] = convert(cell)
         except _BadCell:
             memo[text] = _BAD
-    converted = _Converted(map(memo.__getitem__, texts))
     values = list(map(memo.__getitem__, distinct))
+    if len(values) == 1:  # one period, one rater: no look-up per row
+        converted = _Converted(repeat(values[0], len(texts)))
+    else:
+        converted = _Converted(map(memo.__getitem__, texts))
     converted.markers = frozenset(v for v in (None, _BAD) if any(m is v for m in values))
     return converted
 

@@ -62,6 +62,8 @@ def _bad(src: Sourced | Rating, said: str) -> Problem:
 
 # ----------------------------------------------------------------------------------- ratings
 
+_ZERO = Decimal(0)
+
 
 def level_score(rule: LevelsRule, text: str) -> Decimal | None:
     key = normalize_name(text)
@@ -199,11 +201,18 @@ def rated(
         return Outcome(None, None, voice.say("no_rating"))
     problems: list[Problem] = []
     by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
+    # _rating_score's own test of a number in range, without the call: most ratings pass it.
+    numeric = isinstance(rule, RatedRule)
+    low, high = (rule.min, rule.max) if isinstance(rule, RatedRule) else (_ZERO, _ZERO)
     for r in rows:
-        score, problem = _rating_score(node, rule, plan, r.value, r)
-        if problem:
-            problems.append(problem)
-            continue
+        value = r.value
+        if numeric and type(value) is Decimal and low <= value <= high:
+            score = value
+        else:
+            score, problem = _rating_score(node, rule, plan, value, r)
+            if problem:
+                problems.append(problem)
+                continue
         assert score is not None
         role = r.rater_role or ""
         if role in by_role:
