@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -149,13 +151,73 @@ def _load(folder: Path) -> tuple[float, float, Inputs]:
     return time.perf_counter() - t0, time.process_time() - c0, loaded
 
 
+LOAD_TARGET = 0.3  # CPU s to load 10,000 agents × 17 values (issue 14)
+TOTAL_TARGET = 2.0  # CPU s to load and score them on one core (issue 14)
+
+
+def _figures(line: str) -> dict[str, float]:
+    """The ``key=value`` line a run prints last."""
+    return {k: float(v) for k, v in (kv.split("=", 1) for kv in line.split())}
+
+
+def _against_baseline(args: argparse.Namespace) -> int:
+    """This tree and the ``--baseline`` source tree (a folder holding ``appraise/``, such as
+    ``git archive main src | tar -x -C /tmp/main``), measured in turns in this run: on a shared
+    machine a figure from another run says little, the ratio of two taken together more."""
+    ours = str(ROOT / "src")
+    theirs = str(Path(args.baseline).resolve())
+    command = [sys.executable, __file__, "--scheme", args.scheme, "--agents", str(args.agents)]
+    command += ["--period", args.period, "--seed", str(args.seed), "--repeat", str(args.repeat)]
+    best: dict[str, dict[str, float]] = {}
+    for turn in range(args.rounds):
+        for name, src in (("baseline", theirs), ("this tree", ours)):
+            env = {**os.environ, "PYTHONPATH": src}
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(f"{name}: {done.stderr.strip() or done.stdout.strip()}", file=sys.stderr)
+                return 1
+            got = _figures(done.stdout.strip().splitlines()[-1])
+            print(
+                f"  round {turn + 1} {name:9}  load {got['load_cpu_s']:.2f} s CPU, "
+                f"score {got['score_cpu_s']:.2f} s CPU"
+            )
+            mine = best.setdefault(name, got)
+            for key in ("load_cpu_s", "score_cpu_s"):
+                mine[key] = min(mine[key], got[key])
+    base, new = best["baseline"], best["this tree"]
+    print(
+        f"scheme {args.scheme}: {args.agents} agents; best of {args.rounds} rounds each, in turns"
+    )
+    for key, label in (("load_cpu_s", "load CSV"), ("score_cpu_s", "score")):
+        print(
+            f"  {label:14} {base[key]:6.2f} -> {new[key]:.2f} s CPU "
+            f"({new[key] / base[key]:.2f}x the baseline's)"
+        )
+    total_base = base["load_cpu_s"] + base["score_cpu_s"]
+    total_new = new["load_cpu_s"] + new["score_cpu_s"]
+    print(
+        f"  load + score   {total_base:6.2f} -> {total_new:.2f} s CPU "
+        f"({total_new / total_base:.2f}x; target <= {TOTAL_TARGET:g} s)"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scheme", default="s002-department")
     parser.add_argument("--agents", type=int, default=10_000)
     parser.add_argument("--period", default="2026-10")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="load and score this many times; the best counts"
+    )
+    parser.add_argument(
+        "--baseline", help="a source tree (holding appraise/) to measure in turns with this one"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="turns each, with --baseline")
     args = parser.parse_args()
+    if args.baseline:
+        return _against_baseline(args)
     scheme = load_scheme(ROOT / "schemes" / "seeds" / f"{args.scheme}.yaml").scheme
     t0 = time.perf_counter()
     inputs = make_inputs(scheme, args.agents, args.period, args.seed)
@@ -163,38 +225,48 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         write_csv(inputs, Path(tmp))
         t_load, c_load, loaded = _load(Path(tmp))
+        for _ in range(args.repeat - 1):
+            t, c, loaded = _load(Path(tmp))
+            t_load, c_load = min(t_load, t), min(c_load, c)
         # The row reader (csv.reader, a Cell per cell, a converter call per cell) that the
         # column reader replaced, measured on the same files in the same run.
         column_reader = tables.read_csv_columns
         tables.read_csv_columns = lambda *args, **kwargs: None
         try:
-            t_rows, c_rows, by_rows = _load(Path(tmp))
+            _, c_rows, by_rows = _load(Path(tmp))
         finally:
             tables.read_csv_columns = column_reader
         if by_rows != loaded:
             print("the column reader and the row reader disagree", file=sys.stderr)
             return 1
-    t0, c0 = time.perf_counter(), time.process_time()
-    run = score_period(scheme, loaded, args.period)
-    t_score, c_score = time.perf_counter() - t0, time.process_time() - c0
+    t_score = c_score = float("inf")
+    for _ in range(args.repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        run = score_period(scheme, loaded, args.period)
+        t_score = min(t_score, time.perf_counter() - t0)
+        c_score = min(c_score, time.process_time() - c0)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = len(loaded.metric_values) + len(loaded.ratings) + len(loaded.incidents)
+    total = c_load + c_score
     print(f"scheme {args.scheme}: {args.agents} agents, {rows} input values")
     print(f"  build inputs   {t_build:6.2f} s")
     print(
-        f"  load CSV       {t_load:6.2f} s wall, {c_load:.2f} s CPU (column reader; target "
-        f"<= 0.3 s); row reader {t_rows:.2f} s wall, {c_rows:.2f} s CPU: "
-        f"{c_rows / c_load:.1f}x the CPU time"
+        f"  load CSV       {c_load:6.2f} s CPU ({t_load:.2f} s wall; target <= {LOAD_TARGET:g} s); "
+        f"row reader {c_rows:.2f} s CPU: {c_rows / c_load:.1f}x the CPU time"
     )
     print(
-        f"  score          {t_score:6.2f} s wall, {c_score:.2f} s CPU "
-        f"({args.agents / t_score:,.0f} agents/s; target < 2 s)"
+        f"  score          {c_score:6.2f} s CPU ({t_score:.2f} s wall, "
+        f"{args.agents / c_score:,.0f} agents per CPU s)"
+    )
+    print(
+        f"  load + score   {total:6.2f} s CPU (target <= {TOTAL_TARGET:g} s on one core: "
+        f"{'met' if total <= TOTAL_TARGET else 'not met'})"
     )
     print(f"  peak memory    {peak_mb:6.0f} MB")
     print(f"  results        {len(run.results)} agents, {len(run.warnings)} warnings")
     print(
         f"score_s={t_score:.3f} score_cpu_s={c_score:.3f} load_s={t_load:.3f} "
-        f"load_cpu_s={c_load:.3f} load_rows_cpu_s={c_rows:.3f} "
+        f"load_cpu_s={c_load:.3f} load_rows_cpu_s={c_rows:.3f} total_cpu_s={total:.3f} "
         f"agents={args.agents} peak_mb={peak_mb:.0f}"
     )
     return 0
