@@ -110,13 +110,17 @@ fmt: $(STAMP)
 # Every figure the issues ask for. IMPORT_SIZES: agent counts of the import / plain-load ratio
 # (the 1,000-agent month takes minutes per run on a shared 2-core machine: IMPORT_SIZES=100,300
 # leaves it out); DASHBOARD_ARGS: the cycle bench/dashboard.py builds (400 teams x 25 = 10,000
-# agents).
+# agents); SCORING_BASELINE: a source tree (holding appraise/) to measure load and scoring
+# against, in turns in the same run (e.g. `git archive main src | tar -x -C /tmp/main`, then
+# /tmp/main/src).
 IMPORT_SIZES ?= 100,300,1000
 DASHBOARD_ARGS ?= --teams 400 --per-team 25
+SCORING_BASELINE ?=
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py --sizes $(IMPORT_SIZES)
 	$(BIN)/python bench/metrics.py --append --agents 100 --days 31
-	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/scoring.py --repeat 3
+	$(if $(SCORING_BASELINE),$(BIN)/python bench/scoring.py --baseline $(SCORING_BASELINE))
 	$(BIN)/python bench/dashboard.py $(DASHBOARD_ARGS)
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/documents.py

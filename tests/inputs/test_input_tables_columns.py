@@ -213,3 +213,49 @@ def test_records_built_by_columns_equal_the_records_built_by_rows() -> None:
     assert hash(built[0]) == hash(MetricValue(*rows[0]))
     with pytest.raises(ValueError):
         from_columns(Source, 2, (["m.csv"], [2, 3], [None, None]))
+
+
+def test_a_value_given_twice_under_names_that_match_is_still_found(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "CSAT" (row 2) and "csat" (row 3) differ as written but are one metric (names match with
+    # case ignored), so A1's second value is a repeat; the keys as written are all distinct,
+    # which alone must not pass the check. The same for a rater's two ratings of 态度 / "态 度"
+    # (spaces are removed when names match): row 3 of ratings.csv repeats row 2.
+    write(
+        "metric_values.csv",
+        "agent_id,period,metric,value\nA1,2026-10,CSAT,90\nA1,2026-10,csat,80\n",
+    )
+    write(
+        "ratings.csv",
+        "agent_id,period,indicator,rater_role,rater_id,value\n"
+        "A1,2026-10,态度,主管,S1,4\n"
+        "A1,2026-10,态 度,主管,S1,5\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    errors = [(p.code, p.file, p.row, p.field) for p in by_columns if p.level == "error"]
+    assert ("duplicate_value", "metric_values.csv", 3, "metric") in errors
+    assert ("duplicate_rating", "ratings.csv", 3, "indicator") in errors
+
+
+def test_an_id_read_in_one_table_reads_alike_in_the_next(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A text is converted once per load and reused by every table's column with the same
+    # converter: the full-width "Ａ１" of agents.csv and of metric_values.csv are both the id A1
+    # (NFKC). A cell that is no number ("12..5%", file row 3) is still its own file's error.
+    write("agents.csv", "agent_id,name\nＡ１,甲\nA2,乙\n")
+    write(
+        "metric_values.csv",
+        "agent_id,period,metric,value\nＡ１,2026-10,csat,90\nA2,2026-10,csat,12..5%\n",
+    )
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    errors = [(p.code, p.file, p.row, p.field) for p in by_columns if p.level == "error"]
+    assert errors == [("bad_number", "metric_values.csv", 3, "value")]
+    write("metric_values.csv", "agent_id,period,metric,value\nＡ１,2026-10,csat,90\n")
+    loaded, by_rows = _both(inputs_dir, monkeypatch)
+    assert loaded == by_rows
+    assert [a.agent_id for a in loaded.agents] == ["A1", "A2"]
+    assert [(m.agent_id, m.value) for m in loaded.metric_values] == [("A1", Decimal(90))]

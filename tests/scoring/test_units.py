@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from appraise.scoring.units import with_unit
+from appraise.scoring.text import Voice
+from appraise.scoring.units import value_words, with_unit
 from appraise.seeds import ROOT, SEEDS, run_example
+from appraise.words import in_lang
 
 
 def test_seconds_percent_money_and_counts_read_in_chinese_and_in_english() -> None:
@@ -54,3 +56,17 @@ def test_a_formula_is_explained_with_the_metrics_names_units_and_values() -> Non
         )
         for e in explains
     ), explains[:5]
+
+
+def test_a_value_near_an_edge_is_explained_to_more_decimals_but_said_to_two() -> None:
+    voice = Voice("en")
+    # 89.996 to two decimals is 90.00, across the edge ">= 90": the explanation keeps 89.996,
+    # the 实际值 column says it to two decimals, 90 (value_words).
+    shown, said = voice.value_said(Decimal("89.996"), "percent", [Decimal(90)])
+    assert in_lang(shown, "en") == "89.996%"
+    assert in_lang(said, "en") == "90%" == in_lang(value_words(Decimal("89.996"), "percent"), "en")
+    # Away from the edge both read 85.13 (85.125 half up): one piece serves both.
+    shown, said = voice.value_said(Decimal("85.125"), "percent", [Decimal(90)])
+    assert shown is said and in_lang(said, "en") == "85.13%"
+    # No unit: the text, and nothing for the column (value_words says nothing without a unit).
+    assert voice.value_said(Decimal("85.125"), None) == ("85.13", None)

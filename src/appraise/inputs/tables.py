@@ -16,6 +16,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -958,8 +959,24 @@ def _convert_texts(
 ) -> _Converted:
     """Each text converted as the row reader converts its cell: the value, None for an empty
     cell, _BAD for a cell the converter rejects (or an empty one that is required)."""
-    memo: dict[str, Any] = {}
-    for text in dict.fromkeys(texts):
+    memos = _MEMOS.get()
+    memo: dict[str, Any] = {} if memos is None else memos.setdefault((convert, required), {})
+    distinct = dict.fromkeys(texts)
+    of_text = _OF_TEXT.get(convert)
+    for text in distinct:
+        if text in memo:
+            continue  # another table's column said it (the agent ids of every table)
+        if type(text) is not str:
+            of_text = None  # never from pyarrow's string columns; the cell's own way
+        if of_text is not None:
+            if _empty_text(text):
+                memo[text] = _BAD if required else None
+                continue
+            try:
+                memo[text] = of_text(text)
+            except _BadCell:
+                memo[text] = _BAD
+            continue
         cell = _Cell(text)
         if cell.empty:
             memo[text] = _BAD if required else None
@@ -968,9 +985,52 @@ def _convert_texts(
             memo[text] = convert(cell)
         except _BadCell:
             memo[text] = _BAD
-    converted = _Converted(map(memo.__getitem__, texts))
-    converted.markers = frozenset(v for v in (None, _BAD) if any(m is v for m in memo.values()))
+    values = list(map(memo.__getitem__, distinct))
+    if len(values) == 1:  # one period, one rater: no look-up per row
+        converted = _Converted(repeat(values[0], len(texts)))
+    else:
+        converted = _Converted(map(memo.__getitem__, texts))
+    converted.markers = frozenset(v for v in (None, _BAD) if any(m is v for m in values))
     return converted
+
+
+# The texts converted so far by one load, by converter: every table repeats the agent ids (and
+# periods, names), and a converter says the same of the same text in any column.
+_MEMOS: ContextVar[dict[tuple[Callable[[_Cell], Any], bool], dict[str, Any]] | None] = ContextVar(
+    "appraise_inputs_memos", default=None
+)
+
+
+_NULL_TEXTS = frozenset(NULL_TOKENS)
+
+
+def _empty_text(text: str) -> bool:
+    """``Cell(text).empty``, without making the cell."""
+    if len(text) > 8:
+        return not text.strip()
+    stripped = text.strip()
+    return not stripped or stripped in _NULL_TEXTS
+
+
+def _id_of_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text.strip()).strip()
+
+
+def _value_of_text(text: str) -> Decimal | str:
+    plain = text.strip()
+    if _NUMBER.match(plain):
+        return Decimal(plain)
+    return _as_value(_Cell(text))
+
+
+# A converter of a cell and what it does with a cell read from a CSV, ``Cell(text)`` (a string,
+# no number format, no Excel error), given the text alone: making a cell for each of a column's
+# distinct texts cost a fifth of a large load. Converters not listed get the cell.
+_OF_TEXT: dict[Callable[[_Cell], Any], Callable[[str], Any]] = {
+    _as_text: str.strip,
+    _as_id: _id_of_text,
+    _as_value: _value_of_text,
+}
 
 
 def _converted(
@@ -1269,9 +1329,28 @@ _METRIC = operator.attrgetter("metric")
 _INDICATOR = operator.attrgetter("indicator")
 
 
+_RATER_ID = operator.attrgetter("rater_id")
+_RATER_ROLE = operator.attrgetter("rater_role")
+_VALUE_KEY = operator.attrgetter("agent_id", "period", "metric")
+_RATING_KEY = operator.attrgetter("agent_id", "period", "indicator", "rater_role", "rater_id")
+
+
+def _one_to_one(names: dict[Any, str]) -> bool:
+    """No two names that match (normalize alike): then keys differ as written iff they differ
+    matched, and the keys as written (made in C) tell whether any repeats."""
+    return len(set(names.values())) == len(names)
+
+
+def _distinct(keys: Iterable[object]) -> bool:
+    found = list(keys)
+    return len(set(found)) == len(found)
+
+
 def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> None:
     """The same metric twice for one agent and period: picking either would be a guess."""
     names = {m: normalize_name(m) for m in set(map(_METRIC, values))}
+    if _one_to_one(names) and _distinct(map(_VALUE_KEY, values)):
+        return  # names that match no other name, and no key twice as written
     keys = list(
         zip(
             map(_AGENT_ID, values),
@@ -1320,11 +1399,17 @@ def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> Non
 def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
     """One named rater rating the same indicator twice. Without a rater_id, several anonymous
     raters of one role are legitimate (the scheme decides how to combine them)."""
-    named = [r for r in ratings if r.rater_id]
-    names = {
-        n: normalize_name(n)
-        for n in {*map(_INDICATOR, named), *(r.rater_role or "" for r in named)}
-    }
+    named = list(itertools.compress(ratings, map(_RATER_ID, ratings)))
+    roles = set(map(_RATER_ROLE, named))
+    names = {n: normalize_name(n) for n in {*map(_INDICATOR, named), *(r or "" for r in roles)}}
+    indicators = {n: names[n] for n in set(map(_INDICATOR, named))}
+    if (
+        not ("" in roles and None in roles)  # both read as no role
+        and _one_to_one(indicators)
+        and _one_to_one({r or "": names[r or ""] for r in roles})
+        and _distinct(map(_RATING_KEY, named))
+    ):
+        return  # no two keys alike as written, and no two names that match
     keys = [
         (r.agent_id, r.period, names[r.indicator], names[r.rater_role or ""], r.rater_id)
         for r in named
@@ -1372,9 +1457,11 @@ def load_inputs(path: Path, *, period: Period | None = None, mapping: Path | Non
     # again (half the time of a large load).
     enabled = gc.isenabled()
     gc.disable()
+    memos = _MEMOS.set({})
     try:
         return _load_inputs(Path(path), period, mapping)
     finally:
+        _MEMOS.reset(memos)
         if enabled:
             gc.enable()
 

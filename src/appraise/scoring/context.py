@@ -135,21 +135,31 @@ def build_context(
     # Rows of shorter periods inside this one (days of the month) are not this period's figure:
     # adding them up needs a rule per metric, which a mapping's reports: declare.
     inside: list[MetricValue] = []
+    # What a metric's name in the files is (an indicator given directly, or a metric), once per
+    # name: a large center repeats a dozen names on a hundred thousand rows.
+    resolved: dict[str, tuple[str | None, str | None]] = {}
     for mv in inputs.metric_values:
-        if mv.agent_id is not None:
-            agent(mv.agent_id, mv.source)
-        if not in_period(mv.period):
-            if mv.period is not None and _within(mv.period, period):
+        agent_id = mv.agent_id
+        if agent_id is not None and agent_id not in agents:
+            agent(agent_id, mv.source)
+        if mv.period is not None and mv.period != wanted:
+            if _within(mv.period, period):
                 inside.append(mv)
             continue
-        key = normalize_name(mv.metric)
-        ind = indicator_names.get(key)
-        metric = metric_names.get(key) or (mv.metric if ind is None else None)
+        found = resolved.get(mv.metric)
+        if found is None:
+            key = normalize_name(mv.metric)
+            ind = indicator_names.get(key)
+            found = resolved[mv.metric] = (
+                ind,
+                metric_names.get(key) or (mv.metric if ind is None else None),
+            )
+        ind, metric = found
         sourced = Sourced(mv.value, mv.source)
-        if mv.agent_id is None:
+        if agent_id is None:
             (center_direct if ind else center)[ind or metric or mv.metric] = sourced
             continue
-        data = agent(mv.agent_id, mv.source)
+        data = agents[agent_id]
         if ind is not None:
             data.direct[ind] = sourced
         else:
@@ -174,14 +184,15 @@ def build_context(
             )
         )
     for r in inputs.ratings:
-        agent(r.agent_id, r.source)
+        if r.agent_id not in agents:
+            agent(r.agent_id, r.source)
         if not in_period(r.period):
             continue
         ind = indicator_names.get(normalize_name(r.indicator))
         if ind is None:
             unknown.setdefault(r.indicator, r.source)
             continue
-        agent(r.agent_id, r.source).ratings[ind].append(r)
+        agents[r.agent_id].ratings[ind].append(r)
     for name, src in unknown.items():
         problems.append(
             Problem(

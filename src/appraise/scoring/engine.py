@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from appraise.inputs.records import Inputs
 from appraise.messages import message
@@ -53,7 +53,12 @@ from appraise.scoring.rollup import roll_up
 from appraise.scoring.text import Voice, fmt
 from appraise.scoring.text import quantize as quantize
 from appraise.scoring.units import value_words
-from appraise.scoring.variables import agent_env, eligibility_env
+from appraise.scoring.variables import (
+    EnvReader,
+    agent_env,
+    eligibility_env,
+    expression_reads,
+)
 from appraise.scoring.vetoes import apply_vetoes, veto_grades
 from appraise.words import Pending, joined, say, words
 
@@ -133,6 +138,7 @@ def _score(
         # An automatic QA metric whose check has not shown the agreement the indicator requires
         # is not read: the indicator then has no value, as with any missing one.
         gate = withheld(node, agreement, voice) if node.min_agreement is not None else None
+        unit = units.get(node.id)
         outcomes = _evaluate(
             node,
             scheme,
@@ -140,7 +146,7 @@ def _score(
             appraised,
             scores,
             voice,
-            units.get(node.id),
+            unit,
             gate.metrics if gate is not None else frozenset(),
         )
         if gate is not None:
@@ -181,6 +187,9 @@ def _score(
                         )
                     )
             scores[agent_id][node.id] = score
+            value_said = out.value_text
+            if not value_said:
+                value_said = None if unit is None else value_words(out.value, unit, lang)
             leaf_results[agent_id][node.id] = IndicatorResult(
                 node.id,
                 node.name,
@@ -189,8 +198,10 @@ def _score(
                 score,
                 None,
                 explain,
-                counts=node.counts,
-                value_said=out.value_text or value_words(out.value, units.get(node.id), lang),
+                0,
+                node.counts,
+                None,
+                value_said,
             )
     errors = [pr for pr in ctx.problems if pr.level == "error"]
     if errors:
@@ -336,18 +347,23 @@ def _evaluate(
     if isinstance(rule, RatedRule | LevelsRule):
         plan = rules.plan_raters(node, rule, scheme.raters)
         return {a: rules.rated(node, rule, d, plan, voice) for a, d in data.items()}
+    if isinstance(rule, BandsRule):
+        bands = rules.plan_bands(rule, unit, voice)
+        return {a: rules.bands(node, rule, d, voice, unit, bands) for a, d in data.items()}
+    if isinstance(rule, ThresholdRule):
+        threshold = rules.plan_threshold(rule, unit, voice)
+        return {a: rules.threshold(node, rule, d, voice, unit, threshold) for a, d in data.items()}
     reads = _formula_reads(rule, scheme) if isinstance(rule, FormulaRule) else None
+    env_of = (
+        EnvReader(scheme, expression_reads(rule.expr)) if isinstance(rule, FormulaRule) else None
+    )
     for agent_id, d in data.items():
-        if isinstance(rule, BandsRule):
-            out[agent_id] = rules.bands(node, rule, d, voice, unit)
-        elif isinstance(rule, ThresholdRule):
-            out[agent_id] = rules.threshold(node, rule, d, voice, unit)
-        elif isinstance(rule, TargetRule):
+        if isinstance(rule, TargetRule):
             out[agent_id] = rules.target(node, rule, d, voice, unit)
         elif isinstance(rule, DeductionRule | BonusRule):
             out[agent_id] = rules.incidents(node, rule, d, voice)
         elif isinstance(rule, FormulaRule):
-            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], voice, reads)
+            out[agent_id] = _formula(node, rule, scheme, d, scores[agent_id], voice, reads, env_of)
     return out
 
 
@@ -414,6 +430,7 @@ def _formula(
     scores: dict[str, Decimal | None],
     voice: Voice,
     reads: FormulaReads | None = None,
+    env_of: EnvReader | None = None,
 ) -> rules.Outcome:
     pts = voice.pts
     direct = data.direct.get(node.id)
@@ -425,7 +442,7 @@ def _formula(
                 "given", v=fmt(direct.value), s=pts(direct.value), src=rules.where(direct.source)
             ),
         )
-    env = agent_env(scheme, data, scores)
+    env = env_of(data, scores) if env_of is not None else agent_env(scheme, data, scores)
     value = rule.expr.evaluate(env)
     if not isinstance(value, Decimal | bool) or value is None:
         return rules.Outcome(None, None, voice.say("formula_missing", e=str(rule.expr)))
@@ -469,6 +486,9 @@ class _Step:
     parent_id: str | None
 
 
+_FEW_SCORES = (BandsRule, ThresholdRule, LevelsRule, DeductionRule, BonusRule, RankRule)
+
+
 class TreePlan:
     """The arithmetic of an indicator tree, laid out once and run for every agent.
 
@@ -496,6 +516,12 @@ class TreePlan:
 
         for root in roots:
             add(root, 0, -1, None)
+        # Per leaf, what a score gives (the weighted score and its sentence): see run.
+        # Only for the rules whose points are a few fixed values: remembering the score of a
+        # rating or a formula, new for nearly every agent, would cost more than it saves.
+        self.memos: list[dict[str, Any] | None] = [
+            {} if isinstance(st.node.rule, _FEW_SCORES) else None for st in self.steps
+        ]
 
     def run(
         self, leaves: dict[str, IndicatorResult]
@@ -503,6 +529,7 @@ class TreePlan:
         voice = self.voice
         pts = voice.pts
         steps = self.steps
+        memos = self.memos
         n = len(steps)
         out: list[IndicatorResult] = []
         raw = [_ZERO] * n
@@ -529,20 +556,32 @@ class TreePlan:
             res = leaves[node.id]
             wp, full = info.weight, info.full
             score = res.score if res.score is not None else _ZERO
-            if wp is None or not full:
-                weighted = score
-                if node.counts:
-                    res.said = voice.then_say(res.said, "weighted_points", s=pts(weighted))
-            else:
-                weighted = score * wp / full
-                res.said = voice.then_say(
-                    res.said,
-                    "weighted",
-                    s=pts(score),
-                    f=info.full_text,
-                    w=info.weight_in,
-                    x=pts(weighted),
-                )
+            # A leaf's weighted score and its sentence follow from its score alone, and the
+            # agents of a period share a few scores (a band's points, a full mark).
+            memo = memos[i]
+            key = str(score) if memo is not None else ""  # not the Decimal: see text._FMT_CACHE
+            hit = memo.get(key) if memo is not None else None
+            if hit is None:
+                if wp is None or not full:
+                    weighted = score
+                    said = (
+                        voice.sentence("weighted_points", s=pts(weighted)) if node.counts else None
+                    )
+                else:
+                    weighted = score * wp / full
+                    said = voice.sentence(
+                        "weighted",
+                        s=pts(score),
+                        f=info.full_text,
+                        w=info.weight_in,
+                        x=pts(weighted),
+                    )
+                hit = (weighted, said)
+                if memo is not None:
+                    memo[key] = hit
+            weighted, said = hit
+            if said is not None:
+                res.said = voice.then_sentence(res.said, said)
             res.weight = wp
             res.weighted = weighted if node.counts else _ZERO
             res.depth = st.depth

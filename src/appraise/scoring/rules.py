@@ -34,7 +34,7 @@ from appraise.scoring.context import AgentData, Sourced, where
 
 __all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "threshold", "where"]
 from appraise.scoring.text import Voice, fmt
-from appraise.words import words
+from appraise.words import Pending, words
 
 
 @dataclass(slots=True)
@@ -61,6 +61,8 @@ def _bad(src: Sourced | Rating, said: str) -> Problem:
 
 
 # ----------------------------------------------------------------------------------- ratings
+
+_ZERO = Decimal(0)
 
 
 def level_score(rule: LevelsRule, text: str) -> Decimal | None:
@@ -199,11 +201,18 @@ def rated(
         return Outcome(None, None, voice.say("no_rating"))
     problems: list[Problem] = []
     by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
+    # _rating_score's own test of a number in range, without the call: most ratings pass it.
+    numeric = isinstance(rule, RatedRule)
+    low, high = (rule.min, rule.max) if isinstance(rule, RatedRule) else (_ZERO, _ZERO)
     for r in rows:
-        score, problem = _rating_score(node, rule, plan, r.value, r)
-        if problem:
-            problems.append(problem)
-            continue
+        value = r.value
+        if numeric and type(value) is Decimal and low <= value <= high:
+            score = value
+        else:
+            score, problem = _rating_score(node, rule, plan, value, r)
+            if problem:
+                problems.append(problem)
+                continue
         assert score is not None
         role = r.rater_role or ""
         if role in by_role:
@@ -221,6 +230,8 @@ def rated(
         scores = [s for items in by_role.values() for s, _ in items]
         avg = sum(scores, Decimal(0)) / len(scores)
         return Outcome(avg, avg, voice.say("rated_avg", n=str(len(scores)), s=pts(avg)))
+    # The pieces of the explanation, as words() would splice them (no empty text, a sentence
+    # said in the voice's language as its Say): one Pending is made at the end.
     parts: list[Any] = []
     num = Decimal(0)
     den = Decimal(0)
@@ -237,10 +248,12 @@ def rated(
             # Several raters of one role (peers): their mean is the role's rating, and the
             # text says how many, never who gave what.
             avg = sum((s for s, _ in items), Decimal(0)) / len(items)
-            part = voice.say(
+            part = voice.sentence(
                 "role_avg_part", role=role_name, v=pts(avg), n=str(len(items)), w=weight_text
             )
-        parts.extend([" + ", part] if parts else [part])
+        if parts:
+            parts.append(" + ")
+        parts.append(part)
         num += avg * weight
         den += weight
     for role_id, items in by_role.items():
@@ -269,12 +282,11 @@ def rated(
         )
     divisor = plan.den_all if missing and plan.missing == "zero" else den
     score = num / divisor
-    text = words(voice.lang, *parts)
     if missing:
         key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
-        text += voice.say(key, roles=voice.list(missing), d=fmt(divisor))
-    text += voice.say("rated_combined", s=pts(score))
-    return Outcome(score, score, text, problems)
+        parts.append(voice.sentence(key, roles=voice.list(missing), d=fmt(divisor)))
+    parts.append(voice.sentence("rated_combined", s=pts(score)))
+    return Outcome(score, score, Pending(tuple(parts), voice.lang), problems)
 
 
 def _show(v: Decimal | str) -> str:
@@ -317,22 +329,48 @@ def _edges(ranges: Sequence[Range]) -> list[Decimal]:
     return [e for r in ranges for e in (r.low, r.high) if e is not None]
 
 
+@dataclass(frozen=True, slots=True)
+class RangesPlan:
+    """What a bands or threshold rule says of its ranges, the same for every agent: the edges a
+    value is shown against, and each range in words with its points."""
+
+    edges: tuple[Decimal, ...]
+    # (range, points, the range in words, the points as text), in the rule's order.
+    ranges: tuple[tuple[Range, Decimal | None, Any, str], ...]
+
+
+def plan_ranges(
+    ranges: Sequence[tuple[Range, Decimal | None]], unit: str | None, voice: Voice
+) -> RangesPlan:
+    return RangesPlan(
+        tuple(_edges([r for r, _ in ranges])),
+        tuple((r, score, r.said(unit, voice.lang), voice.pts(score)) for r, score in ranges),
+    )
+
+
+def plan_bands(rule: BandsRule, unit: str | None, voice: Voice) -> RangesPlan:
+    return plan_ranges([(b.range, b.score) for b in rule.bands], unit, voice)
+
+
 def bands(
-    node: Indicator, rule: BandsRule, data: AgentData, voice: Voice, unit: str | None = None
+    node: Indicator,
+    rule: BandsRule,
+    data: AgentData,
+    voice: Voice,
+    unit: str | None = None,
+    plan: RangesPlan | None = None,
 ) -> Outcome:
     src, value, failed = _number_for(node, rule.metric, data, voice)
     if failed is not None:
         return failed
     assert src is not None and value is not None
-    shown = voice.value(value, unit, _edges([b.range for b in rule.bands]))
-    for band in rule.bands:
-        if band.range.contains(value):
+    if plan is None:
+        plan = plan_bands(rule, unit, voice)
+    shown, value_said = voice.value_said(value, unit, plan.edges)
+    for band_range, score, said, score_text in plan.ranges:
+        if band_range.contains(value):
             return Outcome(
-                value,
-                band.score,
-                voice.say(
-                    "band", v=shown, r=band.range.said(unit, voice.lang), s=voice.pts(band.score)
-                ),
+                value, score, voice.say("band", v=shown, r=said, s=score_text), (), (), value_said
             )
     if rule.otherwise is not None:
         return Outcome(
@@ -358,26 +396,30 @@ def bands(
     )
 
 
+def plan_threshold(rule: ThresholdRule, unit: str | None, voice: Voice) -> RangesPlan:
+    """The range twice: with the points for a hit, then with those for a miss."""
+    return plan_ranges([(rule.range, rule.score), (rule.range, rule.otherwise)], unit, voice)
+
+
 def threshold(
-    node: Indicator, rule: ThresholdRule, data: AgentData, voice: Voice, unit: str | None = None
+    node: Indicator,
+    rule: ThresholdRule,
+    data: AgentData,
+    voice: Voice,
+    unit: str | None = None,
+    plan: RangesPlan | None = None,
 ) -> Outcome:
     src, value, failed = _number_for(node, rule.metric, data, voice)
     if failed is not None:
         return failed
     assert src is not None and value is not None
+    if plan is None:
+        plan = plan_threshold(rule, unit, voice)
     hit = rule.range.contains(value)
-    score = rule.score if hit else rule.otherwise
+    _, score, said, score_text = plan.ranges[0 if hit else 1]
     key = "threshold_hit" if hit else "threshold_miss"
-    return Outcome(
-        value,
-        score,
-        voice.say(
-            key,
-            v=voice.value(value, unit, _edges([rule.range])),
-            r=rule.range.said(unit, voice.lang),
-            s=voice.pts(score),
-        ),
-    )
+    shown, value_said = voice.value_said(value, unit, plan.edges)
+    return Outcome(value, score, voice.say(key, v=shown, r=said, s=score_text), (), (), value_said)
 
 
 def _round(x: Decimal, how: str) -> Decimal:

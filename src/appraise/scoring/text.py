@@ -40,12 +40,10 @@ def fmt(d: Decimal | None, places: int = 4) -> str:
     """
     if d is None:
         return "-"
-    if not d.is_finite():  # NaN is unequal to itself (and a signalling one cannot be hashed)
-        return _fmt(d, places)
     cache = _FMT_CACHE.get(places)
     if cache is None:
         cache = _FMT_CACHE[places] = {}
-    key = str(d)
+    key = str(d)  # NaN and the infinities too: their text is their value as much
     text = cache.get(key)
     if text is None:
         if len(cache) > 200_000:
@@ -153,19 +151,25 @@ def _side(a: Decimal, b: Decimal) -> int:
 
 def shown(value: Decimal, edges: Iterable[Decimal] = (), places: int = VALUE_PLACES) -> str:
     """``value`` to ``places`` decimals, or as many more as keep it on its side of every edge."""
+    return _shown(value, edges, places)[0]
+
+
+def _shown(value: Decimal, edges: Iterable[Decimal], places: int) -> tuple[str, bool]:
+    """:func:`shown`, and whether that is ``fmt(value, places)`` (no edge asked for more)."""
     if not value.is_finite():
-        return fmt(value)
+        return fmt(value), False
     exact = fmt(value, _MAX_PLACES)
     dot = exact.find(".")
     if dot < 0 or len(exact) - dot - 1 <= places:  # nothing to round (45, 92.5)
-        return exact
+        return exact, True
     near = [e for e in edges if e is not None]
+    start = places
     while places < _MAX_PLACES:
         rounded = value.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
         if all(_side(rounded, e) == _side(value, e) for e in near):
             break
         places += 1
-    return fmt(value, places)
+    return fmt(value, places), places == start
 
 
 def points_text(value: object, step: Decimal) -> str:
@@ -198,6 +202,17 @@ class Voice:
             return Pending((*before.parts, _THEN, Say(_CODES[key], params)), self.lang)
         return words(self.lang, before, _THEN, Say(_CODES[key], params))
 
+    def sentence(self, key: str, /, **params: Any) -> Say:
+        """The sentence ``explain.<key>`` alone, to be said by many agents (:meth:`then_sentence`):
+        a sentence is never changed once said, so one object serves every explanation."""
+        return Say(_CODES[key], params)
+
+    def then_sentence(self, before: Any, said: Say) -> Pending:
+        """``before``, the break (``;``), then ``said`` (:meth:`sentence`)."""
+        if type(before) is Pending and before.lang == self.lang:
+            return Pending((*before.parts, _THEN, said), self.lang)
+        return words(self.lang, before, _THEN, said)
+
     def then(self) -> Say:
         """The break between two parts of an explanation (``;``)."""
         return _THEN
@@ -208,11 +223,13 @@ class Voice:
 
     def pts(self, d: Decimal | None) -> str:
         """Points (a score, a weighted score, a base, a cap) rounded to the score step."""
-        if d is None or not d.is_finite():
-            return fmt(d)
+        if d is None:
+            return "-"
         key = str(d)  # not the Decimal: see _FMT_CACHE
         text = self._pts.get(key)
         if text is None:
+            if not d.is_finite():
+                return fmt(d)
             if len(self._pts) > 100_000:
                 self._pts.clear()
             text = self._pts[key] = fmt(quantize(d, self.step), 8)
@@ -230,6 +247,20 @@ class Voice:
         if unit in _UNIT_CODES:
             return Pending((Say(_UNIT_CODES[unit], {"v": text}),), self.lang)
         return text
+
+    def value_said(
+        self, d: Decimal, unit: str | None, edges: Iterable[Decimal] = ()
+    ) -> tuple[str | Pending, Pending | None]:
+        """:meth:`value` (shown against ``edges``), and the value as the 实际值 column says it
+        (``units.value_words``: two decimals with the unit, None without one): one piece for
+        both when they read alike, as they do unless the value sits near an edge."""
+        text, plain = _shown(d, edges, VALUE_PLACES)
+        if unit not in _UNIT_CODES:
+            return text, None
+        piece = Pending((Say(_UNIT_CODES[unit], {"v": text}),), self.lang)
+        if plain:
+            return piece, piece
+        return piece, Pending((Say(_UNIT_CODES[unit], {"v": fmt(d, VALUE_PLACES)}),), self.lang)
 
 
 _CODES = {key: f"explain.{key}" for key in EN}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from appraise.periods import Period
-from appraise.schemes.expr import Value
+from appraise.schemes.expr import Expr, Value
 from appraise.schemes.model import Scheme
 from appraise.scoring.context import AgentData
 
@@ -26,6 +28,46 @@ def agent_env(
     if scores:
         env.update(scores)
     return env
+
+
+class EnvReader:
+    """:func:`agent_env` for an expression that reads only ``names``: the same value for each of
+    them, without building the whole environment of every agent (one formula, 10,000 agents)."""
+
+    def __init__(self, scheme: Scheme, names: Iterable[str]) -> None:
+        self.scheme = scheme
+        self.names = tuple(sorted(set(names)))
+        self.metric_ids = frozenset(m.id for m in scheme.metrics)
+
+    def __call__(
+        self, data: AgentData, scores: dict[str, Decimal | None] | None = None
+    ) -> dict[str, Value]:
+        # The order of agent_env's updates, the last first.
+        constants = self.scheme.constants
+        builtins = data.builtins
+        metrics = data.metrics
+        env: dict[str, Value] = {}
+        for name in self.names:
+            if scores and name in scores:
+                env[name] = scores[name]
+            elif name in metrics:
+                env[name] = metrics[name].value
+            elif name in self.metric_ids:
+                env[name] = None
+            elif name == "team":
+                env[name] = data.agent.team
+            elif name == "position":
+                env[name] = data.agent.position
+            elif name in builtins:
+                env[name] = builtins[name]
+            elif name in constants:
+                env[name] = constants[name]
+        return env
+
+
+def expression_reads(expr: Expr) -> frozenset[str]:
+    """Every name in ``expr``'s tree (those it calls too): all it may read from its env."""
+    return frozenset(n.id for n in ast.walk(expr.tree) if isinstance(n, ast.Name))
 
 
 def whole_months(start: date, end: date) -> int:
