@@ -211,10 +211,17 @@ def _server(env: dict[str, str], port: int, log: Path) -> Iterator[int]:
                 proc.wait(timeout=10)
 
 
+# One cookie jar per person for the whole run, as a browser keeps its cookies: the CSRF cookie
+# the first page sets is sent with every later request (a page is kept only for a request that
+# brings one, appraise.web.pagecache), across the phases too.
+_JARS: dict[str, httpx.Cookies] = {}
+
+
 def _client(base: str, target: Target, limit: int) -> httpx.AsyncClient:
+    jar = _JARS.setdefault(target.session, httpx.Cookies({"sessionid": target.session}))
     return httpx.AsyncClient(
         base_url=base,
-        cookies={"sessionid": target.session},
+        cookies=jar,
         timeout=httpx.Timeout(30.0),
         # An idle connection is let go before gunicorn's keep-alive (2 s) closes it: reusing one
         # the server is closing at that moment fails the request (a ReadError), which browsers
@@ -258,7 +265,8 @@ async def closed(base: str, targets: list[Target], users: int, seconds: float) -
         await asyncio.gather(*(user(i) for i in range(users)))
         tally.ended = time.perf_counter()
     finally:
-        for c in clients.values():
+        for session, c in clients.items():
+            _JARS[session] = c.cookies  # what the server set, for the next phase
             await c.aclose()
     return tally
 
@@ -270,6 +278,9 @@ async def open_load(base: str, targets: list[Target], rate: float, seconds: floa
     clients = {s: _client(base, Target("", s), 100) for s in sessions}
     pending: set[asyncio.Task[None]] = set()
     try:
+        # Warm-up as in the closed phases: a worker that gunicorn replaced (max_requests) reads
+        # the scheme and loads the templates once before the due times start.
+        await asyncio.gather(*(_one(clients[t.session], t, Tally(), 0) for t in targets[:8] * 4))
         tally.began = start = time.perf_counter()
         n = int(rate * seconds)
         for i in range(n):
@@ -284,7 +295,8 @@ async def open_load(base: str, targets: list[Target], rate: float, seconds: floa
         await asyncio.gather(*pending)
         tally.ended = max(time.perf_counter(), start + seconds)
     finally:
-        for c in clients.values():
+        for session, c in clients.items():
+            _JARS[session] = c.cookies  # what the server set, for the next phase
             await c.aclose()
     return tally
 
@@ -307,7 +319,8 @@ def _tree(root: int) -> list[int]:
 
 
 def server_cpu(root: int) -> float:
-    """CPU seconds used so far by the server's live processes (user + system)."""
+    """CPU seconds used so far by the server's processes (user + system), the replaced workers
+    included."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in _tree(root):
@@ -315,7 +328,9 @@ def server_cpu(root: int) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        # utime, stime, and cutime, cstime: the CPU of children it reaped, so that a worker
+        # gunicorn replaced (max_requests) still counts once it has gone (the arbiter reaps it).
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return total / tick
 
 

@@ -21,6 +21,12 @@ threads = int(os.environ.get("APPRAISE_THREADS", "4"))
 # A large import is parsed in the request before its task is queued.
 timeout = int(os.environ.get("APPRAISE_REQUEST_TIMEOUT", "120"))
 graceful_timeout = 30
+# The application is imported once in the arbiter and the workers are forked from it: a worker
+# that replaces another (max_requests) starts with Django, the engine and the catalogs already
+# imported, instead of spending its first second on imports while requests queue behind it
+# (bench/load.py's open load after the closed phases). Nothing opens a database connection at
+# import, so no connection is shared across the fork.
+preload_app = os.environ.get("APPRAISE_PRELOAD", "1") != "0"
 # Workers are replaced now and then, so that a slow leak never grows for ever.
 max_requests = 2000
 max_requests_jitter = 200
