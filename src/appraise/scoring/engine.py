@@ -149,11 +149,12 @@ def _score(
             unit,
             gate.metrics if gate is not None else frozenset(),
         )
+        # The reasons read alike for every agent: said once, put before each explanation.
+        why = [p for line in gate.said for p in (line, voice.then())] if gate is not None else []
         if gate is not None:
             ctx.problems.extend(gate.problems)
         for agent_id, out in outcomes.items():
-            if gate is not None:
-                why = [p for line in gate.said for p in (line, voice.then())]
+            if why:
                 out = dataclasses.replace(out, explain=words(lang, *why, out.explain))
             if out.problems:
                 for pr in out.problems:

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
@@ -52,7 +53,7 @@ ALIAS = "pages"
 
 
 def _has_messages(request: HttpRequest) -> bool:
-    if request.COOKIES.get(getattr(settings, "MESSAGE_COOKIE_NAME", "messages")):
+    if request.COOKIES.get(CookieStorage.cookie_name):
         return True
     session = getattr(request, "session", None)
     return session is not None and "_messages" in session

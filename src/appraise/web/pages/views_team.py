@@ -189,10 +189,8 @@ def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, 
     raw = read.raw
     scheme = scheme_of(cycle.scheme_version)
     grades = [g.name for g in scheme.grades]
-    counts = {g: 0 for g in grades}
     seen = Counter(row[GRADE] for row in raw)
-    for g in counts:
-        counts[g] = seen.get(g, 0)
+    counts = {g: seen.get(g, 0) for g in grades}
     # float() of the driver's value is float() of the Decimal values_list gives: SQLite keeps a
     # total as the double nearest its four decimals, which Django's converter rounds back to
     # them (15 significant digits), and the float of those is that double again.
