@@ -122,8 +122,17 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                     )
     from_rules = sorted(m for m in wanted if m.startswith("autoqa_"))
     shut = period_agreement(period=p).gates if from_checks or from_rules else []
+    # The agents' conversations, read once for the checks' metrics and the rules'.
+    conversations = (
+        list(
+            Conversation.objects.filter(period=p, agent__agent_id__in=agent_ids).select_related(
+                "agent"
+            )
+        )
+        if from_checks or from_rules
+        else []
+    )
     if from_checks:
-        conversations = Conversation.objects.filter(period=p, agent__agent_id__in=agent_ids)
         findings = [f for c in conversations for f in findings_of(c)]
         per_agent: dict[str, dict[str, float | Decimal | None]] = defaultdict(dict)
         kept, withheld = withhold(agent_metrics(findings), shut)
@@ -147,17 +156,21 @@ def qa_inputs(*, scheme: Scheme, period: str, agent_ids: set[str]) -> QaInputs:
                         )
                     )
     if from_rules:
-        ruled, withheld = _rule_values(p, agent_ids, from_rules, shut)
+        ruled, withheld = _rule_values(p, conversations, agent_ids, from_rules, shut)
         values.extend(ruled)
         problems.extend(withheld)
     return QaInputs(values, counted, problems)
 
 
 def _rule_values(
-    period: str, agent_ids: set[str], wanted: list[str], shut: list[Gate]
+    period: str,
+    conversations: list[Conversation],
+    agent_ids: set[str],
+    wanted: list[str],
+    shut: list[Gate],
 ) -> tuple[list[MetricValue], list[Problem]]:
     """The rules' metrics (``rule_metrics``, as ``appraise qa check`` gives them) the scheme
-    reads, over the computable findings kept with the period's conversations of the agents,
+    reads, over the computable findings kept with ``conversations`` (the agents' of the period),
     with the rules of the period's QA config; a rule that has not shown the agreement the
     config requires has its ``autoqa_<rule id>`` withheld, with a warning. A conversation
     without rule verdicts (imported before they were kept) counts in none of them."""
@@ -165,9 +178,6 @@ def _rule_values(
     if not cfg.has_rules:
         return [], []
     rs = build_ruleset(cfg)
-    conversations = Conversation.objects.filter(
-        period=period, agent__agent_id__in=agent_ids
-    ).select_related("agent")
     per_rule = {r.rule.id: (f"autoqa_{r.rule.id}",) for r in rs.rules}
     # A verdict of a rule the config no longer has (kept by an earlier import) counts in none.
     findings = [f for c in conversations for f in rule_findings_of(c, rs) if f.rule in per_rule]
