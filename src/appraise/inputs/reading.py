@@ -146,11 +146,7 @@ class Cell:
         if value is None:
             return True
         if isinstance(value, str):
-            # Null tokens are short: a long text needs no set look-up (this runs on every cell).
-            if len(value) > 8:
-                return not value.strip()
-            text = value.strip()
-            return not text or text in _NULLS
+            return empty_text(value)
         return False
 
     @property
@@ -161,6 +157,16 @@ class Cell:
 
 EMPTY = Cell(None)
 _NULLS = frozenset(NULL_TOKENS)
+
+
+def empty_text(value: str) -> bool:
+    """A text that is no value: nothing, spaces, or a dash-like token a report writes for none
+    (:attr:`Cell.empty` of a text cell; the CSV readers ask it of a text without the cell)."""
+    # Null tokens are short: a long text needs no set look-up (this runs on every cell).
+    if len(value) > 8:
+        return not value.strip()
+    text = value.strip()
+    return not text or text in _NULLS
 
 
 @dataclass(slots=True)

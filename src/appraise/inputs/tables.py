@@ -34,6 +34,7 @@ from appraise.inputs.reading import (
     Frame,
     Layout,
     decode,
+    empty_text,
     formula_problems,
     open_workbook,
     read_csv_columns,
@@ -50,7 +51,7 @@ from appraise.inputs.records import (
     Source,
     from_columns,
 )
-from appraise.inputs.values import NULL_TOKENS, fold, parse_duration, strip_money
+from appraise.inputs.values import fold, parse_duration, strip_money
 from appraise.messages import message, said
 from appraise.periods import Period, date_error
 from appraise.problems import Problem, ProblemsError
@@ -85,7 +86,6 @@ class _BadCell(Exception):
 
 _Cell = Cell
 _EMPTY = EMPTY
-_NULL_TEXTS = frozenset(NULL_TOKENS)
 
 
 # A table as read: the layout reader's frame.
@@ -969,7 +969,7 @@ def _convert_texts(
         if type(text) is not str:
             of_text = None  # never from pyarrow's string columns; the cell's own way
         if of_text is not None:
-            if _empty_text(text):
+            if empty_text(text):
                 memo[text] = _BAD if required else None
                 continue
             try:
@@ -999,17 +999,6 @@ def _convert_texts(
 _MEMOS: ContextVar[dict[tuple[Callable[[_Cell], Any], bool], dict[str, Any]] | None] = ContextVar(
     "appraise_inputs_memos", default=None
 )
-
-
-_NULL_TEXTS = frozenset(NULL_TOKENS)
-
-
-def _empty_text(text: str) -> bool:
-    """``Cell(text).empty``, without making the cell."""
-    if len(text) > 8:
-        return not text.strip()
-    stripped = text.strip()
-    return not stripped or stripped in _NULL_TEXTS
 
 
 def _id_of_text(text: str) -> str:
