@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import translation
+
 from appraise.web.qa import services as qs
 from appraise.web.qa.models import Assignment, Conversation, SamplingRun
 
@@ -28,11 +30,13 @@ SURVEYS = [
 ]
 
 
-def november(config: str = CONFIG) -> dict[str, bytes]:
+def november(
+    config: str = CONFIG, surveys: list[tuple[str, str, str, int]] = SURVEYS
+) -> dict[str, bytes]:
     files = qa_files(next_month())
     files["surveys.csv"] = _csv(
         ("survey_id", "conversation_id", "agent_id", "submitted_at", "csat"),
-        [(s, c, a, "2026-11-20 12:00:00", v) for s, c, a, v in SURVEYS],
+        [(s, c, a, "2026-11-20 12:00:00", v) for s, c, a, v in surveys],
     )
     files["qa.yaml"] = config.encode()
     return files
@@ -149,3 +153,35 @@ def test_the_api_says_the_runs_threshold(qa: Qa) -> None:
     assert (got["low_csat"], got["random_share"]) == (2, "0.5")
     flags = {a["conversation"]["conversation_id"]: a["flags"] for a in got["assignments"]}
     assert flags["K-A002-1-11"] == ["csat"]
+
+
+def test_a_survey_that_comes_after_its_conversation_gives_it_its_csat(qa: Qa) -> None:
+    from appraise.web.audit.models import AuditLog
+    from appraise.web.audit.words import changes
+
+    # The first export holds only S1 (K-A001-1, 3); the next holds every survey, S1 now at 5.
+    first = qs.conversation_import(
+        period=NOVEMBER, by=qa.people.hr, files=november(surveys=SURVEYS[:1])
+    )
+    assert (first.created, first.csat_added) == (7, 0)
+    again = [("S1", "K-A001-1-11", "A001", 5), *SURVEYS[1:]]
+    later = qs.conversation_import(period=NOVEMBER, by=qa.people.hr, files=november(surveys=again))
+    csat = dict(Conversation.objects.filter(period=NOVEMBER).values_list("conversation_id", "csat"))
+    # K-A001-1 keeps the 3 it had (it may have been sampled for it); the other five surveyed
+    # conversations get theirs (W-B001-2 its lowest, 1); K-A001-2 was never surveyed.
+    assert csat == {
+        "K-A001-1-11": 3,
+        "K-A001-2-11": None,
+        "W-A001-3-11": 4,
+        "K-A002-1-11": 2,
+        "W-A002-2-11": 3,
+        "K-B001-1-11": 5,
+        "W-B001-2-11": 1,
+    }
+    assert (later.created, later.skipped_existing, later.csat_added) == (0, 7, 5)
+    entry = AuditLog.objects.filter(action="qa.import").order_by("-pk")[0]
+    with translation.override("zh-hans"):
+        said = {c.field: c.after for c in changes(entry.before, entry.after, entry.action)}
+    assert (said["已存在"], said["已存在会话补上满意度"], said["新增"]) == ("7", "5", "0")
+    html = signed_in(qa.people.hr).get("/qa/manage/").content.decode()
+    assert "新增 0 条，已存在 7 条 · 5 条补上了评价满意度" in html

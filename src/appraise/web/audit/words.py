@@ -7,6 +7,7 @@ code, so a new action shows up (and ``tests/web/audit/test_words.py`` asks for i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,7 +201,88 @@ FIELDS: dict[str, Promise] = {
     "role": gettext_lazy("role"),
     "rater": gettext_lazy("rater"),
     "ratings": gettext_lazy("ratings"),
+    # The rest, by the object they belong to; tests/web/audit/test_field_words.py finds every
+    # key the services write and fails on one without words here.
+    "after": pgettext_lazy("audit field", "after"),
+    "before": pgettext_lazy("audit field", "before"),
+    "changes": gettext_lazy("changes"),
+    "note": gettext_lazy("note"),
+    "text": gettext_lazy("text"),
+    "content": gettext_lazy("content"),
+    "period": gettext_lazy("period"),
+    "month": gettext_lazy("month"),
+    "on": gettext_lazy("date"),
+    "seq": gettext_lazy("number"),
+    "hash": gettext_lazy("content hash"),
+    "sha256": gettext_lazy("SHA-256"),
+    "size": gettext_lazy("size (bytes)"),
+    "warnings": gettext_lazy("warnings"),
+    # organisation
+    "agent_id": gettext_lazy("agent ID"),
+    "agents": gettext_lazy("agents"),
+    "user": gettext_lazy("account"),
+    "position": gettext_lazy("position"),
+    "hired_on": gettext_lazy("hired on"),
+    "team": gettext_lazy("team"),
+    "teams": gettext_lazy("teams"),
+    "supervisors": gettext_lazy("supervisors"),
+    "indirect_supervisor": gettext_lazy("indirect supervisor"),
+    # schemes, cycles, results
+    "scheme": gettext_lazy("scheme"),
+    "scheme_version": gettext_lazy("scheme version"),
+    "indicator": gettext_lazy("indicator"),
+    "result_version": gettext_lazy("result version"),
+    "kind": gettext_lazy("kind"),
+    "status": gettext_lazy("status"),
+    # follow-ups, interviews, notifications
+    "rule": gettext_lazy("rule"),
+    "due_on": gettext_lazy("due on"),
+    "allowance": gettext_lazy("allowance level (before, after)"),
+    "plan": gettext_lazy("improvement plan"),
+    "interview": gettext_lazy("interview"),
+    "signed_at": gettext_lazy("signed at"),
+    "attempts": gettext_lazy("attempts"),
+    "signed": gettext_lazy("signed requests"),
+    "hr_items": gettext_lazy("HR items too"),
+    # points
+    "entries": gettext_lazy("entries"),
+    "rate": gettext_lazy("rate"),
+    "payouts": gettext_lazy("payouts"),
+    "amount": gettext_lazy("amount"),
+    "skipped": gettext_lazy("skipped"),
+    # QA
+    "rubric": gettext_lazy("rubric"),
+    "default": gettext_lazy("default rubric"),
+    "default_rubrics": gettext_lazy("default rubrics before"),
+    "fatal": gettext_lazy("fatal items"),
+    "na_items": gettext_lazy("items that may be N/A"),
+    "seats": gettext_lazy("seats"),
+    "review": gettext_lazy("review"),
+    "new_review": gettext_lazy("new review"),
+    "reviews": gettext_lazy("reviews"),
+    "reviewers": gettext_lazy("reviewers"),
+    "second_reviewer": gettext_lazy("second reviewer"),
+    "conversations": gettext_lazy("conversations"),
+    "created": gettext_lazy("new"),
+    "skipped_existing": gettext_lazy("already there"),
+    "csat_added": gettext_lazy("CSAT added to conversations already there"),
+    "rules_added": gettext_lazy("rule verdicts added"),
+    "unknown_agents": gettext_lazy("agents not in the organisation"),
+    "without_agent": gettext_lazy("without an agent"),
+    "seed": gettext_lazy("seed"),
+    "per_agent": gettext_lazy("per agent"),
+    "strata": gettext_lazy("strata"),
+    "random_share": gettext_lazy("random share"),
+    "low_csat": gettext_lazy("low CSAT at or below"),
+    "sampled": gettext_lazy("sampled"),
+    "per_reviewer": gettext_lazy("per reviewer"),
+    "per_part": gettext_lazy("per part"),
+    "random": gettext_lazy("random"),
+    "risk": gettext_lazy("risk"),
+    "fill": gettext_lazy("fill"),
 }
+
+_ORDER = {key: i for i, key in enumerate(FIELDS)}
 
 
 def action_name(action: str) -> str:
@@ -216,7 +298,9 @@ def sentence(who: str, action: str, what: str) -> str:
     return _("%(who)s %(did)s %(what)s") % {"who": who, "did": did, "what": what}
 
 
-def _value(v: Any) -> str:
+def _value(v: Any, names: Mapping[str, Any] | None = None, key: str = "") -> str:
+    """``v`` as the reader reads it; ``names``: the action's choices by key (a state by its
+    name), applied at every depth."""
     if v is None or v == "":
         return "—"
     if isinstance(v, bool):
@@ -224,9 +308,12 @@ def _value(v: Any) -> str:
     if isinstance(v, int | float):
         return plain(str(v))
     if isinstance(v, list):
-        return "、".join(_value(x) for x in v) if v else "—"
+        return "、".join(_value(x, names, key) for x in v) if v else "—"
     if isinstance(v, dict):
-        return "; ".join(f"{_field(k)} {_value(x)}" for k, x in sorted(v.items()))
+        return "; ".join(f"{_field(k)} {_value(x, names, k)}" for k, x in sorted(v.items()))
+    choices = names.get(key) if names else None
+    if choices is not None and isinstance(v, str) and v in choices.values:
+        return str(choices(v).label)
     return str(v)
 
 
@@ -235,8 +322,29 @@ def _field(key: str) -> str:
     return str(label) if label is not None else key
 
 
-def _has_state(v: Any) -> bool:
-    return isinstance(v, dict) and "state" in v
+def _names(action: str) -> dict[str, Any]:
+    """The choices (TextChoices) a state, status or kind of ``action``'s object is one of."""
+    from appraise.web.appeals.models import AppealState, CorrectionKind
+    from appraise.web.cycles.models import State
+    from appraise.web.followups.models import ChannelKind, DeliveryStatus, ItemState
+    from appraise.web.followups.models import Kind as FollowUpKind
+    from appraise.web.interviews.models import GapStatus
+    from appraise.web.points.models import Kind as PointsKind
+    from appraise.web.points.models import Source as PointsSource
+    from appraise.web.qa.models import DisputeState, SessionState
+
+    by_prefix: dict[str, dict[str, Any]] = {
+        "cycle.": {"state": State},
+        "appeal.": {"state": AppealState},
+        "correction.": {"kind": CorrectionKind},
+        "followup.": {"state": ItemState, "kind": FollowUpKind},
+        "gap.": {"status": GapStatus},
+        "notify.": {"status": DeliveryStatus, "kind": ChannelKind},
+        "points.": {"kind": PointsKind, "source": PointsSource},
+        "qa.dispute.": {"state": DisputeState},
+        "qa.calibration.": {"state": SessionState},
+    }
+    return next((v for p, v in by_prefix.items() if action.startswith(p)), {})
 
 
 @dataclass(frozen=True)
@@ -246,26 +354,23 @@ class Change:
     after: str
 
 
-def _state(v: Any) -> Any:
-    from appraise.web.cycles.models import State
-
-    return str(State(v).label) if isinstance(v, str) and v in State.values else v
-
-
 def changes(before: Any, after: Any, action: str = "") -> list[Change]:
-    """What changed, field by field (unchanged fields left out): ``状态: 草稿 → 已计算``."""
-    if action.startswith("cycle."):
-        # A cycle's state is shown by its name (已计算), not its code.
-        before = {**before, "state": _state(before["state"])} if _has_state(before) else before
-        after = {**after, "state": _state(after["state"])} if _has_state(after) else after
+    """What changed, field by field (unchanged fields left out): ``状态: 草稿 → 已计算``; a
+    state, status or kind is shown by its name (已计算), not its code."""
+    names = _names(action)
     if isinstance(before, dict) or isinstance(after, dict):
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
         out = []
-        for key in sorted(set(b) | set(a), key=lambda k: (k not in FIELDS, k)):
+        # In the order FIELDS lists them (the state first), then any other key by name.
+        for key in sorted(set(b) | set(a), key=lambda k: (_ORDER.get(k, len(_ORDER)), k)):
             if b.get(key) != a.get(key):
-                out.append(Change(_field(key), _value(b.get(key)), _value(a.get(key))))
+                out.append(
+                    Change(
+                        _field(key), _value(b.get(key), names, key), _value(a.get(key), names, key)
+                    )
+                )
         return out
     if before == after:
         return []
-    return [Change("", _value(before), _value(after))]
+    return [Change("", _value(before, names), _value(after, names))]

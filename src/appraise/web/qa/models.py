@@ -57,6 +57,8 @@ class ImportBatch(models.Model):
     config = models.TextField(blank=True)
     created = models.PositiveIntegerField(default=0)
     skipped_existing = models.PositiveIntegerField(default=0)
+    # Of those already there, how many got their CSAT from a survey that came later.
+    csat_added = models.PositiveIntegerField(default=0)
     unknown_agents = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

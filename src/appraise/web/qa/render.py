@@ -76,6 +76,7 @@ def import_json(b: ImportBatch) -> dict[str, Any]:
         "source": b.source,
         "created": b.created,
         "skipped_existing": b.skipped_existing,
+        "csat_added": b.csat_added,
         "unknown_agents": b.unknown_agents,
         "by": _user(b.created_by),
         "at": b.created_at.isoformat(),

@@ -60,6 +60,7 @@ class QaImportOut(S):
     source = _text(allow_blank=True)  # type: ignore[assignment]  # a field, as DRF reads it
     created = serializers.IntegerField()
     skipped_existing = serializers.IntegerField()
+    csat_added = serializers.IntegerField()
     unknown_agents = _any()
     by = _maybe_text()
     at = serializers.DateTimeField()

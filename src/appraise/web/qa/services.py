@@ -255,10 +255,11 @@ def conversation_import(
         finally:
             conn.close()
     agents = {a.agent_id: a for a in Agent.objects.all()}
-    existing = set(
+    # conversation id -> its CSAT as stored, for the conversations already imported.
+    existing: dict[str, int | None] = dict(
         Conversation.objects.filter(
             conversation_id__in=[t.conversation_id for t in transcripts]
-        ).values_list("conversation_id", flat=True)
+        ).values_list("conversation_id", "csat")
     )
     unknown: Counter[str] = Counter()
     batch = ImportBatch.objects.create(
@@ -309,9 +310,18 @@ def conversation_import(
         )
         if ruleset is not None:
             rows[-1].rule_findings, rows[-1].rule_verdicts = _rules_on(t, ruleset)
+    # A survey comes days after its chat: a conversation imported before its survey gets the
+    # CSAT now (one it has is kept: it may have been sampled for it). One query per value.
+    late: dict[int, list[str]] = {}
+    for cid, stored in existing.items():
+        if stored is None and (value := csat.get(cid)) is not None:
+            late.setdefault(value, []).append(cid)
+    for value, ids in late.items():
+        Conversation.objects.filter(conversation_id__in=ids, csat__isnull=True).update(csat=value)
     Conversation.objects.bulk_create(rows, batch_size=500)
     Conversation.objects.bulk_update(refreshed, ["rule_findings", "rule_verdicts"], batch_size=500)
     batch.created = len(rows)
+    batch.csat_added = sum(len(ids) for ids in late.values())
     batch.unknown_agents = sorted(a for a in unknown if a)
     batch.save()
     audit_record(
@@ -322,6 +332,7 @@ def conversation_import(
             "period": p,
             "created": batch.created,
             "skipped_existing": batch.skipped_existing,
+            "csat_added": batch.csat_added,
             "unknown_agents": batch.unknown_agents,
             "without_agent": unknown.get("", 0),
             "rules_added": len(refreshed),
@@ -687,7 +698,11 @@ def _assign(dispute: Dispute, reviewer: AuthUser, by: User) -> None:
         if by.is_authenticated and by.pk == reviewer.pk:
             raise Forbidden(_core_problem(exc)) from None
         raise Invalid(_core_problem(exc)) from None
-    before = {"state": dispute.state, "second_reviewer": dispute.second_reviewer_id}
+    earlier = dispute.second_reviewer
+    before = {
+        "state": dispute.state,
+        "second_reviewer": earlier.get_username() if earlier is not None else None,
+    }
     dispute.state = DisputeState.ASSIGNED
     dispute.second_reviewer = reviewer
     dispute.save(update_fields=["state", "second_reviewer"])

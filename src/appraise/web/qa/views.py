@@ -826,6 +826,12 @@ def manage_import(request: HttpRequest) -> HttpResponse:
         _("%(created)d conversations imported, %(skipped)d already there.")
         % {"created": batch.created, "skipped": batch.skipped_existing},
     )
+    if batch.csat_added:
+        messages.info(
+            request,
+            _("%(n)d conversations already there got the CSAT of their survey.")
+            % {"n": batch.csat_added},
+        )
     if batch.unknown_agents:
         messages.warning(
             request,

@@ -42,5 +42,7 @@ class Command(BaseCommand):
         unknown = f"; agents not in the organisation: {', '.join(batch.unknown_agents)}"
         self.stdout.write(
             f"{batch.period}: {batch.created} conversations imported, "
-            f"{batch.skipped_existing} already there" + (unknown if batch.unknown_agents else "")
+            f"{batch.skipped_existing} already there"
+            + (f" ({batch.csat_added} got their survey's CSAT)" if batch.csat_added else "")
+            + (unknown if batch.unknown_agents else "")
         )
