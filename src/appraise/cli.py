@@ -7,10 +7,12 @@ from enum import StrEnum
 import typer
 
 from appraise import __version__
+from appraise.clihelp import LocalizedGroup
 from appraise.messages import set_lang
 
 app = typer.Typer(
     name="appraise",
+    cls=LocalizedGroup,
     help="Performance appraisal (绩效考核) for customer-service teams.",
     no_args_is_help=True,
     add_completion=False,
