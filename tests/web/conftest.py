@@ -92,6 +92,18 @@ def _empty_page_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language_again() -> Iterator[None]:
+    """Each test starts in the default language: a request with Accept-Language: en leaves
+    English active in the thread (Django's LocaleMiddleware activates it and nothing puts it
+    back), and a management command called next would speak English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_the_request(settings: pytest.FixtureRequest) -> None:
     settings.APPRAISE_TASKS = "sync"  # type: ignore[attr-defined]
 

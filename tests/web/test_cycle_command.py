@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ def test_hr_imports_and_computes_from_the_shell(
     path = tmp_path / "ratings.csv"
     path.write_bytes(ratings_csv(PAPER))
     call_command("cycle", str(cycle.pk), "import", str(path), "--as", "hr")
-    call_command("cycle", str(cycle.pk), "compute", "--as", "hr")
+    out = StringIO()
+    call_command("cycle", str(cycle.pk), "compute", "--as", "hr", stdout=out)
     cycle.refresh_from_db()
+    # The state by its name, in the default language (the shell's).
+    assert out.getvalue().strip() == f"{cycle}: 数据已导入"
     assert cycle.state == "data_imported"
     assert cycle.results.filter(is_current=True).count() == 3
 
@@ -31,3 +35,5 @@ def test_a_supervisor_cannot_publish_from_the_shell_either(people: People, cycle
         call_command("cycle", str(cycle.pk), "publish", "--as", "sup1")
     with translation.override("en"), pytest.raises(CommandError, match="only HR may publish"):
         call_command("cycle", str(cycle.pk), "publish", "--as", "sup1")
+    with pytest.raises(CommandError, match="没有用户 nobody"):
+        call_command("cycle", str(cycle.pk), "publish", "--as", "nobody")

@@ -119,6 +119,18 @@ def test_demo_has_three_teams_of_the_asked_size_each_with_its_supervisor(
     assert User.objects.get(username="admin").is_superuser
 
 
+def test_the_summary_make_demo_prints_is_in_chinese(demo: DemoReport) -> None:
+    from appraise.web.demo.management.commands.load_demo import summary
+
+    text = summary(demo)
+    assert "演示账号（用户名 / 密码）：" in text and "考核活动：" in text
+    assert "人事：方案、考核活动、导入、校准、申诉" in text
+    # The 9 agents on one line, a0001 first; the cycles by their state's name.
+    assert "a0001 .. a0009  demo   9 名客服，例如 a0001 = 客服 " in text
+    assert "[已发布]" in text or "[申诉期]" in text
+    assert not any(word in text for word in ("agents", "supervisor of", "loaded in"))
+
+
 def test_demo_stores_every_seed_scheme_once(demo: DemoReport) -> None:
     # schemes/seeds/ holds 22 YAML files, one scheme each (the 21 read from the seed documents,
     # and s004-midyear: seed 004's annual -> mid-year -> annual chain as a monthly scheme).

@@ -9,6 +9,7 @@ passed there, or returned by a function of the same module called there."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,3 +129,35 @@ def test_states_statuses_and_kinds_read_by_their_names(
     with translation.override("zh-hans"):
         got = [(c.field, c.before, c.after) for c in words.changes(before, after, action)]
     assert got == want
+
+
+def _english_words(node: ast.AST) -> list[str]:
+    """English text written straight into ``node`` (outside a gettext call)."""
+    # gettext("...") % {...}: the literal inside the call is not English-only.
+    inside = {
+        id(c)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") in ("gettext", "_")
+        for c in ast.walk(call)
+    }
+    # ... and the names of its parameters ({"agent": ...}) are not words either.
+    inside |= {id(k) for d in ast.walk(node) if isinstance(d, ast.Dict) for k in d.keys if k}
+    return [
+        w
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and id(sub) not in inside
+        for w in re.findall(r"[A-Za-z]{2,}", sub.value)
+    ]
+
+
+def test_what_an_entry_names_is_named_in_the_readers_language() -> None:
+    # The sentence is "hr 导入了 质检导入 3：2026-11": an entry stores str(obj), the model's
+    # __str__, in the language of the request that wrote it. No model writes English into it.
+    english = {}
+    for path in sorted(WEB.rglob("models.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == "__str__":
+                words = _english_words(node)
+                if words:
+                    english[f"{path.relative_to(WEB)}:{node.lineno}"] = words
+    assert english == {}

@@ -180,6 +180,7 @@ def test_a_survey_that_comes_after_its_conversation_gives_it_its_csat(qa: Qa) ->
     }
     assert (later.created, later.skipped_existing, later.csat_added) == (0, 7, 5)
     entry = AuditLog.objects.filter(action="qa.import").order_by("-pk")[0]
+    assert entry.object_repr == f"质检导入 {later.pk}：2026-11"
     with translation.override("zh-hans"):
         said = {c.field: c.after for c in changes(entry.before, entry.after, entry.action)}
     assert (said["已存在"], said["已存在会话补上满意度"], said["新增"]) == ("7", "5", "0")

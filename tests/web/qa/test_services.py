@@ -379,8 +379,9 @@ def test_the_import_command_reads_a_data_folder(qa: Qa, tmp_path: Path) -> None:
         "--as=hr",
         stdout=out,
     )
+    # The command's own line is in the default language too (English with --lang en below).
     assert out.getvalue().strip() == (
-        "2026-11: 7 conversations imported, 0 already there; agents not in the organisation: X999"
+        "2026-11: 已导入 7 条会话，0 条已存在。 已跳过：组织中没有这些客服：X999"
     )
     # The config's own 忌语 list: only 宽带专线 counts now, 我不知道 no more.
     assert failed_checks("K-A001-2-11")["forbidden"] == ["宽带专线"]

@@ -99,4 +99,9 @@ class Correction(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"correction {self.pk} {self.agent.agent_id} {self.name}={self.value}"
+        return gettext("correction %(n)s: %(agent)s %(name)s = %(value)s") % {
+            "n": self.pk,
+            "agent": self.agent.agent_id,
+            "name": self.name,
+            "value": self.value,
+        }

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraise.decimals import plain
 from appraise.problems import AppraiseError
@@ -69,7 +70,8 @@ class DemoError(AppraiseError):
 class Login:
     username: str
     password: str
-    who: str
+    who: str  # in the language of the moment (the command's)
+    agent: bool = False
 
 
 @dataclass
@@ -106,11 +108,14 @@ def load_demo(
     periods = [str(p) for p in demo_months(months)]
     _check_existing(agents_per_team, periods)
     if _complete(agents_per_team, periods):
-        log("the demo is already loaded; nothing to do")
+        log(_("the demo is already loaded; nothing to do"))
         return DemoReport(_logins(agents_per_team), _cycles(periods), False, _since(began))
-    log(f"generating {months} months of events for {TEAMS * agents_per_team} agents (seed {seed})")
+    log(
+        _("generating %(months)d months of events for %(agents)d agents (seed %(seed)d)")
+        % {"months": months, "agents": TEAMS * agents_per_team, "seed": seed}
+    )
     data = make_demo_data(teams=TEAMS, agents_per_team=agents_per_team, months=months, seed=seed)
-    log(f"  events and metrics ready ({_since(began):.1f} s)")
+    log("  " + _("events and metrics ready (%(s).1f s)") % {"s": _since(began)})
     # One transaction: the load is all there or not at all, and SQLite syncs to disk once.
     with transaction.atomic():
         people = _people(data.roster, log)
@@ -135,7 +140,10 @@ def load_demo(
                     log=log,
                 )
             _run_month(people, version, month, data, last, log)
-            log(f"  {cycle_name(month)} done ({_since(began):.1f} s)")
+            log(
+                "  "
+                + _("%(cycle)s done (%(s).1f s)") % {"cycle": cycle_name(month), "s": _since(began)}
+            )
         # A month of points and its redemption (demo/points.py).
         load_points_demo(
             hr=people.hr,
@@ -225,16 +233,16 @@ def _agent_username(agent_id: str) -> str:
 def _logins(agents_per_team: int) -> list[Login]:
     names = _team_names()
     out = [
-        Login("admin", DEMO_PASSWORD, "管理员 admin: users, roles, API tokens"),
-        Login("hr", DEMO_PASSWORD, "人事 HR: schemes, cycles, imports, calibration, appeals"),
-        Login("manager", DEMO_PASSWORD, "经理 indirect supervisor of every team"),
+        Login("admin", DEMO_PASSWORD, _("admin: users, roles, API tokens")),
+        Login("hr", DEMO_PASSWORD, _("HR: schemes, cycles, imports, calibration, appeals")),
+        Login("manager", DEMO_PASSWORD, _("manager: indirect supervisor of every team")),
     ]
     out += [
-        Login(f"sup{i + 1}", DEMO_PASSWORD, f"主管 supervisor of {name}")
+        Login(f"sup{i + 1}", DEMO_PASSWORD, _("supervisor of %(team)s") % {"team": name})
         for i, name in enumerate(names)
     ]
     out += [
-        Login(u.username, DEMO_PASSWORD, "质检员 QA reviewer: review queue, disputes, calibration")
+        Login(u.username, DEMO_PASSWORD, _("QA reviewer: review queue, disputes, calibration"))
         for u in User.objects.filter(groups__name=roles.QA).order_by("username")
     ]
     agents = Agent.objects.filter(team__name__in=names).select_related("team", "user")
@@ -243,7 +251,9 @@ def _logins(agents_per_team: int) -> list[Login]:
             Login(
                 a.user.username if a.user else _agent_username(a.agent_id),
                 DEMO_PASSWORD,
-                f"客服 agent {a.name} ({a.team.name if a.team else '-'})",
+                _("agent %(name)s (%(team)s)")
+                % {"name": a.name, "team": a.team.name if a.team else "-"},
+                agent=True,
             )
         )
     return out
@@ -296,7 +306,7 @@ def _people(roster: list[Member], log: Log) -> People:
         team_of_sup.setdefault(m.supervisor_id, m.team)
     supervisors: dict[str, User] = {}
     teams: dict[str, Team] = {}
-    for i, (_, team_name) in enumerate(sorted(team_of_sup.items())):
+    for i, (_sup, team_name) in enumerate(sorted(team_of_sup.items())):
         sup = users.get(f"sup{i + 1}", roles.SUPERVISOR, f"{team_name}主管")
         supervisors[team_name] = sup
         team = Team.objects.filter(name=team_name).first()
@@ -306,7 +316,7 @@ def _people(roster: list[Member], log: Log) -> People:
             )
         teams[team_name] = team
     people = People(admin, hr, manager, supervisors, teams, {}, {}, users)
-    log(f"  {len(teams)} teams with their supervisors")
+    log("  " + _("%(n)d teams with their supervisors") % {"n": len(teams)})
     return people
 
 
@@ -338,7 +348,11 @@ def _set_passwords(people: People, log: Log) -> None:
     new = [*people.logins.new, people.admin.pk] if people.logins.new else []
     if new:
         User.objects.filter(pk__in=new).update(password=make_password(DEMO_PASSWORD))
-    log(f"  {len(people.logins.new)} users created, {len(people.agents)} agents")
+    log(
+        "  "
+        + _("%(users)d users created, %(agents)d agents")
+        % {"users": len(people.logins.new), "agents": len(people.agents)}
+    )
 
 
 # --- schemes ------------------------------------------------------------------------------------
@@ -352,7 +366,7 @@ def _schemes(hr: User, log: Log) -> None:
     files = _seed_files()
     for path in files:
         scheme_version_create(by=hr, text=path.read_text(encoding="utf-8"), file=path.name)
-    log(f"  {len(files)} seed schemes stored")
+    log("  " + _("%(n)d seed schemes stored") % {"n": len(files)})
 
 
 # --- one month's cycle --------------------------------------------------------------------------

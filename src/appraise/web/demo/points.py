@@ -36,6 +36,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from appraise.metrics.generate import TIMEZONE, generate_center
 from appraise.periods import Period
 from appraise.web.demo.data import demo_months
@@ -213,7 +215,7 @@ def load_points_demo(
     month = demo_months(months)[-1]
     version = SchemeVersion.objects.filter(scheme_id=POINTS_SCHEME).order_by("-version").first()
     if version is None:
-        log(f"  no {POINTS_SCHEME} scheme stored: no points ledger")
+        log("  " + _("no %(scheme)s scheme stored: no points ledger") % {"scheme": POINTS_SCHEME})
         return
     scored = PointsRun.objects.filter(
         scheme_id=POINTS_SCHEME, period=str(month.end - timedelta(days=1))
@@ -227,9 +229,13 @@ def load_points_demo(
         for day, files in sorted(data.files.items()):
             got = ps.points_run_period(scheme_version=version, period=day, by=hr, files=files)
             written += len(got.entries)
-        log(f"  points: {len(data.files)} days of {POINTS_SCHEME}, {written} ledger entries")
+        log(
+            "  "
+            + _("points: %(days)d days of %(scheme)s, %(entries)d ledger entries")
+            % {"days": len(data.files), "scheme": POINTS_SCHEME, "entries": written}
+        )
     if data.last_month_orders is None:
-        log("  points: no earlier month for the exchange rate; nothing redeemed")
+        log("  " + _("points: no earlier month for the exchange rate; nothing redeemed"))
         return
     outcome = ps.points_redeem_month(
         month=str(month),
@@ -238,4 +244,4 @@ def load_points_demo(
         by=hr,
         scheme_version=version,
     )
-    log(f"  points: {outcome.message}")
+    log("  " + _("points: %(outcome)s") % {"outcome": outcome.message})

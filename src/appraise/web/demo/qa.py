@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 
 from appraise.web.org import roles
 from appraise.web.org.models import Agent
@@ -204,11 +205,11 @@ def load_qa_demo(
 ) -> None:
     """Load the demo's QA month (see the module docstring); nothing when it is there."""
     if Conversation.objects.filter(conversation_id__startswith=PREFIX).exists():
-        log("  QA demo already there")
+        log("  " + _("QA demo already there"))
         return
     version = SchemeVersion.objects.filter(scheme_id=RUBRIC_SCHEME).order_by("-version").first()
     if version is None:
-        log(f"  QA demo skipped: no {RUBRIC_SCHEME} scheme")
+        log("  " + _("QA demo skipped: no %(scheme)s scheme") % {"scheme": RUBRIC_SCHEME})
         return
     reviewers = [new_user(name, roles.QA, full) for name, full in REVIEWERS]
     rubric = Rubric.objects.filter(scheme_version=version).first() or qs.rubric_create(

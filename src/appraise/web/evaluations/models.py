@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 from appraise.messages import lang_of
 from appraise.scoring.output import localized
@@ -42,7 +43,11 @@ class RaterAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agent.agent_id} {self.role} by {self.rater.username}"
+        return gettext("%(agent)s %(role)s, rated by %(rater)s") % {
+            "agent": self.agent.agent_id,
+            "role": self.role,
+            "rater": self.rater.username,
+        }
 
 
 class Rating(models.Model):

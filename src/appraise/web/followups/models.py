@@ -132,7 +132,7 @@ class Channel(models.Model):
         ordering = ["team__name", "kind", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.team.name} {self.kind} {self.name}".strip()
+        return f"{self.team.name} {self.get_kind_display()} {self.name}".strip()
 
 
 class DeliveryKind(models.TextChoices):
@@ -186,7 +186,9 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.event} {self.target or self.channel_id}"
+        return (
+            f"{self.get_kind_display()} {self.get_event_display()} {self.target or self.channel_id}"
+        )
 
 
 class FactualBasis(models.Model):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appraise.web.cycles.models import Cycle
@@ -30,7 +31,10 @@ class InterviewRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["cycle", "agent"], name="interview_unique")]
 
     def __str__(self) -> str:
-        return f"interview {self.agent.agent_id} {self.cycle.period}"
+        return gettext("interview: %(agent)s %(period)s") % {
+            "agent": self.agent.agent_id,
+            "period": self.cycle.period,
+        }
 
 
 class GapStatus(models.TextChoices):
@@ -61,4 +65,8 @@ class GapFlag(models.Model):
         constraints = [models.UniqueConstraint(fields=["cycle", "agent"], name="gap_flag_unique")]
 
     def __str__(self) -> str:
-        return f"gap {self.agent.agent_id} {self.self_grade}/{self.supervisor_grade}"
+        return gettext("grade gap: %(agent)s %(own)s/%(supervisor)s") % {
+            "agent": self.agent.agent_id,
+            "own": self.self_grade,
+            "supervisor": self.supervisor_grade,
+        }

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appraise.web.org.models import Agent
@@ -88,7 +89,7 @@ class Redemption(models.Model):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return f"redemption {self.month}"
+        return gettext("points redemption %(month)s") % {"month": self.month}
 
 
 class EntryQuerySet(models.QuerySet["PointsEntry"]):

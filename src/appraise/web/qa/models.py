@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appraise.web.org.models import Agent
@@ -69,7 +70,7 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"QA import {self.pk} {self.period}"
+        return gettext("QA import %(n)s: %(period)s") % {"n": self.pk, "period": self.period}
 
 
 class Outcome(models.TextChoices):
@@ -139,7 +140,11 @@ class SamplingRun(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"QA sample {self.pk} {self.period} seed {self.seed}"
+        return gettext("QA sample %(n)s: %(period)s, seed %(seed)s") % {
+            "n": self.pk,
+            "period": self.period,
+            "seed": self.seed,
+        }
 
     @property
     def random_percent(self) -> str:
@@ -202,7 +207,7 @@ class CalibrationSession(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"calibration {self.pk} {self.name}"
+        return gettext("calibration %(n)s: %(name)s") % {"n": self.pk, "name": self.name}
 
 
 class Source(models.TextChoices):
@@ -269,7 +274,11 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"QA review {self.pk} {self.conversation.conversation_id} v{self.version}"
+        return gettext("QA review %(n)s: %(conversation)s, version %(version)s") % {
+            "n": self.pk,
+            "conversation": self.conversation.conversation_id,
+            "version": self.version,
+        }
 
 
 class DisputeState(models.TextChoices):
@@ -311,4 +320,7 @@ class Dispute(models.Model):
         ordering = ["-opened_at", "-id"]
 
     def __str__(self) -> str:
-        return f"QA dispute {self.pk} on review {self.review_id}"
+        return gettext("QA dispute %(n)s of review %(review)s") % {
+            "n": self.pk,
+            "review": self.review_id,
+        }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 
 class TaskStatus(models.TextChoices):
@@ -40,7 +41,11 @@ class Task(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"task {self.pk} {self.kind} {self.status}"
+        return gettext("task %(n)s: %(kind)s, %(status)s") % {
+            "n": self.pk,
+            "kind": self.kind,
+            "status": self.get_status_display(),
+        }
 
 
 class StagedFile(models.Model):

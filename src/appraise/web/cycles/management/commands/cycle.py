@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from appraise.problems import AppraiseError, ProblemsError
 from appraise.web.cycles import services as cs
@@ -47,10 +48,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"no user {options['username']}")
+            raise CommandError(_("no user %(pk)s") % {"pk": options["username"]})
         cycle = Cycle.objects.filter(pk=options["cycle"]).first()
         if cycle is None:
-            raise CommandError(f"no cycle {options['cycle']}")
+            raise CommandError(_("no cycle %(pk)s") % {"pk": options["cycle"]})
         try:
             if options["action"] == "import":
                 files = {p.name: p.read_bytes() for p in options["files"]}
@@ -64,4 +65,4 @@ class Command(BaseCommand):
         except AppraiseError as exc:
             raise CommandError(str(exc)) from None
         cycle.refresh_from_db()
-        self.stdout.write(f"{cycle}: {cycle.state}")
+        self.stdout.write(f"{cycle}: {cycle.get_state_display()}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from appraise.problems import AppraiseError, ProblemsError
 from appraise.web.demo.loader import SEED, DemoReport, load_demo
@@ -26,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["agents_per_team"] < 1 or not 1 <= options["months"] <= 12:
-            raise CommandError("--agents-per-team must be at least 1 and --months 1 to 12")
+            raise CommandError(_("--agents-per-team must be at least 1 and --months 1 to 12"))
         try:
             report = load_demo(
                 agents_per_team=options["agents_per_team"],
@@ -43,24 +44,23 @@ class Command(BaseCommand):
 
 def summary(report: DemoReport) -> str:
     """The cycles and every demo login, as the last thing `make demo` prints before serving."""
-    lines = [
-        f"demo {'loaded' if report.loaded else 'already in place'} in {report.seconds:.1f} s",
-        "",
-        "cycles:",
-    ]
+    done = (
+        _("demo loaded in %(s).1f s") if report.loaded else _("demo already in place (%(s).1f s)")
+    )
+    lines = [done % {"s": report.seconds}, "", _("cycles:")]
     for c in report.cycles:
-        lines.append(f"  {c.period}  {c.name}  [{c.state}]")
-    lines += ["", "demo logins (user name / password):"]
+        lines.append(f"  {c.period}  {c.name}  [{c.get_state_display()}]")
+    lines += ["", _("demo logins (user name / password):")]
     width = max(len(x.username) for x in report.logins)
-    shown = report.logins
-    agents = [x for x in shown if x.who.startswith("客服")]
-    others = [x for x in shown if not x.who.startswith("客服")]
-    for x in others:
-        lines.append(f"  {x.username:<{width}}  {x.password}   {x.who}")
+    agents = [x for x in report.logins if x.agent]
+    for x in report.logins:
+        if not x.agent:
+            lines.append(f"  {x.username:<{width}}  {x.password}   {x.who}")
     if agents:
         first, last = agents[0], agents[-1]
         lines.append(
             f"  {first.username} .. {last.username}  {first.password}   "
-            f"{len(agents)} agents (客服), e.g. {first.username} = {first.who.split(' ', 2)[-1]}"
+            + _("%(n)d agents, e.g. %(user)s = %(who)s")
+            % {"n": len(agents), "user": first.username, "who": first.who}
         )
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from appraise.web.followups.notify import deliveries_send, notifications_due
 
@@ -19,5 +20,9 @@ class Command(BaseCommand):
         reminded = notifications_due(by=AnonymousUser())
         sent, waiting, failed = deliveries_send()
         self.stdout.write(
-            f"{len(reminded)} reminder(s) written; {sent} sent, {waiting} waiting, {failed} failed"
+            _(
+                "%(reminded)d reminders written; "
+                "%(sent)d sent, %(waiting)d waiting, %(failed)d failed"
+            )
+            % {"reminded": len(reminded), "sent": sent, "waiting": waiting, "failed": failed}
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from appraise.problems import AppraiseError, ProblemsError
 from appraise.web.qa.services import conversation_import
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"no user {options['username']}")
+            raise CommandError(_("no user %(missing)s") % {"missing": options["username"]})
         config: Path | None = options["config"]
         try:
             batch = conversation_import(
@@ -39,10 +40,18 @@ class Command(BaseCommand):
             raise CommandError("\n".join(str(p) for p in exc.problems)) from None
         except (AppraiseError, OSError) as exc:
             raise CommandError(str(exc)) from None
-        unknown = f"; agents not in the organisation: {', '.join(batch.unknown_agents)}"
-        self.stdout.write(
-            f"{batch.period}: {batch.created} conversations imported, "
-            f"{batch.skipped_existing} already there"
-            + (f" ({batch.csat_added} got their survey's CSAT)" if batch.csat_added else "")
-            + (unknown if batch.unknown_agents else "")
-        )
+        said = [
+            _("%(created)d conversations imported, %(skipped)d already there.")
+            % {"created": batch.created, "skipped": batch.skipped_existing}
+        ]
+        if batch.csat_added:
+            said.append(
+                _("%(n)d conversations already there got the CSAT of their survey.")
+                % {"n": batch.csat_added}
+            )
+        if batch.unknown_agents:
+            said.append(
+                _("Skipped: agents not in the organisation: %(ids)s")
+                % {"ids": ", ".join(batch.unknown_agents)}
+            )
+        self.stdout.write(f"{batch.period}: " + " ".join(said))
