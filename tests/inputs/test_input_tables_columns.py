@@ -37,12 +37,17 @@ def _both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
 
 
 def test_a_plain_table_is_read_by_columns() -> None:
-    text = "agent_id,period,metric,value\nA1,2026-10,csat,0.1\n"
+    text = "agent_id,period,metric,value\nA1,2026-10,csat,0.1\nA2,2026-10,aht,0.1\n"
     read = read_csv_columns(text, Layout(header_rows=1, skip_totals=False), "m.csv", ())
     assert read is not None
     frame, skipped = read
     assert isinstance(frame, ColumnFrame)
-    assert frame.numbers == [2] and frame.columns[3] == ["0.1"] and skipped == {}
+    assert frame.numbers == [2, 3] and skipped == {}
+    # Each column holds its distinct texts once, and per row the index of its text.
+    value = frame.columns[3]
+    assert value.texts == ["0.1"] and value.rows() == ["0.1", "0.1"]
+    assert frame.columns[2].texts == ["csat", "aht"] and list(frame.columns[2].codes) == [0, 1]
+    assert frame.columns[0][1] == "A2"
 
 
 def test_a_quoted_line_break_goes_to_the_row_reader() -> None:
