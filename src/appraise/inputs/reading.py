@@ -900,7 +900,7 @@ class TextColumn:
 
     def __getitem__(self, row: int) -> str:
         """The text of the ``row``-th data row (from 0)."""
-        return self.texts[self.codes[row]]
+        return self.texts[int(self.codes[row])]
 
     def rows(self) -> list[str]:
         """The text of every row."""
