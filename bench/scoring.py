@@ -42,6 +42,29 @@ for a column of one text, the repeat checks on the keys as written when no two n
 Left: compiling expressions to closures (consequences, eligibility, pay conditions), pay lines
 written when read, the load's records from pyarrow's dictionary-encoded columns.
 
+Issue 14, third round, the load (2026-12-03; target load <= 0.3 s CPU, 0.58 s before it on an
+idle machine). Measured with --baseline (main before the round) in turns, best of three rounds,
+at load average 8-9: load 0.73 -> 0.56 s CPU (0.77x; the rounds 0.61-0.77x); loads alone in
+turns, a fresh process each, five each way: the first load 0.87 -> 0.63 s (0.72x), the next ones
+0.69 -> 0.41 s (0.60x). By these ratios an idle machine loads in about 0.35-0.45 s: the target is
+not met. Every input record, warning and problem (text, file, row, column) of the 22 seed
+schemes on generated inputs, long and wide, clean, with bad cells, and with Unicode spaces, null
+tokens and full-width text in a tenth of the cells, is the same as before. Cut: a CSV column is
+kept as pyarrow's dictionary encoding gives it (the distinct texts once, a numpy index per row:
+no Python string per cell) and converted once per distinct text, a row's value taken by numpy;
+one memo per converter (a required and an optional column had each their own, so the agent ids
+were converted again for every table); texts that read as themselves (an ASCII id, a text with
+no space at either end, a plain number) found by one pyarrow match of a column's distinct
+texts; the repeat checks' keys compared as numbers in numpy and their names taken from the
+columns' distinct values, with no pass over the records; lines counted without a string per
+line; pyarrow's Array.to_numpy, which imports pandas (0.3 s in the first load), not used. Where
+the time goes now (CPU per section): the records 46% (a third of it the Sources, one per row of
+a long table; object.__new__ and a slot set per field, the floor in Python), pyarrow's parse and
+dictionary encoding 25%, converting 8%, numpy's take 5%, counting lines 5%. Left: Sources made
+when read (a row number kept) would save a sixth, but scoring reads every value's source
+(context.Sourced), so it pays only if scoring keeps the record and asks for its source when an
+explanation is written.
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """

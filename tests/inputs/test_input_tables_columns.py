@@ -4,6 +4,8 @@ line break inside a quoted cell) go to the row reader."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -37,12 +39,17 @@ def _both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
 
 
 def test_a_plain_table_is_read_by_columns() -> None:
-    text = "agent_id,period,metric,value\nA1,2026-10,csat,0.1\n"
+    text = "agent_id,period,metric,value\nA1,2026-10,csat,0.1\nA2,2026-10,aht,0.1\n"
     read = read_csv_columns(text, Layout(header_rows=1, skip_totals=False), "m.csv", ())
     assert read is not None
     frame, skipped = read
     assert isinstance(frame, ColumnFrame)
-    assert frame.numbers == [2] and frame.columns[3] == ["0.1"] and skipped == {}
+    assert frame.numbers == [2, 3] and skipped == {}
+    # Each column holds its distinct texts once, and per row the index of its text.
+    value = frame.columns[3]
+    assert value.texts == ["0.1"] and value.rows() == ["0.1", "0.1"]
+    assert frame.columns[2].texts == ["csat", "aht"] and list(frame.columns[2].codes) == [0, 1]
+    assert frame.columns[0][1] == "A2"
 
 
 def test_a_quoted_line_break_goes_to_the_row_reader() -> None:
@@ -259,3 +266,82 @@ def test_an_id_read_in_one_table_reads_alike_in_the_next(
     assert loaded == by_rows
     assert [a.agent_id for a in loaded.agents] == ["A1", "A2"]
     assert [(m.agent_id, m.value) for m in loaded.metric_values] == [("A1", Decimal(90))]
+
+
+def _long_values(rows: list[tuple[str, str]]) -> str:
+    """A long metric_values table of 60 agents (more new texts than tables._PLAIN_AT_LEAST, so
+    that the column's plain texts are found by pyarrow) and then ``rows`` (agent_id, value)."""
+    lines = [f"B{i:03d},2026-10,csat,{i}.5" for i in range(60)]
+    lines += [f"{agent},2026-10,csat,{value}" for agent, value in rows]
+    return "agent_id,period,metric,value\n" + "\n".join(lines) + "\n"
+
+
+def test_texts_found_plain_by_pyarrow_read_as_by_rows(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows 2-61 are plain (an ASCII id, a plain number: pyarrow's match finds them). Rows 62-68
+    # are not, and go through the converters as any cell: an id with an ideographic space (A1
+    # after strip) and one written full-width (A9 after NFKC), a null token "无" (no value, no
+    # record), "+7" and "１２" (numbers Python reads, the match does not), the null token "N/A" as
+    # agent_id (plain ASCII, but empty: a value for the whole center), and "12..5%" (no number:
+    # bad_number at row 68, column value).
+    assert tables._PLAIN_AT_LEAST < 60
+    rows = [
+        ("\u3000A1", "1"),
+        ("C1", "无"),
+        ("C2", "+7"),
+        ("C3", "１２"),
+        ("Ａ9", "2"),
+        ("N/A", "5"),
+    ]
+    write("metric_values.csv", _long_values([*rows, ("C4", "12..5%")]))
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    errors = [(p.code, p.file, p.row, p.field) for p in by_columns if p.level == "error"]
+    assert errors == [("bad_number", "metric_values.csv", 68, "value")]
+    write("metric_values.csv", _long_values(rows))
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    file = "metric_values.csv"
+    assert by_columns.metric_values[0] == MetricValue(
+        "B000", "2026-10", "csat", Decimal("0.5"), Source(file, 2)
+    )
+    assert by_columns.metric_values[60:] == [
+        MetricValue("A1", "2026-10", "csat", Decimal(1), Source(file, 62)),
+        MetricValue("C2", "2026-10", "csat", Decimal(7), Source(file, 64)),
+        MetricValue("C3", "2026-10", "csat", Decimal(12), Source(file, 65)),
+        MetricValue("A9", "2026-10", "csat", Decimal(2), Source(file, 66)),
+        MetricValue(None, "2026-10", "csat", Decimal(5), Source(file, 67)),
+    ]
+
+
+def test_a_repeated_key_among_many_distinct_ones_names_both_rows(
+    write: WriteTable, inputs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The keys of a column-read table are compared in numpy; B007's second csat (row 62, written
+    # with a trailing space, which is stripped) repeats row 9, and the check across rows names it.
+    write("metric_values.csv", _long_values([("B007 ", "3")]))
+    by_columns, by_rows = _both(inputs_dir, monkeypatch)
+    assert by_columns == by_rows
+    errors = [(p.code, p.file, p.row, p.field) for p in by_columns if p.level == "error"]
+    assert errors == [("duplicate_value", "metric_values.csv", 62, "metric")]
+
+
+def test_the_texts_pyarrow_reads_as_themselves_keep_pythons_whitespace() -> None:
+    # A text is plain for _as_text when str.strip leaves it as it is: the characters the
+    # pattern treats as whitespace are exactly Python's.
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    listed = tables._WHITESPACE.replace("\\x{", " ").replace("}", "").split()
+    assert "".join(chr(int(h, 16)) for h in listed) == spaces
+
+
+def test_the_column_reader_does_not_import_pandas(write: WriteTable, inputs_dir: Path) -> None:
+    # pyarrow's Array.to_numpy imports pandas (half a second the first time a server loads).
+    write("metric_values.csv", _long_values([]))
+    code = (
+        "import sys; from pathlib import Path; from appraise.inputs import load_inputs; "
+        f"assert load_inputs(Path({str(inputs_dir)!r})).metric_values; "
+        "print('pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

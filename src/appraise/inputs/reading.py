@@ -884,29 +884,106 @@ def read_frame(
 
 
 @dataclass(slots=True)
+class TextColumn:
+    """A CSV column as pyarrow's dictionary encoding gives it: its distinct texts, in the order
+    they first appear, and for each row the index of its text among them (a numpy array). A table
+    repeats its ids, periods and names on every row; a column kept this way is converted once per
+    distinct text and never made into a Python string per row."""
+
+    texts: list[str]
+    codes: Any
+    # The distinct texts as pyarrow holds them, for matching them all at once.
+    arrow: Any = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, row: int) -> str:
+        """The text of the ``row``-th data row (from 0)."""
+        return self.texts[int(self.codes[row])]
+
+    def rows(self) -> list[str]:
+        """The text of every row."""
+        return take(self.texts, self.codes)
+
+    def matching(self, pattern: str) -> list[str]:
+        """The distinct texts that match ``pattern`` (an RE2 pattern, matched by pyarrow)."""
+        import pyarrow.compute as pc
+
+        if self.arrow is None:
+            return [t for t in self.texts if re.search(pattern, t)]
+        found = pc.match_substring_regex(self.arrow, pattern=pattern)
+        return list(itertools.compress(self.texts, found.to_pylist()))
+
+
+def take(values: Sequence[Any], codes: Any) -> list[Any]:
+    """``[values[c] for c in codes]``, made in C: ``codes`` a numpy array of indexes."""
+    import numpy as np
+
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return list(array[codes].tolist())
+
+
+@dataclass(slots=True)
 class ColumnFrame(Frame):
-    """A CSV table read column by column (pyarrow): each column a list of the cells' text, and
-    the file row number of each data row. :attr:`rows` is filled only when a reader asks for
-    rows (:meth:`materialize`); the bulk tables convert whole columns instead."""
+    """A CSV table read column by column (pyarrow): each column a :class:`TextColumn`, and the
+    file row number of each data row. :attr:`rows` is filled only when a reader asks for rows
+    (:meth:`materialize`); the bulk tables convert whole columns instead."""
 
     numbers: list[int] = field(default_factory=list)
-    columns: list[list[str]] = field(default_factory=list)
+    columns: list[TextColumn] = field(default_factory=list)
 
     def materialize(self) -> None:
         if self.rows or not self.numbers:
             return
+        texts = [c.rows() for c in self.columns]
         self.rows = [
             (n, [Cell(v) for v in cells])
-            for n, cells in zip(self.numbers, zip(*self.columns, strict=True), strict=True)
+            for n, cells in zip(self.numbers, zip(*texts, strict=True), strict=True)
         ]
 
     def width(self) -> int:
         return len(self.headers)
 
     def column_has_data(self, index: int) -> bool:
+        # Every distinct text of a column is in some row.
         if index >= len(self.columns):
             return False
-        return any(not Cell(v).empty for v in self.columns[index])
+        return not all(map(empty_text, self.columns[index].texts))
+
+
+def _text_column(column: Any) -> TextColumn:
+    import numpy as np
+
+    encoded = column.combine_chunks().dictionary_encode()
+    dictionary, indices = encoded.dictionary, encoded.indices
+    # The indices' buffer as it is (no cell is null): Array.to_numpy imports pandas (half a
+    # second, the first time).
+    if indices.type.bit_width == 32 and indices.null_count == 0:
+        buffer = indices.buffers()[1]
+        codes = np.frombuffer(buffer, np.int32, len(indices) + indices.offset)[indices.offset :]
+    else:
+        codes = np.array(indices.to_pylist(), dtype=np.int64)
+    return TextColumn(dictionary.to_pylist(), codes, dictionary)
+
+
+# What str.splitlines ends a line at, besides \n, \r\n and \r.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _line_count(text: str) -> int:
+    """How many lines ``text`` has up to its last line that is not blank: the lines of
+    ``str.splitlines``, counted without a string per line when they all end in \n or \r\n."""
+    body = text.rstrip()
+    if ("\r" not in body or body.count("\r") == body.count("\r\n")) and not any(
+        c in body for c in _OTHER_BREAKS
+    ):
+        return body.count("\n") + 1 if body else 0
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return len(lines)
 
 
 def read_csv_columns(
@@ -919,6 +996,7 @@ def read_csv_columns(
     line or a quoted line break inside the table, rows of different widths, a two-level header,
     a note or totals row at the end, another delimiter. The row reader then reads it (same
     results, slower)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -932,10 +1010,7 @@ def read_csv_columns(
     width = len(header_cells)
     if width < 2 or [h.strip() for h in header_cells] != found.headers[:width]:
         return None
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    data_lines = len(lines) - header_row
+    data_lines = _line_count(text) - header_row
     names = [f"c{i}" for i in range(width)]
     try:
         table = pa_csv.read_csv(
@@ -956,20 +1031,20 @@ def read_csv_columns(
         return None
     if table.num_rows != data_lines or data_lines == 0:
         return None  # blank lines or line breaks inside cells: rows are not lines
-    import pyarrow.compute as pc
-
-    # A pattern rather than a set of values: building an array from Python values imports pandas
-    # (half a second, the first time).
-    nulls = "^(?:" + "|".join(re.escape(t) for t in NULL_TOKENS) + ")?$"
-    blank = None
-    for i in range(width):
-        empty = pc.match_substring_regex(pc.utf8_trim_whitespace(table.column(i)), pattern=nulls)
-        blank = empty if blank is None else pc.and_(blank, empty)
-        if not pc.any(blank).as_py():
-            break  # no row is empty so far: none is empty in every column
+    columns = [_text_column(table.column(i)) for i in range(width)]
+    # A row of empty cells, which the row reader leaves out, is empty in every column: asked of
+    # each column's distinct texts, fewest first, until no row is empty in all of them so far.
+    blank: Any = None
+    for column in sorted(columns, key=lambda c: len(c.texts)):
+        empty = [empty_text(t) for t in column.texts]
+        if not any(empty):
+            break
+        rows = np.array(empty, dtype=bool)[column.codes]
+        blank = rows if blank is None else blank & rows
+        if not blank.any():
+            break
     else:
-        return None  # a row of empty cells, which the row reader leaves out
-    columns: list[list[str]] = [table.column(i).to_pylist() for i in range(width)]
+        return None
     last = [Cell(c[-1]) for c in columns]
     if _is_note(last, width):
         return None

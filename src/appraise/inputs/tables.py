@@ -33,12 +33,14 @@ from appraise.inputs.reading import (
     ColumnFrame,
     Frame,
     Layout,
+    TextColumn,
     decode,
     empty_text,
     formula_problems,
     open_workbook,
     read_csv_columns,
     shape,
+    take,
     worksheet_rows,
 )
 from appraise.inputs.records import (
@@ -51,7 +53,7 @@ from appraise.inputs.records import (
     Source,
     from_columns,
 )
-from appraise.inputs.values import fold, parse_duration, strip_money
+from appraise.inputs.values import NULL_TOKENS, fold, parse_duration, strip_money
 from appraise.messages import message, said
 from appraise.periods import Period, date_error
 from appraise.problems import Problem, ProblemsError
@@ -938,7 +940,8 @@ def _wide_values(row: _Row, wide: _Columns) -> list[MetricValue]:
 
 # --- whole columns at once -------------------------------------------------------------------
 # A column-read table converts each column with the same converters as the row reader above, once
-# per distinct text (a table repeats its ids, periods and names on every row), and builds its
+# per distinct text (pyarrow's dictionary encoding gives a column's distinct texts and, per row,
+# the index of its text; a table repeats its ids, periods and names on every row), and builds its
 # records a field at a time. A row with a cell the converters reject (or an empty required cell)
 # goes through the row reader, which converts it and reports its problems with file, row and
 # column as always; the other rows give exactly the records the row reader would.
@@ -947,56 +950,123 @@ def _wide_values(row: _Row, wide: _Columns) -> list[MetricValue]:
 _BAD: Any = object()
 
 
-class _Converted(list[Any]):
-    """A converted column, and which of _BAD and None (an empty cell) it holds."""
+@dataclass(slots=True)
+class _Converted:
+    """A converted column: the value of each distinct text (None for an empty cell, _BAD for a
+    cell the converter rejects or an empty one that is required), and per row the index of its
+    text (``codes``, a numpy array; None when every row holds the one value)."""
 
-    __slots__ = ("markers",)
-    markers: frozenset[object]
+    distinct: list[Any]
+    codes: Any
+    n: int
+    made: list[Any] | None = None
+
+    def values(self) -> list[Any]:
+        """The value of every row."""
+        if self.made is None:
+            if self.codes is None:
+                self.made = [self.distinct[0]] * self.n
+            else:
+                self.made = take(self.distinct, self.codes)
+        return self.made
+
+    def __getitem__(self, row: int) -> Any:
+        return self.distinct[0 if self.codes is None else self.codes[row]]
+
+    def where(self, marker: object) -> set[int]:
+        """The rows whose value is ``marker`` (_BAD, or None for an empty cell)."""
+        import numpy as np
+
+        rows = self.rows_of(marker)
+        return set() if rows is None else set(np.flatnonzero(rows).tolist())
+
+    def rows_of(self, marker: object) -> Any:
+        """Per row whether its value is ``marker`` (a numpy array), None when no row's is."""
+        import numpy as np
+
+        hits = [v is marker for v in self.distinct]
+        if not any(hits):
+            return None
+        if self.codes is None:
+            return np.ones(self.n, dtype=bool)
+        return np.array(hits, dtype=bool)[self.codes]
+
+    def keys(self) -> tuple[Any, int]:
+        """Per row a number for its value, alike for rows of equal values (a numpy array; None
+        when every row holds the one value), and how many numbers there are."""
+        import numpy as np
+
+        if self.codes is None:
+            return None, 1
+        if len(set(self.distinct)) == len(self.distinct):
+            return self.codes, len(self.distinct)  # no two texts alike once converted
+        numbers: dict[Any, int] = {}
+        of_distinct = [numbers.setdefault(v, len(numbers)) for v in self.distinct]
+        return np.asarray(of_distinct, dtype=np.int64)[self.codes], len(numbers)
 
 
-def _convert_texts(
-    texts: Sequence[str], convert: Callable[[_Cell], Any], required: bool
+def _convert_column(
+    column: TextColumn, convert: Callable[[_Cell], Any], required: bool
 ) -> _Converted:
-    """Each text converted as the row reader converts its cell: the value, None for an empty
-    cell, _BAD for a cell the converter rejects (or an empty one that is required)."""
+    """Each distinct text converted as the row reader converts its cell: the value, None for an
+    empty cell, _BAD for a cell the converter rejects (or an empty one that is required)."""
     memos = _MEMOS.get()
-    memo: dict[str, Any] = {} if memos is None else memos.setdefault((convert, required), {})
-    distinct = dict.fromkeys(texts)
+    memo: dict[str, Any] = {} if memos is None else memos.setdefault(convert, {})
+    texts = column.texts
+    # Of what another table's column said, nothing is converted again (the agent ids of every
+    # table).
+    todo = set(texts).difference(memo)
+    plain = _PLAIN.get(convert)
+    if plain is not None and len(todo) > _PLAIN_AT_LEAST:
+        # The texts that read as themselves (or as the number they write), found by one match
+        # of the column's distinct texts in pyarrow.
+        pattern, make = plain
+        same = todo.intersection(column.matching(pattern)).difference(_NULLS)
+        memo.update(zip(same, map(make, same), strict=True))
+        todo -= same
+    # The converter's way with a text alone where it has one (_OF_TEXT), else a cell's.
     of_text = _OF_TEXT.get(convert)
-    for text in distinct:
-        if text in memo:
-            continue  # another table's column said it (the agent ids of every table)
-        if type(text) is not str:
-            of_text = None  # never from pyarrow's string columns; the cell's own way
-        if of_text is not None:
-            if empty_text(text):
-                memo[text] = _BAD if required else None
-                continue
-            try:
-                memo[text] = of_text(text)
-            except _BadCell:
-                memo[text] = _BAD
-            continue
-        cell = _Cell(text)
-        if cell.empty:
-            memo[text] = _BAD if required else None
+    for text in todo:
+        if empty_text(text):
+            memo[text] = _NOTHING
             continue
         try:
-            memo[text] = convert(cell)
+            memo[text] = convert(_Cell(text)) if of_text is None else of_text(text)
         except _BadCell:
             memo[text] = _BAD
-    values = list(map(memo.__getitem__, distinct))
-    if len(values) == 1:  # one period, one rater: no look-up per row
-        converted = _Converted(repeat(values[0], len(texts)))
-    else:
-        converted = _Converted(map(memo.__getitem__, texts))
-    converted.markers = frozenset(v for v in (None, _BAD) if any(m is v for m in values))
-    return converted
+    distinct = list(map(memo.__getitem__, texts))
+    if any(map(operator.is_, distinct, repeat(_NOTHING))):
+        empty = _BAD if required else None
+        distinct = [empty if v is _NOTHING else v for v in distinct]
+    # One period, one rater: no index per row.
+    return _Converted(distinct, None if len(distinct) == 1 else column.codes, len(column))
+
+
+# An empty cell, in a converter's memo (None when the column may be empty, _BAD when required).
+_NOTHING: Any = object()
+
+# Texts that need no conversion, by converter: what they match (RE2, by pyarrow) and what each
+# is then. Text with no space at either end (Python's whitespace, which str.strip removes) reads
+# as itself, a printable ASCII id as itself (NFKC changes no ASCII), a plain number as its
+# Decimal; a null token matches but is empty, and is left to the converter.
+_WHITESPACE = "".join(
+    f"\\x{{{ord(c):x}}}"
+    for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_PLAIN: dict[Callable[[_Cell], Any], tuple[str, Callable[[str], Any]]] = {
+    _as_text: (f"(?s)^[^{_WHITESPACE}](?:.*[^{_WHITESPACE}])?$", str),
+    _as_id: ("^[!-~](?:[ -~]*[!-~])?$", str),
+    _as_value: (r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$", Decimal),
+}
+# Below this many new texts, the converter is quicker than a match in pyarrow.
+_PLAIN_AT_LEAST = 50
+_NULLS = frozenset(NULL_TOKENS)
 
 
 # The texts converted so far by one load, by converter: every table repeats the agent ids (and
 # periods, names), and a converter says the same of the same text in any column.
-_MEMOS: ContextVar[dict[tuple[Callable[[_Cell], Any], bool], dict[str, Any]] | None] = ContextVar(
+_MEMOS: ContextVar[dict[Callable[[_Cell], Any], dict[str, Any]] | None] = ContextVar(
     "appraise_inputs_memos", default=None
 )
 
@@ -1032,30 +1102,57 @@ def _converted(
 ) -> _Converted:
     index = columns.known.get(name)
     if index is None:
-        marker = _BAD if required else None
-        column = _Converted(repeat(marker, len(sheet.numbers)))
-        column.markers = frozenset({marker} if sheet.numbers else ())
-        return column
-    return _convert_texts(sheet.columns[index], convert, required)
+        return _Converted([_BAD if required else None], None, len(sheet.numbers))
+    return _convert_column(sheet.columns[index], convert, required)
 
 
 def _present(cell: _Cell) -> bool:
     return True
 
 
-def _where(column: Sequence[object], marker: object) -> set[int]:
-    """The rows whose converted cell is ``marker`` (_BAD, or None for an empty cell)."""
-    if isinstance(column, _Converted) and marker not in column.markers:
-        return set()
-    return set(itertools.compress(itertools.count(), map(operator.is_, column, repeat(marker))))
-
-
-def _center_rows(sheet: ColumnFrame, columns: _Columns, agent_ids: list[Any]) -> set[int]:
+def _center_rows(sheet: ColumnFrame, columns: _Columns, agent_ids: _Converted) -> set[int]:
     """Rows with an empty agent_id that name an agent: an error (see _Row.agent_or_center)."""
     if "name" not in columns.known:
         return set()
     named = _converted(sheet, columns, "name", _present)
-    return {k for k in _where(agent_ids, None) if named[k]}
+    return {k for k in agent_ids.where(None) if named[k]}
+
+
+def _keys_distinct(n: int, columns: Sequence[_Converted], rows: Any = None) -> bool:
+    """Whether no two rows (of ``rows``, a numpy mask, else all) hold the same values in all of
+    ``columns``: one number per row for its values, made and compared in numpy. False when the
+    numbers would not fit in 63 bits (then the records' keys are compared)."""
+    import numpy as np
+
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for column in columns:
+        codes, size = column.keys()
+        if codes is None:
+            continue
+        span *= size
+        if span >= 2**62:
+            return False
+        key = key * size + codes
+    if rows is not None:
+        key = key[rows]
+    key.sort()  # sorted, a repeat is next to itself (np.unique hashes, ten times slower)
+    return not (key[1:] == key[:-1]).any()
+
+
+class _Distinct(list[T]):
+    """Records read by columns whose keys, as written, are known to differ (no value or rating
+    given twice but by names that match), and the names they give (``names``, by column: every
+    row's, kept or not): the check across files then needs no pass over the records."""
+
+    __slots__ = ("names",)
+    names: dict[str, set[Any]]
+
+
+def _distinct_records(records: list[T], names: dict[str, set[Any]]) -> _Distinct[T]:
+    found = _Distinct(records)
+    found.names = names
+    return found
 
 
 def _sources(sheet: ColumnFrame, field: str | None = None) -> list[Source]:
@@ -1093,7 +1190,7 @@ def _agents_by_column(
     reads the table, naming both rows of each repeat)."""
     n = len(sheet.numbers)
     agent_ids = _converted(sheet, columns, "agent_id", _as_id, required=True)
-    ids = [a for a in agent_ids if a is not _BAD]
+    ids = [a for a in agent_ids.values() if a is not _BAD]
     if len(set(ids)) != len(ids):
         return None
     fields = [
@@ -1106,14 +1203,15 @@ def _agents_by_column(
     ]
     extras: list[dict[str, str]] = [{} for _ in range(n)]
     for index, header in columns.other:
-        texts = _convert_texts(sheet.columns[index], _as_text, False)
+        texts = _convert_column(sheet.columns[index], _as_text, False)
         fields.append(texts)
-        for k in itertools.compress(itertools.count(), texts):
-            extras[k][header] = texts[k]
+        values = texts.values()
+        for k in itertools.compress(itertools.count(), values):
+            extras[k][header] = values[k]
     bad: set[int] = set()
     for column in fields:
-        bad |= _where(column, _BAD)
-    agents = from_columns(Agent, n, (*fields[:6], extras))
+        bad |= column.where(_BAD)
+    agents = from_columns(Agent, n, (*(f.values() for f in fields[:6]), extras))
 
     def again(k: int) -> list[Agent]:
         row = _slow_row(sheet, columns, k, problems)
@@ -1133,14 +1231,21 @@ def _long_values_by_column(
     values = _converted(sheet, columns, "value", _as_value)
     bad = _center_rows(sheet, columns, agent_ids)
     for column in (agent_ids, periods, metrics, values):
-        bad |= _where(column, _BAD)
-    records = from_columns(MetricValue, n, (agent_ids, periods, metrics, values, _sources(sheet)))
+        bad |= column.where(_BAD)
+    keyed = (agent_ids, periods, metrics)
+    records = from_columns(
+        MetricValue, n, (*(c.values() for c in (*keyed, values)), _sources(sheet))
+    )
 
     def again(k: int) -> list[MetricValue]:
         found = _long_value(_slow_row(sheet, columns, k, problems))
         return [] if found is None else [found]
 
-    return _merged(records, bad, _where(values, None), again)
+    merged = _merged(records, bad, values.where(None), again)
+    # The rows left out (empty values) only make fewer keys; a bad row is an error anyway.
+    if bad or not _keys_distinct(n, keyed):
+        return merged
+    return _distinct_records(merged, {"metric": set(metrics.distinct)})
 
 
 def _wide_values_by_column(
@@ -1151,22 +1256,27 @@ def _wide_values_by_column(
     periods = _converted(sheet, wide, "period", _as_period)
     bad = _center_rows(sheet, wide, agent_ids)
     for column in (agent_ids, periods):
-        bad |= _where(column, _BAD)
+        bad |= column.where(_BAD)
+    ids, at = agent_ids.values(), periods.values()
     by_column: list[list[MetricValue | None]] = []
     for index, header in wide.other:
-        values = _convert_texts(sheet.columns[index], _as_value, False)
-        bad |= _where(values, _BAD)
+        values = _convert_column(sheet.columns[index], _as_value, False)
+        bad |= values.where(_BAD)
         sources = _sources(sheet, header)
         records: list[MetricValue | None] = list(
-            from_columns(MetricValue, n, (agent_ids, periods, repeat(header), values, sources))
+            from_columns(MetricValue, n, (ids, at, repeat(header), values.values(), sources))
         )
-        for k in _where(values, None):
+        for k in values.where(None):
             records[k] = None
         by_column.append(records)
     rows: list[tuple[MetricValue | None, ...]] = list(zip(*by_column, strict=True))
     for k in sorted(bad):
         rows[k] = tuple(_wide_values(_slow_row(sheet, wide, k, problems), wide))
-    return [v for v in itertools.chain.from_iterable(rows) if v is not None]
+    found = [v for v in itertools.chain.from_iterable(rows) if v is not None]
+    # A row's values have one metric per column, and the columns' names differ as written.
+    if bad or not _keys_distinct(n, (agent_ids, periods)):
+        return found
+    return _distinct_records(found, {"metric": {header for _, header in wide.other}})
 
 
 def _ratings(sheet: _Sheet, problems: list[Problem]) -> list[Rating]:
@@ -1231,14 +1341,23 @@ def _long_ratings_by_column(
     ]
     bad: set[int] = set()
     for column in fields:
-        bad |= _where(column, _BAD)
-    records = from_columns(Rating, n, (*fields, _sources(sheet)))
+        bad |= column.where(_BAD)
+    records = from_columns(Rating, n, (*(f.values() for f in fields), _sources(sheet)))
 
     def again(k: int) -> list[Rating]:
         found = _long_rating(_slow_row(sheet, columns, k, problems))
         return [] if found is None else [found]
 
-    return _merged(records, bad, _where(fields[5], None), again)
+    merged = _merged(records, bad, fields[5].where(None), again)
+    if bad:
+        return merged
+    # Only a named rater's ratings are keyed (see _duplicate_ratings).
+    anonymous = fields[4].rows_of(None)
+    named = None if anonymous is None else ~anonymous
+    if not _keys_distinct(n, fields[:5], named):
+        return merged
+    names = {"indicator": set(fields[2].distinct), "rater_role": set(fields[3].distinct)}
+    return _distinct_records(merged, names)
 
 
 def _incidents(sheet: _Sheet, problems: list[Problem]) -> list[Incident]:
@@ -1335,10 +1454,14 @@ def _distinct(keys: Iterable[object]) -> bool:
     return len(set(found)) == len(found)
 
 
-def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> None:
-    """The same metric twice for one agent and period: picking either would be a guess."""
-    names = {m: normalize_name(m) for m in set(map(_METRIC, values))}
-    if _one_to_one(names) and _distinct(map(_VALUE_KEY, values)):
+def _duplicate_values(
+    values: list[MetricValue], problems: list[Problem], *, written: _Distinct[Any] | None = None
+) -> None:
+    """The same metric twice for one agent and period: picking either would be a guess.
+    ``written``: the values as the column reader found them, no key twice as written."""
+    metrics = set(map(_METRIC, values)) if written is None else written.names["metric"]
+    names = {m: normalize_name(m) for m in metrics}
+    if _one_to_one(names) and (written is not None or _distinct(map(_VALUE_KEY, values))):
         return  # names that match no other name, and no key twice as written
     keys = list(
         zip(
@@ -1385,20 +1508,30 @@ def _duplicate_values(values: list[MetricValue], problems: list[Problem]) -> Non
         )
 
 
-def _duplicate_ratings(ratings: list[Rating], problems: list[Problem]) -> None:
+def _duplicate_ratings(
+    ratings: list[Rating], problems: list[Problem], *, written: _Distinct[Any] | None = None
+) -> None:
     """One named rater rating the same indicator twice. Without a rater_id, several anonymous
-    raters of one role are legitimate (the scheme decides how to combine them)."""
-    named = list(itertools.compress(ratings, map(_RATER_ID, ratings)))
-    roles = set(map(_RATER_ROLE, named))
-    names = {n: normalize_name(n) for n in {*map(_INDICATOR, named), *(r or "" for r in roles)}}
-    indicators = {n: names[n] for n in set(map(_INDICATOR, named))}
+    raters of one role are legitimate (the scheme decides how to combine them). ``written``: the
+    ratings as the column reader found them, no named rater's key twice as written; its names
+    are every row's (anonymous ones too), which match no other if the named rows' do not."""
+    if written is None:
+        named = list(itertools.compress(ratings, map(_RATER_ID, ratings)))
+        roles = set(map(_RATER_ROLE, named))
+        written_indicators = set(map(_INDICATOR, named))
+    else:
+        roles, written_indicators = written.names["rater_role"], written.names["indicator"]
+    names = {n: normalize_name(n) for n in {*written_indicators, *(r or "" for r in roles)}}
+    indicators = {n: names[n] for n in written_indicators}
     if (
         not ("" in roles and None in roles)  # both read as no role
         and _one_to_one(indicators)
         and _one_to_one({r or "": names[r or ""] for r in roles})
-        and _distinct(map(_RATING_KEY, named))
+        and (written is not None or _distinct(map(_RATING_KEY, named)))
     ):
         return  # no two keys alike as written, and no two names that match
+    if written is not None:
+        named = list(itertools.compress(ratings, map(_RATER_ID, ratings)))
     keys = [
         (r.agent_id, r.period, names[r.indicator], names[r.rater_role or ""], r.rater_id)
         for r in named
@@ -1507,11 +1640,16 @@ def _load_inputs(path: Path, period: Period | None, mapping: Path | None) -> Inp
     history = _history(sheets["history"], problems) if "history" in sheets else []
     known = {a.agent_id for a in agents}
     agents += [a for a in report_agents if a.agent_id not in known]
-    metric_values += report_values
+    # Keys the column reader found distinct in the one file that gives them.
+    values_written = (
+        metric_values if isinstance(metric_values, _Distinct) and not report_values else None
+    )
+    ratings_written = ratings if isinstance(ratings, _Distinct) and not report_ratings else None
+    metric_values = [*metric_values, *report_values]
     incidents += report_incidents
-    ratings += report_ratings
-    _duplicate_values(metric_values, problems)
-    _duplicate_ratings(ratings, problems)
+    ratings = [*ratings, *report_ratings]
+    _duplicate_values(metric_values, problems, written=values_written)
+    _duplicate_ratings(ratings, problems, written=ratings_written)
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     return Inputs(
