@@ -183,12 +183,18 @@ def build_context(
                 row=first.source.row,
             )
         )
+    # The indicator a rating's name is, once per name (a dozen names on 100,000 rows).
+    rated_as: dict[str, str | None] = {}
     for r in inputs.ratings:
         if r.agent_id not in agents:
             agent(r.agent_id, r.source)
         if not in_period(r.period):
             continue
-        ind = indicator_names.get(normalize_name(r.indicator))
+        name = r.indicator
+        if name in rated_as:
+            ind = rated_as[name]
+        else:
+            ind = rated_as[name] = indicator_names.get(normalize_name(name))
         if ind is None:
             unknown.setdefault(r.indicator, r.source)
             continue
