@@ -84,8 +84,8 @@ class Later(Say):
         self.args = args
         self._params: Mapping[str, Any] | None = None
 
-    @property  # type: ignore[override]
-    def params(self) -> Mapping[str, Any]:
+    @property
+    def params(self) -> Mapping[str, Any]:  # type: ignore[override]
         found = self._params
         if found is None:
             found = self._params = self.make(*self.args)

@@ -291,7 +291,12 @@ def _compile_binop(node: ast.BinOp) -> Compiled:
     left, right = _compile(node.left), _compile(node.right)
     bop = node.op
     if isinstance(bop, ast.Add | ast.Sub | ast.Mult):
-        op = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}[type(bop)]
+        ops: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
+            ast.Add: operator.add,
+            ast.Sub: operator.sub,
+            ast.Mult: operator.mul,
+        }
+        op = ops[type(bop)]
 
         def ring(env: Mapping[str, Value]) -> Value:
             a = _num(left(env))

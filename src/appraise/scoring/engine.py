@@ -224,7 +224,7 @@ def _score(
     adjustment_plans = [TreePlan([adj], scheme, infos, voice) for adj in scheme.adjustments]
     for agent_id in appraised:
         r = results[agent_id]
-        if failed[agent_id]:
+        if failed.get(agent_id):
             r.eligible = False
             # Said, not written: the agent reads it in their language (output.localized).
             r.notes.append(

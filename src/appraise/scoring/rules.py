@@ -30,7 +30,7 @@ from appraise.schemes.model import (
     ThresholdRule,
 )
 from appraise.schemes.ranges import Range
-from appraise.scoring.context import AgentData, Sourced, where
+from appraise.scoring.context import AgentData, Given, where
 
 __all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "threshold", "where"]
 from appraise.scoring.text import Voice, fmt
@@ -51,7 +51,7 @@ class Outcome:
     value_text: Any = None
 
 
-def _bad(src: Sourced | Rating, said: str) -> Problem:
+def _bad(src: Given | Rating, said: str) -> Problem:
     source = src.source
     if source is None:
         return Problem("error", "bad_value", said)
@@ -124,7 +124,7 @@ def _rating_score(
     rule: RatedRule | LevelsRule,
     plan: RaterPlan,
     value: Decimal | str,
-    src: Sourced | Rating,
+    src: Given | Rating,
 ) -> tuple[Decimal | None, Problem | None]:
     if plan.levels is not None:
         if isinstance(value, Decimal):
@@ -324,7 +324,7 @@ def _show(v: Decimal | str) -> str:
 # ----------------------------------------------------------------------------------- metrics
 
 
-def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Sourced | None:
+def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Given | None:
     """The value a metric rule reads: given directly for the indicator, or the metric."""
     direct = data.direct.get(node.id)
     if direct is not None:
@@ -334,7 +334,7 @@ def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Source
 
 def _number_for(
     node: Indicator, metric: str | None, data: AgentData, voice: Voice
-) -> tuple[Sourced | None, Decimal | None, Outcome | None]:
+) -> tuple[Given | None, Decimal | None, Outcome | None]:
     """The number a metric rule reads, or the outcome to return when there is none."""
     src = metric_input(node, metric, data)
     if src is None:
