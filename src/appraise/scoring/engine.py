@@ -132,7 +132,7 @@ def _score(
     # 2. leaves
     scores: dict[str, dict[str, Decimal | None]] = {a: {} for a in appraised}
     leaf_results: dict[str, dict[str, IndicatorResult]] = {a: {} for a in appraised}
-    money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
+    money: dict[str, list[tuple[str, Decimal, Any]]] = defaultdict(list)
     failed: dict[str, list[str]] = defaultdict(list)
     units = _units(scheme)
     said: set[tuple[str | None, int | None, str]] = set()

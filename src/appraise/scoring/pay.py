@@ -75,7 +75,7 @@ def compute_pay(
     results: dict[str, AgentResult],
     ctx: Context,
     scores: dict[str, dict[str, Decimal | None]],
-    money: dict[str, list[tuple[str, Decimal, str]]],
+    money: dict[str, list[tuple[str, Decimal, Any]]],
     blocked: dict[str, dict[str, str]],
     counts: dict[str, int],
     paid_only: set[str] | None = None,

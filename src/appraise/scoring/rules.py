@@ -45,7 +45,7 @@ class Outcome:
     # Sequences, not lists: almost every outcome has none, and an empty tuple costs nothing.
     problems: Sequence[Problem] = ()
     # Money from incidents: (kind name, amount, explanation).
-    money: Sequence[tuple[str, Decimal, str]] = ()
+    money: Sequence[tuple[str, Decimal, Any]] = ()
     # What the 实际值 column shows when it is not the value itself: a formula of one metric
     # shows that metric with its unit (45 秒), the formula's result being the score.
     value_text: Any = None
@@ -635,7 +635,7 @@ def incidents(
     problems: list[Problem] = []
     per_kind: dict[str, Decimal] = {}
     counts: dict[str, Decimal] = {}
-    money: list[tuple[str, Decimal, str]] = []
+    money: list[tuple[str, Decimal, Any]] = []
     skipped: list[Problem] = []
     position = normalize_name(data.agent.position or "")
     for inc in data.incidents:
@@ -718,10 +718,8 @@ def incidents(
                 (
                     label,
                     sign * amount,
-                    # Pay lines are text for now: written in the scheme's language.
-                    voice.say(
-                        "incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)
-                    ).words(),
+                    # Said, written when the pay line is read (PayLine.explain).
+                    voice.say("incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)),
                 )
             )
     if problems:
