@@ -57,7 +57,8 @@ the 22 seed schemes on generated inputs (150 agents, two seeds each) is the same
 Measured at load average 8-10 (other helpers' installs and tests; figures about 1.6-1.8x an
 idle machine's): score alone, in one process after a warm-up run, three turns each way with main
 before the round: 5.05/5.18/4.32 -> 3.13/2.95/2.69 s CPU (0.57-0.62x); --baseline --rounds 3:
-score 5.63 -> 2.21 s best (per round 0.56x, 0.37x, 0.62x). About 0.6x, i.e. some 1.9 s idle:
+score 5.63 -> 2.21 s best (per round 0.56x, 0.37x, 0.62x); again after rebasing, --rounds 2 at
+load 9-10: 4.61 -> 2.77 s (0.60x; 0.62x and 0.60x per round). About 0.6x, i.e. some 1.9 s idle:
 the 1.7 s target is not met. Where the time is now (sections timed in one run): the leaves 46%
 (the three rated indicators nearly half of that), the tree 29% (a new explanation per leaf and
 agent, the category results), pay 8%, ranks and grades 6%, consequences 5%, context 4%: what is
