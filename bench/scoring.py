@@ -65,6 +65,28 @@ when read (a row number kept) would save a sixth, but scoring reads every value'
 (context.Sourced), so it pays only if scoring keeps the record and asks for its source when an
 explanation is written.
 
+Issue 14, third round, scoring (2026-12-03; target: score <= 1.7 s CPU, from 3.14 s idle). Cut:
+numbers are written as text when a sentence is read, not when it is said (words.Later: a
+sentence's parameters worked out on first render or data(), the same words and JSON as before):
+the tree's weighted and category sentences, rated, bands, threshold, target and formula
+explanations, the 实际值 column, the rank and salary pay lines; pay lines and consequences keep
+what was said (PayLine.said, Consequence.said, written by .explain as IndicatorResult is);
+expressions are compiled once to closures (schemes.expr._compile, _eval stays the reference);
+the eligibility, pay and consequence environments hold only the names their expressions read
+(none without eligibility rules); the files' metric rows are kept as read instead of a Sourced
+per row; a rating's indicator and a role's "直属主管 90×50%" are worked out once per name; the
+rank key once per agent. Every result, grade, rank, pay figure and explanation (zh, en, data) of
+the 22 seed schemes on generated inputs (150 agents, two seeds each) is the same as before.
+Measured at load average 8-10 (other helpers' installs and tests; figures about 1.6-1.8x an
+idle machine's): score alone, in one process after a warm-up run, three turns each way with main
+before the round: 5.05/5.18/4.32 -> 3.13/2.95/2.69 s CPU (0.57-0.62x); --baseline --rounds 3:
+score 5.63 -> 2.21 s best (per round 0.56x, 0.37x, 0.62x); again after rebasing, --rounds 2 at
+load 9-10: 4.61 -> 2.77 s (0.60x; 0.62x and 0.60x per round). About 0.6x, i.e. some 1.9 s idle:
+the 1.7 s target is not met. Where the time is now (sections timed in one run): the leaves 46%
+(the three rated indicators nearly half of that), the tree 29% (a new explanation per leaf and
+agent, the category results), pay 8%, ranks and grades 6%, consequences 5%, context 4%: what is
+left is Python's own cost per agent and indicator (objects made, attributes set), no text.
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """

@@ -38,11 +38,16 @@ class Sourced:
     source: Source | None  # None: computed from events by the metric engine
 
 
+# A value an agent's scoring reads: a row of the files as it was read (its value and source,
+# not copied into a Sourced: 170,000 of them in a large period), or one computed from events.
+Given = Sourced | MetricValue
+
+
 @dataclass
 class AgentData:
     agent: Agent
-    metrics: dict[str, Sourced] = field(default_factory=dict)
-    direct: dict[str, Sourced] = field(default_factory=dict)
+    metrics: dict[str, Given] = field(default_factory=dict)
+    direct: dict[str, Given] = field(default_factory=dict)
     ratings: dict[str, list[Rating]] = field(default_factory=lambda: defaultdict(list))
     incidents: list[Incident] = field(default_factory=list)
     history: dict[str, HistoryEntry] = field(default_factory=dict)
@@ -66,7 +71,7 @@ class Context:
     kinds: dict[str, KindPoints]
     problems: list[Problem]
     # Values given for the whole center (metric_values rows with no agent_id), by metric.
-    center: dict[str, Sourced] = field(default_factory=dict)
+    center: dict[str, Given] = field(default_factory=dict)
     # The worst rank in each agent's ranking group, once ranks are known (末位 with ties).
     last_rank: dict[str, int] = field(default_factory=dict)
     # How a rolled-up period's total was made, by (agent, period): for the explanation.
@@ -129,8 +134,8 @@ def build_context(
         return agents[agent_id]
 
     unknown: dict[str, Source] = {}
-    center: dict[str, Sourced] = {}
-    center_direct: dict[str, Sourced] = {}
+    center: dict[str, Given] = {}
+    center_direct: dict[str, Given] = {}
     # Everyone named in the files is an agent, even with rows only for other periods.
     # Rows of shorter periods inside this one (days of the month) are not this period's figure:
     # adding them up needs a rule per metric, which a mapping's reports: declare.
@@ -155,7 +160,7 @@ def build_context(
                 metric_names.get(key) or (mv.metric if ind is None else None),
             )
         ind, metric = found
-        sourced = Sourced(mv.value, mv.source)
+        sourced = mv
         if agent_id is None:
             (center_direct if ind else center)[ind or metric or mv.metric] = sourced
             continue
@@ -183,12 +188,18 @@ def build_context(
                 row=first.source.row,
             )
         )
+    # The indicator a rating's name is, once per name (a dozen names on 100,000 rows).
+    rated_as: dict[str, str | None] = {}
     for r in inputs.ratings:
         if r.agent_id not in agents:
             agent(r.agent_id, r.source)
         if not in_period(r.period):
             continue
-        ind = indicator_names.get(normalize_name(r.indicator))
+        name = r.indicator
+        if name in rated_as:
+            ind = rated_as[name]
+        else:
+            ind = rated_as[name] = indicator_names.get(normalize_name(name))
         if ind is None:
             unknown.setdefault(r.indicator, r.source)
             continue
@@ -249,10 +260,10 @@ def build_context(
                     num = v if isinstance(v, Decimal) else Decimal(repr(float(v)))
                     agents[agent_id].metrics[metric] = Sourced(num, None)
     for data in agents.values():
-        for name, sourced in center.items():
-            data.metrics.setdefault(name, sourced)
-        for name, sourced in center_direct.items():
-            data.direct.setdefault(name, sourced)
+        for name, given in center.items():
+            data.metrics.setdefault(name, given)
+        for name, given in center_direct.items():
+            data.direct.setdefault(name, given)
     if _reads_builtins(scheme):
         flags = calendar_flags(period)
         for data in agents.values():

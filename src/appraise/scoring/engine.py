@@ -15,7 +15,7 @@ import copy
 import dataclasses
 import gc
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -52,15 +52,14 @@ from appraise.scoring.results import AgentResult, IndicatorResult, ScoreRun
 from appraise.scoring.rollup import roll_up
 from appraise.scoring.text import Voice, fmt
 from appraise.scoring.text import quantize as quantize
-from appraise.scoring.units import value_words
 from appraise.scoring.variables import (
+    EligibilityReader,
     EnvReader,
     agent_env,
-    eligibility_env,
     expression_reads,
 )
 from appraise.scoring.vetoes import apply_vetoes, veto_grades
-from appraise.words import Pending, joined, say, words
+from appraise.words import Later, Pending, Say, joined, say, words
 
 if TYPE_CHECKING:
     from appraise.qa.agreement import Agreement
@@ -114,8 +113,11 @@ def _score(
     blocked_pay: dict[str, dict[str, str]] = defaultdict(dict)
     # Not appraised but paid (eligibility ``paid: true``).
     paid_only: set[str] = set()
-    for agent_id, data in ctx.agents.items():
-        env = eligibility_env(scheme, data, p)
+    # Only the names the rules read (none without rules): eligibility_env's values.
+    reads = {n for rule in scheme.eligibility for n in expression_reads(rule.when)}
+    env_of = EligibilityReader(scheme, reads, p)
+    for agent_id, data in ctx.agents.items() if scheme.eligibility else ():
+        env = env_of(data)
         for rule in scheme.eligibility:
             if rule.when.evaluate(env) is True:
                 if rule.effect == "not_appraised":
@@ -130,10 +132,11 @@ def _score(
     # 2. leaves
     scores: dict[str, dict[str, Decimal | None]] = {a: {} for a in appraised}
     leaf_results: dict[str, dict[str, IndicatorResult]] = {a: {} for a in appraised}
-    money: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
+    money: dict[str, list[tuple[str, Decimal, Any]]] = defaultdict(list)
     failed: dict[str, list[str]] = defaultdict(list)
     units = _units(scheme)
     said: set[tuple[str | None, int | None, str]] = set()
+    agents = {a: ctx.agents[a] for a in appraised}
     for node in _leaf_order(scheme):
         # An automatic QA metric whose check has not shown the agreement the indicator requires
         # is not read: the indicator then has no value, as with any missing one.
@@ -148,11 +151,13 @@ def _score(
             voice,
             unit,
             gate.metrics if gate is not None else frozenset(),
+            agents,
         )
         # The reasons read alike for every agent: said once, put before each explanation.
         why = [p for line in gate.said for p in (line, voice.then())] if gate is not None else []
         if gate is not None:
             ctx.problems.extend(gate.problems)
+        node_id, node_name, node_counts = node.id, node.name, node.counts
         for agent_id, out in outcomes.items():
             if why:
                 out = dataclasses.replace(out, explain=words(lang, *why, out.explain))
@@ -187,20 +192,26 @@ def _score(
                             ),
                         )
                     )
-            scores[agent_id][node.id] = score
+            scores[agent_id][node_id] = score
+            value = out.value
             value_said = out.value_text
-            if not value_said:
-                value_said = None if unit is None else value_words(out.value, unit, lang)
-            leaf_results[agent_id][node.id] = IndicatorResult(
-                node.id,
-                node.name,
+            if value_said is None or (type(value_said) is not Pending and not value_said):
+                # units.value_words, written when read.
+                value_said = (
+                    voice.value_column(value, unit)
+                    if unit is not None and type(value) is Decimal
+                    else None
+                )
+            leaf_results[agent_id][node_id] = IndicatorResult(
+                node_id,
+                node_name,
                 None,
-                out.value,
+                value,
                 score,
                 None,
                 explain,
                 0,
-                node.counts,
+                node_counts,
                 None,
                 value_said,
             )
@@ -213,7 +224,7 @@ def _score(
     adjustment_plans = [TreePlan([adj], scheme, infos, voice) for adj in scheme.adjustments]
     for agent_id in appraised:
         r = results[agent_id]
-        if failed[agent_id]:
+        if failed.get(agent_id):
             r.eligible = False
             # Said, not written: the agent reads it in their language (output.localized).
             r.notes.append(
@@ -332,9 +343,12 @@ def _evaluate(
     voice: Voice,
     unit: str | None = None,
     without: frozenset[str] = frozenset(),
+    agents: dict[str, AgentData] | None = None,
 ) -> dict[str, rules.Outcome]:
+    """Every appraised agent's outcome of the leaf ``node``; ``agents`` is their data by id, in
+    ``appraised``'s order (made once per run when given)."""
     rule = node.rule
-    data: dict[str, AgentData] = {a: ctx.agents[a] for a in appraised}
+    data = agents if agents is not None else {a: ctx.agents[a] for a in appraised}
     if without:
         data = {
             a: dataclasses.replace(
@@ -456,26 +470,42 @@ def _formula(
     # "平均回复时长 45 秒 → min(100, 100 × 30 ÷ 45) = 66.67 分": what it read, by name and with
     # its unit (in the reader's language), then the arithmetic with those values (shown to two
     # decimals) and the score to the scheme's step.
-    inputs: list[Pending] = []
-    values: dict[str, str] = {}
-    units: list[Pending | None] = []
+    read: list[tuple[str, Decimal]] = []
     for n in sorted(rule.expr.names):
         v = env.get(n)
-        if not isinstance(v, Decimal):
-            continue
+        if isinstance(v, Decimal):
+            read.append((n, v))
+    if not read:
+        return rules.Outcome(num, num, voice.say("formula", e=str(rule.expr), s=pts(num)))
+    # Written when read (words.Later), as the numbers of every other sentence.
+    text = voice.later("formula_explained", _formula_said, voice, rule.expr, reads, read, num)
+    value_text = None
+    if len(read) == 1:
+        n, v = read[0]
+        value_text = voice.value_column(v, reads.get(n, (n, None))[1])
+    return rules.Outcome(num, num, text, value_text=value_text)
+
+
+def _formula_said(
+    voice: Voice,
+    expr: Expr,
+    reads: FormulaReads,
+    read: list[tuple[str, Decimal]],
+    num: Decimal,
+) -> dict[str, Any]:
+    """``explain.formula_explained``'s parameters: what the formula read, by name and with its
+    unit, then the arithmetic with those values (two decimals) and the score."""
+    inputs: list[Pending] = []
+    values: dict[str, str] = {}
+    for n, v in read:
         label, unit = reads.get(n, (n, None))
         values[n] = fmt(v, 2)
         inputs.append(words(voice.lang, label, " ", voice.value(v, unit)))
-        units.append(value_words(v, unit, voice.lang))
-    if not inputs:
-        return rules.Outcome(num, num, voice.say("formula", e=str(rule.expr), s=pts(num)))
-    text = voice.say(
-        "formula_explained",
-        inputs=voice.list(list(inputs)),
-        e=_with_values(rule.expr, values),
-        s=pts(num),
-    )
-    return rules.Outcome(num, num, text, value_text=units[0] if len(units) == 1 else None)
+    return {
+        "inputs": voice.list(list(inputs)),
+        "e": _with_values(expr, values),
+        "s": voice.pts(num),
+    }
 
 
 @dataclass(slots=True)
@@ -528,6 +558,7 @@ class TreePlan:
         self, leaves: dict[str, IndicatorResult]
     ) -> tuple[list[IndicatorResult], list[tuple[Decimal, Decimal | None]]]:
         voice = self.voice
+        lang = voice.lang
         pts = voice.pts
         steps = self.steps
         memos = self.memos
@@ -536,7 +567,7 @@ class TreePlan:
         raw = [_ZERO] * n
         child_w = [_ZERO] * n
         ret: list[tuple[Decimal, Decimal | None]] = [(_ZERO, None)] * n
-        for i, st in enumerate(steps):
+        for i, (st, memo) in enumerate(zip(steps, memos, strict=True)):
             node, info = st.node, st.info
             if node.children:
                 out.append(
@@ -556,42 +587,51 @@ class TreePlan:
                 continue
             res = leaves[node.id]
             wp, full = info.weight, info.full
-            score = res.score if res.score is not None else _ZERO
+            score = res.score
+            if score is None:
+                score = _ZERO
             # A leaf's weighted score and its sentence follow from its score alone, and the
             # agents of a period share a few scores (a band's points, a full mark).
-            memo = memos[i]
-            key = str(score) if memo is not None else ""  # not the Decimal: see text._FMT_CACHE
-            hit = memo.get(key) if memo is not None else None
+            if memo is not None:
+                key = str(score)  # not the Decimal: see text._FMT_CACHE
+                hit = memo.get(key)
+            else:
+                hit = None
             if hit is None:
+                # The numbers' texts are written when the sentence is read (words.Later).
                 if wp is None or not full:
                     weighted = score
                     said = (
-                        voice.sentence("weighted_points", s=pts(weighted)) if node.counts else None
+                        Later(_WEIGHTED_POINTS, _weighted_points, (pts, weighted))
+                        if node.counts
+                        else None
                     )
                 else:
                     weighted = score * wp / full
-                    said = voice.sentence(
-                        "weighted",
-                        s=pts(score),
-                        f=info.full_text,
-                        w=info.weight_in,
-                        x=pts(weighted),
-                    )
-                hit = (weighted, said)
+                    said = Later(_WEIGHTED, _weighted, (pts, score, info, weighted))
                 if memo is not None:
-                    memo[key] = hit
-            weighted, said = hit
+                    memo[key] = (weighted, said)
+            else:
+                weighted, said = hit
             if said is not None:
-                res.said = voice.then_sentence(res.said, said)
+                # Voice.then_sentence, without the call.
+                before = res.said
+                if type(before) is Pending and before.lang == lang:
+                    res.said = Pending((*before.parts, _THEN, said), lang)
+                else:
+                    res.said = voice.then_sentence(before, said)
+            counts = node.counts
             res.weight = wp
-            res.weighted = weighted if node.counts else _ZERO
+            res.weighted = weighted if counts else _ZERO
             res.depth = st.depth
             res.parent = st.parent_id
             out.append(res)
-            ret[i] = (res.weighted, wp if wp is not None else full)
-            if st.parent >= 0 and node.counts:
-                raw[st.parent] += weighted
-                child_w[st.parent] += ret[i][1] or _ZERO
+            of = wp if wp is not None else full
+            ret[i] = (res.weighted, of)
+            parent = st.parent
+            if parent >= 0 and counts:
+                raw[parent] += weighted
+                child_w[parent] += of or _ZERO
         for i in range(n - 1, -1, -1):
             st = steps[i]
             if not st.node.children:
@@ -611,7 +651,9 @@ class TreePlan:
             pct = weighted / weight * 100 if weight else None
             if not me.said:
                 w_text = st.info.weight_text if st.info.weight is not None else fmt(weight)
-                me.said = voice.say("category", x=pts(weighted), w=w_text, p=fmt(pct, 2))
+                me.said = Pending(
+                    (Later(_CATEGORY, _category, (pts, weighted, w_text, pct)),), lang
+                )
             me.weight = weight
             me.score = pct
             me.weighted = weighted if st.node.counts else _ZERO
@@ -620,6 +662,29 @@ class TreePlan:
                 raw[st.parent] += weighted
                 child_w[st.parent] += weight
         return out, [ret[i] for i in self.roots]
+
+
+_THEN = Say("words.then", {})
+_WEIGHTED = "explain.weighted"
+_WEIGHTED_POINTS = "explain.weighted_points"
+_CATEGORY = "explain.category"
+
+
+def _weighted(
+    pts: Callable[[Decimal | None], str], score: Decimal, info: NodeInfo, weighted: Decimal
+) -> dict[str, str]:
+    """``explain.weighted``'s parameters: "95 分 ÷ 满分 100 × 权重 10% = 9.5"."""
+    return {"s": pts(score), "f": info.full_text, "w": info.weight_in, "x": pts(weighted)}
+
+
+def _weighted_points(pts: Callable[[Decimal | None], str], weighted: Decimal) -> dict[str, str]:
+    return {"s": pts(weighted)}
+
+
+def _category(
+    pts: Callable[[Decimal | None], str], weighted: Decimal, w_text: str, pct: Decimal | None
+) -> dict[str, str]:
+    return {"x": pts(weighted), "w": w_text, "p": fmt(pct, 2)}
 
 
 def _units(scheme: Scheme) -> dict[str, str]:

@@ -37,12 +37,14 @@ def rank_agents(
         return (r.total, *((s.get(b) or Decimal(0)) for b in breakers))
 
     for group in _groups(scheme.ranking.group, results):
-        ordered = sorted(group, key=lambda r: (tuple(-x for x in key(r)), r.agent_id))
+        # Each agent's key once (the sort and the ties read it).
+        keys = {r.agent_id: key(r) for r in group}
+        ordered = sorted(group, key=lambda r: (tuple(-x for x in keys[r.agent_id]), r.agent_id))
         prev: tuple[Decimal, ...] | None = None
         rank = 0
         distinct = 0
         for i, r in enumerate(ordered):
-            k = key(r)
+            k = keys[r.agent_id]
             if k != prev:
                 distinct += 1
                 rank = i + 1 if scheme.ranking.ties == "shared" else distinct

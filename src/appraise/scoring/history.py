@@ -27,7 +27,7 @@ from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
 from appraise.scoring.rollup import ROLLUP_SOURCE
-from appraise.scoring.variables import agent_env
+from appraise.scoring.variables import EnvReader, expression_reads
 from appraise.words import Say, joined, register, say, words
 
 # A consequence's explanation, kept as what was said (appraise.words); ``history.<key>``.
@@ -53,7 +53,31 @@ class _Plan:
     fallback: tuple[str, ...]
 
 
-def plan_consequences(scheme: Scheme, period: Period) -> list[_Plan]:
+@dataclass(frozen=True)
+class Plans:
+    """Every rule's :class:`_Plan`, and what the current period's conditions read: the names
+    other than the result's (read as :func:`agent_env` would give them) and the result's."""
+
+    rules: tuple[_Plan, ...]
+    reader: EnvReader
+    results_read: tuple[str, ...]
+    period: str
+
+
+def plan_consequences(scheme: Scheme, period: Period) -> Plans:
+    plans = _plans(scheme, period)
+    names: set[str] = set()
+    for plan in plans:
+        names |= expression_reads(plan.rule.when)
+    return Plans(
+        tuple(plans),
+        EnvReader(scheme, names - _RESULT),
+        tuple(sorted(names & _RESULT)),
+        str(period),
+    )
+
+
+def _plans(scheme: Scheme, period: Period) -> list[_Plan]:
     plans = []
     for rule in scheme.consequences:
         kind = rule.over or scheme.period
@@ -95,7 +119,7 @@ def _history_env(
 
 def apply_consequences(
     scheme: Scheme,
-    plans: list[_Plan],
+    plans: Plans,
     r: AgentResult,
     ctx: Context,
     period: Period,
@@ -103,7 +127,8 @@ def apply_consequences(
     scores: dict[str, Decimal | None],
 ) -> None:
     current: dict[str, Value] | None = None
-    for plan in plans:
+    period_text = plans.period
+    for plan in plans.rules:
         rule = plan.rule
         periods: tuple[str | None, ...] = plan.periods
         latest = plan.periods[0]
@@ -116,7 +141,7 @@ def apply_consequences(
             if before is not None and before.source.file == ROLLUP_SOURCE:
                 continue
             periods = plan.fallback
-        first = str(period) if periods[0] is None else periods[0]
+        first = period_text if periods[0] is None else periods[0]
         if rule.at and _label(first) not in rule.at:
             continue
         seen: list[str] = []
@@ -124,22 +149,10 @@ def apply_consequences(
         for p in periods:
             if p is None:
                 if current is None:
-                    # Most conditions read only the result; metrics are copied in when needed.
-                    current = (
-                        agent_env(scheme, ctx.agents[r.agent_id], scores)
-                        if any(q.rule.when.names - _RESULT for q in plans)
-                        else dict(scheme.constants)
-                    )
-                    current.update(
-                        total=r.total,
-                        grade=r.grade,
-                        rank=Decimal(r.rank) if r.rank is not None else None,
-                        count=Decimal(count),
-                        last_rank=Decimal(ctx.last_rank[r.agent_id])
-                        if r.agent_id in ctx.last_rank
-                        else None,
-                        level=r.level,
-                    )
+                    # Only the names the conditions read: agent_env's values, then the result.
+                    current = plans.reader(ctx.agents[r.agent_id], scores)
+                    for name in plans.results_read:
+                        current[name] = _result_value(name, r, ctx, count)
                 env = current
             else:
                 found = _history_env(ctx, r.agent_id, p, rule.when.names)
@@ -150,7 +163,7 @@ def apply_consequences(
             if rule.when.evaluate(env) is not True:
                 holds = False
                 break
-            seen.append(str(period) if p is None else p)
+            seen.append(period_text if p is None else p)
         chain = _chain(scheme, ctx, r.agent_id, rule, first) if holds and rule.after else []
         if not holds or chain is None:
             continue
@@ -170,8 +183,24 @@ def apply_consequences(
         made = [ctx.rolled[(r.agent_id, p)] for p in seen if (r.agent_id, p) in ctx.rolled]
         for m in made:
             parts += [_THEN, m]
-        explain = words(lang, *parts).words()
+        # Said, written when read (Consequence.explain).
+        explain = words(lang, *parts)
         r.consequences.append(Fired(rule.id, rule.name, rule.due_days, rule.pay, explain))
+
+
+def _result_value(name: str, r: AgentResult, ctx: Context, count: int) -> Value:
+    """One of the current result's names (``_RESULT``) as a condition reads it."""
+    if name == "total":
+        return r.total
+    if name == "grade":
+        return r.grade
+    if name == "rank":
+        return Decimal(r.rank) if r.rank is not None else None
+    if name == "count":
+        return Decimal(count)
+    if name == "last_rank":
+        return Decimal(ctx.last_rank[r.agent_id]) if r.agent_id in ctx.last_rank else None
+    return r.level
 
 
 def _label(period: str) -> str:

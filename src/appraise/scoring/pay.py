@@ -16,6 +16,7 @@ from appraise.messages import table
 from appraise.schemes.expr import Value
 from appraise.schemes.model import (
     HoursProration,
+    PayBand,
     PayComponent,
     PayFormula,
     Pool,
@@ -29,8 +30,8 @@ from appraise.schemes.validate import RESULT_NAMES, all_indicators
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult, PayLine
 from appraise.scoring.text import fmt
-from appraise.scoring.variables import eligibility_env
-from appraise.words import Say, register, say, words, written
+from appraise.scoring.variables import EligibilityReader, expression_reads
+from appraise.words import Later, Pending, Say, register, say, words, written
 
 # A pay line's explanation, kept as what was said (appraise.words) so that a stored result's
 # pay reads in the reader's language; the Chinese is the catalog's (``pay.<key>``).
@@ -74,7 +75,7 @@ def compute_pay(
     results: dict[str, AgentResult],
     ctx: Context,
     scores: dict[str, dict[str, Decimal | None]],
-    money: dict[str, list[tuple[str, Decimal, str]]],
+    money: dict[str, list[tuple[str, Decimal, Any]]],
     blocked: dict[str, dict[str, str]],
     counts: dict[str, int],
     paid_only: set[str] | None = None,
@@ -91,23 +92,28 @@ def compute_pay(
         if (r.eligible and r.total is not None) or (not r.eligible and r.agent_id in unscored)
     ]
     pools = _pools(comps, paid, ctx)
+    # Pay conditions may read the result (total, grade, rank ...) and tenure alike: the
+    # environment of eligibility_env, the agent's scores and the result, made of only the names
+    # the components read (a component's own amount is added under its id as it is worked out).
+    names = _reads(comps)
+    env_of = EligibilityReader(scheme, names - _PAY_RESULT, ctx.period)
+    results_read = sorted(names & _PAY_RESULT)
+    needs = [_needs_result(comp, scheme) for comp in comps]
+    no_block: dict[str, str] = {}
     for r in paid:
-        # Pay conditions may read the result (total, grade, rank ...) and tenure alike.
-        env = eligibility_env(scheme, ctx.agents[r.agent_id], ctx.period)
-        env.update(scores.get(r.agent_id, {}))
-        env.update(
-            total=r.total,
-            rank=Decimal(r.rank) if r.rank else None,
-            count=Decimal(counts[r.agent_id]) if r.agent_id in counts else None,
-            last_rank=Decimal(ctx.last_rank[r.agent_id]) if r.agent_id in ctx.last_rank else None,
-            grade=r.grade,
-            level=r.level,
-            points=r.total,
-        )
+        env = env_of(ctx.agents[r.agent_id])
+        own = scores.get(r.agent_id)
+        if own:
+            for name in names:
+                if name in own:
+                    env[name] = own[name]
+        for name in results_read:
+            env[name] = _result_value(name, r, counts, ctx.last_rank)
         exact: dict[str, Decimal] = {}
-        for comp in comps:
-            reason = blocked.get(r.agent_id, {}).get(comp.id)
-            if r.total is None and _needs_result(comp, scheme):
+        agent_blocked = blocked.get(r.agent_id, no_block)
+        for comp, needed in zip(comps, needs, strict=True):
+            reason = agent_blocked.get(comp.id)
+            if r.total is None and needed:
                 amount, text = Decimal(0), say(lang, "pay.not_appraised")
             else:
                 amount, text = _component(comp, scheme, r, env, exact, pools, lang)
@@ -117,7 +123,7 @@ def compute_pay(
                 amount, text = Decimal(0), say(lang, "pay.condition", c=str(comp.when))
             exact[comp.id] = amount
             env[comp.id] = amount
-            r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), written(text)))
+            r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), text))
         items = money.get(r.agent_id, [])
         if items:
             total = sum((a for _, a, _ in items), Decimal(0))
@@ -131,17 +137,68 @@ def compute_pay(
             )
         for c in r.consequences:
             if c.pay is not None:
-                r.pay.append(PayLine(c.id, c.name, _round(c.pay, step), c.explain))
+                r.pay.append(PayLine(c.id, c.name, _round(c.pay, step), c.said))
 
 
-def _then_joined(lang: str, texts: list[str]) -> str:
+# The result's names a pay component may read, set last (they win over any metric's).
+_PAY_RESULT = frozenset({"total", "rank", "count", "last_rank", "grade", "level", "points"})
+
+
+def _result_value(
+    name: str, r: AgentResult, counts: dict[str, int], last_rank: dict[str, int]
+) -> Value:
+    if name in ("total", "points"):
+        return r.total
+    if name == "rank":
+        return Decimal(r.rank) if r.rank else None
+    if name == "count":
+        return Decimal(counts[r.agent_id]) if r.agent_id in counts else None
+    if name == "last_rank":
+        return Decimal(last_rank[r.agent_id]) if r.agent_id in last_rank else None
+    if name == "grade":
+        return r.grade
+    return r.level
+
+
+def _reads(comps: list[PayComponent]) -> frozenset[str]:
+    """Every name the components read from the environment: their conditions' and formulas'
+    names, and the metrics or constants named as an amount, a base or hours."""
+    names: set[str] = set()
+    for comp in comps:
+        if comp.when is not None:
+            names |= expression_reads(comp.when)
+        if isinstance(comp, PayFormula):
+            names |= expression_reads(comp.expr)
+        elif isinstance(comp, RatedBonus) and isinstance(comp.amount, str):
+            names.add(comp.amount)
+        elif isinstance(comp, SalaryChange) and isinstance(comp.base, str):
+            names.add(comp.base)
+        elif isinstance(comp, HoursProration):
+            names.add(comp.hours_metric)
+    return frozenset(names)
+
+
+def _then_joined(lang: str, texts: list[Any]) -> Any:
     """The incidents' explanations one after the other, with the language's break (``;``)."""
     parts: list[object] = []
     for i, t in enumerate(texts):
         if i:
             parts.append(_THEN)
         parts.append(t)
-    return words(lang, *parts).words()
+    return words(lang, *parts)
+
+
+def _later(lang: str, code: str, make: Any, *args: Any) -> Pending:
+    """``say(lang, code, **make(*args))``, the parameters worked out when first read."""
+    return Pending((Later(code, make, args),), "en" if lang == "en" else "zh")
+
+
+def _rank_said(rank: int, amount: Decimal) -> dict[str, str]:
+    return {"n": str(rank), "a": fmt(amount)}
+
+
+def _salary_said(base: Decimal, band: PayBand, amount: Decimal) -> dict[str, str]:
+    return {"b": fmt(base), "p": fmt(band.percent), "r": str(band.range), "a": fmt(amount, 2)}
 
 
 def _needs_result(comp: PayComponent, scheme: Scheme) -> bool:
@@ -230,7 +287,7 @@ def _component(
             amount = max(comp.minimum, comp.amounts[-1] + comp.step * (rank - len(comp.amounts)))
         else:
             amount = comp.minimum
-        return amount, say(lang, "pay.rank", n=str(rank), a=fmt(amount))
+        return amount, _later(lang, "pay.rank", _rank_said, rank, amount)
     if isinstance(comp, Tiers):
         key = r.grade if comp.by == "grade" else r.level
         amount = comp.amounts.get(key or "", Decimal(0))
@@ -243,14 +300,7 @@ def _component(
         for band in comp.bands:
             if band.range.contains(r.total):
                 amount = base * band.percent / 100
-                return amount, say(
-                    lang,
-                    "pay.salary",
-                    b=fmt(base),
-                    p=fmt(band.percent),
-                    r=str(band.range),
-                    a=fmt(amount, 2),
-                )
+                return amount, _later(lang, "pay.salary", _salary_said, base, band, amount)
         return Decimal(0), say(lang, "pay.no_band")
     if isinstance(comp, HoursProration):
         hours = env.get(comp.hours_metric)

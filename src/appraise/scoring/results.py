@@ -57,7 +57,18 @@ class Consequence:
     name: str
     due_days: int | None
     pay: Decimal | None
-    explain: str
+    # What history said (appraise.words): written as text only when read (``explain``).
+    said: Any
+
+    @property
+    def explain(self) -> str:
+        """The explanation, a :class:`~appraise.words.Words` (see IndicatorResult.explain)."""
+        text = self.said = written(self.said)
+        return text  # type: ignore[no-any-return]
+
+    @explain.setter
+    def explain(self, value: str) -> None:
+        self.said = value
 
 
 @dataclass
@@ -65,7 +76,19 @@ class PayLine:
     id: str
     name: str
     amount: Decimal
-    explain: str
+    # What pay said (appraise.words): written as text only when read (``explain``); most
+    # lines of a 10,000-agent run are never read, and writing them was a quarter of pay.
+    said: Any
+
+    @property
+    def explain(self) -> str:
+        """The explanation, a :class:`~appraise.words.Words` (see IndicatorResult.explain)."""
+        text = self.said = written(self.said)
+        return text  # type: ignore[no-any-return]
+
+    @explain.setter
+    def explain(self, value: str) -> None:
+        self.said = value
 
 
 @dataclass

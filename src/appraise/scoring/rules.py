@@ -7,8 +7,8 @@ rule cannot use (a level name it does not know, a rating above the maximum) is a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -30,11 +30,11 @@ from appraise.schemes.model import (
     ThresholdRule,
 )
 from appraise.schemes.ranges import Range
-from appraise.scoring.context import AgentData, Sourced, where
+from appraise.scoring.context import AgentData, Given, where
 
 __all__ = ["Outcome", "bands", "incidents", "metric_input", "rated", "target", "threshold", "where"]
 from appraise.scoring.text import Voice, fmt
-from appraise.words import Pending, words
+from appraise.words import Later, Pending, words
 
 
 @dataclass(slots=True)
@@ -45,13 +45,13 @@ class Outcome:
     # Sequences, not lists: almost every outcome has none, and an empty tuple costs nothing.
     problems: Sequence[Problem] = ()
     # Money from incidents: (kind name, amount, explanation).
-    money: Sequence[tuple[str, Decimal, str]] = ()
+    money: Sequence[tuple[str, Decimal, Any]] = ()
     # What the 实际值 column shows when it is not the value itself: a formula of one metric
     # shows that metric with its unit (45 秒), the formula's result being the score.
     value_text: Any = None
 
 
-def _bad(src: Sourced | Rating, said: str) -> Problem:
+def _bad(src: Given | Rating, said: str) -> Problem:
     source = src.source
     if source is None:
         return Problem("error", "bad_value", said)
@@ -86,6 +86,8 @@ class RaterPlan:
     # normalised level name -> score (levels rules)
     levels: dict[str, Decimal] | None
     level_names: str
+    # Role id -> the rating as given (its text) -> the role's part of the explanation.
+    part_texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
 
 def plan_raters(node: Indicator, rule: RatedRule | LevelsRule, raters: Raters | None) -> RaterPlan:
@@ -122,7 +124,7 @@ def _rating_score(
     rule: RatedRule | LevelsRule,
     plan: RaterPlan,
     value: Decimal | str,
-    src: Sourced | Rating,
+    src: Given | Rating,
 ) -> tuple[Decimal | None, Problem | None]:
     if plan.levels is not None:
         if isinstance(value, Decimal):
@@ -225,17 +227,18 @@ def rated(
         if len(rows) == 1:
             avg = next(iter(by_role.values()))[0][0]
             return Outcome(
-                rows[0].value, avg, voice.say("rated_one", v=_show(rows[0].value), s=pts(avg))
+                rows[0].value, avg, voice.later("rated_one", _rated_one, pts, rows[0].value, avg)
             )
         scores = [s for items in by_role.values() for s, _ in items]
         avg = sum(scores, Decimal(0)) / len(scores)
-        return Outcome(avg, avg, voice.say("rated_avg", n=str(len(scores)), s=pts(avg)))
+        return Outcome(avg, avg, voice.later("rated_avg", _rated_avg, pts, len(scores), avg))
     # The pieces of the explanation, as words() would splice them (no empty text, a sentence
     # said in the voice's language as its Say): one Pending is made at the end.
     parts: list[Any] = []
     num = Decimal(0)
     den = Decimal(0)
     missing: list[str] = []
+    part_texts = plan.part_texts
     for role_id, role_name, weight, weight_text in plan.roles:
         items = by_role.get(role_id)
         if not items:
@@ -243,7 +246,15 @@ def rated(
             continue
         if len(items) == 1:
             avg = items[0][0]
-            part: Any = f"{role_name} {_show(items[0][1].value)}×{weight_text}%"
+            # "直属主管 90×50%": one text per role and rating, which many agents share.
+            given = items[0][1].value
+            texts = part_texts.get(role_id)
+            if texts is None:
+                texts = part_texts[role_id] = {}
+            key = given if isinstance(given, str) else str(given)  # see text._FMT_CACHE
+            part: Any = texts.get(key)
+            if part is None:
+                part = texts[key] = f"{role_name} {_show(given)}×{weight_text}%"
         else:
             # Several raters of one role (peers): their mean is the role's rating, and the
             # text says how many, never who gave what.
@@ -285,8 +296,25 @@ def rated(
     if missing:
         key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
         parts.append(voice.sentence(key, roles=voice.list(missing), d=fmt(divisor)))
-    parts.append(voice.sentence("rated_combined", s=pts(score)))
+    parts.append(Later(_RATED_COMBINED, _points, (pts, score)))
     return Outcome(score, score, Pending(tuple(parts), voice.lang), problems)
+
+
+_RATED_COMBINED = "explain.rated_combined"
+Pts = Callable[[Decimal | None], str]
+
+
+# The parameters of sentences said with Voice.later: the numbers written when read.
+def _points(pts: Pts, score: Decimal) -> dict[str, str]:
+    return {"s": pts(score)}
+
+
+def _rated_one(pts: Pts, value: Decimal | str, score: Decimal) -> dict[str, str]:
+    return {"v": _show(value), "s": pts(score)}
+
+
+def _rated_avg(pts: Pts, n: int, score: Decimal) -> dict[str, str]:
+    return {"n": str(n), "s": pts(score)}
 
 
 def _show(v: Decimal | str) -> str:
@@ -296,7 +324,7 @@ def _show(v: Decimal | str) -> str:
 # ----------------------------------------------------------------------------------- metrics
 
 
-def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Sourced | None:
+def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Given | None:
     """The value a metric rule reads: given directly for the indicator, or the metric."""
     direct = data.direct.get(node.id)
     if direct is not None:
@@ -306,7 +334,7 @@ def metric_input(node: Indicator, metric: str | None, data: AgentData) -> Source
 
 def _number_for(
     node: Indicator, metric: str | None, data: AgentData, voice: Voice
-) -> tuple[Sourced | None, Decimal | None, Outcome | None]:
+) -> tuple[Given | None, Decimal | None, Outcome | None]:
     """The number a metric rule reads, or the outcome to return when there is none."""
     src = metric_input(node, metric, data)
     if src is None:
@@ -360,19 +388,32 @@ def bands(
     unit: str | None = None,
     plan: RangesPlan | None = None,
 ) -> Outcome:
-    src, value, failed = _number_for(node, rule.metric, data, voice)
-    if failed is not None:
-        return failed
-    assert src is not None and value is not None
+    # _number_for without its calls when the number is there, as it is for almost everyone.
+    src = data.direct.get(node.id)
+    if src is None and rule.metric is not None:
+        src = data.metrics.get(rule.metric)
+    if src is not None and type(src.value) is Decimal:
+        value = src.value
+    else:
+        src, number, failed = _number_for(node, rule.metric, data, voice)
+        if failed is not None:
+            return failed
+        assert src is not None and number is not None
+        value = number
     if plan is None:
         plan = plan_bands(rule, unit, voice)
-    shown, value_said = voice.value_said(value, unit, plan.edges)
     for band_range, score, said, score_text in plan.ranges:
         if band_range.contains(value):
             return Outcome(
-                value, score, voice.say("band", v=shown, r=said, s=score_text), (), (), value_said
+                value,
+                score,
+                voice.later("band", _in_range, voice, value, unit, plan.edges, said, score_text),
+                (),
+                (),
+                voice.value_column(value, unit),
             )
     if rule.otherwise is not None:
+        shown, _ = voice.value_said(value, unit, plan.edges)
         return Outcome(
             value,
             rule.otherwise,
@@ -409,17 +450,43 @@ def threshold(
     unit: str | None = None,
     plan: RangesPlan | None = None,
 ) -> Outcome:
-    src, value, failed = _number_for(node, rule.metric, data, voice)
-    if failed is not None:
-        return failed
-    assert src is not None and value is not None
+    src = data.direct.get(node.id)
+    if src is None and rule.metric is not None:
+        src = data.metrics.get(rule.metric)
+    if src is not None and type(src.value) is Decimal:
+        value = src.value
+    else:
+        src, number, failed = _number_for(node, rule.metric, data, voice)
+        if failed is not None:
+            return failed
+        assert src is not None and number is not None
+        value = number
     if plan is None:
         plan = plan_threshold(rule, unit, voice)
     hit = rule.range.contains(value)
     _, score, said, score_text = plan.ranges[0 if hit else 1]
     key = "threshold_hit" if hit else "threshold_miss"
-    shown, value_said = voice.value_said(value, unit, plan.edges)
-    return Outcome(value, score, voice.say(key, v=shown, r=said, s=score_text), (), (), value_said)
+    return Outcome(
+        value,
+        score,
+        voice.later(key, _in_range, voice, value, unit, plan.edges, said, score_text),
+        (),
+        (),
+        voice.value_column(value, unit),
+    )
+
+
+def _in_range(
+    voice: Voice,
+    value: Decimal,
+    unit: str | None,
+    edges: tuple[Decimal, ...],
+    said: Any,
+    score_text: str,
+) -> dict[str, Any]:
+    """``explain.band`` / ``threshold_hit`` / ``threshold_miss``: the value (shown against
+    the edges), the range in words, the points."""
+    return {"v": voice.value_said(value, unit, edges)[0], "r": said, "s": score_text}
 
 
 def _round(x: Decimal, how: str) -> Decimal:
@@ -447,16 +514,18 @@ def target(
         return _target_lower(rule, value, goal, voice, unit)
     pts = voice.pts
     edges = [e for e in (goal, rule.zero_below) if e is not None]
-    v = voice.value(value, unit, edges)
-    g = voice.value(goal, unit)
     if rule.method == "proportion":
         cap = rule.full * rule.cap / 100
         raw = rule.full * value / goal
         score = max(rule.min, min(raw, cap))
-        text = voice.say("proportion", v=v, g=g, f=pts(rule.full), s=pts(score))
+        text = voice.later(
+            "proportion", _proportion, voice, value, goal, edges, unit, rule.full, score
+        )
         if raw > cap:
             text += voice.say("capped", c=pts(cap))
         return Outcome(value, score, text)
+    v = voice.value(value, unit, edges)
+    g = voice.value(goal, unit)
     if rule.zero_below is not None and value < rule.zero_below:
         return Outcome(
             value, Decimal(0), voice.say("zero_below", v=v, z=voice.value(rule.zero_below, unit))
@@ -481,6 +550,24 @@ def target(
             s=pts(score),
         ),
     )
+
+
+def _proportion(
+    voice: Voice,
+    value: Decimal,
+    goal: Decimal,
+    edges: list[Decimal],
+    unit: str | None,
+    full: Decimal,
+    score: Decimal,
+) -> dict[str, Any]:
+    """``explain.proportion``: "{v} of target {g} × {f} = {s} points"."""
+    return {
+        "v": voice.value(value, unit, edges),
+        "g": voice.value(goal, unit),
+        "f": voice.pts(full),
+        "s": voice.pts(score),
+    }
 
 
 def _target_lower(
@@ -548,7 +635,7 @@ def incidents(
     problems: list[Problem] = []
     per_kind: dict[str, Decimal] = {}
     counts: dict[str, Decimal] = {}
-    money: list[tuple[str, Decimal, str]] = []
+    money: list[tuple[str, Decimal, Any]] = []
     skipped: list[Problem] = []
     position = normalize_name(data.agent.position or "")
     for inc in data.incidents:
@@ -631,10 +718,8 @@ def incidents(
                 (
                     label,
                     sign * amount,
-                    # Pay lines are text for now: written in the scheme's language.
-                    voice.say(
-                        "incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)
-                    ).words(),
+                    # Said, written when the pay line is read (PayLine.explain).
+                    voice.say("incident_money", k=label, d=inc.date.isoformat(), a=fmt(amount)),
                 )
             )
     if problems:

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from appraise.messages import Lang, table
-from appraise.words import Pending, Say, joined, register, words
+from appraise.words import Later, Pending, Say, joined, register, words
 
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
@@ -213,6 +213,19 @@ class Voice:
             return Pending((*before.parts, _THEN, said), self.lang)
         return words(self.lang, before, _THEN, said)
 
+    def later(self, key: str, make: Any, /, *args: Any) -> Pending:
+        """The sentence ``explain.<key>`` whose parameters ``make(*args)`` works out when it is
+        first read (:class:`~appraise.words.Later`): the same words as :meth:`say` with them."""
+        return Pending((Later(_CODES[key], make, args),), self.lang)
+
+    def value_column(self, d: Decimal, unit: str | None) -> Pending | None:
+        """The value as the 实际值 column says it (``units.value_words``: two decimals with the
+        unit, None without one), written when read."""
+        code = _UNIT_CODES.get(unit) if unit is not None else None
+        if code is None:
+            return None
+        return Pending((Later(code, _two_places, (d,)),), self.lang)
+
     def then(self) -> Say:
         """The break between two parts of an explanation (``;``)."""
         return _THEN
@@ -261,6 +274,10 @@ class Voice:
         if plain:
             return piece, piece
         return piece, Pending((Say(_UNIT_CODES[unit], {"v": fmt(d, VALUE_PLACES)}),), self.lang)
+
+
+def _two_places(d: Decimal) -> dict[str, str]:
+    return {"v": fmt(d, VALUE_PLACES)}
 
 
 _CODES = {key: f"explain.{key}" for key in EN}

@@ -92,3 +92,54 @@ def eligibility_env(scheme: Scheme, data: AgentData, period: Period) -> dict[str
     env["position"] = a.position
     env["team"] = a.team
     return env
+
+
+# What eligibility_env sets after agent_env's names, and so reads before them.
+_TENURE = frozenset({"tenure_months", "tenure_days", "hired_in_period", "hired_day"})
+
+
+class EligibilityReader:
+    """:func:`eligibility_env` for expressions that read only ``names``: the same value for
+    each of them (a pay condition or a base salary of 10,000 agents reads one or two names of
+    the few dozen the whole environment holds)."""
+
+    def __init__(self, scheme: Scheme, names: Iterable[str], period: Period) -> None:
+        self.scheme = scheme
+        self.names = tuple(sorted(set(names)))
+        self.period = period
+        self.metric_ids = frozenset(m.id for m in scheme.metrics)
+
+    def __call__(self, data: AgentData) -> dict[str, Value]:
+        # The order of eligibility_env's updates, the last first.
+        constants = self.scheme.constants
+        builtins = data.builtins
+        metrics = data.metrics
+        env: dict[str, Value] = {}
+        a = data.agent
+        for name in self.names:
+            if name == "position":
+                env[name] = a.position
+            elif name == "team":
+                env[name] = a.team
+            elif name in _TENURE:
+                env[name] = _tenure(name, a.hired_on, self.period)
+            elif name in metrics:
+                env[name] = metrics[name].value
+            elif name in self.metric_ids:
+                env[name] = None
+            elif name in builtins:
+                env[name] = builtins[name]
+            elif name in constants:
+                env[name] = constants[name]
+        return env
+
+
+def _tenure(name: str, hired: date | None, period: Period) -> Value:
+    """One of eligibility_env's tenure names, as it works it out."""
+    if name == "tenure_months":
+        return Decimal(whole_months(hired, period.end)) if hired else None
+    if name == "tenure_days":
+        return Decimal((period.end - hired).days) if hired else None
+    if name == "hired_in_period":
+        return bool(hired and period.contains(hired))
+    return Decimal(hired.day) if hired else None
