@@ -281,6 +281,15 @@ def load_qa_demo(
                     session=session, conversation=c, by=who, ratings=ratings
                 )
     log(
-        f"  QA: {len(contacts)} conversations of {len(chosen)} agents, {len(assignments)} sampled, "
-        f"{len(reviewed)} reviewed by qa1 / qa2 (password as the others)"
+        "  "
+        + _(
+            "QA: %(conversations)d conversations of %(agents)d agents, %(sampled)d sampled, "
+            "%(reviewed)d reviewed by qa1 / qa2 (password as the others)"
+        )
+        % {
+            "conversations": len(contacts),
+            "agents": len(chosen),
+            "sampled": len(assignments),
+            "reviewed": len(reviewed),
+        }
     )
