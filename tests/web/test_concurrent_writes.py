@@ -102,4 +102,7 @@ def test_sqlite_is_opened_in_wal_mode_with_a_busy_timeout() -> None:
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == 30_000  # settings: APPRAISE_SQLITE_TIMEOUT, 30 s
+        # The file read in place through a mapping of up to 1 GiB (the dashboard's read).
+        cursor.execute("PRAGMA mmap_size")
+        assert cursor.fetchone()[0] == 1024**3
     assert connection.transaction_mode == "IMMEDIATE"  # type: ignore[attr-defined]

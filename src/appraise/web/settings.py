@@ -129,11 +129,17 @@ else:
             # first never fails at its first write with "database is locked" (SQLite cannot wait
             # there); the busy timeout makes the others queue for the lock instead of failing. WAL
             # lets readers go on while one writes; synchronous=NORMAL is durable in WAL mode
-            # except for the last commits on a power cut, never corrupt.
+            # except for the last commits on a power cut, never corrupt. mmap_size (1 GiB, of
+            # address space, not memory) reads the file's pages in place instead of copying each
+            # into SQLite's cache: the dashboard's read of 10,000 results, each past its ~4.5 KB
+            # of data, takes 40 ms less CPU of its ~120 (docs/deploy.md).
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": envint("APPRAISE_SQLITE_TIMEOUT", 30),
-                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA mmap_size=1073741824;"
+                ),
             },
             # The tests' database is a file too (in the temporary folder, one per run), so that
             # they meet the locking that production meets; an in-memory database shares one

@@ -3,10 +3,10 @@ the indirect supervisor's confirmation of a team in the audit step."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
+import orjson
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,7 +23,7 @@ from appraise.web.cycles.models import Cycle, State
 from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indicators
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
-from appraise.web.evaluations.cache import cached, results_version
+from appraise.web.evaluations.cache import cached, collector_paused, results_version
 from appraise.web.evaluations.models import Result
 from appraise.web.evaluations.services import rating_set
 from appraise.web.followups import selectors as followup_sel
@@ -154,9 +154,7 @@ class _Read:
 def _heat_chart(raw: list[tuple[Any, ...]]) -> dict[str, Any]:
     """One row per agent for one team; one row per team (its mean) over several teams.
 
-    A team's cells are parsed in one ``json.loads`` of its results' texts joined into one list
-    (the same lists, in the same order, as one parse each): at 400 teams that is 400 parses, not
-    10,000, and the means are summed in the order of the results as before.
+    The means are summed in the order of the results (``heat.heat_averages``).
     """
     teams: dict[int, tuple[str, list[str]]] = {}
     for row in raw:
@@ -177,8 +175,13 @@ def _heat_chart(raw: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 
 def _cells(texts: list[str]) -> list[Any]:
-    """Each text's heat cells; a NULL (never written) as no cells, as ``Result.heat or []``."""
-    return [h or [] for h in json.loads("[" + ",".join(t or "null" for t in texts) + "]")]
+    """Each text's heat cells; a NULL (never written) as no cells, as ``Result.heat or []``.
+
+    orjson reads the JSON the database wrote to the same lists and floats as ``json.loads``
+    (every float the shortest text that reads back to it), in less than two thirds of the time:
+    at 10,000 agents the cells are 5.8 MB, the largest part of the dashboard's cache miss.
+    """
+    return [(orjson.loads(t) or []) if t else [] for t in texts]
 
 
 def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, Any]:
@@ -199,9 +202,15 @@ def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, 
     flagged_raw: list[tuple[Any, ...]] = []
     flagged_count = 0
     basis_raw: list[tuple[Any, ...]] = []
+    # Most flagged results share a few lists of flags: each text is parsed once.
+    parsed: dict[str, list[str]] = {NO_FLAGS: []}
     for row in raw:
         text = row[FLAGS]
-        flags = json.loads(text) if text and text != NO_FLAGS else None
+        if not text:
+            continue
+        flags = parsed.get(text)
+        if flags is None:
+            flags = parsed[text] = orjson.loads(text)
         if not flags:
             continue
         if any(f != "requires_basis" for f in flags):
@@ -243,6 +252,11 @@ def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, 
     }
 
 
+def _summary_paused(cycle: Cycle, visible: QuerySet[Result]) -> dict[str, Any]:
+    with collector_paused():
+        return _summary(cycle, _Read(visible))
+
+
 def _head(name: str, rows: Any) -> dict[str, Any]:
     """The first ``LIST_ROWS`` rows as ``name`` and their count as ``name_count``: one query
     unless there are more (each filter over a center's teams costs a scan)."""
@@ -261,14 +275,15 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     led = set(led_team_ids(user)) if not hr else set()
     visible = eval_sel.result_list_team(user=user, cycle=cycle).select_related(None)
     if all_rows:
-        summary = _summary(cycle, _Read(visible), all_rows=True)
+        with collector_paused():
+            summary = _summary(cycle, _Read(visible), all_rows=True)
     else:
         scope: object = "hr" if hr else tuple(sorted(led))
         version = results_version(cycle.pk, visible)
         summary = cached(
             "dashboard",
             (cycle.pk, scope, version),
-            lambda: _summary(cycle, _Read(visible)),
+            lambda: _summary_paused(cycle, visible),
         )
     # Links only to what the person may do: HR and the direct supervisor rate, only the direct
     # supervisor writes the interview record and asks for a re-assessment.
