@@ -161,3 +161,13 @@ def test_what_an_entry_names_is_named_in_the_readers_language() -> None:
                 if words:
                     english[f"{path.relative_to(WEB)}:{node.lineno}"] = words
     assert english == {}
+
+
+def test_a_list_of_changes_names_what_changed_first_and_an_empty_list_is_no_change() -> None:
+    after = {
+        "changes": [{"agent_id": "A001", "indicator": "daily", "before": "0", "after": "1.00"}],
+        "skipped": [],
+    }
+    with translation.override("zh-hans"):
+        got = [(c.field, c.before, c.after) for c in words.changes(None, after, "points.run")]
+    assert got == [("变动", "—", "工号 A001; 指标 daily; 之前 0; 之后 1.00")]

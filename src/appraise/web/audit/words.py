@@ -203,8 +203,6 @@ FIELDS: dict[str, Promise] = {
     "ratings": gettext_lazy("ratings"),
     # The rest, by the object they belong to; tests/web/audit/test_field_words.py finds every
     # key the services write and fails on one without words here.
-    "after": pgettext_lazy("audit field", "after"),
-    "before": pgettext_lazy("audit field", "before"),
     "changes": gettext_lazy("changes"),
     "note": gettext_lazy("note"),
     "text": gettext_lazy("text"),
@@ -280,9 +278,18 @@ FIELDS: dict[str, Promise] = {
     "random": gettext_lazy("random"),
     "risk": gettext_lazy("risk"),
     "fill": gettext_lazy("fill"),
+    # A list of changes (points.run) names what changed, then its value before and after.
+    "before": pgettext_lazy("audit field", "before"),
+    "after": pgettext_lazy("audit field", "after"),
 }
 
 _ORDER = {key: i for i, key in enumerate(FIELDS)}
+
+
+def _place(key: str) -> tuple[int, str]:
+    """Where ``key`` is shown: in the order FIELDS lists them (the state first), then any other
+    key by name."""
+    return (_ORDER.get(key, len(_ORDER)), key)
 
 
 def action_name(action: str) -> str:
@@ -310,7 +317,7 @@ def _value(v: Any, names: Mapping[str, Any] | None = None, key: str = "") -> str
     if isinstance(v, list):
         return "、".join(_value(x, names, key) for x in v) if v else "—"
     if isinstance(v, dict):
-        return "; ".join(f"{_field(k)} {_value(x, names, k)}" for k, x in sorted(v.items()))
+        return "; ".join(f"{_field(k)} {_value(v[k], names, k)}" for k in sorted(v, key=_place))
     choices = names.get(key) if names else None
     if choices is not None and isinstance(v, str) and v in choices.values:
         return str(choices(v).label)
@@ -362,14 +369,12 @@ def changes(before: Any, after: Any, action: str = "") -> list[Change]:
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
         out = []
-        # In the order FIELDS lists them (the state first), then any other key by name.
-        for key in sorted(set(b) | set(a), key=lambda k: (_ORDER.get(k, len(_ORDER)), k)):
-            if b.get(key) != a.get(key):
-                out.append(
-                    Change(
-                        _field(key), _value(b.get(key), names, key), _value(a.get(key), names, key)
-                    )
-                )
+        # A field that reads the same on both sides (none before, an empty list after) is left
+        # out.
+        for key in sorted(set(b) | set(a), key=_place):
+            was, now = _value(b.get(key), names, key), _value(a.get(key), names, key)
+            if b.get(key) != a.get(key) and was != now:
+                out.append(Change(_field(key), was, now))
         return out
     if before == after:
         return []
