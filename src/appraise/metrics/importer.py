@@ -1223,7 +1223,10 @@ def _stage(
     # How many kept rows fill each optional column: for the empty-column warnings, and a
     # column no row fills is left out of the sorted insert.
     optional = _optional_columns(table)
-    filling = "".join(f", count({_ident(c)}) FILTER (WHERE {keep})" for c in optional)
+    # Every row is kept when nothing is skipped: a plain count then (the FILTER costs some 20 %
+    # of a month of messages' scan).
+    kept_only = f" FILTER (WHERE {keep})" if skips or tmap.invalid_rows == "skip" else ""
+    filling = "".join(f", count({_ident(c)}){kept_only}" for c in optional)
     try:
         ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes, *rest),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
