@@ -19,6 +19,15 @@ Each but the import runs ``--repeat`` times; the figures are medians. The engine
 values for the four metrics are compared. The last two lines are machine-readable:
 ``import_s=X import_peak_mb=M`` and ``catalog_s=X catalog_cpu_s=C pandas_s=Y floor_s=Z
 peak_mb=M`` (``peak_mb`` of the catalog run; ``catalog_cpu_s``: CPU seconds of all its threads).
+
+``--sizes 100,300,1000`` measures only the import against ``plain``, a plain DuckDB load of the
+same files with every table sorted in storage order under the import's memory budget (no
+checks, no facts), at each size, and prints both ratios: wall, and CPU seconds of each child
+(all threads, from ``os.wait4``: the steadier one on a shared machine; both children's include
+their module imports, the yardstick's too as it imports the importer for its order and budget).
+The import's phases are functions of the importer timed from outside, plus ``module imports``
+(what the child loads before it starts, in its CPU but not in its wall time). ``--append``
+imports days 1 to ``--days`` - 1, then times the last day appended to a copy of that store.
 """
 
 from __future__ import annotations
