@@ -496,6 +496,42 @@ def test_parquet_text_is_converted_only_where_a_row_needs_it_and_stored_the_same
     ]
 
 
+def test_a_column_no_row_fills_is_stored_empty_and_still_counts_as_given(tmp_path: Path) -> None:
+    """ended_at is in the file and empty in every row: the sorted insert leaves it out (NULL
+    either way), the other columns are stored as the file has them, in storage order, the
+    column is recorded as given, and a second import finds every row unchanged."""
+    folder = _folder(tmp_path)
+    table = pa.table(
+        {
+            "conversation_id": ["c2", "c1", "c1"],
+            "sent_at": pa.array(
+                [1_790_000_120_000_000, 1_790_000_060_000_000, 1_790_000_000_000_000],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "sender": ["customer", "agent", "customer"],
+            "agent_id": [None, "a1", None],
+            "text": ["hi", "在的", "你好"],
+            "seq": pa.array([1, 2, 1], pa.int64()),
+            "ended_at": pa.array([None, None, None], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    pq.write_table(table, folder / "messages.parquet")
+    conn = open_store()
+    first = import_folder(conn, folder, config=SHANGHAI)
+    # storage order: conversation, then sent_at (c1's customer message is the earlier one)
+    stored = "SELECT conversation_id, sender, agent_id, text, seq, ended_at FROM messages"
+    assert _rows(conn, stored + " ORDER BY rowid") == [
+        ("c1", "customer", None, "你好", 1, None),
+        ("c1", "agent", "a1", "在的", 2, None),
+        ("c2", "customer", None, "hi", 1, None),
+    ]
+    assert _rows(
+        conn, "SELECT provided FROM _provided WHERE tbl = 'messages' AND col = 'ended_at'"
+    ) == [(True,)]
+    second = import_folder(conn, folder, config=SHANGHAI)
+    assert (first.tables["messages"].inserted, second.tables["messages"].unchanged) == (3, 3)
+
+
 def test_missing_required_column_names_the_file_and_column(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     _write_csv(folder / "orders.csv", [["order_id", "created_at"], ["o1", "2026-10-05"]])

@@ -24,8 +24,6 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openpyxl.utils import get_column_letter
-
 from appraise.inputs.names import normalize_name
 from appraise.inputs.reading import (
     EMPTY,
@@ -621,6 +619,10 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Sheet]:
 
 
 def _columns(sheet: _Sheet, known: Iterable[str], problems: list[Problem]) -> _Columns:
+    # Imported here: openpyxl's package loads its whole workbook model (some 0.2-0.5 s), which
+    # every `appraise import` of CSV or Parquet files paid for a column letter it never shows.
+    from openpyxl.utils import get_column_letter
+
     known_set = set(known)
     columns = _Columns()
     seen: dict[str, str] = {}

@@ -22,8 +22,12 @@ derived with and are derived again when it, or the data, changes.
 from __future__ import annotations
 
 import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -411,30 +415,53 @@ def _block(
     return parts, messages
 
 
-def ordered_pass(
+class _Spool:
+    """Tables of one schema written block by block to an Arrow stream file, read back as one
+    stream: the pass's output grows with the month (some 100 bytes a conversation), and held in
+    Python it was the part of an import's peak memory outside DuckDB's budget that grew."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.rows = 0
+        self._sink = pa.OSFile(str(path), "wb")
+        self._writer: pa.ipc.RecordBatchStreamWriter | None = pa.ipc.new_stream(self._sink, schema)
+
+    def write(self, table: pa.Table) -> None:
+        assert self._writer is not None, "spool closed"
+        self._writer.write_table(table)
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        """Finish the stream and the file (again: nothing)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._sink.close()
+            self._writer = None
+
+    def reader(self) -> pa.RecordBatchReader:
+        """The tables written, in order, one block at a time (call :meth:`close` first)."""
+        return pa.ipc.open_stream(pa.OSFile(str(self.path)))
+
+
+def _spooled_pass(
     conn: Any,
     clock: _Clock,
+    folder: Path,
     *,
-    block_rows: int = PASS_BLOCK_ROWS,
-    sort: bool = False,
-    only: str | None = None,
-    check_keys: bool = False,
-) -> tuple[pa.Table, pa.Table]:
-    """Reply facts and conversation message facts from one pass over the ordered messages.
-
-    Each batch DuckDB hands over is processed in place, less the conversation it ends in, which
-    is carried into the next batch (so a conversation is never split). When the order check
-    fails the pass starts again on rows DuckDB sorts (``sort=True`` does so from the start).
-    ``only``: a table of ``conversation_id`` values; just those conversations' messages.
-    ``check_keys``: see :func:`_block`.
-    """
+    block_rows: int,
+    sort: bool,
+    only: str | None,
+    check_keys: bool,
+) -> tuple[_Spool, _Spool]:
+    """:func:`ordered_pass` into two closed spools in ``folder``: reply parts, message facts."""
     # The relation API refuses to start while an execute() result is open; finish it unread.
     conn.complete()
     where = f" AND conversation_id IN (SELECT conversation_id FROM {only})" if only else ""
     sql = _PASS_SQL.rstrip() + where + (_PASS_ORDER if sort else "")
     reader = conn.sql(sql).to_arrow_reader(block_rows)
-    parts: list[pa.Table] = []
-    messages: list[pa.Table] = []
+    parts = _Spool(folder / "reply_parts.arrows", REPLY_PARTS_SCHEMA)
+    messages = _Spool(folder / "conversation_messages.arrows", CONVERSATION_MESSAGES_SCHEMA)
     previous_id: str | None = None
 
     def flush(table: pa.Table) -> None:
@@ -442,8 +469,8 @@ def ordered_pass(
         if table.num_rows == 0:
             return
         p, m = _block(table, previous_id, clock, check_keys)
-        parts.append(p)
-        messages.append(m)
+        parts.write(p)
+        messages.write(m)
         previous_id = m.column("conversation_id")[-1].as_py()
 
     carry: pa.Table | None = None
@@ -469,13 +496,72 @@ def ordered_pass(
         if sort:
             raise AssertionError("sorted messages failed the order check") from None
         reader.close()
-        return ordered_pass(
-            conn, clock, block_rows=block_rows, sort=True, only=only, check_keys=check_keys
+        parts.close()
+        messages.close()
+        # The same file names, truncated: the unsorted pass's output is thrown away.
+        return _spooled_pass(
+            conn,
+            clock,
+            folder,
+            block_rows=block_rows,
+            sort=True,
+            only=only,
+            check_keys=check_keys,
         )
-    return (
-        pa.concat_tables(parts) if parts else REPLY_PARTS_SCHEMA.empty_table(),
-        pa.concat_tables(messages) if messages else CONVERSATION_MESSAGES_SCHEMA.empty_table(),
-    )
+    finally:
+        parts.close()
+        messages.close()
+    return parts, messages
+
+
+@contextmanager
+def _pass_streams(
+    conn: Any,
+    clock: _Clock,
+    *,
+    block_rows: int = PASS_BLOCK_ROWS,
+    sort: bool = False,
+    only: str | None = None,
+    check_keys: bool = False,
+) -> Iterator[tuple[pa.RecordBatchReader, pa.RecordBatchReader]]:
+    """The pass's reply parts and message facts as streams, spooled through a temporary
+    folder: however large the month, Python holds one block of them at a time."""
+    with tempfile.TemporaryDirectory(prefix="appraise-facts-") as tmp:
+        parts, messages = _spooled_pass(
+            conn,
+            clock,
+            Path(tmp),
+            block_rows=block_rows,
+            sort=sort,
+            only=only,
+            check_keys=check_keys,
+        )
+        with parts.reader() as p, messages.reader() as m:
+            yield p, m
+
+
+def ordered_pass(
+    conn: Any,
+    clock: _Clock,
+    *,
+    block_rows: int = PASS_BLOCK_ROWS,
+    sort: bool = False,
+    only: str | None = None,
+    check_keys: bool = False,
+) -> tuple[pa.Table, pa.Table]:
+    """Reply facts and conversation message facts from one pass over the ordered messages.
+
+    Each batch DuckDB hands over is processed in place, less the conversation it ends in, which
+    is carried into the next batch (so a conversation is never split). When the order check
+    fails the pass starts again on rows DuckDB sorts (``sort=True`` does so from the start).
+    ``only``: a table of ``conversation_id`` values; just those conversations' messages.
+    ``check_keys``: see :func:`_block`. The whole result in memory; :func:`derive_facts`
+    streams it instead.
+    """
+    with _pass_streams(
+        conn, clock, block_rows=block_rows, sort=sort, only=only, check_keys=check_keys
+    ) as (parts, messages):
+        return parts.read_all(), messages.read_all()
 
 
 def _run_length(conv: pa.Array, value: pa.Scalar, *, from_end: bool) -> int:
@@ -579,33 +665,24 @@ def derive_facts(
             f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS "
             "SELECT *, epoch_us(minute_start) AS minute_us FROM cal"
         )
-    # A day's messages of a conversation begun the day before land after the month's rows, so
-    # the touched conversations are never in storage order: sort just them.
-    parts, messages = ordered_pass(
-        conn, _Clock(minutes), sort=only is not None, only=only, check_keys=check_keys
-    )
-    if only is None:
-        _drop_facts(conn, temporary)
-    conn.register("_appraise_reply_parts", parts)
-    conn.register("conversation_messages", messages)
     # Native: the durations are integer subtractions, not ICU's date_diff (half this
     # statement's time on a month of conversations), with the same integers.
     facts_sql = conversation_facts_sql(with_calendar, native=True, only=only)
-    try:
+    # A day's messages of a conversation begun the day before land after the month's rows, so
+    # the touched conversations are never in storage order: sort just them.
+    with _pass_streams(
+        conn, _Clock(minutes), sort=only is not None, only=only, check_keys=check_keys
+    ) as (parts, messages):
         if only is None:
-            conn.execute(f"CREATE {kind} reply_facts AS SELECT * FROM _appraise_reply_parts")
-            conn.execute(f"CREATE {kind} conversation_facts AS {facts_sql}")
-        else:
-            for name in ("reply_facts", "conversation_facts"):
-                conn.execute(
-                    f"DELETE FROM {name} "
-                    f"WHERE conversation_id IN (SELECT conversation_id FROM {only})"
-                )
-            conn.execute("INSERT INTO reply_facts SELECT * FROM _appraise_reply_parts")
-            conn.execute(f"INSERT INTO conversation_facts {facts_sql}")
-    finally:
-        conn.unregister("_appraise_reply_parts")
-        conn.unregister("conversation_messages")
+            _drop_facts(conn, temporary)
+        # Each stream is read once, by the one statement that names it.
+        conn.register("_appraise_reply_parts", parts)
+        conn.register("conversation_messages", messages)
+        try:
+            _write_facts(conn, kind, facts_sql, only)
+        finally:
+            conn.unregister("_appraise_reply_parts")
+            conn.unregister("conversation_messages")
     if only is None:
         conn.execute(f"CREATE {kind} {META_TABLE} (key VARCHAR, value VARCHAR)")
     else:
@@ -615,6 +692,19 @@ def derive_facts(
     )
     if with_calendar:
         conn.execute(f"DROP TABLE IF EXISTS {CALENDAR_TABLE}")
+
+
+def _write_facts(conn: Any, kind: str, facts_sql: str, only: str | None) -> None:
+    if only is None:
+        conn.execute(f"CREATE {kind} reply_facts AS SELECT * FROM _appraise_reply_parts")
+        conn.execute(f"CREATE {kind} conversation_facts AS {facts_sql}")
+        return
+    for name in ("reply_facts", "conversation_facts"):
+        conn.execute(
+            f"DELETE FROM {name} WHERE conversation_id IN (SELECT conversation_id FROM {only})"
+        )
+    conn.execute("INSERT INTO reply_facts SELECT * FROM _appraise_reply_parts")
+    conn.execute(f"INSERT INTO conversation_facts {facts_sql}")
 
 
 def _drop_facts(conn: Any, temporary: bool) -> None:
