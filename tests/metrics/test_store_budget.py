@@ -129,3 +129,21 @@ def test_appraise_metrics_passes_its_options_to_duckdb(
     )
     assert bad.exit_code != 0
     assert "2GiB" in bad.output
+
+
+def test_a_budget_too_small_for_the_period_says_so(tmp_path: Path) -> None:
+    """8 MiB is less than DuckDB needs to compute the catalog of a generated week (it cannot
+    spill everything): the command says which limit and which option, no traceback, no values."""
+    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
+    path = tmp_path / "events.duckdb"
+    conn = open_store(path)
+    import_folder(conn, tmp_path / "center", config=CenterConfig())
+    conn.close()
+    result = CliRunner().invoke(
+        app,
+        ["--lang", "en", "metrics", "--data", str(path), "--period", "2026-10",
+         "--memory-limit", "8MiB", "--threads", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "memory limit of 8MiB" in result.stderr and "--memory-limit" in result.stderr
+    assert result.stdout == ""

@@ -205,6 +205,8 @@ def register(app: typer.Typer) -> None:
             p = Period.parse(period)
         except ValueError as exc:
             raise _error(_bad_period(exc)) from None
+        import duckdb
+
         from appraise.metrics.compile import resolve
         from appraise.metrics.engine import compute_metrics, compute_metrics_by
         from appraise.metrics.store import Budget, open_data
@@ -242,6 +244,18 @@ def register(app: typer.Typer) -> None:
                 conn.close()
         except ProblemsError as exc:
             raise _problems(exc) from None
+        except duckdb.OutOfMemoryException as exc:
+            # Past the budget DuckDB spills what it can; what it cannot hold fails here.
+            raise _error(
+                message(
+                    "cli.out_of_memory",
+                    "DuckDB needed more than its memory limit of {limit} for this period: "
+                    "raise --memory-limit (or APPRAISE_DUCKDB_MEMORY_LIMIT), or fewer --threads "
+                    "({error})",
+                    limit=budget.memory_limit,
+                    error=str(exc).splitlines()[0],
+                )
+            ) from None
         if by is None:
             if fmt == "json":
                 typer.echo(render_json(p, values))
