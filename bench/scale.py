@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -82,8 +83,11 @@ def _child_catalog(store: Path, period: str) -> dict[str, Any]:
         "SELECT current_setting('memory_limit'), current_setting('threads')"
     ).fetchall()
     conn.close()
+    # The values in one word, to compare runs under different budgets.
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
     return {
         "seconds": seconds,
+        "digest": digest,
         "facts_reused": reused,
         "metrics": len(METRICS),
         "agents": len(values),
@@ -287,7 +291,8 @@ def _catalog_line(c: dict[str, Any]) -> str:
     return (
         f"{c['seconds']:.1f} s wall, {c['child_cpu_s']:.1f} s CPU, {c['peak_mb']:,.0f} MB peak "
         f"({c['metrics']} metrics, {c['agents']:,} agents, memory_limit {c['memory_limit']}, "
-        f"{c['threads']} threads, facts {'reused' if c['facts_reused'] else 'DERIVED'}; "
+        f"{c['threads']} threads, facts {'reused' if c['facts_reused'] else 'DERIVED'}, "
+        f"values {c.get('digest', '?')}; "
         f"load {os.getloadavg()[0]:.1f}, {time.strftime('%H:%M:%S')})"
     )
 
