@@ -158,6 +158,23 @@ def register(app: typer.Typer) -> None:
         master: str = typer.Option(
             "local[*]", "--master", help="With --engine spark: the Spark master URL."
         ),
+        memory_limit: str | None = typer.Option(
+            None,
+            "--memory-limit",
+            help="DuckDB's memory budget on a store file, e.g. 4GiB (default 2GiB, or "
+            "APPRAISE_DUCKDB_MEMORY_LIMIT); past it DuckDB spills to --temp-dir.",
+        ),
+        temp_dir: Path | None = typer.Option(
+            None,
+            "--temp-dir",
+            help="Where DuckDB spills (default: the system's temporary folder, or "
+            "APPRAISE_DUCKDB_TEMP_DIRECTORY).",
+        ),
+        threads: int | None = typer.Option(
+            None,
+            "--threads",
+            help="DuckDB's threads (default: one per core, or APPRAISE_DUCKDB_THREADS).",
+        ),
     ) -> None:
         """Compute agent × metric values for a period (definitions: docs/metrics.md)."""
         if ctx.invoked_subcommand is not None:
@@ -188,11 +205,16 @@ def register(app: typer.Typer) -> None:
             p = Period.parse(period)
         except ValueError as exc:
             raise _error(_bad_period(exc)) from None
+        import duckdb
+
         from appraise.metrics.compile import resolve
         from appraise.metrics.engine import compute_metrics, compute_metrics_by
-        from appraise.metrics.store import open_data
+        from appraise.metrics.store import Budget, open_data
 
         try:
+            budget = Budget.from_env(
+                memory_limit=memory_limit, temp_directory=temp_dir, threads=threads
+            )
             config, config_path = _config(config_file, data)
             defs = _definitions(config_path, define)
             ids = list(dict.fromkeys(metric)) if metric else None
@@ -212,7 +234,7 @@ def register(app: typer.Typer) -> None:
                 else:
                     typer.echo(render_csv(values, shown), nl=False)
                 return
-            conn = open_data(data, config=config)
+            conn = open_data(data, config=config, budget=budget)
             try:
                 if by is None:
                     values = compute_metrics(conn, p, ids, config=config, definitions=defs)
@@ -222,6 +244,18 @@ def register(app: typer.Typer) -> None:
                 conn.close()
         except ProblemsError as exc:
             raise _problems(exc) from None
+        except duckdb.OutOfMemoryException as exc:
+            # Past the budget DuckDB spills what it can; what it cannot hold fails here.
+            raise _error(
+                message(
+                    "cli.out_of_memory",
+                    "DuckDB needed more than its memory limit of {limit} for this period: "
+                    "raise --memory-limit (or APPRAISE_DUCKDB_MEMORY_LIMIT), or fewer --threads "
+                    "({error})",
+                    limit=budget.memory_limit,
+                    error=str(exc).splitlines()[0],
+                )
+            ) from None
         if by is None:
             if fmt == "json":
                 typer.echo(render_json(p, values))

@@ -9,6 +9,12 @@ which is not installed: fetch through Arrow, or cast to TIMESTAMP or VARCHAR in 
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -19,6 +25,99 @@ from appraise.metrics.schema import DUCKDB_TYPES, TABLES, Table
 from appraise.problems import Problem, ProblemsError
 
 DEFAULT_STORE = Path("appraise.duckdb")
+
+# DuckDB's memory budget when metrics are computed on a store file (`appraise metrics`, the QA
+# and scoring commands, the web app): past it, sorts, joins and aggregates spill to
+# ``temp_directory`` instead of growing. Without it DuckDB takes up to 80 % of the machine; the
+# whole catalog on a 10,000-agent month peaked at 3.9 GB (docs/scale.md, "When to move"). The
+# importer has its own (1 GiB, appraise.metrics.importer.IMPORT_MEMORY_LIMIT).
+CATALOG_MEMORY_LIMIT = "2GiB"
+# Environment variables that set the budget where no option does (the web app, the task worker).
+MEMORY_LIMIT_ENV = "APPRAISE_DUCKDB_MEMORY_LIMIT"
+TEMP_DIRECTORY_ENV = "APPRAISE_DUCKDB_TEMP_DIRECTORY"
+THREADS_ENV = "APPRAISE_DUCKDB_THREADS"
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What a metric computation may take from the machine: DuckDB's ``memory_limit``, the folder
+    it spills to, and its threads.
+
+    ``temp_directory`` is a parent folder: a process spills into a new folder of its own inside
+    it (DuckDB makes it when it first spills and removes it on close), so processes that read the
+    same store never share spill files. ``None``: the system's temporary folder. (The connections
+    of one process to one store file share DuckDB's instance, and so its settings: the last
+    budget applied is theirs.)
+    ``threads`` ``None`` is DuckDB's default, one per core.
+    """
+
+    memory_limit: str = CATALOG_MEMORY_LIMIT
+    temp_directory: Path | None = None
+    threads: int | None = None
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        memory_limit: str | None = None,
+        temp_directory: Path | None = None,
+        threads: int | None = None,
+    ) -> Budget:
+        """The budget the arguments give, then the ``APPRAISE_DUCKDB_*`` variables, then the
+        defaults; checked (a :class:`ProblemsError` for a value DuckDB would refuse)."""
+        env = os.environ if environ is None else environ
+        limit = memory_limit or env.get(MEMORY_LIMIT_ENV) or CATALOG_MEMORY_LIMIT
+        folder = temp_directory or (
+            Path(env[TEMP_DIRECTORY_ENV]) if env.get(TEMP_DIRECTORY_ENV) else None
+        )
+        count: int | str | None = threads if threads is not None else env.get(THREADS_ENV)
+        problems = []
+        if not _MEMORY.match(limit):
+            problems.append(
+                Problem(
+                    "error",
+                    "memory_limit",
+                    message(
+                        "store.memory_limit",
+                        "the memory limit must be a size such as 2GiB or 1500MB, not {value}",
+                        value=repr(limit),
+                    ),
+                    MEMORY_LIMIT_ENV,
+                )
+            )
+        number: int | None = None
+        if count is not None and count != "":
+            try:
+                number = int(count)
+            except ValueError:
+                number = 0
+            if number < 1:
+                problems.append(
+                    Problem(
+                        "error",
+                        "threads",
+                        message(
+                            "store.threads",
+                            "threads must be a whole number of at least 1, not {value}",
+                            value=repr(count),
+                        ),
+                        THREADS_ENV,
+                    )
+                )
+        if problems:
+            raise ProblemsError(problems)
+        return cls(limit.replace(" ", ""), folder, number)
+
+    def apply(self, conn: duckdb.DuckDBPyConnection) -> None:
+        """Set the budget on a connection."""
+        parent = self.temp_directory or Path(tempfile.gettempdir())
+        spill = parent / f"appraise-duckdb-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        conn.execute(f"SET memory_limit = '{self.memory_limit}'")
+        conn.execute("SET temp_directory = '" + str(spill).replace("'", "''") + "'")
+        if self.threads is not None:
+            conn.execute(f"SET threads = {int(self.threads)}")
 
 
 def table_ddl(table: Table) -> str:
@@ -97,12 +196,16 @@ def open_store(
     return conn
 
 
-def open_data(path: Path | str, *, config: CenterConfig | None = None) -> duckdb.DuckDBPyConnection:
+def open_data(
+    path: Path | str, *, config: CenterConfig | None = None, budget: Budget | None = None
+) -> duckdb.DuckDBPyConnection:
     """A connection to the events at ``path``: a store file, or a folder of canonical files.
 
     A folder is imported into an in-memory store (with ``mapping.yaml`` from the folder if it has
     one, and ``config`` or the folder's ``center.yaml``), so ``appraise metrics --data DIR`` works
-    on raw exports without a separate import step. A store file is opened read-only.
+    on raw exports without a separate import step. A store file is opened read-only, under
+    ``budget`` (default: :meth:`Budget.from_env`); an in-memory store keeps DuckDB's default
+    budget, as its data cannot go anywhere else.
     """
     # Imported here: the importer needs nothing from this module, but this module's callers
     # should not pay for loading the importer when they only open a store file.
@@ -122,7 +225,10 @@ def open_data(path: Path | str, *, config: CenterConfig | None = None) -> duckdb
             raise
         return conn
     if p.is_file():
-        return open_store(p, read_only=True)
+        chosen = budget if budget is not None else Budget.from_env()
+        conn = open_store(p, read_only=True)
+        chosen.apply(conn)
+        return conn
     raise ProblemsError(
         [
             Problem(

@@ -1,0 +1,149 @@
+"""The catalog's DuckDB budget: memory_limit, the spill folder and threads reach DuckDB, from the
+arguments, the environment or the defaults, and the values do not depend on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+import appraise.metrics.store as store_module
+from appraise.cli import app
+from appraise.metrics.config import CenterConfig
+from appraise.metrics.engine import compute_metrics
+from appraise.metrics.generate import generate_center
+from appraise.metrics.importer import import_folder
+from appraise.metrics.store import (
+    CATALOG_MEMORY_LIMIT,
+    MEMORY_LIMIT_ENV,
+    TEMP_DIRECTORY_ENV,
+    THREADS_ENV,
+    Budget,
+    open_data,
+    open_store,
+)
+from appraise.periods import Period
+from appraise.problems import ProblemsError
+
+
+def _settings(conn: duckdb.DuckDBPyConnection) -> tuple[str, int, str]:
+    ((limit, threads, folder),) = conn.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('temp_directory')"
+    ).fetchall()
+    return str(limit), int(threads), str(folder)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "events.duckdb"
+    open_store(path).close()
+    return path
+
+
+def test_a_store_file_opens_under_the_catalog_budget_by_default(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (MEMORY_LIMIT_ENV, TEMP_DIRECTORY_ENV, THREADS_ENV):
+        monkeypatch.delenv(name, raising=False)
+    limit, _, folder = _settings(open_data(store))
+    # DuckDB writes 2GiB back as "2.0 GiB".
+    assert CATALOG_MEMORY_LIMIT == "2GiB" and limit == "2.0 GiB"
+    # A spill folder of the process's own inside the system's temporary folder.
+    assert Path(folder).parent == Path(tempfile.gettempdir())
+    assert Path(folder).name.startswith(f"appraise-duckdb-{os.getpid()}-")
+
+
+def test_the_budget_given_reaches_duckdb(store: Path, tmp_path: Path) -> None:
+    conn = open_data(store, budget=Budget("300MiB", tmp_path / "spill", 1))
+    limit, threads, folder = _settings(conn)
+    assert (limit, threads) == ("300.0 MiB", 1)
+    assert Path(folder).parent == tmp_path / "spill"
+
+
+def test_the_environment_sets_the_budget_and_arguments_win(tmp_path: Path) -> None:
+    env = {MEMORY_LIMIT_ENV: "1500MB", TEMP_DIRECTORY_ENV: str(tmp_path), THREADS_ENV: "3"}
+    assert Budget.from_env(env) == Budget("1500MB", tmp_path, 3)
+    assert Budget.from_env(env, memory_limit="4 GiB", threads=1) == Budget("4GiB", tmp_path, 1)
+    assert Budget.from_env({}) == Budget(CATALOG_MEMORY_LIMIT, None, None)
+
+
+def test_a_budget_duckdb_would_refuse_is_a_problem() -> None:
+    with pytest.raises(ProblemsError) as caught:
+        Budget.from_env({MEMORY_LIMIT_ENV: "lots", THREADS_ENV: "0"})
+    assert [p.code for p in caught.value.errors] == ["memory_limit", "threads"]
+    with pytest.raises(ProblemsError) as words:
+        Budget.from_env({THREADS_ENV: "two"})
+    assert [p.code for p in words.value.errors] == ["threads"]
+
+
+def test_the_catalog_values_do_not_depend_on_the_budget(tmp_path: Path) -> None:
+    """The whole catalog on a generated week, opened as before (no budget, every core) and under
+    a small budget on one thread: the same value for every agent and metric."""
+    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
+    path = tmp_path / "events.duckdb"
+    conn = open_store(path)
+    import_folder(conn, tmp_path / "center", config=CenterConfig())
+    conn.close()
+    period = Period.parse("2026-10")
+    plain = open_store(path, read_only=True)
+    before = compute_metrics(plain, period, config=CenterConfig())
+    plain.close()
+    tight = open_data(path, budget=Budget("64MiB", tmp_path / "spill", 1))
+    after = compute_metrics(tight, period, config=CenterConfig())
+    tight.close()
+    assert len(before) == 20 and any(v is not None for a in before.values() for v in a.values())
+    assert after == before
+
+
+def test_appraise_metrics_passes_its_options_to_duckdb(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, int, str]] = []
+    real = store_module.open_data
+
+    def recording(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
+        conn = real(*args, **kwargs)
+        seen.append(_settings(conn))
+        return conn
+
+    monkeypatch.setattr(store_module, "open_data", recording)
+    spill = tmp_path / "spill"
+    result = CliRunner().invoke(
+        app,
+        ["metrics", "--data", str(store), "--period", "2026-10", "--metric", "reply_rate",
+         "--memory-limit", "512MiB", "--threads", "1", "--temp-dir", str(spill)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"period": "2026-10", "metrics": {}}
+    ((limit, threads, folder),) = seen
+    assert (limit, threads, Path(folder).parent) == ("512.0 MiB", 1, spill)
+    bad = CliRunner().invoke(
+        app, ["metrics", "--data", str(store), "--period", "2026-10", "--memory-limit", "lots"]
+    )
+    assert bad.exit_code != 0
+    assert "2GiB" in bad.output
+
+
+def test_a_budget_too_small_for_the_period_says_so(tmp_path: Path) -> None:
+    """8 MiB is less than DuckDB needs to compute the catalog of a generated week (it cannot
+    spill everything): the command says which limit and which option, no traceback, no values."""
+    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
+    path = tmp_path / "events.duckdb"
+    conn = open_store(path)
+    import_folder(conn, tmp_path / "center", config=CenterConfig())
+    conn.close()
+    result = CliRunner().invoke(
+        app,
+        ["--lang", "en", "metrics", "--data", str(path), "--period", "2026-10",
+         "--memory-limit", "8MiB", "--threads", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "memory limit of 8MiB" in result.stderr and "--memory-limit" in result.stderr
+    assert result.stdout == ""
