@@ -87,6 +87,23 @@ the 1.7 s target is not met. Where the time is now (sections timed in one run): 
 agent, the category results), pay 8%, ranks and grades 6%, consequences 5%, context 4%: what is
 left is Python's own cost per agent and indicator (objects made, attributes set), no text.
 
+Issue 14, fourth round, scoring (2026-12-03). Cut: a rated indicator whose roles each gave one
+rating on the scale (s002's three, for every agent) skips rated's general way (a list per role,
+the missing and unknown roles): each role's "直属主管 90×50%" and rating × weight are looked up
+per role and rating, the divisor is the weights' sum worked out once, and a rating by one role
+alone (工单规范) is one outcome per rating, shared; the tree remembers a one-role rating's
+weighted sentence per score, as for bands. Every result, grade, rank, pay figure and explanation
+(zh, en, data) of the 22 seed schemes on generated inputs (150 agents, two seeds each) is the same
+as before. Measured at load average 3-4 against main before the round: the three rated
+indicators alone, in one process, best of nine: 0.30 -> 0.16 and 0.41 -> 0.19 s CPU (0.45-0.53x);
+--baseline --rounds 3 --repeat 2: score 2.09 -> 1.92 s CPU (0.92x; per round 0.91x, 0.88x,
+0.92x), load + score 2.44 -> 2.29 s; an earlier --rounds 3: score 1.97 -> 1.63 s (per round
+0.74x, 0.66x, 1.00x). About 0.9x, i.e. some 1.7 s idle, at the score target's edge; load + score
+<= 2 s is not met (the load 0.34-0.37 s here). Left: Sources made when read (the load's records
+keep a table and a row number; scoring's problems and "given" sentences ask for the Source),
+not begun; the tree's new Pending per leaf and agent (the leaf's words, then the weighted
+sentence) could be made on read if words() spliced a lazy Pending as it does a Pending.
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from appraise.messages import reading
 from appraise.problems import ProblemsError
+from appraise.scoring import rules
+from appraise.scoring.output import result_dict
 
 from .helpers import D, by_id, ind, run
 
@@ -216,3 +219,68 @@ def test_anonymous_needs_assigned_and_self_is_never_assigned() -> None:
     # Each names its role's line: two header lines, a blank one, raters:, roles:, then self
     # on line 6 and peer on line 7.
     assert found == {"self_rater_assigned": 6, "anonymous_not_assigned": 7}
+
+
+EACH_ONCE = """
+agent_id,period,indicator,rater_role,rater_id,value
+a,2026-10,work,self,a,80
+a,2026-10,work,supervisor,s1,90
+a,2026-10,work,peer,p1,70
+b,2026-10,work,peer,p1,70
+b,2026-10,work,self,b,80
+b,2026-10,work,supervisor,s1,90
+c,2026-10,work,self,c,80
+c,2026-10,work,supervisor,s1,90
+c,2026-10,work,peer,p1,70
+c,2026-10,work,peer,p2,90
+"""
+
+
+def test_every_role_rating_once_reads_as_the_general_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a and b: each role once (the shortcut, rated._one_each), in any order of the rows:
+    # (80×30 + 90×50 + 70×20) ÷ 100 = 8300 ÷ 100 = 83. c: two peers, the general way:
+    # (80×30 + 90×50 + 80×20) ÷ 100 = 85.
+    scheme = ROLES.replace("MISSING", "renormalize")
+    (tmp_path / "quick").mkdir()
+    (tmp_path / "general").mkdir()
+    quick = by_id(run(tmp_path / "quick", scheme, ratings=EACH_ONCE))
+    assert [quick[a].total for a in "abc"] == [D(83), D(83), D(85)]
+    monkeypatch.setattr(rules, "_one_each", lambda *args: None)
+    general = by_id(run(tmp_path / "general", scheme, ratings=EACH_ONCE))
+    for a in "abc":
+        for lang in ("zh", "en"):
+            with reading(lang):
+                assert result_dict(quick[a], said=True) == result_dict(general[a], said=True)
+    assert "自评 80×30% + 直属主管 90×50% + 跨部门 70×20%" in quick["a"].indicators[0].explain
+
+
+def test_one_role_rating_reads_as_the_general_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rated by the supervisor alone: a and b gave 90 (one outcome, shared), c 70; each is
+    # the rating itself, 90×50 ÷ 50 = 90. d has a self rating too: ignored with a warning.
+    scheme = ROLES.replace("MISSING", "renormalize").replace(
+        "weight: 100%,", "weight: 100%, raters: [supervisor],"
+    )
+    ratings = """
+    agent_id,period,indicator,rater_role,rater_id,value
+    a,2026-10,work,supervisor,s1,90
+    b,2026-10,work,supervisor,s1,90
+    c,2026-10,work,supervisor,s1,70
+    d,2026-10,work,supervisor,s1,90
+    d,2026-10,work,self,d,60
+    """
+    (tmp_path / "quick").mkdir()
+    (tmp_path / "general").mkdir()
+    quick_run = run(tmp_path / "quick", scheme, ratings=ratings)
+    quick = by_id(quick_run)
+    assert [quick[a].total for a in "abcd"] == [D(90), D(90), D(70), D(90)]
+    assert [w.code for w in quick_run.warnings] == ["unknown_rater_role"]
+    monkeypatch.setattr(rules, "_one_each", lambda *args: None)
+    general = by_id(run(tmp_path / "general", scheme, ratings=ratings))
+    for a in "abcd":
+        for lang in ("zh", "en"):
+            with reading(lang):
+                assert result_dict(quick[a], said=True) == result_dict(general[a], said=True)

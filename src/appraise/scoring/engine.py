@@ -550,8 +550,10 @@ class TreePlan:
         # Per leaf, what a score gives (the weighted score and its sentence): see run.
         # Only for the rules whose points are a few fixed values: remembering the score of a
         # rating or a formula, new for nearly every agent, would cost more than it saves.
+        # A rating by one role is one of a few hundred scores too.
         self.memos: list[dict[str, Any] | None] = [
-            {} if isinstance(st.node.rule, _FEW_SCORES) else None for st in self.steps
+            {} if isinstance(st.node.rule, _FEW_SCORES) or _one_rater(st.node, scheme) else None
+            for st in self.steps
         ]
 
     def run(
@@ -662,6 +664,15 @@ class TreePlan:
                 raw[st.parent] += weighted
                 child_w[st.parent] += weight
         return out, [ret[i] for i in self.roots]
+
+
+def _one_rater(node: Indicator, scheme: Scheme) -> bool:
+    """Whether ``node`` is rated on a scale by one role at most."""
+    if not isinstance(node.rule, RatedRule):
+        return False
+    if node.raters is not None:
+        return len(node.raters) <= 1
+    return scheme.raters is None or len(scheme.raters.roles) <= 1
 
 
 _THEN = Say("words.then", {})

@@ -86,8 +86,16 @@ class RaterPlan:
     # normalised level name -> score (levels rules)
     levels: dict[str, Decimal] | None
     level_names: str
-    # Role id -> the rating as given (its text) -> the role's part of the explanation.
-    part_texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    # Role id -> the rating as given (its text) -> the role's part of the explanation
+    # ("直属主管 90×50%") and the rating times the role's weight.
+    part_texts: dict[str, dict[str, tuple[str, Decimal]]] = field(
+        default_factory=dict, compare=False
+    )
+    # Ratings on a scale by several roles, none left out: the common case, see rated.
+    one_each: bool = False
+    # With one role, what a rating (as given) comes to: its score and explanation, which the
+    # agents given the same rating share (read-only pieces, written when first read).
+    whole: dict[str, tuple[Decimal, Pending]] = field(default_factory=dict, compare=False)
 
 
 def plan_raters(node: Indicator, rule: RatedRule | LevelsRule, raters: Raters | None) -> RaterPlan:
@@ -108,14 +116,16 @@ def plan_raters(node: Indicator, rule: RatedRule | LevelsRule, raters: Raters | 
         if node.raters is None or r.id in node.raters
     )
     single = len(raters.roles) == 1
+    den_all = sum((r[2] for r in roles), Decimal(0))
     return RaterPlan(
         single,
         roles,
         frozenset(r[0] for r in roles),
-        sum((r[2] for r in roles), Decimal(0)),
+        den_all,
         raters.missing,
         levels,
         names,
+        one_each=isinstance(rule, RatedRule) and not single and bool(roles) and den_all != 0,
     )
 
 
@@ -201,11 +211,15 @@ def rated(
     rows = data.ratings.get(node.id)
     if not rows:
         return Outcome(None, None, voice.say("no_rating"))
-    problems: list[Problem] = []
-    by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
     # _rating_score's own test of a number in range, without the call: most ratings pass it.
     numeric = isinstance(rule, RatedRule)
     low, high = (rule.min, rule.max) if isinstance(rule, RatedRule) else (_ZERO, _ZERO)
+    if plan.one_each and len(rows) == len(plan.roles):
+        done = _one_each(plan, rows, low, high, voice)
+        if done is not None:
+            return done
+    problems: list[Problem] = []
+    by_role: dict[str, list[tuple[Decimal, Rating]]] = {}
     for r in rows:
         value = r.value
         if numeric and type(value) is Decimal and low <= value <= high:
@@ -252,9 +266,10 @@ def rated(
             if texts is None:
                 texts = part_texts[role_id] = {}
             key = given if isinstance(given, str) else str(given)  # see text._FMT_CACHE
-            part: Any = texts.get(key)
-            if part is None:
-                part = texts[key] = f"{role_name} {_show(given)}×{weight_text}%"
+            known = texts.get(key)
+            if known is None:
+                known = texts[key] = (f"{role_name} {_show(given)}×{weight_text}%", avg * weight)
+            part: Any = known[0]
         else:
             # Several raters of one role (peers): their mean is the role's rating, and the
             # text says how many, never who gave what.
@@ -298,6 +313,62 @@ def rated(
         parts.append(voice.sentence(key, roles=voice.list(missing), d=fmt(divisor)))
     parts.append(Later(_RATED_COMBINED, _points, (pts, score)))
     return Outcome(score, score, Pending(tuple(parts), voice.lang), problems)
+
+
+def _one_each(
+    plan: RaterPlan, rows: list[Rating], low: Decimal, high: Decimal, voice: Voice
+) -> Outcome | None:
+    """rated's outcome when every role of the plan gave one rating on the scale and no one
+    else rated (the common case), or None for rated's general way: the same score, words and
+    parts. What an agent shares with others is looked up, not worked out again: each role's
+    "直属主管 90×50%" and rating × weight per rating, the whole outcome per rating when one
+    role rates; no role is missing, so the divisor is the sum of the weights."""
+    given: dict[str, Decimal] = {}
+    for r in rows:
+        v = r.value
+        if type(v) is not Decimal or not low <= v <= high:
+            return None
+        given[r.rater_role or ""] = v
+    roles = plan.roles
+    if len(given) != len(roles):  # a role rated twice
+        return None
+    part_texts = plan.part_texts
+    if len(roles) == 1:
+        role_id = roles[0][0]
+        value = given.get(role_id)
+        if value is None:
+            return None
+        key = str(value)  # see text._FMT_CACHE
+        whole = plan.whole.get(key)
+        if whole is None:
+            _, role_name, weight, weight_text = roles[0]
+            texts = part_texts.setdefault(role_id, {})
+            known = texts.get(key)
+            if known is None:
+                known = texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
+            score = (_ZERO + known[1]) / plan.den_all
+            said = (known[0], Later(_RATED_COMBINED, _points, (voice.pts, score)))
+            whole = plan.whole[key] = (score, Pending(said, voice.lang))
+        return Outcome(whole[0], whole[0], whole[1])
+    parts: list[Any] = []
+    num = _ZERO
+    for role_id, role_name, weight, weight_text in roles:
+        value = given.get(role_id)
+        if value is None:  # a role that does not rate this, one of the plan's missing
+            return None
+        found = part_texts.get(role_id)
+        texts = found if found is not None else part_texts.setdefault(role_id, {})
+        key = str(value)
+        known = texts.get(key)
+        if known is None:
+            known = texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
+        if parts:
+            parts.append(" + ")
+        parts.append(known[0])
+        num += known[1]
+    score = num / plan.den_all
+    parts.append(Later(_RATED_COMBINED, _points, (voice.pts, score)))
+    return Outcome(score, score, Pending(tuple(parts), voice.lang))
 
 
 _RATED_COMBINED = "explain.rated_combined"
