@@ -1618,10 +1618,17 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
         for c in table.column_names
         if c not in table.key
     )
+    # Only the stored rows whose first key column a staged row has can match: found by a
+    # semi-join (a hash of the staged month's values, the store streamed past it, one column
+    # read), so the LEFT JOIN's build side is the rows the month touches again, not the whole
+    # store. Joined against every stored row, the second 5,000-agent month of a store ran out of
+    # the 1 GiB budget, and each month cost more than the one before (docs/scale.md).
+    first = _ident(table.key[0])
     conn.execute(
         f"CREATE TEMP TABLE {cls} AS SELECT s._row, CASE WHEN t._hit IS NULL THEN 'new' "
         f"WHEN {same or 'true'} THEN 'same' ELSE 'changed' END AS status "
-        f"FROM {stage} s LEFT JOIN (SELECT *, true AS _hit FROM {target}) t ON {on}"
+        f"FROM {stage} s LEFT JOIN (SELECT *, true AS _hit FROM {target} "
+        f"WHERE {first} IN (SELECT {first} FROM {stage})) t ON {on}"
     )
     counts = dict(conn.execute(f"SELECT status, count(*) FROM {cls} GROUP BY status").fetchall())
     if counts.get("changed"):
