@@ -115,3 +115,33 @@ def test_reimporting_the_same_day_derives_nothing(tmp_path: Path) -> None:
     # Nothing changed, the facts are current: every row keeps the mark.
     assert {n for (_, n, *_) in _facts(conn)["conversation"]} == {99}
     conn.close()
+
+
+def test_a_day_of_only_new_conversations_goes_in_whole_and_derives_only_them(
+    tmp_path: Path,
+) -> None:
+    # Day 3 shares no conversation with the store, so it is inserted as into an empty table
+    # (importer._merge's shortcut): every row counted as new, c4's facts derived, c2's mark kept.
+    conn = open_store(tmp_path / "store.duckdb")
+    import_folder(conn, _day(tmp_path, "day1", *DAY1), config=UTC)
+    conn.execute("UPDATE conversation_facts SET n_messages = 99 WHERE conversation_id = 'c2'")
+    day3 = _day(
+        tmp_path,
+        "day3",
+        ["c4,chat,a1,2026-10-03 08:00:00,2026-10-03 08:30:00,true"],
+        ["c4,2026-10-03 08:00:00,customer,,1", "c4,2026-10-03 08:03:00,agent,a1,2"],
+    )
+    report = import_folder(conn, day3, config=UTC)
+    got = {
+        name: (t.inserted, t.updated, t.unchanged)
+        for name, t in report.tables.items()
+        if name in ("conversations", "messages")
+    }
+    assert got == {"conversations": (1, 0, 0), "messages": (2, 0, 0)}
+    minute = 60_000_000
+    conversation = _facts(conn)["conversation"]
+    # c4: 08:00 -> 08:03 first response, 30 min to resolve; c2 still carries the mark.
+    assert conversation[-1] == ("c4", 2, 3 * minute, 30 * minute, True)
+    assert [c[:2] for c in conversation] == [("c1", 2), ("c2", 99), ("c4", 2)]
+    assert conn.execute("SELECT count(*) FROM messages").fetchone() == (6,)
+    conn.close()

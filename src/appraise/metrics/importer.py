@@ -1586,6 +1586,10 @@ def _record_provided(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> None:
 TOUCHED_TABLE = "_imp_touched"
 
 
+def _exists(conn: duckdb.DuckDBPyConnection, query: str) -> bool:
+    return conn.execute(f"SELECT EXISTS ({query})").fetchone() == (True,)
+
+
 def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
@@ -1595,6 +1599,33 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     cls = f"{staged.name}_cls"
     kept = staged.read - staged.superseded
     (existing,) = conn.execute(f"SELECT count(*) FROM {target}").fetchone() or (0,)
+    first = _ident(table.key[0])
+    # Only the stored rows whose first key column a staged row has can match: found by a
+    # semi-join (a hash of the staged file's values, the store streamed past it, one column
+    # read). Joined against every stored row with every column, the second 5,000-agent month of
+    # a store ran out of the 1 GiB budget, and each month cost more than the one before
+    # (docs/scale.md).
+    matching = f"SELECT * FROM {target} WHERE {first} IN (SELECT {first} FROM {stage})"
+    if existing and not _exists(conn, matching):
+        # A new month (or day) into a store of others: every row is new, so it goes in as into
+        # an empty table, with no row-by-row classification; its conversations are the ones the
+        # facts derive again.
+        conn.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} ORDER BY {order}")
+        if table.name in ("conversations", "messages"):
+            conn.execute(
+                f"INSERT INTO {TOUCHED_TABLE} SELECT DISTINCT conversation_id FROM {stage} "
+                "WHERE conversation_id IS NOT NULL"
+            )
+        return TableCounts(
+            table.name,
+            str(staged.source.path),
+            staged.read,
+            kept,
+            0,
+            0,
+            staged.superseded,
+            staged.skipped,
+        )
     if not existing:
         # A column no row fills stays out of the sort: the insert stores it as NULL anyway
         # (an all-empty ended_at took some 30 % of the messages' sorted insert).
@@ -1618,17 +1649,10 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
         for c in table.column_names
         if c not in table.key
     )
-    # Only the stored rows whose first key column a staged row has can match: found by a
-    # semi-join (a hash of the staged month's values, the store streamed past it, one column
-    # read), so the LEFT JOIN's build side is the rows the month touches again, not the whole
-    # store. Joined against every stored row, the second 5,000-agent month of a store ran out of
-    # the 1 GiB budget, and each month cost more than the one before (docs/scale.md).
-    first = _ident(table.key[0])
     conn.execute(
         f"CREATE TEMP TABLE {cls} AS SELECT s._row, CASE WHEN t._hit IS NULL THEN 'new' "
         f"WHEN {same or 'true'} THEN 'same' ELSE 'changed' END AS status "
-        f"FROM {stage} s LEFT JOIN (SELECT *, true AS _hit FROM {target} "
-        f"WHERE {first} IN (SELECT {first} FROM {stage})) t ON {on}"
+        f"FROM {stage} s LEFT JOIN (SELECT *, true AS _hit FROM ({matching})) t ON {on}"
     )
     counts = dict(conn.execute(f"SELECT status, count(*) FROM {cls} GROUP BY status").fetchall())
     if counts.get("changed"):
