@@ -1606,33 +1606,21 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     # a store ran out of the 1 GiB budget, and each month cost more than the one before
     # (docs/scale.md).
     matching = f"SELECT * FROM {target} WHERE {first} IN (SELECT {first} FROM {stage})"
-    if existing and not _exists(conn, matching):
-        # A new month (or day) into a store of others: every row is new, so it goes in as into
-        # an empty table, with no row-by-row classification; its conversations are the ones the
-        # facts derive again.
-        conn.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage} ORDER BY {order}")
-        if table.name in ("conversations", "messages"):
-            conn.execute(
-                f"INSERT INTO {TOUCHED_TABLE} SELECT DISTINCT conversation_id FROM {stage} "
-                "WHERE conversation_id IS NOT NULL"
-            )
-        return TableCounts(
-            table.name,
-            str(staged.source.path),
-            staged.read,
-            kept,
-            0,
-            0,
-            staged.superseded,
-            staged.skipped,
-        )
-    if not existing:
-        # A column no row fills stays out of the sort: the insert stores it as NULL anyway
-        # (an all-empty ended_at took some 30 % of the messages' sorted insert).
+    if not existing or not _exists(conn, matching):
+        # Every row is new: into an empty table, or a new month (or day) into a store of
+        # others, with no row-by-row classification. A column no row fills stays out of the
+        # sort: the insert stores it as NULL anyway (an all-empty ended_at took some 30 % of the
+        # messages' sorted insert). Into a store of others, the file's conversations are the
+        # ones the facts derive again.
         filled = ", ".join(_ident(c) for c in table.column_names if c not in staged.unfilled)
         conn.execute(
             f"INSERT INTO {target} ({filled}) SELECT {filled} FROM {stage} ORDER BY {order}"
         )
+        if existing and table.name in ("conversations", "messages"):
+            conn.execute(
+                f"INSERT INTO {TOUCHED_TABLE} SELECT DISTINCT conversation_id FROM {stage} "
+                "WHERE conversation_id IS NOT NULL"
+            )
         return TableCounts(
             table.name,
             str(staged.source.path),
