@@ -104,6 +104,10 @@ keep a table and a row number; scoring's problems and "given" sentences ask for 
 not begun; the tree's new Pending per leaf and agent (the leaf's words, then the weighted
 sentence) could be made on read if words() spliced a lazy Pending as it does a Pending.
 
+Idle machine after all four rounds (2026-12-03 17:15 UTC, load 0.2, --repeat 3, the same command
+as the 0.58 / 3.14 s measured at 15:01 before the third round): load 0.41 s CPU, score 2.25 s,
+load + score 2.66 s (0.72x), peak 626 MB. Neither target (0.3 s, 2 s) is met.
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """
