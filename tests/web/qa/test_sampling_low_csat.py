@@ -29,6 +29,17 @@ SURVEYS = [
     ("S7", "W-B001-2-11", "B001", 1),
 ]
 
+# Each conversation's CSAT after the import (K-A001-2 was not surveyed; W-B001-2 its lowest, 1).
+NOVEMBER_CSAT = {
+    "K-A001-1-11": 3,
+    "K-A001-2-11": None,
+    "W-A001-3-11": 4,
+    "K-A002-1-11": 2,
+    "W-A002-2-11": 3,
+    "K-B001-1-11": 5,
+    "W-B001-2-11": 1,
+}
+
 
 def november(
     config: str = CONFIG, surveys: list[tuple[str, str, str, int]] = SURVEYS
@@ -57,15 +68,7 @@ def _drawn(qa: Qa) -> SamplingRun:
 def test_low_csat_is_a_stratum_of_the_risk_part(qa: Qa) -> None:
     run = _drawn(qa)
     csat = dict(Conversation.objects.filter(period=NOVEMBER).values_list("conversation_id", "csat"))
-    assert csat == {
-        "K-A001-1-11": 3,
-        "K-A001-2-11": None,
-        "W-A001-3-11": 4,
-        "K-A002-1-11": 2,
-        "W-A002-2-11": 3,
-        "K-B001-1-11": 5,
-        "W-B001-2-11": 1,
-    }
+    assert csat == NOVEMBER_CSAT
     assert run.low_csat == 2
     got = {
         a.conversation.conversation_id: (a.part, a.flags)
@@ -169,15 +172,7 @@ def test_a_survey_that_comes_after_its_conversation_gives_it_its_csat(qa: Qa) ->
     csat = dict(Conversation.objects.filter(period=NOVEMBER).values_list("conversation_id", "csat"))
     # K-A001-1 keeps the 3 it had (it may have been sampled for it); the other five surveyed
     # conversations get theirs (W-B001-2 its lowest, 1); K-A001-2 was never surveyed.
-    assert csat == {
-        "K-A001-1-11": 3,
-        "K-A001-2-11": None,
-        "W-A001-3-11": 4,
-        "K-A002-1-11": 2,
-        "W-A002-2-11": 3,
-        "K-B001-1-11": 5,
-        "W-B001-2-11": 1,
-    }
+    assert csat == NOVEMBER_CSAT
     assert (later.created, later.skipped_existing, later.csat_added) == (0, 7, 5)
     entry = AuditLog.objects.filter(action="qa.import").order_by("-pk")[0]
     assert entry.object_repr == f"质检导入 {later.pk}：2026-11"
