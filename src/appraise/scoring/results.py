@@ -10,8 +10,26 @@ from appraise.problems import Problem
 from appraise.words import written
 
 
+class _Explained:
+    """``explain``: what was said (``said``, appraise.words), written as text the first time it
+    is read: a :class:`~appraise.words.Words`, the text in the scheme's language that
+    :meth:`~appraise.words.Words.render` writes in any other."""
+
+    __slots__ = ()
+    said: Any
+
+    @property
+    def explain(self) -> str:
+        text = self.said = written(self.said)
+        return text  # type: ignore[no-any-return]
+
+    @explain.setter
+    def explain(self, value: str) -> None:
+        self.said = value
+
+
 @dataclass(slots=True)
-class IndicatorResult:
+class IndicatorResult(_Explained):
     """One indicator or category of one agent.
 
     ``value`` is the input (a metric value, a combined rating, a level name, an incident count);
@@ -35,24 +53,13 @@ class IndicatorResult:
     value_said: Any = None
 
     @property
-    def explain(self) -> str:
-        """The explanation: a :class:`~appraise.words.Words`, the text in the scheme's language
-        that :meth:`~appraise.words.Words.render` writes in any other."""
-        text = self.said = written(self.said)
-        return text  # type: ignore[no-any-return]
-
-    @explain.setter
-    def explain(self, value: str) -> None:
-        self.said = value
-
-    @property
     def value_text(self) -> str | None:
         text = self.value_said = written(self.value_said)
         return text  # type: ignore[no-any-return]
 
 
 @dataclass
-class Consequence:
+class Consequence(_Explained):
     id: str
     name: str
     due_days: int | None
@@ -60,35 +67,15 @@ class Consequence:
     # What history said (appraise.words): written as text only when read (``explain``).
     said: Any
 
-    @property
-    def explain(self) -> str:
-        """The explanation, a :class:`~appraise.words.Words` (see IndicatorResult.explain)."""
-        text = self.said = written(self.said)
-        return text  # type: ignore[no-any-return]
-
-    @explain.setter
-    def explain(self, value: str) -> None:
-        self.said = value
-
 
 @dataclass
-class PayLine:
+class PayLine(_Explained):
     id: str
     name: str
     amount: Decimal
     # What pay said (appraise.words): written as text only when read (``explain``); most
     # lines of a 10,000-agent run are never read, and writing them was a quarter of pay.
     said: Any
-
-    @property
-    def explain(self) -> str:
-        """The explanation, a :class:`~appraise.words.Words` (see IndicatorResult.explain)."""
-        text = self.said = written(self.said)
-        return text  # type: ignore[no-any-return]
-
-    @explain.setter
-    def explain(self, value: str) -> None:
-        self.said = value
 
 
 @dataclass
