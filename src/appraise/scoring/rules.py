@@ -451,6 +451,23 @@ def plan_bands(rule: BandsRule, unit: str | None, voice: Voice) -> RangesPlan:
     return plan_ranges([(b.range, b.score) for b in rule.bands], unit, voice)
 
 
+def _number_quick(
+    node: Indicator, metric: str | None, data: AgentData, voice: Voice
+) -> tuple[Any, Decimal, Outcome | None]:
+    """_number_for without its calls when the number is there, as it is for almost everyone:
+    (source, value, None), or (None, 0, the failed outcome)."""
+    src = data.direct.get(node.id)
+    if src is None and metric is not None:
+        src = data.metrics.get(metric)
+    if src is not None and type(src.value) is Decimal:
+        return src, src.value, None
+    src, number, failed = _number_for(node, metric, data, voice)
+    if failed is not None:
+        return None, Decimal(0), failed
+    assert src is not None and number is not None
+    return src, number, None
+
+
 def bands(
     node: Indicator,
     rule: BandsRule,
@@ -459,18 +476,9 @@ def bands(
     unit: str | None = None,
     plan: RangesPlan | None = None,
 ) -> Outcome:
-    # _number_for without its calls when the number is there, as it is for almost everyone.
-    src = data.direct.get(node.id)
-    if src is None and rule.metric is not None:
-        src = data.metrics.get(rule.metric)
-    if src is not None and type(src.value) is Decimal:
-        value = src.value
-    else:
-        src, number, failed = _number_for(node, rule.metric, data, voice)
-        if failed is not None:
-            return failed
-        assert src is not None and number is not None
-        value = number
+    src, value, failed = _number_quick(node, rule.metric, data, voice)
+    if failed is not None:
+        return failed
     if plan is None:
         plan = plan_bands(rule, unit, voice)
     for band_range, score, said, score_text in plan.ranges:
@@ -521,17 +529,9 @@ def threshold(
     unit: str | None = None,
     plan: RangesPlan | None = None,
 ) -> Outcome:
-    src = data.direct.get(node.id)
-    if src is None and rule.metric is not None:
-        src = data.metrics.get(rule.metric)
-    if src is not None and type(src.value) is Decimal:
-        value = src.value
-    else:
-        src, number, failed = _number_for(node, rule.metric, data, voice)
-        if failed is not None:
-            return failed
-        assert src is not None and number is not None
-        value = number
+    _src, value, failed = _number_quick(node, rule.metric, data, voice)
+    if failed is not None:
+        return failed
     if plan is None:
         plan = plan_threshold(rule, unit, voice)
     hit = rule.range.contains(value)
