@@ -8,6 +8,7 @@ sees every problem in one run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -61,6 +62,11 @@ class Problem:
         return ":".join(parts)
 
     @property
+    def place(self) -> str:
+        """:meth:`where_in` the reader's language of the moment (what a page shows)."""
+        return self.where_in()
+
+    @property
     def text(self) -> str:
         """The message in the reader's language (what a page shows)."""
         return text(self.message)
@@ -86,6 +92,20 @@ class Problem:
             "where": self.where,
             "level": self.level,
         }
+
+
+_ROW_IN_WHERE = re.compile(r"(?:(?<=:)|^)row (\d+)(?=:|$)")
+
+
+def place_of(where: str, lang: Lang | None = None) -> str:
+    """A :attr:`Problem.where` as a program reads it (``file:row 3:field``, what the API and a
+    stored problem keep) in the reader's language (``file:第 3 行:field``): the row is its only
+    English part."""
+    if (lang or current_lang()) == "en" or "row " not in where:
+        return where
+    return _ROW_IN_WHERE.sub(
+        lambda m: text(message("where.row", "row {n}", n=int(m[1])), lang), where
+    )
 
 
 _LEVELS = {

@@ -62,6 +62,8 @@ def test_other_teams_rows_are_left_out_with_a_warning(
     cycle.refresh_from_db()
     codes = [(w["code"], w["message"]) for w in cycle.warnings]
     assert any(code == "rows_not_in_cycle" and "B001" in msg for code, msg in codes), codes
+    # Said in the default language (one agent, B001, left out of ratings.csv).
+    assert ("rows_not_in_cycle", "不在本周期的 1 名客服的行未计入：B001") in codes, codes
 
 
 def test_metric_values_and_incidents_of_others_are_left_out_but_center_values_kept() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appraise.web.appeals.models import Appeal
 from appraise.web.appeals.services import appeal_file
@@ -205,5 +205,12 @@ def test_loading_an_interrupted_demo_finishes_it(demo: DemoReport) -> None:
 
 
 def test_a_demo_of_another_size_is_refused_with_what_to_do(demo: DemoReport) -> None:
-    with pytest.raises(DemoError, match=r"demo of 9 agents, not 12.*fresh database"):
+    # The demo in the database has 3 teams of 3; asked for 3 teams of 4 = 12. Said in the
+    # default language, as `make demo` prints it.
+    with pytest.raises(DemoError, match=r"演示有 9 名客服，不是 12 名；.*新的数据库"):
+        load_demo(agents_per_team=4, months=2)
+    with (
+        translation.override("en"),
+        pytest.raises(DemoError, match=r"demo of 9 agents, not 12.*fresh database"),
+    ):
         load_demo(agents_per_team=4, months=2)

@@ -160,7 +160,8 @@ def test_a_refused_delivery_is_kept_with_its_error_and_retried_until_it_goes(
     advance(fcycle, "published")
     rows = list(Delivery.objects.order_by("pk"))
     assert [(d.status, d.attempts) for d in rows] == [(DeliveryStatus.PENDING, 1)] * 2
-    assert rows[0].last_error == "dingtalk refused: 310000 sign not match"
+    # Kept in the default language, the platform named as people call it, its code and words.
+    assert rows[0].last_error == "钉钉群机器人 拒绝了消息：310000 sign not match"
     first_wait = rows[0].next_attempt_at - timezone.now()
     assert timedelta(seconds=50) < first_wait <= timedelta(minutes=1)  # 1 minute after attempt 1
     # Not yet due: nothing is sent.

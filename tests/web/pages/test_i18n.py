@@ -212,3 +212,21 @@ def test_a_signed_in_page_and_its_python_strings_follow_the_language(people: Peo
     body = client.get("/team/").content.decode()
     assert "<h1>Team dashboard</h1>" in body and ">Appeals</a>" in body and "Sign out" in body
     assert "团队看板" not in body
+
+
+# What speaks to the operator of the server, not to the people who use the app: the settings'
+# and the environment's errors at start-up and the restore drill's, in English like the
+# server's own log (gunicorn, Django's checks).
+OPERATOR = ("appraise/web/ops/", "appraise/web/env.py", "appraise/web/settings.py")
+
+
+def test_the_web_app_says_nothing_to_its_users_in_english_only() -> None:
+    # Every problem and refusal a page, the API or a delivery's status shows is gettext'd, so
+    # that it is written in the reader's language; a raise that reports a bug says so with
+    # "# internal" (the core's own rule, appraise.messages.plain_messages).
+    from appraise import messages
+
+    found = [
+        line for line in messages.plain_messages(checked=("web",)) if not line.startswith(OPERATOR)
+    ]
+    assert found == [], "\n".join(found)

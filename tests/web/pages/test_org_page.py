@@ -181,9 +181,9 @@ def test_an_agents_file_creates_two_updates_one_and_leaves_one(people: People) -
 
     entries = AuditLog.objects.order_by("pk")[before:]
     assert [(e.action, e.object_repr, e.note) for e in entries] == [
-        ("agent.update", "张三 (A001)", "名单.csv row 2"),
-        ("agent.create", "赵六 (C001)", "名单.csv row 4"),
-        ("agent.create", "钱七 (C002)", "名单.csv row 5"),
+        ("agent.update", "张三 (A001)", "名单.csv 第 2 行"),
+        ("agent.create", "赵六 (C001)", "名单.csv 第 4 行"),
+        ("agent.create", "钱七 (C002)", "名单.csv 第 5 行"),
     ]
     assert entries[0].before["position"] == "" and entries[0].after["position"] == "组长"
 
@@ -217,8 +217,11 @@ def test_a_file_with_two_bad_rows_changes_nothing_and_names_both(people: People)
     )
     before = AuditLog.objects.count()
     errors = upload_refused(hr_client(people), "agents.csv", content.encode("utf-8"))
-    assert any("agents.csv:row 3:hired_on" in e for e in errors), errors
-    assert any("agents.csv:row 4:name" in e for e in errors), errors
+    # One reason per bad cell, each on its own line of the form's errors, where and what in the
+    # page's language (Chinese by default).
+    assert len(errors) == 2, errors
+    assert errors[0].startswith("agents.csv:第 3 行:hired_on: "), errors
+    assert errors[1] == "agents.csv:第 4 行:name: name 为空", errors
     assert Agent.objects.count() == 3
     assert Agent.objects.get(agent_id="A001").name == "张三"
     assert AuditLog.objects.count() == before
@@ -227,9 +230,28 @@ def test_a_file_with_two_bad_rows_changes_nothing_and_names_both(people: People)
 def test_an_unknown_team_is_a_problem_of_its_row(people: People) -> None:
     content = "agent_id,name,team\nC001,赵六,二组\nC002,钱七,九组\nC003,孙八,十组\n"
     errors = upload_refused(hr_client(people), "agents.csv", content.encode("utf-8"))
-    assert any("agents.csv:row 3:team" in e and "九组" in e for e in errors), errors
-    assert any("agents.csv:row 4:team" in e and "十组" in e for e in errors), errors
+    assert errors == [
+        "agents.csv:第 3 行:team: 没有名为“九组”的小组；请先在组织页面创建",
+        "agents.csv:第 4 行:team: 没有名为“十组”的小组；请先在组织页面创建",
+    ]
     assert not Agent.objects.filter(agent_id__startswith="C").exists()
+
+
+def test_the_reasons_are_in_english_for_a_reader_in_english(people: People) -> None:
+    client = hr_client(people)
+    long_name = "孙" * 101  # the organisation keeps at most 100 characters of a name
+    content = f"agent_id,name,team\nC001,赵六,二组\nC002,钱七,九组\nC003,{long_name},一组\n"
+    response = client.post(
+        "/org/agents/upload/",
+        {"file": SimpleUploadedFile("agents.csv", content.encode("utf-8"))},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    errors = [str(e) for e in response.context["upload_form"].errors["file"]]
+    assert errors == [
+        'agents.csv:row 3:team: there is no team "九组"; create it on the organisation page first',
+        "agents.csv:row 4:name: name is longer than 100 characters",
+    ]
 
 
 def test_a_file_of_another_kind_is_refused(people: People) -> None:

@@ -224,7 +224,7 @@ def test_an_agents_file_with_a_bad_row_comes_back_beside_the_file_field(people: 
         )
     )
     after = html.unescape(page[page.index('name="file"') :][:1500])
-    assert "agents.csv:row 2:team" in after and "九组" in after
+    assert "agents.csv:第 2 行:team" in after and "九组" in after
 
 
 def test_a_scheme_that_does_not_load_comes_back_in_the_editor_with_its_text(

@@ -120,7 +120,8 @@ def test_hr_imports_defines_rubrics_and_holds_calibration_with_a_token(qa: Qa) -
     )
     bad = hr.post(f"{Q}/rubrics/", {"scheme_version": v2.pk, "fatal": ["no_leak"]}, format="json")
     assert bad.status_code == 400
-    assert bad.json()["problems"][0]["message"] == "'no_leak' is not an item of s003-call-rubric"
+    # In the default language, like every problem the API gives (Accept-Language picks another).
+    assert bad.json()["problems"][0]["message"] == "'no_leak' 不是 s003-call-rubric 的评分项"
     ok = hr.post(
         f"{Q}/rubrics/",
         {"scheme_version": v2.pk, "fatal": ["hang_up"], "seats": ["热线"]},

@@ -23,7 +23,7 @@ def audit_record(
 ) -> AuditLog:
     # An entry outside a transaction could survive a change that was rolled back.
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record must run inside the transaction of the change")
+        raise RuntimeError("audit_record must run inside the transaction of the change")  # internal
     # What the request worked out about the person (their teams) may be what just changed.
     memo.forget()
     actor = by if isinstance(by, User) and by.pk is not None else None

@@ -69,9 +69,12 @@ def check_file_name(name: str) -> str:
                 Problem(
                     "error",
                     "bad_file_name",
-                    f'"{name}": upload input tables and reports as NAME.csv or NAME.xlsx, a '
-                    "mapping as mapping.yaml, the center's settings and metrics as center.yaml, "
-                    "and raw events as events/NAME",
+                    gettext(
+                        '"%(name)s": upload input tables and reports as NAME.csv or NAME.xlsx, '
+                        "a mapping as mapping.yaml, the center's settings and metrics as "
+                        "center.yaml, and raw events as events/NAME"
+                    )
+                    % {"name": name},
                     name,
                 )
             ]
@@ -483,8 +486,11 @@ def merge_inputs(
                 Problem(
                     "warning",
                     "agent_not_in_cycle",
-                    f"agent {a.agent_id} in the agents table is not one of the cycle's agents; "
-                    "not scored",
+                    gettext(
+                        "agent %(id)s in the agents table is not one of the cycle's agents; "
+                        "not scored"
+                    )
+                    % {"id": a.agent_id},
                 )
             )
     agents = [replace(a, extra=extra.get(a.agent_id, {})) for a in org]
@@ -547,12 +553,19 @@ def _only_cycle_agents(inputs: Inputs, in_cycle: set[str]) -> tuple[Inputs, list
     warnings = []
     for file, ids in sorted(left_out.items()):
         names = sorted(ids)
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        shown = ", ".join(names[:10])
+        if len(names) > 10:
+            shown = gettext("%(names)s and %(n)d more") % {"names": shown, "n": len(names) - 10}
         warnings.append(
             Problem(
                 "warning",
                 "rows_not_in_cycle",
-                f"rows of {len(names)} agent(s) not in the cycle were left out: {shown}",
+                ngettext(
+                    "rows of %(n)d agent not in the cycle were left out: %(names)s",
+                    "rows of %(n)d agents not in the cycle were left out: %(names)s",
+                    len(names),
+                )
+                % {"n": len(names), "names": shown},
                 file,
             )
         )

@@ -75,7 +75,7 @@ class DemoData:
 def demo_months(months: int) -> list[Period]:
     """The ``months`` months ending with October 2026, oldest first."""
     if not 1 <= months <= 12:
-        raise ValueError(f"the demo covers 1 to 12 months, not {months}")
+        raise ValueError(f"the demo covers 1 to 12 months, not {months}")  # internal
     out = [LAST_MONTH]
     while len(out) < months:
         out.insert(0, out[0].previous())
@@ -88,7 +88,7 @@ def make_demo_data(*, teams: int, agents_per_team: int, months: int, seed: int) 
     from appraise.metrics.store import open_data
 
     if teams < 1 or agents_per_team < 1:
-        raise ValueError("the demo needs at least one team of one agent")
+        raise ValueError("the demo needs at least one team of one agent")  # internal
     periods = demo_months(months)
     start = periods[0].start
     days = (periods[-1].end - start).days

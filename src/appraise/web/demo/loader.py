@@ -182,15 +182,20 @@ def _check_existing(agents_per_team: int, periods: list[str]) -> None:
         have = Agent.objects.filter(team__in=teams).count()
         if have and have != TEAMS * agents_per_team:
             raise DemoError(
-                f"this database holds a demo of {have} agents, not {TEAMS * agents_per_team}; "
-                "load this size into a fresh database (delete var/appraise.sqlite3)"
+                _(
+                    "this database holds a demo of %(have)d agents, not %(wanted)d; load this "
+                    "size into a fresh database (delete var/appraise.sqlite3)"
+                )
+                % {"have": have, "wanted": TEAMS * agents_per_team}
             )
     existing = sorted(c.period for c in _demo_cycles())
     if existing != periods[: len(existing)]:
         raise DemoError(
-            f"this database holds demo cycles for {', '.join(existing)}, not the first of "
-            f"{', '.join(periods)}; load this demo into a fresh database "
-            "(delete var/appraise.sqlite3)"
+            _(
+                "this database holds demo cycles for %(have)s, not the first of %(wanted)s; "
+                "load this demo into a fresh database (delete var/appraise.sqlite3)"
+            )
+            % {"have": ", ".join(existing), "wanted": ", ".join(periods)}
         )
 
 
@@ -279,8 +284,11 @@ class _Users:
             self.new.append(user.pk)
         elif role not in roles.roles_of(user):
             raise DemoError(
-                f'the user "{username}" exists without the {role} role the demo gives it; '
-                "load the demo into a fresh database"
+                _(
+                    'the user "%(user)s" exists without the %(role)s role the demo gives it; '
+                    "load the demo into a fresh database"
+                )
+                % {"user": username, "role": role}
             )
         return user
 
@@ -292,7 +300,7 @@ def _bootstrap_admin() -> User:
         admin = User.objects.create_superuser(username="admin", password=None, first_name="管理员")
         admin.groups.set(Group.objects.filter(name=roles.ADMIN))
     elif not is_admin(admin):
-        raise DemoError('the user "admin" exists and is not an administrator')
+        raise DemoError(_('the user "admin" exists and is not an administrator'))
     return admin
 
 

@@ -143,7 +143,7 @@ def render(html: str) -> Any:
         whatever a template or a name might point at, no file is read and no address is asked."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"the scorecard fetches nothing: {url}")
+            raise ValueError(f"the scorecard fetches nothing: {url}")  # internal
 
     return HTML(string=html, url_fetcher=NoFetching()).render()
 

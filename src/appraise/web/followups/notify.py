@@ -105,13 +105,18 @@ def robot_request(kind: str, url: str, secret: str, text: str, now: datetime) ->
         return Request(url, payload)
     if kind == ChannelKind.WECOM:
         return Request(url, {"msgtype": "text", "text": {"content": text}})
-    raise ValueError(f"not a robot: {kind}")
+    raise ValueError(f"not a robot: {kind}")  # internal
+
+
+def _label(kind: str) -> str:
+    """A channel kind as people call it (钉钉群机器人), its code when it is not one."""
+    return str(ChannelKind(kind).label) if kind in ChannelKind.values else kind
 
 
 def _check_answer(kind: str, answer: Any) -> None:
     """The platforms answer 200 with an error code when they refuse (a bad signature...)."""
     if not isinstance(answer, dict):
-        raise DeliveryError(f"unexpected answer: {str(answer)[:200]}")
+        raise DeliveryError(_("unexpected answer: %(answer)s") % {"answer": str(answer)[:200]})
     if kind == ChannelKind.FEISHU:
         code = answer.get("code", answer.get("StatusCode", 0))
         message = answer.get("msg") or answer.get("StatusMessage") or ""
@@ -119,7 +124,12 @@ def _check_answer(kind: str, answer: Any) -> None:
         code = answer.get("errcode", 0)
         message = answer.get("errmsg") or ""
     if code not in (0, "0"):
-        raise DeliveryError(f"{kind} refused: {code} {message}".strip())
+        raise DeliveryError(
+            (
+                _("%(kind)s refused: %(code)s %(message)s")
+                % {"kind": _label(kind), "code": code, "message": message}
+            ).strip()
+        )
 
 
 def post_json(request: Request, kind: str) -> None:
@@ -134,15 +144,19 @@ def post_json(request: Request, kind: str) -> None:
         with urllib.request.urlopen(http, timeout=TIMEOUT_SECONDS) as response:
             raw = response.read()
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
+        status = f"HTTP {exc.code} {exc.reason}"  # the status line as the platform sent it
+        raise DeliveryError(status) from None
     except (urllib.error.URLError, OSError) as exc:
         raise DeliveryError(
-            f"cannot reach {urllib.parse.urlsplit(request.url).netloc}: {exc}"
+            _("cannot reach %(host)s: %(error)s")
+            % {"host": urllib.parse.urlsplit(request.url).netloc, "error": exc}
         ) from None
     try:
         answer = json.loads(raw.decode() or "{}")
     except ValueError:
-        raise DeliveryError(f"not JSON: {raw[:200]!r}") from None
+        raise DeliveryError(
+            _("the answer is not JSON: %(raw)s") % {"raw": repr(raw[:200])}
+        ) from None
     _check_answer(kind, answer)
 
 
@@ -260,7 +274,7 @@ def _send(delivery: Delivery, now: datetime) -> None:
         return
     channel = delivery.channel
     if channel is None:
-        raise DeliveryError("the channel was removed")
+        raise DeliveryError(_("the channel was removed"))
     post_json(
         robot_request(channel.kind, channel.url, channel.secret, delivery.body, now), channel.kind
     )

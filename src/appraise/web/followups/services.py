@@ -71,7 +71,9 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
     kept as they are, so publishing, then re-scoring, never resets anyone's work.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("followups_create_for_cycle runs in the publication's transaction")
+        raise RuntimeError(  # internal
+            "followups_create_for_cycle runs in the publication's transaction"
+        )
     from appraise.web.evaluations.models import Result
 
     rules = {c.id: c for c in scheme_of(cycle.scheme_version).consequences}
@@ -111,7 +113,7 @@ def followups_create_for_cycle(*, cycle: Cycle, by: User) -> list[FollowUp]:
             flag.agent_id,
             Kind.INTERVIEW,
             GAP_RULE,
-            explain=f"{flag.self_grade or '-'} / {flag.supervisor_grade or '-'}",
+            explain=" / ".join((flag.self_grade or "-", flag.supervisor_grade or "-")),
         )
     _move_allowances(new, rules)
     FollowUp.objects.bulk_create(new)

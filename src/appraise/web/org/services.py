@@ -258,7 +258,7 @@ def agent_rows_read(*, file_name: str, content: bytes) -> list[AgentRow]:
         sheet = sheets.get("agents")
         read = tables._agents(sheet, problems) if sheet is not None else []
     if sheet is None and not problems:
-        problems.append(Problem("error", "no_inputs", "the file holds no table", file=file_name))
+        problems.append(Problem("error", "no_inputs", _("the file holds no table"), file=file_name))
 
     def named(p: Problem) -> Problem:
         # Problems name the file as the person uploaded it, not the reader's temporary name.
@@ -295,25 +295,31 @@ def _row_problems(rows: Sequence[AgentRow], teams: dict[str, Team]) -> list[Prob
 
     for r in rows:
         if not r.agent_id.strip():
-            bad(r, "agent_id", "missing_value", "agent_id is empty")
+            bad(r, "agent_id", "missing_value", _("agent_id is empty"))
         elif len(r.agent_id) > 64:
-            bad(r, "agent_id", "too_long", "agent_id is longer than 64 characters")
+            bad(r, "agent_id", "too_long", _("agent_id is longer than 64 characters"))
         elif r.agent_id in first:
-            bad(r, "agent_id", "duplicate_agent", f"agent_id {r.agent_id!r} is given twice")
+            bad(
+                r,
+                "agent_id",
+                "duplicate_agent",
+                _("agent_id %(id)s is given twice") % {"id": repr(r.agent_id)},
+            )
         else:
             first[r.agent_id] = r.row
         if not r.name.strip():
-            bad(r, "name", "missing_value", "name is empty")
+            bad(r, "name", "missing_value", _("name is empty"))
         elif len(r.name) > 100:
-            bad(r, "name", "too_long", "name is longer than 100 characters")
+            bad(r, "name", "too_long", _("name is longer than 100 characters"))
         if r.position is not None and len(r.position) > 100:
-            bad(r, "position", "too_long", "position is longer than 100 characters")
+            bad(r, "position", "too_long", _("position is longer than 100 characters"))
         if r.team is not None and r.team not in teams:
             bad(
                 r,
                 "team",
                 "unknown_team",
-                f'there is no team "{r.team}"; create it on the organisation page first',
+                _('there is no team "%(team)s"; create it on the organisation page first')
+                % {"team": r.team},
             )
     return problems
 
@@ -338,7 +344,9 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
     }
     result = UpsertResult([], [], [])
     for r in rows:
-        why = f"{r.file} row {r.row}" if r.file and r.row else note
+        why = (
+            _("%(file)s row %(row)d") % {"file": r.file, "row": r.row} if r.file and r.row else note
+        )
         team = teams[r.team] if r.team is not None else None
         agent = stored.get(r.agent_id)
         if agent is None:

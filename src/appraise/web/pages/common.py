@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from appraise.messages import text as in_words
 from appraise.problems import AppraiseError, Problem, ProblemsError
 from appraise.web.errors import Conflict, Forbidden, NotFound, Stale, error_response_data
 from appraise.web.org import roles
@@ -128,13 +129,16 @@ def _referer(request: HttpRequest) -> str:
     return ""
 
 
+def _said_where(p: Problem) -> str:
+    """A problem as a page says it: where (in the reader's language), then what."""
+    return f"{p.place}: {in_words(p.message)}" if p.where else in_words(p.message)
+
+
 def flash_problems(request: HttpRequest, exc: AppraiseError) -> None:
     _, body = error_response_data(exc)
     text = body["message"]
     if isinstance(exc, ProblemsError):
-        text += ": " + "; ".join(
-            f"{p.where}: {p.message}" if p.where else p.message for p in exc.problems
-        )
+        text += ": " + "; ".join(_said_where(p) for p in exc.problems)
     messages.error(request, text)
 
 
@@ -153,6 +157,9 @@ class Refusal:
     data: QueryDict
     fields: dict[str, str] = field(default_factory=dict)
     key: Any = None
+    # The problems of a whole file given in one field, one reason each (``fields`` joins them):
+    # a Django form shows each as its own line, so every bad row can be found.
+    lists: dict[str, list[str]] = field(default_factory=dict)
 
     def value(self, name: str, default: Any = "") -> Any:
         return self.data.get(name, default)
@@ -192,6 +199,7 @@ def refuse(
     POST, or ``data`` (a form sent by GET, such as a preview)."""
     body = error_response_data(exc)[1]
     fields: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
     message = body["message"]
     name = getattr(exc, "field", None)
     if isinstance(exc, ProblemsError):
@@ -200,7 +208,8 @@ def refuse(
                 continue
             if name:
                 # The whole input of the field ``name`` (a file): each problem says where in it.
-                on, text = name, f"{p.where}: {p.message}" if p.where else p.message
+                on, text = name, _said_where(p)
+                lists.setdefault(name, []).append(text)
             else:
                 on, text = p.field, p.message
             if on:
@@ -211,7 +220,7 @@ def refuse(
         fields[name] = message
         message = _("Not saved: see the field marked below.")
     typed = request.POST if data is None else data
-    refusal = Refusal(form=form, message=message, data=typed, fields=fields, key=key)
+    refusal = Refusal(form=form, message=message, data=typed, fields=fields, key=key, lists=lists)
     request.refusal = refusal  # type: ignore[attr-defined]
     return refusal
 
@@ -242,7 +251,8 @@ def refused_into(
         known = set(form.fields) | set(shown)
         for field_name, message in refused.fields.items():
             if field_name not in shown:
-                form.add_error(field_name if field_name in form.fields else None, message)
+                reasons = refused.lists.get(field_name) or message
+                form.add_error(field_name if field_name in form.fields else None, reasons)
         if not refused.fields or not all(f in known for f in refused.fields):
             form.add_error(None, refused.message)
     return form

@@ -56,7 +56,7 @@ def _unquote(text: str) -> str:
     # A string literal of templatize's output; Python's reads the escapes the same way.
     value = ast.literal_eval(text)
     if not isinstance(value, str):
-        raise ValueError(f"not a string: {text}")
+        raise ValueError(f"not a string: {text}")  # internal
     return value
 
 

@@ -94,10 +94,12 @@ class Redemption(models.Model):
 
 class EntryQuerySet(models.QuerySet["PointsEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
-        raise LedgerChangeRefused("ledger entries are never edited; write a correction")
+        raise LedgerChangeRefused("ledger entries are never edited; write a correction")  # internal
 
     def delete(self) -> NoReturn:
-        raise LedgerChangeRefused("ledger entries are never deleted; write a correction")
+        raise LedgerChangeRefused(  # internal
+            "ledger entries are never deleted; write a correction"
+        )
 
 
 class PointsEntry(models.Model):
@@ -146,11 +148,15 @@ class PointsEntry(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise LedgerChangeRefused("ledger entries are never edited; write a correction")
+            raise LedgerChangeRefused(  # internal
+                "ledger entries are never edited; write a correction"
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise LedgerChangeRefused("ledger entries are never deleted; write a correction")
+        raise LedgerChangeRefused(  # internal
+            "ledger entries are never deleted; write a correction"
+        )
 
 
 class Payout(models.Model):

@@ -361,7 +361,7 @@ def runs(request: HttpRequest) -> HttpResponse:
                 files=files,
             )
         for w in outcome.warnings[:10]:
-            messages.warning(request, f"{w.where}: {w.message}" if w.where else w.message)
+            messages.warning(request, f"{w.place}: {w.message}" if w.where else str(w.message))
         what = {"scheme": version.scheme_id, "period": form.cleaned_data["period"].strip()}
         if outcome.changed and outcome.run is not None:
             messages.success(

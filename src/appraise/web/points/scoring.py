@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from appraise.inputs import Agent as InputAgent
 from appraise.inputs import HistoryEntry, Inputs, Source
@@ -76,7 +77,8 @@ def _scored_agents(
                 Problem(
                     "error",
                     "unknown_agent",
-                    f"agent {agent_id} is not in the organisation; add the agent first",
+                    gettext("agent %(id)s is not in the organisation; add the agent first")
+                    % {"id": agent_id},
                     file,
                     row=row,
                     field="agent_id",
@@ -108,7 +110,13 @@ def score_points_period(scheme: Scheme, period: Period, files: Mapping[str, byte
     names = {check_file_name(n): c for n, c in files.items()}
     if not names:
         raise ProblemsError(
-            [Problem("error", "no_files", "upload at least one input table (metric_values.csv)")]
+            [
+                Problem(
+                    "error",
+                    "no_files",
+                    gettext("upload at least one input table (metric_values.csv)"),
+                )
+            ]
         )
     inputs, computed = read_files(scheme, period, names)
     agents, problems = _scored_agents(inputs, computed)

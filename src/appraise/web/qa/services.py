@@ -113,7 +113,12 @@ def rubric_create(
         else [str(i).strip() for i in na_items if str(i).strip()]
     )
     problems = [
-        Problem("error", "unknown_item", f"{i!r} is not an item of {scheme.id}", field=key)
+        Problem(
+            "error",
+            "unknown_item",
+            gettext("%(item)s is not an item of %(form)s") % {"item": repr(i), "form": scheme.id},
+            field=key,
+        )
         for key, ids in (("fatal", fatal_ids), ("na_items", na if isinstance(na, list) else []))
         for i in ids
         if i not in leaves

@@ -37,5 +37,7 @@ class SchemeVersion(models.Model):
         if self.pk is not None:
             stored = SchemeVersion.objects.filter(pk=self.pk).values_list("text", flat=True).first()
             if stored is not None and stored != self.text:
-                raise ValueError("a scheme version's text never changes; create a new version")
+                raise ValueError(  # internal
+                    "a scheme version's text never changes; create a new version"
+                )
         super().save(*args, **kwargs)

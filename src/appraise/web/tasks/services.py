@@ -65,7 +65,7 @@ def task_enqueue(
 ) -> Task:
     """Record a task (and its uploaded files) and queue it, all in one transaction."""
     if kind not in RUNNERS:
-        raise ValueError(f"no task runner {kind!r}")
+        raise ValueError(f"no task runner {kind!r}")  # internal
     with transaction.atomic():
         task = Task.objects.create(
             kind=kind,
