@@ -203,7 +203,7 @@ def test_a_stored_results_pay_lines_read_again_in_the_readers_language(tmp_path:
     assert stored["pay"]["performance"] == 800 and stored["pay"]["top"] == 0
     assert stored["pay_explain"] == {
         "performance": "绩效奖金: 1000 × 80 / 100 = 800",
-        "top": "优秀奖: 不满足条件 total >= 90",
+        "top": "优秀奖: 不满足条件 总分 ≥ 90",  # the condition said in Chinese too
     }
     en = localized(stored, "en")
     assert en["pay_explain"] == {

@@ -216,7 +216,11 @@ def test_a_chain_reads_the_annual_before_the_mid_year_and_fires_in_june(tmp_path
     out = by_id(run(tmp_path, CHAIN, "2027-06", ratings=june, history=history))
     assert out["a"].flags == ["midyear_again"] and out["b"].flags == []
     (fired,) = out["a"].consequences
-    assert "此前 2026 grade == '待改进'" in fired.explain
+    # The conditions said in Chinese: grade == '待改进' reads 等级 = “待改进”.
+    assert "2027-H1 等级 = “待改进”;此前 2026 等级 = “待改进”" in fired.explain
+    assert fired.explain.render("en").startswith(
+        "2027-H1 grade == '待改进'; before that 2026 grade == '待改进'"
+    )
     assert "2026 = (60 + 64) ÷ 2 = 62" in fired.explain
     assert "2027-H1 = (60 + 60 + 60 + 60 + 60 + 66) ÷ 6 = 61" in fired.explain
 
@@ -242,7 +246,7 @@ def test_the_three_step_chain_ends_in_termination_at_the_second_annual(tmp_path:
     out = by_id(run(tmp_path, CHAIN, "2027-12", ratings=dec, history=history))
     assert out["a"].flags == ["second_year"]
     (fired,) = out["a"].consequences
-    assert "2027 grade == '急需改进';此前 2027-H1 grade == '待改进';此前 2026" in fired.explain
+    assert "2027 等级 = “急需改进”;此前 2027-H1 等级 = “待改进”;此前 2026" in fired.explain
     assert "= 45.5" in fired.explain
 
 

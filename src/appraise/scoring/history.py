@@ -15,6 +15,7 @@ only has what the history file keeps (total, grade, rank, count), and anything e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,12 +24,13 @@ from appraise.messages import table
 from appraise.periods import Period
 from appraise.schemes.expr import Value
 from appraise.schemes.model import Consequence, Earlier, Scheme
+from appraise.scoring.conditions import said_condition, scheme_labels
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult
 from appraise.scoring.results import Consequence as Fired
 from appraise.scoring.rollup import ROLLUP_SOURCE
 from appraise.scoring.variables import EnvReader, expression_reads
-from appraise.words import Say, joined, register, say, words
+from appraise.words import Pending, Say, joined, register, say, words
 
 # A consequence's explanation, kept as what was said (appraise.words); ``history.<key>``.
 HISTORY_EN: dict[str, str] = {
@@ -62,6 +64,9 @@ class Plans:
     reader: EnvReader
     results_read: tuple[str, ...]
     period: str
+    # Each condition (a rule's ``when`` and its ``after`` steps', by identity) as said to the
+    # reader (scoring.conditions), said once per run.
+    said: Mapping[int, Pending]
 
 
 def plan_consequences(scheme: Scheme, period: Period) -> Plans:
@@ -69,11 +74,18 @@ def plan_consequences(scheme: Scheme, period: Period) -> Plans:
     names: set[str] = set()
     for plan in plans:
         names |= expression_reads(plan.rule.when)
+    labels = scheme_labels(scheme)
+    said = {
+        id(when): said_condition(when, scheme.language, labels)
+        for plan in plans
+        for when in (plan.rule.when, *(step.when for step in plan.rule.after))
+    }
     return Plans(
         tuple(plans),
         EnvReader(scheme, names - _RESULT),
         tuple(sorted(names & _RESULT)),
         str(period),
+        said,
     )
 
 
@@ -169,7 +181,7 @@ def apply_consequences(
             continue
         r.flags.append(rule.id)
         lang = scheme.language
-        parts: list[object] = [str(rule.when)]
+        parts: list[object] = [plans.said[id(rule.when)]]
         if rule.periods > 1:
             parts.append(
                 say(lang, "history.in_a_row", n=str(rule.periods), periods=joined(lang, seen))
@@ -178,7 +190,9 @@ def apply_consequences(
             # Latest first, as read: 2027-H1 grade == '待改进', after 2026 grade == '待改进'.
             if rule.periods == 1:
                 parts.insert(0, f"{first} ")
-            parts += [say(lang, "history.before", p=p, w=str(step.when)) for p, step in chain]
+            parts += [
+                say(lang, "history.before", p=p, w=plans.said[id(step.when)]) for p, step in chain
+            ]
             seen += [p for p, _ in chain]
         made = [ctx.rolled[(r.agent_id, p)] for p in seen if (r.agent_id, p) in ctx.rolled]
         for m in made:

@@ -27,6 +27,7 @@ from appraise.schemes.model import (
     Tiers,
 )
 from appraise.schemes.validate import RESULT_NAMES, all_indicators
+from appraise.scoring.conditions import said_condition, scheme_labels
 from appraise.scoring.context import Context
 from appraise.scoring.results import AgentResult, PayLine
 from appraise.scoring.text import fmt
@@ -99,6 +100,13 @@ def compute_pay(
     env_of = EligibilityReader(scheme, names - _PAY_RESULT, ctx.period)
     results_read = sorted(names & _PAY_RESULT)
     needs = [_needs_result(comp, scheme) for comp in comps]
+    # A component's condition as said to the reader when it does not hold (scoring.conditions).
+    labels = scheme_labels(scheme)
+    unmet = {
+        comp.id: say(lang, "pay.condition", c=said_condition(comp.when, lang, labels))
+        for comp in comps
+        if comp.when is not None
+    }
     no_block: dict[str, str] = {}
     for r in paid:
         env = env_of(ctx.agents[r.agent_id])
@@ -120,7 +128,7 @@ def compute_pay(
             if reason is not None:
                 amount, text = Decimal(0), say(lang, "pay.blocked", reason=reason)
             elif comp.when is not None and comp.when.evaluate(env) is not True:
-                amount, text = Decimal(0), say(lang, "pay.condition", c=str(comp.when))
+                amount, text = Decimal(0), unmet[comp.id]
             exact[comp.id] = amount
             env[comp.id] = amount
             r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), text))
