@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import typer
 from typer import rich_utils
+from typer._click import formatting
 from typer.testing import CliRunner
 
 from appraise import clihelp, messages
@@ -60,10 +61,55 @@ def test_score_help_in_chinese_by_default_and_in_english_when_asked() -> None:
 
 def test_typers_words_are_put_back_after_a_chinese_run() -> None:
     make = rich_utils._make_rich_text
+    error = rich_utils.rich_format_error
+    usage = formatting.HelpFormatter.write_usage
     _help(["score"])
+    _wrong(["score"])
     assert rich_utils.OPTIONS_PANEL_TITLE == "Options"
     assert rich_utils.DEFAULT_STRING == "[default: {}]"
     assert rich_utils._make_rich_text is make
+    assert rich_utils.rich_format_error is error
+    assert formatting.HelpFormatter.write_usage is usage
+
+
+def _wrong(args: list[str], env: dict[str, str] | None = None) -> str:
+    """What a wrong command line prints (exit status 2, click's usage error), unwrapped."""
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200", **(env or {})})
+    assert result.exit_code == 2, result.output
+    return " ".join(line.strip(" │") for line in result.output.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["score"], "缺少参数 'scheme'。", "Missing argument 'scheme'."),
+        (["score", "s.yaml"], "缺少选项 '--period' / '-p'。", "Missing option '--period' / '-p'."),
+        (["score", "s.yaml", "--nope"], "没有选项 --nope", "No such option: --nope"),
+        (["scor"], "没有命令 'scor'。是不是要用 'score'？", "No such command 'scor'."),
+        # A reason inside the message is said too: pydantic's sentence, as the core says it.
+        (
+            ["generate", "--agents", "abc"],
+            "'--agents' 的值无效：应为整数",
+            "Invalid value for '--agents': Input should be a valid integer",
+        ),
+    ],
+)
+def test_a_wrong_command_line_is_told_in_the_readers_language(
+    args: list[str], zh: str, en: str
+) -> None:
+    said = _wrong(args)
+    assert zh in said and "用法：appraise" in said, said
+    for english in (_wrong(["--lang", "en", *args]), _wrong(args, env={"APPRAISE_LANG": "en"})):
+        assert en in english and "Usage: appraise" in english, english
+
+
+def test_a_message_click_has_no_words_for_stays_as_it_is() -> None:
+    assert clihelp.click_said("Something new.", "zh") == "Something new."
+    # Every template reads itself back in English: the patterns match what they were made of.
+    for key, english in clihelp.CLICK_ENGLISH.items():
+        filled = english.format_map({k: f"<{k}>" for k in messages.placeholders(english)})
+        assert clihelp.click_said(filled, "en") == filled, key
+        assert clihelp.click_said(filled, "zh") != filled, key
 
 
 def _squashed(text: str) -> str:

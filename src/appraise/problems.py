@@ -188,6 +188,12 @@ def _pydantic_messages(ctx: Mapping[str, Any]) -> dict[str, Message]:
     }
 
 
+def pydantic_sentences() -> list[Message]:
+    """pydantic's common sentences that take no value (``Input should be a valid integer, ...``),
+    as core messages: what a command line's invalid value says (appraise.clihelp)."""
+    return [m for m in _pydantic_messages({}).values() if not m.params]
+
+
 def pydantic_text(err: Mapping[str, Any]) -> str:
     """What a pydantic error says, in the reader's language: the :class:`Message` a validator
     raised (``ValueError(message(...))``), else pydantic's own sentence as a core message when
