@@ -5,6 +5,8 @@ leaf indicators' ids, names and the share of their weight achieved. A result's `
 every indicator with its explanation (~4.5 KB): reading and parsing it for each of a 10,000-agent
 cycle's results took 2-3 s whenever the dashboard's cache was rebuilt. ``Result.heat`` keeps the
 cells instead, written by ``Result.save`` whenever ``data`` is (no Django here: pure functions).
+Over several teams the map shows each team's means of those cells, kept per team too
+(``team_means``; ``TeamHeat`` and ``teamheat.py`` beside the models).
 """
 
 from __future__ import annotations
