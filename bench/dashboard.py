@@ -33,10 +33,11 @@ HR) is timed the same way, kept and with every cache emptied. ``--teams 400 --pe
 the 10,000-agent cycle of issue 14. The last line is ``dashboard_ms=X cold_ms=Y agents=N`` (the
 manager's page).
 
-Figures at 10,000 agents, every cache emptied, CPU of one GET (docs/deploy.md, the fifth round;
-2026-12-03 15:36-15:44 UTC, load average 9-11 on the 2 shared cores, main in turns): HR
-338-427 ms (main 732-907), the manager 456-492 ms (main 762-949), the scorecard 97-151 ms; the
-kept page 4-6 ms.
+Figures at 10,000 agents, every cache emptied, CPU of one GET (docs/deploy.md, the sixth round;
+2026-12-03 18:51-18:54 UTC, load average 5.6-7.2 on the 2 shared cores, main in turns, three
+rounds): HR 115-118 ms (main 169-173), the manager 147-153 ms (main 199-209), a supervisor of 25
+58 ms (main 52-57), the scorecards 43-61 ms; the kept page 2-3 ms. The load weighs: the fifth
+round measured main's code of now at load 9-11, HR 279-427 ms and the manager 381-527 ms.
 """
 
 from __future__ import annotations

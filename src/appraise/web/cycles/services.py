@@ -461,6 +461,9 @@ def _compute_save(
             row.created_by = _user(by)
             row.save()
     Result.objects.filter(pk__in=[r.pk for r in by_agent.values()]).delete()
+    from appraise.web.evaluations.teamheat import team_heat_refresh
+
+    team_heat_refresh(cycle_id=cycle.pk)  # the dashboard's team means, of the results now
     _store_gaps(cycle, outcome)
     cycle.computed_at = began
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
@@ -538,6 +541,10 @@ def cycle_rescore(*, cycle: Cycle, by: User, reason: str, progress: Progress = _
     cycle.warnings = [p.as_dict() for p in outcome.warnings]
     cycle.save(update_fields=["computed_at", "warnings"])
     if created:
+        from appraise.web.evaluations.teamheat import team_heat_refresh
+
+        # The dashboard's team means of the teams whose agents have a new version.
+        team_heat_refresh(cycle_id=cycle.pk, team_ids={r.agent.team_id for r in created})
         mark_readers_stale(cycle)  # the quarter read the versions these replace
     from appraise.web.followups.services import followups_create_for_cycle
 

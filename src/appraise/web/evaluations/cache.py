@@ -7,9 +7,10 @@ same for everyone who sees the same results: they are built once and kept in Dja
 - what was read: the cycle and the scope (``hr`` for every team, else the team ids),
 - the version of what was read, taken from the database on every request: the number and the
   highest id of the results in that scope (a computation, a recompute, a correction or an appeal's
-  rescore adds rows), and the highest audit-log id of the cycle (a calibration, a publication and
+  rescore adds rows), the highest audit-log id of the cycle (a calibration, a publication and
   every other change to a cycle's results is audited with the cycle's id, also those that change
-  a row in place),
+  a row in place), and the highest id of the cycle's kept team means (``TeamHeat``, written
+  again when an agent moves to another team, which is audited without a cycle),
 - the language, since labels inside the charts are translated.
 
 So a change is never served stale, in any process, and there is nothing to invalidate: a new
@@ -31,7 +32,7 @@ from django.db.models import Count, Max, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from appraise.web.audit.models import AuditLog
-from appraise.web.evaluations.models import Result
+from appraise.web.evaluations.models import Result, TeamHeat
 from appraise.web.memo import remember
 
 T = TypeVar("T")
@@ -43,17 +44,20 @@ TIMEOUT_SECONDS = 3600
 def results_version(cycle_id: int, results: QuerySet[Result]) -> str:
     """Changes whenever anything a page reads from these results may have changed."""
     audited = AuditLog.objects.filter(cycle_id=cycle_id).order_by("-id").values("id")[:1]
-    # One query: the audit log's part is a subquery beside the aggregates.
+    # The kept team means are written again (new ids) when an agent moves to another team,
+    # which changes no result and is audited without the cycle's id.
+    heats = TeamHeat.objects.filter(cycle_id=cycle_id).order_by("-id").values("id")[:1]
+    # One query: the audit log's and the team means' parts are subqueries beside the aggregates.
     seen = (
         results.order_by()
         .values("cycle_id")
-        .annotate(n=Count("id"), last=Max("id"), audited=Subquery(audited))
-        .values_list("n", "last", "audited")
+        .annotate(n=Count("id"), last=Max("id"), audited=Subquery(audited), heats=Subquery(heats))
+        .values_list("n", "last", "audited", "heats")
     )
-    n, last, logged = next(iter(seen), (0, None, None))
+    n, last, logged, kept = next(iter(seen), (0, None, None, None))
     if n == 0:
         logged = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
-    return f"{n}.{last}.{logged}"
+    return f"{n}.{last}.{logged}.{kept}"
 
 
 # How far back :func:`changes_version` counts the audit log's latest entries (see there).

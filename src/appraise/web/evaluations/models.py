@@ -10,7 +10,7 @@ from appraise.messages import lang_of
 from appraise.scoring.output import localized
 from appraise.web.cycles.models import Cycle
 from appraise.web.evaluations.heat import heat_cells
-from appraise.web.org.models import Agent
+from appraise.web.org.models import Agent, Team
 
 
 class RaterAssignment(models.Model):
@@ -159,3 +159,34 @@ class Result(models.Model):
         ``lang`` (the request's language when not given) from what the engine said. A result
         stored before explanations were kept that way shows the text it was stored with."""
         return localized(self.data or {}, lang_of(lang) if lang else None)
+
+
+class TeamHeat(models.Model):
+    """One team's row of a cycle's heat map over several teams, kept with the results.
+
+    The team dashboard of a manager or HR over many teams shows each team's mean of each leaf
+    indicator's share achieved (``Result.heat``) over the current results of the team's
+    agents. Taken from every result on each rebuild of the dashboard's cache, that was a third
+    of its time at 10,000 agents (docs/deploy.md, sixth round); it is kept here instead, one
+    row per team, written by ``evaluations.teamheat.team_heat_refresh`` whenever what it is
+    taken from changes: a computation, a re-score (and so a correction), an agent moving to
+    another team. ``results`` names the results the means were taken over in their order
+    (``heat.results_digest``): the dashboard takes the means from the cells again for a team
+    whose results are not those, so a writer that forgot to refresh shows slower, never wrong.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="team_heats")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    results = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+    # The cells of the team's first result (the chart's columns), and [[leaf id, mean], ...].
+    first = models.JSONField(default=list, blank=True)
+    means = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "team"], name="team_heat_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.team}"

@@ -182,6 +182,7 @@ def agent_update(
 ) -> Agent:
     require_hr(by, _("change agents"))
     before = _agent_dict(agent)
+    team_before = agent.team_id
     if name is not None:
         agent.name = name
     if team is not None:
@@ -192,7 +193,16 @@ def agent_update(
         agent.hired_on = hired_on
     agent.save()
     audit_record(by=by, action="agent.update", obj=agent, before=before, after=_agent_dict(agent))
+    _team_heats_moved([(agent.pk, team_before, agent.team_id)])
     return agent
+
+
+def _team_heats_moved(moves: list[tuple[int, int | None, int | None]]) -> None:
+    """The dashboard's kept team means group a cycle's results by their agent's team now: an
+    agent's move changes both teams' (evaluations.teamheat)."""
+    from appraise.web.evaluations.teamheat import team_heat_refresh_moved
+
+    team_heat_refresh_moved(moves)
 
 
 def _agent_dict(agent: Agent) -> dict[str, object]:
@@ -343,6 +353,7 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
         .filter(agent_id__in=[r.agent_id for r in rows])
     }
     result = UpsertResult([], [], [])
+    moves: list[tuple[int, int | None, int | None]] = []
     for r in rows:
         why = (
             _("%(file)s row %(row)d") % {"file": r.file, "row": r.row} if r.file and r.row else note
@@ -363,6 +374,7 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
             result.created.append(agent)
             continue
         before = _agent_dict(agent)
+        team_before = agent.team_id
         agent.name = r.name
         if team is not None:
             agent.team = team
@@ -377,6 +389,8 @@ def agents_upsert(*, by: Actor, rows: Sequence[AgentRow], note: str = "") -> Ups
         agent.save()
         audit_record(by=by, action="agent.update", obj=agent, before=before, after=after, note=why)
         result.updated.append(agent)
+        moves.append((agent.pk, team_before, agent.team_id))
+    _team_heats_moved(moves)
     return result
 
 

@@ -182,17 +182,18 @@ def heat_option(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return _heatmap(results[0]["heat"], rows)
 
 
-def team_heat_option(teams: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def team_means_option(
+    columns: Sequence[Cell], rows: Sequence[tuple[str, Mapping[str, float | None]]]
+) -> dict[str, Any]:
     """Teams (rows) by leaf indicators (columns), coloured by the team's mean share achieved.
 
-    ``teams`` are dicts with ``label`` (the team) and ``heats`` (its agents' ``Result.heat``):
-    for a manager over many teams, where a row per agent would be a chart a thousand rows tall.
+    For a manager over many teams, where a row per agent would be a chart a thousand rows tall.
+    ``columns`` are the first team's first result's cells (``Result.heat``), ``rows`` each
+    team's label and means (``heat.team_means``, kept per team in ``TeamHeat``).
     """
-    first = next((t["heats"][0] for t in teams if t["heats"]), None)
-    if first is None:
+    if not rows:
         return {}
-    rows = [(t["label"], heat_averages(t["heats"])) for t in teams]
-    return _heatmap(first, rows)
+    return _heatmap(columns, rows)
 
 
 def _heatmap(

@@ -24,8 +24,10 @@ from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indica
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.cache import cached, collector_paused, results_version
+from appraise.web.evaluations.heat import results_digest
 from appraise.web.evaluations.models import Result
 from appraise.web.evaluations.services import rating_set
+from appraise.web.evaluations.teamheat import result_cells, stored_team_means
 from appraise.web.followups import selectors as followup_sel
 from appraise.web.interviews import selectors as iv_sel
 from appraise.web.interviews import services as iv_svc
@@ -94,12 +96,13 @@ ROW_FIELDS = (
     "grade",
     "rank",
     "flags",
-    # Of each result's indicators only the heat map's cells (``Result.heat``, kept beside its
-    # data): the data, with every explanation, pay line and note, is ten times the bytes.
-    "heat",
+    # Of each result's indicators nothing: over several teams the heat map draws each team's
+    # kept means (``TeamHeat``), which name the results they were taken over by their ids; a
+    # supervisor's map of one team reads its agents' cells apart (``_heat_chart``).
+    "id",
 )
 # Where each field sits in a row of ROW_FIELDS.
-TEAM_ID, TEAM_NAME, TOTAL, GRADE, FLAGS, HEAT = 2, 3, 4, 5, 7, 8
+TEAM_ID, TEAM_NAME, TOTAL, GRADE, FLAGS, ID = 2, 3, 4, 5, 7, 8
 # The text of an empty JSON list as both backends give it: most results have no flags.
 NO_FLAGS = "[]"
 
@@ -108,10 +111,10 @@ class _Read:
     """Every result in scope as the database gives it (one query), and the rows made of some.
 
     A cache miss reads every result in scope, 10,000 on a manager's page: the ORM's conversions
-    of each (a Decimal for the total, the JSON of its flags and heat cells) and a dict per row
-    were most of the miss's time (docs/deploy.md). The summary wants of most rows a float, a
-    grade and their team's cells, so the rows stay the driver's tuples (the total a float or
-    int on SQLite, a Decimal on PostgreSQL; flags and heat the JSON's text) and only the rows
+    of each (a Decimal for the total, the JSON of its flags) and a dict per row were most of
+    the miss's time (docs/deploy.md). The summary wants of most rows a float, a grade, their
+    team and id, so the rows stay the driver's tuples (the total a float or int on SQLite, a
+    Decimal on PostgreSQL; flags the JSON's text) and only the rows
     shown (the leaderboard's head, the flags' head, the factual-basis list) go through the same
     conversions as ``values_list``, so they are what it would have given.
     """
@@ -146,42 +149,41 @@ class _Read:
                 grade,
                 rank,
                 flags,
-                _heat,
+                _id,
             ) in self._compiler.results_iter(results=[raw])
         ]
 
 
-def _heat_chart(raw: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _heat_chart(cycle_id: int, raw: list[tuple[Any, ...]]) -> dict[str, Any]:
     """One row per agent for one team; one row per team (its mean) over several teams.
 
-    The means are summed in the order of the results (``heat.heat_averages``).
+    A team's means are those kept with the results (``TeamHeat``) when they were taken over the
+    team's results in scope, in their order (the digest of their ids), else taken from the
+    cells again: summed in the order of the results either way (``heat.team_means``). One
+    query beside the results in both cases: the teams' kept means, or the one team's cells.
     """
-    teams: dict[int, tuple[str, list[str]]] = {}
+    teams: dict[Any, tuple[str, list[int]]] = {}
     for row in raw:
         team = teams.get(row[TEAM_ID])
         if team is None:
             team = teams[row[TEAM_ID]] = (row[TEAM_NAME], [])
-        team[1].append(row[HEAT])
+        team[1].append(row[ID])
     if len(teams) > 1:
+        means = stored_team_means(
+            cycle_id, {team: results_digest(ids) for team, (_name, ids) in teams.items()}
+        )
         # By the team's name (a stable sort: two teams of one name stay in the results' order).
-        rows = [
-            {"label": f"{name} ({len(heats)})", "heats": _cells(heats)}
-            for name, heats in sorted(teams.values(), key=lambda t: t[0])
-        ]
-        return charts.team_heat_option(rows)
+        ordered = sorted(teams.items(), key=lambda t: t[1][0])
+        return charts.team_means_option(
+            means[ordered[0][0]].first,
+            [(f"{name} ({len(ids)})", dict(means[team].means)) for team, (name, ids) in ordered],
+        )
+    if not teams:
+        return charts.heat_option([])
+    cells = result_cells(next(iter(teams.values()))[1])
     return charts.heat_option(
-        [{"label": f"{row[1]} {row[0]}", "heat": _cells([row[HEAT]])[0]} for row in raw]
+        [{"label": f"{row[1]} {row[0]}", "heat": cells.get(row[ID]) or []} for row in raw]
     )
-
-
-def _cells(texts: list[str]) -> list[Any]:
-    """Each text's heat cells; a NULL (never written) as no cells, as ``Result.heat or []``.
-
-    orjson reads the JSON the database wrote to the same lists and floats as ``json.loads``
-    (every float the shortest text that reads back to it), in less than two thirds of the time:
-    at 10,000 agents the cells are 5.8 MB, the largest part of the dashboard's cache miss.
-    """
-    return [(orjson.loads(t) or []) if t else [] for t in texts]
 
 
 def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, Any]:
@@ -226,7 +228,7 @@ def _summary(cycle: Cycle, read: _Read, *, all_rows: bool = False) -> dict[str, 
         }
         for r in read.rows(flagged_raw)
     ]
-    heat_chart = _heat_chart(raw)
+    heat_chart = _heat_chart(cycle.pk, raw)
     team_ids = {row[TEAM_ID] for row in raw}
     return {
         "results_count": len(raw),
