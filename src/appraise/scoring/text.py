@@ -280,6 +280,13 @@ def _two_places(d: Decimal) -> dict[str, str]:
     return {"v": fmt(d, VALUE_PLACES)}
 
 
+def value_column_of(unit: str | None) -> tuple[str, Any] | None:
+    """What :meth:`Voice.value_column` says a value of ``unit`` with: the sentence's code and
+    what works out its parameters from the value (None: a unit with no words, or none)."""
+    code = _UNIT_CODES.get(unit) if unit is not None else None
+    return None if code is None else (code, _two_places)
+
+
 _CODES = {key: f"explain.{key}" for key in EN}
 _THEN = Say("words.then", {})
 # Imported late: units.py imports fmt from this module.

@@ -1,0 +1,410 @@
+"""A leaf indicator's results, weighted as its tree has them, for every agent at once.
+
+:func:`finish_leaf` makes one agent's result from what its rule gave (an
+:class:`~appraise.scoring.rules.Outcome`): the score ÷ full × weight and the sentence that
+says so after the rule's own. :func:`column` makes those of the common cases of a few rules
+(a band or a threshold on a metric's number, ratings on a scale with one per role) for every
+agent of a leaf in one loop, with what every agent shares worked out once (which band a number
+falls in, each band's weighted score and sentence, each role's part per rating): the same
+results, words and data as the rule and :func:`finish_leaf`, with no ``Outcome`` and no
+explanation made twice. The agents it leaves (a value given directly, a text, a number in no
+band, a missing or unknown role) go the general way.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from appraise.messages import Lang
+from appraise.schemes.model import (
+    BandsRule,
+    Indicator,
+    RatedRule,
+    Raters,
+    Scheme,
+    ThresholdRule,
+    full_score_of,
+)
+from appraise.schemes.ranges import Range
+from appraise.schemes.validate import all_indicators, weight_points
+from appraise.scoring import rules
+from appraise.scoring.context import AgentData
+from appraise.scoring.results import IndicatorResult
+from appraise.scoring.text import Voice, fmt, value_column_of
+from appraise.words import Later, Pending, Say
+
+_ZERO = Decimal(0)
+_THEN = Say("words.then", {})
+_WEIGHTED = "explain.weighted"
+_WEIGHTED_POINTS = "explain.weighted_points"
+_BAND = "explain.band"
+_THRESHOLD = ("explain.threshold_hit", "explain.threshold_miss")
+
+Pts = Callable[[Decimal | None], str]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """Per-indicator constants of the tree arithmetic, worked out once per run."""
+
+    weight: Decimal | None
+    full: Decimal | None
+    # "95 分 ÷ 满分 100 × 权重 10% = 9.5": the full score and the weight as written.
+    full_text: str
+    weight_in: str
+    # The weight in points, as text.
+    weight_text: str
+
+
+def node_info(scheme: Scheme) -> dict[str, NodeInfo]:
+    out: dict[str, NodeInfo] = {}
+    for n, _ in all_indicators(scheme):
+        full = full_score_of(n.rule)
+        wtext = n.weight if isinstance(n.weight, str) else fmt(n.weight)
+        points = weight_points(n, scheme.full_score)
+        out[n.id] = NodeInfo(points, full, fmt(full), wtext, fmt(points))
+    return out
+
+
+@dataclass(slots=True)
+class LeafPlan:
+    """A leaf's place in its tree, the same for every agent: what :func:`finish_leaf` needs to
+    make its result."""
+
+    node: Indicator
+    info: NodeInfo
+    depth: int
+    parent_id: str | None
+    # The leaf's weighted score and its sentence by score (the score's text), for the rules
+    # whose points are a few fixed values: remembering the score of a rating or a formula, new
+    # for nearly every agent, would cost more than it saves. A rating by one role is one of a
+    # few hundred scores too. None: worked out for every agent.
+    memo: dict[str, tuple[Decimal, Later | None]] | None
+
+
+def weighted(plan: LeafPlan, voice: Voice, score: Decimal) -> tuple[Decimal, Later | None]:
+    """A leaf's weighted score and the sentence that says it (None: nothing to say), from the
+    leaf's memo when it keeps one."""
+    memo = plan.memo
+    if memo is None:
+        return _weighted_of(plan, voice, score)
+    key = str(score)  # not the Decimal: see text._FMT_CACHE
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _weighted_of(plan, voice, score)
+    return hit
+
+
+def _weighted_of(plan: LeafPlan, voice: Voice, score: Decimal) -> tuple[Decimal, Later | None]:
+    info = plan.info
+    wp, full = info.weight, info.full
+    if wp is None or not full:
+        if not plan.node.counts:
+            return score, None
+        return score, Later(_WEIGHTED_POINTS, _weighted_points, (voice.pts, score))
+    out = score * wp / full
+    return out, Later(_WEIGHTED, _weighted_said, (voice.pts, score, info, out))
+
+
+def _weighted_said(pts: Pts, score: Decimal, info: NodeInfo, weighted: Decimal) -> dict[str, str]:
+    """``explain.weighted``'s parameters: "95 分 ÷ 满分 100 × 权重 10% = 9.5"."""
+    return {"s": pts(score), "f": info.full_text, "w": info.weight_in, "x": pts(weighted)}
+
+
+def _weighted_points(pts: Pts, weighted: Decimal) -> dict[str, str]:
+    return {"s": pts(weighted)}
+
+
+def finish_leaf(
+    plan: LeafPlan,
+    voice: Voice,
+    value: Decimal | str | None,
+    score: Decimal | None,
+    said: Any,
+    value_said: Any,
+) -> IndicatorResult:
+    """A leaf's result as its tree has it: weighted, and its explanation followed by the
+    weighted sentence ("95 分 ÷ 满分 100 × 权重 10% = 9.5"). The numbers' texts are written when
+    the sentence is read (words.Later)."""
+    node = plan.node
+    out, then = weighted(plan, voice, score if score is not None else _ZERO)
+    if then is not None:
+        # Voice.then_sentence, without the call.
+        if type(said) is Pending and said.lang == voice.lang:
+            said = Pending((*said.parts, _THEN, then), said.lang)
+        else:
+            said = voice.then_sentence(said, then)
+    counts = node.counts
+    return IndicatorResult(
+        node.id,
+        node.name,
+        plan.info.weight,
+        value,
+        score,
+        out if counts else _ZERO,
+        said,
+        plan.depth,
+        counts,
+        plan.parent_id,
+        value_said,
+    )
+
+
+# ------------------------------------------------------------------------------- columns
+
+
+def column(
+    node: Indicator,
+    scheme: Scheme,
+    agents: dict[str, AgentData],
+    voice: Voice,
+    unit: str | None,
+    leaf: LeafPlan,
+    scores: dict[str, dict[str, Decimal | None]],
+    results: dict[str, dict[str, IndicatorResult]],
+) -> dict[str, AgentData]:
+    """The results of ``node`` for the agents of its rule's common case, put in ``scores``
+    and ``results`` (by agent, then indicator) as the general way puts them; the agents left
+    for the general way, in ``agents``' order."""
+    rule = node.rule
+    if isinstance(rule, BandsRule):
+        plan = rules.plan_bands(rule, unit, voice)
+        return _ranges(node, agents, voice, unit, leaf, scores, results, plan, None)
+    if isinstance(rule, ThresholdRule):
+        plan = rules.plan_threshold(rule, unit, voice)
+        return _ranges(node, agents, voice, unit, leaf, scores, results, plan, rule.range)
+    if isinstance(rule, RatedRule):
+        return _rated(node, rule, scheme.raters, agents, voice, unit, leaf, scores, results)
+    return agents
+
+
+def _regions(ranges: list[Range]) -> tuple[list[Decimal], list[int]] | None:
+    """Which of ``ranges`` a number falls in first, by where it lies among their edges: the
+    sorted edges, and for each region (below the first edge, on it, between it and the next,
+    ... above the last) the index of the first range holding it, -1 for none. A range holds
+    all of a region or none of it, so one number inside each tells. None when no number lies
+    strictly between two edges at the context's precision (then every number is tried)."""
+    edges = sorted({e for r in ranges for e in (r.low, r.high) if e is not None})
+    probes: list[Decimal] = []
+    for i in range(len(edges) + 1):
+        if not edges:
+            inside = _ZERO
+        elif i == 0:
+            inside = edges[0] - 1
+        elif i == len(edges):
+            inside = edges[-1] + 1
+        else:
+            inside = (edges[i - 1] + edges[i]) / 2
+        if (i > 0 and not edges[i - 1] < inside) or (i < len(edges) and not inside < edges[i]):
+            return None
+        probes.append(inside)
+        if i < len(edges):
+            probes.append(edges[i])
+    first = [next((j for j, r in enumerate(ranges) if r.contains(p)), -1) for p in probes]
+    return edges, first
+
+
+def _ranges(
+    node: Indicator,
+    agents: dict[str, AgentData],
+    voice: Voice,
+    unit: str | None,
+    leaf: LeafPlan,
+    scores: dict[str, dict[str, Decimal | None]],
+    results: dict[str, dict[str, IndicatorResult]],
+    plan: rules.RangesPlan,
+    hit: Range | None,
+) -> dict[str, AgentData]:
+    """rules.bands (``hit`` None) or rules.threshold (the range ``hit``) for every agent whose
+    metric is a number the rule scores (in a band; a threshold scores every number)."""
+    found = _regions([r for r, *_ in plan.ranges] if hit is None else [hit])
+    if found is None:
+        return agents
+    edges, first = found
+    n_edges = len(edges)
+    metric = getattr(node.rule, "metric", None)
+    node_id, name, counts = node.id, node.name, node.counts
+    depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
+    lang = voice.lang
+    # Per region: the points, the words of the value's sentence, the weighted score and the
+    # sentence that says it; None where the general way decides (no band, no points).
+    outcome: list[tuple[Decimal, str, Any, str, Decimal, Later | None] | None] = []
+    for j in first:
+        if hit is not None:
+            code = _THRESHOLD[0 if j == 0 else 1]
+            j = 0 if j == 0 else 1
+        else:
+            code = _BAND
+        if j < 0 or plan.ranges[j][1] is None:
+            outcome.append(None)
+            continue
+        _, score, said, score_text = plan.ranges[j]
+        assert score is not None
+        out, then = weighted(leaf, voice, score)
+        outcome.append((score, code, said, score_text, out if counts else _ZERO, then))
+    value_code = value_column_of(unit)
+    pedges = plan.edges
+    rest: dict[str, AgentData] = {}
+    for agent_id, data in agents.items():
+        src = data.direct.get(node_id) if data.direct else None
+        if src is None and metric is not None:
+            src = data.metrics.get(metric)
+        value = src.value if src is not None else None
+        if type(value) is not Decimal:
+            rest[agent_id] = data
+            continue
+        i = bisect_left(edges, value)
+        got = outcome[2 * i + 1 if i < n_edges and edges[i] == value else 2 * i]
+        if got is None:
+            rest[agent_id] = data
+            continue
+        score, code, said, score_text, out, then = got
+        sentence = Later(code, rules.in_range, (voice, value, unit, pedges, said, score_text))
+        explain = Pending((sentence,) if then is None else (sentence, _THEN, then), lang)
+        shown = (
+            Pending((Later(value_code[0], value_code[1], (value,)),), lang)
+            if value_code is not None
+            else None
+        )
+        scores[agent_id][node_id] = score
+        results[agent_id][node_id] = IndicatorResult(
+            node_id, name, weight, value, score, out, explain, depth, counts, parent_id, shown
+        )
+    return rest
+
+
+def _rated(
+    node: Indicator,
+    rule: RatedRule,
+    raters: Raters | None,
+    agents: dict[str, AgentData],
+    voice: Voice,
+    unit: str | None,
+    leaf: LeafPlan,
+    scores: dict[str, dict[str, Decimal | None]],
+    results: dict[str, dict[str, IndicatorResult]],
+) -> dict[str, AgentData]:
+    """rules.rated's shortcut (rules._one_each) for every agent whose roles each gave one
+    rating on the scale, and no one else rated."""
+    plan = rules.plan_raters(node, rule, raters)
+    if not plan.one_each:
+        return agents
+    roles = plan.roles
+    n_roles = len(roles)
+    low, high = rule.min, rule.max
+    node_id, name, counts = node.id, node.name, node.counts
+    depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
+    lang = voice.lang
+    pts = voice.pts
+    den = plan.den_all
+    value_code = value_column_of(unit)
+    # Role id -> the rating's text -> ("直属主管 90×50%", rating × weight), as rules._one_each.
+    part_texts = plan.part_texts
+    texts = [(r[0], part_texts.setdefault(r[0], {}), r[1], r[3], r[2]) for r in roles]
+    # With one role, by the rating's text: the score, the whole explanation, what it adds.
+    whole: dict[str, tuple[Decimal, Pending, Decimal]] = {}
+    rest: dict[str, AgentData] = {}
+    for agent_id, data in agents.items():
+        rows = data.ratings.get(node_id)
+        if not rows or len(rows) != n_roles or (data.direct and node_id in data.direct):
+            rest[agent_id] = data
+            continue
+        given: dict[str, Decimal] = {}
+        for r in rows:
+            v = r.value
+            if type(v) is not Decimal or not low <= v <= high:
+                break
+            given[r.rater_role or ""] = v
+        else:
+            if len(given) == n_roles:
+                made = _one_each(texts, given, whole, den, leaf, voice, pts, lang)
+                if made is not None:
+                    score, explain, out = made
+                    value = score
+                    shown = (
+                        Pending((Later(value_code[0], value_code[1], (value,)),), lang)
+                        if value_code is not None
+                        else None
+                    )
+                    scores[agent_id][node_id] = score
+                    results[agent_id][node_id] = IndicatorResult(
+                        node_id,
+                        name,
+                        weight,
+                        value,
+                        score,
+                        out,
+                        explain,
+                        depth,
+                        counts,
+                        parent_id,
+                        shown,
+                    )
+                    continue
+        rest[agent_id] = data
+    return rest
+
+
+def _one_each(
+    texts: list[tuple[str, dict[str, tuple[str, Decimal]], str, str, Decimal]],
+    given: dict[str, Decimal],
+    whole: dict[str, tuple[Decimal, Pending, Decimal]],
+    den: Decimal,
+    leaf: LeafPlan,
+    voice: Voice,
+    pts: Pts,
+    lang: Lang,
+) -> tuple[Decimal, Pending, Decimal] | None:
+    """One agent's score, explanation (weighted) and what it adds: rules._one_each and
+    finish_leaf, with one role's whole result shared by the agents given the same rating."""
+    counts = leaf.node.counts
+    if len(texts) == 1:
+        role_id, known_texts, role_name, weight_text, weight = texts[0]
+        value = given.get(role_id)
+        if value is None:
+            return None
+        key = str(value)  # see text._FMT_CACHE
+        found = whole.get(key)
+        if found is None:
+            known = known_texts.get(key)
+            if known is None:
+                known = known_texts[key] = (
+                    f"{role_name} {fmt(value)}×{weight_text}%",
+                    value * weight,
+                )
+            score = (_ZERO + known[1]) / den
+            combined = Later(_RATED_COMBINED, rules.score_said, (pts, score))
+            said: tuple[Any, ...] = (known[0], combined)
+            out, then = weighted(leaf, voice, score)
+            if then is not None:
+                said = (*said, _THEN, then)
+            found = whole[key] = (score, Pending(said, lang), out if counts else _ZERO)
+        return found
+    parts: list[Any] = []
+    num = _ZERO
+    for role_id, known_texts, role_name, weight_text, weight in texts:
+        value = given.get(role_id)
+        if value is None:  # a role that does not rate this, one of the plan's missing
+            return None
+        key = str(value)
+        known = known_texts.get(key)
+        if known is None:
+            known = known_texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
+        if parts:
+            parts.append(" + ")
+        parts.append(known[0])
+        num += known[1]
+    score = num / den
+    parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
+    out, then = weighted(leaf, voice, score)
+    if then is not None:
+        parts.append(_THEN)
+        parts.append(then)
+    return score, Pending(tuple(parts), lang), out if counts else _ZERO
+
+
+_RATED_COMBINED = "explain.rated_combined"
