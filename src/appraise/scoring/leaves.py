@@ -34,7 +34,7 @@ from appraise.schemes.validate import all_indicators, weight_points
 from appraise.scoring import rules
 from appraise.scoring.context import AgentData
 from appraise.scoring.results import IndicatorResult
-from appraise.scoring.text import Voice, fmt, value_column_of
+from appraise.scoring.text import Voice, fmt
 from appraise.words import Later, Pending, Say
 
 _ZERO = Decimal(0)
@@ -246,7 +246,7 @@ def _ranges(
         assert score is not None
         out, then = weighted(leaf, voice, score)
         outcome.append((score, code, said, score_text, out if counts else _ZERO, then))
-    value_code = value_column_of(unit)
+    columns = voice.value_columns(unit)
     pedges = plan.edges
     rest: dict[str, AgentData] = {}
     for agent_id, data in agents.items():
@@ -265,11 +265,14 @@ def _ranges(
         score, code, said, score_text, out, then = got
         sentence = Later(code, rules.in_range, (voice, value, unit, pedges, said, score_text))
         explain = Pending((sentence,) if then is None else (sentence, _THEN, then), lang)
-        shown = (
-            Pending((Later(value_code[0], value_code[1], (value,)),), lang)
-            if value_code is not None
-            else None
-        )
+        # Voice.value_column, without the call.
+        if columns is not None:
+            key = str(value)
+            shown = columns.get(key)
+            if shown is None:
+                shown = columns[key] = voice.new_value_column(value, unit)
+        else:
+            shown = None
         scores[agent_id][node_id] = score
         results[agent_id][node_id] = IndicatorResult(
             node_id, name, weight, value, score, out, explain, depth, counts, parent_id, shown
@@ -301,7 +304,6 @@ def _rated(
     lang = voice.lang
     pts = voice.pts
     den = plan.den_all
-    value_code = value_column_of(unit)
     # Role id -> the rating's text -> ("直属主管 90×50%", rating × weight), as rules._one_each.
     part_texts = plan.part_texts
     texts = [(r[0], part_texts.setdefault(r[0], {}), r[1], r[3], r[2]) for r in roles]
@@ -325,11 +327,7 @@ def _rated(
                 if made is not None:
                     score, explain, out = made
                     value = score
-                    shown = (
-                        Pending((Later(value_code[0], value_code[1], (value,)),), lang)
-                        if value_code is not None
-                        else None
-                    )
+                    shown = voice.value_column(value, unit) if unit is not None else None
                     scores[agent_id][node_id] = score
                     results[agent_id][node_id] = IndicatorResult(
                         node_id,
