@@ -579,13 +579,21 @@ class TreePlan:
             st.of = st.info.weight if st.info.weight is not None else child_w[i]
             if st.parent >= 0 and st.node.counts:
                 child_w[st.parent] += st.of
-        self.child_w = child_w
-        # The steps in reverse pre-order, categories only: (index, step, its children's weight).
-        self.categories = [
-            (i, st, child_w[i])
-            for i, st in reversed(list(enumerate(self.steps)))
-            if st.leaf is None
+        # The leaves in pre-order: (index, id, parent's index, whether it counts).
+        self.leaf_steps = [
+            (i, st.node.id, st.parent, st.node.counts)
+            for i, st in enumerate(self.steps)
+            if st.leaf is not None
         ]
+        # The categories in reverse pre-order: (index, step, its weight, its children's weight,
+        # its weight as text).
+        self.categories: list[tuple[int, _Step, Decimal, Decimal, str]] = []
+        for i in range(n - 1, -1, -1):
+            st = self.steps[i]
+            if st.leaf is None:
+                assert st.of is not None
+                w_text = st.info.weight_text if st.info.weight is not None else fmt(st.of)
+                self.categories.append((i, st, st.of, child_w[i], w_text))
 
     def run(
         self, leaves: dict[str, IndicatorResult]
@@ -596,61 +604,46 @@ class TreePlan:
         pts = voice.pts
         steps = self.steps
         n = len(steps)
-        out: list[IndicatorResult] = []
+        out: list[Any] = [None] * n
         raw = [_ZERO] * n
-        ret: list[tuple[Decimal, Decimal | None]] = [(_ZERO, None)] * n
-        for i, st in enumerate(steps):
-            node = st.node
-            if st.leaf is None:
-                out.append(
-                    IndicatorResult(
-                        node.id,
-                        node.name,
-                        st.info.weight,
-                        None,
-                        None,
-                        None,
-                        "",
-                        st.depth,
-                        node.counts,
-                        st.parent_id,
-                    )
-                )
-                continue
-            res = leaves[node.id]
-            out.append(res)
-            weighted = res.weighted
-            ret[i] = (weighted, st.of)  # type: ignore[assignment]
-            parent = st.parent
-            if parent >= 0 and node.counts:
-                raw[parent] += weighted  # type: ignore[operator]
+        for i, node_id, parent, counts in self.leaf_steps:
+            res = out[i] = leaves[node_id]
+            if parent >= 0 and counts:
+                raw[parent] += res.weighted  # type: ignore[operator]  # a leaf's is a number
         normalized = self.normalized
-        for i, st, children_w in self.categories:
-            me = out[i]
-            weight = st.of
-            assert weight is not None
+        for i, st, weight, children_w, w_text in self.categories:
             total = raw[i]
             if normalized and children_w and weight != children_w:
                 total = raw[i] * weight / children_w
-                me.said = voice.say(
+                said: Any = voice.say(
                     "category_norm",
                     raw=pts(raw[i]),
                     w=fmt(weight),
                     sw=fmt(children_w),
                     x=pts(total),
                 )
+            else:
+                said = None
             pct = total / weight * 100 if weight else None
-            if not me.said:
-                w_text = st.info.weight_text if st.info.weight is not None else fmt(weight)
-                me.said = Pending((Later(_CATEGORY, _category, (pts, total, w_text, pct)),), lang)
-            me.weight = weight
-            me.score = pct
-            counts = st.node.counts
-            me.weighted = total if counts else _ZERO
-            ret[i] = (me.weighted, weight)
+            if not said:
+                said = Pending((Later(_CATEGORY, _category, (pts, total, w_text, pct)),), lang)
+            node = st.node
+            counts = node.counts
+            out[i] = IndicatorResult(
+                node.id,
+                node.name,
+                weight,
+                None,
+                pct,
+                total if counts else _ZERO,
+                said,
+                st.depth,
+                counts,
+                st.parent_id,
+            )
             if st.parent >= 0 and counts:
                 raw[st.parent] += total
-        return out, [ret[i] for i in self.roots]
+        return out, [(out[i].weighted, steps[i].of) for i in self.roots]
 
 
 def _one_rater(node: Indicator, scheme: Scheme) -> bool:
