@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from appraise.messages import Lang
 from appraise.schemes.model import (
     BandsRule,
     Indicator,
@@ -292,21 +291,26 @@ def _rated(
     results: dict[str, dict[str, IndicatorResult]],
 ) -> dict[str, AgentData]:
     """rules.rated's shortcut (rules._one_each) for every agent whose roles each gave one
-    rating on the scale, and no one else rated."""
+    rating on the scale, and no one else rated: the same parts ("直属主管 90×50%" per role, in
+    the roles' order), score and words, each role's part looked up per rating."""
     plan = rules.plan_raters(node, rule, raters)
     if not plan.one_each:
         return agents
     roles = plan.roles
     n_roles = len(roles)
+    role_at = {r[0]: k for k, r in enumerate(roles)}
     low, high = rule.min, rule.max
     node_id, name, counts = node.id, node.name, node.counts
-    depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
+    info = leaf.info
+    depth, parent_id, weight, full = leaf.depth, leaf.parent_id, info.weight, info.full
+    # finish_leaf's weighted score, worked out here when it is not looked up.
+    inline = leaf.memo is None and weight is not None and bool(full)
     lang = voice.lang
     pts = voice.pts
     den = plan.den_all
-    # Role id -> the rating's text -> ("直属主管 90×50%", rating × weight), as rules._one_each.
+    # Per role (in the plan's order): the rating's text -> ("直属主管 90×50%", rating × weight).
     part_texts = plan.part_texts
-    texts = [(r[0], part_texts.setdefault(r[0], {}), r[1], r[3], r[2]) for r in roles]
+    texts = [part_texts.setdefault(r[0], {}) for r in roles]
     # With one role, by the rating's text: the score, the whole explanation, what it adds.
     whole: dict[str, tuple[Decimal, Pending, Decimal]] = {}
     rest: dict[str, AgentData] = {}
@@ -315,94 +319,112 @@ def _rated(
         if not rows or len(rows) != n_roles or (data.direct and node_id in data.direct):
             rest[agent_id] = data
             continue
-        given: dict[str, Decimal] = {}
-        for r in rows:
+        if n_roles == 1:
+            r = rows[0]
             v = r.value
-            if type(v) is not Decimal or not low <= v <= high:
-                break
-            given[r.rater_role or ""] = v
+            if (
+                (r.rater_role or "") not in role_at
+                or type(v) is not Decimal
+                or not low <= v <= high
+            ):
+                rest[agent_id] = data
+                continue
+            key = str(v)  # see text._FMT_CACHE
+            found = whole.get(key)
+            if found is None:
+                found = whole[key] = _one_role(v, key, roles[0], texts[0], den, leaf, voice)
+            score, explain, out = found
         else:
-            if len(given) == n_roles:
-                made = _one_each(texts, given, whole, den, leaf, voice, pts, lang)
-                if made is not None:
-                    score, explain, out = made
-                    value = score
-                    shown = voice.value_column(value, unit) if unit is not None else None
-                    scores[agent_id][node_id] = score
-                    results[agent_id][node_id] = IndicatorResult(
-                        node_id,
-                        name,
-                        weight,
-                        value,
-                        score,
-                        out,
-                        explain,
-                        depth,
-                        counts,
-                        parent_id,
-                        shown,
+            known_at: list[tuple[str, Decimal]] = [_NO_PART] * n_roles
+            for r in rows:
+                k = role_at.get(r.rater_role or "")
+                v = r.value
+                if (
+                    k is None
+                    or known_at[k] is not _NO_PART
+                    or type(v) is not Decimal
+                    or not low <= v <= high
+                ):
+                    break
+                key = str(v)
+                known = texts[k].get(key)
+                if known is None:
+                    _, role_name, role_weight, weight_text = roles[k]
+                    known = texts[k][key] = (
+                        f"{role_name} {fmt(v)}×{weight_text}%",
+                        v * role_weight,
                     )
-                    continue
-        rest[agent_id] = data
+                known_at[k] = known
+            else:
+                # Every role once (as many rows as roles, none twice): rules._one_each.
+                parts: list[Any] = []
+                num = _ZERO
+                for known in known_at:
+                    if parts:
+                        parts.append(" + ")
+                    parts.append(known[0])
+                    num += known[1]
+                score = num / den
+                parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
+                if inline:
+                    out = score * weight / full  # type: ignore[operator]
+                    then: Later | None = Later(_WEIGHTED, _weighted_said, (pts, score, info, out))
+                else:
+                    out, then = weighted(leaf, voice, score)
+                if then is not None:
+                    parts.append(_THEN)
+                    parts.append(then)
+                explain = Pending(tuple(parts), lang)
+                if not counts:
+                    out = _ZERO
+                shown = voice.value_column(score, unit) if unit is not None else None
+                scores[agent_id][node_id] = score
+                results[agent_id][node_id] = IndicatorResult(
+                    node_id,
+                    name,
+                    weight,
+                    score,
+                    score,
+                    out,
+                    explain,
+                    depth,
+                    counts,
+                    parent_id,
+                    shown,
+                )
+                continue
+            rest[agent_id] = data
+            continue
+        shown = voice.value_column(score, unit) if unit is not None else None
+        scores[agent_id][node_id] = score
+        results[agent_id][node_id] = IndicatorResult(
+            node_id, name, weight, score, score, out, explain, depth, counts, parent_id, shown
+        )
     return rest
 
 
-def _one_each(
-    texts: list[tuple[str, dict[str, tuple[str, Decimal]], str, str, Decimal]],
-    given: dict[str, Decimal],
-    whole: dict[str, tuple[Decimal, Pending, Decimal]],
+def _one_role(
+    v: Decimal,
+    key: str,
+    role: tuple[str, str, Decimal, str],
+    texts: dict[str, tuple[str, Decimal]],
     den: Decimal,
     leaf: LeafPlan,
     voice: Voice,
-    pts: Pts,
-    lang: Lang,
-) -> tuple[Decimal, Pending, Decimal] | None:
-    """One agent's score, explanation (weighted) and what it adds: rules._one_each and
-    finish_leaf, with one role's whole result shared by the agents given the same rating."""
-    counts = leaf.node.counts
-    if len(texts) == 1:
-        role_id, known_texts, role_name, weight_text, weight = texts[0]
-        value = given.get(role_id)
-        if value is None:
-            return None
-        key = str(value)  # see text._FMT_CACHE
-        found = whole.get(key)
-        if found is None:
-            known = known_texts.get(key)
-            if known is None:
-                known = known_texts[key] = (
-                    f"{role_name} {fmt(value)}×{weight_text}%",
-                    value * weight,
-                )
-            score = (_ZERO + known[1]) / den
-            combined = Later(_RATED_COMBINED, rules.score_said, (pts, score))
-            said: tuple[Any, ...] = (known[0], combined)
-            out, then = weighted(leaf, voice, score)
-            if then is not None:
-                said = (*said, _THEN, then)
-            found = whole[key] = (score, Pending(said, lang), out if counts else _ZERO)
-        return found
-    parts: list[Any] = []
-    num = _ZERO
-    for role_id, known_texts, role_name, weight_text, weight in texts:
-        value = given.get(role_id)
-        if value is None:  # a role that does not rate this, one of the plan's missing
-            return None
-        key = str(value)
-        known = known_texts.get(key)
-        if known is None:
-            known = known_texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
-        if parts:
-            parts.append(" + ")
-        parts.append(known[0])
-        num += known[1]
-    score = num / den
-    parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
+) -> tuple[Decimal, Pending, Decimal]:
+    """A rating by the one role that rates: rules._one_each's score and words, weighted
+    (finish_leaf), and what it adds; the agents given the same rating share it."""
+    _, role_name, role_weight, weight_text = role
+    known = texts.get(key)
+    if known is None:
+        known = texts[key] = (f"{role_name} {fmt(v)}×{weight_text}%", v * role_weight)
+    score = (_ZERO + known[1]) / den
+    said: tuple[Any, ...] = (known[0], Later(_RATED_COMBINED, rules.score_said, (voice.pts, score)))
     out, then = weighted(leaf, voice, score)
     if then is not None:
-        parts.append(_THEN)
-        parts.append(then)
-    return score, Pending(tuple(parts), lang), out if counts else _ZERO
+        said = (*said, _THEN, then)
+    return score, Pending(said, voice.lang), out if leaf.node.counts else _ZERO
 
 
+_NO_PART: tuple[str, Decimal] = ("", _ZERO)
 _RATED_COMBINED = "explain.rated_combined"
