@@ -34,7 +34,7 @@ from appraise.scoring import rules
 from appraise.scoring.context import AgentData
 from appraise.scoring.results import IndicatorResult
 from appraise.scoring.text import Voice, fmt
-from appraise.words import Later, Pending, Say
+from appraise.words import Later, Made, Pending, Say
 
 _ZERO = Decimal(0)
 _THEN = Say("words.then", {})
@@ -133,7 +133,7 @@ def finish_leaf(
     out, then = weighted(plan, voice, score if score is not None else _ZERO)
     if then is not None:
         # Voice.then_sentence, without the call.
-        if type(said) is Pending and said.lang == voice.lang:
+        if (type(said) is Pending or type(said) is Made) and said.lang == voice.lang:
             said = Pending((*said.parts, _THEN, then), said.lang)
         else:
             said = voice.then_sentence(said, then)
@@ -231,7 +231,7 @@ def _ranges(
     lang = voice.lang
     # Per region: the points, the words of the value's sentence, the weighted score and the
     # sentence that says it; None where the general way decides (no band, no points).
-    outcome: list[tuple[Decimal, str, Any, str, Decimal, Later | None] | None] = []
+    outcome: list[tuple[Decimal, Decimal, _Region] | None] = []
     for j in first:
         if hit is not None:
             code = _THRESHOLD[0 if j == 0 else 1]
@@ -244,9 +244,9 @@ def _ranges(
         _, score, said, score_text = plan.ranges[j]
         assert score is not None
         out, then = weighted(leaf, voice, score)
-        outcome.append((score, code, said, score_text, out if counts else _ZERO, then))
+        region = (voice, unit, plan.edges, code, said, score_text, then)
+        outcome.append((score, out if counts else _ZERO, region))
     columns = voice.value_columns(unit)
-    pedges = plan.edges
     rest: dict[str, AgentData] = {}
     for agent_id, data in agents.items():
         src = data.direct.get(node_id) if data.direct else None
@@ -261,9 +261,8 @@ def _ranges(
         if got is None:
             rest[agent_id] = data
             continue
-        score, code, said, score_text, out, then = got
-        sentence = Later(code, rules.in_range, (voice, value, unit, pedges, said, score_text))
-        explain = Pending((sentence,) if then is None else (sentence, _THEN, then), lang)
+        score, out, region = got
+        explain = Made(_in_range, (region, value), lang)
         # Voice.value_column, without the call.
         if columns is not None:
             key = str(value)
@@ -277,6 +276,19 @@ def _ranges(
             node_id, name, weight, value, score, out, explain, depth, counts, parent_id, shown
         )
     return rest
+
+
+# What a region of a bands or threshold rule says of every value in it: the voice, the unit,
+# the edges, the sentence's code, the range in words, the points as text, the weighted sentence.
+_Region = tuple[Voice, str | None, tuple[Decimal, ...], str, Any, str, Later | None]
+
+
+def _in_range(region: _Region, value: Decimal) -> tuple[Any, ...]:
+    """The pieces of a value's explanation in a region: rules.bands' or rules.threshold's
+    sentence, then finish_leaf's weighted one."""
+    voice, unit, edges, code, said, score_text, then = region
+    sentence = Later(code, rules.in_range, (voice, value, unit, edges, said, score_text))
+    return (sentence,) if then is None else (sentence, _THEN, then)
 
 
 def _rated(
@@ -357,24 +369,22 @@ def _rated(
                 known_at[k] = known
             else:
                 # Every role once (as many rows as roles, none twice): rules._one_each.
-                parts: list[Any] = []
                 num = _ZERO
                 for known in known_at:
-                    if parts:
-                        parts.append(" + ")
-                    parts.append(known[0])
                     num += known[1]
+                parts = [] if inline else _role_parts(known_at)
                 score = num / den
-                parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
                 if inline:
+                    # The pieces made when first read (_rated_said).
                     out = score * weight / full  # type: ignore[operator]
-                    then: Later | None = Later(_WEIGHTED, _weighted_said, (pts, score, info, out))
+                    explain = Made(_rated_said, (known_at, score, out, pts, info), lang)
                 else:
+                    parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
                     out, then = weighted(leaf, voice, score)
-                if then is not None:
-                    parts.append(_THEN)
-                    parts.append(then)
-                explain = Pending(tuple(parts), lang)
+                    if then is not None:
+                        parts.append(_THEN)
+                        parts.append(then)
+                    explain = Pending(tuple(parts), lang)
                 if not counts:
                     out = _ZERO
                 shown = voice.value_column(score, unit) if unit is not None else None
@@ -401,6 +411,28 @@ def _rated(
             node_id, name, weight, score, score, out, explain, depth, counts, parent_id, shown
         )
     return rest
+
+
+def _role_parts(known_at: list[tuple[str, Decimal]]) -> list[Any]:
+    """ "自评 80×30% + 直属主管 90×50% + …": each role's part, in the plan's order."""
+    parts: list[Any] = []
+    for known in known_at:
+        if parts:
+            parts.append(" + ")
+        parts.append(known[0])
+    return parts
+
+
+def _rated_said(
+    known_at: list[tuple[str, Decimal]], score: Decimal, out: Decimal, pts: Pts, info: NodeInfo
+) -> tuple[Any, ...]:
+    """A rating's pieces, as rules._one_each and finish_leaf say them: the roles' parts, the
+    score, the weighted score."""
+    parts = _role_parts(known_at)
+    parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
+    parts.append(_THEN)
+    parts.append(Later(_WEIGHTED, _weighted_said, (pts, score, info, out)))
+    return tuple(parts)
 
 
 def _one_role(

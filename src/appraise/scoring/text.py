@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from appraise.messages import Lang, table
-from appraise.words import Later, Pending, Say, joined, register, words
+from appraise.words import Later, Made, Pending, Say, joined, register, words
 
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
@@ -201,7 +201,7 @@ class Voice:
 
     def then_say(self, before: Any, key: str, /, **params: Any) -> Pending:
         """``before``, the break (``;``), then the sentence ``explain.<key>``."""
-        if type(before) is Pending and before.lang == self.lang:
+        if (type(before) is Pending or type(before) is Made) and before.lang == self.lang:
             return Pending((*before.parts, _THEN, Say(_CODES[key], params)), self.lang)
         return words(self.lang, before, _THEN, Say(_CODES[key], params))
 
@@ -212,7 +212,7 @@ class Voice:
 
     def then_sentence(self, before: Any, said: Say) -> Pending:
         """``before``, the break (``;``), then ``said`` (:meth:`sentence`)."""
-        if type(before) is Pending and before.lang == self.lang:
+        if (type(before) is Pending or type(before) is Made) and before.lang == self.lang:
             return Pending((*before.parts, _THEN, said), self.lang)
         return words(self.lang, before, _THEN, said)
 
