@@ -44,7 +44,14 @@ from appraise.scoring.agreement import withheld
 from appraise.scoring.context import AgentData, Context, build_context
 from appraise.scoring.grading import apply_distribution, assign_grades, assign_levels, rank_agents
 from appraise.scoring.history import apply_consequences, plan_consequences
-from appraise.scoring.leaves import LeafPlan, NodeInfo, column, finish_leaf, node_info
+from appraise.scoring.leaves import (
+    LeafPlan,
+    NodeInfo,
+    column,
+    finish_leaf,
+    node_info,
+    weighted,
+)
 from appraise.scoring.months import with_months
 from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
@@ -59,7 +66,7 @@ from appraise.scoring.variables import (
     expression_reads,
 )
 from appraise.scoring.vetoes import apply_vetoes, veto_grades
-from appraise.words import Later, Pending, joined, say, words
+from appraise.words import Later, Pending, Say, joined, say, words
 
 if TYPE_CHECKING:
     from appraise.qa.agreement import Agreement
@@ -150,11 +157,14 @@ def _score(
         node_id = node.id
         leaf = leaf_plans[node_id]
         # The rule's common cases for every agent at once, the others one by one.
-        rest = (
-            column(node, scheme, agents, voice, unit, leaf, scores, leaf_results)
-            if gate is None
-            else agents
-        )
+        if gate is not None:
+            rest = agents
+        elif isinstance(node.rule, FormulaRule):
+            rest = _formula_column(
+                node, node.rule, scheme, agents, voice, unit, leaf, scores, leaf_results
+            )
+        else:
+            rest = column(node, scheme, agents, voice, unit, leaf, scores, leaf_results)
         outcomes = (
             _evaluate(
                 node,
@@ -487,6 +497,83 @@ def _formula(
         n, v = read[0]
         value_text = voice.value_column(v, reads.get(n, (n, None))[1])
     return rules.Outcome(num, num, text, value_text=value_text)
+
+
+def _formula_column(
+    node: Indicator,
+    rule: FormulaRule,
+    scheme: Scheme,
+    agents: dict[str, AgentData],
+    voice: Voice,
+    unit: str | None,
+    leaf: LeafPlan,
+    scores: dict[str, dict[str, Decimal | None]],
+    results: dict[str, dict[str, IndicatorResult]],
+) -> dict[str, AgentData]:
+    """_formula and finish_leaf for every agent whose formula gives a number and reads one
+    (its common case), put in ``scores`` and ``results`` as the general way puts them; the
+    agents left for the general way (a value given directly, a missing number, a truth)."""
+    reads = _formula_reads(rule, scheme)
+    env_of = EnvReader(scheme, expression_reads(rule.expr))
+    names = sorted(rule.expr.names)
+    expr = rule.expr
+    evaluate = expr.evaluate
+    high, low = rule.max, rule.min
+    node_id, name, counts = node.id, node.name, node.counts
+    depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
+    lang = voice.lang
+    value_column = voice.value_column
+    rest: dict[str, AgentData] = {}
+    for agent_id, data in agents.items():
+        if data.direct and node_id in data.direct:
+            rest[agent_id] = data
+            continue
+        own = scores[agent_id]
+        env = env_of(data, own)
+        num = evaluate(env)
+        if type(num) is not Decimal:
+            rest[agent_id] = data
+            continue
+        if high is not None:
+            num = min(num, high)
+        if low is not None:
+            num = max(num, low)
+        read: list[tuple[str, Decimal]] = []
+        for n in names:
+            v = env.get(n)
+            if isinstance(v, Decimal):
+                read.append((n, v))
+        if not read:
+            rest[agent_id] = data
+            continue
+        said = Later(_FORMULA_EXPLAINED, _formula_said, (voice, expr, reads, read, num))
+        shown = None
+        if len(read) == 1:
+            n, v = read[0]
+            shown = value_column(v, reads.get(n, (n, None))[1])
+        if shown is None and unit is not None:
+            shown = value_column(num, unit)
+        out, then = weighted(leaf, voice, num)
+        explain = Pending((said,) if then is None else (said, _THEN, then), lang)
+        own[node_id] = num
+        results[agent_id][node_id] = IndicatorResult(
+            node_id,
+            name,
+            weight,
+            num,
+            num,
+            out if counts else _ZERO,
+            explain,
+            depth,
+            counts,
+            parent_id,
+            shown,
+        )
+    return rest
+
+
+_FORMULA_EXPLAINED = "explain.formula_explained"
+_THEN = Say("words.then", {})
 
 
 def _formula_said(

@@ -25,6 +25,7 @@ from appraise.schemes.model import (
     RatedRule,
     Raters,
     Scheme,
+    TargetRule,
     ThresholdRule,
     full_score_of,
 )
@@ -41,6 +42,7 @@ _THEN = Say("words.then", {})
 _WEIGHTED = "explain.weighted"
 _WEIGHTED_POINTS = "explain.weighted_points"
 _BAND = "explain.band"
+_PROPORTION = "explain.proportion"
 _THRESHOLD = ("explain.threshold_hit", "explain.threshold_miss")
 
 Pts = Callable[[Decimal | None], str]
@@ -178,7 +180,74 @@ def column(
         return _ranges(node, agents, voice, unit, leaf, scores, results, plan, rule.range)
     if isinstance(rule, RatedRule):
         return _rated(node, rule, scheme.raters, agents, voice, unit, leaf, scores, results)
+    if isinstance(rule, TargetRule) and rule.better == "higher" and rule.method == "proportion":
+        return _proportion(node, rule, agents, voice, unit, leaf, scores, results)
     return agents
+
+
+def _proportion(
+    node: Indicator,
+    rule: TargetRule,
+    agents: dict[str, AgentData],
+    voice: Voice,
+    unit: str | None,
+    leaf: LeafPlan,
+    scores: dict[str, dict[str, Decimal | None]],
+    results: dict[str, dict[str, IndicatorResult]],
+) -> dict[str, AgentData]:
+    """rules.target's ``proportion`` (higher is better) and finish_leaf for every agent with a
+    number and a target above 0."""
+    metric = rule.metric
+    target_of = f"{metric}_target" if metric is not None else None
+    full, least, zero_below = rule.full, rule.min, rule.zero_below
+    cap = full * rule.cap / 100
+    # ", capped at 100": said alike for every agent capped.
+    capped = voice.say("capped", c=voice.pts(cap)).parts
+    node_id, name, counts = node.id, node.name, node.counts
+    depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
+    lang = voice.lang
+    value_column = voice.value_column
+    rest: dict[str, AgentData] = {}
+    for agent_id, data in agents.items():
+        src = data.direct.get(node_id) if data.direct else None
+        if src is None and metric is not None:
+            src = data.metrics.get(metric)
+        value = src.value if src is not None else None
+        if type(value) is not Decimal:
+            rest[agent_id] = data
+            continue
+        goal = rule.target
+        if goal is None and target_of is not None:
+            tgt = data.metrics.get(target_of)
+            goal = tgt.value if tgt is not None and isinstance(tgt.value, Decimal) else None
+        if goal is None or goal <= 0:
+            rest[agent_id] = data
+            continue
+        edges = [e for e in (goal, zero_below) if e is not None]
+        raw = full * value / goal
+        score = max(least, min(raw, cap))
+        said = Later(
+            _PROPORTION, rules.proportion_said, (voice, value, goal, edges, unit, full, score)
+        )
+        out, then = weighted(leaf, voice, score)
+        parts: tuple[Any, ...] = (said, *capped) if raw > cap else (said,)
+        if then is not None:
+            parts = (*parts, _THEN, then)
+        scores[agent_id][node_id] = score
+        results[agent_id][node_id] = IndicatorResult(
+            node_id,
+            name,
+            weight,
+            value,
+            score,
+            out if counts else _ZERO,
+            Pending(parts, lang),
+            depth,
+            counts,
+            parent_id,
+            value_column(value, unit) if unit is not None else None,
+        )
+    return rest
 
 
 def _regions(ranges: list[Range]) -> tuple[list[Decimal], list[int]] | None:

@@ -590,7 +590,7 @@ def target(
         raw = rule.full * value / goal
         score = max(rule.min, min(raw, cap))
         text = voice.later(
-            "proportion", _proportion, voice, value, goal, edges, unit, rule.full, score
+            "proportion", proportion_said, voice, value, goal, edges, unit, rule.full, score
         )
         if raw > cap:
             text += voice.say("capped", c=pts(cap))
@@ -623,7 +623,7 @@ def target(
     )
 
 
-def _proportion(
+def proportion_said(
     voice: Voice,
     value: Decimal,
     goal: Decimal,
