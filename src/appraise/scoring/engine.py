@@ -66,7 +66,7 @@ from appraise.scoring.variables import (
     expression_reads,
 )
 from appraise.scoring.vetoes import apply_vetoes, veto_grades
-from appraise.words import Later, Pending, Say, joined, say, words
+from appraise.words import Later, Made, Pending, Say, joined, say, words
 
 if TYPE_CHECKING:
     from appraise.qa.agreement import Agreement
@@ -713,7 +713,7 @@ class TreePlan:
                 said = None
             pct = total / weight * 100 if weight else None
             if not said:
-                said = Pending((Later(_CATEGORY, _category, (pts, total, w_text, pct)),), lang)
+                said = Made(_category, (pts, total, w_text, pct), lang)
             node = st.node
             counts = node.counts
             out[i] = IndicatorResult(
@@ -746,6 +746,13 @@ _CATEGORY = "explain.category"
 
 
 def _category(
+    pts: Callable[[Decimal | None], str], weighted: Decimal, w_text: str, pct: Decimal | None
+) -> tuple[Later]:
+    """A category's explanation (made when first read): "小计 47.5(权重 60,达成 79.17%)"."""
+    return (Later(_CATEGORY, _category_said, (pts, weighted, w_text, pct)),)
+
+
+def _category_said(
     pts: Callable[[Decimal | None], str], weighted: Decimal, w_text: str, pct: Decimal | None
 ) -> dict[str, str]:
     return {"x": pts(weighted), "w": w_text, "p": fmt(pct, 2)}
