@@ -132,8 +132,8 @@ included): 1.20-1.26 -> 0.86-0.90 s (0.70-0.72x); peak memory 606 -> 545 MB. By 
 some 2.25 x 0.72 = 1.6 s on the idle machine: the 1.7 s target met by that reckoning, not yet
 measured there. Where the time goes now (sections timed in one run): the leaves 45% (ratings
 12, bands 12, thresholds 6, target 6, formula 5), the tree's categories 10%, pay 8%,
-consequences 6%, context 4%, ranks 2%; freeing a run's objects takes some 0.13 s more (main:
-0.155 s). Left: each agent's own scores and results looked up once per leaf (a dict each); a
+consequences 6%, context 4%, ranks 2%; freeing a run's objects takes some 0.10 s more (main:
+0.15-0.16 s). Left: each agent's own scores and results looked up once per leaf (a dict each); a
 band's explanation shared per value, as the 实际值 piece is.
 
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
