@@ -108,6 +108,34 @@ Idle machine after all four rounds (2026-12-03 17:15 UTC, load 0.2, --repeat 3, 
 as the 0.58 / 3.14 s measured at 15:01 before the third round): load 0.41 s CPU, score 2.25 s,
 load + score 2.66 s (0.72x), peak 626 MB. Neither target (0.3 s, 2 s) is met.
 
+Issue 14, fifth round, scoring (2026-12-03, 18:30-19:25 UTC; target score <= 1.7 s CPU, from
+2.25 s idle). Cut: a leaf's result is made once, weighted (scoring.leaves.finish_leaf: the tree
+no longer sets four fields and makes a second explanation per leaf and agent; the children's
+weights are worked out once per tree and a category's result is made once); the common case of
+bands, thresholds, targets in proportion, formulas and ratings one per role is scored a column
+at a time (leaves.column, engine._formula_column): no Outcome, the band a number falls in found
+by bisecting the bands' edges with each region's points and weighted sentence worked out once,
+each role's part looked up per rating; the agents they do not fit go the general way. Those
+leaves' and the categories' explanations are made when first read (words.Made, a Pending whose
+pieces are made on read); the 实际值 piece is shared per unit and value (Voice.value_column);
+pay lines and consequences keep their fields in slots; a pay amount is rounded once per
+distinct amount; ranks are sorted without negating every key. Every result, grade, rank, pay
+figure, warning and explanation (zh, en, data) of the 22 seeds on generated inputs (100
+agents; three clean seeds, three perturbed: ratings missing, twice and of unknown roles, values
+on and next to band edges, missing, with more decimals and given directly; one with bad values,
+its errors) is main's, byte for byte (41,254 lines, 253 MB). Measured on this session's
+machine, faster than the one of the 2.25 s (main scores in 1.0-1.2 s CPU here), at load
+average 6-9: --baseline (main) --rounds 4 --repeat 3: score 1.00 -> 0.72 s CPU (0.72x; per
+round 0.62x, 0.69x, 0.73x, 0.69x), load + score 1.24 -> 0.96 s; scoring alone in one process
+on the same inputs, four processes each way in turns, best of five each (freeing the result
+included): 1.20-1.26 -> 0.86-0.90 s (0.70-0.72x); peak memory 606 -> 545 MB. By the ratio,
+some 2.25 x 0.72 = 1.6 s on the idle machine: the 1.7 s target met by that reckoning, not yet
+measured there. Where the time goes now (sections timed in one run): the leaves 45% (ratings
+12, bands 12, thresholds 6, target 6, formula 5), the tree's categories 10%, pay 8%,
+consequences 6%, context 4%, ranks 2%; freeing a run's objects takes some 0.10 s more (main:
+0.15-0.16 s). Left: each agent's own scores and results looked up once per leaf (a dict each); a
+band's explanation shared per value, as the 实际值 piece is.
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """

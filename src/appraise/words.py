@@ -120,7 +120,7 @@ def _render(piece: Any, lang: Lang) -> str:
         return piece  # type: ignore[no-any-return]
     if kind is Say or kind is Later:
         return piece.render(lang)  # type: ignore[no-any-return]
-    if kind is Pending:
+    if kind is Pending or kind is Made:
         return "".join([_render(p, lang) for p in piece.parts])
     if kind is Words:
         return str.__str__(piece) if piece.lang == lang else piece.render(lang)
@@ -170,6 +170,33 @@ class Pending:
         return f"Pending({self.parts!r}, {self.lang!r})"
 
 
+class Made(Pending):
+    """A :class:`Pending` whose pieces are worked out when first read: ``make(*args)`` gives
+    them. Scoring says a sentence or two per indicator and agent, most never read; making the
+    pieces (each sentence a :class:`Later`) for every one of them was a tenth of the scoring
+    time. Reads as the :class:`Pending` of those pieces would, in every language and in
+    :meth:`data`; ``words()`` splices it as one."""
+
+    __slots__ = ("_made", "args", "make")
+
+    def __init__(self, make: Any, args: tuple[Any, ...], lang: Lang) -> None:
+        self.make = make
+        self.args = args
+        self.lang = lang
+        self._made: tuple[Any, ...] | None = None
+
+    @property
+    def parts(self) -> tuple[Any, ...]:  # type: ignore[override]
+        found = self._made
+        if found is None:
+            found = self._made = self.make(*self.args)
+            self.args = ()
+        return found
+
+    def __repr__(self) -> str:
+        return f"Pending({self.parts!r}, {self.lang!r})"
+
+
 class Words(str):
     """Pieces of an explanation; as a ``str``, the text in the language it was said in."""
 
@@ -211,7 +238,8 @@ class Words(str):
 def written(value: Any) -> Any:
     """What scoring said, as text: :class:`Pending` written (a :class:`Words`), the rest as it
     is."""
-    return value.words() if type(value) is Pending else value
+    kind = type(value)
+    return value.words() if kind is Pending or kind is Made else value
 
 
 def say(lang: str, code: str, /, **params: Any) -> Pending:
@@ -227,7 +255,7 @@ def words(lang: str, *pieces: Any) -> Pending:
     parts: list[Any] = []
     for p in pieces:
         kind = type(p)
-        if (kind is Pending or kind is Words) and p.lang == said:
+        if (kind is Pending or kind is Words or kind is Made) and p.lang == said:
             parts.extend(p.parts)
         elif kind is not str or p:
             parts.append(p)

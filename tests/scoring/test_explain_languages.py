@@ -18,7 +18,7 @@ from appraise.messages import reading
 from appraise.schemes.ranges import Range
 from appraise.scoring.output import localized, result_dict
 from appraise.scoring.text import Voice, points_text, shown
-from appraise.words import in_lang, render_data
+from appraise.words import Made, Pending, in_lang, render_data, words, written
 
 from .helpers import D, by_id, run
 
@@ -184,6 +184,29 @@ def test_a_voice_says_points_with_its_step() -> None:
     written = said.words()
     assert str.__str__(written) == "rated 90 -> 90 points"
     assert in_lang(said, "zh") == in_lang(written, "zh") == "评分 90 → 90 分"
+
+
+def test_pieces_made_when_read_read_as_the_same_pieces_said() -> None:
+    # words.Made: what scoring says of most leaves, its pieces made on first read. It reads as
+    # the Pending of the same pieces, in both languages, as data, and spliced into words().
+    v = Voice("en", D("0.01"))
+    made_calls: list[str] = []
+
+    def pieces(value: str) -> tuple[object, ...]:
+        made_calls.append(value)
+        return (*v.say("rated_one", v=value, s="90").parts, v.then(), "x")
+
+    made = Made(pieces, ("90",), "en")
+    said = Pending(pieces("90"), "en")
+    assert made_calls == ["90"]  # the Pending's; the Made's are not made yet
+    assert in_lang(made, "en") == in_lang(said, "en") == "rated 90 -> 90 points; x"
+    assert in_lang(made, "zh") == in_lang(said, "zh") == "评分 90 → 90 分;x"
+    assert made.data() == said.data()
+    assert made_calls == ["90", "90"]  # made once, then kept
+    assert str.__str__(written(made)) == str.__str__(written(said))
+    assert words("en", "a ", made).data() == words("en", "a ", said).data()
+    # Said in another language, it is one piece, written in the reader's.
+    assert in_lang(words("zh", made), "zh") == "评分 90 → 90 分;x"
 
 
 PAY = """

@@ -13,6 +13,7 @@ from appraise.scoring import rules
 from appraise.scoring.output import result_dict
 
 from .helpers import D, by_id, ind, run
+from .test_columns import general_way
 
 ROLES = """
 raters:
@@ -248,6 +249,7 @@ def test_every_role_rating_once_reads_as_the_general_way(
     quick = by_id(run(tmp_path / "quick", scheme, ratings=EACH_ONCE))
     assert [quick[a].total for a in "abc"] == [D(83), D(83), D(85)]
     monkeypatch.setattr(rules, "_one_each", lambda *args: None)
+    general_way(monkeypatch)  # nor scoring.leaves' column of it
     general = by_id(run(tmp_path / "general", scheme, ratings=EACH_ONCE))
     for a in "abc":
         for lang in ("zh", "en"):
@@ -279,6 +281,7 @@ def test_one_role_rating_reads_as_the_general_way(
     assert [quick[a].total for a in "abcd"] == [D(90), D(90), D(70), D(90)]
     assert [w.code for w in quick_run.warnings] == ["unknown_rater_role"]
     monkeypatch.setattr(rules, "_one_each", lambda *args: None)
+    general_way(monkeypatch)  # nor scoring.leaves' column of it
     general = by_id(run(tmp_path / "general", scheme, ratings=ratings))
     for a in "abcd":
         for lang in ("zh", "en"):

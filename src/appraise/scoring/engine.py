@@ -37,14 +37,21 @@ from appraise.schemes.model import (
     Scheme,
     TargetRule,
     ThresholdRule,
-    full_score_of,
 )
-from appraise.schemes.validate import all_indicators, weight_points
+from appraise.schemes.validate import all_indicators
 from appraise.scoring import rules
 from appraise.scoring.agreement import withheld
 from appraise.scoring.context import AgentData, Context, build_context
 from appraise.scoring.grading import apply_distribution, assign_grades, assign_levels, rank_agents
 from appraise.scoring.history import apply_consequences, plan_consequences
+from appraise.scoring.leaves import (
+    LeafPlan,
+    NodeInfo,
+    column,
+    finish_leaf,
+    node_info,
+    weighted,
+)
 from appraise.scoring.months import with_months
 from appraise.scoring.pay import compute_pay
 from appraise.scoring.ranking import rank_points
@@ -59,7 +66,7 @@ from appraise.scoring.variables import (
     expression_reads,
 )
 from appraise.scoring.vetoes import apply_vetoes, veto_grades
-from appraise.words import Later, Pending, Say, joined, say, words
+from appraise.words import Later, Made, Pending, Say, joined, say, words
 
 if TYPE_CHECKING:
     from appraise.qa.agreement import Agreement
@@ -137,27 +144,46 @@ def _score(
     units = _units(scheme)
     said: set[tuple[str | None, int | None, str]] = set()
     agents = {a: ctx.agents[a] for a in appraised}
+    # The trees are laid out first: a leaf's result is made weighted (finish_leaf).
+    infos = node_info(scheme)
+    main_plan = TreePlan(list(scheme.indicators), scheme, infos, voice)
+    adjustment_plans = [TreePlan([adj], scheme, infos, voice) for adj in scheme.adjustments]
+    leaf_plans = {k: v for plan in (main_plan, *adjustment_plans) for k, v in plan.leaves.items()}
     for node in _leaf_order(scheme):
         # An automatic QA metric whose check has not shown the agreement the indicator requires
         # is not read: the indicator then has no value, as with any missing one.
         gate = withheld(node, agreement, voice) if node.min_agreement is not None else None
         unit = units.get(node.id)
-        outcomes = _evaluate(
-            node,
-            scheme,
-            ctx,
-            appraised,
-            scores,
-            voice,
-            unit,
-            gate.metrics if gate is not None else frozenset(),
-            agents,
+        node_id = node.id
+        leaf = leaf_plans[node_id]
+        # The rule's common cases for every agent at once, the others one by one.
+        if gate is not None:
+            rest = agents
+        elif isinstance(node.rule, FormulaRule):
+            rest = _formula_column(
+                node, node.rule, scheme, agents, voice, unit, leaf, scores, leaf_results
+            )
+        else:
+            rest = column(node, scheme, agents, voice, unit, leaf, scores, leaf_results)
+        outcomes = (
+            _evaluate(
+                node,
+                scheme,
+                ctx,
+                appraised,
+                scores,
+                voice,
+                unit,
+                gate.metrics if gate is not None else frozenset(),
+                rest,
+            )
+            if rest
+            else {}
         )
         # The reasons read alike for every agent: said once, put before each explanation.
         why = [p for line in gate.said for p in (line, voice.then())] if gate is not None else []
         if gate is not None:
             ctx.problems.extend(gate.problems)
-        node_id, node_name, node_counts = node.id, node.name, node.counts
         for agent_id, out in outcomes.items():
             if why:
                 out = dataclasses.replace(out, explain=words(lang, *why, out.explain))
@@ -202,26 +228,13 @@ def _score(
                     if unit is not None and type(value) is Decimal
                     else None
                 )
-            leaf_results[agent_id][node_id] = IndicatorResult(
-                node_id,
-                node_name,
-                None,
-                value,
-                score,
-                None,
-                explain,
-                0,
-                node_counts,
-                None,
-                value_said,
+            leaf_results[agent_id][node_id] = finish_leaf(
+                leaf, voice, value, score, explain, value_said
             )
     errors = [pr for pr in ctx.problems if pr.level == "error"]
     if errors:
         raise ProblemsError(errors)
     # 3. tree, total and adjustments
-    infos = _node_info(scheme)
-    main_plan = TreePlan(list(scheme.indicators), scheme, infos, voice)
-    adjustment_plans = [TreePlan([adj], scheme, infos, voice) for adj in scheme.adjustments]
     for agent_id in appraised:
         r = results[agent_id]
         if failed.get(agent_id):
@@ -486,6 +499,83 @@ def _formula(
     return rules.Outcome(num, num, text, value_text=value_text)
 
 
+def _formula_column(
+    node: Indicator,
+    rule: FormulaRule,
+    scheme: Scheme,
+    agents: dict[str, AgentData],
+    voice: Voice,
+    unit: str | None,
+    leaf: LeafPlan,
+    scores: dict[str, dict[str, Decimal | None]],
+    results: dict[str, dict[str, IndicatorResult]],
+) -> dict[str, AgentData]:
+    """_formula and finish_leaf for every agent whose formula gives a number and reads one
+    (its common case), put in ``scores`` and ``results`` as the general way puts them; the
+    agents left for the general way (a value given directly, a missing number, a truth)."""
+    reads = _formula_reads(rule, scheme)
+    env_of = EnvReader(scheme, expression_reads(rule.expr))
+    names = sorted(rule.expr.names)
+    expr = rule.expr
+    evaluate = expr.evaluate
+    high, low = rule.max, rule.min
+    node_id, name, counts = node.id, node.name, node.counts
+    depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
+    lang = voice.lang
+    value_column = voice.value_column
+    rest: dict[str, AgentData] = {}
+    for agent_id, data in agents.items():
+        if data.direct and node_id in data.direct:
+            rest[agent_id] = data
+            continue
+        own = scores[agent_id]
+        env = env_of(data, own)
+        num = evaluate(env)
+        if type(num) is not Decimal:
+            rest[agent_id] = data
+            continue
+        if high is not None:
+            num = min(num, high)
+        if low is not None:
+            num = max(num, low)
+        read: list[tuple[str, Decimal]] = []
+        for n in names:
+            v = env.get(n)
+            if isinstance(v, Decimal):
+                read.append((n, v))
+        if not read:
+            rest[agent_id] = data
+            continue
+        said = Later(_FORMULA_EXPLAINED, _formula_said, (voice, expr, reads, read, num))
+        shown = None
+        if len(read) == 1:
+            n, v = read[0]
+            shown = value_column(v, reads.get(n, (n, None))[1])
+        if shown is None and unit is not None:
+            shown = value_column(num, unit)
+        out, then = weighted(leaf, voice, num)
+        explain = Pending((said,) if then is None else (said, _THEN, then), lang)
+        own[node_id] = num
+        results[agent_id][node_id] = IndicatorResult(
+            node_id,
+            name,
+            weight,
+            num,
+            num,
+            out if counts else _ZERO,
+            explain,
+            depth,
+            counts,
+            parent_id,
+            shown,
+        )
+    return rest
+
+
+_FORMULA_EXPLAINED = "explain.formula_explained"
+_THEN = Say("words.then", {})
+
+
 def _formula_said(
     voice: Voice,
     expr: Expr,
@@ -515,6 +605,11 @@ class _Step:
     depth: int
     parent: int  # index of the parent step, -1 for a root
     parent_id: str | None
+    # What the step adds to its parent's weights: a leaf's weight (its full score without
+    # one), a category's weight (its children's without one). The same for every agent.
+    of: Decimal | None = None
+    # A leaf's weighted scores and sentences by score (see LeafPlan.memo); None for a category.
+    leaf: LeafPlan | None = None
 
 
 _FEW_SCORES = (BandsRule, ThresholdRule, LevelsRule, DeductionRule, BonusRule, RankRule)
@@ -523,10 +618,12 @@ _FEW_SCORES = (BandsRule, ThresholdRule, LevelsRule, DeductionRule, BonusRule, R
 class TreePlan:
     """The arithmetic of an indicator tree, laid out once and run for every agent.
 
-    Steps are in pre-order (the order of the output). Leaves are computed in one pass and add
-    to their parent; categories are finished in reverse pre-order, which reaches every child
-    before its parent. A leaf adds score ÷ full × weight (or its score, with no weight); a
-    category adds the sum of its children, scaled to its weight under ``total: normalized``.
+    Steps are in pre-order (the order of the output). A leaf's result comes already weighted
+    (:func:`finish_leaf`, when the leaf is scored: score ÷ full × weight, or its score with no
+    weight, and the sentence that says so), and adds to its parent; categories are finished in
+    reverse pre-order, which reaches every child before its parent: a category adds the sum of
+    its children, scaled to its weight under ``total: normalized``. What a category's children
+    weigh is the same for every agent, and worked out once here.
     """
 
     def __init__(
@@ -536,134 +633,104 @@ class TreePlan:
         self.normalized = scheme.total == "normalized"
         self.steps: list[_Step] = []
         self.roots: list[int] = []
+        self.leaves: dict[str, LeafPlan] = {}
 
         def add(node: Indicator, depth: int, parent: int, parent_id: str | None) -> None:
             index = len(self.steps)
-            self.steps.append(_Step(node, infos[node.id], depth, parent, parent_id))
+            step = _Step(node, infos[node.id], depth, parent, parent_id)
+            self.steps.append(step)
             if parent < 0:
                 self.roots.append(index)
+            if not node.children:
+                few = isinstance(node.rule, _FEW_SCORES) or _one_rater(node, scheme)
+                step.leaf = LeafPlan(node, step.info, depth, parent_id, {} if few else None)
+                self.leaves[node.id] = step.leaf
             for ch in node.children:
                 add(ch, depth + 1, index, node.id)
 
         for root in roots:
             add(root, 0, -1, None)
-        # Per leaf, what a score gives (the weighted score and its sentence): see run.
-        # Only for the rules whose points are a few fixed values: remembering the score of a
-        # rating or a formula, new for nearly every agent, would cost more than it saves.
-        # A rating by one role is one of a few hundred scores too.
-        self.memos: list[dict[str, Any] | None] = [
-            {} if isinstance(st.node.rule, _FEW_SCORES) or _one_rater(st.node, scheme) else None
-            for st in self.steps
+        # The children's weights, added in the order the run adds the scores: the leaves in
+        # pre-order, then the categories in reverse pre-order.
+        n = len(self.steps)
+        child_w = [_ZERO] * n
+        for st in self.steps:
+            if st.leaf is not None:
+                st.of = st.info.weight if st.info.weight is not None else st.info.full
+                if st.parent >= 0 and st.node.counts:
+                    child_w[st.parent] += st.of or _ZERO
+        for i in range(n - 1, -1, -1):
+            st = self.steps[i]
+            if st.leaf is not None:
+                continue
+            st.of = st.info.weight if st.info.weight is not None else child_w[i]
+            if st.parent >= 0 and st.node.counts:
+                child_w[st.parent] += st.of
+        # The leaves in pre-order: (index, id, parent's index, whether it counts).
+        self.leaf_steps = [
+            (i, st.node.id, st.parent, st.node.counts)
+            for i, st in enumerate(self.steps)
+            if st.leaf is not None
         ]
+        # The categories in reverse pre-order: (index, step, its weight, its children's weight,
+        # its weight as text).
+        self.categories: list[tuple[int, _Step, Decimal, Decimal, str]] = []
+        for i in range(n - 1, -1, -1):
+            st = self.steps[i]
+            if st.leaf is None:
+                assert st.of is not None
+                w_text = st.info.weight_text if st.info.weight is not None else fmt(st.of)
+                self.categories.append((i, st, st.of, child_w[i], w_text))
 
     def run(
         self, leaves: dict[str, IndicatorResult]
     ) -> tuple[list[IndicatorResult], list[tuple[Decimal, Decimal | None]]]:
+        """The tree's results of one agent, from its leaves' (made by :func:`finish_leaf`)."""
         voice = self.voice
         lang = voice.lang
         pts = voice.pts
         steps = self.steps
-        memos = self.memos
         n = len(steps)
-        out: list[IndicatorResult] = []
+        out: list[Any] = [None] * n
         raw = [_ZERO] * n
-        child_w = [_ZERO] * n
-        ret: list[tuple[Decimal, Decimal | None]] = [(_ZERO, None)] * n
-        for i, (st, memo) in enumerate(zip(steps, memos, strict=True)):
-            node, info = st.node, st.info
-            if node.children:
-                out.append(
-                    IndicatorResult(
-                        node.id,
-                        node.name,
-                        info.weight,
-                        None,
-                        None,
-                        None,
-                        "",
-                        st.depth,
-                        node.counts,
-                        st.parent_id,
-                    )
-                )
-                continue
-            res = leaves[node.id]
-            wp, full = info.weight, info.full
-            score = res.score
-            if score is None:
-                score = _ZERO
-            # A leaf's weighted score and its sentence follow from its score alone, and the
-            # agents of a period share a few scores (a band's points, a full mark).
-            if memo is not None:
-                key = str(score)  # not the Decimal: see text._FMT_CACHE
-                hit = memo.get(key)
-            else:
-                hit = None
-            if hit is None:
-                # The numbers' texts are written when the sentence is read (words.Later).
-                if wp is None or not full:
-                    weighted = score
-                    said = (
-                        Later(_WEIGHTED_POINTS, _weighted_points, (pts, weighted))
-                        if node.counts
-                        else None
-                    )
-                else:
-                    weighted = score * wp / full
-                    said = Later(_WEIGHTED, _weighted, (pts, score, info, weighted))
-                if memo is not None:
-                    memo[key] = (weighted, said)
-            else:
-                weighted, said = hit
-            if said is not None:
-                # Voice.then_sentence, without the call.
-                before = res.said
-                if type(before) is Pending and before.lang == lang:
-                    res.said = Pending((*before.parts, _THEN, said), lang)
-                else:
-                    res.said = voice.then_sentence(before, said)
-            counts = node.counts
-            res.weight = wp
-            res.weighted = weighted if counts else _ZERO
-            res.depth = st.depth
-            res.parent = st.parent_id
-            out.append(res)
-            of = wp if wp is not None else full
-            ret[i] = (res.weighted, of)
-            parent = st.parent
+        for i, node_id, parent, counts in self.leaf_steps:
+            res = out[i] = leaves[node_id]
             if parent >= 0 and counts:
-                raw[parent] += weighted
-                child_w[parent] += of or _ZERO
-        for i in range(n - 1, -1, -1):
-            st = steps[i]
-            if not st.node.children:
-                continue
-            me = out[i]
-            weight = st.info.weight if st.info.weight is not None else child_w[i]
-            weighted = raw[i]
-            if self.normalized and child_w[i] and weight != child_w[i]:
-                weighted = raw[i] * weight / child_w[i]
-                me.said = voice.say(
+                raw[parent] += res.weighted  # type: ignore[operator]  # a leaf's is a number
+        normalized = self.normalized
+        for i, st, weight, children_w, w_text in self.categories:
+            total = raw[i]
+            if normalized and children_w and weight != children_w:
+                total = raw[i] * weight / children_w
+                said: Any = voice.say(
                     "category_norm",
                     raw=pts(raw[i]),
                     w=fmt(weight),
-                    sw=fmt(child_w[i]),
-                    x=pts(weighted),
+                    sw=fmt(children_w),
+                    x=pts(total),
                 )
-            pct = weighted / weight * 100 if weight else None
-            if not me.said:
-                w_text = st.info.weight_text if st.info.weight is not None else fmt(weight)
-                me.said = Pending(
-                    (Later(_CATEGORY, _category, (pts, weighted, w_text, pct)),), lang
-                )
-            me.weight = weight
-            me.score = pct
-            me.weighted = weighted if st.node.counts else _ZERO
-            ret[i] = (me.weighted, weight)
-            if st.parent >= 0 and st.node.counts:
-                raw[st.parent] += weighted
-                child_w[st.parent] += weight
-        return out, [ret[i] for i in self.roots]
+            else:
+                said = None
+            pct = total / weight * 100 if weight else None
+            if not said:
+                said = Made(_category, (pts, total, w_text, pct), lang)
+            node = st.node
+            counts = node.counts
+            out[i] = IndicatorResult(
+                node.id,
+                node.name,
+                weight,
+                None,
+                pct,
+                total if counts else _ZERO,
+                said,
+                st.depth,
+                counts,
+                st.parent_id,
+            )
+            if st.parent >= 0 and counts:
+                raw[st.parent] += total
+        return out, [(out[i].weighted, steps[i].of) for i in self.roots]
 
 
 def _one_rater(node: Indicator, scheme: Scheme) -> bool:
@@ -675,24 +742,17 @@ def _one_rater(node: Indicator, scheme: Scheme) -> bool:
     return scheme.raters is None or len(scheme.raters.roles) <= 1
 
 
-_THEN = Say("words.then", {})
-_WEIGHTED = "explain.weighted"
-_WEIGHTED_POINTS = "explain.weighted_points"
 _CATEGORY = "explain.category"
 
 
-def _weighted(
-    pts: Callable[[Decimal | None], str], score: Decimal, info: NodeInfo, weighted: Decimal
-) -> dict[str, str]:
-    """``explain.weighted``'s parameters: "95 分 ÷ 满分 100 × 权重 10% = 9.5"."""
-    return {"s": pts(score), "f": info.full_text, "w": info.weight_in, "x": pts(weighted)}
-
-
-def _weighted_points(pts: Callable[[Decimal | None], str], weighted: Decimal) -> dict[str, str]:
-    return {"s": pts(weighted)}
-
-
 def _category(
+    pts: Callable[[Decimal | None], str], weighted: Decimal, w_text: str, pct: Decimal | None
+) -> tuple[Later]:
+    """A category's explanation (made when first read): "小计 47.5(权重 60,达成 79.17%)"."""
+    return (Later(_CATEGORY, _category_said, (pts, weighted, w_text, pct)),)
+
+
+def _category_said(
     pts: Callable[[Decimal | None], str], weighted: Decimal, w_text: str, pct: Decimal | None
 ) -> dict[str, str]:
     return {"x": pts(weighted), "w": w_text, "p": fmt(pct, 2)}
@@ -710,27 +770,4 @@ def _units(scheme: Scheme) -> dict[str, str]:
         unit = known.get(metric) if isinstance(metric, str) else None
         if unit:
             out[node.id] = unit
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class NodeInfo:
-    """Per-indicator constants of the tree arithmetic, worked out once per run."""
-
-    weight: Decimal | None
-    full: Decimal | None
-    # "95 分 ÷ 满分 100 × 权重 10% = 9.5": the full score and the weight as written.
-    full_text: str
-    weight_in: str
-    # The weight in points, as text.
-    weight_text: str
-
-
-def _node_info(scheme: Scheme) -> dict[str, NodeInfo]:
-    out: dict[str, NodeInfo] = {}
-    for n, _ in all_indicators(scheme):
-        full = full_score_of(n.rule)
-        wtext = n.weight if isinstance(n.weight, str) else fmt(n.weight)
-        points = weight_points(n, scheme.full_score)
-        out[n.id] = NodeInfo(points, full, fmt(full), wtext, fmt(points))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from appraise.messages import message
 from appraise.periods import Period
@@ -25,6 +26,9 @@ def _groups(scheme_group: str, results: list[AgentResult]) -> list[list[AgentRes
     return list(by.values())
 
 
+_agent_id = attrgetter("agent_id")
+
+
 def rank_agents(
     scheme: Scheme, results: list[AgentResult], scores: dict[str, dict[str, Decimal | None]]
 ) -> None:
@@ -39,7 +43,11 @@ def rank_agents(
     for group in _groups(scheme.ranking.group, results):
         # Each agent's key once (the sort and the ties read it).
         keys = {r.agent_id: key(r) for r in group}
-        ordered = sorted(group, key=lambda r: (tuple(-x for x in keys[r.agent_id]), r.agent_id))
+        # Highest key first, ties by agent id: by id, then by key from the highest (a stable
+        # sort, reverse=True included, keeps the ids' order among equal keys), without
+        # negating every number of every key.
+        ordered = sorted(group, key=_agent_id)
+        ordered.sort(key=lambda r: keys[r.agent_id], reverse=True)
         prev: tuple[Decimal, ...] | None = None
         rank = 0
         distinct = 0

@@ -108,6 +108,19 @@ def compute_pay(
         if comp.when is not None
     }
     no_block: dict[str, str] = {}
+    # Each amount's rounding by its text: most agents are paid one of a few amounts (0, a rank's
+    # prize), and the rounding is four Decimal operations.
+    rounded: dict[str, Decimal] = {}
+
+    def round_once(amount: Decimal) -> Decimal:
+        key = str(amount)  # not the Decimal: see text._FMT_CACHE
+        found = rounded.get(key)
+        if found is None:
+            if len(rounded) > 100_000:
+                rounded.clear()
+            found = rounded[key] = _round(amount, step)
+        return found
+
     for r in paid:
         env = env_of(ctx.agents[r.agent_id])
         own = scores.get(r.agent_id)
@@ -131,7 +144,7 @@ def compute_pay(
                 amount, text = Decimal(0), unmet[comp.id]
             exact[comp.id] = amount
             env[comp.id] = amount
-            r.pay.append(PayLine(comp.id, comp.name, _round(amount, step), text))
+            r.pay.append(PayLine(comp.id, comp.name, round_once(amount), text))
         items = money.get(r.agent_id, [])
         if items:
             total = sum((a for _, a, _ in items), Decimal(0))

@@ -58,7 +58,7 @@ class IndicatorResult(_Explained):
         return text  # type: ignore[no-any-return]
 
 
-@dataclass
+@dataclass(slots=True)
 class Consequence(_Explained):
     id: str
     name: str
@@ -68,7 +68,7 @@ class Consequence(_Explained):
     said: Any
 
 
-@dataclass
+@dataclass(slots=True)
 class PayLine(_Explained):
     id: str
     name: str

@@ -311,7 +311,7 @@ def rated(
     if missing:
         key = "missing_role_zero" if plan.missing == "zero" else "missing_role_renorm"
         parts.append(voice.sentence(key, roles=voice.list(missing), d=fmt(divisor)))
-    parts.append(Later(_RATED_COMBINED, _points, (pts, score)))
+    parts.append(Later(_RATED_COMBINED, score_said, (pts, score)))
     return Outcome(score, score, Pending(tuple(parts), voice.lang), problems)
 
 
@@ -347,7 +347,7 @@ def _one_each(
             if known is None:
                 known = texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
             score = (_ZERO + known[1]) / plan.den_all
-            said = (known[0], Later(_RATED_COMBINED, _points, (voice.pts, score)))
+            said = (known[0], Later(_RATED_COMBINED, score_said, (voice.pts, score)))
             whole = plan.whole[key] = (score, Pending(said, voice.lang))
         return Outcome(whole[0], whole[0], whole[1])
     parts: list[Any] = []
@@ -367,7 +367,7 @@ def _one_each(
         parts.append(known[0])
         num += known[1]
     score = num / plan.den_all
-    parts.append(Later(_RATED_COMBINED, _points, (voice.pts, score)))
+    parts.append(Later(_RATED_COMBINED, score_said, (voice.pts, score)))
     return Outcome(score, score, Pending(tuple(parts), voice.lang))
 
 
@@ -376,7 +376,7 @@ Pts = Callable[[Decimal | None], str]
 
 
 # The parameters of sentences said with Voice.later: the numbers written when read.
-def _points(pts: Pts, score: Decimal) -> dict[str, str]:
+def score_said(pts: Pts, score: Decimal) -> dict[str, str]:
     return {"s": pts(score)}
 
 
@@ -486,7 +486,7 @@ def bands(
             return Outcome(
                 value,
                 score,
-                voice.later("band", _in_range, voice, value, unit, plan.edges, said, score_text),
+                voice.later("band", in_range, voice, value, unit, plan.edges, said, score_text),
                 (),
                 (),
                 voice.value_column(value, unit),
@@ -540,14 +540,14 @@ def threshold(
     return Outcome(
         value,
         score,
-        voice.later(key, _in_range, voice, value, unit, plan.edges, said, score_text),
+        voice.later(key, in_range, voice, value, unit, plan.edges, said, score_text),
         (),
         (),
         voice.value_column(value, unit),
     )
 
 
-def _in_range(
+def in_range(
     voice: Voice,
     value: Decimal,
     unit: str | None,
@@ -590,7 +590,7 @@ def target(
         raw = rule.full * value / goal
         score = max(rule.min, min(raw, cap))
         text = voice.later(
-            "proportion", _proportion, voice, value, goal, edges, unit, rule.full, score
+            "proportion", proportion_said, voice, value, goal, edges, unit, rule.full, score
         )
         if raw > cap:
             text += voice.say("capped", c=pts(cap))
@@ -623,7 +623,7 @@ def target(
     )
 
 
-def _proportion(
+def proportion_said(
     voice: Voice,
     value: Decimal,
     goal: Decimal,

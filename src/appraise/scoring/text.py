@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from appraise.messages import Lang, table
-from appraise.words import Later, Pending, Say, joined, register, words
+from appraise.words import Later, Made, Pending, Say, joined, register, words
 
 _STEPS = {p: Decimal(1).scaleb(-p) for p in range(12)}
 
@@ -191,6 +191,9 @@ class Voice:
     lang: Lang = "zh"
     step: Decimal = Decimal("0.01")
     _pts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The 实际值 column's words by unit and the value's text (value_column): the agents of a
+    # period share a few thousand values, and a piece said is never changed.
+    _columns: dict[str, dict[str, Pending]] = field(default_factory=dict, compare=False, repr=False)
 
     def say(self, key: str, /, **params: Any) -> Pending:
         """The explanation sentence ``explain.<key>`` (written when a reader wants the text)."""
@@ -198,7 +201,7 @@ class Voice:
 
     def then_say(self, before: Any, key: str, /, **params: Any) -> Pending:
         """``before``, the break (``;``), then the sentence ``explain.<key>``."""
-        if type(before) is Pending and before.lang == self.lang:
+        if (type(before) is Pending or type(before) is Made) and before.lang == self.lang:
             return Pending((*before.parts, _THEN, Say(_CODES[key], params)), self.lang)
         return words(self.lang, before, _THEN, Say(_CODES[key], params))
 
@@ -209,7 +212,7 @@ class Voice:
 
     def then_sentence(self, before: Any, said: Say) -> Pending:
         """``before``, the break (``;``), then ``said`` (:meth:`sentence`)."""
-        if type(before) is Pending and before.lang == self.lang:
+        if (type(before) is Pending or type(before) is Made) and before.lang == self.lang:
             return Pending((*before.parts, _THEN, said), self.lang)
         return words(self.lang, before, _THEN, said)
 
@@ -221,10 +224,29 @@ class Voice:
     def value_column(self, d: Decimal, unit: str | None) -> Pending | None:
         """The value as the 实际值 column says it (``units.value_words``: two decimals with the
         unit, None without one), written when read."""
+        said = self.value_columns(unit)
+        if said is None:
+            return None
+        key = str(d)  # not the Decimal: see _FMT_CACHE
+        found = said.get(key)
+        if found is None:
+            found = said[key] = self.new_value_column(d, unit)
+        return found
+
+    def value_columns(self, unit: str | None) -> dict[str, Pending] | None:
+        """value_column's pieces of ``unit`` by the value's text (a memo for a loop of
+        them, with :meth:`new_value_column`); None for a unit with no words, or none."""
         code = _UNIT_CODES.get(unit) if unit is not None else None
         if code is None:
             return None
-        return Pending((Later(code, _two_places, (d,)),), self.lang)
+        found = self._columns.get(code)
+        if found is None or len(found) > 100_000:
+            found = self._columns[code] = {}
+        return found
+
+    def new_value_column(self, d: Decimal, unit: str | None) -> Pending:
+        """value_column's piece, made anew (the unit has words: :meth:`value_columns`)."""
+        return Pending((Later(_UNIT_CODES[unit or ""], _two_places, (d,)),), self.lang)
 
     def then(self) -> Say:
         """The break between two parts of an explanation (``;``)."""
