@@ -25,9 +25,10 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ from appraise.metrics.config import CenterConfig
 from appraise.metrics.derive import PASS_SENDERS, DuplicateKeys, derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
-from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE
+from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE, size_bytes
 from appraise.problems import Problem, ProblemsError
 
 __all__ = ["EXTENSIONS", "ImportReport", "TableCounts", "import_folder"]
@@ -1680,31 +1681,55 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
 # storage order and checking their keys then spills to the store's temporary folder instead of
 # taking ~6 GB (measured: 5.6 GB without, 2.1 GB under 2 GiB, ~25% slower; under 1 GiB the
 # peak RSS is ~1.3-1.45 GB at 300-1,000 agents, docs/metrics.md "Performance"). An in-memory
-# store keeps the default: its data cannot go anywhere else.
+# store keeps the default: its data cannot go anywhere else. ``APPRAISE_IMPORT_MEMORY_LIMIT``
+# sets another (a machine with memory to spare spills less); a connection whose own limit is
+# lower keeps its own.
 IMPORT_MEMORY_LIMIT = 1 * 2**30
-_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
-_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+IMPORT_MEMORY_LIMIT_ENV = "APPRAISE_IMPORT_MEMORY_LIMIT"
 
 
-def _bytes(setting: str) -> float:
-    number, _, unit = setting.strip().partition(" ")
-    return float(number) * _UNITS.get(unit.upper() or "B", 1)
+def import_memory_limit(environ: Mapping[str, str] | None = None) -> int:
+    """The import's budget in bytes: ``APPRAISE_IMPORT_MEMORY_LIMIT`` (a size such as 4GiB or
+    1500MB), else :data:`IMPORT_MEMORY_LIMIT`. A value that is no size, or zero, is a
+    :class:`ProblemsError` naming the variable."""
+    env = os.environ if environ is None else environ
+    value = env.get(IMPORT_MEMORY_LIMIT_ENV, "")
+    if not value.strip():
+        return IMPORT_MEMORY_LIMIT
+    limit = size_bytes(value)
+    if not limit:
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "memory_limit",
+                    message(
+                        "store.memory_limit",
+                        "the memory limit must be a size such as 2GiB or 1500MB, not {value}",
+                        value=repr(value),
+                    ),
+                    IMPORT_MEMORY_LIMIT_ENV,
+                )
+            ]
+        )
+    return limit
 
 
 @contextmanager
-def _import_memory(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    ((path, limit),) = conn.execute(
+def _import_memory(conn: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
+    ((path, current),) = conn.execute(
         "SELECT path, current_setting('memory_limit') FROM duckdb_databases() "
         "WHERE database_name = current_database()"
     ).fetchall()
-    if path is None or _bytes(str(limit)) <= IMPORT_MEMORY_LIMIT:
+    own = size_bytes(str(current))
+    if path is None or (own is not None and own <= limit):
         yield
         return
-    conn.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}B'")
+    conn.execute(f"SET memory_limit = '{limit}B'")
     try:
         yield
     finally:
-        conn.execute(f"SET memory_limit = {_lit(str(limit))}")
+        conn.execute(f"SET memory_limit = {_lit(str(current))}")
 
 
 @contextmanager
@@ -1818,10 +1843,15 @@ def import_folder(
                 "config",
             )
         )
+    limit = IMPORT_MEMORY_LIMIT
+    try:
+        limit = import_memory_limit()
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     sources = _find_sources(folder, mapping, problems)
-    with _import_memory(conn):
+    with _import_memory(conn, limit):
         return _import(conn, sources, problems, config)
 
 
