@@ -196,6 +196,8 @@ class _Staged:
     # Optional columns that no kept row fills: an insert into an empty table leaves them out
     # (NULL either way), so its sort does not carry a column of nothing.
     unfilled: frozenset[str] = frozenset()
+    # The store holds none of the file's keys (or no row of its table): every row is new.
+    fresh: bool = False
 
 
 def _lit(value: str) -> str:
@@ -1209,12 +1211,14 @@ def _stage(
     # facts pass reads the customer and agent rows in that order anyway: it finds two of them
     # with one key as neighbours (derive.DuplicateKeys), so only the other senders' keys are
     # counted here. A month of messages then costs no 30-million-row hash aggregate.
-    keys_in_pass = (
-        messages
-        and "seq" in resolved
-        and tmap.on_duplicate != "last"
-        and _is_empty(conn, table.name)
-    )
+    # A file none of whose keys the store holds (a new month or day into a store of others; the
+    # first key column is enough: no stored row has any of the file's values) goes in as into
+    # an empty table: no staging copy, no row-by-row match, and its messages' keys are checked
+    # by the facts pass too (the conversations it touches hold only the file's messages). The
+    # file's converted values, skipped rows included: a skipped row's key only costs the
+    # classic path, never a missed match.
+    fresh = _is_empty(conn, table.name) or not _touches_stored(conn, table, checked)
+    keys_in_pass = messages and "seq" in resolved and tmap.on_duplicate != "last" and fresh
     if keys_in_pass:
         senders = ", ".join(_lit(s) for s in PASS_SENDERS)
         keyed += f" AND {_ident('sender')} NOT IN ({senders})"
@@ -1285,8 +1289,9 @@ def _stage(
         provided=provided,
         keys_in_pass=keys_in_pass,
         unfilled=frozenset(c for c, n in filled.items() if not n),
+        fresh=fresh,
     )
-    if not _is_empty(conn, table.name):
+    if not fresh:
         # Rows are matched against stored ones by key: that join wants its own copy.
         try:
             conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {typed}")
@@ -1591,6 +1596,26 @@ def _exists(conn: duckdb.DuckDBPyConnection, query: str) -> bool:
     return conn.execute(f"SELECT EXISTS ({query})").fetchone() == (True,)
 
 
+def _matching(table: Table, stage: str) -> str:
+    """The stored rows whose first key column a staged row has: the only ones that can match.
+
+    Found by a semi-join (a hash of the staged file's values, the store streamed past it, one
+    column read). Joined against every stored row with every column, the second 5,000-agent
+    month of a store ran out of the 1 GiB budget, and each month cost more than the one before
+    (docs/scale.md)."""
+    first = _ident(table.key[0])
+    return f"SELECT * FROM {_ident(table.name)} WHERE {first} IN (SELECT {first} FROM {stage})"
+
+
+def _touches_stored(conn: duckdb.DuckDBPyConnection, table: Table, checked: str) -> bool:
+    """Whether the store holds a row whose first key column the file has; yes when the file
+    cannot be read (its check scan then says why)."""
+    try:
+        return _exists(conn, _matching(table, checked))
+    except duckdb.Error:
+        return True
+
+
 def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
@@ -1600,14 +1625,8 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     cls = f"{staged.name}_cls"
     kept = staged.read - staged.superseded
     (existing,) = conn.execute(f"SELECT count(*) FROM {target}").fetchone() or (0,)
-    first = _ident(table.key[0])
-    # Only the stored rows whose first key column a staged row has can match: found by a
-    # semi-join (a hash of the staged file's values, the store streamed past it, one column
-    # read). Joined against every stored row with every column, the second 5,000-agent month of
-    # a store ran out of the 1 GiB budget, and each month cost more than the one before
-    # (docs/scale.md).
-    matching = f"SELECT * FROM {target} WHERE {first} IN (SELECT {first} FROM {stage})"
-    if not existing or not _exists(conn, matching):
+    matching = _matching(table, stage)
+    if not existing or staged.fresh or not _exists(conn, matching):
         # Every row is new: into an empty table, or a new month (or day) into a store of
         # others, with no row-by-row classification. A column no row fills stays out of the
         # sort: the insert stores it as NULL anyway (an all-empty ended_at took some 30 % of the
