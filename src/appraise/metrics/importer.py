@@ -5,12 +5,13 @@ walks XLSX rows), so 30 million messages are checked as fast as they are read. A
 leaves the value NULL and records the column, the kind of failure and the raw text in an ``_err``
 column; bad rows are then listed with their row number. The checks are one counting scan of the
 file, which also finds the text columns that no row's conversion changes (those are then copied
-as they are); a table that is still empty is then filled straight from the file in storage order,
-with no staging copy, and only a table that already holds rows gets a temporary copy to match
-keys against. The customer and agent messages' keys are checked by the facts pass on the stored
-rows when the messages table was empty. Only when every file is clean is anything written, in
-one transaction that also derives the per-conversation facts (:mod:`appraise.metrics.derive`),
-so an import either lands completely or not at all. Into a store file DuckDB works under a 1 GiB
+as they are); a table that is still empty, or holds none of the file's keys, is then filled
+straight from the file in storage order, with no staging copy (its customer and agent messages'
+keys are then checked by the facts pass on the stored rows), and only a file some of whose keys
+the store holds gets a temporary copy to match keys against. Only when every file is clean is
+anything written, in one transaction that also derives the per-conversation facts
+(:mod:`appraise.metrics.derive`), so an import either lands completely or not at all. Into a
+store file DuckDB works under a 1 GiB (or ``APPRAISE_IMPORT_MEMORY_LIMIT``)
 memory budget and spills the sort to disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
@@ -190,8 +191,9 @@ class _Staged:
     skipped: dict[str, int] = field(default_factory=dict)
     # The canonical columns the file gave (mapped, derived or a constant).
     provided: frozenset[str] = frozenset()
-    # Messages inserted into an empty table whose customer and agent rows' keys the facts pass
-    # checks on the stored rows (:data:`PASS_SENDERS`), instead of a distinct count here.
+    # Messages inserted as into an empty table (``fresh``) whose customer and agent rows' keys
+    # the facts pass checks on the stored rows (:data:`PASS_SENDERS`), instead of a distinct
+    # count here.
     keys_in_pass: bool = False
     # Optional columns that no kept row fills: an insert into an empty table leaves them out
     # (NULL either way), so its sort does not carry a column of nothing.
@@ -1207,7 +1209,7 @@ def _stage(
     # than keyed rows. Only then does the exact duplicate query (a GROUP BY on the key columns,
     # another read of the file) run; a hash collision only costs that query, never a result.
     keyed = " AND ".join([keep, *(f"{_ident(k)} IS NOT NULL" for k in table.key)])
-    # Messages going into an empty table are stored in key order (less the sender), and the
+    # Messages going in as into an empty table are stored in key order (less the sender), and the
     # facts pass reads the customer and agent rows in that order anyway: it finds two of them
     # with one key as neighbours (derive.DuplicateKeys), so only the other senders' keys are
     # counted here. A month of messages then costs no 30-million-row hash aggregate.
