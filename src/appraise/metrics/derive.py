@@ -330,7 +330,7 @@ def _to_numpy(column: pa.Array | pa.ChunkedArray, null: int | None = None) -> np
         values = np.frombuffer(data, dtype=dtype, count=n, offset=offset * dtype.itemsize)
     if array.null_count:
         if null is None:
-            raise ValueError("unexpected nulls")  # the pass's SQL leaves none
+            raise AssertionError("unexpected nulls")  # the pass's SQL leaves none
         bits = np.frombuffer(validity, dtype=np.uint8)
         valid = np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(np.bool_)
         values = np.where(valid, values, null)
