@@ -369,6 +369,7 @@ def measure(
     if "cpu_seconds" in out:
         out["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in runs)
     out["all_seconds"] = [r["seconds"] for r in runs]
+    out["all_cpu_s"] = [r["child_cpu_s"] for r in runs]
     return out
 
 
@@ -422,6 +423,18 @@ def _data(folder: Path, agents: int, days: int, seed: int, start: date) -> None:
     print(f"data: {size / 2**20:,.0f} MiB of Parquet; {os.cpu_count()} CPUs", flush=True)
 
 
+def _cpu_runs(imported: dict[str, Any], plain: dict[str, Any]) -> str:
+    """Each run's CPU seconds, when there were several (the medians hide the spread)."""
+    runs = imported.get("all_cpu_s", [])
+    if len(runs) < 2:
+        return ""
+    fmt = "/".join
+    return (
+        f"  (runs: import {fmt(f'{x:.2f}' for x in runs)}, "
+        f"plain {fmt(f'{x:.2f}' for x in plain.get('all_cpu_s', []))})"
+    )
+
+
 def import_lines(imported: dict[str, Any], plain: dict[str, Any]) -> list[str]:
     """The import against the plain load + sort, and where the import's time went."""
     ratio = imported["seconds"] / plain["seconds"]
@@ -429,9 +442,9 @@ def import_lines(imported: dict[str, Any], plain: dict[str, Any]) -> list[str]:
         _line("appraise import (checks + facts)", imported),
         _line("plain DuckDB load + sort (no checks)", plain),
         f"import / plain:              {ratio:.2f}x  (target <= 1.5x)",
-        f"CPU seconds (all threads):   import {imported['child_cpu_s']:.1f}, "
-        f"plain {plain['child_cpu_s']:.1f}, "
-        f"{imported['child_cpu_s'] / plain['child_cpu_s']:.2f}x",
+        f"CPU seconds (all threads):   import {imported['child_cpu_s']:.2f}, "
+        f"plain {plain['child_cpu_s']:.2f}, "
+        f"{imported['child_cpu_s'] / plain['child_cpu_s']:.2f}x" + _cpu_runs(imported, plain),
         "import phases (first run): "
         + ", ".join(f"{k} {v:.2f} s" for k, v in imported["phases"].items()),
         "import phases, CPU seconds (first run): "
@@ -463,7 +476,9 @@ def import_ratio_sizes(args: argparse.Namespace, sizes: list[int]) -> int:
                 f"plain_s={plain['seconds']:.2f} "
                 f"ratio={imported['seconds'] / plain['seconds']:.2f} "
                 f"import_peak_mb={imported['peak_mb']:.0f} "
-                f"import_cpu_s={imported['child_cpu_s']:.1f} plain_cpu_s={plain['child_cpu_s']:.1f}"
+                f"import_cpu_s={imported['child_cpu_s']:.2f} "
+                f"plain_cpu_s={plain['child_cpu_s']:.2f} "
+                f"cpu_ratio={imported['child_cpu_s'] / plain['child_cpu_s']:.2f}"
             )
             if not args.keep:
                 for leftover in root.iterdir():

@@ -209,3 +209,92 @@ def test_an_imported_generated_center_has_the_window_definitions_facts_and_metri
     conn.execute(f"CREATE OR REPLACE TABLE conversation_facts AS {conversation_facts_sql(False)}")
     assert compute_metrics(conn, Period.parse("2026-10"), config=config) == imported
     assert any(v is not None for agent in imported.values() for v in agent.values())
+
+
+def test_the_pass_converts_arrays_as_pyarrow_does() -> None:
+    """The pass's own conversions (through the buffers, to keep pandas unloaded) give what
+    pyarrow's to_numpy and pa.array give: every slice offset (bits of a boolean array start
+    mid-byte), nulls replaced, masks applied, and timestamps stored as their integers."""
+    import numpy as np
+    import pyarrow as pa
+
+    from appraise.metrics.derive import _from_numpy, _to_numpy
+
+    flags = pa.array([True, False, True, True, False, False, True, False, True, True] * 3)
+    numbers = pa.array(range(30), pa.int64())
+    indices = pa.array([1, None, 3, None, 5] * 6, pa.int32())
+    for offset in range(12):
+        for array, null in ((flags, None), (numbers, None), (indices, -1)):
+            part = array.slice(offset)
+            expected = (part if null is None else part.fill_null(null)).to_numpy(
+                zero_copy_only=False
+            )
+            got = _to_numpy(part, null=null)
+            assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+    with pytest.raises(AssertionError):
+        _to_numpy(indices)  # nulls, and no value given for them
+    values = np.array([5, 1, -1, 7, 9, 0, 3, 8, 2], dtype=np.int64)
+    # Nulls where value % 3 == 2 (numpy: -1 % 3 is 2): rows 0, 2, 7 and 8, the last in the
+    # bitmap's second byte.
+    mask = values % 3 == 2
+    assert _from_numpy(values, mask=mask).equals(pa.array(values, pa.int64(), mask=mask))
+    assert _from_numpy(values, mask=mask).null_count == 4
+    assert _from_numpy(values[::2]).equals(pa.array(values[::2], pa.int64()))
+    stamp = pa.timestamp("us", tz="UTC")
+    assert _from_numpy(values, stamp, mask).equals(
+        pa.array(values, pa.int64(), mask=mask).cast(stamp)
+    )
+    assert len(_from_numpy(values[:0])) == 0 and len(_to_numpy(flags.slice(30))) == 0
+
+
+def test_an_import_loads_no_pandas_and_stores_the_ids_of_its_facts_as_zstd(
+    tmp_path: Path,
+) -> None:
+    """pyarrow loads pandas on the first Python-to-Arrow conversion (0.25 CPU s); an import
+    (a fresh process: the test run has pandas loaded) needs none. The facts' one-value-a-row id
+    columns are stored with ZSTD, their types those of the facts' queries."""
+    import subprocess
+    import sys
+
+    generate_center(tmp_path / "center", agents=3, days=2, seed=5)
+    store = tmp_path / "store.duckdb"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from appraise.metrics.config import CenterConfig\n"
+        "from appraise.metrics.importer import import_folder\n"
+        "from appraise.metrics.store import open_store\n"
+        f"conn = open_store(Path({str(store)!r}))\n"
+        f"import_folder(conn, Path({str(tmp_path / 'center')!r}), config=CenterConfig())\n"
+        "conn.close()\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "False"
+    conn = duckdb.connect(str(store))
+    conn.execute("CHECKPOINT")
+    compressions = dict(
+        conn.execute(
+            "SELECT column_name, list(DISTINCT compression ORDER BY compression) "
+            "FROM pragma_storage_info('conversation_facts') "
+            "WHERE column_name IN ('conversation_id', 'customer_id', 'owner_id') "
+            "AND segment_type = 'VARCHAR' GROUP BY 1"
+        ).fetchall()
+    )
+    assert compressions["conversation_id"] == ["ZSTD"]
+    assert compressions["customer_id"] == ["ZSTD"]
+    assert compressions["owner_id"] != ["ZSTD"]  # a few agents: left to DuckDB
+    # The types CREATE TABLE AS gave them (before the columns were declared): the pass's
+    # output in memory, the facts' queries over it.
+    conn.execute("SET TimeZone = 'UTC'")
+    parts, messages = ordered_pass(conn, _Clock(None))
+    conn.register("_appraise_reply_parts", parts)
+    conn.register("conversation_messages", messages)
+    conn.execute("CREATE TEMP TABLE rf AS SELECT * FROM _appraise_reply_parts")
+    conn.execute(f"CREATE TEMP TABLE cf AS {conversation_facts_sql(False, native=True)}")
+    for stored, created in (("reply_facts", "rf"), ("conversation_facts", "cf")):
+        types = [conn.execute(f"DESCRIBE {t}").fetchall() for t in (stored, created)]
+        assert [r[:2] for r in types[0]] == [r[:2] for r in types[1]]
+        assert conn.execute(
+            f"SELECT count(*) FROM (FROM {stored} EXCEPT ALL FROM {created})"
+        ).fetchone() == (0,)

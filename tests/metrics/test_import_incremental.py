@@ -145,3 +145,81 @@ def test_a_day_of_only_new_conversations_goes_in_whole_and_derives_only_them(
     assert [c[:2] for c in conversation] == [("c1", 2), ("c2", 99), ("c4", 2)]
     assert conn.execute("SELECT count(*) FROM messages").fetchone() == (6,)
     conn.close()
+
+
+def test_a_new_day_is_read_in_storage_order_and_a_day_that_continues_one_is_sorted(
+    tmp_path: Path,
+) -> None:
+    """The facts pass over the touched conversations reads a day of only new ones in storage
+    order (they went in whole, sorted, after the stored rows: no sort), and sorts those of a
+    day that continues a stored conversation (DAY2's c1 has messages on both days). The facts
+    are those of a full derivation either way."""
+    passes: list[str] = []
+
+    class Recording:
+        """The store's connection, noting the queries the facts pass streams."""
+
+        def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+            self._conn = conn
+
+        def sql(self, query: str) -> Any:
+            if "epoch_us(sent_at) AS t" in query:
+                passes.append(query)
+            return self._conn.sql(query)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._conn, name)
+
+    conn = open_store(tmp_path / "store.duckdb")
+    recording: Any = Recording(conn)
+    import_folder(recording, _day(tmp_path, "day1", *DAY1), config=UTC)
+    import_folder(recording, _day(tmp_path, "day2", *DAY2), config=UTC)
+    day3 = _day(
+        tmp_path,
+        "day3",
+        ["c4,chat,a1,2026-10-03 08:00:00,2026-10-03 08:30:00,true"],
+        ["c4,2026-10-03 08:00:00,customer,,1", "c4,2026-10-03 08:03:00,agent,a1,2"],
+    )
+    import_folder(recording, day3, config=UTC)
+    first, day2, new = passes
+    assert "ORDER BY" not in first and "BETWEEN" not in first  # the whole table, in order
+    # Day 2 touches c1 and c3, and c2 lies between them untouched: sorted.
+    assert "ORDER BY" in day2 and "IN (SELECT conversation_id FROM _imp_touched)" in day2
+    assert "ORDER BY" not in new and "BETWEEN 'c4' AND 'c4'" in new
+    incremental = _facts(conn)
+    derive_facts(conn, UTC)
+    assert _facts(conn) == incremental
+    conn.close()
+
+
+def test_a_new_day_with_two_messages_of_one_key_is_refused_naming_both(tmp_path: Path) -> None:
+    """A day none of whose conversations the store holds has its customer and agent
+    messages' keys checked by the facts pass (as a first import does): two rows of c4 with
+    one key roll the import back, and the exact query names them (rows 2 and 3: the header
+    is row 1)."""
+    import pytest
+
+    from appraise.problems import ProblemsError
+
+    conn = open_store(tmp_path / "store.duckdb")
+    import_folder(conn, _day(tmp_path, "day1", *DAY1), config=UTC)
+    before = _facts(conn)
+    day3 = _day(
+        tmp_path,
+        "day3",
+        ["c4,chat,a1,2026-10-03 08:00:00,2026-10-03 08:30:00,true"],
+        [
+            "c4,2026-10-03 08:00:00,customer,,1",
+            "c4,2026-10-03 08:00:00,customer,,1",
+            "c4,2026-10-03 08:03:00,agent,a1,2",
+        ],
+    )
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(conn, day3, config=UTC)
+    (problem,) = caught.value.errors
+    assert (problem.code, problem.row) == ("duplicate_key", 3)
+    assert "first in row 2" in problem.message
+    assert conn.execute("SELECT count(*) FROM messages").fetchone() == (4,)
+    assert conn.execute("SELECT count(*) FROM conversations").fetchone() == (2,)
+    assert _facts(conn) == before
+    conn.close()

@@ -147,3 +147,63 @@ def test_a_budget_too_small_for_the_period_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "memory limit of 8MiB" in result.stderr and "--memory-limit" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_import_works_under_its_budget_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """APPRAISE_IMPORT_MEMORY_LIMIT is DuckDB's memory_limit while the files are checked and
+    written (1 GiB without it), and the connection's own limit is back afterwards; a
+    connection whose own limit is lower keeps it."""
+    import appraise.metrics.importer as importer
+
+    generate_center(tmp_path / "center", agents=2, days=1, seed=3)
+    during: list[str] = []
+    real = importer._import
+
+    def recording(conn: duckdb.DuckDBPyConnection, *args: Any) -> Any:
+        during.append(_settings(conn)[0])
+        return real(conn, *args)
+
+    monkeypatch.setattr(importer, "_import", recording)
+    monkeypatch.delenv(importer.IMPORT_MEMORY_LIMIT_ENV, raising=False)
+    for name, env, own, expected in (
+        ("default", None, "4GiB", "1.0 GiB"),  # IMPORT_MEMORY_LIMIT, 2**30 bytes
+        ("set", "300MiB", "4GiB", "300.0 MiB"),
+        ("spaced", " 1500 MB ", "4GiB", "1.3 GiB"),  # 1.5e9 B = 1.397 GiB, shown truncated
+        ("lower", "300MiB", "200MiB", "200.0 MiB"),
+    ):
+        if env is not None:
+            monkeypatch.setenv(importer.IMPORT_MEMORY_LIMIT_ENV, env)
+        conn = open_store(tmp_path / f"{name}.duckdb")
+        conn.execute(f"SET memory_limit = '{own}'")
+        before = _settings(conn)[0]
+        import_folder(conn, tmp_path / "center", config=CenterConfig())
+        assert during[-1] == expected
+        assert _settings(conn)[0] == before
+        conn.close()
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "2 XB", "-1GiB"])
+def test_a_bad_import_budget_is_a_clear_error_in_chinese_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from appraise.metrics.importer import IMPORT_MEMORY_LIMIT_ENV
+
+    generate_center(tmp_path / "center", agents=2, days=1, seed=3)
+    monkeypatch.setenv(IMPORT_MEMORY_LIMIT_ENV, value)
+    store = tmp_path / "store.duckdb"
+    with pytest.raises(ProblemsError) as caught:
+        import_folder(open_store(store), tmp_path / "center", config=CenterConfig())
+    assert [(p.code, p.file) for p in caught.value.errors] == [
+        ("memory_limit", IMPORT_MEMORY_LIMIT_ENV)
+    ]
+    runner = CliRunner()
+    chinese = runner.invoke(app, ["import", str(tmp_path / "center"), "--store", str(store)])
+    assert chinese.exit_code == 1
+    assert "内存上限应是一个大小" in chinese.output and IMPORT_MEMORY_LIMIT_ENV in chinese.output
+    assert repr(value) in chinese.output and "Traceback" not in chinese.output
+    english = runner.invoke(
+        app, ["--lang", "en", "import", str(tmp_path / "center"), "--store", str(store)]
+    )
+    assert "the memory limit must be a size such as 2GiB" in english.output

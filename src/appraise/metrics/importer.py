@@ -5,12 +5,13 @@ walks XLSX rows), so 30 million messages are checked as fast as they are read. A
 leaves the value NULL and records the column, the kind of failure and the raw text in an ``_err``
 column; bad rows are then listed with their row number. The checks are one counting scan of the
 file, which also finds the text columns that no row's conversion changes (those are then copied
-as they are); a table that is still empty is then filled straight from the file in storage order,
-with no staging copy, and only a table that already holds rows gets a temporary copy to match
-keys against. The customer and agent messages' keys are checked by the facts pass on the stored
-rows when the messages table was empty. Only when every file is clean is anything written, in
-one transaction that also derives the per-conversation facts (:mod:`appraise.metrics.derive`),
-so an import either lands completely or not at all. Into a store file DuckDB works under a 1 GiB
+as they are); a table that is still empty, or holds none of the file's keys, is then filled
+straight from the file in storage order, with no staging copy (its customer and agent messages'
+keys are then checked by the facts pass on the stored rows), and only a file some of whose keys
+the store holds gets a temporary copy to match keys against. Only when every file is clean is
+anything written, in one transaction that also derives the per-conversation facts
+(:mod:`appraise.metrics.derive`), so an import either lands completely or not at all. Into a
+store file DuckDB works under a 1 GiB (or ``APPRAISE_IMPORT_MEMORY_LIMIT``)
 memory budget and spills the sort to disk.
 
 Rows are matched to stored rows by the table's key. A row whose key is stored with the same
@@ -25,9 +26,10 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +55,7 @@ from appraise.metrics.config import CenterConfig
 from appraise.metrics.derive import PASS_SENDERS, DuplicateKeys, derive_facts, facts_current
 from appraise.metrics.mapping import ColumnMapping, TableMapping
 from appraise.metrics.schema import TABLES, Column, Table
-from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE
+from appraise.metrics.store import PROVIDED_DDL, PROVIDED_TABLE, size_bytes
 from appraise.problems import Problem, ProblemsError
 
 __all__ = ["EXTENSIONS", "ImportReport", "TableCounts", "import_folder"]
@@ -189,12 +191,15 @@ class _Staged:
     skipped: dict[str, int] = field(default_factory=dict)
     # The canonical columns the file gave (mapped, derived or a constant).
     provided: frozenset[str] = frozenset()
-    # Messages inserted into an empty table whose customer and agent rows' keys the facts pass
-    # checks on the stored rows (:data:`PASS_SENDERS`), instead of a distinct count here.
+    # Messages inserted as into an empty table (``fresh``) whose customer and agent rows' keys
+    # the facts pass checks on the stored rows (:data:`PASS_SENDERS`), instead of a distinct
+    # count here.
     keys_in_pass: bool = False
     # Optional columns that no kept row fills: an insert into an empty table leaves them out
     # (NULL either way), so its sort does not carry a column of nothing.
     unfilled: frozenset[str] = frozenset()
+    # The store holds none of the file's keys (or no row of its table): every row is new.
+    fresh: bool = False
 
 
 def _lit(value: str) -> str:
@@ -1204,16 +1209,18 @@ def _stage(
     # than keyed rows. Only then does the exact duplicate query (a GROUP BY on the key columns,
     # another read of the file) run; a hash collision only costs that query, never a result.
     keyed = " AND ".join([keep, *(f"{_ident(k)} IS NOT NULL" for k in table.key)])
-    # Messages going into an empty table are stored in key order (less the sender), and the
+    # Messages going in as into an empty table are stored in key order (less the sender), and the
     # facts pass reads the customer and agent rows in that order anyway: it finds two of them
     # with one key as neighbours (derive.DuplicateKeys), so only the other senders' keys are
     # counted here. A month of messages then costs no 30-million-row hash aggregate.
-    keys_in_pass = (
-        messages
-        and "seq" in resolved
-        and tmap.on_duplicate != "last"
-        and _is_empty(conn, table.name)
-    )
+    # A file none of whose keys the store holds (a new month or day into a store of others; the
+    # first key column is enough: no stored row has any of the file's values) goes in as into
+    # an empty table: no staging copy, no row-by-row match, and its messages' keys are checked
+    # by the facts pass too (the conversations it touches hold only the file's messages). The
+    # file's converted values, skipped rows included: a skipped row's key only costs the
+    # classic path, never a missed match.
+    fresh = _is_empty(conn, table.name) or not _touches_stored(conn, table, checked)
+    keys_in_pass = messages and "seq" in resolved and tmap.on_duplicate != "last" and fresh
     if keys_in_pass:
         senders = ", ".join(_lit(s) for s in PASS_SENDERS)
         keyed += f" AND {_ident('sender')} NOT IN ({senders})"
@@ -1284,8 +1291,9 @@ def _stage(
         provided=provided,
         keys_in_pass=keys_in_pass,
         unfilled=frozenset(c for c, n in filled.items() if not n),
+        fresh=fresh,
     )
-    if not _is_empty(conn, table.name):
+    if not fresh:
         # Rows are matched against stored ones by key: that join wants its own copy.
         try:
             conn.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {typed}")
@@ -1590,6 +1598,26 @@ def _exists(conn: duckdb.DuckDBPyConnection, query: str) -> bool:
     return conn.execute(f"SELECT EXISTS ({query})").fetchone() == (True,)
 
 
+def _matching(table: Table, stage: str) -> str:
+    """The stored rows whose first key column a staged row has: the only ones that can match.
+
+    Found by a semi-join (a hash of the staged file's values, the store streamed past it, one
+    column read). Joined against every stored row with every column, the second 5,000-agent
+    month of a store ran out of the 1 GiB budget, and each month cost more than the one before
+    (docs/scale.md)."""
+    first = _ident(table.key[0])
+    return f"SELECT * FROM {_ident(table.name)} WHERE {first} IN (SELECT {first} FROM {stage})"
+
+
+def _touches_stored(conn: duckdb.DuckDBPyConnection, table: Table, checked: str) -> bool:
+    """Whether the store holds a row whose first key column the file has; yes when the file
+    cannot be read (its check scan then says why)."""
+    try:
+        return _exists(conn, _matching(table, checked))
+    except duckdb.Error:
+        return True
+
+
 def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     table = staged.source.table
     target = _ident(table.name)
@@ -1599,14 +1627,8 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
     cls = f"{staged.name}_cls"
     kept = staged.read - staged.superseded
     (existing,) = conn.execute(f"SELECT count(*) FROM {target}").fetchone() or (0,)
-    first = _ident(table.key[0])
-    # Only the stored rows whose first key column a staged row has can match: found by a
-    # semi-join (a hash of the staged file's values, the store streamed past it, one column
-    # read). Joined against every stored row with every column, the second 5,000-agent month of
-    # a store ran out of the 1 GiB budget, and each month cost more than the one before
-    # (docs/scale.md).
-    matching = f"SELECT * FROM {target} WHERE {first} IN (SELECT {first} FROM {stage})"
-    if not existing or not _exists(conn, matching):
+    matching = _matching(table, stage)
+    if not existing or staged.fresh or not _exists(conn, matching):
         # Every row is new: into an empty table, or a new month (or day) into a store of
         # others, with no row-by-row classification. A column no row fills stays out of the
         # sort: the insert stores it as NULL anyway (an all-empty ended_at took some 30 % of the
@@ -1680,31 +1702,55 @@ def _merge(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> TableCounts:
 # storage order and checking their keys then spills to the store's temporary folder instead of
 # taking ~6 GB (measured: 5.6 GB without, 2.1 GB under 2 GiB, ~25% slower; under 1 GiB the
 # peak RSS is ~1.3-1.45 GB at 300-1,000 agents, docs/metrics.md "Performance"). An in-memory
-# store keeps the default: its data cannot go anywhere else.
+# store keeps the default: its data cannot go anywhere else. ``APPRAISE_IMPORT_MEMORY_LIMIT``
+# sets another (a machine with memory to spare spills less); a connection whose own limit is
+# lower keeps its own.
 IMPORT_MEMORY_LIMIT = 1 * 2**30
-_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
-_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+IMPORT_MEMORY_LIMIT_ENV = "APPRAISE_IMPORT_MEMORY_LIMIT"
 
 
-def _bytes(setting: str) -> float:
-    number, _, unit = setting.strip().partition(" ")
-    return float(number) * _UNITS.get(unit.upper() or "B", 1)
+def import_memory_limit(environ: Mapping[str, str] | None = None) -> int:
+    """The import's budget in bytes: ``APPRAISE_IMPORT_MEMORY_LIMIT`` (a size such as 4GiB or
+    1500MB), else :data:`IMPORT_MEMORY_LIMIT`. A value that is no size, or zero, is a
+    :class:`ProblemsError` naming the variable."""
+    env = os.environ if environ is None else environ
+    value = env.get(IMPORT_MEMORY_LIMIT_ENV, "")
+    if not value.strip():
+        return IMPORT_MEMORY_LIMIT
+    limit = size_bytes(value)
+    if not limit:
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "memory_limit",
+                    message(
+                        "store.memory_limit",
+                        "the memory limit must be a size such as 2GiB or 1500MB, not {value}",
+                        value=repr(value),
+                    ),
+                    IMPORT_MEMORY_LIMIT_ENV,
+                )
+            ]
+        )
+    return limit
 
 
 @contextmanager
-def _import_memory(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    ((path, limit),) = conn.execute(
+def _import_memory(conn: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
+    ((path, current),) = conn.execute(
         "SELECT path, current_setting('memory_limit') FROM duckdb_databases() "
         "WHERE database_name = current_database()"
     ).fetchall()
-    if path is None or _bytes(str(limit)) <= IMPORT_MEMORY_LIMIT:
+    own = size_bytes(str(current))
+    if path is None or (own is not None and own <= limit):
         yield
         return
-    conn.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}B'")
+    conn.execute(f"SET memory_limit = '{limit}B'")
     try:
         yield
     finally:
-        conn.execute(f"SET memory_limit = {_lit(str(limit))}")
+        conn.execute(f"SET memory_limit = {_lit(str(current))}")
 
 
 @contextmanager
@@ -1818,10 +1864,15 @@ def import_folder(
                 "config",
             )
         )
+    limit = IMPORT_MEMORY_LIMIT
+    try:
+        limit = import_memory_limit()
+    except ProblemsError as exc:
+        problems.extend(exc.problems)
     if any(p.level == "error" for p in problems):
         raise ProblemsError(problems)
     sources = _find_sources(folder, mapping, problems)
-    with _import_memory(conn):
+    with _import_memory(conn, limit):
         return _import(conn, sources, problems, config)
 
 

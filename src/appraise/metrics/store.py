@@ -37,6 +37,19 @@ MEMORY_LIMIT_ENV = "APPRAISE_DUCKDB_MEMORY_LIMIT"
 TEMP_DIRECTORY_ENV = "APPRAISE_DUCKDB_TEMP_DIRECTORY"
 THREADS_ENV = "APPRAISE_DUCKDB_THREADS"
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*$", re.IGNORECASE)
+_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def size_bytes(value: str) -> int | None:
+    """Bytes of a size as DuckDB takes and writes them (``1GiB``, ``1500 MB``, ``18.8 GiB``, a
+    bare number of bytes); None for anything else."""
+    match = _MEMORY.match(value)
+    if match is None:
+        return None
+    unit = (match.group(2) or "B").upper()
+    number = value.strip()[: len(value.strip()) - (len(unit) if match.group(2) else 0)]
+    return int(float(number) * _UNITS[unit])
 
 
 @dataclass(frozen=True, slots=True)
