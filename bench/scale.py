@@ -26,7 +26,10 @@ month and for the smallest period (quarter, half or year) that holds all N month
 Parquet is deleted once imported unless ``--keep``. ``--each``: the same two catalogs (the month
 just imported, and the smallest period holding the months so far) after every month as well, so
 that a run stopped early still says how the catalog grows with the history. ``--days`` is not
-used (calendar months).
+used (calendar months). ``--resume DIR`` goes on with the store a stopped run left in its scratch
+folder ``DIR`` (``DIR/store.duckdb``; stop a run with SIGTERM or SIGKILL, as an interrupt
+deletes its folder): the months the store holds are skipped, the others generated into
+``DIR/data`` (a month already generated there is reused) and imported, and the store is kept.
 
 The last line is for machines: ``scale agents=N,... import_s=... catalog_s=... import_peak_mb=...
 catalog_peak_mb=...`` (comma-separated, one value per size); with ``--months``: ``history
@@ -220,12 +223,29 @@ def history(agents: int, args: argparse.Namespace, root: Path) -> dict[str, Any]
     first = date.fromisoformat(args.start)
     if first.day != 1:
         raise SystemExit("--months needs --start on the first of a month")
-    scratch = Path(tempfile.mkdtemp(prefix="appraise-scale-", dir=args.store_dir))
-    store = scratch / "store.duckdb"
+    if args.resume is not None:
+        # A run stopped part-way goes on: its store keeps the months imported so far.
+        scratch = args.resume
+        store = scratch / "store.duckdb"
+        if not store.is_file():
+            raise SystemExit(f"--resume {scratch}: there is no store.duckdb in it")
+        have = stored_months(store)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="appraise-scale-", dir=args.store_dir))
+        store = scratch / "store.duckdb"
+        have = {}
+    biggest = max(have.values(), default=0)
     months: list[dict[str, Any]] = []
+    before: list[str] = []
     try:
         for k in range(args.months):
             month = _add_months(first, k)
+            if have.get(f"{month:%Y-%m}", 0) * 2 > biggest > 0:
+                # In the store already (a month also holds the next one's first night, a few
+                # conversations, hence "most of the biggest month").
+                before.append(f"{month:%Y-%m}")
+                print(f"month {month:%Y-%m}: in the store already (--resume)", flush=True)
+                continue
             folder = root / f"agents-{agents}-months" / f"{month:%Y-%m}"
             folder.mkdir(parents=True, exist_ok=True)
             days = _generate_month(folder, agents, args.seed, month, k)
@@ -276,6 +296,7 @@ def history(agents: int, args: argparse.Namespace, root: Path) -> dict[str, Any]
         return {
             "agents": agents,
             "months": months,
+            "before": before,
             "kept": kept,
             "store_mib": _mib(store),
             "last": last,
@@ -284,7 +305,8 @@ def history(agents: int, args: argparse.Namespace, root: Path) -> dict[str, Any]
             "span_catalog": span_catalog,
         }
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.resume is None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _catalog_line(c: dict[str, Any]) -> str:
@@ -299,14 +321,23 @@ def _catalog_line(c: dict[str, Any]) -> str:
 
 def history_report(h: dict[str, Any]) -> list[str]:
     months = h["months"]
+    before = h.get("before", [])
     agent_months = h["agents"] * len(months)
+    # The store's months: this run's and those an earlier run imported (--resume).
+    stored_agent_months = h["agents"] * (len(months) + len(before))
     rows = sum(m["rows"] for m in months)
     import_s = sum(m["import"]["seconds"] for m in months)
     import_cpu = sum(m["import"]["child_cpu_s"] for m in months)
     peak = max(m["import"]["peak_mb"] for m in months)
     lines = [
         f"{h['agents']:,} agents x {len(months)} months = {agent_months:,} agent-months, "
-        f"{rows:,} rows, store {h['store_mib']:,.0f} MiB",
+        f"{rows:,} rows, store {h['store_mib']:,.0f} MiB"
+        + (
+            f" (holding {len(before)} more months of an earlier run: "
+            f"{stored_agent_months:,} agent-months)"
+            if before
+            else ""
+        ),
         f"imports: {import_s:,.0f} s wall, {import_cpu:,.0f} s CPU in all, peak {peak:,.0f} MB "
         f"(first month {months[0]['import']['seconds']:.0f} s / "
         f"{months[0]['import']['peak_mb']:,.0f} MB, last {months[-1]['import']['seconds']:.0f} s"
@@ -315,20 +346,30 @@ def history_report(h: dict[str, Any]) -> list[str]:
     ]
     stored = sum(h["kept"].values())
     made = sum(m["conversations"] for m in months)
-    lines.append(
-        f"conversations: {made:,} in the month files, {stored:,} in the store "
-        f"({'every month kept' if stored == made else 'SOME WERE REPLACED OR LOST'})"
-    )
+    if before:
+        stored_before = sum(n for m, n in h["kept"].items() if m in before)
+        lines.append(
+            f"conversations: {made:,} in this run's month files, {stored:,} in the store, "
+            f"{stored_before:,} of them in the months before it"
+            + ("" if stored >= made + stored_before else " (SOME WERE REPLACED OR LOST)")
+        )
+    else:
+        lines.append(
+            f"conversations: {made:,} in the month files, {stored:,} in the store "
+            f"({'every month kept' if stored == made else 'SOME WERE REPLACED OR LOST'})"
+        )
     c = h["month_catalog"]
     lines.append(
-        f"catalog {h['last']} on the {len(months)}-month store: {_catalog_line(c)}; "
+        f"catalog {h['last']} on the {len(months) + len(before)}-month store: "
+        f"{_catalog_line(c)}; "
         f"{1000 * c['seconds'] / h['agents']:.2f} ms per agent-month"
     )
     if h["span_catalog"] is not None:
         c = h["span_catalog"]
         lines.append(
-            f"catalog {h['span']} ({len(months)} months of data): {_catalog_line(c)}; "
-            f"{1000 * c['seconds'] / agent_months:.2f} ms per agent-month"
+            f"catalog {h['span']} ({len(months) + len(before)} months of data): "
+            f"{_catalog_line(c)}; {1000 * c['seconds'] / stored_agent_months:.2f} ms per "
+            "agent-month"
         )
     return lines
 
@@ -388,6 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--store-dir", type=Path, help="where the store is made (default: the temporary folder)"
     )
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        help="with --months: go on with the store of an earlier run (DIR/store.duckdb, its "
+        "scratch folder), skipping the months it holds; the data is made in DIR/data and the "
+        "store is kept",
+    )
     parser.add_argument("--child-catalog", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--period", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -412,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = [one_size(n, args, root, period) for n in sizes]
     finally:
-        if args.keep is None:
+        if args.keep is None and args.resume is None:
             shutil.rmtree(root, ignore_errors=True)
     print()
     for line in report(rows, args.days):
@@ -437,7 +485,12 @@ def main_history(args: argparse.Namespace) -> int:
     sizes = sorted({int(x) for x in args.agents.split(",") if x.strip()})
     if len(sizes) != 1:
         raise SystemExit("--months takes one size (--agents N)")
-    root = args.keep or Path(tempfile.mkdtemp(prefix="appraise-scale-data-", dir=args.store_dir))
+    if args.keep is not None:
+        root = args.keep
+    elif args.resume is not None:
+        root = args.resume / "data"
+    else:
+        root = Path(tempfile.mkdtemp(prefix="appraise-scale-data-", dir=args.store_dir))
     try:
         h = history(sizes[0], args, root)
     finally:
