@@ -158,6 +158,16 @@ def finish_leaf(
 # ------------------------------------------------------------------------------- columns
 
 
+def _number(data: AgentData, node_id: str, metric: str | None) -> Decimal | None:
+    """What a column reads of an agent: the value given for the indicator, else its metric's,
+    when it is a number (anything else goes the general way)."""
+    src = data.direct.get(node_id) if data.direct else None
+    if src is None and metric is not None:
+        src = data.metrics.get(metric)
+    value = src.value if src is not None else None
+    return value if type(value) is Decimal else None
+
+
 def column(
     node: Indicator,
     scheme: Scheme,
@@ -209,11 +219,8 @@ def _proportion(
     value_column = voice.value_column
     rest: dict[str, AgentData] = {}
     for agent_id, data in agents.items():
-        src = data.direct.get(node_id) if data.direct else None
-        if src is None and metric is not None:
-            src = data.metrics.get(metric)
-        value = src.value if src is not None else None
-        if type(value) is not Decimal:
+        value = _number(data, node_id, metric)
+        if value is None:
             rest[agent_id] = data
             continue
         goal = rule.target
@@ -318,11 +325,8 @@ def _ranges(
     columns = voice.value_columns(unit)
     rest: dict[str, AgentData] = {}
     for agent_id, data in agents.items():
-        src = data.direct.get(node_id) if data.direct else None
-        if src is None and metric is not None:
-            src = data.metrics.get(metric)
-        value = src.value if src is not None else None
-        if type(value) is not Decimal:
+        value = _number(data, node_id, metric)
+        if value is None:
             rest[agent_id] = data
             continue
         i = bisect_left(edges, value)
