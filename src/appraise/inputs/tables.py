@@ -47,6 +47,7 @@ from appraise.inputs.records import (
     Incident,
     Inputs,
     MetricValue,
+    Origin,
     Rating,
     Source,
     from_columns,
@@ -1157,11 +1158,6 @@ def _distinct_records(records: list[T], names: dict[str, set[Any]]) -> _Distinct
     return found
 
 
-def _sources(sheet: ColumnFrame, field: str | None = None) -> list[Source]:
-    n = len(sheet.numbers)
-    return from_columns(Source, n, (repeat(sheet.label), sheet.numbers, repeat(field)))
-
-
 def _merged(
     records: list[T], bad: set[int], skip: set[int], again: Callable[[int], list[T]]
 ) -> list[T]:
@@ -1236,7 +1232,11 @@ def _long_values_by_column(
         bad |= column.where(_BAD)
     keyed = (agent_ids, periods, metrics)
     records = from_columns(
-        MetricValue, n, (*(c.values() for c in (*keyed, values)), _sources(sheet))
+        MetricValue,
+        n,
+        [c.values() for c in (*keyed, values)],
+        origin=Origin(sheet.label),
+        rows=sheet.numbers,
     )
 
     def again(k: int) -> list[MetricValue]:
@@ -1264,9 +1264,14 @@ def _wide_values_by_column(
     for index, header in wide.other:
         values = _convert_column(sheet.columns[index], _as_value, False)
         bad |= values.where(_BAD)
-        sources = _sources(sheet, header)
         records: list[MetricValue | None] = list(
-            from_columns(MetricValue, n, (ids, at, repeat(header), values.values(), sources))
+            from_columns(
+                MetricValue,
+                n,
+                (ids, at, repeat(header), values.values()),
+                origin=Origin(sheet.label, header),
+                rows=sheet.numbers,
+            )
         )
         for k in values.where(None):
             records[k] = None
@@ -1344,7 +1349,9 @@ def _long_ratings_by_column(
     bad: set[int] = set()
     for column in fields:
         bad |= column.where(_BAD)
-    records = from_columns(Rating, n, (*(f.values() for f in fields), _sources(sheet)))
+    records = from_columns(
+        Rating, n, [f.values() for f in fields], origin=Origin(sheet.label), rows=sheet.numbers
+    )
 
     def again(k: int) -> list[Rating]:
         found = _long_rating(_slow_row(sheet, columns, k, problems))
