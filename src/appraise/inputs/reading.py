@@ -250,9 +250,25 @@ def detect_encoding(raw: bytes) -> str:
 
 def decode(raw: bytes, encoding: str, label: str, problems: list[Problem]) -> str | None:
     """The file's text; a byte that does not decode is a problem naming its line."""
-    name = detect_encoding(raw) if encoding == "auto" else encoding
+    decoded = decode_as(raw, encoding, label, problems)
+    return None if decoded is None else decoded[0]
+
+
+def decode_as(
+    raw: bytes, encoding: str, label: str, problems: list[Problem]
+) -> tuple[str, str] | None:
+    """:func:`decode`'s text and the codec that decoded it (``utf-8`` when ``raw`` is the
+    text's UTF-8 as it is, no BOM: what pyarrow reads, without encoding it again)."""
+    if encoding == "auto" and not any(raw.startswith(bom) for bom, _ in _BOMS):
+        # detect_encoding's test, whose text is kept: no file is decoded twice.
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            name = "gb18030"
+    else:
+        name = detect_encoding(raw) if encoding == "auto" else encoding
     try:
-        codecs.lookup(name)
+        codec = codecs.lookup(name).name
     except LookupError:
         problems.append(
             _problem(
@@ -265,9 +281,9 @@ def decode(raw: bytes, encoding: str, label: str, problems: list[Problem]) -> st
         )
         return None
     if name.replace("_", "-").lower() in ("utf-8", "utf8") and raw.startswith(codecs.BOM_UTF8):
-        name = "utf-8-sig"
+        name = codec = "utf-8-sig"
     try:
-        return raw.decode(name)
+        return raw.decode(name), codec
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = (
@@ -955,8 +971,15 @@ class ColumnFrame(Frame):
 
 def _text_column(column: Any) -> TextColumn:
     import numpy as np
+    import pyarrow.compute as pc
 
-    encoded = column.combine_chunks().dictionary_encode()
+    array = column.combine_chunks()
+    n = len(array)
+    if n and array[0] == array[n - 1] and pc.all(pc.equal(array, array[0])).as_py():
+        # One text in every row (the period, a rater_id): compared with the first row's, a
+        # quarter of the time to encode the column.
+        return TextColumn([array[0].as_py()], np.zeros(n, dtype=np.int32), array.slice(0, 1))
+    encoded = array.dictionary_encode()
     dictionary, indices = encoded.dictionary, encoded.indices
     # The indices' buffer as it is (no cell is null): Array.to_numpy imports pandas (half a
     # second, the first time).
@@ -1012,10 +1035,11 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def read_csv_columns(
-    text: str, layout: Layout, label: str, expected: Sequence[str]
+    text: str, layout: Layout, label: str, expected: Sequence[str], *, data: bytes | None = None
 ) -> tuple[ColumnFrame, dict[str, int]] | None:
     """``text`` (a decoded CSV) read by pyarrow's CSV reader into columns, with its header found
-    by the layout reader on the first rows; the title rows skipped are counted.
+    by the layout reader on the first rows; the title rows skipped are counted. ``data``: the
+    file's bytes when they are ``text`` in UTF-8 (then not encoded again).
 
     None when the file needs the row reader to number its rows as a person sees them: a blank
     line or a quoted line break inside the table, rows of different widths, a two-level header,
@@ -1035,12 +1059,13 @@ def read_csv_columns(
     width = len(header_cells)
     if width < 2 or [h.strip() for h in header_cells] != found.headers[:width]:
         return None
-    data = text.encode("utf-8")
+    if data is None:
+        data = text.encode("utf-8")
     data_lines = _line_count(text, data) - header_row
     names = [f"c{i}" for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             # One thread: the CPU time of a load is what a busy server pays, and threads that
             # split a file of a few megabytes cost twice the CPU for no gain on a shared machine.
             # One block (up to a gigabyte): one chunk per column, none to combine.
@@ -1055,6 +1080,8 @@ def read_csv_columns(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                # UTF-8 already: decoded from it, or encoded to it.
+                check_utf8=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -32,7 +32,7 @@ from appraise.inputs.reading import (
     Frame,
     Layout,
     TextColumn,
-    decode,
+    decode_as,
     empty_text,
     formula_problems,
     open_workbook,
@@ -433,11 +433,15 @@ def _skipped_warnings(
 
 
 def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
-    text = decode(path.read_bytes(), "auto", label, problems)
-    if text is None:
+    raw = path.read_bytes()
+    decoded = decode_as(raw, "auto", label, problems)
+    if decoded is None:
         return None
+    text, codec = decoded
     # The column reader (pyarrow) when rows are lines; the row reader for anything else.
-    read = read_csv_columns(text, _CANONICAL, label, _KNOWN_COLUMNS)
+    read = read_csv_columns(
+        text, _CANONICAL, label, _KNOWN_COLUMNS, data=raw if codec == "utf-8" else None
+    )
     if read is not None:
         frame, skipped = read
         _skipped_warnings(frame, skipped, label, problems)
