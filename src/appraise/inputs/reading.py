@@ -938,7 +938,8 @@ def take(values: Sequence[Any], codes: Any) -> list[Any]:
 
     array = np.empty(len(values), dtype=object)
     array[:] = values
-    return list(array[codes].tolist())
+    taken: list[Any] = array[codes].tolist()  # a new list (not copied again)
+    return taken
 
 
 @dataclass(slots=True)
