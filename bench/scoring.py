@@ -136,6 +136,35 @@ consequences 6%, context 4%, ranks 2%; freeing a run's objects takes some 0.10 s
 0.15-0.16 s). Left: each agent's own scores and results looked up once per leaf (a dict each); a
 band's explanation shared per value, as the 实际值 piece is.
 
+Issue 14, fourth round, the load (2026-12-03, 18:26-20:10 UTC; target load <= 0.3 s CPU, 0.41 s
+on the idle machine after the fourth round). Cut: a value or rating read by columns keeps its
+table's Origin (file, column) and its row number, and makes its Source the first time it is
+read (records._SourceWhenRead; ==, hash, repr, replace and pickle see the same source), so no
+Source is made per row (170,000) when only problems and "given" explanations read one;
+build_context reads a row's source only for the warning it writes; a CSV's first rows are read
+line by line (io.StringIO copied the whole file), its lines counted by numpy in its UTF-8 bytes
+(str.count took three passes), a file is decoded once and handed to pyarrow as it is when it is
+UTF-8, pyarrow reads it in one block without checking the UTF-8 again; a column of one text
+(period, rater_id) is compared with its first row, not encoded; a column with the last column's
+distinct texts in the same order (the next table's agent ids) takes their values. Every input
+record, warning and problem (text zh/en, file, row, column), and every result and explanation
+(zh, en, data) of the 22 seeds on generated inputs (150 agents, two seeds; long, wide, with
+Unicode spaces, full-width text and null tokens, with warnings, with bad cells; scored before
+the inputs' sources are read) is main's, byte for byte. Measured on this session's machine
+(faster than the one of the 0.41 s: main loads in 0.22-0.26 s CPU here): --baseline (main)
+--rounds 3 --repeat 3 at load average 3-5: load 0.23 -> 0.20 s CPU (0.85x; an earlier run at
+load 3-5 before the rebase 0.22 -> 0.18, 0.81x), score the same (0.67 -> 0.70, within the
+rounds' 0.67-0.77); loads alone, a fresh process each, best of seven, in turns at load 7-9:
+0.233-0.267 -> 0.185-0.212 s (0.77-0.80x); instructions of one steady-state load (callgrind,
+third load minus second, GC off as in load_inputs): 2.43 -> 1.81 G (0.75x). By those ratios the
+idle machine's 0.41 s would be some 0.31-0.35 s: at the target's edge, not met by that
+reckoning, not measured there. Where the load goes now (callgrind): the records a third
+(object.__new__ and a slot set per field through the member descriptor's __set__, whose
+argument tuple is a fifth of all the instructions: the floor for slotted records set from
+Python), pyarrow's parse and dictionary encoding a quarter, converting and numpy's take a
+tenth. Left: Incident and HistoryEntry are read by the row reader and keep their Source; a
+faster slot setter (none in Python without a tuple per call).
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """

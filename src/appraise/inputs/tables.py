@@ -32,7 +32,7 @@ from appraise.inputs.reading import (
     Frame,
     Layout,
     TextColumn,
-    decode,
+    decode_as,
     empty_text,
     formula_problems,
     open_workbook,
@@ -47,6 +47,7 @@ from appraise.inputs.records import (
     Incident,
     Inputs,
     MetricValue,
+    Origin,
     Rating,
     Source,
     from_columns,
@@ -432,11 +433,15 @@ def _skipped_warnings(
 
 
 def _read_csv(path: Path, label: str, problems: list[Problem]) -> _Sheet | None:
-    text = decode(path.read_bytes(), "auto", label, problems)
-    if text is None:
+    raw = path.read_bytes()
+    decoded = decode_as(raw, "auto", label, problems)
+    if decoded is None:
         return None
+    text, codec = decoded
     # The column reader (pyarrow) when rows are lines; the row reader for anything else.
-    read = read_csv_columns(text, _CANONICAL, label, _KNOWN_COLUMNS)
+    read = read_csv_columns(
+        text, _CANONICAL, label, _KNOWN_COLUMNS, data=raw if codec == "utf-8" else None
+    )
     if read is not None:
         frame, skipped = read
         _skipped_warnings(frame, skipped, label, problems)
@@ -986,9 +991,10 @@ class _Converted:
         """Per row whether its value is ``marker`` (a numpy array), None when no row's is."""
         import numpy as np
 
-        hits = [v is marker for v in self.distinct]
-        if not any(hits):
+        # Asked of every column, and most hold no such value: looked for in C first.
+        if not any(map(operator.is_, self.distinct, repeat(marker))):
             return None
+        hits = [v is marker for v in self.distinct]
         if self.codes is None:
             return np.ones(self.n, dtype=bool)
         return np.array(hits, dtype=bool)[self.codes]
@@ -1013,7 +1019,27 @@ def _convert_column(
     """Each distinct text converted as the row reader converts its cell: the value, None for an
     empty cell, _BAD for a cell the converter rejects (or an empty one that is required)."""
     memos = _MEMOS.get()
-    memo: dict[str, Any] = {} if memos is None else memos.setdefault(convert, {})
+    memo = _Memo() if memos is None else memos.get(convert) or memos.setdefault(convert, _Memo())
+    texts = column.texts
+    if memo.texts is not None and memo.texts == texts:
+        # The texts of the last column this converter read, in the same order (the agent ids
+        # of the next table).
+        distinct = memo.values
+    else:
+        distinct = memo.values = _convert_texts(column, convert, memo.said)
+        memo.texts = texts
+    if any(map(operator.is_, distinct, repeat(_NOTHING))):
+        empty = _BAD if required else None
+        distinct = [empty if v is _NOTHING else v for v in distinct]
+    # One period, one rater: no index per row.
+    return _Converted(distinct, None if len(distinct) == 1 else column.codes, len(column))
+
+
+def _convert_texts(
+    column: TextColumn, convert: Callable[[_Cell], Any], memo: dict[str, Any]
+) -> list[Any]:
+    """What ``convert`` makes of each distinct text of ``column`` (_NOTHING for an empty one,
+    _BAD for one it rejects), with ``memo``, what it said of texts before (kept up to date)."""
     texts = column.texts
     # Of what another table's column said, nothing is converted again (the agent ids of every
     # table).
@@ -1036,12 +1062,7 @@ def _convert_column(
             memo[text] = convert(_Cell(text)) if of_text is None else of_text(text)
         except _BadCell:
             memo[text] = _BAD
-    distinct = list(map(memo.__getitem__, texts))
-    if any(map(operator.is_, distinct, repeat(_NOTHING))):
-        empty = _BAD if required else None
-        distinct = [empty if v is _NOTHING else v for v in distinct]
-    # One period, one rater: no index per row.
-    return _Converted(distinct, None if len(distinct) == 1 else column.codes, len(column))
+    return list(map(memo.__getitem__, texts))
 
 
 # An empty cell, in a converter's memo (None when the column may be empty, _BAD when required).
@@ -1066,9 +1087,19 @@ _PLAIN_AT_LEAST = 50
 _NULLS = frozenset(NULL_TOKENS)
 
 
+@dataclass(slots=True)
+class _Memo:
+    """What one converter said in one load: of each text (``said``), and of the last column it
+    read, whose distinct texts (``texts``) had the ``values`` (_NOTHING for an empty text)."""
+
+    said: dict[str, Any] = field(default_factory=dict)
+    texts: list[str] | None = None
+    values: list[Any] = field(default_factory=list)
+
+
 # The texts converted so far by one load, by converter: every table repeats the agent ids (and
 # periods, names), and a converter says the same of the same text in any column.
-_MEMOS: ContextVar[dict[Callable[[_Cell], Any], dict[str, Any]] | None] = ContextVar(
+_MEMOS: ContextVar[dict[Callable[[_Cell], Any], _Memo] | None] = ContextVar(
     "appraise_inputs_memos", default=None
 )
 
@@ -1157,11 +1188,6 @@ def _distinct_records(records: list[T], names: dict[str, set[Any]]) -> _Distinct
     return found
 
 
-def _sources(sheet: ColumnFrame, field: str | None = None) -> list[Source]:
-    n = len(sheet.numbers)
-    return from_columns(Source, n, (repeat(sheet.label), sheet.numbers, repeat(field)))
-
-
 def _merged(
     records: list[T], bad: set[int], skip: set[int], again: Callable[[int], list[T]]
 ) -> list[T]:
@@ -1236,7 +1262,11 @@ def _long_values_by_column(
         bad |= column.where(_BAD)
     keyed = (agent_ids, periods, metrics)
     records = from_columns(
-        MetricValue, n, (*(c.values() for c in (*keyed, values)), _sources(sheet))
+        MetricValue,
+        n,
+        [c.values() for c in (*keyed, values)],
+        origin=Origin(sheet.label),
+        rows=sheet.numbers,
     )
 
     def again(k: int) -> list[MetricValue]:
@@ -1264,9 +1294,14 @@ def _wide_values_by_column(
     for index, header in wide.other:
         values = _convert_column(sheet.columns[index], _as_value, False)
         bad |= values.where(_BAD)
-        sources = _sources(sheet, header)
         records: list[MetricValue | None] = list(
-            from_columns(MetricValue, n, (ids, at, repeat(header), values.values(), sources))
+            from_columns(
+                MetricValue,
+                n,
+                (ids, at, repeat(header), values.values()),
+                origin=Origin(sheet.label, header),
+                rows=sheet.numbers,
+            )
         )
         for k in values.where(None):
             records[k] = None
@@ -1344,7 +1379,9 @@ def _long_ratings_by_column(
     bad: set[int] = set()
     for column in fields:
         bad |= column.where(_BAD)
-    records = from_columns(Rating, n, (*(f.values() for f in fields), _sources(sheet)))
+    records = from_columns(
+        Rating, n, [f.values() for f in fields], origin=Origin(sheet.label), rows=sheet.numbers
+    )
 
     def again(k: int) -> list[Rating]:
         found = _long_rating(_slow_row(sheet, columns, k, problems))

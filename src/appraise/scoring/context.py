@@ -113,9 +113,11 @@ def build_context(
     agents: dict[str, AgentData] = {a.agent_id: AgentData(a) for a in inputs.agents}
     known_from_file = bool(inputs.agents)
 
-    def agent(agent_id: str, source: Source) -> AgentData:
+    def agent(agent_id: str, row: MetricValue | Rating | Incident) -> AgentData:
         if agent_id not in agents:
             if known_from_file:
+                # The row's source is read only here: it is made when first read.
+                source = row.source
                 problems.append(
                     Problem(
                         "warning",
@@ -133,7 +135,9 @@ def build_context(
             agents[agent_id] = AgentData(Agent(agent_id, agent_id, None, None, None, None, {}))
         return agents[agent_id]
 
-    unknown: dict[str, Source] = {}
+    # The first rating of each indicator that the scheme does not have (its source read when
+    # the warning is written).
+    unknown: dict[str, Rating] = {}
     center: dict[str, Given] = {}
     center_direct: dict[str, Given] = {}
     # Everyone named in the files is an agent, even with rows only for other periods.
@@ -146,7 +150,7 @@ def build_context(
     for mv in inputs.metric_values:
         agent_id = mv.agent_id
         if agent_id is not None and agent_id not in agents:
-            agent(agent_id, mv.source)
+            agent(agent_id, mv)
         if mv.period is not None and mv.period != wanted:
             if _within(mv.period, period):
                 inside.append(mv)
@@ -192,7 +196,7 @@ def build_context(
     rated_as: dict[str, str | None] = {}
     for r in inputs.ratings:
         if r.agent_id not in agents:
-            agent(r.agent_id, r.source)
+            agent(r.agent_id, r)
         if not in_period(r.period):
             continue
         name = r.indicator
@@ -201,10 +205,11 @@ def build_context(
         else:
             ind = rated_as[name] = indicator_names.get(normalize_name(name))
         if ind is None:
-            unknown.setdefault(r.indicator, r.source)
+            unknown.setdefault(r.indicator, r)
             continue
         agents[r.agent_id].ratings[ind].append(r)
-    for name, src in unknown.items():
+    for name, first_rating in unknown.items():
+        src = first_rating.source
         problems.append(
             Problem(
                 "warning",
@@ -220,15 +225,16 @@ def build_context(
                 field=src.field or "indicator",
             )
         )
-    unknown_kinds: dict[str, Source] = {}
+    unknown_kinds: dict[str, Incident] = {}
     for inc in inputs.incidents:
-        data = agent(inc.agent_id, inc.source)
+        data = agent(inc.agent_id, inc)
         if not period.contains(inc.date):
             continue
         if normalize_name(inc.kind) not in kinds:
-            unknown_kinds.setdefault(inc.kind, inc.source)
+            unknown_kinds.setdefault(inc.kind, inc)
         data.incidents.append(inc)
-    for name, src in unknown_kinds.items():
+    for name, first_incident in unknown_kinds.items():
+        src = first_incident.source
         problems.append(
             Problem(
                 "warning",
