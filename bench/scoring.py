@@ -165,6 +165,13 @@ Python), pyarrow's parse and dictionary encoding a quarter, converting and numpy
 tenth. Left: Incident and HistoryEntry are read by the row reader and keep their Source; a
 faster slot setter (none in Python without a tuple per call).
 
+All of the session together (lead, 2026-12-03, 20:17 UTC, load average 4.2-4.9): --baseline the
+session's start (3e7b39a) --rounds 2 --repeat 3, on this session's machine: load 0.25 -> 0.20 s
+CPU (0.79x), score 1.18 -> 0.81 s (0.69x), load + score 1.44 -> 1.01 s (0.70x). Here both
+targets hold (load <= 0.3 s, load + score <= 2 s). The machine of the session before ran
+3e7b39a at 0.41 / 2.25 s idle, 1.6-1.9 times slower: there the same ratios give a load of about
+0.33 s (over the 0.3 s target) and load + score about 1.9 s (under 2 s).
+
     python bench/scoring.py [--scheme s002-department] [--agents 10000] [--seed 1] [--repeat 3]
     python bench/scoring.py --baseline /tmp/main/src [--rounds 3]   # in turns with another tree
 """
