@@ -417,73 +417,67 @@ def _rated(
             key = str(v)  # see text._FMT_CACHE
             found = whole.get(key)
             if found is None:
-                found = whole[key] = _one_role(v, key, roles[0], texts[0], den, leaf, voice)
+                found = whole[key] = _one_role(plan, v, key, leaf, voice)
             score, explain, out = found
         else:
-            known_at: list[tuple[str, Decimal]] = [_NO_PART] * n_roles
-            for r in rows:
-                k = role_at.get(r.rater_role or "")
-                v = r.value
-                if (
-                    k is None
-                    or known_at[k] is not _NO_PART
-                    or type(v) is not Decimal
-                    or not low <= v <= high
-                ):
-                    break
-                key = str(v)
-                known = texts[k].get(key)
-                if known is None:
-                    _, role_name, role_weight, weight_text = roles[k]
-                    known = texts[k][key] = (
-                        f"{role_name} {fmt(v)}×{weight_text}%",
-                        v * role_weight,
-                    )
-                known_at[k] = known
-            else:
-                # Every role once (as many rows as roles, none twice): rules._one_each.
-                num = _ZERO
-                for known in known_at:
-                    num += known[1]
-                parts = [] if inline else _role_parts(known_at)
-                score = num / den
-                if inline:
-                    # The pieces made when first read (_rated_said).
-                    out = score * weight / full  # type: ignore[operator]
-                    explain = Made(_rated_said, (known_at, score, out, pts, info), lang)
-                else:
-                    parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
-                    out, then = weighted(leaf, voice, score)
-                    if then is not None:
-                        parts.append(_THEN)
-                        parts.append(then)
-                    explain = Pending(tuple(parts), lang)
-                if not counts:
-                    out = _ZERO
-                shown = voice.value_column(score, unit) if unit is not None else None
-                scores[agent_id][node_id] = score
-                results[agent_id][node_id] = IndicatorResult(
-                    node_id,
-                    name,
-                    weight,
-                    score,
-                    score,
-                    out,
-                    explain,
-                    depth,
-                    counts,
-                    parent_id,
-                    shown,
-                )
+            known_at = _known_parts(rows, role_at, roles, texts, low, high)
+            if known_at is None:
+                rest[agent_id] = data
                 continue
-            rest[agent_id] = data
-            continue
+            # Every role once (as many rows as roles, none twice): rules._one_each.
+            num = _ZERO
+            for known in known_at:
+                num += known[1]
+            score = num / den
+            if inline:
+                # The pieces made when first read (_rated_said).
+                out = score * weight / full  # type: ignore[operator]
+                explain = Made(_rated_said, (known_at, score, out, pts, info), lang)
+            else:
+                parts = _role_parts(known_at)
+                parts.append(Later(_RATED_COMBINED, rules.score_said, (pts, score)))
+                out, then = weighted(leaf, voice, score)
+                if then is not None:
+                    parts.append(_THEN)
+                    parts.append(then)
+                explain = Pending(tuple(parts), lang)
+            if not counts:
+                out = _ZERO
         shown = voice.value_column(score, unit) if unit is not None else None
         scores[agent_id][node_id] = score
         results[agent_id][node_id] = IndicatorResult(
             node_id, name, weight, score, score, out, explain, depth, counts, parent_id, shown
         )
     return rest
+
+
+def _known_parts(
+    rows: list[Any],
+    role_at: dict[str, int],
+    roles: tuple[tuple[str, str, Decimal, str], ...],
+    texts: list[dict[str, tuple[str, Decimal]]],
+    low: Decimal,
+    high: Decimal,
+) -> list[tuple[str, Decimal]] | None:
+    """Each role's part of an agent's ratings, in the plan's order, when every role gave one
+    rating on the scale (as many rows as roles, none twice); None for the general way."""
+    known_at: list[tuple[str, Decimal]] = [_NO_PART] * len(roles)
+    for r in rows:
+        k = role_at.get(r.rater_role or "")
+        v = r.value
+        if (
+            k is None
+            or known_at[k] is not _NO_PART
+            or type(v) is not Decimal
+            or not low <= v <= high
+        ):
+            return None
+        key = str(v)
+        known = texts[k].get(key)
+        if known is None:
+            known = texts[k][key] = rules.role_part(roles[k], v)
+        known_at[k] = known
+    return known_at
 
 
 def _role_parts(known_at: list[tuple[str, Decimal]]) -> list[Any]:
@@ -509,26 +503,15 @@ def _rated_said(
 
 
 def _one_role(
-    v: Decimal,
-    key: str,
-    role: tuple[str, str, Decimal, str],
-    texts: dict[str, tuple[str, Decimal]],
-    den: Decimal,
-    leaf: LeafPlan,
-    voice: Voice,
+    plan: rules.RaterPlan, v: Decimal, key: str, leaf: LeafPlan, voice: Voice
 ) -> tuple[Decimal, Pending, Decimal]:
-    """A rating by the one role that rates: rules._one_each's score and words, weighted
+    """A rating by the one role that rates: rules.one_role's score and words, weighted
     (finish_leaf), and what it adds; the agents given the same rating share it."""
-    _, role_name, role_weight, weight_text = role
-    known = texts.get(key)
-    if known is None:
-        known = texts[key] = (f"{role_name} {fmt(v)}×{weight_text}%", v * role_weight)
-    score = (_ZERO + known[1]) / den
-    said: tuple[Any, ...] = (known[0], Later(_RATED_COMBINED, rules.score_said, (voice.pts, score)))
+    score, said = rules.one_role(plan, v, key, voice)
     out, then = weighted(leaf, voice, score)
     if then is not None:
-        said = (*said, _THEN, then)
-    return score, Pending(said, voice.lang), out if leaf.node.counts else _ZERO
+        said = Pending((*said.parts, _THEN, then), said.lang)
+    return score, said, out if leaf.node.counts else _ZERO
 
 
 _NO_PART: tuple[str, Decimal] = ("", _ZERO)

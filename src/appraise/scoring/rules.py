@@ -315,6 +315,30 @@ def rated(
     return Outcome(score, score, Pending(tuple(parts), voice.lang), problems)
 
 
+def role_part(role: tuple[str, str, Decimal, str], value: Decimal) -> tuple[str, Decimal]:
+    """A role's part of a rating: ("直属主管 90×50%", the rating × the role's weight); kept in
+    RaterPlan.part_texts by the rating's text, since agents share them."""
+    _, role_name, weight, weight_text = role
+    return f"{role_name} {fmt(value)}×{weight_text}%", value * weight
+
+
+def one_role(plan: RaterPlan, value: Decimal, key: str, voice: Voice) -> tuple[Decimal, Pending]:
+    """With one role rating: what the rating ``value`` (its text ``key``) comes to, its score
+    and explanation (the role's part, then the score), shared by the agents given it
+    (RaterPlan.whole)."""
+    whole = plan.whole.get(key)
+    if whole is None:
+        role = plan.roles[0]
+        texts = plan.part_texts.setdefault(role[0], {})
+        known = texts.get(key)
+        if known is None:
+            known = texts[key] = role_part(role, value)
+        score = (_ZERO + known[1]) / plan.den_all
+        said = (known[0], Later(_RATED_COMBINED, score_said, (voice.pts, score)))
+        whole = plan.whole[key] = (score, Pending(said, voice.lang))
+    return whole
+
+
 def _one_each(
     plan: RaterPlan, rows: list[Rating], low: Decimal, high: Decimal, voice: Voice
 ) -> Outcome | None:
@@ -334,25 +358,15 @@ def _one_each(
         return None
     part_texts = plan.part_texts
     if len(roles) == 1:
-        role_id = roles[0][0]
-        value = given.get(role_id)
+        value = given.get(roles[0][0])
         if value is None:
             return None
-        key = str(value)  # see text._FMT_CACHE
-        whole = plan.whole.get(key)
-        if whole is None:
-            _, role_name, weight, weight_text = roles[0]
-            texts = part_texts.setdefault(role_id, {})
-            known = texts.get(key)
-            if known is None:
-                known = texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
-            score = (_ZERO + known[1]) / plan.den_all
-            said = (known[0], Later(_RATED_COMBINED, score_said, (voice.pts, score)))
-            whole = plan.whole[key] = (score, Pending(said, voice.lang))
-        return Outcome(whole[0], whole[0], whole[1])
+        score, said = one_role(plan, value, str(value), voice)  # str: see text._FMT_CACHE
+        return Outcome(score, score, said)
     parts: list[Any] = []
     num = _ZERO
-    for role_id, role_name, weight, weight_text in roles:
+    for role in roles:
+        role_id = role[0]
         value = given.get(role_id)
         if value is None:  # a role that does not rate this, one of the plan's missing
             return None
@@ -361,7 +375,7 @@ def _one_each(
         key = str(value)
         known = texts.get(key)
         if known is None:
-            known = texts[key] = (f"{role_name} {fmt(value)}×{weight_text}%", value * weight)
+            known = texts[key] = role_part(role, value)
         if parts:
             parts.append(" + ")
         parts.append(known[0])
