@@ -474,29 +474,44 @@ def _formula(
     value = rule.expr.evaluate(env)
     if not isinstance(value, Decimal | bool) or value is None:
         return rules.Outcome(None, None, voice.say("formula_missing", e=str(rule.expr)))
-    num = Decimal(int(value)) if isinstance(value, bool) else value
-    if rule.max is not None:
-        num = min(num, rule.max)
-    if rule.min is not None:
-        num = max(num, rule.min)
+    num = _bounded(rule, Decimal(int(value)) if isinstance(value, bool) else value)
     reads = reads if reads is not None else _formula_reads(rule, scheme)
     # "平均回复时长 45 秒 → min(100, 100 × 30 ÷ 45) = 66.67 分": what it read, by name and with
     # its unit (in the reader's language), then the arithmetic with those values (shown to two
     # decimals) and the score to the scheme's step.
-    read: list[tuple[str, Decimal]] = []
-    for n in sorted(rule.expr.names):
-        v = env.get(n)
-        if isinstance(v, Decimal):
-            read.append((n, v))
+    read = _numbers_read(sorted(rule.expr.names), env)
     if not read:
         return rules.Outcome(num, num, voice.say("formula", e=str(rule.expr), s=pts(num)))
     # Written when read (words.Later), as the numbers of every other sentence.
     text = voice.later("formula_explained", _formula_said, voice, rule.expr, reads, read, num)
-    value_text = None
-    if len(read) == 1:
-        n, v = read[0]
-        value_text = voice.value_column(v, reads.get(n, (n, None))[1])
-    return rules.Outcome(num, num, text, value_text=value_text)
+    return rules.Outcome(num, num, text, value_text=_one_read_shown(voice, reads, read))
+
+
+def _bounded(rule: FormulaRule, num: Decimal) -> Decimal:
+    """A formula's number within its rule's ``max`` and ``min``."""
+    if rule.max is not None:
+        num = min(num, rule.max)
+    if rule.min is not None:
+        num = max(num, rule.min)
+    return num
+
+
+def _numbers_read(names: list[str], env: Mapping[str, Any]) -> list[tuple[str, Decimal]]:
+    """The names (sorted) a formula read that held a number, with it: what its sentence says."""
+    read: list[tuple[str, Decimal]] = []
+    for n in names:
+        v = env.get(n)
+        if isinstance(v, Decimal):
+            read.append((n, v))
+    return read
+
+
+def _one_read_shown(voice: Voice, reads: FormulaReads, read: list[tuple[str, Decimal]]) -> Any:
+    """The value column of a formula that read one number: that number, with its unit."""
+    if len(read) != 1:
+        return None
+    n, v = read[0]
+    return voice.value_column(v, reads.get(n, (n, None))[1])
 
 
 def _formula_column(
@@ -518,7 +533,6 @@ def _formula_column(
     names = sorted(rule.expr.names)
     expr = rule.expr
     evaluate = expr.evaluate
-    high, low = rule.max, rule.min
     node_id, name, counts = node.id, node.name, node.counts
     depth, parent_id, weight = leaf.depth, leaf.parent_id, leaf.info.weight
     lang = voice.lang
@@ -534,23 +548,13 @@ def _formula_column(
         if type(num) is not Decimal:
             rest[agent_id] = data
             continue
-        if high is not None:
-            num = min(num, high)
-        if low is not None:
-            num = max(num, low)
-        read: list[tuple[str, Decimal]] = []
-        for n in names:
-            v = env.get(n)
-            if isinstance(v, Decimal):
-                read.append((n, v))
+        num = _bounded(rule, num)
+        read = _numbers_read(names, env)
         if not read:
             rest[agent_id] = data
             continue
         said = Later(_FORMULA_EXPLAINED, _formula_said, (voice, expr, reads, read, num))
-        shown = None
-        if len(read) == 1:
-            n, v = read[0]
-            shown = value_column(v, reads.get(n, (n, None))[1])
+        shown = _one_read_shown(voice, reads, read)
         if shown is None and unit is not None:
             shown = value_column(num, unit)
         out, then = weighted(leaf, voice, num)
