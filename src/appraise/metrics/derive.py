@@ -411,11 +411,12 @@ def _block(
     kept = np.flatnonzero((is_agent & (~after_agent | (code != previous_code))) | trailing)
 
     # Each reply answers the run begun by the latest run start before it.
-    run_at = np.where(run_start, np.arange(n), 0)
-    np.maximum.accumulate(run_at, out=run_at)
+    # (A reply follows a customer message of its conversation, so that run start is in it.)
     replies = np.flatnonzero(reply)
+    run_starts = np.flatnonzero(run_start)
+    run_at = run_starts[np.searchsorted(run_starts, replies, side="right") - 1]
     gap = np.zeros(n, dtype=np.int64)
-    gap[replies] = clock.before(t[replies]) - clock.before(t[run_at[replies]])
+    gap[replies] = clock.before(t[replies]) - clock.before(t[run_at])
 
     # One row per (conversation, agent): kept rows sorted by that key (stable, so stream order
     # within a key), then summed per key.
