@@ -496,6 +496,55 @@ def test_parquet_text_is_converted_only_where_a_row_needs_it_and_stored_the_same
     ]
 
 
+@pytest.mark.parametrize(
+    ("values", "statistics", "answered"),
+    [
+        # Every row group records its nulls and a least value that is not empty.
+        (["k1", None], True, {"customer_id": 1}),
+        ([None, None], True, {"customer_id": 0}),
+        # An empty string is the least value: only the scan can tell what the conversion
+        # makes of it (NULL).
+        (["", ""], True, {}),
+        (["k1", ""], True, {}),
+        # No statistics: nothing to go by.
+        (["k1", ""], False, {}),
+    ],
+)
+def test_a_parquet_footer_answers_a_text_column_only_when_it_is_sure(
+    tmp_path: Path, values: list[str | None], statistics: bool, answered: dict[str, int]
+) -> None:
+    """customer_id (optional text, no check reads it) is counted from the footer when every
+    row group says it holds no empty string; else by the check scan. Either way the same
+    values are stored (an empty string as NULL) and a column no row fills is warned about
+    (conversion_rate reads it)."""
+    from appraise.metrics.importer import _parquet_text_filled
+
+    folder = _folder(tmp_path)
+    table = pa.table(
+        {
+            "conversation_id": ["c1", "c2"],
+            "channel": ["chat", "chat"],
+            "agent_id": ["a1", "a2"],
+            "customer_id": pa.array(values, pa.string()),
+            "started_at": pa.array(
+                [1_790_000_000_000_000, 1_790_000_060_000_000], pa.timestamp("us", tz="UTC")
+            ),
+        }
+    )
+    path = folder / "conversations.parquet"
+    # One row a row group: the answer must hold for every group.
+    pq.write_table(table, path, row_group_size=1, write_statistics=statistics)
+    conn = open_store()
+    assert _parquet_text_filled(conn, path, ["customer_id"]) == answered
+    report = import_folder(conn, folder, config=SHANGHAI)
+    stored = [v or None for v in values]
+    assert _rows(conn, "SELECT customer_id FROM conversations ORDER BY conversation_id") == [
+        (v,) for v in stored
+    ]
+    empty = {w.field for w in report.warnings if w.code == "column_empty"}
+    assert ("customer_id" in empty) == (stored == [None, None])
+
+
 def test_a_column_no_row_fills_is_stored_empty_and_still_counts_as_given(tmp_path: Path) -> None:
     """ended_at is in the file and empty in every row: the sorted insert leaves it out (NULL
     either way), the other columns are stored as the file has them, in storage order, the

@@ -361,6 +361,8 @@ class _Raw:
     # Other names of columns ("询单/人数" under a merged 询单 header): name -> index.
     aliases: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    # A Parquet file: its footer's statistics can answer some of the check scan's questions.
+    parquet: Path | None = None
 
 
 def _transcode(path: Path, encoding: str, workdir: Path, problems: list[Problem]) -> Path | None:
@@ -722,7 +724,31 @@ def _read_parquet(
     cols: list[tuple[str | None, str, str]] = [
         (str(r[0]), _ident(str(r[0])), str(r[1])) for r in described
     ]
-    return _Raw(relation, cols, "(file_row_number + 1)")
+    return _Raw(relation, cols, "(file_row_number + 1)", parquet=src.path)
+
+
+def _parquet_text_filled(
+    conn: duckdb.DuckDBPyConnection, path: Path, columns: list[str]
+) -> dict[str, int]:
+    """Text columns of a Parquet file that hold no empty string, by the footer's statistics:
+    column -> how many rows fill it. A column is answered when every row group records its
+    null count and either holds only nulls or has a least value that is not empty (the empty
+    string is the least of all strings; a truncated least value is a prefix of the true one).
+    Any other column, or a footer DuckDB cannot read, is left to the check scan."""
+    if not columns:
+        return {}
+    listed = ", ".join(_lit(c) for c in columns)
+    try:
+        rows = conn.execute(
+            "SELECT path_in_schema, bool_and(stats_null_count IS NOT NULL AND "
+            "(stats_null_count = row_group_num_rows OR coalesce(stats_min_value, '') <> '')), "
+            "sum(row_group_num_rows - stats_null_count) "
+            f"FROM parquet_metadata({_lit(str(path))}) WHERE path_in_schema IN ({listed}) "
+            "GROUP BY path_in_schema"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {str(name): int(filled) for name, ok, filled in rows if ok and filled is not None}
 
 
 # --- converting and checking values in SQL ---------------------------------------------------
@@ -1081,6 +1107,10 @@ def _stage(
     # this file: column -> (raw value, the pieces of inner and middle that copy it unchanged).
     # The check scan tells which ones it changed in no row; the insert copies those as they are.
     as_is: dict[str, tuple[str, str, tuple[int, str], tuple[int, str]]] = {}
+    # Of those, typed text that no check reads: column -> its Parquet column (see
+    # _parquet_text_filled).
+    by_footer: dict[str, str] = {}
+    headers = {sql: header for header, sql, _ in raw.columns}
     for i, col in enumerate(table.columns):
         v = f"_v{i}"
         q = _ident(col.name)
@@ -1114,6 +1144,17 @@ def _stage(
                     (len(inner), f"{sql} AS {v}"),
                     (len(middle), f"{v} AS {q}, {v}"),
                 )
+            if (
+                native is not None
+                and col.type == "string"
+                and raw.parquet is not None
+                and not col.required
+                and key not in ENUMS
+                and col.name not in table.key
+                and col.name not in tmap.skip_empty
+                and sql in headers
+            ):
+                by_footer[col.name] = str(headers[sql])
             if native is not None:
                 inner.append(f"{sql} AS {v}")
                 middle.append(f"{native.replace('{x}', v)} AS {q}, {v}")
@@ -1225,15 +1266,26 @@ def _stage(
         senders = ", ".join(_lit(s) for s in PASS_SENDERS)
         keyed += f" AND {_ident('sender')} NOT IN ({senders})"
     key_hash = f"hash({', '.join(_ident(k) for k in table.key)})"
-    # Whether any row's conversion changed an as_is column's text.
-    same = "".join(f", {test}" for _, test, _, _ in as_is.values())
     # How many kept rows fill each optional column: for the empty-column warnings, and a
     # column no row fills is left out of the sorted insert.
     optional = _optional_columns(table)
     # Every row is kept when nothing is skipped: a plain count then (the FILTER costs some 20 %
     # of a month of messages' scan).
     kept_only = f" FILTER (WHERE {keep})" if skips or tmap.invalid_rows == "skip" else ""
-    filling = "".join(f", count({_ident(c)}){kept_only}" for c in optional)
+    # Typed text that every row keeps is answered by a Parquet file's footer when it can be:
+    # the scan then does not read it (a month of chat text is most of a messages file).
+    footer: dict[str, int] = {}
+    if raw.parquet is not None and not kept_only:
+        found = _parquet_text_filled(conn, raw.parquet, sorted(set(by_footer.values())))
+        footer = {c: found[h] for c, h in by_footer.items() if h in found}
+    filling = "".join(
+        f", {footer[c]}" if c in footer else f", count({_ident(c)}){kept_only}" for c in optional
+    )
+    # Whether any row's conversion changed an as_is column's text (no empty string in a
+    # column the footer answered).
+    same = "".join(
+        ", true" if name in footer else f", {test}" for name, (_, test, _, _) in as_is.items()
+    )
     try:
         ((total, bad, missing_seq, skipped_n, n_keyed, n_hashes, *rest),) = conn.execute(
             f"SELECT count(*), count(_err) FILTER (WHERE _skip IS NULL), {unnumbered}, "
@@ -1575,17 +1627,22 @@ def _check_duplicates(
 # --- merging into the store ------------------------------------------------------------------
 
 
-def _record_provided(conn: duckdb.DuckDBPyConnection, staged: _Staged) -> None:
-    """Remember which columns this table's files gave; once given, a column stays given."""
+def _record_provided(conn: duckdb.DuckDBPyConnection, staged: list[_Staged]) -> None:
+    """Remember which columns each table's files gave; once given, a column stays given.
+    One statement for every file (each statement costs some 2 ms however small)."""
+    if not staged:
+        return
     conn.execute(PROVIDED_DDL)
-    table = staged.source.table
     rows = ", ".join(
-        f"({_lit(table.name)}, {_lit(c)}, {str(c in staged.provided).lower()})"
-        for c in table.column_names
+        f"({_lit(st.source.table.name)}, {_lit(c)}, {str(c in st.provided).lower()})"
+        for st in staged
+        for c in st.source.table.column_names
     )
+    # One row per (table, column): two files of one table give it once, provided by either.
     conn.execute(
-        f"INSERT INTO {PROVIDED_TABLE} VALUES {rows} ON CONFLICT (tbl, col) "
-        "DO UPDATE SET provided = provided OR excluded.provided"
+        f"INSERT INTO {PROVIDED_TABLE} SELECT tbl, col, bool_or(provided) "
+        f"FROM (VALUES {rows}) AS v(tbl, col, provided) GROUP BY tbl, col "
+        "ON CONFLICT (tbl, col) DO UPDATE SET provided = provided OR excluded.provided"
     )
 
 
@@ -1802,8 +1859,7 @@ def _write(
         # Still in the center's zone: a file inserted straight from its checked query reads
         # its naive times now.
         counts = {st.source.table.name: _merge(conn, st) for st in staged}
-        for st in staged:
-            _record_provided(conn, st)
+        _record_provided(conn, staged)
         changed = any(
             c.inserted or c.updated
             for c in counts.values()
