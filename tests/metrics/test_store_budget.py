@@ -207,3 +207,55 @@ def test_a_bad_import_budget_is_a_clear_error_in_chinese_by_default(
         app, ["--lang", "en", "import", str(tmp_path / "center"), "--store", str(store)]
     )
     assert "the memory limit must be a size such as 2GiB" in english.output
+
+
+def test_quantile_parts_follow_the_rows_and_the_budget() -> None:
+    """ceil(rows x aggregates x 40 bytes / (limit / 2)): 9 million first responses with a median
+    and a 90th percentile need 720,000,000 bytes; half of 256 MiB is 134,217,728, so 6 parts
+    (5.36 rounded up); under 2 GiB (half: 1,073,741,824) one part. No known limit: one part."""
+    from appraise.metrics.engine import HOLISTIC_BYTES_PER_VALUE, holistic_parts
+
+    assert HOLISTIC_BYTES_PER_VALUE == 40
+    assert holistic_parts(9_000_000, 2, 256 * 2**20) == 6
+    assert holistic_parts(9_000_000, 2, 2 * 2**30) == 1
+    assert holistic_parts(0, 2, 256 * 2**20) == 1
+    assert holistic_parts(9_000_000, 2, None) == 1
+
+
+def test_a_source_whose_quantiles_would_not_fit_runs_by_parts_of_agents_with_the_same_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The conversations' source holds the first response time's median and 90th percentile:
+    run in 4 parts of agents (each agent in one), every agent's values are those of the whole
+    query. The parts are asked for with the rows the source aggregates, counted here as its
+    WHERE reads them: the month's conversations (Shanghai time) that have an owner."""
+    import appraise.metrics.engine as engine
+
+    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
+    path = tmp_path / "events.duckdb"
+    conn = open_store(path)
+    import_folder(conn, tmp_path / "center", config=CenterConfig())
+    conn.close()
+    period = Period.parse("2026-10")
+    whole = open_data(path)
+    before = compute_metrics(whole, period, config=CenterConfig())
+    whole.close()
+    asked: list[tuple[int, int]] = []
+    real = engine.holistic_parts
+
+    def four(rows: int, holistic: int, limit: int | None) -> int:
+        asked.append((rows, holistic))
+        assert real(rows, holistic, limit) == 1  # a week of 20 agents fits in 2 GiB
+        return 4
+
+    monkeypatch.setattr(engine, "holistic_parts", four)
+    parted = open_data(path)
+    after = compute_metrics(parted, period, config=CenterConfig())
+    ((owned,),) = parted.execute(
+        "SELECT count(*) FROM conversation_facts WHERE owner_id IS NOT NULL "
+        "AND started_at >= TIMESTAMPTZ '2026-09-30 16:00:00+00' "
+        "AND started_at < TIMESTAMPTZ '2026-10-31 16:00:00+00'"
+    ).fetchall()
+    parted.close()
+    assert asked == [(owned, 2)] and owned > 1000
+    assert len(after) == 20 and after == before

@@ -63,6 +63,14 @@ class CompiledSource:
     previous: bool
     # Joins the business-hours minute table; these queries give the instants it must cover.
     calendar_bounds: tuple[str, ...] = ()
+    # Aggregates that keep every value of their group (quantile_cont: a median, a percentile),
+    # whose state DuckDB cannot spill; with some, ``parted_sql`` is the same query over the
+    # agents whose hash falls in part ``$part`` of ``$parts`` (each agent in one part, so each
+    # part's rows are exactly the query's rows of those agents), and ``rows_sql`` counts the
+    # rows the query aggregates (appraise.metrics.engine splits it by their number).
+    holistic: int = 0
+    parted_sql: str = ""
+    rows_sql: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +321,10 @@ class _Rows:
         return conds
 
 
+# Aggregates whose state holds every value of its group.
+_HOLISTIC = ("quantile_cont(",)
+
+
 def _signed(terms: list[tuple[bool, str]]) -> str:
     """``a + b - c`` from (subtract, sql) terms."""
     out = ""
@@ -356,17 +368,32 @@ class _Source:
             self.columns[agg] = f"v{len(self.columns) + 1}"
         return f"{self.name}.{self.columns[agg]}"
 
-    def sql(self) -> str:
-        joins = "".join(f"\n{j}" for j in self.joins)
+    @property
+    def _joins(self) -> str:
+        return "".join(f"\n{j}" for j in self.joins)
+
+    def sql(self, *, parted: bool = False) -> str:
+        """The grouped query; ``parted``: over the agents of part ``$part`` of ``$parts``."""
         if self.distinct is not None:
-            return self._distinct_sql(joins)
+            return self._distinct_sql(self._joins)
         cols = ",\n    ".join(f"{agg} AS {name}" for agg, name in self.columns.items())
+        part = [f"hash({self.credit_sql}) % $parts = $part"] if parted else []
         return (
             f"SELECT {self.credit_sql} AS agent_id,\n    {cols}\n"
-            f"FROM {self.src.from_sql}{joins}\n"
-            f"WHERE {_and(self.where)}\n"
+            f"FROM {self.src.from_sql}{self._joins}\n"
+            f"WHERE {_and([*self.where, *part])}\n"
             f"GROUP BY {self.credit_sql}"
         )
+
+    @property
+    def holistic(self) -> int:
+        """How many of its aggregates keep every value of their group."""
+        if self.distinct is not None:
+            return 0
+        return sum(agg.startswith(_HOLISTIC) for agg in self.columns)
+
+    def rows_sql(self) -> str:
+        return f"SELECT count(*) FROM {self.src.from_sql}{self._joins}\nWHERE {_and(self.where)}"
 
     def _distinct_sql(self, joins: str) -> str:
         # One row per agent and value first, then plain counts: DuckDB's count(DISTINCT) per
@@ -593,6 +620,9 @@ def compile_metrics(
             s.src.needs_facts,
             s.previous,
             tuple(s.calendar),
+            s.holistic,
+            s.sql(parted=True) if s.holistic else "",
+            s.rows_sql() if s.holistic else "",
         )
         for s in c.sources.values()
     )

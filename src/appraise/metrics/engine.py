@@ -11,6 +11,7 @@ An agent with no data for a metric gets NULL, except count metrics, which get 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -23,7 +24,7 @@ from appraise.metrics.config import CenterConfig
 from appraise.metrics.definitions import MetricDefinition, library_definitions
 from appraise.metrics.derive import CALENDAR_TABLE, calendar_arrow, ensure_facts
 from appraise.metrics.schema import DUCKDB_TYPES, TABLES
-from appraise.metrics.store import PROVIDED_TABLE
+from appraise.metrics.store import PROVIDED_TABLE, size_bytes
 from appraise.periods import Period, PeriodKind
 from appraise.problems import Problem
 
@@ -44,6 +45,9 @@ class Plan:
     previous: frozenset[str] = frozenset()
     # Queries (lo, hi) whose instants the business-hours minute table must cover.
     calendar_bounds: tuple[str, ...] = ()
+    # Sources with aggregates that keep every value (CompiledSource.holistic): name ->
+    # (parted SQL, rows SQL, how many such aggregates), placeholders filled in.
+    parted: tuple[tuple[str, str, str, int], ...] = ()
 
     def final_sql(self, relation: dict[str, str]) -> str:
         """The query joining the sources' per-agent rows; ``relation`` maps source -> table."""
@@ -121,6 +125,11 @@ def build_plan(
     if needs_facts:
         tables.update(dict.fromkeys(_FACT_TABLES))
     bounds = tuple(dict.fromkeys(q for s in used for q in s.calendar_bounds))
+    parted = tuple(
+        (s.name, s.parted_sql.format(**values), s.rows_sql.format(**values), s.holistic)
+        for s in used
+        if s.holistic
+    )
     return Plan(
         compiled.metrics,
         sources,
@@ -129,6 +138,7 @@ def build_plan(
         None if agents is None else tuple(dict.fromkeys(agents)),
         frozenset(s.name for s in used if s.previous),
         bounds,
+        parted,
     )
 
 
@@ -310,8 +320,13 @@ def _compute(conn: Any, plan: Plan, config: CenterConfig) -> MetricValues:
             ((lo, hi),) = conn.execute(calendar_bounds_sql(plan)).fetchall()
             cal = calendar_arrow(config, lo, hi)  # noqa: F841 - read by DuckDB's replacement scan
             conn.execute(f"CREATE OR REPLACE TEMP TABLE {CALENDAR_TABLE} AS SELECT * FROM cal")
+        parted = {p[0]: p for p in plan.parted}
         for name, sql in plan.sources:
-            conn.execute(f"CREATE OR REPLACE TEMP TABLE {relation[name]} AS {sql}")
+            if name in parted:
+                _, parted_sql, rows_sql, holistic = parted[name]
+                _holistic_source(conn, relation[name], sql, parted_sql, rows_sql, holistic)
+            else:
+                conn.execute(f"CREATE OR REPLACE TEMP TABLE {relation[name]} AS {sql}")
         rows = conn.execute(plan.final_sql(relation)).fetchall()
     finally:
         for name in relation.values():
@@ -319,6 +334,40 @@ def _compute(conn: Any, plan: Plan, config: CenterConfig) -> MetricValues:
         if with_calendar:
             conn.execute(f"DROP TABLE IF EXISTS temp.main.{CALENDAR_TABLE}")
     return rows_to_values(plan, rows)
+
+
+# Bytes of DuckDB's memory a quantile_cont state takes per value of its group: 17-33 measured on
+# DuckDB 2.0 (BIGINT microseconds; the least budget each of 3, 4.5 and 9 million rows with one or
+# two such aggregates ran under), rounded up. Those states cannot spill: a year of 5,000
+# agents' first response times ran out of the 2 GiB budget (docs/scale.md).
+HOLISTIC_BYTES_PER_VALUE = 40
+
+
+def holistic_parts(rows: int, holistic: int, memory_limit: int | None) -> int:
+    """In how many parts (by agent) a source must run for its quantile states to take at most
+    half of DuckDB's memory: ``ceil(rows x aggregates x 40 bytes / (limit / 2))``, at least 1."""
+    if memory_limit is None or memory_limit <= 0:
+        return 1
+    need = rows * holistic * HOLISTIC_BYTES_PER_VALUE
+    return max(1, math.ceil(need / (memory_limit / 2)))
+
+
+def _holistic_source(
+    conn: Any, relation: str, sql: str, parted_sql: str, rows_sql: str, holistic: int
+) -> None:
+    """The source's per-agent rows, in parts of agents when their quantiles would not fit in
+    DuckDB's memory at once. The same rows and aggregates in every part: the same values."""
+    ((limit,),) = conn.execute("SELECT current_setting('memory_limit')").fetchall()
+    ((rows,),) = conn.execute(rows_sql).fetchall()
+    parts = holistic_parts(int(rows), holistic, size_bytes(str(limit)))
+    if parts == 1:
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {relation} AS {sql}")
+        return
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE {relation} AS {parted_sql}", {"parts": parts, "part": 0}
+    )
+    for part in range(1, parts):
+        conn.execute(f"INSERT INTO {relation} {parted_sql}", {"parts": parts, "part": part})
 
 
 def sub_periods(period: Period, by: PeriodKind) -> list[Period]:
