@@ -96,6 +96,25 @@ class Later(Say):
         return f"Say({self.code!r}, {self.params!r})"
 
 
+class Named:
+    """A name given in every language (a catalog metric's name and ``name_en``): written in the
+    reader's, Chinese where it has none."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, zh: str, en: str | None = None) -> None:
+        self.names: dict[str, str] = {"zh": zh, "en": en or zh}
+
+    def render(self, lang: Lang) -> str:
+        return self.names.get(lang) or self.names["zh"]
+
+    def data(self) -> dict[str, Any]:
+        return {"named": dict(self.names)}
+
+    def __repr__(self) -> str:
+        return f"Named({self.names['zh']!r}, {self.names['en']!r})"
+
+
 def _fill(code: str, values: Mapping[str, str], lang: Lang) -> str:
     template = _TEMPLATES.get((code, lang)) or _template(code, lang)
     if template is not None:
@@ -124,11 +143,13 @@ def _render(piece: Any, lang: Lang) -> str:
         return "".join([_render(p, lang) for p in piece.parts])
     if kind is Words:
         return str.__str__(piece) if piece.lang == lang else piece.render(lang)
+    if kind is Named:
+        return piece.render(lang)  # type: ignore[no-any-return]
     return str.__str__(piece) if isinstance(piece, str) else str(piece)
 
 
 def _data(piece: Any) -> Any:
-    if isinstance(piece, Words | Say | Pending):
+    if isinstance(piece, Words | Say | Pending | Named):
         return piece.data()
     return str.__str__(piece) if isinstance(piece, str) else str(piece)
 
@@ -290,6 +311,9 @@ def render_data(data: Any, lang: str | None = None) -> str:
 def _render_data(data: Any, lang: Lang) -> str:
     if isinstance(data, list):
         return "".join(_render_data(d, lang) for d in data)
+    if isinstance(data, dict) and isinstance(data.get("named"), dict):
+        names = data["named"]
+        return str(names.get(lang) or names.get("zh") or "")
     if isinstance(data, dict) and "say" in data:
         code = str(data["say"])
         values = {k: _render_data(v, lang) for k, v in (data.get("with") or {}).items()}

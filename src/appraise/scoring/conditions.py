@@ -7,8 +7,10 @@ scheme language (:mod:`appraise.schemes.expr`); shown as written, an agent readi
 scorecard in Chinese read ``total``, ``rank`` and ``and``. :func:`said_condition` turns the
 expression's tree into pieces said in no language yet (:mod:`appraise.words`): the result's own
 names (``total``, ``grade``, ``rank``...), the connectives and the comparisons are entries of
-the core catalog (``condition.*``), an indicator's id reads as its name (the scheme's words,
-as the scorecard shows it), numbers and functions as written. The explanation stays what was
+the core catalog (``condition.*``), and so are the agent's own (``position``, ``tenure_months``...);
+an indicator's or a declared metric's id reads as its name (the scheme's words, as the scorecard
+shows it), a catalog metric's as its name in the reader's language (:class:`~appraise.words.Named`),
+numbers, functions and any other name as written. The explanation stays what was
 said, so a stored result reads it in either language.
 """
 
@@ -21,7 +23,7 @@ from typing import Any
 from appraise.messages import table
 from appraise.schemes.expr import Expr
 from appraise.schemes.model import Indicator, Scheme
-from appraise.words import Pending, Say, register, words
+from appraise.words import Named, Pending, Say, register, words
 
 CONDITION_EN: dict[str, str] = {
     # The names a condition reads of the period's own result (scoring.history._RESULT).
@@ -31,6 +33,14 @@ CONDITION_EN: dict[str, str] = {
     "count": "count",
     "last_rank": "last_rank",
     "level": "level",
+    # The agent's own names a pay condition or an eligibility rule reads
+    # (scoring.variables.eligibility_env).
+    "position": "position",
+    "team": "team",
+    "tenure_months": "tenure_months",
+    "tenure_days": "tenure_days",
+    "hired_in_period": "hired_in_period",
+    "hired_day": "hired_day",
     "and": " and ",
     "or": " or ",
     "not": "not ",
@@ -57,6 +67,9 @@ CONDITION = table("condition", CONDITION_EN)
 register("condition", CONDITION_EN)
 
 _RESULT_NAMES = frozenset({"total", "grade", "rank", "count", "last_rank", "level"})
+_AGENT_NAMES = frozenset(
+    {"position", "team", "tenure_months", "tenure_days", "hired_in_period", "hired_day"}
+)
 _COMPARE = {
     ast.Eq: "eq",
     ast.NotEq: "ne",
@@ -85,8 +98,9 @@ def _sep(key: str) -> Say:
 
 
 def scheme_labels(scheme: Scheme) -> dict[str, str]:
-    """The names a condition may read that the scheme names: each indicator's id -> its name."""
-    labels: dict[str, str] = {}
+    """The names a condition may read that the scheme names: each metric it declares and each
+    indicator, id -> name (an indicator's score wins over a metric of its id, as in a formula)."""
+    labels: dict[str, str] = {m.id: m.name for m in scheme.metrics}
 
     def walk(items: list[Indicator]) -> None:
         for ind in items:
@@ -167,14 +181,28 @@ def _say(node: ast.expr, out: list[Any], labels: Mapping[str, str], within: int)
             _say(item, out, labels, _IF)
         out.append(closing)
     elif isinstance(node, ast.Name):
-        if node.id in _RESULT_NAMES:
-            out.append(_sep(node.id))
-        else:
-            # An indicator by its name, in the scheme's words as everywhere else it is shown.
-            out.append(labels.get(node.id, node.id))
+        out.append(_name(node.id, labels))
     elif isinstance(node, ast.Constant) and isinstance(node.value, str):
         out.append(Say("condition.text", {"v": node.value}))
     else:
         out.append(ast.unparse(node))
     if bracket:
         out.append(")")
+
+
+def _name(name: str, labels: Mapping[str, str]) -> Any:
+    """A name the condition reads, as its reader knows it."""
+    if name in _RESULT_NAMES:
+        return _sep(name)
+    if name in labels:
+        # An indicator or a declared metric by its name, in the scheme's words as everywhere
+        # else it is shown.
+        return labels[name]
+    if name in _AGENT_NAMES:
+        return _sep(name)
+    from appraise.metrics.catalog import LIBRARY
+
+    found = LIBRARY.get(name)
+    if found is not None:
+        return Named(found.name, found.name_en)
+    return name
