@@ -272,3 +272,17 @@ def test_a_supervisors_page_reads_the_cells_of_the_one_team(
     values = {chart["yAxis"]["data"][y]: pct for _x, y, pct in chart["series"][0]["data"]}
     assert values == {"李四 A002": 100.0, "张三 A001": 80.0}
     assert Result.objects.filter(cycle=cycle, is_current=True).count() == 3
+
+
+@pytest.mark.django_db
+def test_an_agent_renamed_by_hr_is_shown_by_the_new_name_at_once(
+    people: People, one_leaf: Cycle
+) -> None:
+    """A rename changes no result and is audited without the cycle: the dashboard's kept
+    summary (leaderboard and flags, names read when it was built) is built again."""
+    client = _manager(people)
+    old = people.agent_a2.name
+    assert old in client.get(f"/team/?cycle={one_leaf.pk}").content.decode()
+    org.agent_update(by=people.hr, agent=people.agent_a2, name="新名字")
+    page = client.get(f"/team/?cycle={one_leaf.pk}").content.decode()
+    assert "新名字" in page and old not in page

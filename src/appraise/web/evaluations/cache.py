@@ -9,8 +9,9 @@ same for everyone who sees the same results: they are built once and kept in Dja
   highest id of the results in that scope (a computation, a recompute, a correction or an appeal's
   rescore adds rows), the highest audit-log id of the cycle (a calibration, a publication and
   every other change to a cycle's results is audited with the cycle's id, also those that change
-  a row in place), and the highest id of the cycle's kept team means (``TeamHeat``, written
-  again when an agent moves to another team, which is audited without a cycle),
+  a row in place), the highest id of the cycle's kept team means (``TeamHeat``, written
+  again when an agent moves to another team, which is audited without a cycle), and the highest
+  audit-log id of a change to an agent or a team (a rename, also audited without a cycle),
 - the language, since labels inside the charts are translated.
 
 So a change is never served stale, in any process, and there is nothing to invalidate: a new
@@ -40,6 +41,9 @@ T = TypeVar("T")
 # Long enough for a month-end's morning; a version change makes a new key well before.
 TIMEOUT_SECONDS = 3600
 
+# The audited changes of the people and teams whose names the kept values show.
+ORG_ACTIONS = ("agent.create", "agent.update", "team.create", "team.set_supervisors")
+
 
 def results_version(cycle_id: int, results: QuerySet[Result]) -> str:
     """Changes whenever anything a page reads from these results may have changed."""
@@ -47,17 +51,26 @@ def results_version(cycle_id: int, results: QuerySet[Result]) -> str:
     # The kept team means are written again (new ids) when an agent moves to another team,
     # which changes no result and is audited without the cycle's id.
     heats = TeamHeat.objects.filter(cycle_id=cycle_id).order_by("-id").values("id")[:1]
+    # The people and teams the pages name: a rename is audited without a cycle, and the names
+    # are read when the value is built (these entries are few: the action's index finds them).
+    named = AuditLog.objects.filter(action__in=ORG_ACTIONS).order_by("-id").values("id")[:1]
     # One query: the audit log's and the team means' parts are subqueries beside the aggregates.
     seen = (
         results.order_by()
         .values("cycle_id")
-        .annotate(n=Count("id"), last=Max("id"), audited=Subquery(audited), heats=Subquery(heats))
-        .values_list("n", "last", "audited", "heats")
+        .annotate(
+            n=Count("id"),
+            last=Max("id"),
+            audited=Subquery(audited),
+            heats=Subquery(heats),
+            named=Subquery(named),
+        )
+        .values_list("n", "last", "audited", "heats", "named")
     )
-    n, last, logged, kept = next(iter(seen), (0, None, None, None))
+    n, last, logged, kept, names = next(iter(seen), (0, None, None, None, None))
     if n == 0:
         logged = AuditLog.objects.filter(cycle_id=cycle_id).aggregate(last=Max("id"))["last"]
-    return f"{n}.{last}.{logged}.{kept}"
+    return f"{n}.{last}.{logged}.{kept}.{names}"
 
 
 # How far back :func:`changes_version` counts the audit log's latest entries (see there).
