@@ -40,6 +40,16 @@ def _settings(conn: duckdb.DuckDBPyConnection) -> tuple[str, int, str]:
     return str(limit), int(threads), str(folder)
 
 
+def _week_store(tmp_path: Path) -> Path:
+    """A store file of a generated week of 20 agents (2026-10)."""
+    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
+    path = tmp_path / "events.duckdb"
+    conn = open_store(path)
+    import_folder(conn, tmp_path / "center", config=CenterConfig())
+    conn.close()
+    return path
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     path = tmp_path / "events.duckdb"
@@ -86,11 +96,7 @@ def test_a_budget_duckdb_would_refuse_is_a_problem() -> None:
 def test_the_catalog_values_do_not_depend_on_the_budget(tmp_path: Path) -> None:
     """The whole catalog on a generated week, opened as before (no budget, every core) and under
     a small budget on one thread: the same value for every agent and metric."""
-    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
-    path = tmp_path / "events.duckdb"
-    conn = open_store(path)
-    import_folder(conn, tmp_path / "center", config=CenterConfig())
-    conn.close()
+    path = _week_store(tmp_path)
     period = Period.parse("2026-10")
     plain = open_store(path, read_only=True)
     before = compute_metrics(plain, period, config=CenterConfig())
@@ -134,11 +140,7 @@ def test_appraise_metrics_passes_its_options_to_duckdb(
 def test_a_budget_too_small_for_the_period_says_so(tmp_path: Path) -> None:
     """8 MiB is less than DuckDB needs to compute the catalog of a generated week (it cannot
     spill everything): the command says which limit and which option, no traceback, no values."""
-    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
-    path = tmp_path / "events.duckdb"
-    conn = open_store(path)
-    import_folder(conn, tmp_path / "center", config=CenterConfig())
-    conn.close()
+    path = _week_store(tmp_path)
     result = CliRunner().invoke(
         app,
         ["--lang", "en", "metrics", "--data", str(path), "--period", "2026-10",
@@ -231,11 +233,7 @@ def test_a_source_whose_quantiles_would_not_fit_runs_by_parts_of_agents_with_the
     WHERE reads them: the month's conversations (Shanghai time) that have an owner."""
     import appraise.metrics.engine as engine
 
-    generate_center(tmp_path / "center", agents=20, days=7, seed=5)
-    path = tmp_path / "events.duckdb"
-    conn = open_store(path)
-    import_folder(conn, tmp_path / "center", config=CenterConfig())
-    conn.close()
+    path = _week_store(tmp_path)
     period = Period.parse("2026-10")
     whole = open_data(path)
     before = compute_metrics(whole, period, config=CenterConfig())
