@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from events import add, chat, metric, new_db
+from events import UTC_CONFIG, add, chat, metric, new_db
+
+from appraise.metrics.definitions import parse_definitions
+from appraise.metrics.engine import compute_metrics
+from appraise.periods import Period
 
 OCT = "2026-10-05 10:00:00"
 DUE = "2026-10-05 12:00:00"
@@ -110,3 +114,39 @@ def test_qa_average_fatal_and_nonfatal_accuracy() -> None:
     assert metric(conn, "fatal_accuracy") == {"w2": pytest.approx(75.0)}
     # reviews with opportunities: errors 2 + 5 + 0 = 7 of 20 + 20 + 10 = 50: (1 - 7/50) * 100
     assert metric(conn, "nonfatal_accuracy") == {"w2": pytest.approx(86.0)}
+
+
+def test_float_measures_add_up_exactly_whatever_the_order() -> None:
+    """Three reviews scored 95.1 add up to 285.3, as the agent works it out. Added as floats,
+    95.1 + 95.1 + 95.1 is 285.29999999999995, and floats added in another order (DuckDB's
+    threads add a group's rows in any order) give another last digit: one month computed twice
+    gave two QA averages a bit apart, and a value on a band's edge could score either side.
+    Added as decimals the sum is exact, so the average is the same every time: 285.3 / 3 in
+    floating point (95.10000000000001; the float sum gave 95.09999999999998)."""
+    conn = new_db()
+    add(
+        conn,
+        "qa_reviews",
+        *({"review_id": f"q{i}", "agent_id": "w1", "reviewed_at": OCT, "score": 95.1}
+          for i in range(3)),
+    )  # fmt: skip
+    assert 95.1 + 95.1 + 95.1 == 285.29999999999995  # the float sum the old SQL took
+    (total,) = parse_definitions(
+        """
+- id: qa_score_total
+  name: 质检总分
+  name_en: QA score total
+  unit: ratio
+  description: The sum of the QA scores.
+  from: qa_reviews
+  measure: {column: score}
+  aggregate: sum
+""",
+        "extra.yaml",
+    )
+    out = compute_metrics(
+        conn, Period.parse("2026-10"), [total.definition.id], config=UTC_CONFIG,
+        definitions=[total.definition],
+    )  # fmt: skip
+    assert out == {"w1": {"qa_score_total": 285.3}}
+    assert metric(conn, "qa_average") == {"w1": 285.3 / 3}

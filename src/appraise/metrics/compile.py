@@ -147,9 +147,19 @@ class _Rows:
     credit_sql: str
     joins: list[str] = field(default_factory=list)
     calendar: list[str] = field(default_factory=list)
+    # Measures of float columns -> what a sum adds up (see summed).
+    _summed: dict[str, str] = field(default_factory=dict)
 
     def col(self, name: str) -> str:
         return self.src.columns[name].sql
+
+    def summed(self, measure_sql: str) -> str:
+        """What ``sum`` adds up for a measure: a float column's values as decimals. Floats
+        added in another order give another last digit, and DuckDB's threads add a group's rows
+        in any order: the same month computed twice gave two QA averages a bit apart (a value
+        exactly on a band's edge could have scored either side). Decimals add up exactly; each
+        value is the float to nine decimals (a score typed as 89.3 is 89.300000000)."""
+        return self._summed.get(measure_sql, measure_sql)
 
     def kind(self, name: str) -> str:
         return self.src.columns[name].kind
@@ -285,6 +295,8 @@ class _Rows:
         if m.missing is not None:
             miss = round(m.missing * US) if is_duration else m.missing
             sql = f"coalesce({sql}, {_lit(miss)})"
+        if m.column is not None and self.kind(m.column) == "float":
+            self._summed[sql] = f"CAST({sql} AS {EXACT_SUM})"
         return sql, is_duration
 
     def window(self, w: Window, on: str) -> list[str]:
@@ -320,6 +332,10 @@ class _Rows:
             conds.append((f"coalesce({alias}.is_open, false)", "business_hours"))
         return conds
 
+
+# The type a float measure is summed in: exact, up to 10^29 (a larger value is DuckDB's
+# conversion error, never a rounded sum).
+EXACT_SUM = "DECIMAL(38, 9)"
 
 # Aggregates whose state holds every value of its group.
 _HOLISTIC = ("quantile_cont(",)
@@ -497,7 +513,7 @@ class _Compiler:
         if a == "mean":
             assert measure is not None
             m, is_duration = measure
-            num = s.column(_filtered(f"sum({m})", conds))
+            num = s.column(_filtered(f"sum({rows.summed(m)})", conds))
             den = s.column(_filtered(f"count({m})", conds))
             tail = f" / {US}" if is_duration else ""
             return (
@@ -537,7 +553,7 @@ class _Compiler:
             inner = "*" if measure is None else measure[0]
             return s.column(_filtered(f"count({inner})", conds)), False, s.name
         assert measure is not None
-        return s.column(_filtered(f"sum({measure[0]})", conds)), measure[1], s.name
+        return s.column(_filtered(f"sum({rows.summed(measure[0])})", conds)), measure[1], s.name
 
     def part(self, d: MetricDefinition, p: Part, previous: bool) -> tuple[str, bool, set[str]]:
         """A ratio part: its SQL (coalesced to 0), whether it is a duration, its sources."""
