@@ -29,10 +29,27 @@ class SchemeCheck:
         return self.scheme is not None
 
 
+def _parsed(text: str, file: str) -> LoadedScheme:
+    """The scheme engine's reading of ``text``, and what a version can store: its id and name
+    in the columns they go to (a name of 10,000 characters was PostgreSQL's error, a 500)."""
+    loaded = parse_scheme(text, file)
+    problems = []
+    for column, value, said in (
+        ("scheme_id", loaded.scheme.id, _("the scheme's id is longer than %(max)d characters")),
+        ("name", loaded.scheme.name, _("the scheme's name is longer than %(max)d characters")),
+    ):
+        longest = getattr(SchemeVersion._meta.get_field(column), "max_length", None) or 0
+        if len(value) > longest:
+            problems.append(Problem("error", "too_long", said % {"max": longest}, file))
+    if problems:
+        raise ProblemsError(problems)
+    return loaded
+
+
 def scheme_check(*, text: str, file: str = "scheme.yaml") -> SchemeCheck:
     """Errors and warnings of a scheme text, never raising: for live validation while editing."""
     try:
-        loaded = parse_scheme(text, file)
+        loaded = _parsed(text, file)
     except ProblemsError as exc:
         return SchemeCheck(None, exc.problems)
     return SchemeCheck(loaded.scheme, loaded.warnings)
@@ -49,7 +66,7 @@ def scheme_version_create(*, by: User, text: str, file: str = "scheme.yaml") -> 
     The same text as the scheme's latest version gives that version back: nothing changed.
     """
     require_hr(by, _("define schemes"))
-    loaded = parse_scheme(text, file)
+    loaded = _parsed(text, file)
     scheme = loaded.scheme
     digest = content_hash(text)
     latest = (
