@@ -120,7 +120,12 @@ def upload_limited(view: V) -> V:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        request.upload_handlers.insert(0, LimitedUploadHandler(request))
+        try:
+            request.upload_handlers.insert(0, LimitedUploadHandler(request))
+        except AttributeError:
+            # The upload was read already, with this handler: the view drawing its page again
+            # after a refusal (``guarded``) runs this wrapper a second time.
+            pass
         return inner(request, *args, **kwargs)
 
     wrapper.csrf_exempt = True  # type: ignore[attr-defined]
