@@ -17,6 +17,7 @@ a 300 MB workbook under a 200 MB limit used to be received, kept and read whole.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import zipfile
@@ -120,12 +121,10 @@ def upload_limited(view: V) -> V:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
+        # The upload may have been read already, with this handler: the view drawing its page
+        # again after a refusal (``guarded``) runs this wrapper a second time.
+        with contextlib.suppress(AttributeError):
             request.upload_handlers.insert(0, LimitedUploadHandler(request))
-        except AttributeError:
-            # The upload was read already, with this handler: the view drawing its page again
-            # after a refusal (``guarded``) runs this wrapper a second time.
-            pass
         return inner(request, *args, **kwargs)
 
     wrapper.csrf_exempt = True  # type: ignore[attr-defined]

@@ -531,3 +531,20 @@ def test_a_qa_rating_of_1e400_is_refused_in_the_preview_not_a_500(qa: Any) -> No
     assert response.status_code == 200
     page = response.content.decode()
     assert "1E+400" in page and has_chinese(page)
+
+
+def test_an_agent_id_typed_in_full_width_is_the_id_a_file_reads(people: People) -> None:
+    """Ａ００３ typed with a Chinese input method is stored as A003, as an agents or ratings
+    file reads its ids; stored as typed, the file's row A003 made a second agent."""
+    response = client(people.hr).post(
+        "/org/agents/",
+        urlencode({"agent_id": "Ａ００３", "name": "罗敏", "team": people.team1.pk}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    assert Agent.objects.filter(agent_id="A003").exists()
+    content = (AGENTS_HEADER + "A003,罗敏,一组\n").encode()
+    client(people.hr).post(
+        "/org/agents/upload/", {"file": SimpleUploadedFile("agents.csv", content)}
+    )
+    assert Agent.objects.filter(name="罗敏").count() == 1
