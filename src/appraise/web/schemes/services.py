@@ -14,6 +14,7 @@ from appraise.schemes.loader import LoadedScheme, parse_scheme
 from appraise.schemes.model import Scheme
 from appraise.web.audit.services import audit_record
 from appraise.web.permissions import User, require_hr, signed_in
+from appraise.web.requestcheck import NUL, nul_message
 from appraise.web.schemes.models import SchemeVersion
 
 
@@ -31,7 +32,8 @@ class SchemeCheck:
 
 def _parsed(text: str, file: str) -> LoadedScheme:
     """The scheme engine's reading of ``text``, and what a version can store: its id and name
-    in the columns they go to (a name of 10,000 characters was PostgreSQL's error, a 500)."""
+    in the columns they go to (a name of 10,000 characters, or with a NUL written as YAML's
+    ``"\0"``, was PostgreSQL's error, a 500)."""
     loaded = parse_scheme(text, file)
     problems = []
     for column, value, said in (
@@ -41,6 +43,8 @@ def _parsed(text: str, file: str) -> LoadedScheme:
         longest = getattr(SchemeVersion._meta.get_field(column), "max_length", None) or 0
         if len(value) > longest:
             problems.append(Problem("error", "too_long", said % {"max": longest}, file))
+        if NUL in value:  # YAML's "\0" escape; PostgreSQL cannot store it
+            problems.append(Problem("error", "nul", nul_message(), file))
     if problems:
         raise ProblemsError(problems)
     return loaded
