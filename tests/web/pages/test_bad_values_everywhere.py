@@ -30,9 +30,10 @@ from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 
+from appraise.web.appeals.models import Correction
 from appraise.web.audit.models import AuditLog
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.evaluations.models import Rating
+from appraise.web.evaluations.models import Rating, Result
 from appraise.web.followups.models import Channel, FactualBasis
 from appraise.web.org.models import Agent, Team
 from appraise.web.points.models import PointsEntry, Redemption
@@ -43,6 +44,7 @@ from ..conftest import S000, Advance, People
 from ..forms import beside, value
 from ..points.conftest import opening, points_scheme, six  # noqa: F401  (fixtures)
 from ..qa.conftest import PERIOD, qa  # noqa: F401  (a fixture)
+from ..test_data_corrections import published  # noqa: F401  (a fixture)
 
 LONG = "长" * 10_000
 NOT_A_NUMBER = ["abc", "十五", "NaN", "Infinity", "inf", "1e400", "1,5", "12%"]
@@ -219,7 +221,17 @@ def forms(people: People, cycle: Cycle, advance: Advance, request: Any) -> Itera
             (CalibrationSession,),
         )
 
+    def correct_data() -> Form:
+        done = request.getfixturevalue("published")
+        return Form(
+            people.hr,
+            f"/cycles/{done.pk}/agents/A001/correct/",
+            {"kind": "metric", "name": "qa_average", "value": "90", "reason": "质检复核后改为 90"},
+            (Correction, Result),
+        )
+
     made: dict[str, Scenario] = {
+        "correct-data": correct_data,
         "cycle": cycle_form,
         "rate": rate,
         "self": self_assess,
@@ -267,6 +279,9 @@ CASES: list[tuple[str, str, Any]] = [
     *[("redemption", "this_month_bookings", v) for v in [*NOT_A_NUMBER, "-1"]],
     *[("redemption", "last_month_bookings", v) for v in [*NOT_A_NUMBER, "0"]],
     *[("redemption", "month", v) for v in ["2026-13", "2026Q5", "2026-05-01", ""]],
+    *[("correct-data", "value", v) for v in [*NOT_A_NUMBER, "1e30", "-1e400", "", LONG]],
+    *[("correct-data", "name", v) for v in ["abc", "", "\u3000"]],
+    ("correct-data", "reason", "\u3000"),
     *[("qa-sample", "per_agent", v) for v in [*NOT_A_NUMBER, "0", "-1", ""]],
     *[("qa-sample", "random_share", v) for v in ["abc", "NaN", "Infinity", "1e400", "0", "-1"]],
     ("qa-sample", "seed", "x" * 65),
