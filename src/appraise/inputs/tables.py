@@ -1104,7 +1104,9 @@ _MEMOS: ContextVar[dict[Callable[[_Cell], Any], _Memo] | None] = ContextVar(
 )
 
 
-def _id_of_text(text: str) -> str:
+def id_of_text(text: str) -> str:
+    """An id as every file reads it (full-width "Ａ００１" is "A001"): the pages and the API
+    store a typed id the same way, so that a file's rows find the agent typed in a form."""
     return unicodedata.normalize("NFKC", text.strip()).strip()
 
 
@@ -1120,7 +1122,7 @@ def _value_of_text(text: str) -> Decimal | str:
 # distinct texts cost a fifth of a large load. Converters not listed get the cell.
 _OF_TEXT: dict[Callable[[_Cell], Any], Callable[[str], Any]] = {
     _as_text: str.strip,
-    _as_id: _id_of_text,
+    _as_id: id_of_text,
     _as_value: _value_of_text,
 }
 

@@ -140,6 +140,23 @@ class _Loader(_Bounded, yaml.SafeLoader):
     """Bounded safe loader in which a boolean is only true/false (``no``, ``on`` stay text)."""
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time as PyYAML reads it; one that is not a day of the calendar (2026-13-45,
+    2026-02-30) is refused at its line instead of escaping as Python's ``ValueError``."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            message("yaml.bad_date", "{value} is not a date", value=node.value),
+            node.start_mark,
+        ) from None
+
+
+for _cls in (BoundedSafeLoader, _Loader):
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()

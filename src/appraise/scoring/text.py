@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from appraise.messages import Lang, table
@@ -52,13 +52,23 @@ def fmt(d: Decimal | None, places: int = 4) -> str:
     return text
 
 
+# Numbers up to this many digits before the point are written out; larger ones keep their
+# exponent (a value typed as 1e400 and refused as out of range is quoted as typed).
+_WRITTEN_OUT = 60
+
+
 def _fmt(d: Decimal, places: int) -> str:
     text = str(d)
     dot = text.find(".")
     # str() of a Decimal uses an exponent only for very large or small numbers; those, and
     # numbers with more decimals than shown, are rounded first (half up).
     if "E" in text or (dot >= 0 and len(text) - dot - 1 > places):
-        text = format(d.quantize(_STEPS[places], rounding=ROUND_HALF_UP), "f")
+        if d.adjusted() > _WRITTEN_OUT:
+            return text  # 1E+400 (typed into a form) stays short; nobody means its 401 digits
+        with localcontext() as ctx:
+            # quantize refuses a result of more digits than the precision (28 by default).
+            ctx.prec = max(ctx.prec, d.adjusted() + places + 2)
+            text = format(d.quantize(_STEPS[places], rounding=ROUND_HALF_UP), "f")
         dot = text.find(".")
     if dot >= 0:
         text = text.rstrip("0").rstrip(".")

@@ -9,7 +9,9 @@ shape under ``/api/``, as a page elsewhere, in the reader's language (it runs af
 ``LocaleMiddleware``).
 
 Only URL-encoded form bodies are read: reading a multipart body here would parse an upload
-before the view installs its size-limiting upload handler (:mod:`appraise.web.uploads`).
+before the view installs its size-limiting upload handler (:mod:`appraise.web.uploads`). The
+text fields of a multipart form (a factual basis beside its files, the period of a points run)
+are checked by that same wrapper once its handler is in place (:func:`nul_refusal`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,22 @@ def nul_message() -> str:
     return _("a value may not contain the NUL character")
 
 
+def nul_response(request: HttpRequest) -> HttpResponse:
+    """The 400 that says why: JSON in the API's error shape under ``/api/``, else a page."""
+    if request.path.startswith("/api/"):
+        body = {"code": "invalid", "message": nul_message(), "problems": []}
+        return JsonResponse(body, status=400)
+    return render(request, "400.html", {"message": nul_message()}, status=400)
+
+
+def nul_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The 400 for a POSTed form of any encoding (a multipart one too) holding a NUL character,
+    else None; for a view that reads its form after installing its upload handler."""
+    if request.method == "POST" and _holds_nul(request.POST):
+        return nul_response(request)
+    return None
+
+
 class RefuseNulMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,7 +64,4 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not has_nul(request):
             return self.get_response(request)
-        if request.path.startswith("/api/"):
-            body = {"code": "invalid", "message": nul_message(), "problems": []}
-            return JsonResponse(body, status=400)
-        return render(request, "400.html", {"message": nul_message()}, status=400)
+        return nul_response(request)

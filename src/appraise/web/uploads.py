@@ -17,6 +17,7 @@ a 300 MB workbook under a 200 MB limit used to be received, kept and read whole.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import zipfile
@@ -104,11 +105,26 @@ def upload_limited(view: V) -> V:
     same check inside, after the handler (Django's documented way). A DRF endpoint checks CSRF
     itself, when it authenticates, after this wrapper has run.
     """
-    inner = view if getattr(view, "csrf_exempt", False) else csrf_protect(view)
+    inner: Callable[..., Any]
+    if getattr(view, "csrf_exempt", False):
+        inner = view  # an API endpoint: DRF reads the body (a NUL in it is the API's 400)
+    else:
+
+        def nul_checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            # The multipart form's text fields, read with the handler in place: a NUL in one
+            # is a 400 that says why (PostgreSQL cannot store it), as for any other form.
+            from appraise.web.requestcheck import nul_refusal
+
+            return nul_refusal(request) or view(request, *args, **kwargs)
+
+        inner = csrf_protect(nul_checked)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        request.upload_handlers.insert(0, LimitedUploadHandler(request))
+        # The upload may have been read already, with this handler: the view drawing its page
+        # again after a refusal (``guarded``) runs this wrapper a second time.
+        with contextlib.suppress(AttributeError):
+            request.upload_handlers.insert(0, LimitedUploadHandler(request))
         return inner(request, *args, **kwargs)
 
     wrapper.csrf_exempt = True  # type: ignore[attr-defined]

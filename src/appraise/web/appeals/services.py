@@ -266,7 +266,9 @@ def correction_apply(
         raise Invalid(
             _("the corrected value must be a number (a count of 0 or more)"), field="value"
         )
-    if number != number.quantize(Decimal("0.0001")) or abs(number) >= Decimal(10) ** 14:
+    # The size first: quantizing 1e400 (typed into the form) to 4 decimals needs more digits
+    # than the context has, an InvalidOperation (a 500) before the check could refuse it.
+    if abs(number) >= Decimal(10) ** 14 or number != number.quantize(Decimal("0.0001")):
         raise Invalid(
             _("the corrected value has at most 4 decimals and 14 digits before the point"),
             field="value",

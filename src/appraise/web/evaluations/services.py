@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from appraise.inputs.values import fold
 from appraise.schemes.model import LevelsRule, RatedRule
 from appraise.schemes.validate import all_indicators
 from appraise.web.audit.services import audit_record
@@ -55,6 +56,8 @@ def _check_value(cycle: Cycle, indicator: str, value: str) -> str:
                 % {"indicator": node.name, "levels": "/".join(names), "value": text}
             )
         return text
+    # Full-width digits (a Chinese input method's １２) are the same number, stored as 12.
+    text = fold(text)
     try:
         number = Decimal(text)
     except InvalidOperation:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraise.web.cycles import selectors as cycle_sel
-from appraise.web.errors import Forbidden, NotFound
+from appraise.web.errors import Forbidden, Invalid, NotFound
 from appraise.web.followups import notify
 from appraise.web.followups import selectors as sel
 from appraise.web.followups import services as svc
@@ -27,7 +27,15 @@ from appraise.web.followups.models import (
     Kind,
 )
 from appraise.web.org import selectors as org_sel
-from appraise.web.pages.common import back, for_field, guarded, int_or_none, page, submitted
+from appraise.web.pages.common import (
+    back,
+    chosen,
+    for_field,
+    guarded,
+    int_or_none,
+    page,
+    submitted,
+)
 from appraise.web.permissions import (
     User,
     agent_of,
@@ -37,6 +45,7 @@ from appraise.web.permissions import (
     led_teams,
     require_hr,
 )
+from appraise.web.uploads import upload_limited
 
 
 def _row(item: FollowUp) -> dict[str, Any]:
@@ -181,7 +190,11 @@ def notify_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def channel_new(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, _("configure notifications"))
-    team = org_sel.team_get(user=request.user, pk=int_or_none(request.POST.get("team")) or 0)
+    team_pk = int_or_none(request.POST.get("team"))
+    if team_pk is None:
+        raise Invalid(_("choose a team"), field="team")
+    with chosen("team"):
+        team = org_sel.team_get(user=request.user, pk=team_pk)
     notify.channel_create(
         by=request.user,
         team=team,
@@ -233,6 +246,7 @@ def _basis_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> tuple[An
 
 
 @guarded(form="basis")
+@upload_limited
 def basis_form(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpResponse:
     """事实依据: the facts behind an 优秀 or 急需改进, with files, written before publication."""
     from appraise.web.followups.models import FactualBasis

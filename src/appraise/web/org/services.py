@@ -157,7 +157,8 @@ def agent_create(
     hired_on: date | None = None,
 ) -> Agent:
     require_hr(by, _("define agents"))
-    if not agent_id.strip() or not name.strip():
+    agent_id = tables.id_of_text(agent_id)
+    if not agent_id or not name.strip():
         raise Invalid(_("an agent needs an agent_id and a name"))
     if Agent.objects.filter(agent_id=agent_id).exists():
         raise Invalid(

@@ -255,8 +255,10 @@ def to_yaml(data: dict[str, Any]) -> str:
 
 def from_yaml(text: str) -> dict[str, Any] | None:
     """The mapping a YAML text holds, or None when it is not one (the builder keeps its own)."""
+    from appraise.schemes.yamlload import safe_load  # bounded: aliases, depth; bad dates
+
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError:
         return None
     return _plain(data) if isinstance(data, dict) else None

@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 
 from appraise.messages import text as in_words
 from appraise.problems import AppraiseError, Problem, ProblemsError
-from appraise.web.errors import Conflict, Forbidden, NotFound, Stale, error_response_data
+from appraise.web.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Stale,
+    error_response_data,
+)
 from appraise.web.org import roles
 from appraise.web.permissions import User, agent_of, is_admin, is_hr, leads_a_team
 
@@ -188,6 +195,17 @@ def for_field(name: str) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def chosen(name: str) -> Iterator[None]:
+    """An object picked from a form's list (a team, a rubric) that is not there, deleted since
+    the page was drawn or an id typed by hand, is a refusal beside the field ``name``, not a
+    404 page that loses everything else typed into the form."""
+    try:
+        yield
+    except NotFound as exc:
+        raise Invalid(exc.message, field=name) from None
+
+
 def refuse(
     request: HttpRequest,
     exc: AppraiseError,
@@ -325,6 +343,24 @@ def guarded(
     if view is not None:
         return decorate(view)
     return decorate
+
+
+def whole_number(value: str | None, *, default: int, least: int = 1, reason: str = "") -> int:
+    """A count typed into a form: ``7``, ``１２`` (full-width digits are the same digits);
+    empty is ``default``. Anything else (``abc``, ``1,5``, ``12%``, ``1e400``, ``NaN``) or a number
+    below ``least`` is refused (:class:`Invalid`, ``reason`` or a sentence naming the value),
+    never taken for the default: a typo must not open a window of another length silently."""
+    text = (value or "").strip()
+    if not text:
+        return default
+    number = int(text) if text.isdecimal() else None
+    if number is None or number < least:
+        raise Invalid(
+            reason
+            or _("%(value)s is not a whole number of %(least)d or more")
+            % {"value": repr(text), "least": least}
+        )
+    return number
 
 
 def int_or_none(value: str | None) -> int | None:

@@ -22,6 +22,7 @@ from appraise.web.pages.common import guarded, page
 from appraise.web.pages.views_schemes import _check, preview_cycles
 from appraise.web.permissions import require_hr
 from appraise.web.schemes.services import scheme_version_create
+from appraise.web.uploads import upload_limited
 
 
 def _state(request: HttpRequest) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def _context(applied: b.Applied, **extra: Any) -> dict[str, Any]:
 
 
 @guarded
+@upload_limited
 def scheme_builder(request: HttpRequest) -> HttpResponse:
     require_hr(request.user, _("define schemes"))
     if request.method == "POST":

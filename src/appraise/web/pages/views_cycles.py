@@ -26,11 +26,12 @@ from appraise.web.org import selectors as org_sel
 from appraise.web.pages import charts
 from appraise.web.pages.common import (
     back,
+    for_field,
     guarded,
-    int_or_none,
     page,
     refused_into,
     submitted,
+    whole_number,
 )
 from appraise.web.pages.forms import CycleForm
 from appraise.web.pages.views_import import TEMPLATES, preset_choices, uploaded_files
@@ -48,8 +49,9 @@ def _plain(fn: Callable[..., Any]) -> Callable[[HttpRequest, Cycle], Any]:
 
 
 def _appeal_window(request: HttpRequest, c: Cycle) -> Any:
-    days = int_or_none(request.POST.get("days")) or 7
-    return cycle_svc.cycle_open_appeal_window(cycle=c, by=request.user, days=days)
+    with for_field("days"):
+        days = whole_number(request.POST.get("days"), default=7)
+        return cycle_svc.cycle_open_appeal_window(cycle=c, by=request.user, days=days)
 
 
 def _rescore(request: HttpRequest, c: Cycle) -> Any:

@@ -13,11 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appraise.inputs.preview import preview_folder
 from appraise.metrics.mapping import preset_info, presets
+from appraise.problems import Problem, ProblemsError, unreadable
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles.scoring import EVENTS, check_file_name
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.pages.common import guarded, page
 from appraise.web.permissions import require_hr
+from appraise.web.uploads import upload_limited
 
 # One example row per input table, as docs/scoring-inputs.md describes them.
 TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
@@ -76,6 +78,7 @@ def uploaded_files(request: HttpRequest) -> dict[str, bytes]:
 
 @guarded
 @require_POST
+@upload_limited
 def cycle_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """How the chosen files would be read, before anything is stored."""
     cycle = cycle_sel.cycle_get(user=request.user, pk=pk)
@@ -88,7 +91,14 @@ def cycle_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             target.parent.mkdir(exist_ok=True)
             target.write_bytes(content)
         mapping = files.get("mapping.yaml")
-        previews = preview_folder(root, mapping.decode("utf-8-sig") if mapping else None)
+        try:
+            mapping_text = mapping.decode("utf-8-sig") if mapping else None
+        except UnicodeDecodeError as exc:
+            # As the import says it (a GBK mapping, a picture chosen as the mapping).
+            raise ProblemsError(
+                [Problem("error", "unreadable", unreadable(exc), file="mapping.yaml")]
+            ) from None
+        previews = preview_folder(root, mapping_text)
     return page(request, "pages/_import_preview.html", {"cycle": cycle, "previews": previews})
 
 

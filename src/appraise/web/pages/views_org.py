@@ -190,7 +190,9 @@ def _org_page(request: HttpRequest, edit: str | None = None) -> HttpResponse:
     )
 
 
-def _org_again(request: HttpRequest, *args: Any) -> HttpResponse:
+def _org_again(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The organisation page after a refusal; the view's arguments (a team's pk) are the
+    refusal's key, not the page's."""
     return _org_page(request)
 
 

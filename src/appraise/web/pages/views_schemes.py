@@ -48,6 +48,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 
 
 @guarded
+@upload_limited
 def scheme_editor(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Read a version (everyone), or edit it into a new version (HR)."""
     version = scheme_sel.scheme_version_get(user=request.user, pk=pk) if pk is not None else None

@@ -394,6 +394,12 @@ def sampling_run_create(
             gettext("the random share must be above 0 and at most 1 (for example 0.4 or 40%)"),
             field="random_share",
         )
+    longest = getattr(SamplingRun._meta.get_field("seed"), "max_length", None) or 0
+    if len(seed) > longest:
+        # The column's bound, said beside the field (PostgreSQL refused it with a 500).
+        raise Invalid(
+            gettext("the seed is at most %(n)d characters") % {"n": longest}, field="seed"
+        )
     rubrics = [(r, scoring.core_rubric(r)) for r in Rubric.objects.filter(active=True)]
     if not rubrics:
         raise Conflict(gettext("there is no active QA rubric"), code="no_rubric")

@@ -29,6 +29,7 @@ from appraise.web.errors import Forbidden, Invalid, error_response_data
 from appraise.web.org.models import Agent
 from appraise.web.pages.common import (
     back,
+    chosen,
     for_field,
     guarded,
     int_or_none,
@@ -555,7 +556,8 @@ def calibrations(request: HttpRequest) -> HttpResponse:
         rubric_pk = int_or_none(request.POST.get("rubric"))
         if rubric_pk is None:
             raise Invalid(_("choose a rubric"), field="rubric")
-        rubric = sel.rubric_get(user=user, pk=rubric_pk)
+        with chosen("rubric"):
+            rubric = sel.rubric_get(user=user, pk=rubric_pk)
         ids = request.POST.get("conversations", "").replace(",", " ").split()
         found = {
             c.conversation_id: c
@@ -796,7 +798,8 @@ def manage_rubric(request: HttpRequest) -> HttpResponse:
     version_pk = int_or_none(request.POST.get("scheme_version"))
     if version_pk is None:
         raise Invalid(_("choose a scheme version"), field="scheme_version")
-    version = scheme_sel.scheme_version_get(user=request.user, pk=version_pk)
+    with chosen("scheme_version"):
+        version = scheme_sel.scheme_version_get(user=request.user, pk=version_pk)
     na = request.POST.get("na_items", "").strip()
     svc.rubric_create(
         scheme_version=version,

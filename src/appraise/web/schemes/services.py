@@ -14,6 +14,7 @@ from appraise.schemes.loader import LoadedScheme, parse_scheme
 from appraise.schemes.model import Scheme
 from appraise.web.audit.services import audit_record
 from appraise.web.permissions import User, require_hr, signed_in
+from appraise.web.requestcheck import NUL, nul_message
 from appraise.web.schemes.models import SchemeVersion
 
 
@@ -29,10 +30,30 @@ class SchemeCheck:
         return self.scheme is not None
 
 
+def _parsed(text: str, file: str) -> LoadedScheme:
+    """The scheme engine's reading of ``text``, and what a version can store: its id and name
+    in the columns they go to (a name of 10,000 characters, or with a NUL written as YAML's
+    ``"\0"``, was PostgreSQL's error, a 500)."""
+    loaded = parse_scheme(text, file)
+    problems = []
+    for column, value, said in (
+        ("scheme_id", loaded.scheme.id, _("the scheme's id is longer than %(max)d characters")),
+        ("name", loaded.scheme.name, _("the scheme's name is longer than %(max)d characters")),
+    ):
+        longest = getattr(SchemeVersion._meta.get_field(column), "max_length", None) or 0
+        if len(value) > longest:
+            problems.append(Problem("error", "too_long", said % {"max": longest}, file))
+        if NUL in value:  # YAML's "\0" escape; PostgreSQL cannot store it
+            problems.append(Problem("error", "nul", nul_message(), file))
+    if problems:
+        raise ProblemsError(problems)
+    return loaded
+
+
 def scheme_check(*, text: str, file: str = "scheme.yaml") -> SchemeCheck:
     """Errors and warnings of a scheme text, never raising: for live validation while editing."""
     try:
-        loaded = parse_scheme(text, file)
+        loaded = _parsed(text, file)
     except ProblemsError as exc:
         return SchemeCheck(None, exc.problems)
     return SchemeCheck(loaded.scheme, loaded.warnings)
@@ -49,7 +70,7 @@ def scheme_version_create(*, by: User, text: str, file: str = "scheme.yaml") -> 
     The same text as the scheme's latest version gives that version back: nothing changed.
     """
     require_hr(by, _("define schemes"))
-    loaded = parse_scheme(text, file)
+    loaded = _parsed(text, file)
     scheme = loaded.scheme
     digest = content_hash(text)
     latest = (
