@@ -242,3 +242,14 @@ def test_a_user_form_of_a_taken_name_keeps_the_full_name(people: People) -> None
     )
     assert 'value="重复的人"' in tag(page, "first_name")
     assert "errorlist" in page[page.index('name="username"') :][:600]
+
+
+def test_the_rating_table_names_each_raters_column_as_the_scheme_does(
+    people: People, cycle: Cycle, advance: Advance
+) -> None:
+    """s000-specialist names its one rater role 考核人: the supervisor's column says so, not the
+    role's id."""
+    advance(cycle, State.SUPERVISOR_RATING)
+    page = client(people.sup1).get(f"/team/{cycle.pk}/rate/A001/").content.decode()
+    head = page[page.index("<thead>") : page.index("</thead>")]
+    assert '<th class="num">考核人</th>' in head and "supervisor" not in head

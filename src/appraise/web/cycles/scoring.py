@@ -109,6 +109,14 @@ def rater_roles(scheme: Scheme) -> list[str]:
     return ids if SELF in ids else [SELF, *ids]
 
 
+def role_names(scheme: Scheme) -> dict[str, str]:
+    """Rater role id -> the name its raters know it by: the scheme's (员工自评, 经理复评); a
+    scheme that names no raters is rated by the direct supervisor (主管) and the agent."""
+    named = {r.id: r.name for r in scheme.raters.roles} if scheme.raters else {}
+    defaults = {SELF: gettext("Self-assessment"), "supervisor": gettext("Supervisor")}
+    return {r: named.get(r) or defaults.get(r, r) for r in rater_roles(scheme)}
+
+
 def assigned_roles(scheme: Scheme) -> dict[str, str]:
     """Role id -> name of the roles whose raters HR assigns per agent (``assigned: true``)."""
     if scheme.raters is None:

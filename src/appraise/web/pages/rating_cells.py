@@ -56,12 +56,12 @@ def rating_cell(field: str, stored: Rating | None, refused: Refusal | None) -> d
 
 def rating_rows(
     indicators: dict[str, str],
-    roles: list[str],
+    roles: dict[str, str],
     ratings: list[Rating],
     refused: Refusal | None,
 ) -> list[dict[str, Any]]:
-    """A row per rated indicator (id -> name), a cell per rater role (``ind_<id>__<role>``),
-    and the agent's own rating beside them."""
+    """A row per rated indicator (id -> name), a cell per rater role (id -> name; the cell's
+    field ``ind_<id>__<role>``), and the agent's own rating beside them."""
     stored = {(r.indicator, r.role): r for r in ratings}
     own = {i: r.value for (i, role), r in stored.items() if role == SELF}
     return [
@@ -70,8 +70,12 @@ def rating_rows(
             "name": name,
             "self": own.get(i, ""),
             "cells": [
-                {"role": role, **rating_cell(f"ind_{i}__{role}", stored.get((i, role)), refused)}
-                for role in roles
+                {
+                    "role": role,
+                    "role_name": role_name,
+                    **rating_cell(f"ind_{i}__{role}", stored.get((i, role)), refused),
+                }
+                for role, role_name in roles.items()
             ],
         }
         for i, name in indicators.items()

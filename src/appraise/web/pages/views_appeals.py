@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from appraise.web.appeals import selectors as appeal_sel
 from appraise.web.appeals import services as appeal_svc
 from appraise.web.appeals.models import Appeal, AppealState
-from appraise.web.cycles.scoring import form_roles, rated_indicators
+from appraise.web.cycles.scoring import form_roles, rated_indicators, role_names
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.services import rating_set
@@ -60,9 +60,10 @@ def appeal_queue(request: HttpRequest) -> HttpResponse:
 def _correction_rows(request: HttpRequest, appeal: Appeal) -> list[dict[str, Any]]:
     scheme = scheme_of(appeal.cycle.scheme_version)
     refused = refusal_of(request)
+    names = role_names(scheme)
     return rating_rows(
         rated_indicators(scheme),
-        form_roles(scheme),
+        {r: names[r] for r in form_roles(scheme)},
         list(eval_sel.rating_list(user=request.user, cycle=appeal.cycle, agent=appeal.agent)),
         refused if refused is not None and refused.form == "correct" else None,
     )

@@ -20,7 +20,7 @@ from appraise.web.appeals.models import AppealState
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indicators
+from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indicators, role_names
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.cache import cached, collector_paused, results_version
@@ -399,7 +399,9 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
         messages.success(request, _("Ratings saved (%(n)d).") % {"n": n})
         return back(request, f"/team/?cycle={cycle.pk}")
     given = list(eval_sel.rating_list(user=request.user, cycle=cycle, agent=agent))
-    rows = rating_rows(rated_indicators(scheme), roles, given, refusal_of(request))
+    names = role_names(scheme)
+    columns = {r: names[r] for r in roles}
+    rows = rating_rows(rated_indicators(scheme), columns, given, refusal_of(request))
     assigned = assigned_roles(scheme)
     for row, means in zip(
         rows, assigned_means(rated_indicators(scheme), assigned, given), strict=True
@@ -411,7 +413,7 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
         {
             "cycle": cycle,
             "agent": agent,
-            "roles": roles,
+            "roles": columns,
             "assigned": assigned,
             "rows": rows,
             "open": cycle.state == State.SUPERVISOR_RATING,
