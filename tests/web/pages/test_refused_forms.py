@@ -227,6 +227,23 @@ def test_an_agents_file_with_a_bad_row_comes_back_beside_the_file_field(people: 
     assert "agents.csv:第 2 行:team" in after and "九组" in after
 
 
+def test_an_agents_file_of_only_its_header_is_refused_not_read_as_no_change(
+    people: People,
+) -> None:
+    """A roster with nothing under its header is the wrong file (or its rows are on another
+    sheet): refused beside the file field, nothing written, not "0 added"."""
+    before = (Agent.objects.count(), AuditLog.objects.count())
+    page = refused(
+        client(people.hr).post(
+            "/org/agents/upload/",
+            {"file": SimpleUploadedFile("名单.csv", b"agent_id,name,team\n")},
+        )
+    )
+    after = html.unescape(page[page.index('name="file"') :][:1500])
+    assert "名单.csv" in after and "客服名单只有表头，下面没有任何客服" in after
+    assert (Agent.objects.count(), AuditLog.objects.count()) == before
+
+
 def test_a_scheme_that_does_not_load_comes_back_in_the_editor_with_its_text(
     people: People,
 ) -> None:

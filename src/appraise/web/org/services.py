@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from appraise.inputs import tables
 from appraise.inputs.reading import ColumnFrame
-from appraise.problems import Problem, raise_if_errors
+from appraise.problems import Problem, ProblemsError, raise_if_errors
 from appraise.web.audit.services import audit_record
 from appraise.web.errors import Invalid
 from appraise.web.org import roles
@@ -278,6 +278,18 @@ def agent_rows_read(*, file_name: str, content: bytes) -> list[AgentRow]:
 
     raise_if_errors([named(p) for p in problems])
     assert sheet is not None
+    if not read:
+        # A header and nothing under it: the wrong file, or the rows on another sheet.
+        raise ProblemsError(
+            [
+                Problem(
+                    "error",
+                    "no_rows",
+                    _("the agents table has its header row but no agent under it"),
+                    file=file_name,
+                )
+            ]
+        )
     # With no error, every non-empty data row became one agent, in order. A CSV is read into
     # columns, and its rows are made only when asked for (the agents were read by column).
     if isinstance(sheet, ColumnFrame):
