@@ -53,6 +53,13 @@ _SOURCES: dict[str, tuple[str, str]] = {
 _OPS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "equals": "=", "not_equals": "≠"}
 
 
+def unit_words(unit: str, lang: Lang = "zh") -> str:
+    """A metric's unit in words (百分比（0–100）), as the definitions' explanations say it; an
+    unknown unit as written."""
+    found = _UNITS.get(unit)
+    return unit if found is None else found[0 if lang == "zh" else 1]
+
+
 def _t(lang: Lang, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 

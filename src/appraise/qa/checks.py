@@ -156,6 +156,14 @@ def _script_check(
             found = message("qa.script_found", "script “{script}” found", script=script)
             return Finding(t.conversation_id, agent, name, True, ev, found)
     where = message("qa.first", "first") if first else message("qa.last", "last")
+    # The check in words (开场白), not its id: the reviewer reads this sentence.
+    said = (
+        message("qa.check_opening", "opening")
+        if name == "opening"
+        else message("qa.check_closing", "closing")
+        if name == "closing"
+        else name
+    )
     looked = tuple(
         Evidence(i, t.messages[i].text, message("qa.looked_here", "looked here")) for i in window
     )
@@ -168,7 +176,7 @@ def _script_check(
         message(
             "qa.script_missing",
             "none of the {name} scripts in the {where} {n} agent message(s)",
-            name=name,
+            name=said,
             where=where,
             n=len(window),
         ),

@@ -158,6 +158,27 @@ def rated_indicators(scheme: Scheme) -> dict[str, str]:
     }
 
 
+def rating_hints(scheme: Scheme) -> dict[str, str]:
+    """Indicator id -> what a rating of it is, said beside the empty box of a rating form: the
+    range of a rated leaf (0–100), the names of a leaf's levels (较好完成 / 基本完成 / 有未完成)."""
+    from appraise.decimals import plain
+    from appraise.schemes.model import LevelsRule, RatedRule
+
+    out: dict[str, str] = {}
+    for node, _ in all_indicators(scheme):
+        rule = node.rule
+        if isinstance(rule, RatedRule):
+            out[node.id] = gettext("%(low)s to %(high)s") % {
+                "low": plain(rule.min),
+                "high": plain(rule.max),
+            }
+        elif isinstance(rule, LevelsRule):
+            out[node.id] = gettext("one of: %(levels)s") % {
+                "levels": " / ".join(level.name for level in rule.levels)
+            }
+    return out
+
+
 @dataclass(frozen=True)
 class AppRating:
     agent_id: str
@@ -307,6 +328,29 @@ def months_of(scheme: Scheme, period: Period, agents: Iterable[AgentRow]) -> lis
     ]
 
 
+def metric_labels(scheme: Scheme, metrics: Iterable[str]) -> str:
+    """The metrics as a person reading the page knows them, each with the id the files use:
+    ``质检平均分（qa_average）``, a metric the scheme declares by the scheme's name, a catalog
+    metric by its name in the page's language (QA average score (qa_average)); a metric neither
+    knows by its id alone."""
+    from appraise.metrics.catalog import LIBRARY
+    from appraise.web.exports.language import reader_lang
+
+    english = reader_lang() == "en"
+    declared = {m.id: m.name for m in scheme.metrics}
+    out = []
+    for metric in metrics:
+        found = LIBRARY.get(metric)
+        name = declared.get(metric) or (
+            (found.name_en if english else found.name) if found is not None else None
+        )
+        if not name or name == metric:
+            out.append(metric)
+        else:
+            out.append(f"{name} ({metric})" if english else f"{name}（{metric}）")
+    return (", " if english else "、").join(out)
+
+
 def with_qa_results(
     scheme: Scheme, period: str, inputs: Inputs, agents: Iterable[AgentRow]
 ) -> tuple[Inputs, list[Problem]]:
@@ -332,7 +376,7 @@ def with_qa_results(
                 "warning",
                 "qa_values_replaced",
                 gettext("%(metrics)s taken from the QA app instead of the uploaded files")
-                % {"metrics": ", ".join(replaced)},
+                % {"metrics": metric_labels(scheme, replaced)},
             )
         )
     return replace(inputs, metric_values=[*kept, *got.values]), warnings

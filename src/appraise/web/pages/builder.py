@@ -552,7 +552,11 @@ class Ctx:
 
 
 def _metric_label(m: dict[str, str]) -> str:
-    unit = f" · {m['unit']}" if m.get("unit") else ""
+    from appraise.metrics.explain import unit_words
+    from appraise.web.exports.language import reader_lang
+
+    # The unit in words (百分比（0–100）), not the catalog's key (percent).
+    unit = f" · {unit_words(m['unit'], reader_lang())}" if m.get("unit") else ""
     return f"{m['name']}{unit} ({m['id']})"
 
 

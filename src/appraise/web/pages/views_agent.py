@@ -19,7 +19,7 @@ from appraise.web.appeals import services as appeal_svc
 from appraise.web.appeals.models import OPEN_STATES
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.scoring import SELF, rated_indicators
+from appraise.web.cycles.scoring import SELF, rated_indicators, rating_hints
 from appraise.web.errors import NotFound
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.models import Result
@@ -180,8 +180,14 @@ def my_scorecard(request: HttpRequest, cycle_id: int | None = None) -> HttpRespo
         }
         refused = refusal_of(request)
         kept = refused if refused is not None and refused.form == "self" else None
+        hints = rating_hints(scheme)
         ctx["self_form"] = [
-            {"id": i, "name": name, **rating_cell(f"ind_{i}", own.get(i), kept)}
+            {
+                "id": i,
+                "name": name,
+                "hint": hints.get(i, ""),
+                **rating_cell(f"ind_{i}", own.get(i), kept),
+            }
             for i, name in rated_indicators(scheme).items()
         ]
     ctx["interviews"] = iv_sel.interview_list(user=request.user, cycle_id=cycle.pk).filter(agent=me)

@@ -15,6 +15,7 @@ from appraise.web.appeals import services as appeal_svc
 from appraise.web.appeals.models import Appeal, AppealState, CorrectionKind
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles.models import State
+from appraise.web.cycles.scoring import metric_labels
 from appraise.web.evaluations.models import Result
 from appraise.web.org import selectors as org_sel
 from appraise.web.pages.common import back, guarded, int_or_none, page, refusal_of, submitted
@@ -61,7 +62,8 @@ def agent_correct(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRes
         )
         return back(request, f"/cycles/{cycle.pk}/agents/{agent.agent_id}/")
     refused = refusal_of(request)
-    metrics, kinds = appeal_svc.correctable(scheme_of(cycle.scheme_version))
+    scheme = scheme_of(cycle.scheme_version)
+    metrics, kinds = appeal_svc.correctable(scheme)
     ctx: dict[str, Any] = {
         "cycle": cycle,
         "agent": agent,
@@ -73,7 +75,9 @@ def agent_correct(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRes
             ).order_by("-at", "-id")
         ),
         "kinds": CorrectionKind.choices,
-        "metrics": metrics,
+        # Each metric by its name beside its id: HR types the id, and knows the name (客单价).
+        "metrics": [(m, metric_labels(scheme, [m])) for m in metrics],
+        "metrics_hint": metric_labels(scheme, metrics),
         "incident_kinds": kinds,
         "open": cycle.state in CORRECTABLE,
         "kept": refused if refused is not None and refused.form == "correct-data" else None,

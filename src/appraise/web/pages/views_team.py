@@ -20,7 +20,13 @@ from appraise.web.appeals.models import AppealState
 from appraise.web.cycles import selectors as cycle_sel
 from appraise.web.cycles import services as cycle_svc
 from appraise.web.cycles.models import Cycle, State
-from appraise.web.cycles.scoring import assigned_roles, form_roles, rated_indicators, role_names
+from appraise.web.cycles.scoring import (
+    assigned_roles,
+    form_roles,
+    rated_indicators,
+    rating_hints,
+    role_names,
+)
 from appraise.web.errors import Forbidden
 from appraise.web.evaluations import selectors as eval_sel
 from appraise.web.evaluations.cache import cached, collector_paused, results_version
@@ -85,6 +91,10 @@ LEADERBOARD_ROWS = 50
 # Rows of the flags, gaps and follow-ups shown beside the charts, each with its full count: a
 # manager over 10,000 agents would otherwise get thousands of each on one page.
 LIST_ROWS = 20
+# The open follow-ups at the top of the dashboard: a few, with their count and a link to all of
+# them (the to-do list has them too); 20 rows would fill a laptop's screen and push the figures,
+# charts and leaderboard below it.
+FOLLOWUP_ROWS = 5
 
 
 ROW_FIELDS = (
@@ -306,8 +316,10 @@ def dashboard_context(user: User, cycle: Cycle, *, all_rows: bool = False) -> di
     followups = _head(
         "followups", followup_sel.followup_list(user=user, cycle_id=cycle.pk, state="open")
     )
+    # Read as the other lists (one query unless there are more than LIST_ROWS), shown fewer.
     followups["followups"] = [
-        {"item": f, "owner": followup_sel.owner_label(f)} for f in followups["followups"]
+        {"item": f, "owner": followup_sel.owner_label(f)}
+        for f in followups["followups"][:FOLLOWUP_ROWS]
     ]
     return {
         "cycle": cycle,
@@ -403,6 +415,9 @@ def rate_agent(request: HttpRequest, cycle_id: int, agent_id: str) -> HttpRespon
     columns = {r: names[r] for r in roles}
     rows = rating_rows(rated_indicators(scheme), columns, given, refusal_of(request))
     assigned = assigned_roles(scheme)
+    hints = rating_hints(scheme)
+    for row in rows:
+        row["hint"] = hints.get(row["id"], "")
     for row, means in zip(
         rows, assigned_means(rated_indicators(scheme), assigned, given), strict=True
     ):

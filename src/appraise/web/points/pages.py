@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from appraise.periods import Period
 from appraise.problems import AppraiseError
 from appraise.web.cycles import selectors as cycle_sel
+from appraise.web.cycles.services import period_kind_label
 from appraise.web.errors import Invalid, NotFound
 from appraise.web.org.models import Agent, Team
 from appraise.web.pages.common import (
@@ -283,7 +284,11 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 def _version_choices(user: User) -> list[tuple[int, str]]:
     return [
-        (v.pk, f"{v.scheme_id} v{v.version} · {scheme_of(v).name} ({scheme_of(v).period})")
+        (
+            v.pk,
+            f"{v.scheme_id} v{v.version} · {scheme_of(v).name}"
+            f" ({period_kind_label(scheme_of(v).period)})",
+        )
         for v in sel.points_scheme_versions(user=user)
     ]
 
@@ -390,15 +395,21 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = found.entries.select_related("agent", "corrects").order_by(
         "agent__agent_id", "indicator", "id"
     )
+    # The totals are kept by agent id; the page names each agent, as the entries beside it do.
+    agents = dict(Agent.objects.filter(agent_id__in=found.totals).values_list("agent_id", "name"))
     return _page(
         request,
         "points/run.html",
         {
             "run": found,
+            "scheme_name": scheme_of(found.scheme_version).name,
             "rows": [
                 {"entry": e, "indicator": names.get(e.indicator, e.indicator)} for e in entries
             ],
-            "totals": sorted(found.totals.items()),
+            "totals": [
+                (agent_id, agents.get(agent_id, ""), total)
+                for agent_id, total in sorted(found.totals.items())
+            ],
         },
     )
 
@@ -460,6 +471,9 @@ def correct_entry(request: HttpRequest, pk: int) -> HttpResponse:
         "points/correct.html",
         {
             "entry": entry,
+            "indicator": sel.indicator_names(entry.scheme_id).get(entry.indicator, entry.indicator)
+            if entry.scheme_id
+            else "",
             "history": sel.entry_history(entry),
             "form": refused_into(request, form, "correct"),
         },

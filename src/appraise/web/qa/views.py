@@ -46,6 +46,7 @@ from appraise.web.qa.models import (
     Conversation,
     Dispute,
     DisputeState,
+    Outcome,
     Review,
     Rubric,
     SessionState,
@@ -279,6 +280,13 @@ def _require_queue(user: User) -> None:
         raise Forbidden(_("the review queue is for QA reviewers and HR"))
 
 
+def _stratum_label(stratum: str) -> str:
+    """A sample's stratum as the reviewer reads it: its outcome in words (未解决), not the
+    value kept (not_resolved); the channel and queue are the import's own words."""
+    outcomes = dict(Outcome.choices)
+    return " / ".join(str(outcomes.get(part, part)) for part in stratum.split(" / "))
+
+
 @guarded
 def queue(request: HttpRequest) -> HttpResponse:
     """What the reviewer has to score, what they scored, their disputes and calibrations."""
@@ -287,6 +295,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period") or None
     rows = list(sel.assignment_list(user=user, period=period))
     todo = [a for a in rows if a.state == AssignmentState.ASSIGNED]
+    for a in todo:
+        a.stratum_label = _stratum_label(a.stratum)  # type: ignore[attr-defined]
     done = [a for a in rows if a.state == AssignmentState.REVIEWED]
     current = {
         r.assignment_id: r
