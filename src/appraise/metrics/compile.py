@@ -337,8 +337,8 @@ class _Rows:
 # conversion error, never a rounded sum).
 EXACT_SUM = "DECIMAL(38, 9)"
 
-# Aggregates whose state holds every value of its group.
-_HOLISTIC = ("quantile_cont(",)
+# The aggregate of a median or a percentile; its state holds every value of its group.
+_QUANTILE = "quantile_cont"
 
 
 def _signed(terms: list[tuple[bool, str]]) -> str:
@@ -406,7 +406,7 @@ class _Source:
         """How many of its aggregates keep every value of their group."""
         if self.distinct is not None:
             return 0
-        return sum(agg.startswith(_HOLISTIC) for agg in self.columns)
+        return sum(agg.startswith(f"{_QUANTILE}(") for agg in self.columns)
 
     def rows_sql(self) -> str:
         return f"SELECT count(*) FROM {self.src.from_sql}{self._joins}\nWHERE {_and(self.where)}"
@@ -524,7 +524,7 @@ class _Compiler:
             assert measure is not None
             m, is_duration = measure
             q = Decimal("0.5") if a == "median" else (d.percentile or Decimal(50)) / 100
-            col = s.column(_filtered(f"quantile_cont({m}, {_lit(q)})", conds))
+            col = s.column(_filtered(f"{_QUANTILE}({m}, {_lit(q)})", conds))
             return col + (f" / {US}" if is_duration else "") + mul, used
         if a == "share":
             assert test is not None
