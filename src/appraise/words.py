@@ -313,7 +313,7 @@ def _render_data(data: Any, lang: Lang) -> str:
         return "".join(_render_data(d, lang) for d in data)
     if isinstance(data, dict) and isinstance(data.get("named"), dict):
         names = data["named"]
-        return str(names.get(lang) or names.get("zh") or "")
+        return Named(str(names.get("zh") or ""), names.get("en")).render(lang)
     if isinstance(data, dict) and "say" in data:
         code = str(data["say"])
         values = {k: _render_data(v, lang) for k, v in (data.get("with") or {}).items()}
